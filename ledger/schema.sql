@@ -1,0 +1,219 @@
+-- Schema of the campaign database (开发区闲置资源要素大起底台账).
+-- Areas are stored in 亩 (1 公顷 = 15 亩), money in 万元. Status is never stored on an item:
+-- it is replayed from item_event (see the status_at macro at the end).
+
+create table league (
+    league_code varchar primary key,          -- 统计用区划代码, e.g. 150200
+    name        varchar not null unique,      -- 包头市
+    short_name  varchar not null,             -- 包头
+    seat_lat    double,
+    seat_lon    double
+);
+
+create table park (
+    park_id            varchar primary key,   -- P001 … in catalogue order
+    name               varchar not null unique,
+    league_code        varchar not null references league (league_code),
+    county             varchar,
+    level              varchar not null check (level in ('国家级', '自治区级')),
+    park_type          varchar,
+    catalogue_code     varchar,               -- 《中国开发区审核公告目录》(2018) code
+    approved_year      integer,
+    approved_area_ha   double,
+    leading_industries varchar,
+    industry_category  varchar,               -- one of the six control-indicator categories
+    lat                double,
+    lon                double
+);
+
+create table phase (
+    phase_id   varchar primary key,           -- mobilization, survey, rectification, long_term
+    name       varchar not null,
+    start_date date not null,
+    end_date   date not null,
+    sort       integer not null
+);
+
+create table import_batch (
+    batch_id    integer primary key,
+    ledger      varchar not null,
+    league_code varchar references league (league_code),
+    file_name   varchar not null,
+    sha256      varchar not null,
+    imported_at timestamp not null,
+    rows        integer not null,
+    imported_by varchar
+);
+
+-- One row per ledger entry (台账条目), whatever the ledger; details live in one table per ledger.
+create table item (
+    item_id          varchar primary key,
+    ledger           varchar not null check (ledger in (
+                         'pending_approval', 'idle_fund', 'land',
+                         'infrastructure', 'stalled', 'indicator')),
+    park_id          varchar not null references park (park_id),
+    title            varchar not null,
+    found_date       date not null,
+    deadline         date,
+    responsible_unit varchar,
+    measure          varchar,
+    closed_date      date,                    -- 销号 date as reported by the league
+    evidence         varchar,                 -- 佐证材料
+    batch_id         integer references import_batch (batch_id)  -- null: demo data
+);
+
+create table item_event (
+    item_id    varchar not null references item (item_id),
+    seq        integer not null,              -- order of events of one item
+    event_date date not null,
+    status     varchar not null check (status in ('待整改', '整改中', '已整改', '已销号')),
+    note       varchar,
+    primary key (item_id, seq)
+);
+
+create table pending_approval (
+    item_id            varchar primary key references item (item_id),
+    project_stage      varchar,               -- 未开工 / 在建
+    approval_item      varchar,               -- 环评、能评、水土保持…
+    approval_count     integer not null,      -- 审批事项 (项) of this project
+    approval_authority varchar,
+    acceptance         varchar                -- 受理情况
+);
+
+create table idle_fund (
+    item_id      varchar primary key references item (item_id),
+    source       varchar,
+    nature       varchar,
+    fund_year    integer,
+    balance_wan  decimal(14, 2) not null,     -- 沉淀余额
+    returned_wan decimal(14, 2) not null      -- 收回上缴 once rectified
+);
+
+create table land (
+    item_id       varchar primary key references item (item_id),
+    land_kind     varchar not null check (land_kind in ('批而未供', '闲置土地', '低效用地')),
+    area_mu       decimal(14, 4) not null check (area_mu >= 0),
+    approved_date date,
+    idle_since    date,
+    cause         varchar,
+    disposal      varchar,
+    lat           double,
+    lon           double
+);
+
+create table infrastructure (
+    item_id             varchar primary key references item (item_id),
+    facility_type       varchar,              -- 污水处理厂、渣场、标准厂房、集中供热、道路、管网
+    investment_wan      decimal(14, 2),
+    build_status        varchar not null check (build_status in ('已建成投运', '长期未建成', '建成未投运')),
+    procedures_complete boolean not null,
+    lat                 double,
+    lon                 double
+);
+
+create table stalled (
+    item_id       varchar primary key references item (item_id),
+    kind          varchar not null check (kind in ('停产企业', '停建项目')),
+    zombie        boolean not null,
+    stopped_since date,
+    land_mu       decimal(14, 4) not null check (land_mu >= 0),
+    energy_tce    decimal(14, 1),              -- 用能, 吨标准煤
+    water_t       decimal(14, 1),              -- 用水, 吨
+    reason        varchar,
+    mode          varchar,                     -- 盘活方式
+    lat           double,
+    lon           double
+);
+
+create table built_project (
+    project_id        varchar primary key,
+    park_id           varchar not null references park (park_id),
+    name              varchar not null,
+    industry_category varchar not null,
+    land_mu           decimal(14, 4),          -- null or 0: 数据缺失
+    investment_wan    decimal(14, 2),
+    output_wan        decimal(14, 2),
+    tax_wan           decimal(14, 2),
+    floor_area_m2     decimal(14, 2),
+    year              integer
+);
+
+create table indicator (
+    item_id    varchar primary key references item (item_id),
+    project_id varchar not null references built_project (project_id),
+    indicator  varchar not null,               -- the indicator that fell short
+    value      double,
+    threshold  double
+);
+
+create table control_threshold (
+    league_code       varchar not null references league (league_code),
+    industry_category varchar not null,
+    indicator         varchar not null check (indicator in (
+                          'investment_intensity', 'output_per_mu', 'tax_per_mu', 'plot_ratio')),
+    min_value         double not null,
+    basis             varchar not null,        -- 演示估计 for the demo thresholds
+    primary key (league_code, industry_category, indicator)
+);
+
+-- The wider populations the ledgers were sifted from (published survey counts).
+create table infra_survey (
+    project_id          varchar primary key,
+    park_id             varchar not null references park (park_id),
+    name                varchar not null,
+    facility_type       varchar,
+    surveyed_date       date not null,
+    build_status        varchar not null,
+    procedures_complete boolean not null,
+    item_id             varchar references item (item_id)
+);
+
+create table stopped_enterprise (
+    enterprise_id varchar primary key,
+    park_id       varchar not null references park (park_id),
+    name          varchar not null,
+    stopped_since date not null,
+    surveyed_date date not null,
+    item_id       varchar references item (item_id)
+);
+
+-- Each item with its league and its category (the published figures count by these).
+create view item_facts as
+select
+    i.*,
+    p.league_code,
+    case i.ledger
+        when 'land' then case l.land_kind
+            when '闲置土地' then 'land_idle'
+            when '批而未供' then 'land_unsupplied'
+            else 'land_inefficient' end
+        when 'stalled' then case
+            when s.kind = '停建项目' then 'stalled_project'
+            when s.zombie then 'stalled_zombie'
+            else 'stalled_long' end
+        when 'infrastructure' then case f.build_status
+            when '长期未建成' then 'infra_half_finished'
+            when '建成未投运' then 'infra_not_operating'
+            else 'infra_procedures' end
+        else i.ledger
+    end as category,
+    coalesce(l.area_mu, s.land_mu, bp.land_mu) as area_mu,
+    coalesce(fd.balance_wan, f.investment_wan) as amount_wan,
+    fd.returned_wan,
+    pa.approval_count
+from item i
+join park p using (park_id)
+left join land l using (item_id)
+left join stalled s using (item_id)
+left join infrastructure f using (item_id)
+left join idle_fund fd using (item_id)
+left join pending_approval pa using (item_id)
+left join indicator ind using (item_id)
+left join built_project bp on bp.project_id = ind.project_id;
+
+-- Status of every item found by a date: its last event on or before that date.
+create macro status_at(as_of) as table
+select item_id, arg_max(status, seq) as status, max(event_date) as status_date
+from item_event
+where event_date <= as_of
+group by item_id;
