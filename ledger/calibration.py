@@ -42,7 +42,11 @@ class Cohort:
     found: tuple[date, date]
     rectified: tuple[date, date] | None  # None: still open at DATA_END
     totals: dict[str, D] = field(default_factory=dict)  # area_ha, balance_wan, returned_wan, ...
-    lag: bool = False  # weight the lagging leagues when placing these items
+
+    @property
+    def slow(self) -> bool:
+        """Rectified after the concentrated phase, or never: placed mostly in the lagging leagues."""
+        return self.rectified is None or self.rectified[0] > date(2023, 1, 1)
 
 
 def _w(a: str, b: str) -> tuple[date, date]:
@@ -72,67 +76,67 @@ COHORTS: list[Cohort] = [
            {"balance_wan": D("6700.0"), "returned_wan": D("6405.2")}),
     Cohort("idle_fund", 2, SURVEY, TO_JUN, {"balance_wan": D("40.0"), "returned_wan": D("33.2")}),
     Cohort("idle_fund", 3, SURVEY, LATER, {"balance_wan": D("550.0"), "returned_wan": D("500.0")}),
-    Cohort("idle_fund", 2, LATE, None, {"balance_wan": D("420.5"), "returned_wan": D("0")}, lag=True),
+    Cohort("idle_fund", 2, LATE, None, {"balance_wan": D("420.5"), "returned_wan": D("0")}),
     # 闲置土地: survey 145 / 794.2 ha, late 22 / 124.0 ha
     Cohort("land_idle", 140, SURVEY, TO_FEB, {"area_ha": D("765.4")}),
     Cohort("land_idle", 2, SURVEY, TO_JUN, {"area_ha": D("8.3")}),
     Cohort("land_idle", 2, SURVEY, LATER, {"area_ha": D("12.0")}),
-    Cohort("land_idle", 1, SURVEY, None, {"area_ha": D("8.5")}, lag=True),
+    Cohort("land_idle", 1, SURVEY, None, {"area_ha": D("8.5")}),
     Cohort("land_idle", 17, LATE, TO_FEB, {"area_ha": D("103.6")}),
     Cohort("land_idle", 1, LATE, TO_JUN, {"area_ha": D("3.2")}),
     Cohort("land_idle", 2, LATE, LATER, {"area_ha": D("9.0")}),
-    Cohort("land_idle", 2, LATE, None, {"area_ha": D("8.2")}, lag=True),
+    Cohort("land_idle", 2, LATE, None, {"area_ha": D("8.2")}),
     # 批而未供, 低效用地: no published item counts
     Cohort("land_unsupplied", 38, SURVEY, TO_DEC, {"area_ha": D("412.6")}),
     Cohort("land_unsupplied", 9, SURVEY, _w("2023-01-01", "2024-06-30"), {"area_ha": D("96.3")}),
-    Cohort("land_unsupplied", 4, LATE, None, {"area_ha": D("37.9")}, lag=True),
+    Cohort("land_unsupplied", 4, LATE, None, {"area_ha": D("37.9")}),
     Cohort("land_inefficient", 14, SURVEY, _w("2022-10-01", "2023-12-31"), {"area_ha": D("186.4")}),
     Cohort("land_inefficient", 15, SURVEY, _w("2024-01-01", "2025-11-30"), {"area_ha": D("203.7")}),
-    Cohort("land_inefficient", 5, SURVEY, None, {"area_ha": D("71.2")}, lag=True),
+    Cohort("land_inefficient", 5, SURVEY, None, {"area_ha": D("71.2")}),
     # 长期停产企业: survey 109 / 957.0 ha, late 9 / 293.0 ha
     Cohort("stalled_long", 92, SURVEY, TO_FEB, {"area_ha": D("787.0")}),
     Cohort("stalled_long", 13, SURVEY, TO_JUN, {"area_ha": D("130.0")}),
     Cohort("stalled_long", 2, SURVEY, LATER, {"area_ha": D("20.0")}),
-    Cohort("stalled_long", 2, SURVEY, None, {"area_ha": D("20.0")}, lag=True),
+    Cohort("stalled_long", 2, SURVEY, None, {"area_ha": D("20.0")}),
     Cohort("stalled_long", 6, LATE, TO_FEB, {"area_ha": D("243.0")}),
     Cohort("stalled_long", 1, LATE, TO_JUN, {"area_ha": D("26.0")}),
     Cohort("stalled_long", 1, LATE, LATER, {"area_ha": D("12.0")}),
-    Cohort("stalled_long", 1, LATE, None, {"area_ha": D("12.0")}, lag=True),
+    Cohort("stalled_long", 1, LATE, None, {"area_ha": D("12.0")}),
     # 僵尸企业: survey 57 / 260.6 ha, late 15 / 147.8 ha
     Cohort("stalled_zombie", 52, SURVEY, TO_FEB, {"area_ha": D("228.6")}),
     Cohort("stalled_zombie", 3, SURVEY, TO_JUN, {"area_ha": D("20.0")}),
     Cohort("stalled_zombie", 1, SURVEY, LATER, {"area_ha": D("5.0")}),
-    Cohort("stalled_zombie", 1, SURVEY, None, {"area_ha": D("7.0")}, lag=True),
+    Cohort("stalled_zombie", 1, SURVEY, None, {"area_ha": D("7.0")}),
     Cohort("stalled_zombie", 4, LATE, TO_FEB, {"area_ha": D("54.6")}),
     Cohort("stalled_zombie", 7, LATE, TO_JUN, {"area_ha": D("64.7")}),
     Cohort("stalled_zombie", 2, LATE, LATER, {"area_ha": D("14.0")}),
-    Cohort("stalled_zombie", 2, LATE, None, {"area_ha": D("14.5")}, lag=True),
+    Cohort("stalled_zombie", 2, LATE, None, {"area_ha": D("14.5")}),
     # 长期停建项目: survey 83 / 1,330.2 ha, late 17 / 122.3 ha
     Cohort("stalled_project", 66, SURVEY, TO_FEB, {"area_ha": D("1130.2")}),
     Cohort("stalled_project", 14, SURVEY, TO_JUN, {"area_ha": D("150.0")}),
     Cohort("stalled_project", 2, SURVEY, LATER, {"area_ha": D("30.0")}),
-    Cohort("stalled_project", 1, SURVEY, None, {"area_ha": D("20.0")}, lag=True),
+    Cohort("stalled_project", 1, SURVEY, None, {"area_ha": D("20.0")}),
     Cohort("stalled_project", 8, LATE, TO_FEB, {"area_ha": D("62.8")}),
     Cohort("stalled_project", 7, LATE, TO_JUN, {"area_ha": D("37.1")}),
     Cohort("stalled_project", 1, LATE, LATER, {"area_ha": D("10.0")}),
-    Cohort("stalled_project", 1, LATE, None, {"area_ha": D("12.4")}, lag=True),
+    Cohort("stalled_project", 1, LATE, None, {"area_ha": D("12.4")}),
     # 基础设施: 118 with incomplete procedures, 14 half-finished, 17 built but not operating
     Cohort("infra_procedures", 80, PRESS, TO_DEC, {"investment_wan": D("186400")}),
     Cohort("infra_procedures", 25, PRESS, _w("2023-01-01", "2023-06-30"), {"investment_wan": D("61250")}),
     Cohort("infra_procedures", 9, PRESS, _w("2023-07-01", "2024-12-31"), {"investment_wan": D("23800")}),
-    Cohort("infra_procedures", 4, PRESS, None, {"investment_wan": D("9650")}, lag=True),
+    Cohort("infra_procedures", 4, PRESS, None, {"investment_wan": D("9650")}),
     Cohort("infra_half_finished", 6, PRESS, TO_DEC, {"investment_wan": D("38600")}),
     Cohort("infra_half_finished", 5, PRESS, _w("2023-01-01", "2023-06-08"), {"investment_wan": D("27400")}),
     Cohort("infra_half_finished", 2, PRESS, _w("2024-01-01", "2025-10-31"), {"investment_wan": D("15800")}),
-    Cohort("infra_half_finished", 1, PRESS, None, {"investment_wan": D("12300")}, lag=True),
+    Cohort("infra_half_finished", 1, PRESS, None, {"investment_wan": D("12300")}),
     Cohort("infra_not_operating", 10, PRESS, _w("2022-10-01", "2023-06-08"), {"investment_wan": D("42100")}),
     Cohort("infra_not_operating", 5, PRESS, _w("2023-06-09", "2025-06-30"), {"investment_wan": D("19750")}),
-    Cohort("infra_not_operating", 2, PRESS, None, {"investment_wan": D("8900")}, lag=True),
+    Cohort("infra_not_operating", 2, PRESS, None, {"investment_wan": D("8900")}),
     # 园区指标: low-yield built projects pushed to 腾退 or upgrade
     Cohort("indicator", 20, SURVEY, _w("2023-01-01", "2023-12-31")),
     Cohort("indicator", 25, SURVEY, _w("2024-01-01", "2024-12-31")),
     Cohort("indicator", 10, SURVEY, _w("2025-01-01", "2025-11-30")),
-    Cohort("indicator", 9, SURVEY, None, lag=True),
+    Cohort("indicator", 9, SURVEY, None),
 ]
 
 # Energy and water of the stalled items found by survey end (万吨 published, stored in 吨).
@@ -145,5 +149,5 @@ SURVEY_TOTALS: dict[str, dict[str, D]] = {
 INFRA_SURVEYED = 616  # projects since 2016, surveyed by 2022-08-19
 STOPPED_OVER_A_YEAR = 696  # enterprises stopped over a year, preliminary count of 2022-08-19
 
-# Leagues whose items are placed more often in the open cohorts, so that the demo has laggards.
+# Leagues whose items are placed more often in the slow cohorts, so that the demo has laggards.
 LAGGING_LEAGUES = ("150900", "152200", "150700")

@@ -19,7 +19,6 @@ from ledger.calibration import (
     INFRA_SURVEYED,
     LAGGING_LEAGUES,
     PRESS,
-    PRESS_DAY,
     STOPPED_OVER_A_YEAR,
     SURVEY_END,
     SURVEY_TOTALS,
@@ -27,6 +26,7 @@ from ledger.calibration import (
 )
 
 SEED = 20220819
+STOPPED_BEFORE = date(2021, 6, 30)  # stopped over a year before any survey date (2022-07-20 on)
 
 PHASES = [
     ("mobilization", "宣传动员", date(2022, 7, 1), date(2022, 7, 31), 1),
@@ -275,9 +275,9 @@ class DemoBuilder:
         }
 
     # placing items ------------------------------------------------------------------------
-    def pick_park(self, lag: bool) -> Park:
+    def pick_park(self, slow: bool) -> Park:
         weights = [
-            (p.area_ha**0.5) * (6 if lag and p.league_code in LAGGING_LEAGUES else 1)
+            (p.area_ha**0.5) * (5 if slow and p.league_code in LAGGING_LEAGUES else 1)
             for p in self.parks
         ]
         return self.rng.choices(self.parks, weights=weights)[0]
@@ -377,7 +377,7 @@ class DemoBuilder:
         cat = cohort.category
         ledger = LEDGER_OF[cat]
         park = (
-            next(p for p in self.parks if p.park_id == project["park_id"]) if project else self.pick_park(cohort.lag)
+            next(p for p in self.parks if p.park_id == project["park_id"]) if project else self.pick_park(cohort.slow)
         )
         found = _day_between(rng, *cohort.found)
         item_id = self.next_id(ID_PREFIX[ledger])
@@ -581,7 +581,7 @@ class DemoBuilder:
                 enterprise_id=self.next_id("SE"),
                 park_id=item["park_id"],
                 name=item["title"],
-                stopped_since=min(d["stopped_since"], date(2021, 8, 1)),
+                stopped_since=min(d["stopped_since"], STOPPED_BEFORE),
                 surveyed_date=_day_between(rng, *PRESS),
                 item_id=item["item_id"],
             )
@@ -593,7 +593,7 @@ class DemoBuilder:
                 enterprise_id=self.next_id("SE"),
                 park_id=park.park_id,
                 name=self.company(industry),
-                stopped_since=_day_between(rng, date(2016, 1, 1), PRESS_DAY - timedelta(days=366)),
+                stopped_since=_day_between(rng, date(2016, 1, 1), STOPPED_BEFORE),
                 surveyed_date=_day_between(rng, *PRESS),
                 item_id=None,
             )

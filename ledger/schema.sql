@@ -217,3 +217,37 @@ select item_id, arg_max(status, seq) as status, max(event_date) as status_date
 from item_event
 where event_date <= as_of
 group by item_id;
+
+-- Names of the six ledgers and of the categories the published figures count by.
+create table ledger_def (
+    ledger varchar primary key,
+    name   varchar not null,
+    sort   integer not null
+);
+insert into ledger_def values
+    ('pending_approval', '待批项目', 1),
+    ('idle_fund', '沉淀资金', 2),
+    ('land', '土地', 3),
+    ('infrastructure', '基础设施', 4),
+    ('stalled', '停产企业和停建项目', 5),
+    ('indicator', '园区指标', 6);
+
+create table category_def (
+    category varchar primary key,
+    ledger   varchar not null references ledger_def (ledger),
+    name     varchar not null,
+    sort     integer not null
+);
+insert into category_def values
+    ('pending_approval', 'pending_approval', '待批项目', 1),
+    ('idle_fund', 'idle_fund', '沉淀资金', 2),
+    ('land_idle', 'land', '闲置土地', 3),
+    ('land_unsupplied', 'land', '批而未供土地', 4),
+    ('land_inefficient', 'land', '低效用地', 5),
+    ('infra_procedures', 'infrastructure', '手续不齐全项目', 6),
+    ('infra_half_finished', 'infrastructure', '半拉子工程', 7),
+    ('infra_not_operating', 'infrastructure', '建成未投运项目', 8),
+    ('stalled_long', 'stalled', '长期停产企业', 9),
+    ('stalled_zombie', 'stalled', '僵尸企业', 10),
+    ('stalled_project', 'stalled', '长期停建项目', 11),
+    ('indicator', 'indicator', '低效项目(园区指标)', 12);

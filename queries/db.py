@@ -1,0 +1,78 @@
+"""DuckDB access: SQL loaded from .sql files, one cached read-only connection, a cursor per query."""
+
+import re
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from ledger import db_path
+
+SQL_DIR = Path(__file__).resolve().parent
+PARAM = re.compile(r"\$([a-z_]+)")
+
+
+@cache
+def sql_files() -> dict[str, Path]:
+    """Every query file by its stem; stems are unique across folders."""
+    files: dict[str, Path] = {}
+    for path in sorted(SQL_DIR.rglob("*.sql")):
+        if path.stem in files:
+            raise ValueError(f"duplicate query name {path.stem}: {files[path.stem]} and {path}")
+        files[path.stem] = path
+    return files
+
+
+def sql_text(name: str) -> str:
+    return sql_files()[name].read_text(encoding="utf-8")
+
+
+def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pd.DataFrame:
+    """Run query `name` on its own cursor with the named parameters it uses (works without Streamlit)."""
+    text = sql_text(name)
+    used = set(PARAM.findall(text))
+    missing = used - params.keys()
+    if missing:
+        raise KeyError(f"query {name} needs parameters {sorted(missing)}")
+    cursor = con.cursor()
+    try:
+        return cursor.execute(text, {k: params[k] for k in used}).df()
+    finally:
+        cursor.close()
+
+
+def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    path = path or db_path()
+    if not path.exists():
+        raise FileNotFoundError(f"数据库文件不存在: {path}。请先运行 `python -m ledger demo` 生成演示数据。")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def _file_version(path: Path) -> tuple[str, int]:
+    """Path and modification time: a database swapped in by an import gets a new connection and cache."""
+    return str(path), path.stat().st_mtime_ns if path.exists() else 0
+
+
+@st.cache_resource(max_entries=4)
+def _connection(path: str, version: int) -> duckdb.DuckDBPyConnection:
+    return connect(Path(path))
+
+
+@st.cache_data(ttl=600, max_entries=1024, show_spinner=False)
+def _cached(name: str, params: tuple[tuple[str, Any], ...], path: str, version: int) -> pd.DataFrame:
+    return execute(_connection(path, version), name, dict(params))
+
+
+def run(name: str, **params: Any) -> pd.DataFrame:
+    """Run a named query through the shared connection and result cache."""
+    path, version = _file_version(db_path())
+    return _cached(name, tuple(sorted(params.items())), path, version).copy()
+
+
+def scope_params(league: str | None, park: str | None, asof: date) -> dict[str, Any]:
+    """The one place where a scope becomes query parameters (and where access limits will apply)."""
+    return {"league": league, "park": park, "asof": asof}

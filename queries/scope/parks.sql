@@ -1,0 +1,7 @@
+-- Parks of a league (all parks when $league is null) for the scope bar and URL checks.
+-- Params: $league.
+-- Columns: park_id, name, league_code, level, park_type. Grain: one row per park, by id.
+select park_id, name, league_code, level, park_type
+from park
+where $league is null or league_code = $league
+order by park_id
