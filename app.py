@@ -1,0 +1,18 @@
+"""Router: page config, the scope bar shared by every page, navigation."""
+
+import streamlit as st
+
+from pages._shell import scope_bar
+
+st.set_page_config(page_title="开发区闲置资源要素大起底看板", page_icon=":material/factory:", layout="wide")
+
+pages = [
+    st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
+]
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    st.markdown("### 开发区闲置资源要素大起底")
+    scope_bar()
+
+navigation.run()

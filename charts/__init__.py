@@ -1,0 +1,1 @@
+"""Pure builders: plotly figures, number formats, the look shared by every chart."""

@@ -1,0 +1,37 @@
+"""Numbers as a Chinese reader expects them: 万元/亿元, 亩/公顷, percentages."""
+
+import math
+
+MU_PER_HA = 15
+
+
+def _missing(x: float | None) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def count(n: float | None, unit: str = "项") -> str:
+    return "—" if _missing(n) else f"{int(n):,} {unit}"
+
+
+def rate(x: float | None) -> str:
+    """0.959 -> 95.9%; no items -> —"""
+    return "—" if _missing(x) else f"{x * 100:.1f}%"
+
+
+def money(wan: float | None) -> str:
+    """万元 below 1 亿, 亿元 (two decimals) from 1 亿 on."""
+    if _missing(wan):
+        return "—"
+    if abs(wan) >= 10_000:
+        return f"{wan / 10_000:,.2f} 亿元"
+    return f"{wan:,.1f} 万元"
+
+
+def hectares(mu: float | None) -> str:
+    """Areas are stored in 亩; shown in 公顷 with one decimal."""
+    return "—" if _missing(mu) else f"{mu / MU_PER_HA:,.1f} 公顷"
+
+
+def area(mu: float | None) -> str:
+    """公顷 with the 亩 figure beside it: 880.5 公顷（13,207.5 亩）"""
+    return "—" if _missing(mu) else f"{mu / MU_PER_HA:,.1f} 公顷（{mu:,.1f} 亩）"

@@ -1,0 +1,129 @@
+"""Builders for the 总览 page: KPI cards per ledger, completion comparison, status breakdown."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts import format as fmt
+from charts.theme import BAD, GOOD, NEUTRAL, STATUS_COLORS, Stamp, finish
+
+
+@dataclass(frozen=True)
+class Card:
+    ledger: str
+    name: str
+    found: int
+    rectified: int
+    overdue: int
+    completion_rate: float | None
+    lines: tuple[str, ...]  # the ledger's headline quantities
+
+
+def _headlines(ledger: str, cats: pd.DataFrame) -> tuple[str, ...]:
+    """The quantities each ledger is judged by, in the published bulletins' terms."""
+    c = cats.set_index("category")
+    if ledger == "pending_approval":
+        return (f"审批事项办结 {fmt.count(c.at['pending_approval', 'rectified_approvals'], '项')}"
+                f" / {fmt.count(c.at['pending_approval', 'found_approvals'], '项')}",)
+    if ledger == "idle_fund":
+        return (
+            f"收回上缴 {fmt.money(c.at['idle_fund', 'returned_wan'])}",
+            f"沉淀余额 {fmt.money(c.at['idle_fund', 'found_amount_wan'])}",
+        )
+    if ledger == "land":
+        idle = c.loc["land_idle"]
+        lines = [f"闲置土地盘活 {fmt.hectares(idle.rectified_area_mu)} / {fmt.hectares(idle.found_area_mu)}"]
+        if idle.found_area_mu:
+            lines.append(f"闲置土地面积盘活率 {fmt.rate(idle.rectified_area_mu / idle.found_area_mu)}")
+        return tuple(lines)
+    if ledger == "infrastructure":
+        half = c.loc["infra_half_finished"]
+        return (
+            f"半拉子工程 {int(half.found)} 个，已盘活 {int(half.rectified)} 个",
+            f"手续不齐全 {int(c.at['infra_procedures', 'found'])} 个，已补办 {int(c.at['infra_procedures', 'rectified'])} 个",
+        )
+    if ledger == "stalled":
+        rows = c.loc[["stalled_long", "stalled_zombie", "stalled_project"]]
+        parts = "，".join(f"{r.name} {int(r.rectified)}/{int(r.found)}" for r in rows.itertuples())
+        return (parts, f"盘活占地 {fmt.hectares(rows.rectified_area_mu.sum())}")
+    return (f"低效项目用地 {fmt.area(c.at['indicator', 'found_area_mu'])}",)
+
+
+def kpi_cards(ledgers: pd.DataFrame, categories: pd.DataFrame) -> list[Card]:
+    cards = []
+    for row in ledgers.itertuples():
+        rate = None if pd.isna(row.completion_rate) else float(row.completion_rate)
+        cards.append(
+            Card(
+                row.ledger,
+                row.name,
+                int(row.found),
+                int(row.rectified),
+                int(row.overdue),
+                rate,
+                _headlines(row.ledger, categories[categories.ledger == row.ledger]),
+            )
+        )
+    return cards
+
+
+def completion_figure(
+    df: pd.DataFrame, key: str, stamp: Stamp, title: str, reference_rate: float | None, reference_label: str
+) -> go.Figure:
+    """Bars of completion rate per league or park (df has key, name, found, rectified, overdue,
+    completion_rate), best first; below the reference rate in red. customdata[0] is the key to drill."""
+    data = df.assign(rate=df.completion_rate.astype(float).fillna(-1)).sort_values(
+        ["rate", "name"], ascending=[False, True]
+    )
+    has_items = data.found > 0
+    colors = [
+        NEUTRAL if not ok else (BAD if reference_rate is not None and r < reference_rate else GOOD)
+        for r, ok in zip(data.rate, has_items, strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=data.name,
+            y=data.rate.clip(lower=0) * 100,
+            marker_color=colors,
+            text=[fmt.rate(r) if ok else "无台账" for r, ok in zip(data.rate, has_items, strict=True)],
+            textposition="outside",
+            customdata=data[[key, "found", "rectified", "overdue"]].to_numpy(),
+            hovertemplate="%{x}<br>完成率 %{y:.1f}%<br>发现 %{customdata[1]} 项，已整改 %{customdata[2]} 项"
+            "<br>超期未整改 %{customdata[3]} 项<extra>点击查看</extra>",
+            name="完成率",
+        )
+    )
+    if reference_rate is not None:
+        fig.add_hline(
+            y=reference_rate * 100,
+            line_dash="dash",
+            line_color="#424242",
+            annotation_text=f"{reference_label} {fmt.rate(reference_rate)}",
+            annotation_position="top left",
+            annotation_bgcolor="rgba(255,255,255,0.8)",
+        )
+    fig.update_yaxes(title="整改完成率（%）", range=[0, 110], gridcolor="#eeeeee")
+    long_names = data.name.str.len().max() * len(data) > 60
+    fig.update_xaxes(tickangle=-35 if long_names else 0, automargin=True)
+    return finish(fig, title, stamp)
+
+
+def status_figure(df: pd.DataFrame, stamp: Stamp, title: str) -> go.Figure:
+    """Stacked horizontal bars: items per ledger by status on the date (df: name, status, items)."""
+    fig = go.Figure()
+    order = list(dict.fromkeys(df.name))
+    for status, color in STATUS_COLORS.items():
+        part = df[df.status == status].set_index("name").reindex(order)
+        fig.add_bar(
+            y=order,
+            x=part["items"].fillna(0),
+            name=status,
+            orientation="h",
+            marker_color=color,
+            hovertemplate="%{y}：%{x} 项<extra>" + status + "</extra>",
+        )
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": 1.08, "x": 0.5, "xanchor": "center"})
+    fig.update_xaxes(title="台账条目（项）", gridcolor="#eeeeee")
+    fig.update_yaxes(autorange="reversed")
+    return finish(fig, title, stamp, height=360)

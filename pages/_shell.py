@@ -1,0 +1,144 @@
+"""What every page shares: the scope from the URL, the scope bar, the page header with the demo banner."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+import queries
+from charts.theme import Stamp
+from queries.scope import Catalog, Scope, breadcrumb, resolve_scope
+
+SCOPE_KEYS = ("league", "park", "asof")
+LAST = "scope_last"  # the scope of the previous run, restored when navigation drops the query string
+
+
+def catalog() -> Catalog:
+    return queries.catalog()
+
+
+def _raw() -> dict[str, str]:
+    raw = {k: st.query_params[k] for k in SCOPE_KEYS if k in st.query_params}
+    if not raw and LAST in st.session_state:
+        raw = dict(st.session_state[LAST])
+    return raw
+
+
+def current_scope() -> tuple[Scope, list[str]]:
+    """The scope named by the URL (or the previous run's), corrected, with warnings for what was wrong."""
+    return resolve_scope(_raw(), catalog())
+
+
+def set_scope(scope: Scope) -> None:
+    """Write the scope into the URL (only its own keys) and remember it for page switches."""
+    wanted = scope.query_params()
+    for key in SCOPE_KEYS:
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+    st.session_state[LAST] = wanted
+
+
+def drill(scope: Scope, **changes: Any) -> None:
+    """Move the whole app to another scope (e.g. league=150200, park=None) and rerun."""
+    values = {"league": scope.league, "park": scope.park, "asof": scope.asof, **changes}
+    set_scope(Scope(**values))
+    st.rerun()
+
+
+def stamp(scope: Scope) -> Stamp:
+    origin = queries.data_origin(scope)
+    return Stamp(" › ".join(breadcrumb(scope, catalog())[1:]) or "全区", scope.asof, bool(origin.demo_items))
+
+
+def page_header(title: str) -> Scope:
+    """Title, breadcrumb, URL warnings and the 演示数据 banner; returns the page's scope."""
+    scope, warnings = current_scope()
+    for warning in warnings:
+        st.warning(warning, icon=":material/warning:")
+    set_scope(scope)
+    st.title(title)
+    st.caption(" › ".join(breadcrumb(scope, catalog())) + f"　｜　数据截至 {scope.asof:%Y-%m-%d}")
+    origin = queries.data_origin(scope)
+    if origin.demo_items:
+        imported = f"（{origin.imported_leagues}为导入的真实台账）" if origin.imported_items else ""
+        st.info(
+            "**演示数据**：本范围的台账为按公开发布数字校准的演示数据，不是真实台账" + imported + "。",
+            icon=":material/science:",
+        )
+    elif not origin.imported_items:
+        st.warning("该范围暂无台账条目。请换一个盟市或园区，或到“数据导入”页导入台账。", icon=":material/inbox:")
+    return scope
+
+
+def selected_key(event: Mapping | None, key_by_label: Mapping[str, str]) -> str | None:
+    """The key (customdata[0]) of the clicked bar, from a real selection event or an injected dict."""
+    if not event:
+        return None
+    points = event["selection"]["points"]
+    if not points:
+        return None
+    point = points[0]
+    custom = point.get("customdata")
+    if custom:
+        return str(custom[0])
+    return key_by_label.get(str(point.get("x")))
+
+
+def _on_league() -> None:
+    league = st.session_state["scope_league"]
+    if league:
+        st.query_params["league"] = league
+    elif "league" in st.query_params:
+        del st.query_params["league"]
+    if "park" in st.query_params:
+        del st.query_params["park"]
+
+
+def _on_park() -> None:
+    if st.session_state["scope_park"]:
+        st.query_params["park"] = st.session_state["scope_park"]
+    elif "park" in st.query_params:
+        del st.query_params["park"]
+
+
+def _on_asof() -> None:
+    if st.session_state["scope_asof"]:
+        st.query_params["asof"] = st.session_state["scope_asof"].isoformat()
+
+
+def scope_bar() -> None:
+    """盟市 → 园区 → 数据截至, kept equal to the URL (widgets follow the URL, callbacks write it)."""
+    scope, _ = current_scope()
+    cat = catalog()
+    st.session_state["scope_league"] = scope.league or ""
+    st.session_state["scope_park"] = scope.park or ""
+    st.session_state["scope_asof"] = scope.asof
+    st.selectbox(
+        "盟市",
+        ["", *cat.leagues],
+        format_func=lambda code: cat.leagues.get(code, "全区（12个盟市）"),
+        key="scope_league",
+        on_change=_on_league,
+    )
+    park_ids = [pid for pid, (_, league) in cat.parks.items() if league == scope.league]
+    st.selectbox(
+        "园区",
+        ["", *park_ids],
+        format_func=lambda pid: cat.parks[pid][0] if pid else "全部园区",
+        key="scope_park",
+        on_change=_on_park,
+        disabled=scope.league is None,
+        help="先选择盟市，再选择其所属园区",
+    )
+    st.date_input(
+        "数据截至",
+        min_value=cat.first_date,
+        max_value=cat.last_date,
+        key="scope_asof",
+        on_change=_on_asof,
+        format="YYYY-MM-DD",
+    )
+    st.caption(f"数据范围 {cat.first_date} 至 {cat.last_date}。筛选条件保存在网址中，复制链接即可分享当前视图。")

@@ -1,0 +1,92 @@
+"""总览: KPI cards per ledger, campaign phases, and the comparison that drills into leagues and parks."""
+
+import streamlit as st
+
+import queries
+from charts import format as fmt
+from charts.overview import completion_figure, kpi_cards, status_figure
+from charts.theme import STATE_COLORS, plotly_config
+from pages._shell import catalog, drill, page_header, selected_key, stamp
+
+scope = page_header("总览")
+names = catalog()
+
+# Where the campaign stands --------------------------------------------------------------------
+phase_columns = st.columns(4)
+for column, phase in zip(phase_columns, queries.phases(scope).itertuples(), strict=True):
+    with column.container(border=True):
+        color = STATE_COLORS[phase.state]
+        st.markdown(f"**{phase.name}** :small[{phase.start_date:%Y-%m} — {phase.end_date:%Y-%m}]")
+        st.markdown(f"<span style='color:{color};font-weight:600'>● {phase.state}</span>", unsafe_allow_html=True)
+
+# One card per ledger --------------------------------------------------------------------------
+ledgers = queries.ledger_kpis(scope)
+cards = kpi_cards(ledgers, queries.category_kpis(scope))
+for row_start in (0, 3):
+    for column, card in zip(st.columns(3), cards[row_start : row_start + 3], strict=True):
+        with column.container(border=True, key=f"overview_card_{card.ledger}"):
+            st.metric(
+                f"{card.name} · 整改完成率",
+                fmt.rate(card.completion_rate),
+                f"超期未整改 {card.overdue} 项" if card.overdue else "无超期",
+                delta_color="inverse" if card.overdue else "off",
+                delta_arrow="off",
+            )
+            st.markdown(f"发现 **{card.found}** 项　已整改 **{card.rectified}** 项")
+            for line in card.lines:
+                st.caption(line)
+
+registers = queries.survey_registers(scope)
+st.caption(
+    f"起底底数：2016年以来基础设施项目 {registers.infra_projects} 个（手续不齐全 "
+    f"{registers.infra_incomplete_procedures} 个，长期未建成或建成未投运 {registers.infra_unfinished_or_idle} 个）；"
+    f"停产1年以上企业 {registers.stopped_enterprises} 家。"
+)
+
+# Comparison one level down, click to drill ----------------------------------------------------
+found = int(ledgers.found.sum())
+overall = int(ledgers.rectified.sum()) / found if found else None
+figure_stamp = stamp(scope)
+if scope.park is None:
+    if scope.league is None:
+        table = queries.league_completion(scope)
+        key, title, label = "league_code", "各盟市整改完成率（点击柱形进入该盟市）", "盟市"
+    else:
+        table = queries.park_completion(scope)
+        key, title, label = "park_id", f"{names.leagues[scope.league]}各园区整改完成率（点击柱形进入园区）", "园区"
+    figure = completion_figure(table, key, figure_stamp, title, overall, f"{figure_stamp.scope_label}整体")
+    event = st.plotly_chart(
+        figure,
+        on_select="rerun",
+        selection_mode="points",
+        key=f"overview_compare_{scope.league or 'region'}",
+        config=plotly_config("整改完成率"),
+    )
+    clicked = selected_key(event, dict(zip(table.name, table[key], strict=True)))
+    if clicked:
+        drill(scope, **({"league": clicked, "park": None} if key == "league_code" else {"park": clicked}))
+    st.dataframe(
+        table.rename(
+            columns={
+                "name": label,
+                "found": "发现(项)",
+                "rectified": "已整改(项)",
+                "overdue": "超期未整改(项)",
+                "completion_rate": "完成率",
+            }
+        ).drop(columns=[key, "league_code"], errors="ignore"),
+        hide_index=True,
+        height=36 * (len(table) + 1) + 2,
+        column_config={"完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        key="overview_table",
+    )
+else:
+    breakdown = queries.status_breakdown(scope)
+    if breakdown.empty:
+        st.info("该园区截至所选日期没有台账条目。")
+    else:
+        st.plotly_chart(
+            status_figure(breakdown, figure_stamp, f"{names.parks[scope.park][0]}各台账整改状态"),
+            config=plotly_config("园区整改状态"),
+            key="overview_status",
+        )
