@@ -24,8 +24,10 @@ def _headlines(ledger: str, cats: pd.DataFrame) -> tuple[str, ...]:
     """The quantities each ledger is judged by, in the published bulletins' terms."""
     c = cats.set_index("category")
     if ledger == "pending_approval":
-        return (f"审批事项办结 {fmt.count(c.at['pending_approval', 'rectified_approvals'], '项')}"
-                f" / {fmt.count(c.at['pending_approval', 'found_approvals'], '项')}",)
+        return (
+            f"审批事项办结 {fmt.count(c.at['pending_approval', 'rectified_approvals'], '项')}"
+            f" / {fmt.count(c.at['pending_approval', 'found_approvals'], '项')}",
+        )
     if ledger == "idle_fund":
         return (
             f"收回上缴 {fmt.money(c.at['idle_fund', 'returned_wan'])}",
@@ -38,10 +40,10 @@ def _headlines(ledger: str, cats: pd.DataFrame) -> tuple[str, ...]:
             lines.append(f"闲置土地面积盘活率 {fmt.rate(idle.rectified_area_mu / idle.found_area_mu)}")
         return tuple(lines)
     if ledger == "infrastructure":
-        half = c.loc["infra_half_finished"]
+        half, papers = c.loc["infra_half_finished"], c.loc["infra_procedures"]
         return (
             f"半拉子工程 {int(half.found)} 个，已盘活 {int(half.rectified)} 个",
-            f"手续不齐全 {int(c.at['infra_procedures', 'found'])} 个，已补办 {int(c.at['infra_procedures', 'rectified'])} 个",
+            f"手续不齐全 {int(papers.found)} 个，已补办 {int(papers.rectified)} 个",
         )
     if ledger == "stalled":
         rows = c.loc[["stalled_long", "stalled_zombie", "stalled_project"]]

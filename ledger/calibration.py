@@ -69,11 +69,17 @@ COHORTS: list[Cohort] = [
     Cohort("pending_approval", 17, SURVEY, FEB_FEB, {"approval_count": D(46)}),
     Cohort("pending_approval", 10, LATE, FEB_FEB, {"approval_count": D(24)}),
     # 沉淀资金
-    Cohort("idle_fund", 3, _w("2022-07-15", "2022-08-05"), _w("2022-08-10", "2022-08-31"),
-           {"balance_wan": D("260.0"), "returned_wan": D("230.4")}),
+    Cohort(
+        "idle_fund",
+        3,
+        _w("2022-07-15", "2022-08-05"),
+        _w("2022-08-10", "2022-08-31"),
+        {"balance_wan": D("260.0"), "returned_wan": D("230.4")},
+    ),
     Cohort("idle_fund", 28, SURVEY, TO_FEB, {"balance_wan": D("9850.0"), "returned_wan": D("9700.0")}),
-    Cohort("idle_fund", 14, LATE, _w("2022-12-21", "2023-02-14"),
-           {"balance_wan": D("6700.0"), "returned_wan": D("6405.2")}),
+    Cohort(
+        "idle_fund", 14, LATE, _w("2022-12-21", "2023-02-14"), {"balance_wan": D("6700.0"), "returned_wan": D("6405.2")}
+    ),
     Cohort("idle_fund", 2, SURVEY, TO_JUN, {"balance_wan": D("40.0"), "returned_wan": D("33.2")}),
     Cohort("idle_fund", 3, SURVEY, LATER, {"balance_wan": D("550.0"), "returned_wan": D("500.0")}),
     Cohort("idle_fund", 2, LATE, None, {"balance_wan": D("420.5"), "returned_wan": D("0")}),

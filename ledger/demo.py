@@ -140,12 +140,7 @@ def _read_csv(name: str) -> list[dict[str, str]]:
 
 
 def _category_of(industries: str) -> str:
-    hits = [
-        (industries.find(word), cat)
-        for cat, words in CATEGORY_KEYWORDS
-        for word in words
-        if word in industries
-    ]
+    hits = [(industries.find(word), cat) for cat, words in CATEGORY_KEYWORDS for word in words if word in industries]
     return min(hits)[1] if hits else "装备制造"
 
 
@@ -276,10 +271,7 @@ class DemoBuilder:
 
     # placing items ------------------------------------------------------------------------
     def pick_park(self, slow: bool) -> Park:
-        weights = [
-            (p.area_ha**0.5) * (5 if slow and p.league_code in LAGGING_LEAGUES else 1)
-            for p in self.parks
-        ]
+        weights = [(p.area_ha**0.5) * (5 if slow and p.league_code in LAGGING_LEAGUES else 1) for p in self.parks]
         return self.rng.choices(self.parks, weights=weights)[0]
 
     def company(self, category: str) -> str:
@@ -303,10 +295,11 @@ class DemoBuilder:
             for _ in range(max(4, min(18, int(park.area_ha**0.5 / 3)))):
                 cat = park.category if self.rng.random() < 0.7 else self.rng.choice(CATEGORIES)
                 land = D(self.rng.randint(2000, 40000)) / 100
-                t = {k[2]: v for k, v in self.threshold.items() if k[:2] == (park.league_code, cat)}
+                limits = {k[2]: v for k, v in self.threshold.items() if k[:2] == (park.league_code, cat)}
 
-                def around(key: str, spread: float = 0.45) -> float:
-                    return t[key] * self.rng.lognormvariate(0.15, spread)
+                def around(key: str, spread: float = 0.45, limits: dict = limits) -> float:
+                    """A value scattered around the threshold: most projects pass, some fall short."""
+                    return limits[key] * self.rng.lognormvariate(0.15, spread)
 
                 floor = float(land) * 666.67 * around("plot_ratio", 0.3)
                 self.add(
@@ -435,9 +428,7 @@ class DemoBuilder:
             events.append((closed, "已销号"))
         return events
 
-    def detail(
-        self, cat: str, park: Park, qty: dict[str, D], project: dict | None, found: date
-    ) -> tuple[str, dict]:
+    def detail(self, cat: str, park: Park, qty: dict[str, D], project: dict | None, found: date) -> tuple[str, dict]:
         rng = self.rng
         lat, lon = self.near(park)
         year_ago = found - timedelta(days=rng.randint(400, 2000))
@@ -640,7 +631,7 @@ def write_database(rows: dict[str, list[dict]], path: Path) -> None:
                 continue
             columns = ", ".join(frame.columns)
             con.register("frame", frame)
-            con.execute(f"insert into {table} ({columns}) select {columns} from frame")  # noqa: S608 - fixed names
+            con.execute(f"insert into {table} ({columns}) select {columns} from frame")
             con.unregister("frame")
         con.execute("checkpoint")
     finally:

@@ -67,8 +67,7 @@ def resolve_scope(raw: Mapping[str, str], catalog: Catalog) -> tuple[Scope, list
             asof = min(max(asked, catalog.first_date), catalog.last_date)
             if asof != asked:
                 warnings.append(
-                    f"数据范围为 {catalog.first_date} 至 {catalog.last_date}，"
-                    f"{asked} 不在其中，已改为最近的 {asof}。"
+                    f"数据范围为 {catalog.first_date} 至 {catalog.last_date}，{asked} 不在其中，已改为最近的 {asof}。"
                 )
     return Scope(league, park, asof), warnings
 

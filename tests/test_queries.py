@@ -70,7 +70,12 @@ def test_overdue_counts_open_items_past_their_deadline(use_tiny_db) -> None:
     # ST1 (deadline 2023-06-30) and IF1 (2024-12-31) are open but not overdue.
     table = kpis(Scope(None, None, date(2023, 1, 15)))
     assert table.overdue.to_dict() == {
-        "pending_approval": 0, "idle_fund": 0, "land": 1, "infrastructure": 0, "stalled": 0, "indicator": 0,
+        "pending_approval": 0,
+        "idle_fund": 0,
+        "land": 1,
+        "infrastructure": 0,
+        "stalled": 0,
+        "indicator": 0,
     }
     assert table.open.sum() == 4  # LD2, ST1, IF1, IN1
 
