@@ -97,13 +97,17 @@ def completion_figure(
         )
     )
     if reference_rate is not None:
-        fig.add_hline(
-            y=reference_rate * 100,
-            line_dash="dash",
-            line_color="#424242",
-            annotation_text=f"{reference_label} {fmt.rate(reference_rate)}",
-            annotation_position="top left",
-            annotation_bgcolor="rgba(255,255,255,0.8)",
+        fig.add_hline(y=reference_rate * 100, line_dash="dash", line_color="#424242", layer="below", name="reference")
+        fig.add_annotation(
+            text=f"虚线：{reference_label} {fmt.rate(reference_rate)}（低于者标红）",
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1.02,
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 12, "color": "#424242"},
         )
     fig.update_yaxes(title="整改完成率（%）", range=[0, 110], gridcolor="#eeeeee")
     long_names = data.name.str.len().max() * len(data) > 60

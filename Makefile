@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make run` (the app) and `make test` (lint + all tests).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test demo bench system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+## run: install, build the demo database if it is missing, serve on http://localhost:$(PORT)
+run: $(VENV)/.runtime
+	$(BIN)/python -m ledger demo --if-missing
+	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT)
+
+## demo: rebuild the demo database from scratch
+demo: $(VENV)/.runtime
+	$(BIN)/python -m ledger demo
+
+## test: lint, format check, then every test (browser tests run when Debian's chromium is present)
+test: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+## system-deps: Debian packages for browser tests and Chinese glyphs (needs root; CI runs it)
+system-deps:
+	@if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "跳过: 需要 root 和 apt-get 才能安装 chromium 与 fonts-noto-cjk"; fi
+
+## bench: page render and query timings (not a test)
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) data/ledger.duckdb screenshots bench/results
