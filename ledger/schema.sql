@@ -97,6 +97,8 @@ create table land (
     idle_since    date,
     cause         varchar,
     disposal      varchar,
+    parcel_code   varchar,                    -- 宗地编号, to find one parcel entered in two ledgers
+    revitalised_mu decimal(14, 4),            -- 盘活面积 reported on rectification
     lat           double,
     lon           double
 );
@@ -121,6 +123,7 @@ create table stalled (
     water_t       decimal(14, 1),              -- 用水, 吨
     reason        varchar,
     mode          varchar,                     -- 盘活方式
+    parcel_code   varchar,                     -- 宗地编号 of the land it occupies
     lat           double,
     lon           double
 );
@@ -154,6 +157,23 @@ create table control_threshold (
     min_value         double not null,
     basis             varchar not null,        -- 演示估计 for the demo thresholds
     primary key (league_code, industry_category, indicator)
+);
+
+-- 宣传动员: each league holds a deployment meeting and files its implementation plan.
+create table league_milestone (
+    league_code  varchar not null references league (league_code),
+    milestone    varchar not null check (milestone in ('meeting', 'plan')),
+    name         varchar not null,             -- 召开动员部署会议 / 印发落实方案
+    planned_date date not null,
+    done_date    date,                         -- null: not done
+    primary key (league_code, milestone)
+);
+
+-- 排查摸底: the date each park filed its self-inspection ledger (自查工作台账); no row: never filed.
+create table park_filing (
+    park_id    varchar primary key references park (park_id),
+    filed_date date not null,
+    note       varchar
 );
 
 -- The wider populations the ledgers were sifted from (published survey counts).
