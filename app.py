@@ -8,6 +8,7 @@ st.set_page_config(page_title="开发区闲置资源要素大起底看板", page
 
 pages = [
     st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("pages/progress.py", title="整治进度", icon=":material/timeline:", url_path="progress"),
 ]
 navigation = st.navigation(pages)
 

@@ -13,13 +13,22 @@ __all__ = [
     "data_dates",
     "data_origin",
     "league_completion",
+    "league_milestones",
     "leagues",
     "ledger_kpis",
+    "overdue_items",
+    "paper_checks",
     "park_completion",
     "parks",
+    "phase_progress",
     "phases",
+    "rectification_curve",
     "status_breakdown",
+    "supervision_summary",
+    "survey_coverage",
+    "survey_gaps",
     "survey_registers",
+    "unit_ledger_matrix",
 ]
 
 
@@ -80,3 +89,41 @@ def status_breakdown(scope: Scope) -> pd.DataFrame:
 
 def survey_registers(scope: Scope) -> pd.Series:
     return run("survey_registers", **scope.params()).iloc[0]
+
+
+# progress --------------------------------------------------------------------------------------
+def phase_progress(scope: Scope) -> pd.DataFrame:
+    return run("phase_progress", **scope.params())
+
+
+def league_milestones(scope: Scope) -> pd.DataFrame:
+    return run("league_milestones", **scope.params())
+
+
+def survey_coverage(scope: Scope) -> pd.DataFrame:
+    return run("survey_coverage", **scope.params())
+
+
+def survey_gaps(scope: Scope) -> pd.DataFrame:
+    return run("survey_gaps", **scope.params())
+
+
+def rectification_curve(scope: Scope) -> pd.DataFrame:
+    return run("rectification_curve", **scope.params())
+
+
+def unit_ledger_matrix(scope: Scope) -> pd.DataFrame:
+    return run("unit_ledger_matrix", **scope.params())
+
+
+def overdue_items(scope: Scope) -> pd.DataFrame:
+    return run("overdue_items", **scope.params())
+
+
+def supervision_summary(scope: Scope) -> pd.DataFrame:
+    """Always region-wide: the 督导通报 compares all 12 leagues."""
+    return run("supervision_summary", **scope.params())
+
+
+def paper_checks(scope: Scope) -> pd.DataFrame:
+    return run("paper_checks", **scope.params())

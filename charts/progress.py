@@ -1,0 +1,102 @@
+"""Builders for the 整治进度 page: cumulative progress against the plan, the unit × ledger matrix."""
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts import format as fmt
+from charts.theme import ACCENT, BAD, GOOD, Stamp, finish
+
+RECTIFICATION_PLAN = (date(2022, 9, 1), date(2022, 12, 31))  # 集中整治: all found items rectified by year end
+LONG_TERM_PLAN = (date(2023, 1, 1), date(2025, 12, 31))  # 长效盘活: everything revitalised within three years
+MILESTONE_COLORS = {"按时完成": "#e8f5e9", "逾期完成": "#fff3e0", "逾期未完成": "#ffebee", "未到期": "#f5f5f5"}
+
+
+def plan_share(day: date, start: date, end: date) -> float:
+    """The planned share of found items rectified on a day: 0 before start, rising linearly to 1 at end."""
+    if day <= start:
+        return 0.0
+    if day >= end:
+        return 1.0
+    return (day - start).days / (end - start).days
+
+
+def curve_figure(curve: pd.DataFrame, ledger_name: str | None, stamp: Stamp) -> go.Figure:
+    """Cumulative found and rectified (all ledgers, or one by name) with the two plan lines."""
+    data = curve if ledger_name is None else curve[curve.name == ledger_name]
+    data = data.groupby("as_of_date", as_index=False)[["found", "rectified"]].sum()
+    days = [d.date() for d in pd.to_datetime(data.as_of_date)]
+    fig = go.Figure()
+    fig.add_scatter(x=days, y=data.found, name="累计发现", mode="lines", line={"color": "#546e7a", "width": 2})
+    fig.add_scatter(x=days, y=data.rectified, name="累计整改", mode="lines", line={"color": GOOD, "width": 3})
+    for label, (start, end), color in (
+        ("计划：年底前全部整改", RECTIFICATION_PLAN, ACCENT),
+        ("三年长效盘活目标", LONG_TERM_PLAN, BAD),
+    ):
+        plan = [found * plan_share(d, start, end) for d, found in zip(days, data.found, strict=True)]
+        fig.add_scatter(x=days, y=plan, name=label, mode="lines", line={"color": color, "dash": "dash", "width": 1.5})
+    title = f"{ledger_name or '六本台账'}：累计发现与整改（对照计划）"
+    fig.update_layout(legend={"orientation": "h", "y": 1.1, "x": 0}, hovermode="x unified")
+    fig.update_yaxes(title="台账条目（项）", gridcolor="#eeeeee", rangemode="tozero")
+    fig.update_xaxes(tickformat="%Y-%m")
+    return finish(fig, title, stamp)
+
+
+def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Unit × ledger pivot: 完成率 and 超期 per ledger, then the unit's totals; one row per unit, in unit order."""
+    units = matrix.drop_duplicates("unit_id")[["unit_id", "unit_name"]].set_index("unit_id")
+    table = units.rename(columns={"unit_name": "单位"})
+    totals = matrix.groupby("unit_id", sort=False)[["found", "rectified", "overdue"]].sum()
+    table["合计·完成率"] = (totals.rectified / totals.found.where(totals.found > 0)).astype(float)
+    table["合计·超期"] = totals.overdue
+    table["合计·发现"] = totals.found
+    table["合计·已整改"] = totals.rectified
+    for ledger_name, part in matrix.groupby("ledger_name", sort=False):
+        part = part.set_index("unit_id")
+        table[f"{ledger_name}·完成率"] = part.completion_rate.astype(float)
+        table[f"{ledger_name}·超期"] = part.overdue.astype(int)
+    return table
+
+
+def style_matrix(table: pd.DataFrame, reference_rate: float | None):
+    """Colour rates against the reference (red below it by 5 points or more, amber below, green at or above)
+    and overdue counts above zero."""
+
+    def rate_color(value: float) -> str:
+        if pd.isna(value) or reference_rate is None:
+            return "color: #9e9e9e"
+        if value < reference_rate - 0.05:
+            return "background-color: #ffcdd2"
+        if value < reference_rate:
+            return "background-color: #fff3e0"
+        return "background-color: #e8f5e9"
+
+    rates = [c for c in table.columns if c.endswith("完成率")]
+    overdue = [c for c in table.columns if c.endswith("超期")]
+    return (
+        table.style.map(rate_color, subset=rates)
+        .map(lambda v: "color: #c62828; font-weight: 600" if v else "color: #9e9e9e", subset=overdue)
+        .format(fmt.rate, subset=rates, na_rep="—")
+    )
+
+
+def milestone_table(milestones: pd.DataFrame) -> pd.DataFrame:
+    """One row per league, one column per milestone: its state and, when done, the date (按时完成 07-21)."""
+    cells = milestones.assign(
+        cell=[
+            state if pd.isna(done) else f"{state} {pd.Timestamp(done):%m-%d}"
+            for state, done in zip(milestones.state, milestones.done_date, strict=True)
+        ]
+    )
+    table = cells.pivot(index=["league_code", "league_name"], columns="name", values="cell")
+    order = list(dict.fromkeys(milestones.name))
+    return table[order].reset_index(level=0, drop=True).rename_axis(index="盟市", columns=None).reset_index()
+
+
+def milestone_style(table: pd.DataFrame):
+    def color(value: str) -> str:
+        state = str(value).split(" ")[0]
+        return f"background-color: {MILESTONE_COLORS.get(state, 'white')}"
+
+    return table.style.map(color, subset=[c for c in table.columns if c != "盟市"])

@@ -1,0 +1,174 @@
+"""整治进度: plan against actual per phase, who is behind, what is overdue, the 督导通报 and 纸面整改 checks."""
+
+import streamlit as st
+
+import queries
+from charts import format as fmt
+from charts.progress import curve_figure, matrix_table, milestone_style, milestone_table, style_matrix
+from charts.supervision import LagRules, lagging_leagues, notice_docx
+from charts.theme import plotly_config
+from pages._shell import catalog, drill, page_header, stamp
+from queries.scope import Scope
+
+VIEWS = ["阶段进度", "盟市对比", "超期清单", "督导通报", "纸面整改"]
+
+scope = page_header("整治进度")
+names = catalog()
+view = st.segmented_control("查看", VIEWS, default=VIEWS[0], key="progress_view", label_visibility="collapsed")
+
+if view in (None, "阶段进度"):
+    for column, phase in zip(st.columns(4), queries.phase_progress(scope).itertuples(), strict=True):
+        with column.container(border=True):
+            st.markdown(f"**{phase.name}** · {phase.state}")
+            st.metric(f"{phase.start_date:%Y-%m} — {phase.end_date:%Y-%m}", f"{phase.done} / {phase.target}")
+            st.progress(phase.done / phase.target if phase.target else 0.0)
+            st.caption(phase.unit)
+
+    st.subheader("宣传动员：动员部署会议与落实方案")
+    milestones = milestone_table(queries.league_milestones(scope))
+    st.dataframe(
+        milestone_style(milestones),
+        hide_index=True,
+        height=36 * (len(milestones) + 1) + 2,
+        key="progress_milestones",
+    )
+
+    st.subheader("排查摸底：自查台账报送（截止 2022-08-31）")
+    coverage = queries.survey_coverage(scope)
+    left, right = st.columns([3, 2])
+    left.dataframe(
+        coverage.drop(columns="league_code").rename(
+            columns={
+                "league_name": "盟市",
+                "parks": "园区数",
+                "filed_on_time": "按期报送",
+                "filed_late": "逾期补报",
+                "not_filed": "未报送",
+                "coverage": "按期覆盖率",
+            }
+        ),
+        hide_index=True,
+        height=36 * (len(coverage) + 1) + 2,
+        column_config={"按期覆盖率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        key="progress_coverage",
+    )
+    gaps = queries.survey_gaps(scope)
+    with right:
+        st.markdown(f"**需“补课”“返工”的园区：{len(gaps)} 个**")
+        if not gaps.empty:
+            st.dataframe(
+                gaps[["park_name", "league_name", "state", "filed_date"]].rename(
+                    columns={"park_name": "园区", "league_name": "盟市", "state": "情况", "filed_date": "报送日期"}
+                ),
+                hide_index=True,
+                column_config={"报送日期": st.column_config.DateColumn(format="YYYY-MM-DD")},
+                key="progress_gaps",
+            )
+
+    st.subheader("集中整治与长效盘活：累计发现与整改")
+    curve = queries.rectification_curve(scope)
+    ledger = st.selectbox("台账", ["全部台账", *curve.name.unique()], key="progress_curve_ledger")
+    figure = curve_figure(curve, None if ledger == "全部台账" else ledger, stamp(scope))
+    st.plotly_chart(figure, config=plotly_config("累计整改进度"), key="progress_curve")
+
+elif view == "盟市对比":
+    matrix = queries.unit_ledger_matrix(scope)
+    table = matrix_table(matrix)
+    overall = table["合计·已整改"].sum() / max(table["合计·发现"].sum(), 1)
+    level = "各盟市" if scope.league is None else f"{names.leagues[scope.league]}各园区"
+    st.caption(
+        f"{level}分台账整改完成率与超期未整改数。红色：低于本级整体 {fmt.rate(overall)} 五个百分点以上；"
+        "黄色：低于整体；绿色：不低于整体。点表头排序，选中一行进入该单位。"
+    )
+    event = st.dataframe(
+        style_matrix(table, overall),
+        hide_index=True,
+        height=36 * (len(table) + 1) + 2,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"progress_matrix_{scope.league or 'region'}",
+    )
+    rows = event["selection"]["rows"] if event else []
+    if rows and scope.park is None:
+        unit = table.index[rows[0]]
+        drill(scope, **({"league": unit, "park": None} if scope.league is None else {"park": unit}))
+
+elif view == "超期清单":
+    overdue = queries.overdue_items(scope)
+    ledgers = ["全部台账", *overdue.ledger_name.unique()]
+    chosen = st.selectbox("台账", ledgers, key="progress_overdue_ledger")
+    if chosen != "全部台账":
+        overdue = overdue[overdue.ledger_name == chosen]
+    st.markdown(f"截至 {scope.asof:%Y-%m-%d}，超过整改时限仍未整改 **{len(overdue)}** 项。")
+    link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
+    st.dataframe(
+        overdue.assign(link=[link.format(i) for i in overdue.item_id])[
+            ["link", "ledger_name", "title", "days_overdue", "deadline", "responsible_unit", "park_name", "league_name"]
+        ].rename(
+            columns={
+                "link": "条目",
+                "ledger_name": "台账",
+                "title": "名称",
+                "park_name": "园区",
+                "league_name": "盟市",
+                "responsible_unit": "责任单位",
+                "deadline": "整改时限",
+                "days_overdue": "超期天数",
+            }
+        ),
+        hide_index=True,
+        column_config={
+            "条目": st.column_config.LinkColumn(display_text=r"item=(\w+)"),
+            "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
+        },
+        key="progress_overdue",
+    )
+
+elif view == "督导通报":
+    summary = queries.supervision_summary(scope)
+    st.caption("督导通报在全区范围比较12个盟市，不随所选盟市、园区变化。通报标准可调整：")
+    c1, c2, c3 = st.columns(3)
+    rules = LagRules(
+        rate_gap_points=c1.number_input("完成率低于全区（百分点）", 0.0, 50.0, 5.0, 0.5, key="progress_gap"),
+        overdue_at_least=int(c2.number_input("超期未整改达到（项）", 1, 500, 10, 1, key="progress_overdue_min")),
+        survey_incomplete=c3.checkbox("自查台账、动员部署未按期也通报", True, key="progress_survey_rule"),
+    )
+    lagging = lagging_leagues(summary, rules)
+    st.markdown(f"**本期应通报盟市：{len(lagging)} 个**（全区整改完成率 {fmt.rate(summary.region_rate.iloc[0])}）")
+    for row in lagging.itertuples():
+        st.markdown(f"- **{row.league_name}**：" + "；".join(row.reasons))
+    number = st.text_input("通报文号（可选）", "", key="progress_notice_number", placeholder="例如：第3期")
+    whole = Scope(None, None, scope.asof)
+    region, demo = queries.ledger_kpis(whole), bool(queries.data_origin(whole).demo_items)
+    st.download_button(
+        "下载督导通报（Word）",
+        notice_docx(region, lagging, scope.asof, demo, rules, number),
+        file_name=f"督导通报_{scope.asof:%Y%m%d}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon=":material/download:",
+        key="progress_notice",
+    )
+
+else:
+    checks = queries.paper_checks(scope)
+    st.caption("“回头看”重点：已整改无佐证材料、销号早于发现、盘活面积超过地块面积、同一宗地在两本台账重复登记。")
+    if checks.empty:
+        st.success("当前范围未发现纸面整改疑点。")
+    else:
+        counts = checks.pivot_table(index="league_name", columns="rule_name", values="item_id", aggfunc="count")
+        st.dataframe(counts.fillna(0).astype(int), key="progress_paper_counts")
+        st.dataframe(
+            checks[["rule_name", "item_id", "title", "ledger_name", "park_name", "league_name", "detail"]].rename(
+                columns={
+                    "rule_name": "疑点",
+                    "item_id": "编号",
+                    "title": "名称",
+                    "ledger_name": "台账",
+                    "park_name": "园区",
+                    "league_name": "盟市",
+                    "detail": "说明",
+                }
+            ),
+            hide_index=True,
+            key="progress_paper_items",
+        )

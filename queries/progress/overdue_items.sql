@@ -1,0 +1,29 @@
+-- Open items past their 整改时限 on $asof, most overdue first.
+-- Params: $league, $park, $asof.
+-- Columns: item_id, ledger, ledger_name, title, park_id, park_name, league_code, league_name,
+--          responsible_unit, deadline, days_overdue, status.
+-- Grain: one row per overdue item, by days overdue (desc) then item id.
+select
+    f.item_id,
+    f.ledger,
+    g.name as ledger_name,
+    f.title,
+    f.park_id,
+    p.name as park_name,
+    f.league_code,
+    l.name as league_name,
+    f.responsible_unit,
+    f.deadline,
+    date_diff('day', f.deadline, $asof) as days_overdue,
+    coalesce(s.status, '待整改') as status
+from item_facts f
+join ledger_def g using (ledger)
+join park p using (park_id)
+join league l on l.league_code = f.league_code
+left join status_at($asof) s using (item_id)
+where f.found_date <= $asof
+  and f.deadline < $asof
+  and coalesce(s.status, '待整改') not in ('已整改', '已销号')
+  and ($league is null or f.league_code = $league)
+  and ($park is null or f.park_id = $park)
+order by days_overdue desc, f.item_id

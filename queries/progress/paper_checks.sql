@@ -1,0 +1,70 @@
+-- 纸面整改 checks (the 2024 回头看): rectified with no 佐证材料, closed before found, revitalised area
+-- larger than the item's area, one parcel entered in two ledgers.
+-- Params: $league, $park, $asof.
+-- Columns: rule, rule_name, item_id, title, ledger_name, park_name, league_code, league_name, detail.
+-- Grain: one row per item and rule it breaks, by rule then item id.
+with scoped as (
+    select f.*, coalesce(s.status, '待整改') as status
+    from item_facts f
+    left join status_at($asof) s using (item_id)
+    where f.found_date <= $asof
+      and ($league is null or f.league_code = $league)
+      and ($park is null or f.park_id = $park)
+),
+hits as (
+    select 'no_evidence' as rule, 1 as sort, item_id, '状态为' || status || '，但无佐证材料' as detail
+    from scoped
+    where status in ('已整改', '已销号') and coalesce(trim(evidence), '') = ''
+    union all
+    select 'closed_before_found', 2, item_id,
+        '销号日期 ' || strftime(closed_date, '%Y-%m-%d') || ' 早于发现日期 ' || strftime(found_date, '%Y-%m-%d')
+    from scoped
+    where closed_date < found_date
+    union all
+    select 'over_revitalised', 3, s.item_id,
+        '盘活面积 ' || round(l.revitalised_mu, 1) || ' 亩，大于地块面积 ' || round(l.area_mu, 1) || ' 亩'
+    from scoped s
+    join land l using (item_id)
+    where l.revitalised_mu > l.area_mu
+    union all
+    select 'duplicate_parcel', 4, s.item_id,
+        '宗地 ' || d.parcel_code || ' 同时登记在' || d.ledgers
+    from scoped s
+    join (
+        select item_id, parcel_code from land where parcel_code is not null
+        union all
+        select item_id, parcel_code from stalled where parcel_code is not null
+    ) pc using (item_id)
+    join (
+        select parcel_code, string_agg(distinct ledger_name, '、' order by ledger_name) as ledgers
+        from (
+            select parcel_code, '土地台账' as ledger_name, item_id from land
+            union all
+            select parcel_code, '停产停建台账', item_id from stalled
+        )
+        where parcel_code is not null
+        group by parcel_code
+        having count(*) > 1
+    ) d using (parcel_code)
+)
+select
+    h.rule,
+    case h.rule
+        when 'no_evidence' then '已整改无佐证材料'
+        when 'closed_before_found' then '销号早于发现'
+        when 'over_revitalised' then '盘活面积超过地块面积'
+        else '同一宗地重复登记'
+    end as rule_name,
+    h.item_id,
+    s.title,
+    g.name as ledger_name,
+    p.name as park_name,
+    s.league_code,
+    l.name as league_name,
+    h.detail
+from hits h
+join scoped s using (item_id)
+join ledger_def g on g.ledger = s.ledger
+join park p on p.park_id = s.park_id
+join league l on l.league_code = s.league_code
+order by h.sort, h.item_id

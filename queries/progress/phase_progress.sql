@@ -1,0 +1,87 @@
+-- Plan against actual for each phase on $asof. 宣传动员: league milestones done on time; 排查摸底: parks
+-- that filed their ledger by the survey's end; 集中整治: items found by the phase's end and rectified
+-- within the phase (09-01..12-31); 长效盘活: long-stopped and zombie enterprises, halted projects and
+-- half-finished or idle infrastructure revitalised (the three-year target).
+-- Params: $league, $park, $asof.
+-- Columns: phase_id, name, start_date, end_date, state, target, done, unit.
+-- Grain: one row per phase, in phase order.
+with ph as (
+    select *, least($asof, end_date) as until from phase
+),
+items as (
+    select f.item_id, f.category, f.found_date
+    from item_facts f
+    where ($league is null or f.league_code = $league)
+      and ($park is null or f.park_id = $park)
+),
+first_rectified as (
+    select item_id, min(event_date) as rect_date
+    from item_event
+    where status in ('已整改', '已销号')
+    group by item_id
+),
+rect_phase as (
+    select
+        count(*) filter (where i.found_date <= p.until) as target,
+        count(*) filter (
+            where i.found_date <= p.until
+              and s.status in ('已整改', '已销号')
+              and r.rect_date >= p.start_date
+        ) as done
+    from items i
+    cross join (select * from ph where phase_id = 'rectification') p
+    left join status_at((select until from ph where phase_id = 'rectification')) s using (item_id)
+    left join first_rectified r using (item_id)
+),
+long_term as (
+    select
+        count(*) as target,
+        count(*) filter (where s.status in ('已整改', '已销号')) as done
+    from items i
+    left join status_at($asof) s using (item_id)
+    where i.found_date <= $asof
+      and i.category in ('stalled_long', 'stalled_zombie', 'stalled_project', 'infra_half_finished',
+                         'infra_not_operating')
+),
+milestones as (
+    select
+        count(*) as target,
+        count(*) filter (where m.done_date <= m.planned_date and m.done_date <= $asof) as done
+    from league_milestone m
+    where $league is null or m.league_code = $league
+),
+filings as (
+    select
+        count(*) as target,
+        count(*) filter (where f.filed_date <= (select until from ph where phase_id = 'survey')) as done
+    from park p
+    left join park_filing f using (park_id)
+    where ($league is null or p.league_code = $league)
+      and ($park is null or p.park_id = $park)
+)
+select
+    ph.phase_id,
+    ph.name,
+    ph.start_date,
+    ph.end_date,
+    case when $asof > ph.end_date then '已完成' when $asof >= ph.start_date then '进行中' else '未开始' end as state,
+    case ph.phase_id
+        when 'mobilization' then (select target from milestones)
+        when 'survey' then (select target from filings)
+        when 'rectification' then (select target from rect_phase)
+        else (select target from long_term)
+    end as target,
+    case ph.phase_id
+        when 'mobilization' then (select done from milestones)
+        when 'survey' then (select done from filings)
+        when 'rectification' then (select done from rect_phase)
+        else (select done from long_term)
+    end as done,
+    case ph.phase_id
+        when 'mobilization' then '项部署任务按期完成'
+        when 'survey' then '个园区按期报送自查台账'
+        when 'rectification' then '项在集中整治期内整改'
+        else '项长期停产、僵尸、停建及半拉子问题已盘活'
+    end as unit
+from ph
+order by ph.sort

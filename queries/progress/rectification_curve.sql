@@ -1,0 +1,51 @@
+-- Cumulative items found and rectified per ledger, weekly from the campaign's start up to $asof.
+-- An item counts as rectified on a date when its status then is 已整改 or 已销号 (a reopened item drops out).
+-- Params: $league, $park, $asof.
+-- Columns: as_of_date, ledger, name, found, rectified.
+-- Grain: one row per week end (Sundays, plus $asof itself) and ledger, by date then ledger order.
+with scoped as (
+    select item_id, ledger, found_date
+    from item_facts
+    where ($league is null or league_code = $league)
+      and ($park is null or park_id = $park)
+),
+points as (
+    select cast(d as date) as as_of_date
+    from generate_series(
+        date_trunc('week', (select min(start_date) from phase)) + interval 6 day,
+        cast($asof as timestamp),
+        interval 7 day
+    ) as t(d)
+    union
+    select $asof
+),
+deltas as (
+    select ledger, found_date as d, 1 as found_delta, 0 as rect_delta
+    from scoped
+    union all
+    select
+        s.ledger,
+        e.event_date,
+        0,
+        (e.status in ('已整改', '已销号'))::int
+            - coalesce((lag(e.status) over (partition by e.item_id order by e.seq) in ('已整改', '已销号'))::int, 0)
+    from item_event e
+    join scoped s using (item_id)
+),
+bucketed as (
+    select p.as_of_date, x.ledger, sum(x.found_delta) as found, sum(x.rect_delta) as rectified
+    from deltas x
+    asof join points p on x.d <= p.as_of_date
+    group by p.as_of_date, x.ledger
+)
+select
+    p.as_of_date,
+    g.ledger,
+    g.name,
+    (sum(coalesce(b.found, 0)) over w)::bigint as found,
+    (sum(coalesce(b.rectified, 0)) over w)::bigint as rectified
+from points p
+cross join ledger_def g
+left join bucketed b on b.as_of_date = p.as_of_date and b.ledger = g.ledger
+window w as (partition by g.ledger order by p.as_of_date)
+order by p.as_of_date, g.sort

@@ -1,0 +1,60 @@
+-- Per league, the numbers the 督导通报 judges by on $asof: completion against the region's,
+-- overdue items, survey filing, mobilization milestones.
+-- Params: $asof.
+-- Columns: league_code, league_name, found, rectified, completion_rate, region_rate, overdue, parks,
+--          parks_not_on_time, milestones_missed.
+-- Grain: one row per league (all 12), by code.
+with items as (
+    select
+        f.league_code,
+        f.deadline,
+        coalesce(s.status in ('已整改', '已销号'), false) as is_rectified
+    from item_facts f
+    left join status_at($asof) s using (item_id)
+    where f.found_date <= $asof
+),
+per_league as (
+    select
+        league_code,
+        count(*) as found,
+        count(*) filter (where is_rectified) as rectified,
+        count(*) filter (where not is_rectified and deadline < $asof) as overdue
+    from items
+    group by league_code
+),
+filings as (
+    select
+        p.league_code,
+        count(*) as parks,
+        count(*) filter (
+            where $asof > (select end_date from phase where phase_id = 'survey')
+              and (f.filed_date is null or f.filed_date > (select end_date from phase where phase_id = 'survey'))
+        ) as parks_not_on_time
+    from park p
+    left join park_filing f using (park_id)
+    group by p.league_code
+),
+milestones as (
+    select
+        league_code,
+        count(*) filter (where $asof > planned_date and (done_date is null or done_date > planned_date))
+            as milestones_missed
+    from league_milestone
+    group by league_code
+)
+select
+    l.league_code,
+    l.name as league_name,
+    coalesce(i.found, 0) as found,
+    coalesce(i.rectified, 0) as rectified,
+    i.rectified / nullif(i.found, 0) as completion_rate,
+    sum(i.rectified) over () / nullif(sum(i.found) over (), 0) as region_rate,
+    coalesce(i.overdue, 0) as overdue,
+    f.parks,
+    f.parks_not_on_time,
+    coalesce(m.milestones_missed, 0) as milestones_missed
+from league l
+left join per_league i using (league_code)
+left join filings f using (league_code)
+left join milestones m using (league_code)
+order by l.league_code
