@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 import queries
 from charts.theme import Stamp
@@ -53,8 +54,18 @@ def stamp(scope: Scope) -> Stamp:
     return Stamp(" › ".join(breadcrumb(scope, catalog())[1:]) or "全区", scope.asof, bool(origin.demo_items))
 
 
+def _through_router() -> None:
+    """Streamlit treats a folder named pages/ as old-style pages until app.py first calls st.navigation, so
+    the first visitor after a restart who opens a deep link (…/progress) would get the bare page without
+    the scope bar. Switch that mode off and rerun, which runs app.py and lands on the same page."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_header(title: str) -> Scope:
     """Title, breadcrumb, URL warnings and the 演示数据 banner; returns the page's scope."""
+    _through_router()
     scope, warnings = current_scope()
     for warning in warnings:
         st.warning(warning, icon=":material/warning:")
@@ -62,10 +73,15 @@ def page_header(title: str) -> Scope:
     st.title(title)
     st.caption(" › ".join(breadcrumb(scope, catalog())) + f"　｜　数据截至 {scope.asof:%Y-%m-%d}")
     origin = queries.data_origin(scope)
-    if origin.demo_items:
-        imported = f"（{origin.imported_leagues}为导入的真实台账）" if origin.imported_items else ""
+    if origin.demo_items and origin.imported_items:
         st.info(
-            "**演示数据**：本范围的台账为按公开发布数字校准的演示数据，不是真实台账" + imported + "。",
+            f"**部分为演示数据**：{origin.imported_parts}已导入真实台账；"
+            f"本范围其余 {origin.demo_items} 条为按公开发布数字校准的演示数据，不是真实台账。",
+            icon=":material/science:",
+        )
+    elif origin.demo_items:
+        st.info(
+            "**演示数据**：本范围的台账为按公开发布数字校准的演示数据，不是真实台账。",
             icon=":material/science:",
         )
     elif not origin.imported_items:

@@ -1,6 +1,7 @@
 """DuckDB access: SQL loaded from .sql files, one cached read-only connection, a cursor per query."""
 
 import re
+import threading
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -57,14 +58,43 @@ def _file_version(path: Path) -> tuple[str, int]:
     return str(path), path.stat().st_mtime_ns if path.exists() else 0
 
 
-@st.cache_resource(max_entries=4)
-def _connection(path: str, version: int) -> duckdb.DuckDBPyConnection:
-    return connect(Path(path))
+class SharedConnection:
+    """One read-only connection for all sessions (threads), reopened when an import swaps the file.
+
+    DuckDB keeps serving a file's old content while any connection to it stays open, so a swap waits
+    for running queries to finish, closes the old connection, then opens the new file."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._key: tuple[str, int] | None = None
+        self._running = 0
+
+    def query(self, name: str, params: dict[str, Any], key: tuple[str, int]) -> pd.DataFrame:
+        with self._cond:
+            if key != self._key:
+                self._cond.wait_for(lambda: self._running == 0)
+                if self._con is not None:
+                    self._con.close()
+                self._con, self._key = connect(Path(key[0])), key
+            con = self._con
+            self._running += 1
+        try:
+            return execute(con, name, params)
+        finally:
+            with self._cond:
+                self._running -= 1
+                self._cond.notify_all()
+
+
+@st.cache_resource
+def _shared() -> SharedConnection:
+    return SharedConnection()
 
 
 @st.cache_data(ttl=600, max_entries=1024, show_spinner=False)
 def _cached(name: str, params: tuple[tuple[str, Any], ...], path: str, version: int) -> pd.DataFrame:
-    return execute(_connection(path, version), name, dict(params))
+    return _shared().query(name, dict(params), (path, version))
 
 
 def run(name: str, **params: Any) -> pd.DataFrame:
