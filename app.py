@@ -9,6 +9,9 @@ st.set_page_config(page_title="开发区闲置资源要素大起底看板", page
 pages = [
     st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
     st.Page("pages/progress.py", title="整治进度", icon=":material/timeline:", url_path="progress"),
+    st.Page("pages/rankings.py", title="园区排名", icon=":material/leaderboard:", url_path="rankings"),
+    st.Page("pages/ledgers.py", title="台账", icon=":material/table_view:", url_path="ledgers"),
+    st.Page("pages/data_import.py", title="数据导入", icon=":material/upload_file:", url_path="data_import"),
 ]
 navigation = st.navigation(pages)
 

@@ -1,11 +1,13 @@
-"""Command line: `python -m ledger demo [--if-missing]` builds the demo database."""
+"""Command line: `python -m ledger demo | template | import` (see --help)."""
 
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from ledger import db_path
 from ledger.demo import build_demo
+from ledger.fields import SPECS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,6 +15,15 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="生成演示数据库(演示数据, 与公开数字校准)")
     demo.add_argument("--if-missing", action="store_true", help="数据库已存在时不重建")
+    template = sub.add_parser("template", help="下载某本台账的Excel模板")
+    template.add_argument("--ledger", required=True, choices=sorted(SPECS))
+    template.add_argument("--out", type=Path, required=True)
+    load = sub.add_parser("import", help="校验并导入一个盟市的台账文件(.xlsx/.xls/.csv)")
+    load.add_argument("file", type=Path)
+    load.add_argument("--ledger", required=True, choices=sorted(SPECS))
+    load.add_argument("--league", required=True, help="盟市代码, 如 150200")
+    load.add_argument("--dry-run", action="store_true", help="只校验和预览, 不写入")
+    load.add_argument("--by", default="", help="导入人")
     args = parser.parse_args(argv)
 
     path = db_path()
@@ -22,8 +33,44 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         start = time.perf_counter()
         counts = build_demo(path)
-        seconds = time.perf_counter() - start
-        print(f"演示数据库已生成: {path} ({counts['item']} 条台账条目, 用时 {seconds:.1f} 秒)")
+        print(f"演示数据库已生成: {path} ({counts['item']} 条台账条目, 用时 {time.perf_counter() - start:.1f} 秒)")
+    elif args.command == "template":
+        from ledger.templates import template_xlsx
+
+        args.out.write_bytes(template_xlsx(args.ledger))
+        print(f"模板已保存: {args.out}")
+    else:
+        return _import(args, path)
+    return 0
+
+
+def _import(args: argparse.Namespace, path: Path) -> int:
+    from ledger.importer import ImportFileError, apply_import, plan_import
+
+    try:
+        data = args.file.read_bytes()
+        plan = plan_import(data, args.file.name, args.ledger, args.league, path)
+    except (OSError, ImportFileError) as error:
+        print(f"无法导入: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"{plan.file_name}: 新增 {len(plan.new)} 条, 更新 {len(plan.updated)} 条, 未变 {len(plan.unchanged)} 条, "
+        f"错误 {len(plan.errors)} 处" + (f", 将替换演示数据 {plan.replaced_demo} 条" if plan.replaced_demo else "")
+    )
+    for error in plan.errors:
+        print("  " + error.text(), file=sys.stderr)
+    if plan.already_imported:
+        print(plan.already_imported)
+        return 0
+    if plan.errors:
+        print("文件有错误, 未写入。请修改后重新导入。", file=sys.stderr)
+        return 1
+    if args.dry_run or not plan.can_write:
+        print("未写入(预览)" if args.dry_run else "没有需要写入的变化")
+        return 0
+    start = time.perf_counter()
+    batch = apply_import(plan, data, path, args.by)
+    print(f"已导入, 批次 {batch}, 用时 {time.perf_counter() - start:.1f} 秒")
     return 0
 
 

@@ -1,5 +1,6 @@
 """Typed wrappers the pages call: one per .sql file, named like it."""
 
+import json
 from datetime import date
 
 import pandas as pd
@@ -10,19 +11,35 @@ from queries.scope import Catalog, Scope
 __all__ = [
     "catalog",
     "category_kpis",
+    "control_thresholds",
     "data_dates",
     "data_origin",
+    "import_history",
+    "item_detail",
+    "item_history",
     "league_completion",
     "league_milestones",
     "leagues",
+    "ledger_idle_fund",
+    "ledger_indicator",
+    "ledger_infrastructure",
     "ledger_kpis",
+    "ledger_land",
+    "ledger_pending_approval",
+    "ledger_stalled",
+    "ledger_units",
     "overdue_items",
     "paper_checks",
     "park_completion",
+    "park_flags",
+    "park_rankings",
     "parks",
     "phase_progress",
     "phases",
+    "project_rankings",
+    "ranking_years",
     "rectification_curve",
+    "retreat_candidates",
     "status_breakdown",
     "supervision_summary",
     "survey_coverage",
@@ -91,6 +108,11 @@ def survey_registers(scope: Scope) -> pd.Series:
     return run("survey_registers", **scope.params()).iloc[0]
 
 
+# data import -----------------------------------------------------------------------------------
+def import_history(scope: Scope) -> pd.DataFrame:
+    return run("import_history", **scope.params())
+
+
 # progress --------------------------------------------------------------------------------------
 def phase_progress(scope: Scope) -> pd.DataFrame:
     return run("phase_progress", **scope.params())
@@ -127,3 +149,113 @@ def supervision_summary(scope: Scope) -> pd.DataFrame:
 
 def paper_checks(scope: Scope) -> pd.DataFrame:
     return run("paper_checks", **scope.params())
+
+
+# ledgers ---------------------------------------------------------------------------------------
+# The 台账 page's filters, all off: status (one of the four), overdue_only, unit (责任单位), phase (phase_id
+# the item was found in), search (words in the title or id). A ledger_* wrapper takes any of them by name.
+NO_FILTER: dict[str, str | bool | None] = {
+    "status": None,
+    "overdue_only": None,
+    "unit": None,
+    "phase": None,
+    "search": None,
+}
+
+
+def ledger_pending_approval(scope: Scope, **filters: str | bool | None) -> pd.DataFrame:
+    return run("ledger_pending_approval", **scope.params(), **(NO_FILTER | filters))
+
+
+def ledger_idle_fund(scope: Scope, **filters: str | bool | None) -> pd.DataFrame:
+    return run("ledger_idle_fund", **scope.params(), **(NO_FILTER | filters))
+
+
+def ledger_land(scope: Scope, **filters: str | bool | None) -> pd.DataFrame:
+    return run("ledger_land", **scope.params(), **(NO_FILTER | filters))
+
+
+def ledger_infrastructure(scope: Scope, **filters: str | bool | None) -> pd.DataFrame:
+    return run("ledger_infrastructure", **scope.params(), **(NO_FILTER | filters))
+
+
+def ledger_stalled(scope: Scope, **filters: str | bool | None) -> pd.DataFrame:
+    return run("ledger_stalled", **scope.params(), **(NO_FILTER | filters))
+
+
+def ledger_indicator(scope: Scope, **filters: str | bool | None) -> pd.DataFrame:
+    return run("ledger_indicator", **scope.params(), **(NO_FILTER | filters))
+
+
+LEDGER_QUERIES = {
+    "pending_approval": ledger_pending_approval,
+    "idle_fund": ledger_idle_fund,
+    "land": ledger_land,
+    "infrastructure": ledger_infrastructure,
+    "stalled": ledger_stalled,
+    "indicator": ledger_indicator,
+}
+
+
+def ledger_units(scope: Scope, ledger: str | None = None) -> list[str]:
+    return run("ledger_units", **scope.params(), ledger=ledger)["responsible_unit"].tolist()
+
+
+def item_detail(item_id: str, asof: date) -> pd.Series | None:
+    """One item on asof (None for an unknown id); `details` is a dict keyed like its ledger's columns."""
+    rows = run("item_detail", item=item_id, asof=asof)
+    if rows.empty:
+        return None
+    row = rows.iloc[0].copy()
+    row["details"] = json.loads(row["details"])
+    return row
+
+
+def item_history(item_id: str, asof: date) -> pd.DataFrame:
+    return run("item_history", item=item_id, asof=asof)
+
+
+# rankings --------------------------------------------------------------------------------------
+RANKING_METRICS = ("score", "tax_per_mu", "output_per_mu", "investment_intensity", "plot_ratio")
+DEFAULT_WEIGHTS = {"tax_per_mu": 40, "output_per_mu": 30, "investment_intensity": 20, "plot_ratio": 10}
+FLAG_RULES = {"min_projects": 5, "min_enterprises": 5, "min_output_share": 1.0}
+
+
+def _ranking_args(metric: str, weights: dict[str, float] | None) -> dict:
+    """The allow-listed metric and a complete weights struct (the SQL reads each field by name)."""
+    if metric not in RANKING_METRICS:
+        raise ValueError(f"unknown ranking metric {metric!r}; expected one of {RANKING_METRICS}")
+    chosen = {**DEFAULT_WEIGHTS, **(weights or {})}
+    if chosen.keys() != DEFAULT_WEIGHTS.keys():
+        raise ValueError(f"weights must name exactly {sorted(DEFAULT_WEIGHTS)}")
+    return {"metric": metric, "weights": {k: float(v) for k, v in chosen.items()}}
+
+
+def ranking_years(scope: Scope) -> tuple[int | None, int | None]:
+    """First completion year and the latest one not after the 数据截至 date (the default ranking year)."""
+    row = run("ranking_years", **scope.params()).iloc[0]
+    return (None, None) if pd.isna(row["last_year"]) else (int(row["first_year"]), int(row["last_year"]))
+
+
+def control_thresholds(scope: Scope) -> pd.DataFrame:
+    return run("control_thresholds", **scope.params())
+
+
+def park_rankings(
+    scope: Scope, year: int | None = None, metric: str = "score", weights: dict[str, float] | None = None
+) -> pd.DataFrame:
+    return run("park_rankings", **scope.params(), year=year, **_ranking_args(metric, weights))
+
+
+def project_rankings(
+    scope: Scope, year: int | None = None, metric: str = "score", weights: dict[str, float] | None = None
+) -> pd.DataFrame:
+    return run("project_rankings", **scope.params(), year=year, **_ranking_args(metric, weights))
+
+
+def retreat_candidates(scope: Scope, year: int | None = None) -> pd.DataFrame:
+    return run("retreat_candidates", **scope.params(), year=year)
+
+
+def park_flags(scope: Scope, year: int | None = None, rules: dict[str, float] | None = None) -> pd.DataFrame:
+    return run("park_flags", **scope.params(), year=year, rules={**FLAG_RULES, **(rules or {})})

@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,8 +41,15 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(demo_db: Path) -> Iterator[str]:
+    with running_app(demo_db) as url:
+        yield url
+
+
+@contextmanager
+def running_app(db: Path) -> Iterator[str]:
+    """A fresh Streamlit server on a free port reading db, stopped afterwards."""
     port = free_port()
-    env = {**os.environ, "LEDGER_DB": str(demo_db)}
+    env = {**os.environ, "LEDGER_DB": str(db)}
     command = [
         sys.executable,
         "-m",
@@ -81,25 +89,45 @@ def browser():
         instance.close()
 
 
-def open_page(browser, url: str):
+CHART = ".js-plotly-plot .main-svg"
+# What each page draws first; pages not listed draw a plotly chart.
+CONTENT = {
+    "ledgers": "[data-testid=stDataFrame]",
+    "data_import": "[data-testid=stFileUploader]",
+    "idle_map": "#deckgl-overlay, canvas",
+}
+
+
+def open_page(browser, url: str, content: str = CHART):
     page = browser.new_page(viewport={"width": 1440, "height": 1600})
     page.goto(url)
     page.wait_for_selector("[data-testid=stAppViewContainer]", timeout=30_000)
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    page.wait_for_selector(content, timeout=30_000)
     page.wait_for_timeout(1500)
     return page
 
 
 @pytest.mark.parametrize("script", PAGES)
-def test_every_page_opens_in_chromium_without_error_and_draws_a_chart(server: str, browser, script: str) -> None:
+def test_every_page_opens_in_chromium_without_error_and_draws_its_content(server: str, browser, script: str) -> None:
     name = Path(script).stem
-    page = open_page(browser, f"{server}/{name}?asof=2023-06-08")
+    content = CONTENT.get(name, CHART)
+    page = open_page(browser, f"{server}/{name}?asof=2023-06-08", content)
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     assert page.locator("[data-testid=stException]").count() == 0
-    assert page.locator(".js-plotly-plot .main-svg").count() >= 1
+    assert page.locator(content).count() >= 1
     assert "演示数据" in page.inner_text("body")
     page.close()
+
+
+def test_a_deep_link_as_the_first_visit_after_a_restart_gets_the_scope_bar(demo_db: Path, browser) -> None:
+    with running_app(demo_db) as url:
+        page = open_page(browser, f"{url}/progress?asof=2022-12-31")
+        sidebar = page.locator("[data-testid=stSidebar]")
+        assert sidebar.locator("[data-testid=stSelectbox]").count() == 2
+        assert "整治进度" in sidebar.inner_text() and "shell" not in sidebar.inner_text()
+        assert "asof=2022-12-31" in page.url
+        page.close()
 
 
 def test_clicking_a_league_bar_in_chromium_puts_the_league_in_the_url(server: str, browser) -> None:

@@ -1,0 +1,576 @@
+"""Import a league's ledger from Excel or CSV: read messy files, validate every row, then write atomically.
+
+Writing never touches the live database file: the importer copies it, applies the whole file in one
+transaction on the copy, and swaps the copy in with os.replace. Readers keep the old file until their
+next query (queries/db.py reopens on a new file version), so they never see half an import; a killed
+import leaves only a stray copy behind. One writer at a time holds an advisory lock file.
+"""
+
+import csv
+import fcntl
+import hashlib
+import io
+import os
+import re
+import shutil
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from python_calamine import CalamineWorkbook
+
+from ledger.fields import SPECS, Field, LedgerSpec
+
+TOTAL_WORDS = ("合计", "总计", "小计")
+EXAMPLE_MARK = "示例"
+UNIT_FACTORS = {  # factor into the stored unit
+    "亩": {"亩": 1, "公顷": 15, "平方米": 1 / 666.6667, "㎡": 1 / 666.6667},
+    "万元": {"万元": 1, "元": 0.0001, "亿元": 10000},
+    "吨标煤": {"吨标煤": 1, "吨": 1, "万吨标煤": 10000},
+    "吨": {"吨": 1, "万吨": 10000},
+    "项": {"项": 1, "个": 1},
+}
+EXCEL_EPOCH = date(1899, 12, 30)
+MAX_HEADER_SCAN = 15
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (wrong type, no header, empty)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int  # as Excel shows it (1-based)
+    column: str | None
+    message: str
+
+    def text(self) -> str:
+        where = f"第{self.row}行" + (f" “{self.column}”" if self.column else "")
+        return f"工作表“{self.sheet}” {where}: {self.message}"
+
+
+@dataclass
+class ImportPlan:
+    ledger: str
+    league_code: str
+    file_name: str
+    sha256: str
+    rows: list[dict] = field(default_factory=list)  # normalised, valid rows
+    errors: list[RowError] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    replaced_demo: int = 0
+    already_imported: str | None = None  # when the same file was imported before
+
+    @property
+    def can_write(self) -> bool:
+        return not self.errors and not self.already_imported and bool(self.new or self.updated)
+
+
+# reading ---------------------------------------------------------------------------------------
+def norm(text: object) -> str:
+    """Full-width to half-width, no spaces: how headers and codes are compared."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))) if text is not None else ""
+
+
+def read_sheets(data: bytes, file_name: str) -> list[tuple[str, list[list[object]]]]:
+    suffix = Path(file_name).suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            return [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in book.sheet_names]
+        except Exception as error:  # calamine raises several types for broken files
+            raise ImportFileError(
+                f"无法读取文件“{file_name}”：文件已损坏或不是Excel文件（{type(error).__name__}）"
+            ) from error
+    if suffix == ".csv":
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportFileError(f"无法识别“{file_name}”的文字编码，请另存为 UTF-8 或 GBK 编码的 CSV")
+        return [("CSV", [list(r) for r in csv.reader(io.StringIO(text))])]
+    raise ImportFileError(f"不支持的文件类型“{suffix or file_name}”：请上传 .xlsx、.xls 或 .csv 文件")
+
+
+def _header_key(cell: object) -> tuple[str, str]:
+    """Header text -> (name without unit, unit): '面积（公顷）*' -> ('面积', '公顷')."""
+    text = norm(cell).replace("*", "")
+    unit = ""
+    match = re.search(r"[(\[]((?:单位[:：])?)([^()\[\]]*)[)\]]", text)
+    if match:
+        unit = match.group(2)
+    name = re.sub(r"[(\[][^()\[\]]*[)\]]", "", text)
+    return name, unit
+
+
+def _match(spec: LedgerSpec, cell: object) -> tuple[Field, str] | None:
+    name, unit = _header_key(cell)
+    if not name:
+        return None
+    for f in spec.fields:
+        if name in {norm(f.header), *map(norm, f.aliases), norm(f.label)}:
+            return f, unit
+    return None
+
+
+def _header_rows(rows: list[list[object]]) -> Iterator[tuple[int, list[object]]]:
+    """Candidate headers: each of the first rows, and each pair of rows (merged group over sub-header)."""
+    for r in range(min(MAX_HEADER_SCAN, len(rows))):
+        yield r, rows[r]
+        if r > 0:
+            upper, lower, combined, group = rows[r - 1], rows[r], [], ""
+            for c in range(max(len(upper), len(lower))):
+                top = upper[c] if c < len(upper) else ""
+                bottom = lower[c] if c < len(lower) else ""
+                group = norm(top) or group if norm(top) or not norm(bottom) else group
+                if norm(bottom) and norm(top):
+                    combined.append(f"{norm(top)}{norm(bottom)}")
+                elif norm(bottom):
+                    combined.append(f"{group}({norm(bottom)})" if group and _is_unit(bottom) else bottom)
+                else:
+                    combined.append(top)
+            yield r, combined
+
+
+def _is_unit(cell: object) -> bool:
+    text = norm(cell).strip("()")
+    return any(text in units for units in UNIT_FACTORS.values())
+
+
+def find_header(spec: LedgerSpec, rows: list[list[object]]) -> tuple[int, dict[int, tuple[Field, str]]] | None:
+    """The header row and which column holds which field; None when no row names the required fields."""
+    best = None
+    required = {f.key for f in spec.fields if f.required}
+    for r, cells in _header_rows(rows):
+        columns = {}
+        for c, cell in enumerate(cells):
+            hit = _match(spec, cell)
+            if hit and hit[0].key not in {f.key for f, _ in columns.values()}:
+                columns[c] = hit
+        found = {f.key for f, _ in columns.values()}
+        if required <= found and (best is None or len(columns) >= len(best[1])):  # ties: the later (two-row) header
+            best = (r, columns)
+    return best
+
+
+# cells -----------------------------------------------------------------------------------------
+class CellError(ValueError):
+    pass
+
+
+def _number(value: object, f: Field, header_unit: str) -> float:
+    if isinstance(value, bool):
+        raise CellError(f"“{value}” 不是数字")
+    if isinstance(value, int | float):
+        number = float(value)
+        unit = header_unit
+    else:
+        text = norm(value).replace(",", "").replace("，", "")
+        match = re.fullmatch(r"([-+]?\d+(?:\.\d+)?)([^\d.]*)", text)
+        if not match:
+            raise CellError(f"“{value}” 不是数字")
+        number, unit = float(match.group(1)), match.group(2) or header_unit
+    if f.unit:
+        factors = UNIT_FACTORS.get(f.unit, {f.unit: 1})
+        unit = unit or f.unit
+        if unit not in factors:
+            raise CellError(f"“{value}” 的单位“{unit}”无法换算为{f.unit}")
+        number *= factors[unit]
+    elif unit and unit not in ("",):
+        raise CellError(f"“{value}” 不是数字")
+    if f.minimum is not None and number < f.minimum:
+        raise CellError(f"“{value}” 不能小于 {f.minimum:g}")
+    if f.maximum is not None and number > f.maximum:
+        raise CellError(f"“{value}” 超出合理范围（不大于 {f.maximum:g}）")
+    return round(number, 4)
+
+
+def _date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 20000 <= value <= 80000:  # an Excel serial day number
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        text = str(int(value)) if float(value).is_integer() else str(value)
+    else:
+        text = norm(value)
+    match = re.fullmatch(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?", text) or re.fullmatch(
+        r"(\d{4})(\d{2})(\d{2})", text
+    )
+    if not match:
+        raise CellError(f"“{value}” 不是日期（可写作 2022-08-15、2022.8.15、2022/8/15 或 2022年8月15日）")
+    try:
+        return date(*map(int, match.groups()))
+    except ValueError as error:
+        raise CellError(f"“{value}” 不是有效日期") from error
+
+
+def parse_cell(value: object, f: Field, header_unit: str = "") -> object:
+    """A cell's value in the stored type and unit; CellError with a clerk-readable message otherwise."""
+    if f.kind == "number":
+        return _number(value, f, header_unit)
+    if f.kind == "integer":
+        number = _number(value, f, header_unit)
+        if not float(number).is_integer():
+            raise CellError(f"“{value}” 应为整数")
+        return int(number)
+    if f.kind == "date":
+        parsed = _date(value)
+        if not date(2000, 1, 1) <= parsed <= date(2035, 12, 31):
+            raise CellError(f"“{value}” 不在合理的日期范围（2000年至2035年）")
+        return parsed
+    if f.kind == "yesno":
+        text = norm(value).upper()
+        if text in ("是", "Y", "YES", "TRUE", "1", "√"):
+            return True
+        if text in ("否", "N", "NO", "FALSE", "0", "×"):
+            return False
+        raise CellError(f"“{value}” 应填“是”或“否”")
+    if f.kind == "choice":
+        text = norm(value)
+        for choice in f.choices:
+            if text == norm(choice):
+                return choice
+        raise CellError(f"“{value}” 不是可选值，应为：{'、'.join(f.choices)}")
+    return (
+        unicodedata.normalize("NFKC", str(value)).strip() if f.key in ("item_id", "project_id") else str(value).strip()
+    )
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# validation ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Reference:
+    """What rows are checked against: the league's parks, existing items, built projects."""
+
+    league_name: str
+    parks: dict[str, tuple[str, str]]  # normalised park name or id -> (park_id, league_code)
+    league_names: dict[str, str]
+    items: dict[str, tuple[str, str, bool]]  # item_id -> (ledger, league_code, imported)
+    projects: dict[str, str]  # project_id -> park_id
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, league_code: str) -> Reference:
+    leagues = dict(con.execute("select league_code, name from league").fetchall())
+    if league_code not in leagues:
+        raise ImportFileError(f"盟市代码“{league_code}”不存在")
+    parks = {}
+    for park_id, name, code in con.execute("select park_id, name, league_code from park").fetchall():
+        parks[norm(name)] = parks[norm(park_id)] = (park_id, code)
+    items = {
+        i: (ledger, code, batch is not None)
+        for i, ledger, code, batch in con.execute(
+            "select item_id, ledger, league_code, batch_id from item join park using (park_id)"
+        ).fetchall()
+    }
+    projects = dict(con.execute("select project_id, park_id from built_project").fetchall())
+    return Reference(leagues[league_code], parks, leagues, items, projects)
+
+
+def validate(spec: LedgerSpec, league_code: str, sheets, ref: Reference) -> tuple[list[dict], list[RowError]]:
+    rows, errors, seen = [], [], {}
+    header_found = False
+    for sheet, cells in sheets:
+        header = find_header(spec, cells)
+        if header is None:
+            continue
+        header_found = True
+        start, columns = header
+        for r in range(start + 1, len(cells)):
+            line = cells[r]
+            values = [line[c] if c < len(line) else None for c in range(max(columns) + 1)]
+            if all(_blank(v) for v in values):
+                continue
+            if any(norm(v).startswith(TOTAL_WORDS) for v in values[:4] if not _blank(v)):
+                continue  # a 合计 row, never data
+            row, row_errors = {}, []
+            for c, (f, unit) in columns.items():
+                value = values[c]
+                if _blank(value):
+                    if f.required:
+                        row_errors.append(RowError(sheet, r + 1, f.label, "必填项为空"))
+                    row[f.key] = None
+                    continue
+                try:
+                    row[f.key] = parse_cell(value, f, unit)
+                except CellError as error:
+                    row_errors.append(RowError(sheet, r + 1, f.label, str(error)))
+            if str(row.get("item_id") or "").startswith(EXAMPLE_MARK):
+                continue  # the template's example row
+            if not row_errors:
+                row_errors = _check_row(spec, league_code, row, ref, sheet, r + 1, seen)
+            errors.extend(row_errors)
+            if not row_errors:
+                rows.append(row)
+    if not header_found:
+        missing = "、".join(f.label for f in spec.fields if f.required)
+        raise ImportFileError(f"未找到{spec.name}的表头：表头应包含 {missing} 等列。请使用下载的模板。")
+    return rows, errors
+
+
+def _check_row(spec, league_code, row, ref: Reference, sheet, line, seen) -> list[RowError]:
+    def error(column: str | None, message: str) -> RowError:
+        return RowError(sheet, line, column, message)
+
+    out = []
+    label = {f.key: f.label for f in spec.fields}
+    park = ref.parks.get(norm(row["park"]))
+    if park is None:
+        out.append(error(label["park"], f"园区“{row['park']}”不在开发区名录中"))
+    elif park[1] != league_code:
+        out.append(error(label["park"], f"园区“{row['park']}”属于{ref.league_names[park[1]]}，不属于{ref.league_name}"))
+    else:
+        row["park_id"] = park[0]
+    item_id = row["item_id"]
+    if item_id in seen:
+        out.append(error(label["item_id"], f"编号“{item_id}”与第{seen[item_id]}行重复"))
+    seen.setdefault(item_id, line)
+    existing = ref.items.get(item_id)
+    if existing and existing[2] and (existing[0], existing[1]) != (spec.ledger, league_code):
+        other = SPECS[existing[0]].name
+        out.append(error(label["item_id"], f"编号“{item_id}”已用于{ref.league_names[existing[1]]}{other}"))
+    found = row["found_date"]
+    if found > date.today():
+        out.append(error(label["found_date"], f"发现日期 {found} 晚于今天"))
+    if row.get("closed_date") and row["closed_date"] < found:
+        out.append(error(label["closed_date"], f"销号日期 {row['closed_date']} 早于发现日期 {found}"))
+    if row.get("deadline") and row["deadline"] < found:
+        out.append(error(label["deadline"], f"整改时限 {row['deadline']} 早于发现日期 {found}"))
+    if row.get("status_date") and row["status_date"] < found:
+        out.append(error(label["status_date"], f"状态日期 {row['status_date']} 早于发现日期 {found}"))
+    if spec.ledger == "idle_fund" and (row.get("returned_wan") or 0) > row["balance_wan"]:
+        out.append(error(label["returned_wan"], "收回上缴金额大于沉淀余额"))
+    if spec.ledger == "indicator":
+        project_park = ref.projects.get(row["project_id"])
+        if project_park is None:
+            out.append(error(label["project_id"], f"项目编号“{row['project_id']}”不存在"))
+        elif park and project_park != park[0]:
+            out.append(error(label["project_id"], f"项目“{row['project_id']}”不在园区“{row['park']}”"))
+    return out
+
+
+# planning and writing --------------------------------------------------------------------------
+ITEM_COLUMNS = ("title", "found_date", "deadline", "responsible_unit", "measure", "closed_date", "evidence")
+
+
+def _detail_keys(spec: LedgerSpec) -> list[str]:
+    return [f.key for f in spec.fields if f.table == "detail"]
+
+
+def plan_import(data: bytes, file_name: str, ledger: str, league_code: str, path: Path) -> ImportPlan:
+    """Read and check a file against the database at path; nothing is written."""
+    if ledger not in SPECS:
+        raise ImportFileError(f"未知的台账“{ledger}”，可选：{'、'.join(SPECS)}")
+    spec = SPECS[ledger]
+    plan = ImportPlan(ledger, league_code, Path(file_name).name, hashlib.sha256(data).hexdigest())
+    sheets = read_sheets(data, file_name)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        ref = load_reference(con, league_code)
+        done = con.execute(
+            "select batch_id, imported_at from import_batch where sha256 = $sha", {"sha": plan.sha256}
+        ).fetchone()
+        if done:
+            plan.already_imported = f"此文件已于 {done[1]:%Y-%m-%d %H:%M} 导入（批次 {done[0]}），不会重复导入"
+        plan.rows, plan.errors = validate(spec, league_code, sheets, ref)
+        if not plan.rows and not plan.errors:
+            raise ImportFileError(f"“{file_name}”中没有数据行")
+        current = _current_rows(con, spec, [r["item_id"] for r in plan.rows])
+        plan.replaced_demo = con.execute(
+            "select count(*) from item join park using (park_id) "
+            "where batch_id is null and ledger = $ledger and league_code = $league",
+            {"ledger": ledger, "league": league_code},
+        ).fetchone()[0]
+    finally:
+        con.close()
+    for row in plan.rows:
+        before = current.get(row["item_id"])
+        if before is None:
+            plan.new.append(row["item_id"])
+        elif _comparable(spec, row) == before:
+            plan.unchanged.append(row["item_id"])
+        else:
+            plan.updated.append(row["item_id"])
+    return plan
+
+
+def _comparable(spec: LedgerSpec, row: dict) -> tuple:
+    keys = ["park_id", *ITEM_COLUMNS, *_detail_keys(spec), "status"]
+    return tuple(_plain(row.get(k)) for k in keys)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal | float):
+        return round(float(value), 4)
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+
+def _current_rows(con, spec: LedgerSpec, ids: list[str]) -> dict[str, tuple]:
+    """Imported items already in the database, in the same comparable form as file rows."""
+    if not ids:
+        return {}
+    detail = ", ".join(f"d.{k}" for k in _detail_keys(spec))
+    frame = con.execute(
+        f"select i.item_id, i.park_id, {', '.join('i.' + c for c in ITEM_COLUMNS)}, {detail}, s.status "
+        f"from item i join {spec.ledger} d using (item_id) "
+        "left join (select item_id, arg_max(status, seq) as status from item_event group by item_id) s "
+        "using (item_id) where i.batch_id is not null and i.item_id in (select unnest($ids))",
+        {"ids": ids},
+    ).fetchall()
+    return {r[0]: tuple(_plain(v) for v in r[1:]) for r in frame}
+
+
+@contextmanager
+def writer_lock(path: Path) -> Iterator[None]:
+    """One import at a time per database file (other processes included)."""
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def apply_import(plan: ImportPlan, data: bytes, path: Path, imported_by: str = "") -> int:
+    """Write a checked plan: all rows of the file or none. Returns the new batch id.
+
+    The work happens on a private copy; only the final os.replace makes it visible. (DuckDB checks foreign
+    keys against the state before the transaction, so deleting an item and its events needs two
+    commits; on the private copy that is safe: a crash between them leaves the live file as it was.)"""
+    if plan.errors:
+        raise ImportFileError(f"文件有 {len(plan.errors)} 处错误，未写入。请修改后重新上传。")
+    if plan.already_imported:
+        raise ImportFileError(plan.already_imported)
+    spec = SPECS[plan.ledger]
+    with writer_lock(path):
+        work = path.with_name(path.name + ".importing")
+        _discard(work)  # a killed import's copy, and its write-ahead log, which DuckDB would replay
+        shutil.copyfile(path, work)
+        con = duckdb.connect(str(work))
+        try:
+            if con.execute("select count(*) from import_batch where sha256 = $s", {"s": plan.sha256}).fetchone()[0]:
+                raise ImportFileError("此文件已导入，不会重复导入")
+            batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from import_batch").fetchone()[0]
+            changed = [r for r in plan.rows if r["item_id"] in {*plan.new, *plan.updated}]
+            history = _history(con, [r["item_id"] for r in changed])
+            with _transaction(con):
+                con.execute(
+                    "insert into import_batch values ($b, $ledger, $league, $file, $sha, $at, $rows, $by)",
+                    {"b": batch_id, "ledger": plan.ledger, "league": plan.league_code, "file": plan.file_name,
+                     "sha": plan.sha256, "at": datetime.now().replace(microsecond=0), "rows": len(plan.rows),
+                     "by": imported_by or os.environ.get("USER", "")},
+                )  # fmt: skip
+                _remove(con, spec, plan.league_code, [r["item_id"] for r in changed], children=True)
+            with _transaction(con):
+                _remove(con, spec, plan.league_code, [r["item_id"] for r in changed], children=False)
+            _crash_point()
+            with _transaction(con):
+                _insert(con, spec, changed, history, batch_id)
+            con.execute("checkpoint")
+        except BaseException:
+            con.close()
+            _discard(work)
+            raise
+        con.close()
+        archive = path.parent / "imports"
+        archive.mkdir(exist_ok=True)
+        (archive / f"{batch_id:05d}_{plan.sha256[:8]}_{plan.file_name}").write_bytes(data)
+        os.replace(work, path)
+    return batch_id
+
+
+def _discard(work: Path) -> None:
+    work.unlink(missing_ok=True)
+    work.with_name(work.name + ".wal").unlink(missing_ok=True)
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def _crash_point() -> None:
+    """Tests kill the process here, mid-import, to prove the live file stays intact."""
+    if os.environ.get("LEDGER_IMPORT_CRASH") == "1":
+        os._exit(17)
+
+
+def _history(con, ids: list[str]) -> dict[str, list[tuple]]:
+    """The events of items about to be rewritten, kept to be inserted again."""
+    history: dict[str, list[tuple]] = {}
+    for event in con.execute(
+        "select item_id, seq, event_date, status, note from item_event where item_id in (select unnest($ids)) "
+        "order by item_id, seq",
+        {"ids": ids},
+    ).fetchall():
+        history.setdefault(event[0], []).append(event)
+    return history
+
+
+def _remove(con, spec: LedgerSpec, league_code: str, ids: list[str], children: bool) -> None:
+    """Remove the items being rewritten and the league's demo items of this ledger: first the rows that
+    point at them (children=True), then, in a later transaction, the items. Table names are fixed."""
+    doomed = (
+        "(select item_id from item join park using (park_id) "
+        "where (batch_id is null and ledger = $l and league_code = $c) or item_id in (select unnest($ids)))"
+    )
+    params = {"l": spec.ledger, "c": league_code, "ids": ids}
+    if children:
+        for table in ("infra_survey", "stopped_enterprise"):
+            con.execute(f"update {table} set item_id = null where item_id in {doomed}", params)
+        for table in (spec.ledger, "item_event"):
+            con.execute(f"delete from {table} where item_id in {doomed}", params)
+    else:
+        con.execute(f"delete from item where item_id in {doomed}", params)
+
+
+def _insert(con, spec: LedgerSpec, rows: list[dict], history: dict[str, list[tuple]], batch_id: int) -> None:
+    """Insert the file's new and changed items, keeping each item's events and adding one on a status change."""
+    today = date.today()
+    items, details, events = [], [], []
+    for r in rows:
+        items.append(
+            {"item_id": r["item_id"], "ledger": spec.ledger, "park_id": r["park_id"],
+             **{c: r.get(c) for c in ITEM_COLUMNS}, "batch_id": batch_id}
+        )  # fmt: skip
+        details.append({"item_id": r["item_id"], **{k: r.get(k) for k in _detail_keys(spec)}})
+        past = history.get(r["item_id"]) or [(r["item_id"], 1, r["found_date"], "待整改", "导入")]
+        events.extend(past)
+        last_seq, last_date, last_status = past[-1][1], past[-1][2], past[-1][3]
+        if last_status != r["status"]:
+            when = r.get("status_date") or (r.get("closed_date") if r["status"] == "已销号" else None) or today
+            events.append((r["item_id"], last_seq + 1, max(when, last_date), r["status"], f"导入批次 {batch_id}"))
+    if not rows:
+        return
+    for table, frame in (("item", pd.DataFrame(items)), (spec.ledger, pd.DataFrame(details))):
+        columns = ", ".join(frame.columns)
+        con.register("incoming", frame)
+        con.execute(f"insert into {table} ({columns}) select {columns} from incoming")
+        con.unregister("incoming")
+    con.executemany("insert into item_event (item_id, seq, event_date, status, note) values (?, ?, ?, ?, ?)", events)

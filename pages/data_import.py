@@ -1,0 +1,118 @@
+"""数据导入: templates, upload, row-level checks in Chinese, preview, confirmed atomic import, history.
+
+The one page that writes: it calls ledger.importer (the write path) instead of queries/."""
+
+import pandas as pd
+import streamlit as st
+
+import queries
+from ledger import db_path
+from ledger.fields import SPECS
+from ledger.importer import ImportFileError, apply_import, plan_import
+from ledger.templates import template_xlsx
+from pages._shell import catalog, page_header
+
+scope = page_header("数据导入")
+names = catalog()
+
+st.markdown(
+    "各盟市工信部门报送自查工作台账：先下载对应台账的模板，填好后上传。系统逐行检查，"
+    "有错误的文件不会写入；无误时先预览将新增、更新的条目，确认后整份文件一次写入。"
+    "同一文件重复上传不会重复导入。某盟市某本台账首次导入真实数据时，替换该部分的演示数据。"
+)
+left, right = st.columns(2)
+ledger = left.selectbox("台账", list(SPECS), format_func=lambda k: SPECS[k].name, key="data_import_ledger")
+leagues = list(names.leagues)
+league = right.selectbox(
+    "报送盟市",
+    leagues,
+    index=leagues.index(scope.league) if scope.league else 0,
+    format_func=names.leagues.get,
+    key="data_import_league",
+)
+spec = SPECS[ledger]
+st.download_button(
+    f"下载{spec.name}模板（Excel）",
+    template_xlsx(ledger, names.leagues[league]),
+    file_name=f"{names.leagues[league]}{spec.name}模板.xlsx",
+    icon=":material/download:",
+    key="data_import_template",
+)
+
+files = st.file_uploader(
+    "上传台账文件（可多选；.xlsx、.xls、.csv）",
+    type=["xlsx", "xls", "csv"],
+    accept_multiple_files=True,
+    key="data_import_files",
+)
+for upload in files or []:
+    data = upload.getvalue()
+    with st.container(border=True):
+        st.markdown(f"**{upload.name}** · {spec.name} · {names.leagues[league]}")
+        try:
+            plan = plan_import(data, upload.name, ledger, league, db_path())
+        except ImportFileError as error:
+            st.error(str(error), icon=":material/error:")
+            continue
+        counts = st.columns(4)
+        counts[0].metric("新增", len(plan.new))
+        counts[1].metric("更新", len(plan.updated))
+        counts[2].metric("未变", len(plan.unchanged))
+        counts[3].metric("有错误的行", len({(e.sheet, e.row) for e in plan.errors}))
+        if plan.already_imported:
+            st.info(plan.already_imported, icon=":material/info:")
+        elif plan.errors:
+            st.error(
+                f"发现 {len(plan.errors)} 处错误，整份文件不会写入。请按下表修改后重新上传。", icon=":material/error:"
+            )
+            st.dataframe(
+                pd.DataFrame(
+                    [(e.sheet, e.row, e.column or "", e.message) for e in plan.errors],
+                    columns=["工作表", "行", "列", "问题"],
+                ),
+                hide_index=True,
+                key=f"data_import_errors_{plan.sha256[:12]}",
+            )
+        elif not plan.can_write:
+            st.success("文件内容与系统中的台账一致，无需导入。")
+        else:
+            if plan.replaced_demo:
+                st.warning(f"导入后将替换{names.leagues[league]}{spec.name}中的 {plan.replaced_demo} 条演示数据。")
+            labels = {f.key: f.label for f in spec.fields}
+            preview = pd.DataFrame([r for r in plan.rows if r["item_id"] in {*plan.new, *plan.updated}])
+            preview.insert(0, "变化", ["新增" if i in plan.new else "更新" for i in preview.item_id])
+            st.dataframe(
+                preview.drop(columns=["park_id"], errors="ignore").rename(columns=labels).head(500),
+                hide_index=True,
+                key=f"data_import_preview_{plan.sha256[:12]}",
+            )
+            if st.button("确认导入", type="primary", key=f"data_import_confirm_{plan.sha256[:12]}"):
+                try:
+                    batch = apply_import(plan, data, db_path(), imported_by="网页导入")
+                except ImportFileError as error:
+                    st.error(str(error))
+                else:
+                    st.cache_data.clear()
+                    st.success(f"已导入：批次 {batch}，{len(plan.new)} 条新增，{len(plan.updated)} 条更新。")
+
+st.subheader("导入记录")
+history = queries.import_history(scope)
+if history.empty:
+    st.caption("尚无导入记录：当前全部为演示数据。")
+else:
+    st.dataframe(
+        history.drop(columns="sha256").rename(
+            columns={
+                "batch_id": "批次",
+                "imported_at": "导入时间",
+                "league_name": "盟市",
+                "ledger_name": "台账",
+                "file_name": "文件",
+                "rows": "行数",
+                "imported_by": "导入人",
+            }
+        ),
+        hide_index=True,
+        key="data_import_history",
+    )
+    st.caption(f"原始文件保存在 {db_path().parent / 'imports'}。")

@@ -1,0 +1,163 @@
+"""台账: the six ledgers of the scope, filtered, down to one item and its history; export in ledger layout."""
+
+from functools import partial
+
+import streamlit as st
+
+import queries
+from charts import ledgers as view
+from charts.excel import ledger_csv, ledger_xlsx
+from charts.theme import plotly_config
+from pages._shell import catalog, drill, page_header, stamp
+from queries.scope import breadcrumb
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _close_item() -> None:
+    """Close the item and start the table afresh (a new key drops the old row selection)."""
+    if "item" in st.query_params:
+        del st.query_params["item"]
+    st.session_state["ledgers_table_version"] = st.session_state.get("ledgers_table_version", 0) + 1
+
+
+def _on_ledger() -> None:
+    st.query_params["ledger"] = st.session_state["ledgers_ledger"]
+    _close_item()
+
+
+def _on_row(key: str) -> None:
+    """A selected row opens its item (in the URL, so the view can be shared); clearing it closes the item."""
+    rows = st.session_state[key]["selection"]["rows"]
+    if rows:
+        st.query_params["item"] = st.session_state["ledgers_row_ids"][rows[0]]
+    elif "item" in st.query_params:
+        del st.query_params["item"]
+
+
+scope = page_header("台账")
+figure_stamp = stamp(scope)
+
+# Which ledger and which item: both live in the URL (?ledger=land&item=LD0001) -------------------
+item_id = st.query_params.get("item", "").strip()
+item = queries.item_detail(item_id, scope.asof) if item_id else None
+if item_id and item is None:
+    st.warning(f"台账中没有编号为“{item_id}”的条目，请检查链接。下面仍显示台账列表。", icon=":material/warning:")
+    del st.query_params["item"]
+ledger = item["ledger"] if item is not None else st.query_params.get("ledger", view.DEFAULT_LEDGER)
+if ledger not in view.LEDGERS:
+    st.warning(
+        f"链接中的台账“{ledger}”不存在，已显示{view.LEDGERS[view.DEFAULT_LEDGER].name}台账。", icon=":material/warning:"
+    )
+    ledger = view.DEFAULT_LEDGER
+if st.query_params.get("ledger") != ledger:
+    st.query_params["ledger"] = ledger
+st.session_state["ledgers_ledger"] = ledger
+st.segmented_control(
+    "台账",
+    list(view.LEDGERS),
+    format_func=lambda key: view.LEDGERS[key].name,
+    key="ledgers_ledger",
+    required=True,
+    on_change=_on_ledger,
+    label_visibility="collapsed",
+)
+
+# Filters ----------------------------------------------------------------------------------------
+units = queries.ledger_units(scope, ledger)
+if st.session_state.get("ledgers_unit", "") not in units:
+    st.session_state["ledgers_unit"] = ""
+phase_rows = queries.phases(scope)
+phases = dict(zip(phase_rows.phase_id, phase_rows.name, strict=True))
+status_col, unit_col, phase_col, search_col, overdue_col = st.columns([1, 2, 1, 2, 1.2], vertical_alignment="bottom")
+status = status_col.selectbox("状态", ["", *view.STATUSES], format_func=lambda s: s or "全部", key="ledgers_status")
+unit = unit_col.selectbox("责任单位", ["", *units], format_func=lambda u: u or "全部", key="ledgers_unit")
+phase = phase_col.selectbox("发现阶段", ["", *phases], format_func=lambda p: phases.get(p, "全部"), key="ledgers_phase")
+search = search_col.text_input("搜索", placeholder="名称或编号中的文字", key="ledgers_search").strip()
+overdue = overdue_col.toggle("仅看超期未整改", key="ledgers_overdue")
+
+rows = queries.LEDGER_QUERIES[ledger](
+    scope, status=status or None, overdue_only=overdue, unit=unit or None, phase=phase or None, search=search or None
+)
+table = view.ledger_table(rows, ledger)
+cards = view.ledger_summary(rows, ledger)
+for column, (label, value, note) in zip(st.columns(len(cards)), cards, strict=True):
+    column.metric(label, value, note, delta_color="off", delta_arrow="off")
+
+# The ledger, with its export --------------------------------------------------------------------
+title = view.export_title(breadcrumb(scope, catalog())[-1], scope.park is not None, ledger)
+meta = view.export_meta(title, figure_stamp, ledger, view.filter_note(status, overdue, unit, phases.get(phase), search))
+head, xlsx_col, csv_col = st.columns([6, 1, 1], vertical_alignment="bottom")
+head.markdown(f"**{title}**　:small[{meta.subtitle}]")
+xlsx_col.download_button(
+    "导出 Excel",
+    data=lambda: ledger_xlsx(table, meta),
+    file_name=f"{title}_{scope.asof}.xlsx",
+    mime=XLSX,
+    icon=":material/download:",
+    on_click="ignore",
+    key="ledgers_xlsx",
+)
+csv_col.download_button(
+    "导出 CSV",
+    data=lambda: ledger_csv(table),
+    file_name=f"{title}_{scope.asof}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+    key="ledgers_csv",
+)
+if table.empty:
+    st.info("没有符合筛选条件的条目。", icon=":material/filter_alt_off:")
+else:
+    table_key = f"ledgers_table_{ledger}_{st.session_state.get('ledgers_table_version', 0)}"
+    row_ids = rows["item_id"].tolist()
+    st.session_state["ledgers_row_ids"] = row_ids
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=min(36 * (len(table) + 1) + 2, 460),
+        on_select=partial(_on_row, table_key),
+        selection_mode="single-row",
+        key=table_key,
+        selection_default={"selection": {"rows": [row_ids.index(item_id)] if item_id in row_ids else []}},
+        column_config={h: st.column_config.NumberColumn(format="%.2f") for h in view.number_headers(ledger)},
+    )
+    st.caption("点击行首的选择框打开该条目：事实、整改状态变化、整改时限，以及上级园区和盟市的链接。")
+
+# One item ---------------------------------------------------------------------------------------
+if item is not None:
+    with st.container(border=True, key="ledgers_item"):
+        heading, close = st.columns([9, 1], vertical_alignment="center")
+        heading.subheader(f"{item['item_id']}　{item['title']}")
+        close.button("关闭", icon=":material/close:", on_click=_close_item, key="ledgers_close")
+        label, color = view.status_badge(item, scope.asof)
+        st.badge(label, color=color)
+        tone, note = view.deadline_note(item, scope.asof)
+        {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}[tone](note)
+        if scope.league not in (None, item["league_code"]) or scope.park not in (None, item["park_id"]):
+            st.caption("该条目不在当前范围内；上方列表仍按当前范围显示。")
+        up_park, up_league, _ = st.columns([3, 2, 2])
+        if up_park.button(
+            f"进入园区：{item['park_name']}",
+            icon=":material/arrow_upward:",
+            disabled=scope.park == item["park_id"],
+            key="ledgers_to_park",
+        ):
+            drill(scope, league=item["league_code"], park=item["park_id"])
+        if up_league.button(
+            f"进入盟市：{item['league_name']}",
+            icon=":material/arrow_upward:",
+            disabled=scope.league == item["league_code"] and scope.park is None,
+            key="ledgers_to_league",
+        ):
+            drill(scope, league=item["league_code"], park=None)
+        facts_col, history_col = st.columns([2, 3])
+        facts_col.table(view.item_facts(item).set_index("项目"))
+        history = queries.item_history(item["item_id"], scope.asof)
+        history_col.plotly_chart(
+            view.status_timeline_figure(history, item, scope.asof, figure_stamp),
+            config=plotly_config(f"{item['item_id']}整改状态"),
+            key="ledgers_timeline",
+        )
+        history_col.dataframe(view.history_table(history), hide_index=True, key="ledgers_history")

@@ -1,0 +1,204 @@
+"""园区排名: parks by per-mu yield and the 亩均效益 score with grades, thresholds, 倒逼腾退 and 再整合再优化."""
+
+import streamlit as st
+
+import queries
+from charts import rankings as rk
+from charts.theme import plotly_config
+from pages._shell import catalog, drill, page_header, selected_key, stamp
+
+scope = page_header("园区排名")
+names = catalog()
+first_year, last_year = queries.ranking_years(scope)
+if last_year is None:
+    st.info("暂无已建成工业项目数据，无法排名。", icon=":material/inbox:")
+    st.stop()
+
+
+def follow_url(param: str, widget: str, options: list[str], default: str) -> None:
+    """The widget shows the URL's value; a missing or unknown one shows the default."""
+    value = st.query_params.get(param, default)
+    st.session_state[widget] = value if value in options else default
+
+
+def to_url(param: str, widget: str, default: str) -> None:
+    value = st.session_state[widget] or default
+    if value != default:
+        st.query_params[param] = value
+    elif param in st.query_params:
+        del st.query_params[param]
+
+
+def reset_weights() -> None:
+    for part, weight in queries.DEFAULT_WEIGHTS.items():
+        st.session_state[f"rankings_weight_{part}"] = weight
+
+
+# Year, indicator, weights: year and indicator live in the URL ----------------------------------
+years = [str(y) for y in range(last_year, first_year - 1, -1)]
+follow_url("year", "rankings_year", years, str(last_year))
+follow_url("metric", "rankings_metric", list(rk.METRICS), "score")
+for part, weight in queries.DEFAULT_WEIGHTS.items():
+    st.session_state.setdefault(f"rankings_weight_{part}", weight)
+weights = {part: st.session_state[f"rankings_weight_{part}"] for part in queries.DEFAULT_WEIGHTS}
+if not sum(weights.values()):
+    st.warning("权重不能全为 0，已按默认权重计算。", icon=":material/warning:")
+    weights = dict(queries.DEFAULT_WEIGHTS)
+
+year_column, metric_column = st.columns([1, 3])
+year_column.selectbox(
+    "排名年度",
+    years,
+    format_func=lambda y: f"{y}年",
+    key="rankings_year",
+    on_change=to_url,
+    args=("year", "rankings_year", str(last_year)),
+    help="按该年底前建成投产的工业项目计算；“较上年”与上一年度的排名比较。",
+)
+metric_column.segmented_control(
+    "排名指标",
+    list(rk.METRICS),
+    format_func=rk.METRICS.get,
+    key="rankings_metric",
+    on_change=to_url,
+    args=("metric", "rankings_metric", "score"),
+)
+year, metric = int(st.session_state["rankings_year"]), st.session_state["rankings_metric"] or "score"
+with st.expander(f"综合得分权重：{rk.weights_text(weights)}　（默认 {rk.weights_text(queries.DEFAULT_WEIGHTS)}）"):
+    for column, part in zip(st.columns(4), queries.DEFAULT_WEIGHTS, strict=True):
+        column.slider(f"{rk.METRICS[part]}权重", 0, 100, step=5, key=f"rankings_weight_{part}")
+    st.button("恢复默认权重", on_click=reset_weights, key="rankings_reset_weights")
+st.caption(rk.SCORE_RULE + rk.GRADE_RULE)
+
+figure_stamp = stamp(scope)
+subtitle = (
+    f"权重：{rk.weights_text(weights)}；100 分 = 恰好达到控制性指标（演示估计）"
+    if metric == "score"
+    else (
+        "竖线：控制性指标（演示估计）；红色为低于控制值，括号内为与控制值之差"
+        if scope.park
+        else "竖线：所属盟市中位数；红色为低于中位数，括号内为与中位数之差"
+    )
+)
+has_previous_year = year > first_year
+place = names.parks[scope.park][0] if scope.park else names.leagues.get(scope.league, "全区")
+candidates = queries.retreat_candidates(scope, year)
+flags = queries.park_flags(scope, year)
+parks = queries.park_rankings(scope, year, metric, weights)  # a park's scope ranks its league's parks
+
+if scope.park is None:
+    if scope.league is None:
+        chosen = st.multiselect(
+            "只看这些盟市（排名仍为全区排名）",
+            list(names.leagues),
+            format_func=names.leagues.get,
+            key="rankings_leagues",
+            placeholder="全部盟市",
+        )
+        if chosen:
+            parks, candidates, flags = (t[t.league_code.isin(chosen)] for t in (parks, candidates, flags))
+    counts = rk.grade_counts(parks)
+    kpis = st.columns(4)
+    kpis[0].metric(
+        "参评园区",
+        f"{len(parks) - counts['不定等级']} 个",
+        f"不定等级 {counts['不定等级']} 个",
+        "off",
+        delta_arrow="off",
+    )
+    kpis[1].metric("等级分布 A / B / C / D", " / ".join(str(counts[g]) for g in "ABCD"))
+    kpis[2].metric("倒逼腾退候选项目", f"{candidates.project_id.nunique()} 个")
+    kpis[3].metric("再整合再优化园区", f"{int((flags.triggers > 0).sum())} 个")
+    views = ["园区排名", "倒逼腾退候选", "再整合再优化", "控制性指标"]
+    view = st.segmented_control("查看", views, default=views[0], key="rankings_view") or views[0]
+else:
+    row = parks.set_index("park_id").loc[scope.park]
+    park_flags = flags.iloc[0]
+    kpis = st.columns(4)
+    kpis[0].metric(
+        f"盟市内{rk.METRICS[metric]}排名",
+        rk.rank_text(row["rank"], int(parks["rank"].notna().sum())),
+    )
+    kpis[1].metric("综合得分 · 等级", f"{rk.value_text('score', row['score'])} · {row['grade']}")
+    kpis[2].metric("倒逼腾退候选项目", f"{candidates.project_id.nunique()} 个")
+    kpis[3].metric("再整合再优化", f"触发 {int(park_flags.triggers)} 条" if park_flags.triggers else "未触发")
+    views = ["项目排名", "倒逼腾退候选", "控制性指标"]
+    view = st.segmented_control("查看", views, default=views[0], key="rankings_view_park") or views[0]
+
+# The chosen view ---------------------------------------------------------------------------------
+if view == "园区排名":
+    figure = rk.ranking_figure(
+        parks,
+        "park_id",
+        metric,
+        figure_stamp,
+        f"{place}园区{rk.METRICS[metric]}排名（{year}年，点击园区查看其项目）",
+        reference=None if metric == "score" else "league_median",
+        reference_label="所属盟市中位数",
+        subtitle=subtitle,
+    )
+    event = st.plotly_chart(
+        figure,
+        on_select="rerun",
+        selection_mode="points",
+        key=f"rankings_chart_{scope.league or 'region'}",
+        config=plotly_config("园区排名"),
+    )
+    table = st.dataframe(
+        rk.park_table(parks, metric, has_previous_year),
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"rankings_table_{scope.league or 'region'}",
+        column_config={
+            "排名": st.column_config.NumberColumn(pinned=True),
+            "园区": st.column_config.Column(pinned=True),
+        },
+    )
+    rows = table["selection"]["rows"] if table else []
+    clicked = selected_key(event, {}) or (parks.iloc[rows[0]].park_id if rows else None)
+    if clicked:
+        drill(scope, league=parks.set_index("park_id").at[clicked, "league_code"], park=clicked)
+    st.caption("点击图中柱形或表中一行，进入该园区，查看其建成项目排名。")
+elif view == "项目排名":
+    projects = queries.project_rankings(scope, year, metric, weights)
+    prefix = rk.PARTS.get(metric)
+    st.plotly_chart(
+        rk.ranking_figure(
+            projects,
+            "project_id",
+            metric,
+            figure_stamp,
+            f"{place}建成项目{rk.METRICS[metric]}排名（{year}年）",
+            reference=f"{prefix}_min" if prefix else None,
+            reference_label="控制性指标（演示估计）",
+            subtitle=subtitle,
+            clickable=False,
+        ),
+        config=plotly_config("项目排名"),
+        key="rankings_projects_chart",
+    )
+    missing = int((projects.status == "数据缺失").sum())
+    if missing:
+        st.caption(f"{missing} 个项目用地面积缺失或为 0，记为“数据缺失”，不参与计算和排名（列于表末）。")
+    st.dataframe(rk.project_table(projects, metric), hide_index=True, key="rankings_projects_table")
+elif view == "倒逼腾退候选":
+    st.caption(
+        "以下项目至少一项指标低于所属盟市该行业类别的控制性指标（演示估计），作为倒逼腾退候选，"
+        "可通过转让、拍卖、合作开发等方式盘活。表中为“实际值 / 控制值（低于控制值的比例）”，未达标指标多者在前。"
+    )
+    st.dataframe(
+        rk.candidates_table(candidates, with_place=scope.park is None),
+        hide_index=True,
+        key="rankings_candidates",
+    )
+elif view == "再整合再优化":
+    st.caption("列入规则：" + rk.flag_rule_text(queries.FLAG_RULES))
+    flagged = flags[flags.triggers > 0]
+    if flagged.empty:
+        st.success("本范围没有触发再整合再优化条件的园区。", icon=":material/check_circle:")
+    else:
+        st.dataframe(rk.flags_table(flagged), hide_index=True, key="rankings_flags")
+else:
+    st.caption("各盟市分行业控制性指标均为演示估计，不是正式发布的标准；新项目入园应不低于这些数值。")
+    st.dataframe(rk.thresholds_table(queries.control_thresholds(scope)), hide_index=True, key="rankings_thresholds")

@@ -1,0 +1,74 @@
+-- One ledger item on $asof, whatever its scope: its facts, park and league, the phase it was found in, its
+-- status, rectification and deadline on that date, and its ledger's own columns as a JSON object whose
+-- keys are the column names of the ledger_* queries. status is null when the item was found after $asof;
+-- returned_wan, closed_date and evidence show only once the item is rectified (closed) on $asof.
+-- Params: $item, $asof.
+-- Columns: item_id, ledger, ledger_name, title, league_code, league_name, park_id, park_name, found_date,
+--          found_phase, responsible_unit, measure, deadline, status, status_date, rectified_date, closed_date,
+--          evidence, days_to_deadline, overdue, details.
+-- Grain: one row; no row when the id is unknown.
+with events as (
+    select
+        max(event_date) as status_date,
+        arg_max(status, seq) as status,
+        min(event_date) filter (where status in ('已整改', '已销号')) as rectified_date
+    from item_event
+    where item_id = $item and event_date <= $asof
+)
+select
+    i.item_id,
+    i.ledger,
+    ld.name as ledger_name,
+    i.title,
+    p.league_code,
+    lg.name as league_name,
+    i.park_id,
+    p.name as park_name,
+    i.found_date,
+    (select ph.name from phase ph where i.found_date between ph.start_date and ph.end_date) as found_phase,
+    i.responsible_unit,
+    i.measure,
+    i.deadline,
+    e.status,
+    e.status_date,
+    e.rectified_date,
+    case when e.status = '已销号' then coalesce(i.closed_date, e.status_date) end as closed_date,
+    case when e.rectified_date is not null then i.evidence end as evidence,
+    datediff('day', $asof::date, i.deadline) as days_to_deadline,
+    coalesce(e.status not in ('已整改', '已销号') and i.deadline < $asof, false) as overdue,
+    case i.ledger
+        when 'land' then json_object(
+            'land_kind', l.land_kind, 'area_mu', l.area_mu::double, 'approved_date', l.approved_date,
+            'idle_since', l.idle_since, 'cause', l.cause, 'disposal', l.disposal)
+        when 'stalled' then json_object(
+            'kind', s.kind, 'zombie', s.zombie, 'stopped_since', s.stopped_since, 'land_mu', s.land_mu::double,
+            'energy_tce', s.energy_tce::double, 'water_t', s.water_t::double, 'reason', s.reason, 'mode', s.mode)
+        when 'infrastructure' then json_object(
+            'facility_type', f.facility_type, 'investment_wan', f.investment_wan::double,
+            'build_status', f.build_status, 'procedures_complete', f.procedures_complete)
+        when 'idle_fund' then json_object(
+            'source', fd.source, 'nature', fd.nature, 'fund_year', fd.fund_year,
+            'balance_wan', fd.balance_wan::double,
+            'returned_wan', case when e.rectified_date is not null then fd.returned_wan::double end)
+        when 'pending_approval' then json_object(
+            'project_stage', pa.project_stage, 'approval_item', pa.approval_item,
+            'approval_count', pa.approval_count, 'approval_authority', pa.approval_authority,
+            'acceptance', pa.acceptance)
+        when 'indicator' then json_object(
+            'project_name', bp.name, 'industry_category', bp.industry_category, 'indicator', ind.indicator,
+            'value', ind.value, 'threshold', ind.threshold, 'land_mu', bp.land_mu::double,
+            'output_wan', bp.output_wan::double)
+    end::varchar as details
+from item i
+join park p on p.park_id = i.park_id
+join league lg on lg.league_code = p.league_code
+join ledger_def ld on ld.ledger = i.ledger
+cross join events e
+left join land l on l.item_id = i.item_id
+left join stalled s on s.item_id = i.item_id
+left join infrastructure f on f.item_id = i.item_id
+left join idle_fund fd on fd.item_id = i.item_id
+left join pending_approval pa on pa.item_id = i.item_id
+left join indicator ind on ind.item_id = i.item_id
+left join built_project bp on bp.project_id = ind.project_id
+where i.item_id = $item

@@ -1,0 +1,196 @@
+-- Parks ranked for a year by $metric (the composite 亩均效益 score or one indicator), from the built
+-- projects completed by the end of that year, with the previous year's rank, the league median, the
+-- score's breakdown and the A/B/C/D grade.
+-- Park indicators: 亩均产值 = Σ产值 / Σ用地, 亩均税收 = Σ税收 / Σ用地, 投资强度 = Σ投资 / Σ用地 (万元/亩),
+-- 容积率 = Σ建筑面积 / (Σ用地 × 666.67 m²). Only projects with land > 0 and all four quantities count;
+-- the others are 数据缺失 (missing_projects) and are never divided by.
+-- Indicator score of a project = min(value / its league's threshold for its category, 1.5) × 100, so
+-- 100 = exactly at the threshold; a park's indicator score is the land-weighted mean of its projects'
+-- scores; score = Σ weight × indicator score / Σ weights; the *_points columns add up to score.
+-- rank: 1 = highest value, ties broken by park name; parks without a valid project are unranked (null).
+-- grade: among parks with at least 3 valid projects (the others 不定等级), by q = parks with a strictly
+-- higher score / graded parks: A q < 20%, B q < 60%, C q < 90%, D otherwise; equal scores, equal grades.
+-- Params: $league, $asof, $year (null: the latest completion year not after $asof), $metric (one of
+--         score, output_per_mu, tax_per_mu, investment_intensity, plot_ratio; null: score), $weights
+--         (struct of tax_per_mu, output_per_mu, investment_intensity, plot_ratio; null: 40, 30, 20, 10).
+-- Columns: park_id, name, league_code, league_name, year, projects, new_projects, missing_projects,
+--          land_mu, output_per_mu, tax_per_mu, investment_intensity, plot_ratio, output_score, tax_score,
+--          investment_score, plot_score, tax_points, output_points, investment_points, plot_points, score,
+--          value, rank, prev_rank, rank_change (prev_rank - rank, > 0 = moved up), league_median,
+--          vs_median (value / league_median - 1), grade.
+-- Grain: one row per park in scope (the parks of $league, every park when null), by rank then name.
+with settings as (
+    select
+        coalesce($year, (select least(max(year), year($asof::date)) from built_project)) as rank_year,
+        coalesce($metric, 'score') as metric,
+        coalesce(
+            $weights, {'tax_per_mu': 40, 'output_per_mu': 30, 'investment_intensity': 20, 'plot_ratio': 10}
+        ) as w
+),
+weights as (
+    select
+        w.tax_per_mu::double as w_tax,
+        w.output_per_mu::double as w_output,
+        w.investment_intensity::double as w_investment,
+        w.plot_ratio::double as w_plot,
+        nullif(w.tax_per_mu + w.output_per_mu + w.investment_intensity + w.plot_ratio, 0)::double as w_total
+    from settings
+),
+thresholds as (
+    select
+        league_code,
+        industry_category,
+        max(min_value) filter (where indicator = 'investment_intensity') as investment_min,
+        max(min_value) filter (where indicator = 'output_per_mu') as output_min,
+        max(min_value) filter (where indicator = 'tax_per_mu') as tax_min,
+        max(min_value) filter (where indicator = 'plot_ratio') as plot_min
+    from control_threshold
+    group by league_code, industry_category
+),
+projects as (
+    select
+        b.park_id,
+        b.year,
+        coalesce(
+            b.land_mu > 0
+            and b.investment_wan is not null
+            and b.output_wan is not null
+            and b.tax_wan is not null
+            and b.floor_area_m2 is not null,
+            false
+        ) as valid,
+        b.land_mu::double as land_mu,
+        b.investment_wan::double as investment_wan,
+        b.output_wan::double as output_wan,
+        b.tax_wan::double as tax_wan,
+        b.floor_area_m2::double as floor_area_m2,
+        b.output_wan::double / nullif(b.land_mu::double, 0) / nullif(t.output_min, 0) as output_vs_min,
+        b.tax_wan::double / nullif(b.land_mu::double, 0) / nullif(t.tax_min, 0) as tax_vs_min,
+        b.investment_wan::double / nullif(b.land_mu::double, 0) / nullif(t.investment_min, 0) as investment_vs_min,
+        b.floor_area_m2::double / (nullif(b.land_mu::double, 0) * 666.67) / nullif(t.plot_min, 0) as plot_vs_min
+    from built_project b
+    join park p using (park_id)
+    left join thresholds t on t.league_code = p.league_code and t.industry_category = b.industry_category
+),
+project_scores as (
+    -- if(...) rather than least(): least() skips nulls, and a missing ratio must stay missing
+    select
+        pr.*,
+        if(pr.output_vs_min > 1.5, 1.5, pr.output_vs_min) * 100 as output_score,
+        if(pr.tax_vs_min > 1.5, 1.5, pr.tax_vs_min) * 100 as tax_score,
+        if(pr.investment_vs_min > 1.5, 1.5, pr.investment_vs_min) * 100 as investment_score,
+        if(pr.plot_vs_min > 1.5, 1.5, pr.plot_vs_min) * 100 as plot_score
+    from projects pr
+),
+park_year as (
+    select
+        y.rank_year,
+        k.park_id,
+        k.name,
+        k.league_code,
+        count(pr.park_id) filter (where pr.valid) as projects,
+        count(pr.park_id) filter (where pr.valid and pr.year = y.rank_year) as new_projects,
+        count(pr.park_id) filter (where not pr.valid) as missing_projects,
+        sum(pr.land_mu) filter (where pr.valid) as land_mu,
+        sum(pr.output_wan) filter (where pr.valid) / sum(pr.land_mu) filter (where pr.valid) as output_per_mu,
+        sum(pr.tax_wan) filter (where pr.valid) / sum(pr.land_mu) filter (where pr.valid) as tax_per_mu,
+        sum(pr.investment_wan) filter (where pr.valid) / sum(pr.land_mu) filter (where pr.valid)
+            as investment_intensity,
+        sum(pr.floor_area_m2) filter (where pr.valid) / (sum(pr.land_mu) filter (where pr.valid) * 666.67)
+            as plot_ratio,
+        sum(pr.land_mu * pr.output_score) filter (where pr.valid)
+            / sum(pr.land_mu) filter (where pr.valid and pr.output_score is not null) as output_score,
+        sum(pr.land_mu * pr.tax_score) filter (where pr.valid)
+            / sum(pr.land_mu) filter (where pr.valid and pr.tax_score is not null) as tax_score,
+        sum(pr.land_mu * pr.investment_score) filter (where pr.valid)
+            / sum(pr.land_mu) filter (where pr.valid and pr.investment_score is not null) as investment_score,
+        sum(pr.land_mu * pr.plot_score) filter (where pr.valid)
+            / sum(pr.land_mu) filter (where pr.valid and pr.plot_score is not null) as plot_score
+    from (select rank_year from settings union all select rank_year - 1 from settings) y
+    cross join park k
+    left join project_scores pr on pr.park_id = k.park_id and pr.year <= y.rank_year
+    where $league is null or k.league_code = $league
+    group by y.rank_year, k.park_id, k.name, k.league_code
+),
+scored as (
+    select
+        py.*,
+        w.w_tax * py.tax_score / w.w_total as tax_points,
+        w.w_output * py.output_score / w.w_total as output_points,
+        w.w_investment * py.investment_score / w.w_total as investment_points,
+        w.w_plot * py.plot_score / w.w_total as plot_points,
+        (
+            w.w_tax * py.tax_score
+            + w.w_output * py.output_score
+            + w.w_investment * py.investment_score
+            + w.w_plot * py.plot_score
+        ) / w.w_total as score
+    from park_year py
+    cross join weights w
+),
+valued as (
+    select
+        s.*,
+        case (select metric from settings)
+            when 'score' then s.score
+            when 'output_per_mu' then s.output_per_mu
+            when 'tax_per_mu' then s.tax_per_mu
+            when 'investment_intensity' then s.investment_intensity
+            when 'plot_ratio' then s.plot_ratio
+        end as value,
+        s.projects >= 3 and s.score is not null as graded
+    from scored s
+),
+ranked as (
+    select
+        v.*,
+        case
+            when v.value is not null
+                then row_number() over (partition by v.rank_year order by v.value desc nulls last, v.name)
+        end as rank,
+        median(v.value) over (partition by v.rank_year, v.league_code) as league_median,
+        rank() over (partition by v.rank_year, v.graded order by v.score desc) as grade_position,
+        count(*) over (partition by v.rank_year, v.graded) as graded_parks
+    from valued v
+)
+select
+    c.park_id,
+    c.name,
+    c.league_code,
+    l.name as league_name,
+    c.rank_year as year,
+    c.projects,
+    c.new_projects,
+    c.missing_projects,
+    c.land_mu,
+    c.output_per_mu,
+    c.tax_per_mu,
+    c.investment_intensity,
+    c.plot_ratio,
+    c.output_score,
+    c.tax_score,
+    c.investment_score,
+    c.plot_score,
+    c.tax_points,
+    c.output_points,
+    c.investment_points,
+    c.plot_points,
+    c.score,
+    c.value,
+    c.rank,
+    p.rank as prev_rank,
+    p.rank - c.rank as rank_change,
+    c.league_median,
+    c.value / nullif(c.league_median, 0) - 1 as vs_median,
+    case
+        when not c.graded then '不定等级'
+        when 10 * (c.grade_position - 1) < 2 * c.graded_parks then 'A'
+        when 10 * (c.grade_position - 1) < 6 * c.graded_parks then 'B'
+        when 10 * (c.grade_position - 1) < 9 * c.graded_parks then 'C'
+        else 'D'
+    end as grade
+from ranked c
+join league l on l.league_code = c.league_code
+left join ranked p on p.park_id = c.park_id and p.rank_year = c.rank_year - 1
+where c.rank_year = (select rank_year from settings)
+order by c.rank nulls last, c.name

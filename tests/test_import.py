@@ -1,0 +1,458 @@
+"""数据导入: messy real files, Chinese row-level messages, all-or-nothing writes, concurrent readers."""
+
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ledger.fields import SPECS
+from ledger.importer import ImportFileError, apply_import, plan_import
+from ledger.templates import template_xlsx
+from tests.conftest import ROOT
+
+LAND = SPECS["land"]
+HEADER = [f.label for f in LAND.fields]
+BAOTOU = "150200"
+GOOD = [
+    ["BT-LD-001", "包头稀土高新技术产业开发区", "A-01地块", date(2022, 8, 15), date(2022, 12, 31), "包头市自然资源局",
+     "督促动工", "已整改", date(2022, 11, 3), None, "验收报告", "闲置土地", 12.5, "P005-A-01", None, None,
+     "企业资金链断裂", "供应(出让/划拨)", 12.5, 109.9, 40.6],
+    ["BT-LD-002", "包头铝业产业园区", "B-02地块", date(2022, 8, 16), date(2022, 12, 31), "包头市自然资源局",
+     None, "整改中", date(2022, 9, 1), None, None, "批而未供", 1200.5, None, None, None, None, None, None, None, None],
+    ["BT-LD-003", "包头装备制造产业园区", "C-03地块", date(2022, 8, 17), date(2023, 6, 30), "包头市自然资源局",
+     None, "待整改", None, None, None, "低效用地", 30, None, None, None, None, None, None, None, None],
+]  # fmt: skip
+
+
+@pytest.fixture
+def db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the demo database for each test, which the app also reads."""
+    path = tmp_path / "ledger.duckdb"
+    shutil.copyfile(demo_db, path)
+    monkeypatch.setenv("LEDGER_DB", str(path))
+    return path
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def xlsx(rows: list[list], header: list | None = None, above: list[list] | None = None, sheet: str = "台账") -> bytes:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    for line in above or []:
+        ws.append(line)
+    ws.append(HEADER if header is None else header)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def with_cell(row: int, column: str, value) -> list[list]:
+    rows = [list(r) for r in GOOD]
+    rows[row][LAND.fields.index(next(f for f in LAND.fields if f.key == column))] = value
+    return rows
+
+
+def plan(data: bytes, name: str = "land.xlsx", ledger: str = "land", league: str = BAOTOU, path: Path | None = None):
+    return plan_import(data, name, ledger, league, path or Path(os.environ["LEDGER_DB"]))
+
+
+# messy but valid files import to the same rows ----------------------------------------------------
+def messy_title_rows() -> bytes:
+    return xlsx(GOOD, above=[["包头市开发区闲置土地台账"], ["填报单位：包头市工信局", None, "填报日期：2022年8月31日"]])
+
+
+def messy_headers() -> bytes:
+    header = [h.replace("(", "（").replace(")", "）") for h in HEADER]
+    header[2] = " 名 称 "
+    header[0] = "编号*"
+    return xlsx(GOOD, header=header)
+
+
+def messy_cells() -> bytes:
+    rows = [list(r) for r in GOOD]
+    rows[0][3], rows[1][3], rows[2][3] = "2022.8.15", "2022/8/16", "2022年8月17日"
+    rows[0][4], rows[1][4], rows[2][4] = 44926, "2022-12-31", "2023.6.30"  # 44926 = 2022-12-31 as an Excel serial
+    rows[0][12], rows[1][12], rows[2][12] = "12.5亩", "1,200.5", "３０"
+    rows[0][8] = "2022年11月3日"
+    rows[1][8] = "2022.9.1"
+    return xlsx(
+        [
+            rows[0],
+            [None] * 5,
+            rows[1],
+            [],
+            rows[2],
+            ["合计", None, None, None, None, None, None, None, None, None, None, None, "1243亩"],
+        ]
+    )
+
+
+def merged_two_row_header() -> bytes:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["包头市开发区闲置土地台账"])
+    top = [f.header for f in LAND.fields]
+    bottom = [f"({f.unit})" if f.unit else None for f in LAND.fields]
+    ws.append(top)
+    ws.append(bottom)
+    for c, f in enumerate(LAND.fields, start=1):
+        if not f.unit:
+            ws.merge_cells(start_row=2, start_column=c, end_row=3, end_column=c)
+    for row in GOOD:
+        ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def hectare_header() -> bytes:
+    header = ["面积(公顷)" if h == "面积(亩)" else h for h in HEADER]
+    rows = with_cell(0, "area_mu", 12.5 / 15)
+    rows[1][12], rows[2][12] = 1200.5 / 15, 2.0
+    return xlsx(rows, header=header)
+
+
+def csv_bytes(encoding: str) -> bytes:
+    lines = [",".join(HEADER)]
+    for row in GOOD:
+        lines.append(",".join("" if v is None else (v.isoformat() if isinstance(v, date) else str(v)) for v in row))
+    return ("\n".join(lines) + "\n").encode(encoding)
+
+
+VARIANTS = {
+    "title rows": (messy_title_rows, "land.xlsx"),
+    "header variations": (messy_headers, "land.xlsx"),
+    "messy cells, blank rows, 合计": (messy_cells, "land.xlsx"),
+    "merged two-row header": (merged_two_row_header, "land.xlsx"),
+    "hectares in the header": (hectare_header, "land.xlsx"),
+    "csv utf-8-sig": (lambda: csv_bytes("utf-8-sig"), "land.csv"),
+    "csv gbk": (lambda: csv_bytes("gbk"), "land.csv"),
+}
+
+
+def comparable(rows: list[dict]) -> list[dict]:
+    return [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()} for r in rows]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_messy_variant_reads_to_the_same_rows_as_the_clean_file(db: Path, variant: str) -> None:
+    build, name = VARIANTS[variant]
+    clean = plan(xlsx(GOOD))
+    messy = plan(build(), name)
+    assert messy.errors == [] and clean.errors == []
+    assert comparable(messy.rows) == comparable(clean.rows)
+
+
+def dump(path: Path, ids: list[str]) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(
+            "select i.* exclude (batch_id), l.*, e.seq, e.event_date, e.status from item i join land l using (item_id) "
+            "join item_event e using (item_id) where item_id in (select unnest($ids)) order by all",
+            {"ids": ids},
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_clean_and_messy_files_import_to_identical_rows(demo_db: Path, tmp_path: Path) -> None:
+    stored = []
+    for n, data in enumerate((xlsx(GOOD), messy_cells())):
+        path = tmp_path / f"copy{n}.duckdb"
+        shutil.copyfile(demo_db, path)
+        checked = plan(data, path=path)
+        apply_import(checked, data, path)
+        stored.append(dump(path, ["BT-LD-001", "BT-LD-002", "BT-LD-003"]))
+    assert stored[0] == stored[1] and len(stored[0]) == 5  # 3 items, 5 events
+
+
+# malformed files: a clear message, nothing written -----------------------------------------------
+FILE_ERRORS = {
+    "text file": (lambda: b"hello", "land.txt", "不支持的文件类型"),
+    "corrupt xlsx": (lambda: b"PK\x03\x04 not really a zip", "land.xlsx", "无法读取文件"),
+    "empty workbook": (lambda: xlsx([], header=[]), "land.xlsx", "未找到闲置土地台账的表头"),
+    "required column missing": (
+        lambda: xlsx(GOOD, header=["序号", *HEADER[1:]]),
+        "land.xlsx",
+        "未找到闲置土地台账的表头",
+    ),
+    "only the template example": (lambda: template_xlsx("land"), "land.xlsx", "没有数据行"),
+    "header of another ledger": (lambda: template_xlsx("idle_fund"), "land.xlsx", "未找到闲置土地台账的表头"),
+}
+
+
+@pytest.mark.parametrize("case", FILE_ERRORS)
+def test_unreadable_file_gets_a_clear_message_and_changes_nothing(db: Path, case: str) -> None:
+    build, name, words = FILE_ERRORS[case]
+    before = digest(db)
+    with pytest.raises(ImportFileError, match=words):
+        plan(build(), name)
+    assert digest(db) == before
+
+
+def test_unknown_league_and_ledger_are_refused(db: Path) -> None:
+    with pytest.raises(ImportFileError, match="盟市代码“999999”不存在"):
+        plan(xlsx(GOOD), league="999999")
+    with pytest.raises(ImportFileError, match="未知的台账"):
+        plan(xlsx(GOOD), ledger="roads")
+
+
+ROW_ERRORS = {
+    "area not a number": (lambda: with_cell(1, "area_mu", "约30"), 3, "面积(亩)", "“约30” 不是数字"),
+    "negative area": (lambda: with_cell(0, "area_mu", -5), 2, "面积(亩)", "不能小于 0"),
+    "area in the wrong unit": (lambda: with_cell(0, "area_mu", "30万元"), 2, "面积(亩)", "单位“万元”无法换算为亩"),
+    "empty required title": (lambda: with_cell(2, "title", None), 4, "名称", "必填项为空"),
+    "impossible date": (lambda: with_cell(0, "found_date", "2022-13-45"), 2, "发现日期", "不是有效日期"),
+    "words for a date": (lambda: with_cell(0, "found_date", "八月中旬"), 2, "发现日期", "不是日期"),
+    "date before 2000": (lambda: with_cell(0, "found_date", "1999-01-01"), 2, "发现日期", "不在合理的日期范围"),
+    "found in the future": (lambda: with_cell(0, "found_date", "2034-01-01"), 2, "发现日期", "晚于今天"),
+    "unknown status": (lambda: with_cell(0, "status", "完成"), 2, "状态", "“完成” 不是可选值"),
+    "unknown land kind": (
+        lambda: with_cell(1, "land_kind", "闲置"),
+        3,
+        "地块类型",
+        "应为：批而未供、闲置土地、低效用地",
+    ),
+    "unknown park": (lambda: with_cell(0, "park", "某某园区"), 2, "园区", "“某某园区”不在开发区名录中"),
+    "park of another league": (lambda: with_cell(0, "park", "呼和浩特经济技术开发区"), 2, "园区", "不属于包头市"),
+    "duplicate id": (lambda: with_cell(2, "item_id", "BT-LD-001"), 4, "编号", "与第2行重复"),
+    "closed before found": (lambda: with_cell(0, "closed_date", "2022-08-01"), 2, "销号日期", "早于发现日期"),
+    "deadline before found": (lambda: with_cell(1, "deadline", "2022-01-01"), 3, "整改时限", "早于发现日期"),
+    "status date before found": (lambda: with_cell(0, "status_date", "2022-08-01"), 2, "状态日期", "早于发现日期"),
+    "longitude off the map": (lambda: with_cell(0, "lon", 200), 2, "经度", "超出合理范围"),
+    "bad disposal": (lambda: with_cell(0, "disposal", "拍卖"), 2, "处置方式", "不是可选值"),
+}
+
+
+@pytest.mark.parametrize("case", ROW_ERRORS)
+def test_bad_row_is_named_by_row_and_column_and_nothing_is_written(db: Path, case: str) -> None:
+    build, row, column, words = ROW_ERRORS[case]
+    before = digest(db)
+    checked = plan(xlsx(build()))
+    matching = [e for e in checked.errors if words in e.message]
+    assert len(matching) == 1, [e.text() for e in checked.errors]
+    error = matching[0]
+    assert (error.row, error.column) == (row, column)
+    assert {e.row for e in checked.errors} == {row}  # only the broken row is rejected
+    assert f"第{row}行 “{column}”" in error.text()
+    assert not checked.can_write
+    with pytest.raises(ImportFileError, match="未写入"):
+        apply_import(checked, b"", db)
+    assert digest(db) == before
+
+
+def test_row_numbers_count_the_title_rows_as_excel_shows_them(db: Path) -> None:
+    data = xlsx(with_cell(2, "area_mu", "约30"), above=[["标题"], ["填报单位"]])
+    assert plan(data).errors[0].row == 6
+
+
+OTHER_LEDGER_ERRORS = {
+    "returned above balance": (
+        "idle_fund",
+        {"balance_wan": 100, "returned_wan": "120万元"},
+        "收回上缴金额大于沉淀余额",
+    ),
+    "fractional approval count": ("pending_approval", {"approval_count": 2.5}, "应为整数"),
+    "yes or no": ("stalled", {"zombie": "也许"}, "应填“是”或“否”"),
+    "unknown built project": ("indicator", {"project_id": "BP9999"}, "项目编号“BP9999”不存在"),
+    "amount in 元 converted": (
+        "idle_fund",
+        {"balance_wan": "3000000元", "returned_wan": "400万元"},
+        "收回上缴金额大于",
+    ),
+}
+
+
+def ledger_row(ledger: str, **values) -> list:
+    spec = SPECS[ledger]
+    base = {f.key: f.example for f in spec.fields}
+    base.update(item_id="BT-X-001", park="包头稀土高新技术产业开发区", project_id="BP0005")
+    base.update(values)
+    return [base[f.key] for f in spec.fields]
+
+
+@pytest.mark.parametrize("case", OTHER_LEDGER_ERRORS)
+def test_each_ledger_checks_its_own_rules(db: Path, case: str) -> None:
+    ledger, values, words = OTHER_LEDGER_ERRORS[case]
+    header = [f.label for f in SPECS[ledger].fields]
+    checked = plan(xlsx([ledger_row(ledger, **values)], header=header), ledger=ledger)
+    assert any(words in e.message for e in checked.errors), [e.text() for e in checked.errors]
+
+
+def test_an_id_already_used_by_another_ledger_is_refused(db: Path) -> None:
+    header = [f.label for f in SPECS["stalled"].fields]
+    data = xlsx([ledger_row("stalled", item_id="BT-LD-001")], header=header)
+    apply_import(plan(data, ledger="stalled"), data, db)
+    checked = plan(xlsx(GOOD))
+    assert [e.message for e in checked.errors] == ["编号“BT-LD-001”已用于包头市停产企业和停建项目台账"]
+
+
+# writing ---------------------------------------------------------------------------------------
+def test_import_replaces_the_leagues_demo_items_of_that_ledger_and_records_the_batch(db: Path) -> None:
+    data = xlsx(GOOD)
+    checked = plan(data)
+    assert checked.new == ["BT-LD-001", "BT-LD-002", "BT-LD-003"] and checked.replaced_demo > 0
+    batch = apply_import(checked, data, db, "测试")
+    con = duckdb.connect(str(db), read_only=True)
+    land = con.execute(
+        "select item_id, batch_id from item join park using (park_id) where league_code = $c and ledger = 'land' "
+        "order by 1",
+        {"c": BAOTOU},
+    ).fetchall()
+    record = con.execute("select ledger, league_code, file_name, rows, imported_by from import_batch").fetchall()
+    area = con.execute("select area_mu from land where item_id = 'BT-LD-002'").fetchone()[0]
+    status = con.execute("select status from status_at(date '2022-12-31') where item_id = 'BT-LD-001'").fetchone()
+    con.close()
+    assert land == [("BT-LD-001", batch), ("BT-LD-002", batch), ("BT-LD-003", batch)]
+    assert record == [("land", BAOTOU, "land.xlsx", 3, "测试")]
+    assert float(area) == 1200.5
+    assert status == ("已整改",)
+    assert (db.parent / "imports").exists() and any((db.parent / "imports").iterdir())
+
+
+def test_reimporting_the_same_file_changes_nothing(db: Path) -> None:
+    data = xlsx(GOOD)
+    apply_import(plan(data), data, db)
+    before = digest(db)
+    again = plan(data)
+    assert again.already_imported and "不会重复导入" in again.already_imported
+    assert again.unchanged == ["BT-LD-001", "BT-LD-002", "BT-LD-003"] and not again.can_write
+    with pytest.raises(ImportFileError):
+        apply_import(again, data, db)
+    assert digest(db) == before
+
+
+def test_a_changed_status_in_a_later_file_adds_an_event_and_keeps_the_history(db: Path) -> None:
+    first = xlsx(GOOD)
+    apply_import(plan(first), first, db)
+    later = with_cell(1, "status", "已整改")
+    later[1][8] = date(2023, 1, 20)
+    data = xlsx(later)
+    checked = plan(data)
+    assert (checked.updated, checked.unchanged) == (["BT-LD-002"], ["BT-LD-001", "BT-LD-003"])
+    apply_import(checked, data, db)
+    con = duckdb.connect(str(db), read_only=True)
+    events = con.execute("select seq, event_date, status from item_event where item_id = 'BT-LD-002' order by seq")
+    assert events.fetchall() == [(1, date(2022, 8, 16), "待整改"), (2, date(2022, 9, 1), "整改中"),
+                                 (3, date(2023, 1, 20), "已整改")]  # fmt: skip
+    con.close()
+
+
+def test_killed_import_leaves_the_database_exactly_as_before(db: Path, tmp_path: Path) -> None:
+    file = tmp_path / "land.xlsx"
+    file.write_bytes(xlsx(GOOD))
+    before = digest(db)
+    env = {**os.environ, "LEDGER_DB": str(db), "LEDGER_IMPORT_CRASH": "1"}
+    command = [sys.executable, "-m", "ledger", "import", str(file), "--ledger", "land", "--league", BAOTOU]
+    killed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert killed.returncode == 17, killed.stderr
+    assert digest(db) == before
+    env.pop("LEDGER_IMPORT_CRASH")
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "已导入" in done.stdout, done.stderr
+    assert not (db.parent / "ledger.duckdb.importing").exists()
+
+
+def test_command_line_reports_row_errors_and_exits_non_zero(db: Path, tmp_path: Path) -> None:
+    file = tmp_path / "bad.xlsx"
+    file.write_bytes(xlsx(with_cell(1, "area_mu", "约30")))
+    env = {**os.environ, "LEDGER_DB": str(db)}
+    command = [sys.executable, "-m", "ledger", "import", str(file), "--ledger", "land", "--league", BAOTOU]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "第3行 “面积(亩)”: “约30” 不是数字" in result.stderr
+
+
+def test_import_while_app_sessions_read_gives_them_no_error(db: Path) -> None:
+    """One thread renders the app again and again (AppTest compiles scripts and is not itself thread-safe),
+    another runs the pages' queries through the shared connection, while imports swap the file."""
+    import queries
+    from queries.scope import Scope
+
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def app_session() -> None:
+        while not stop.is_set():
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+            at.query_params["league"] = BAOTOU
+            at.run()
+            failures.extend(e.value for e in at.exception)
+
+    def query_session() -> None:
+        while not stop.is_set():
+            try:
+                queries.ledger_kpis(Scope(BAOTOU, None, date(2023, 6, 8)))
+                queries.rectification_curve(Scope(None, None, date(2023, 6, 8)))
+            except Exception as error:  # any error a reader would see
+                failures.append(repr(error))
+
+    threads = [threading.Thread(target=app_session), threading.Thread(target=query_session)]
+    for thread in threads:
+        thread.start()
+    try:
+        for n in range(3):
+            data = xlsx(with_cell(0, "title", f"A-01地块（第{n}次报送）"))
+            apply_import(plan(data), data, db)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert failures == []
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["league"] = BAOTOU
+    at.run()
+    banner = " ".join(i.value for i in at.info)
+    assert "包头市土地台账已导入真实台账" in banner and "本范围的台账为按公开发布数字校准的演示数据" not in banner
+
+
+# template ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("ledger", sorted(SPECS))
+def test_template_headers_and_drop_downs_come_from_the_field_definitions(ledger: str) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx(ledger, "包头市")))
+    sheet = book.active
+    spec = SPECS[ledger]
+    assert [c.value for c in sheet[2]] == [f.label + ("*" if f.required else "") for f in spec.fields]
+    assert "包头市" in sheet["A1"].value
+    lists = {
+        next(iter(v.sqref.ranges)).min_col: v.formula1
+        for v in sheet.data_validations.dataValidation
+        if v.type == "list"
+    }
+    for column, f in enumerate(spec.fields, start=1):
+        if f.choices:
+            assert lists[column] == '"' + ",".join(f.choices) + '"'
+
+
+def test_a_filled_in_template_imports(db: Path) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx("land", "包头市")))
+    for row in GOOD:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    checked = plan(buffer.getvalue())
+    assert checked.errors == [] and len(checked.new) == 3
+
+
+def test_import_page_shows_row_errors_in_chinese(db: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "pages/data_import.py"), default_timeout=60)
+    at.query_params["league"] = BAOTOU
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="data_import_league").value == BAOTOU
+    assert any("尚无导入记录" in c.value for c in at.caption)
