@@ -6,6 +6,7 @@ details) by --scale, roughly the ledgers of all of China's ~2,500 development zo
 """
 
 import argparse
+import io
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DETAILS = ["land", "stalled", "infrastructure", "idle_fund", "pending_approval", "indicator"]
 PARAMS = {"league": None, "park": None, "asof": date(2023, 6, 8)}
+IMPORT_ROWS = 20_000
 
 
 def timed(fn, repeat: int = 1) -> tuple[float, object]:
@@ -55,7 +57,8 @@ def query_times(path: Path, repeat: int) -> dict[str, float]:
     from queries import db
 
     con = db.connect(path)
-    out = {name: timed(lambda n=name: db.execute(con, n, PARAMS), repeat)[0] for name in sorted(db.sql_files())}
+    params = PARAMS | dict.fromkeys(db.OPTIONAL)
+    out = {name: timed(lambda n=name: db.execute(con, n, params), repeat)[0] for name in sorted(db.sql_files())}
     con.close()
     return out
 
@@ -81,6 +84,30 @@ def page_times(path: Path, repeat: int) -> dict[str, dict[str, float]]:
     return out
 
 
+def import_times(source: Path, rows: int) -> dict[str, float]:
+    """Check and write a land ledger of `rows` rows for one league (a copy of the database)."""
+    import xlsxwriter
+
+    from ledger.fields import SPECS
+    from ledger.importer import apply_import, plan_import
+
+    path = source.with_name("import.duckdb")
+    shutil.copyfile(source, path)
+    fields = SPECS["land"].fields
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, [f.label for f in fields])
+    for n in range(1, rows + 1):
+        values = {f.key: f.example for f in fields} | {"item_id": f"BT-LD-{n:06d}", "title": f"{n}号地块"}
+        sheet.write_row(n, 0, [v.isoformat() if hasattr(v, "isoformat") else v for v in values.values()])
+    book.close()
+    data = buffer.getvalue()
+    check_ms, plan = timed(lambda: plan_import(data, "bench.xlsx", "land", "150200", path))
+    write_ms, _ = timed(lambda: apply_import(plan, data, path))
+    return {"rows": len(plan.rows), "errors": len(plan.errors), "check_ms": check_ms, "write_ms": write_ms}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=int, default=50, help="national-scale multiplier of the ledgers")
@@ -100,6 +127,7 @@ def main() -> None:
         report["queries_national_ms"] = query_times(national, args.repeat)
         report["pages_demo"] = page_times(demo, args.repeat)
         report["pages_national"] = page_times(national, args.repeat)
+        report["import_20k"] = import_times(demo, IMPORT_ROWS)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -114,6 +142,11 @@ def main() -> None:
     for script, t in report["pages_demo"].items():
         n = report["pages_national"][script]
         print(f"{script:<22}{t['cold_ms']:>10.0f}{t['warm_ms']:>10.0f}{n['cold_ms']:>11.0f}{n['warm_ms']:>11.0f}")
+    imp = report["import_20k"]
+    print(
+        f"import of {imp['rows']} land rows ({imp['errors']} errors): "
+        f"check {imp['check_ms']:.0f} ms, write {imp['write_ms']:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

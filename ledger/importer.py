@@ -471,7 +471,8 @@ def apply_import(plan: ImportPlan, data: bytes, path: Path, imported_by: str = "
             if con.execute("select count(*) from import_batch where sha256 = $s", {"s": plan.sha256}).fetchone()[0]:
                 raise ImportFileError("此文件已导入，不会重复导入")
             batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from import_batch").fetchone()[0]
-            changed = [r for r in plan.rows if r["item_id"] in {*plan.new, *plan.updated}]
+            wanted = {*plan.new, *plan.updated}
+            changed = [r for r in plan.rows if r["item_id"] in wanted]
             history = _history(con, [r["item_id"] for r in changed])
             with _transaction(con):
                 con.execute(
@@ -573,4 +574,7 @@ def _insert(con, spec: LedgerSpec, rows: list[dict], history: dict[str, list[tup
         con.register("incoming", frame)
         con.execute(f"insert into {table} ({columns}) select {columns} from incoming")
         con.unregister("incoming")
-    con.executemany("insert into item_event (item_id, seq, event_date, status, note) values (?, ?, ?, ?, ?)", events)
+    frame = pd.DataFrame(events, columns=["item_id", "seq", "event_date", "status", "note"])
+    con.register("incoming", frame)
+    con.execute("insert into item_event (item_id, seq, event_date, status, note) select * from incoming")
+    con.unregister("incoming")

@@ -79,8 +79,9 @@ for upload in files or []:
             if plan.replaced_demo:
                 st.warning(f"导入后将替换{names.leagues[league]}{spec.name}中的 {plan.replaced_demo} 条演示数据。")
             labels = {f.key: f.label for f in spec.fields}
-            preview = pd.DataFrame([r for r in plan.rows if r["item_id"] in {*plan.new, *plan.updated}])
-            preview.insert(0, "变化", ["新增" if i in plan.new else "更新" for i in preview.item_id])
+            new, changed = set(plan.new), {*plan.new, *plan.updated}
+            preview = pd.DataFrame([r for r in plan.rows if r["item_id"] in changed])
+            preview.insert(0, "变化", ["新增" if i in new else "更新" for i in preview.item_id])
             st.dataframe(
                 preview.drop(columns=["park_id"], errors="ignore").rename(columns=labels).head(500),
                 hide_index=True,

@@ -15,6 +15,8 @@ from ledger import db_path
 
 SQL_DIR = Path(__file__).resolve().parent
 PARAM = re.compile(r"\$([a-z_]+)")
+# Parameters some queries take besides the scope ($league, $park, $asof); NULL means "no filter / default".
+OPTIONAL = ("item", "ledger", "status", "overdue_only", "unit", "phase", "search", "year", "metric", "weights", "rules")
 
 
 @cache

@@ -13,9 +13,7 @@ from queries.scope import Scope
 
 SQL_NAMES = sorted(db.sql_files())
 # The scope, plus the pages' own parameters, each of which means "no filter / the default" when NULL.
-PARAMS = {"league": None, "park": None, "asof": date(2023, 1, 15)} | dict.fromkeys(
-    ["item", "ledger", "status", "overdue_only", "unit", "phase", "search", "year", "metric", "weights", "rules"]
-)
+PARAMS = {"league": None, "park": None, "asof": date(2023, 1, 15)} | dict.fromkeys(db.OPTIONAL)
 
 
 def header_columns(name: str) -> list[str]:
