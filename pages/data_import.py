@@ -14,6 +14,8 @@ from pages._shell import catalog, page_header
 
 scope = page_header("数据导入")
 names = catalog()
+if "data_import_done" in st.session_state:
+    st.success(st.session_state.pop("data_import_done"), icon=":material/check_circle:")
 
 st.markdown(
     "各盟市工信部门报送自查工作台账：先下载对应台账的模板，填好后上传。系统逐行检查，"
@@ -65,14 +67,17 @@ for upload in files or []:
             st.error(
                 f"发现 {len(plan.errors)} 处错误，整份文件不会写入。请按下表修改后重新上传。", icon=":material/error:"
             )
-            st.dataframe(
-                pd.DataFrame(
-                    [(e.sheet, e.row, e.column or "", e.message) for e in plan.errors],
-                    columns=["工作表", "行", "列", "问题"],
-                ),
-                hide_index=True,
-                key=f"data_import_errors_{plan.sha256[:12]}",
-            )
+            if len(plan.errors) <= 20:
+                st.markdown("\n".join(f"- {e.text()}" for e in plan.errors))
+            else:
+                st.dataframe(
+                    pd.DataFrame(
+                        [(e.sheet, e.row, e.column or "", e.message) for e in plan.errors],
+                        columns=["工作表", "行", "列", "问题"],
+                    ),
+                    hide_index=True,
+                    key=f"data_import_errors_{plan.sha256[:12]}",
+                )
         elif not plan.can_write:
             st.success("文件内容与系统中的台账一致，无需导入。")
         else:
@@ -83,7 +88,11 @@ for upload in files or []:
             preview = pd.DataFrame([r for r in plan.rows if r["item_id"] in changed])
             preview.insert(0, "变化", ["新增" if i in new else "更新" for i in preview.item_id])
             st.dataframe(
-                preview.drop(columns=["park_id"], errors="ignore").rename(columns=labels).head(500),
+                preview.drop(columns=["park_id"], errors="ignore")
+                .rename(columns=labels)
+                .head(500)
+                .astype(object)
+                .fillna(""),
                 hide_index=True,
                 key=f"data_import_preview_{plan.sha256[:12]}",
             )
@@ -94,7 +103,10 @@ for upload in files or []:
                     st.error(str(error))
                 else:
                     st.cache_data.clear()
-                    st.success(f"已导入：批次 {batch}，{len(plan.new)} 条新增，{len(plan.updated)} 条更新。")
+                    st.session_state["data_import_done"] = (
+                        f"已导入：{upload.name}，批次 {batch}，{len(plan.new)} 条新增，{len(plan.updated)} 条更新。"
+                    )
+                    st.rerun()
 
 st.subheader("导入记录")
 history = queries.import_history(scope)
