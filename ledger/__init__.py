@@ -6,8 +6,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).resolve().parent / "schema.sql"
 REFERENCE = ROOT / "data" / "reference"
+SCHEMA_VERSION = "3"  # raise with every change to schema.sql; the value is stored in table meta
 
 
 def db_path() -> Path:
     """The ledger database: LEDGER_DB if set, else data/ledger.duckdb of this checkout."""
     return Path(os.environ.get("LEDGER_DB") or ROOT / "data" / "ledger.duckdb")
+
+
+def stored_schema_version(path: Path) -> str | None:
+    """The schema version a database file was built with (None for files older than the meta table)."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        row = con.execute(
+            "select value from duckdb_tables() t, meta where t.table_name = 'meta' and key = 'schema_version'"
+        ).fetchone()
+    except duckdb.Error:
+        row = None
+    finally:
+        con.close()
+    return row[0] if row else None

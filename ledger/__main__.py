@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from ledger import db_path
+from ledger import SCHEMA_VERSION, db_path, stored_schema_version
 from ledger.demo import build_demo
 from ledger.fields import SPECS
 
@@ -29,8 +29,15 @@ def main(argv: list[str] | None = None) -> int:
     path = db_path()
     if args.command == "demo":
         if args.if_missing and path.exists():
-            print(f"数据库已存在, 跳过生成: {path}")
-            return 0
+            version = stored_schema_version(path)
+            if version == SCHEMA_VERSION:
+                print(f"数据库已存在, 跳过生成: {path}")
+                return 0
+            if _has_imports(path):
+                print(f"数据库 {path} 的结构版本为 {version}, 程序需要 {SCHEMA_VERSION}; 其中有导入的真实台账, "
+                      "不会自动重建。请先备份, 再迁移或重新导入。", file=sys.stderr)  # fmt: skip
+                return 1
+            print(f"演示数据库结构版本 {version} 已过时, 重新生成。")
         start = time.perf_counter()
         counts = build_demo(path)
         print(f"演示数据库已生成: {path} ({counts['item']} 条台账条目, 用时 {time.perf_counter() - start:.1f} 秒)")
@@ -42,6 +49,18 @@ def main(argv: list[str] | None = None) -> int:
     else:
         return _import(args, path)
     return 0
+
+
+def _has_imports(path: Path) -> bool:
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return bool(con.execute("select count(*) from import_batch").fetchone()[0])
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
 
 
 def _import(args: argparse.Namespace, path: Path) -> int:

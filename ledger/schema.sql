@@ -271,3 +271,43 @@ insert into category_def values
     ('stalled_zombie', 'stalled', '僵尸企业', 10),
     ('stalled_project', 'stalled', '长期停建项目', 11),
     ('indicator', 'indicator', '低效项目(园区指标)', 12);
+
+-- Every item found by a date, with its status then and whether it counts as rectified or overdue
+-- (overdue: not 已整改/已销号 and its 整改时限 passed). All progress figures are counted from this.
+create macro items_at(as_of) as table
+select
+    f.*,
+    coalesce(s.status, '待整改') as status,
+    coalesce(s.status in ('已整改', '已销号'), false) as is_rectified,
+    not coalesce(s.status in ('已整改', '已销号'), false) and coalesce(f.deadline < as_of, false) as is_overdue
+from item_facts f
+left join status_at(as_of) s using (item_id)
+where f.found_date <= as_of;
+
+-- The 台账 page's rows of one ledger: items in scope on a date with park and league names, narrowed by
+-- the page's filters, each off when null (phase: found within that phase; search: words in title or id).
+create macro ledger_rows(ledger_key, league, park, as_of, status_is, overdue_only, unit, phase_key, search) as table
+select
+    x.*,
+    p.name as park_name,
+    l.name as league_name,
+    case when x.is_overdue then datediff('day', x.deadline, as_of) end as overdue_days
+from items_at(as_of) x
+join park p on p.park_id = x.park_id
+join league l on l.league_code = x.league_code
+where x.ledger = ledger_key
+  and (league is null or x.league_code = league)
+  and (park is null or x.park_id = park)
+  and (status_is is null or x.status = status_is)
+  and (overdue_only is null or not overdue_only or x.is_overdue)
+  and (unit is null or x.responsible_unit = unit)
+  and (phase_key is null or x.found_date between
+          (select start_date from phase where phase_id = phase_key)
+          and (select end_date from phase where phase_id = phase_key))
+  and (search is null or contains(lower(x.title || ' ' || x.item_id), lower(trim(search))));
+
+create table meta (
+    key   varchar primary key,
+    value varchar not null
+);
+insert into meta values ('schema_version', '3');  -- ledger.SCHEMA_VERSION

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from ledger import db_path
+from ledger import SCHEMA_VERSION, db_path, stored_schema_version
 
 SQL_DIR = Path(__file__).resolve().parent
 PARAM = re.compile(r"\$([a-z_]+)")
@@ -52,6 +52,12 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     path = path or db_path()
     if not path.exists():
         raise FileNotFoundError(f"数据库文件不存在: {path}。请先运行 `python -m ledger demo` 生成演示数据。")
+    version = stored_schema_version(path)
+    if version != SCHEMA_VERSION:
+        raise RuntimeError(
+            f"数据库 {path} 的结构版本为 {version or '旧版'}，本程序需要 {SCHEMA_VERSION}。"
+            "演示数据库请运行 `make demo` 重新生成；含真实台账的数据库请先备份再迁移。"
+        )
     return duckdb.connect(str(path), read_only=True)
 
 

@@ -117,3 +117,26 @@ def test_survey_registers_count_only_enterprises_stopped_over_a_year(use_tiny_db
     assert (registers.infra_projects, registers.infra_incomplete_procedures) == (2, 1)
     assert registers.infra_unfinished_or_idle == 1
     assert registers.stopped_enterprises == 1  # SE2 stopped 2022-01-01, under a year before its survey
+
+
+def test_database_of_an_older_schema_is_refused_with_instructions(tmp_path, monkeypatch) -> None:
+    import duckdb as ddb
+
+    path = tmp_path / "old.duckdb"
+    ddb.connect(str(path)).close()
+    monkeypatch.setenv("LEDGER_DB", str(path))
+    with pytest.raises(RuntimeError, match=r"结构版本为 旧版.*make demo"):
+        db.connect()
+
+
+def test_demo_if_missing_rebuilds_an_outdated_demo_database(tmp_path, monkeypatch) -> None:
+    import duckdb as ddb
+
+    from ledger import SCHEMA_VERSION, stored_schema_version
+    from ledger.__main__ import main
+
+    path = tmp_path / "old.duckdb"
+    ddb.connect(str(path)).close()
+    monkeypatch.setenv("LEDGER_DB", str(path))
+    assert main(["demo", "--if-missing"]) == 0
+    assert stored_schema_version(path) == SCHEMA_VERSION

@@ -7,23 +7,6 @@
 --          deadline, status, overdue, overdue_days, project_name, industry_category, indicator, value,
 --          threshold, land_mu, output_wan.
 -- Grain: one row per item, by league, park and item id.
-with found as (
-    select
-        i.*,
-        p.name as park_name,
-        p.league_code,
-        l.name as league_name,
-        coalesce(s.status, '待整改') as status,
-        coalesce(s.status, '待整改') not in ('已整改', '已销号') and coalesce(i.deadline < $asof, false) as overdue
-    from item i
-    join park p on p.park_id = i.park_id
-    join league l on l.league_code = p.league_code
-    left join status_at($asof) s on s.item_id = i.item_id
-    where i.ledger = 'indicator'
-      and i.found_date <= $asof
-      and ($league is null or p.league_code = $league)
-      and ($park is null or i.park_id = $park)
-)
 select
     x.item_id,
     x.title,
@@ -36,8 +19,8 @@ select
     x.measure,
     x.deadline,
     x.status,
-    x.overdue,
-    case when x.overdue then datediff('day', x.deadline, $asof::date) end as overdue_days,
+    x.is_overdue as overdue,
+    x.overdue_days,
     b.name as project_name,
     b.industry_category,
     d.indicator,
@@ -45,14 +28,7 @@ select
     d.threshold,
     b.land_mu::double as land_mu,
     b.output_wan::double as output_wan
-from found x
+from ledger_rows('indicator', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
 join indicator d on d.item_id = x.item_id
 join built_project b on b.project_id = d.project_id
-where ($status is null or x.status = $status)
-  and ($overdue_only is null or not $overdue_only or x.overdue)
-  and ($unit is null or x.responsible_unit = $unit)
-  and ($phase is null or x.found_date between
-          (select start_date from phase where phase_id = $phase)
-          and (select end_date from phase where phase_id = $phase))
-  and ($search is null or contains(lower(x.title || ' ' || x.item_id), lower(trim($search))))
 order by x.league_code, x.park_id, x.item_id

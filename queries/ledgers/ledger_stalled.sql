@@ -6,23 +6,6 @@
 --          deadline, status, overdue, overdue_days, kind, zombie, stopped_since, land_mu, energy_tce, water_t,
 --          reason, mode.
 -- Grain: one row per item, by league, park and item id.
-with found as (
-    select
-        i.*,
-        p.name as park_name,
-        p.league_code,
-        l.name as league_name,
-        coalesce(s.status, '待整改') as status,
-        coalesce(s.status, '待整改') not in ('已整改', '已销号') and coalesce(i.deadline < $asof, false) as overdue
-    from item i
-    join park p on p.park_id = i.park_id
-    join league l on l.league_code = p.league_code
-    left join status_at($asof) s on s.item_id = i.item_id
-    where i.ledger = 'stalled'
-      and i.found_date <= $asof
-      and ($league is null or p.league_code = $league)
-      and ($park is null or i.park_id = $park)
-)
 select
     x.item_id,
     x.title,
@@ -35,8 +18,8 @@ select
     x.measure,
     x.deadline,
     x.status,
-    x.overdue,
-    case when x.overdue then datediff('day', x.deadline, $asof::date) end as overdue_days,
+    x.is_overdue as overdue,
+    x.overdue_days,
     d.kind,
     d.zombie,
     d.stopped_since,
@@ -45,13 +28,6 @@ select
     d.water_t::double as water_t,
     d.reason,
     d.mode
-from found x
+from ledger_rows('stalled', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
 join stalled d on d.item_id = x.item_id
-where ($status is null or x.status = $status)
-  and ($overdue_only is null or not $overdue_only or x.overdue)
-  and ($unit is null or x.responsible_unit = $unit)
-  and ($phase is null or x.found_date between
-          (select start_date from phase where phase_id = $phase)
-          and (select end_date from phase where phase_id = $phase))
-  and ($search is null or contains(lower(x.title || ' ' || x.item_id), lower(trim($search))))
 order by x.league_code, x.park_id, x.item_id

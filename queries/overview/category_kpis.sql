@@ -6,14 +6,10 @@
 --          found_amount_wan, rectified_amount_wan, returned_wan, found_approvals, rectified_approvals.
 -- Grain: one row per category (all 12, zeros where the scope has none), in display order.
 with scoped as (
-    select
-        f.*,
-        coalesce(s.status in ('已整改', '已销号'), false) as is_rectified
-    from item_facts f
-    left join status_at($asof) s using (item_id)
-    where f.found_date <= $asof
-      and ($league is null or f.league_code = $league)
-      and ($park is null or f.park_id = $park)
+    select *
+    from items_at($asof)
+    where ($league is null or league_code = $league)
+      and ($park is null or park_id = $park)
 )
 select
     c.ledger,
@@ -22,7 +18,7 @@ select
     count(x.item_id) as found,
     count(x.item_id) filter (where x.is_rectified) as rectified,
     count(x.item_id) filter (where not x.is_rectified) as open,
-    count(x.item_id) filter (where not x.is_rectified and x.deadline < $asof) as overdue,
+    count(x.item_id) filter (where x.is_overdue) as overdue,
     coalesce(sum(x.area_mu), 0)::double as found_area_mu,
     coalesce(sum(x.area_mu) filter (where x.is_rectified), 0)::double as rectified_area_mu,
     coalesce(sum(x.amount_wan), 0)::double as found_amount_wan,

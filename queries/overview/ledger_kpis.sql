@@ -3,16 +3,10 @@
 -- Columns: ledger, name, found, rectified, open, overdue, completion_rate (0..1, null when nothing found).
 -- Grain: one row per ledger (all 6), in display order.
 with scoped as (
-    select
-        f.item_id,
-        f.ledger,
-        f.deadline,
-        coalesce(s.status in ('已整改', '已销号'), false) as is_rectified
-    from item_facts f
-    left join status_at($asof) s using (item_id)
-    where f.found_date <= $asof
-      and ($league is null or f.league_code = $league)
-      and ($park is null or f.park_id = $park)
+    select *
+    from items_at($asof)
+    where ($league is null or league_code = $league)
+      and ($park is null or park_id = $park)
 )
 select
     d.ledger,
@@ -20,7 +14,7 @@ select
     count(x.item_id) as found,
     count(x.item_id) filter (where x.is_rectified) as rectified,
     count(x.item_id) filter (where not x.is_rectified) as open,
-    count(x.item_id) filter (where not x.is_rectified and x.deadline < $asof) as overdue,
+    count(x.item_id) filter (where x.is_overdue) as overdue,
     count(x.item_id) filter (where x.is_rectified) / nullif(count(x.item_id), 0) as completion_rate
 from ledger_def d
 left join scoped x using (ledger)

@@ -2,26 +2,16 @@
 -- Params: $league, $asof.
 -- Columns: park_id, name, league_code, found, rectified, overdue, completion_rate (null when nothing found).
 -- Grain: one row per park, by id.
-with scoped as (
-    select
-        f.item_id,
-        f.park_id,
-        f.deadline,
-        coalesce(s.status in ('已整改', '已销号'), false) as is_rectified
-    from item_facts f
-    left join status_at($asof) s using (item_id)
-    where f.found_date <= $asof
-)
 select
     p.park_id,
     p.name,
     p.league_code,
     count(x.item_id) as found,
     count(x.item_id) filter (where x.is_rectified) as rectified,
-    count(x.item_id) filter (where not x.is_rectified and x.deadline < $asof) as overdue,
+    count(x.item_id) filter (where x.is_overdue) as overdue,
     count(x.item_id) filter (where x.is_rectified) / nullif(count(x.item_id), 0) as completion_rate
 from park p
-left join scoped x using (park_id)
+left join items_at($asof) x using (park_id)
 where $league is null or p.league_code = $league
 group by p.park_id, p.name, p.league_code
 order by p.park_id

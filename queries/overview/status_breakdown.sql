@@ -4,13 +4,11 @@
 select
     d.ledger,
     d.name,
-    coalesce(s.status, '待整改') as status,
+    x.status,
     count(*) as items
-from item_facts f
+from items_at($asof) x
 join ledger_def d using (ledger)
-left join status_at($asof) s using (item_id)
-where f.found_date <= $asof
-  and ($league is null or f.league_code = $league)
-  and ($park is null or f.park_id = $park)
-group by d.ledger, d.name, d.sort, coalesce(s.status, '待整改')
+where ($league is null or x.league_code = $league)
+  and ($park is null or x.park_id = $park)
+group by d.ledger, d.name, d.sort, x.status
 order by d.sort, status

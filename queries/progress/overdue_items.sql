@@ -15,15 +15,12 @@ select
     f.responsible_unit,
     f.deadline,
     date_diff('day', f.deadline, $asof) as days_overdue,
-    coalesce(s.status, '待整改') as status
-from item_facts f
+    f.status
+from items_at($asof) f
 join ledger_def g using (ledger)
 join park p using (park_id)
 join league l on l.league_code = f.league_code
-left join status_at($asof) s using (item_id)
-where f.found_date <= $asof
-  and f.deadline < $asof
-  and coalesce(s.status, '待整改') not in ('已整改', '已销号')
+where f.is_overdue
   and ($league is null or f.league_code = $league)
   and ($park is null or f.park_id = $park)
 order by days_overdue desc, f.item_id

@@ -4,12 +4,10 @@
 -- Columns: rule, rule_name, item_id, title, ledger_name, park_name, league_code, league_name, detail.
 -- Grain: one row per item and rule it breaks, by rule then item id.
 with scoped as (
-    select f.*, coalesce(s.status, '待整改') as status
-    from item_facts f
-    left join status_at($asof) s using (item_id)
-    where f.found_date <= $asof
-      and ($league is null or f.league_code = $league)
-      and ($park is null or f.park_id = $park)
+    select *
+    from items_at($asof)
+    where ($league is null or league_code = $league)
+      and ($park is null or park_id = $park)
 ),
 hits as (
     select 'no_evidence' as rule, 1 as sort, item_id, '状态为' || status || '，但无佐证材料' as detail

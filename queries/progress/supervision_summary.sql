@@ -4,22 +4,13 @@
 -- Columns: league_code, league_name, found, rectified, completion_rate, region_rate, overdue, parks,
 --          parks_not_on_time, milestones_missed.
 -- Grain: one row per league (all 12), by code.
-with items as (
-    select
-        f.league_code,
-        f.deadline,
-        coalesce(s.status in ('已整改', '已销号'), false) as is_rectified
-    from item_facts f
-    left join status_at($asof) s using (item_id)
-    where f.found_date <= $asof
-),
-per_league as (
+with per_league as (
     select
         league_code,
         count(*) as found,
         count(*) filter (where is_rectified) as rectified,
-        count(*) filter (where not is_rectified and deadline < $asof) as overdue
-    from items
+        count(*) filter (where is_overdue) as overdue
+    from items_at($asof)
     group by league_code
 ),
 filings as (

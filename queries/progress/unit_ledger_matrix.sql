@@ -11,17 +11,6 @@ with units as (
     join league l using (league_code)
     where ($league is null or p.league_code = $league)
       and ($park is null or p.park_id = $park)
-),
-scoped as (
-    select
-        f.item_id,
-        f.park_id,
-        f.ledger,
-        f.deadline,
-        coalesce(s.status in ('已整改', '已销号'), false) as is_rectified
-    from item_facts f
-    left join status_at($asof) s using (item_id)
-    where f.found_date <= $asof
 )
 select
     u.unit_id,
@@ -30,10 +19,10 @@ select
     g.name as ledger_name,
     count(x.item_id) as found,
     count(x.item_id) filter (where x.is_rectified) as rectified,
-    count(x.item_id) filter (where not x.is_rectified and x.deadline < $asof) as overdue,
+    count(x.item_id) filter (where x.is_overdue) as overdue,
     count(x.item_id) filter (where x.is_rectified) / nullif(count(x.item_id), 0) as completion_rate
 from units u
 cross join ledger_def g
-left join scoped x on x.park_id = u.park_id and x.ledger = g.ledger
+left join items_at($asof) x on x.park_id = u.park_id and x.ledger = g.ledger
 group by u.unit_id, u.unit_name, g.ledger, g.name, g.sort
 order by u.unit_id, g.sort
