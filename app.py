@@ -10,7 +10,9 @@ pages = [
     st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
     st.Page("pages/progress.py", title="整治进度", icon=":material/timeline:", url_path="progress"),
     st.Page("pages/rankings.py", title="园区排名", icon=":material/leaderboard:", url_path="rankings"),
+    st.Page("pages/idle_map.py", title="闲置资产地图", icon=":material/map:", url_path="idle_map"),
     st.Page("pages/ledgers.py", title="台账", icon=":material/table_view:", url_path="ledgers"),
+    st.Page("pages/park.py", title="园区档案", icon=":material/apartment:", url_path="park"),
     st.Page("pages/data_import.py", title="数据导入", icon=":material/upload_file:", url_path="data_import"),
 ]
 navigation = st.navigation(pages)

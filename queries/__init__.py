@@ -28,10 +28,16 @@ __all__ = [
     "ledger_pending_approval",
     "ledger_stalled",
     "ledger_units",
+    "map_items",
+    "map_leagues",
+    "map_parks",
     "overdue_items",
     "paper_checks",
     "park_completion",
     "park_flags",
+    "park_indicators",
+    "park_items",
+    "park_profile",
     "park_rankings",
     "parks",
     "phase_progress",
@@ -259,3 +265,32 @@ def retreat_candidates(scope: Scope, year: int | None = None) -> pd.DataFrame:
 
 def park_flags(scope: Scope, year: int | None = None, rules: dict[str, float] | None = None) -> pd.DataFrame:
     return run("park_flags", **scope.params(), year=year, rules={**FLAG_RULES, **(rules or {})})
+
+
+# idle map and park profile ---------------------------------------------------------------------
+def map_leagues(scope: Scope) -> pd.DataFrame:
+    """All 12 leagues whatever the scope: the map always shows the whole region."""
+    return run("map_leagues", **scope.params())
+
+
+def map_parks(scope: Scope) -> pd.DataFrame:
+    return run("map_parks", **scope.params())
+
+
+def map_items(scope: Scope) -> pd.DataFrame:
+    return run("map_items", **scope.params())
+
+
+def park_profile(scope: Scope) -> pd.Series | None:
+    """The facts of the scope's park; None when no park is chosen."""
+    rows = run("park_profile", **scope.params())
+    return None if rows.empty else rows.iloc[0]
+
+
+def park_items(scope: Scope) -> pd.DataFrame:
+    return run("park_items", **scope.params())
+
+
+def park_indicators(scope: Scope) -> pd.DataFrame:
+    """Indicators of the scope's park (every park when none), ranked among all parks."""
+    return run("park_indicators", **scope.params())

@@ -94,7 +94,8 @@ CHART = ".js-plotly-plot .main-svg"
 CONTENT = {
     "ledgers": "[data-testid=stDataFrame]",
     "data_import": "[data-testid=stFileUploader]",
-    "idle_map": "#deckgl-overlay, canvas",
+    "idle_map": "[data-testid=stDeckGlJsonChart] canvas",
+    "park": "[data-testid=stMain] [data-testid=stSelectbox]",  # with no park in scope it asks for one
 }
 
 

@@ -1,0 +1,115 @@
+"""园区档案: one park on one page — facts, its six ledgers, indicators against thresholds, progress, a map."""
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+import queries
+from charts import maps
+from charts import park as view
+from charts.progress import curve_figure
+from charts.theme import plotly_config
+from pages._shell import catalog, drill, page_header, stamp
+from queries.boundaries import league_boundaries
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+scope = page_header("园区档案")
+names = catalog()
+if scope.park is None:
+    # The bottom of the drill-down: without a park, ask for one (from the chosen league, or any).
+    st.info("园区档案显示一个园区的全部情况。请选择园区：", icon=":material/apartment:")
+    choices = [pid for pid, (_, league) in names.parks.items() if scope.league in (None, league)]
+    chosen = st.selectbox(
+        "园区",
+        choices,
+        index=None,
+        format_func=lambda pid: f"{names.parks[pid][0]}（{names.leagues[names.parks[pid][1]]}）",
+        placeholder="选择园区",
+        key="park_choose",
+    )
+    if chosen:
+        drill(scope, league=names.parks[chosen][1], park=chosen)
+    st.stop()
+
+profile = queries.park_profile(scope)
+figure_stamp = stamp(scope)
+st.html(view.PRINT_CSS)
+st.header(profile["name"], anchor=False)
+
+# Facts from the catalogue ------------------------------------------------------------------------
+fact_list = view.facts(profile)
+for column, (label, value) in zip(st.columns(4) * 2, fact_list, strict=True):
+    column.markdown(f"**{label}**　{value}")
+
+# Its items in the six ledgers ------------------------------------------------------------------
+st.subheader("台账条目与整改")
+kpis = queries.ledger_kpis(scope)
+found, rectified, overdue = int(kpis.found.sum()), int(kpis.rectified.sum()), int(kpis.overdue.sum())
+totals = st.columns(4)
+totals[0].metric("发现条目", f"{found} 项")
+totals[1].metric("已整改", f"{rectified} 项")
+totals[2].metric("整改完成率", f"{rectified / found * 100:.1f}%" if found else "—")
+totals[3].metric("超期未整改", f"{overdue} 项", "需督办" if overdue else None, "inverse", delta_arrow="off")
+st.dataframe(
+    view.ledger_table(kpis),
+    hide_index=True,
+    column_config={"完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+    key="park_ledgers",
+)
+
+# Indicators against the league's thresholds, and the rank --------------------------------------
+st.subheader("亩均效益")
+indicators = queries.park_indicators(scope).iloc[0]
+for column, card in zip(st.columns(4), view.indicator_cards(indicators), strict=True):
+    column.metric(card.label, card.value, card.delta, "normal" if card.below is not None else "off")
+st.markdown(f"**亩均税收全区排名**：{view.rank_text(indicators)}")
+st.caption(
+    f"按 {scope.asof.year} 年底前建成的 {int(indicators.projects)} 个工业项目计算"
+    + (f"（另有 {int(indicators.missing_projects)} 个项目数据缺失，未计入）" if indicators.missing_projects else "")
+    + f"；控制值为{profile['league_name']}{profile['industry_category']}类控制性指标"
+    + f"（{indicators.basis or '未设定'}）。"
+)
+
+# Progress over time ------------------------------------------------------------------------------
+st.subheader("整改进度")
+curve = queries.rectification_curve(scope)
+st.plotly_chart(curve_figure(curve, None, figure_stamp), config=plotly_config("园区整改进度"), key="park_curve")
+
+# Where its idle assets are -----------------------------------------------------------------------
+st.subheader("闲置资产分布")
+leagues, parks, items = queries.map_leagues(scope), queries.map_parks(scope), queries.map_items(scope)
+deck = maps.idle_assets_deck(
+    league_boundaries(), leagues, parks, items, league=scope.league, park=scope.park, height=420
+)
+map_column, legend_column = st.columns([5, 1])
+with map_column:
+    event = st.pydeck_chart(deck, on_select="rerun", height=420, key=f"park_map_{scope.park}")
+legend_column.html(maps.legend_html(leagues, None, maps.ITEM_LAYERS))
+st.caption("点击条目打开台账。" + maps.BOUNDARY_NOTE)
+picked = maps.selected_object(event)
+if picked and picked[0].startswith("items_"):
+    params = {**scope.query_params(), "ledger": picked[1]["ledger"], "item": picked[1]["item_id"]}
+    try:
+        st.switch_page("pages/ledgers.py", query_params=params)
+    except StreamlitAPIException:
+        st.warning(f"请在台账页查看条目 {params['item']}。", icon=":material/link:")
+
+# The item list, printable and exportable ---------------------------------------------------------
+st.subheader("条目清单")
+table = view.items_table(queries.park_items(scope))
+link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
+st.dataframe(
+    table.assign(条目=[link.format(i) for i in table["编号"]]).drop(columns="编号")[["条目", *table.columns[1:]]],
+    hide_index=True,
+    column_config={"条目": st.column_config.LinkColumn(display_text=r"item=(\w+)")},
+    key="park_items",
+)
+st.download_button(
+    "导出条目清单（Excel）",
+    view.items_xlsx(table, profile["name"], scope.asof, figure_stamp.demo),
+    file_name=f"{profile['name']}_台账条目_{scope.asof:%Y%m%d}.xlsx",
+    mime=XLSX,
+    icon=":material/download:",
+    key="park_export",
+)
+st.caption("打印本页：使用浏览器的打印功能（Ctrl+P），侧栏与按钮不会打印。")

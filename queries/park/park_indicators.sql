@@ -1,0 +1,97 @@
+-- Park indicators from the built projects completed by the end of $asof's year, against the 控制性指标 of
+-- the park's league for the park's industry category, and each park's rank among all parks on 亩均税收.
+-- 亩均产值 = Σ产值 / Σ用地, 亩均税收 = Σ税收 / Σ用地, 投资强度 = Σ投资 / Σ用地 (万元/亩),
+-- 容积率 = Σ建筑面积 / (Σ用地 × 666.67 m²), as on the rankings page: only projects with land > 0 and all
+-- four quantities count; the others are 数据缺失 (missing_projects) and are never divided by.
+-- tax_rank: 1 = highest 亩均税收 among all parks, ties by park name; null for a park without a valid project.
+-- Params: $park (null: every park), $asof.
+-- Columns: park_id, name, league_code, industry_category, projects, missing_projects, land_mu, output_per_mu,
+--          tax_per_mu, investment_intensity, plot_ratio, output_min, tax_min, investment_min, plot_min, basis,
+--          tax_rank, ranked_parks.
+-- Grain: one row per park (ranks always among all parks), by park id.
+with projects as (
+    select
+        park_id,
+        coalesce(
+            land_mu > 0
+            and investment_wan is not null
+            and output_wan is not null
+            and tax_wan is not null
+            and floor_area_m2 is not null,
+            false
+        ) as valid,
+        land_mu::double as land_mu,
+        investment_wan::double as investment_wan,
+        output_wan::double as output_wan,
+        tax_wan::double as tax_wan,
+        floor_area_m2::double as floor_area_m2
+    from built_project
+    where year <= year($asof::date)
+),
+parks as (
+    select
+        p.park_id,
+        p.name,
+        p.league_code,
+        p.industry_category,
+        count(b.park_id) filter (where b.valid) as projects,
+        count(b.park_id) filter (where not b.valid) as missing_projects,
+        sum(b.land_mu) filter (where b.valid) as land_mu,
+        sum(b.output_wan) filter (where b.valid) / sum(b.land_mu) filter (where b.valid) as output_per_mu,
+        sum(b.tax_wan) filter (where b.valid) / sum(b.land_mu) filter (where b.valid) as tax_per_mu,
+        sum(b.investment_wan) filter (where b.valid) / sum(b.land_mu) filter (where b.valid)
+            as investment_intensity,
+        sum(b.floor_area_m2) filter (where b.valid) / (sum(b.land_mu) filter (where b.valid) * 666.67) as plot_ratio
+    from park p
+    left join projects b using (park_id)
+    group by p.park_id, p.name, p.league_code, p.industry_category
+),
+thresholds as (
+    select
+        league_code,
+        industry_category,
+        max(min_value) filter (where indicator = 'output_per_mu') as output_min,
+        max(min_value) filter (where indicator = 'tax_per_mu') as tax_min,
+        max(min_value) filter (where indicator = 'investment_intensity') as investment_min,
+        max(min_value) filter (where indicator = 'plot_ratio') as plot_min,
+        string_agg(distinct basis, '、') as basis
+    from control_threshold
+    group by league_code, industry_category
+),
+ranked as (
+    select
+        k.*,
+        t.output_min,
+        t.tax_min,
+        t.investment_min,
+        t.plot_min,
+        t.basis,
+        if(
+            k.tax_per_mu is null, null, row_number() over (order by k.tax_per_mu desc nulls last, k.name)
+        ) as tax_rank,
+        count(k.tax_per_mu) over () as ranked_parks
+    from parks k
+    left join thresholds t using (league_code, industry_category)
+)
+select
+    park_id,
+    name,
+    league_code,
+    industry_category,
+    projects,
+    missing_projects,
+    land_mu,
+    output_per_mu,
+    tax_per_mu,
+    investment_intensity,
+    plot_ratio,
+    output_min,
+    tax_min,
+    investment_min,
+    plot_min,
+    basis,
+    tax_rank,
+    ranked_parks
+from ranked
+where $park is null or park_id = $park
+order by park_id
