@@ -177,6 +177,7 @@ class DemoBuilder:
 
     def __init__(self, seed: int = SEED) -> None:
         self.rng = random.Random(seed)
+        self.stagger = random.Random(seed + 1)
         self.rows: dict[str, list[dict]] = {}
         self.counters: dict[str, int] = {}
         self.leagues = _read_csv("leagues.csv")
@@ -408,7 +409,9 @@ class DemoBuilder:
                 return self.rng.choice((date(2023, 6, 30), date(2023, 12, 31), date(2024, 12, 31)))
             if cohort.rectified and cohort.rectified[0].year >= 2024:
                 return self.rng.choice((date(2023, 12, 31), date(2024, 6, 30), date(2025, 6, 30)))
-            return date(2022, 12, 31)
+            # The concentrated phase staggered its deadlines; most fell at year end.
+            # (drawn from a stream of its own, so adding this did not shift the rest of the demo data)
+            return self.stagger.choice((date(2022, 10, 31), date(2022, 11, 30), date(2022, 12, 31), date(2022, 12, 31)))
         return _month_end(found + timedelta(days=self.rng.randint(60, 150)))
 
     def history(self, found: date, cohort: Cohort) -> list[tuple[date, str]]:
