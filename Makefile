@@ -17,8 +17,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-## run: install, build the demo database if it is missing, serve on http://localhost:$(PORT)
+## run: install (chromium and a Chinese font too, where it can), build the demo database if it is missing, serve
 run: $(VENV)/.runtime
+	-@$(MAKE) --no-print-directory system-deps
 	$(BIN)/python -m ledger demo --if-missing
 	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT)
 
@@ -32,11 +33,13 @@ test: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-## system-deps: Debian packages for browser tests and Chinese glyphs (needs root; CI runs it)
+## system-deps: Debian packages for chart export, browser tests and Chinese glyphs (needs root; CI runs it)
 system-deps:
-	@if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	@if command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .; then \
+		echo "chromium 与中文字体已安装"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	else echo "跳过: 需要 root 和 apt-get 才能安装 chromium 与 fonts-noto-cjk"; fi
+	else echo "跳过: 需要 root 和 apt-get 才能安装 chromium 与 fonts-noto-cjk（导出图表时页面会说明缺少什么）"; fi
 
 ## bench: page render and query timings (not a test)
 bench: $(VENV)/.dev

@@ -13,6 +13,7 @@ pages = [
     st.Page("pages/idle_map.py", title="闲置资产地图", icon=":material/map:", url_path="idle_map"),
     st.Page("pages/ledgers.py", title="台账", icon=":material/table_view:", url_path="ledgers"),
     st.Page("pages/park.py", title="园区档案", icon=":material/apartment:", url_path="park"),
+    st.Page("pages/briefing.py", title="导出与通报", icon=":material/campaign:", url_path="briefing"),
     st.Page("pages/data_import.py", title="数据导入", icon=":material/upload_file:", url_path="data_import"),
 ]
 navigation = st.navigation(pages)

@@ -6,6 +6,7 @@ import queries
 from charts import format as fmt
 from charts.overview import completion_figure, kpi_cards, status_figure
 from charts.theme import STATE_COLORS, plotly_config
+from pages._export import export_menu
 from pages._shell import catalog, drill, page_header, selected_key, stamp
 
 scope = page_header("总览")
@@ -62,6 +63,7 @@ if scope.park is None:
         key=f"overview_compare_{scope.league or 'region'}",
         config=plotly_config("整改完成率"),
     )
+    export_menu(figure, f"整改完成率_{figure_stamp.scope_label}_{scope.asof:%Y%m%d}", "overview_compare")
     clicked = selected_key(event, dict(zip(table.name, table[key], strict=True)))
     if clicked:
         drill(scope, **({"league": clicked, "park": None} if key == "league_code" else {"park": clicked}))
@@ -85,8 +87,6 @@ else:
     if breakdown.empty:
         st.info("该园区截至所选日期没有台账条目。")
     else:
-        st.plotly_chart(
-            status_figure(breakdown, figure_stamp, f"{names.parks[scope.park][0]}各台账整改状态"),
-            config=plotly_config("园区整改状态"),
-            key="overview_status",
-        )
+        figure = status_figure(breakdown, figure_stamp, f"{names.parks[scope.park][0]}各台账整改状态")
+        st.plotly_chart(figure, config=plotly_config("园区整改状态"), key="overview_status")
+        export_menu(figure, f"园区整改状态_{names.parks[scope.park][0]}_{scope.asof:%Y%m%d}", "overview_status")

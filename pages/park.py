@@ -8,6 +8,7 @@ from charts import maps
 from charts import park as view
 from charts.progress import curve_figure
 from charts.theme import plotly_config
+from pages._export import export_menu
 from pages._shell import catalog, drill, page_header, stamp
 from queries.boundaries import league_boundaries
 
@@ -73,7 +74,9 @@ st.caption(
 # Progress over time ------------------------------------------------------------------------------
 st.subheader("整改进度")
 curve = queries.rectification_curve(scope)
-st.plotly_chart(curve_figure(curve, None, figure_stamp), config=plotly_config("园区整改进度"), key="park_curve")
+progress_figure = curve_figure(curve, None, figure_stamp)
+st.plotly_chart(progress_figure, config=plotly_config("园区整改进度"), key="park_curve")
+export_menu(progress_figure, f"园区整改进度_{scope.park}_{scope.asof:%Y%m%d}", "park_curve")
 
 # Where its idle assets are -----------------------------------------------------------------------
 st.subheader("闲置资产分布")

@@ -4,10 +4,12 @@ import streamlit as st
 
 import queries
 from charts import format as fmt
+from charts.overview import completion_figure
 from charts.progress import curve_figure, matrix_table, milestone_style, milestone_table, style_matrix
 from charts.supervision import LagRules, lagging_leagues, notice_docx
 from charts.theme import plotly_config
-from pages._shell import catalog, drill, page_header, stamp
+from pages._export import export_menu
+from pages._shell import catalog, drill, page_header, selected_key, stamp
 from queries.scope import Scope
 
 VIEWS = ["阶段进度", "盟市对比", "超期清单", "督导通报", "纸面整改"]
@@ -70,12 +72,31 @@ if view in (None, "阶段进度"):
     ledger = st.selectbox("台账", ["全部台账", *curve.name.unique()], key="progress_curve_ledger")
     figure = curve_figure(curve, None if ledger == "全部台账" else ledger, stamp(scope))
     st.plotly_chart(figure, config=plotly_config("累计整改进度"), key="progress_curve")
+    export_menu(figure, f"累计整改进度_{scope.asof:%Y%m%d}", "progress_curve")
 
 elif view == "盟市对比":
     matrix = queries.unit_ledger_matrix(scope)
     table = matrix_table(matrix)
     overall = table["合计·已整改"].sum() / max(table["合计·发现"].sum(), 1)
     level = "各盟市" if scope.league is None else f"{names.leagues[scope.league]}各园区"
+    if scope.park is None:
+        units = table.reset_index().rename(
+            columns={"单位": "name", "合计·发现": "found", "合计·已整改": "rectified", "合计·超期": "overdue",
+                     "合计·完成率": "completion_rate"}
+        )  # fmt: skip
+        whole = f"{names.leagues[scope.league]}整体" if scope.league else "全区整体"
+        bars = completion_figure(units, "unit_id", stamp(scope), f"{level}整改完成率（点击柱形进入）", overall, whole)
+        event = st.plotly_chart(
+            bars,
+            on_select="rerun",
+            selection_mode="points",
+            key=f"progress_bars_{scope.league or 'region'}",
+            config=plotly_config("整改完成率对比"),
+        )
+        export_menu(bars, f"整改完成率对比_{scope.asof:%Y%m%d}", "progress_bars")
+        clicked = selected_key(event, dict(zip(units.name, units.unit_id, strict=True)))
+        if clicked:
+            drill(scope, **({"league": clicked, "park": None} if scope.league is None else {"park": clicked}))
     st.caption(
         f"{level}分台账整改完成率与超期未整改数。红色：低于本级整体 {fmt.rate(overall)} 五个百分点以上；"
         "黄色：低于整体；绿色：不低于整体。点表头排序，选中一行进入该单位。"
@@ -95,7 +116,7 @@ elif view == "盟市对比":
 
 elif view == "超期清单":
     overdue = queries.overdue_items(scope)
-    ledgers = ["全部台账", *overdue.ledger_name.unique()]
+    ledgers = ["全部台账", *queries.ledger_kpis(scope).name]
     chosen = st.selectbox("台账", ledgers, key="progress_overdue_ledger")
     if chosen != "全部台账":
         overdue = overdue[overdue.ledger_name == chosen]
@@ -103,7 +124,7 @@ elif view == "超期清单":
     link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
     st.dataframe(
         overdue.assign(link=[link.format(i) for i in overdue.item_id])[
-            ["link", "ledger_name", "title", "days_overdue", "deadline", "responsible_unit", "park_name", "league_name"]
+            ["link", "ledger_name", "title", "park_name", "days_overdue", "deadline", "responsible_unit", "league_name"]
         ].rename(
             columns={
                 "link": "条目",

@@ -5,6 +5,7 @@ import streamlit as st
 import queries
 from charts import rankings as rk
 from charts.theme import plotly_config
+from pages._export import export_menu
 from pages._shell import catalog, drill, page_header, selected_key, stamp
 
 scope = page_header("园区排名")
@@ -144,6 +145,7 @@ if view == "园区排名":
         key=f"rankings_chart_{scope.league or 'region'}",
         config=plotly_config("园区排名"),
     )
+    export_menu(figure, f"园区{rk.METRICS[metric]}排名_{place}_{year}", "rankings_chart")
     table = st.dataframe(
         rk.park_table(parks, metric, has_previous_year),
         hide_index=True,
@@ -163,21 +165,19 @@ if view == "园区排名":
 elif view == "项目排名":
     projects = queries.project_rankings(scope, year, metric, weights)
     prefix = rk.PARTS.get(metric)
-    st.plotly_chart(
-        rk.ranking_figure(
-            projects,
-            "project_id",
-            metric,
-            figure_stamp,
-            f"{place}建成项目{rk.METRICS[metric]}排名（{year}年）",
-            reference=f"{prefix}_min" if prefix else None,
-            reference_label="控制性指标（演示估计）",
-            subtitle=subtitle,
-            clickable=False,
-        ),
-        config=plotly_config("项目排名"),
-        key="rankings_projects_chart",
+    figure = rk.ranking_figure(
+        projects,
+        "project_id",
+        metric,
+        figure_stamp,
+        f"{place}建成项目{rk.METRICS[metric]}排名（{year}年）",
+        reference=f"{prefix}_min" if prefix else None,
+        reference_label="控制性指标（演示估计）",
+        subtitle=subtitle,
+        clickable=False,
     )
+    st.plotly_chart(figure, config=plotly_config("项目排名"), key="rankings_projects_chart")
+    export_menu(figure, f"项目{rk.METRICS[metric]}排名_{place}_{year}", "rankings_projects_chart")
     missing = int((projects.status == "数据缺失").sum())
     if missing:
         st.caption(f"{missing} 个项目用地面积缺失或为 0，记为“数据缺失”，不参与计算和排名（列于表末）。")

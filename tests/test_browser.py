@@ -93,6 +93,7 @@ CHART = ".js-plotly-plot .main-svg"
 # What each page draws first; pages not listed draw a plotly chart.
 CONTENT = {
     "ledgers": "[data-testid=stDataFrame]",
+    "briefing": "[data-testid=stDataFrame]",
     "data_import": "[data-testid=stFileUploader]",
     "idle_map": "[data-testid=stDeckGlJsonChart] canvas",
     "park": "[data-testid=stMain] [data-testid=stSelectbox]",  # with no park in scope it asks for one

@@ -369,3 +369,13 @@ def test_clean_ledgers_raise_no_paper_rectification_flags(tmp_path: Path, monkey
 def test_demo_data_contains_each_kind_of_paper_rectification() -> None:
     checks = queries.paper_checks(Scope(None, None, date(2025, 12, 25)))
     assert set(checks.rule) == {"no_evidence", "closed_before_found", "over_revitalised", "duplicate_parcel"}
+
+
+def test_clicking_a_league_bar_in_the_comparison_drills_into_it() -> None:
+    at = page("盟市对比", asof="2022-12-31")
+    at.session_state["progress_bars_region"] = {
+        "selection": {"points": [{"customdata": ["150700"]}], "point_indices": [0], "box": [], "lasso": []}
+    }
+    at.run()
+    assert not at.exception
+    assert at.query_params["league"] == "150700"

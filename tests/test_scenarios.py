@@ -71,3 +71,48 @@ def test_a_league_reports_in_fixes_two_rows_and_its_figures_stop_being_demo(
         page.screenshot(path=str(SHOTS / "scene4_3_overview.png"), full_page=True)
         assert "包头市土地台账已导入真实台账" in banner
         page.close()
+
+
+def test_the_monthly_meeting_finds_the_weakest_league_and_its_overdue_idle_land(demo_db: Path, browser) -> None:
+    """Scene 1: …/progress?asof=2022-12-31, the weakest league's bar, then its overdue land in two clicks."""
+    import duckdb
+
+    with running_app(demo_db) as url:
+        page = open_page(browser, f"{url}/progress?asof=2022-12-31")
+        assert "集中整治" in page.inner_text("[data-testid=stMain]")
+        page.screenshot(path=str(SHOTS / "scene1_1_phases.png"), full_page=True)
+
+        page.get_by_text("盟市对比", exact=True).click()
+        page.wait_for_selector(".js-plotly-plot .point path", timeout=30_000)
+        page.wait_for_timeout(1500)
+        bars = page.locator(".js-plotly-plot .point path")
+        weakest = bars.nth(bars.count() - 1).bounding_box()  # bars run from best to worst
+        page.screenshot(path=str(SHOTS / "scene1_2_leagues.png"), full_page=True)
+        page.mouse.click(weakest["x"] + weakest["width"] / 2, weakest["y"] + weakest["height"] / 2)
+        page.wait_for_url("**league=*", timeout=30_000)
+        page.wait_for_timeout(2000)
+        league = page.url.split("league=")[1].split("&")[0]
+        con = duckdb.connect(str(demo_db), read_only=True)
+        name = con.execute("select name from league where league_code = $c", {"c": league}).fetchone()[0]
+        expected = con.execute(
+            "select count(*) from items_at(date '2022-12-31') "
+            "where league_code = $c and ledger = 'land' and is_overdue",
+            {"c": league},
+        ).fetchone()[0]
+        worst = con.execute(
+            "select league_code from items_at(date '2022-12-31') group by 1 "
+            "order by count(*) filter (where is_rectified) / count(*) limit 1"
+        ).fetchone()[0]
+        con.close()
+        assert league == worst
+        assert f"全区 › {name}" in page.inner_text("[data-testid=stMain]")
+
+        page.get_by_text("超期清单", exact=True).click()
+        page.wait_for_selector("text=超过整改时限仍未整改", timeout=30_000)
+        page.locator("[data-testid=stMain] [data-testid=stSelectbox] input").first.click()
+        page.keyboard.type("土地")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(2500)
+        page.screenshot(path=str(SHOTS / "scene1_3_overdue_land.png"), full_page=True)
+        assert f"超过整改时限仍未整改 {expected} 项" in page.inner_text("[data-testid=stMain]")
+        page.close()

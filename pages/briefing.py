@@ -1,0 +1,102 @@
+"""导出与通报: the numbered 要情通报 (Word) and the 汇报材料 deck (PowerPoint), each in one click."""
+
+import pandas as pd
+import streamlit as st
+
+import queries
+from charts import format as fmt
+from charts import rankings as rk
+from charts.bulletin import CHANGE_COLUMNS, PUBLISHED, change_rows, chinese_date, chinese_number, default_previous
+from charts.deck import briefing_deck
+from charts.export import export_problem
+from charts.supervision import LagRules, lagging_leagues
+from charts.theme import plotly_config
+from pages._export import bulletin_for, deck_content, export_menu
+from pages._shell import catalog, page_header
+from queries.scope import Scope
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+VIEWS = ["要情通报", "汇报材料"]
+
+scope = page_header("导出与通报")
+view = st.segmented_control("查看", VIEWS, default=VIEWS[0], key="briefing_view", label_visibility="collapsed")
+
+if view in (None, "要情通报"):
+    first = catalog().first_date
+    st.caption(
+        f"要情通报按全区统计，不随所选盟市、园区变化；本期数据截至左侧所选日期 {scope.asof:%Y-%m-%d}。"
+        f"已发布的第十六期数据截至 {PUBLISHED[-1]:%Y-%m-%d}。"
+    )
+    left, right = st.columns(2)
+    number = int(left.number_input("期数（第N期）", 1, 999, 16, 1, key="briefing_number"))
+    previous = right.date_input(
+        "与哪一期比较（上期数据截至）",
+        value=default_previous(scope.asof, first),
+        min_value=first,
+        max_value=scope.asof,
+        format="YYYY-MM-DD",
+        key=f"briefing_previous_{scope.asof}",  # a new 数据截至 date starts from its own default
+    )
+    now, before = Scope(None, None, scope.asof), Scope(None, None, previous)
+    ledgers = queries.ledger_kpis(now)
+    found, rectified = int(ledgers.found.sum()), int(ledgers.rectified.sum())
+    st.markdown(
+        f"**第{chinese_number(number)}期**（{chinese_date(scope.asof)}）：全区发现问题 **{found}** 项，"
+        f"已整改 **{rectified}** 项，整改完成率 **{fmt.rate(rectified / found if found else None)}**；"
+        f"较 {previous:%Y-%m-%d} 新增整改 **{rectified - int(queries.ledger_kpis(before).rectified.sum())}** 项。"
+    )
+    rows = change_rows(queries.category_kpis(now), queries.category_kpis(before))
+    changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    st.dataframe(changes, hide_index=True, height=36 * (len(changes) + 1) + 2, key="briefing_changes")
+    lagging = lagging_leagues(queries.supervision_summary(now), LagRules())
+    st.markdown(
+        f"**进展滞后盟市 {len(lagging)} 个**（按督导通报的默认标准）："
+        + ("、".join(lagging.league_name) if len(lagging) else "无")
+    )
+    st.download_button(
+        f"下载要情通报第{chinese_number(number)}期（Word）",
+        data=lambda: bulletin_for(number, scope.asof, previous),
+        file_name=f"要情通报第{chinese_number(number)}期_{scope.asof:%Y%m%d}.docx",
+        mime=DOCX,
+        on_click="ignore",
+        type="primary",
+        icon=":material/description:",
+        key="briefing_bulletin",
+    )
+    st.caption("数字与看板各页面使用同一查询：总览卡片、整治进度、督导通报在同一日期显示的数字与通报一致。")
+
+else:
+    metric = st.segmented_control(
+        "园区排名指标",
+        list(rk.METRICS),
+        default="tax_per_mu",
+        format_func=rk.METRICS.get,
+        key="briefing_metric",
+    )
+    stamp, cards, slides = deck_content(scope, metric or "tax_per_mu")
+    st.markdown(
+        f"**汇报材料**（{stamp.scope_label}，数据截至 {scope.asof:%Y-%m-%d}）共 {len(slides) + 2} 页："
+        + " · ".join(["封面", "六本台账整改进展", *(s.title for s in slides)])
+    )
+    problem = export_problem()
+    if problem:
+        st.warning(problem, icon=":material/image_not_supported:")
+    else:
+        st.download_button(
+            "生成并下载汇报材料（PPT，16:9）",
+            data=lambda: briefing_deck(stamp, cards, slides),
+            file_name=f"汇报材料_{stamp.scope_label.replace(' › ', '_')}_{scope.asof:%Y%m%d}.pptx",
+            mime=PPTX,
+            on_click="ignore",
+            type="primary",
+            icon=":material/slideshow:",
+            key="briefing_deck",
+        )
+        st.caption("点击后在服务器上绘制各页图表，约需数秒。每页带数据来源、范围、数据截至日期和演示数据标注。")
+
+    titles = [s.title for s in slides]
+    chosen = st.selectbox("预览图表", titles, key="briefing_preview")
+    slide = slides[titles.index(chosen)]
+    st.plotly_chart(slide.figure, config=plotly_config(slide.title), key="briefing_preview_chart")
+    export_menu(slide.figure, f"{slide.title}_{scope.asof:%Y%m%d}", "briefing_preview")
