@@ -12,6 +12,7 @@ from queries.boundaries import league_boundaries
 from queries.scope import Scope
 
 BASEMAP = os.environ.get("MAP_BASEMAP_STYLE") or None  # a MapLibre style URL inside the network; none by default
+ITEM_LIMIT = 5000  # more points than this (national-scale data) would send megabytes: choose a league first
 
 
 def follow_url() -> None:
@@ -62,6 +63,14 @@ measure, layers = st.session_state["idle_map_measure"] or "idle_land", st.sessio
 
 boundaries = league_boundaries()
 leagues, parks, items = queries.map_leagues(scope), queries.map_parks(scope), queries.map_items(scope)
+too_many = len(items) > ITEM_LIMIT
+if too_many:
+    st.info(
+        f"本范围有 {len(items):,} 项台账条目，超过单张地图显示上限（{ITEM_LIMIT:,} 项），暂只显示盟市和园区。"
+        "请点击盟市或在左侧选择盟市后查看条目。",
+        icon=":material/info:",
+    )
+    layers = []
 deck = maps.idle_assets_deck(
     boundaries,
     leagues,

