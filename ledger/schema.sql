@@ -306,8 +306,30 @@ where x.ledger = ledger_key
           and (select end_date from phase where phase_id = phase_key))
   and (search is null or contains(lower(x.title || ' ' || x.item_id), lower(trim(search))));
 
+-- Each league's 控制性指标 for one industry category as one row (the thresholds' long table, pivoted).
+create view threshold_row as
+select
+    league_code,
+    industry_category,
+    max(min_value) filter (where indicator = 'investment_intensity') as investment_min,
+    max(min_value) filter (where indicator = 'output_per_mu') as output_min,
+    max(min_value) filter (where indicator = 'tax_per_mu') as tax_min,
+    max(min_value) filter (where indicator = 'plot_ratio') as plot_min,
+    string_agg(distinct basis, '、') as basis
+from control_threshold
+group by league_code, industry_category;
+
+-- The composite 亩均效益 score's weights (a struct of four) as doubles with their total (null when 0).
+create macro score_weights(w) as table
+select
+    w['tax_per_mu']::double as w_tax,
+    w['output_per_mu']::double as w_output,
+    w['investment_intensity']::double as w_investment,
+    w['plot_ratio']::double as w_plot,
+    nullif(w['tax_per_mu'] + w['output_per_mu'] + w['investment_intensity'] + w['plot_ratio'], 0)::double as w_total;
+
 create table meta (
     key   varchar primary key,
     value varchar not null
 );
-insert into meta values ('schema_version', '3');  -- ledger.SCHEMA_VERSION
+insert into meta values ('schema_version', '4');  -- ledger.SCHEMA_VERSION

@@ -19,13 +19,18 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def read_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point LEDGER_DB (app, queries, CLI) at path for this test, with empty Streamlit caches."""
+    monkeypatch.setenv("LEDGER_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return path
+
+
 @pytest.fixture(autouse=True)
 def use_demo_db(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test reads the demo database unless it points LEDGER_DB elsewhere."""
-    monkeypatch.setenv("LEDGER_DB", str(demo_db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield demo_db
+    yield read_database(demo_db, monkeypatch)
     st.cache_data.clear()
     st.cache_resource.clear()
 
@@ -283,7 +288,4 @@ def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def use_tiny_db(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LEDGER_DB", str(tiny_db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return tiny_db
+    return read_database(tiny_db, monkeypatch)

@@ -8,7 +8,6 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import queries
@@ -18,7 +17,7 @@ from charts.theme import Stamp
 from ledger.demo import write_database
 from queries import db
 from queries.scope import Scope
-from tests.conftest import ROOT, tiny_rows
+from tests.conftest import ROOT, read_database, tiny_rows
 
 ASOF = date(2023, 6, 8)
 LEDGERS = list(view.LEDGERS)
@@ -438,10 +437,7 @@ def injected_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             item["responsible_unit"] = "@SUM(A1)"
     path = tmp_path / "injected.duckdb"
     write_database(rows, path)
-    monkeypatch.setenv("LEDGER_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return path
+    return read_database(path, monkeypatch)
 
 
 def test_formula_like_text_stays_text_in_the_xlsx_and_is_defused_in_the_csv(injected_db: Path) -> None:

@@ -11,7 +11,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import queries
@@ -20,7 +19,7 @@ from charts.theme import Stamp
 from ledger.demo import write_database
 from queries import db
 from queries.scope import Scope
-from tests.conftest import ROOT, tiny_rows
+from tests.conftest import ROOT, read_database, tiny_rows
 
 ASOF = date(2023, 6, 8)
 WEIGHTS = queries.DEFAULT_WEIGHTS
@@ -389,10 +388,7 @@ def ranking_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def use_ranking_db(ranking_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LEDGER_DB", str(ranking_db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return ranking_db
+    return read_database(ranking_db, monkeypatch)
 
 
 SCOPE = Scope("150100", None, date(2023, 1, 15))

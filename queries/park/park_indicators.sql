@@ -46,18 +46,6 @@ parks as (
     left join projects b using (park_id)
     group by p.park_id, p.name, p.league_code, p.industry_category
 ),
-thresholds as (
-    select
-        league_code,
-        industry_category,
-        max(min_value) filter (where indicator = 'output_per_mu') as output_min,
-        max(min_value) filter (where indicator = 'tax_per_mu') as tax_min,
-        max(min_value) filter (where indicator = 'investment_intensity') as investment_min,
-        max(min_value) filter (where indicator = 'plot_ratio') as plot_min,
-        string_agg(distinct basis, '、') as basis
-    from control_threshold
-    group by league_code, industry_category
-),
 ranked as (
     select
         k.*,
@@ -71,7 +59,7 @@ ranked as (
         ) as tax_rank,
         count(k.tax_per_mu) over () as ranked_parks
     from parks k
-    left join thresholds t using (league_code, industry_category)
+    left join threshold_row t using (league_code, industry_category)
 )
 select
     park_id,

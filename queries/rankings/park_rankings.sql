@@ -28,24 +28,7 @@ with settings as (
         ) as w
 ),
 weights as (
-    select
-        w.tax_per_mu::double as w_tax,
-        w.output_per_mu::double as w_output,
-        w.investment_intensity::double as w_investment,
-        w.plot_ratio::double as w_plot,
-        nullif(w.tax_per_mu + w.output_per_mu + w.investment_intensity + w.plot_ratio, 0)::double as w_total
-    from settings
-),
-thresholds as (
-    select
-        league_code,
-        industry_category,
-        max(min_value) filter (where indicator = 'investment_intensity') as investment_min,
-        max(min_value) filter (where indicator = 'output_per_mu') as output_min,
-        max(min_value) filter (where indicator = 'tax_per_mu') as tax_min,
-        max(min_value) filter (where indicator = 'plot_ratio') as plot_min
-    from control_threshold
-    group by league_code, industry_category
+    select * from score_weights((select w from settings))
 ),
 projects as (
     select
@@ -70,7 +53,7 @@ projects as (
         b.floor_area_m2::double / (nullif(b.land_mu::double, 0) * 666.67) / nullif(t.plot_min, 0) as plot_vs_min
     from built_project b
     join park p using (park_id)
-    left join thresholds t on t.league_code = p.league_code and t.industry_category = b.industry_category
+    left join threshold_row t on t.league_code = p.league_code and t.industry_category = b.industry_category
 ),
 project_scores as (
     -- if(...) rather than least(): least() skips nulls, and a missing ratio must stay missing

@@ -27,24 +27,7 @@ with settings as (
         ) as w
 ),
 weights as (
-    select
-        w.tax_per_mu::double as w_tax,
-        w.output_per_mu::double as w_output,
-        w.investment_intensity::double as w_investment,
-        w.plot_ratio::double as w_plot,
-        nullif(w.tax_per_mu + w.output_per_mu + w.investment_intensity + w.plot_ratio, 0)::double as w_total
-    from settings
-),
-thresholds as (
-    select
-        league_code,
-        industry_category,
-        max(min_value) filter (where indicator = 'investment_intensity') as investment_min,
-        max(min_value) filter (where indicator = 'output_per_mu') as output_min,
-        max(min_value) filter (where indicator = 'tax_per_mu') as tax_min,
-        max(min_value) filter (where indicator = 'plot_ratio') as plot_min
-    from control_threshold
-    group by league_code, industry_category
+    select * from score_weights((select w from settings))
 ),
 projects as (
     select
@@ -74,7 +57,7 @@ projects as (
         t.plot_min
     from built_project b
     join park p using (park_id)
-    left join thresholds t on t.league_code = p.league_code and t.industry_category = b.industry_category
+    left join threshold_row t on t.league_code = p.league_code and t.industry_category = b.industry_category
     where b.year <= (select rank_year from settings)
       and ($league is null or p.league_code = $league)
       and ($park is null or b.park_id = $park)
