@@ -80,7 +80,16 @@ def test_every_item_history_starts_with_its_finding_and_moves_forward(demo_db: P
     assert (bad_start, backwards) == (0, 0)
 
 
-def test_demo_thresholds_are_labelled_as_estimates(demo_db: Path) -> None:
+def test_demo_thresholds_are_labelled_as_estimates_unless_they_are_the_2008_national_plot_ratio(demo_db: Path) -> None:
     con = duckdb.connect(str(demo_db), read_only=True)
-    assert con.execute("select distinct basis from control_threshold").fetchall() == [("演示估计",)]
+    labels = con.execute(
+        "select indicator, basis, count(*) from control_threshold group by all order by all"
+    ).fetchall()
     con.close()
+    assert set(labels) == {
+        ("investment_intensity", "演示估计"),
+        ("output_per_mu", "演示估计"),
+        ("tax_per_mu", "演示估计"),
+        ("plot_ratio", "演示估计"),
+        ("plot_ratio", "国家标准(国土资发〔2008〕24号)"),
+    }
