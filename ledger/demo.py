@@ -30,6 +30,7 @@ from ledger.calibration import (
 )
 
 SEED = 20220819
+MU_PER_HA = 15
 STOPPED_BEFORE = date(2021, 6, 30)  # stopped over a year before any survey date (2022-07-20 on)
 FIRST_PROJECT_YEAR, LAST_PROJECT_YEAR = 2016, DATA_END.year  # built projects completed in every year
 
@@ -264,6 +265,7 @@ class DemoBuilder:
         self.rows: dict[str, list[dict]] = {}
         self.counters: dict[str, int] = {}
         self.titles: dict[str, set[str]] = {}
+        self.used_mu: dict[str, float] = {}  # land of built projects and ledger items placed in each park
         self.leagues = _read_csv("leagues.csv")
         self.parks = self._parks()
         self.methods = _read_csv("disposal_methods.csv")
@@ -400,13 +402,16 @@ class DemoBuilder:
         industry_effect = {cat: rng.gauss(0, 0.05) for cat in CATEGORIES}
         for park in self.parks:
             names: set[str] = set()
-            for _ in range(max(5, min(26, int(park.area_ha**0.5 / 2.2)))):
+            count = max(5, min(26, int(park.area_ha**0.5 / 2.2)))
+            # together the projects take at most half the park's approved area (small parks, small plots)
+            largest = max(2500, min(40000, int(park.area_ha * MU_PER_HA * 100 / 2 / count)))
+            for _ in range(count):
                 cat = park.category if rng.random() < 0.7 else rng.choice(CATEGORIES)
                 year = rng.randint(FIRST_PROJECT_YEAR, LAST_PROJECT_YEAR)
-                land = D(rng.randint(2000, 40000)) / 100
+                land = D(rng.randint(2000, largest)) / 100
                 productivity = rng.gauss(0, 1)
                 shift = league_effect[park.league_code] + industry_effect[cat] + 0.02 * (year - 2020)
-                limits = {k[2]: v for k, v in self.threshold.items() if k[:2] == (park.league_code, cat)}
+                limits = {k: self.threshold[(park.league_code, cat, k)] for k in INDICATOR_ORDER}
 
                 def per_mu(key: str, limits: dict = limits, shift: float = shift, z: float = productivity) -> float:
                     margin, loading, noise = INDICATOR_SPREAD[key]
@@ -426,6 +431,8 @@ class DemoBuilder:
                     floor_area_m2=round(D(float(land) * 666.67 * per_mu("plot_ratio")), 2),
                     year=year,
                 )
+        for row in self.rows["built_project"]:
+            self.used_mu[row["park_id"]] = self.used_mu.get(row["park_id"], 0) + float(row["land_mu"])
         # A few surveyed projects whose land area was not reported: 数据缺失.
         for row in rng.sample(self.rows["built_project"], 3):
             row["land_mu"] = None if row["project_id"] < "BP0400" else D(0)
@@ -521,9 +528,14 @@ class DemoBuilder:
         rng = self.rng
         cat = cohort.category
         ledger = LEDGER_OF[cat]
-        park = (
-            next(p for p in self.parks if p.park_id == project["park_id"]) if project else self.pick_park(cohort.slow)
-        )
+        park = next(p for p in self.parks if p.park_id == project["park_id"]) if project else None
+        area = float(qty.get("area_ha", 0)) * MU_PER_HA
+        for _ in range(200):  # a parcel or a stopped plant must fit in the park beside what is already there
+            if park is not None and self.used_mu.get(park.park_id, 0) + area <= park.area_ha * MU_PER_HA * 0.9:
+                break
+            park = self.pick_park(cohort.slow)
+        if project is None:
+            self.used_mu[park.park_id] = self.used_mu.get(park.park_id, 0) + area
         found = _workday_between(rng, *cohort.found)
         item_id = self.next_id(ID_PREFIX[ledger])
         titles = self.titles.setdefault(park.park_id, set())

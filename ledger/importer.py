@@ -357,6 +357,9 @@ def _check_row(spec, league_code, row, ref: Reference, sheet, line, seen) -> lis
         out.append(error(label["status_date"], f"状态日期 {row['status_date']} 早于发现日期 {found}"))
     if spec.ledger == "idle_fund" and (row.get("returned_wan") or 0) > row["balance_wan"]:
         out.append(error(label["returned_wan"], "收回上缴金额大于沉淀余额"))
+    if spec.ledger == "land" and row.get("area_mu") is not None and (row.get("revitalised_mu") or 0) > row["area_mu"]:
+        area, revitalised = float(row["area_mu"]), float(row["revitalised_mu"])
+        out.append(error(label["revitalised_mu"], f"盘活面积 {revitalised:,.2f} 亩大于地块面积 {area:,.2f} 亩"))
     if spec.ledger == "indicator":
         project_park = ref.projects.get(row["project_id"])
         if project_park is None:
