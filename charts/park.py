@@ -105,7 +105,7 @@ def indicator_basis_text(row: pd.Series, profile: pd.Series, asof_year: int) -> 
     if _missing(row["year"]):
         return "暂无已建成工业项目数据。"
     year = int(row["year"])
-    text = f"按 {year} 年底前建成投产的 {int(row['projects'])} 个工业项目计算（{year} 年度）"
+    text = f"按 {year} 年及以前建成投产的 {int(row['projects'])} 个工业项目计算（{year} 年度）"
     if year < asof_year:
         text += f"，{asof_year} 年尚无建成项目数据，按最近有数据的 {year} 年"
     if row["missing_projects"]:

@@ -276,14 +276,14 @@ def shortfall_text(indicator: str, value: float, threshold: float) -> str:
 
 def year_text(year: int, asof_year: int) -> str:
     """Which year a ranking ranks, and why when it is not the 数据截至 date's own year."""
-    text = f"排名年度：{year} 年，按 {year} 年底前建成投产的项目计算"
+    text = f"排名年度：{year} 年，按 {year} 年及以前建成投产的项目计算"
     if year < asof_year:
         text += f"（数据截至日期所在的 {asof_year} 年尚无建成项目数据，按最近有数据的 {year} 年排名）"
     return text + "。"
 
 
 CANDIDATE_RULE = (
-    "倒逼腾退候选（即园区指标台账的低效项目）：{year} 年度评价 {before} 年底前建成投产的项目，"
+    "倒逼腾退候选（即园区指标台账的低效项目）：{year} 年度评价 {before} 年及以前建成投产的项目，"
     "至少一项指标低于所属盟市该行业类别的控制性指标即列入；{year} 年当年投产的项目尚未满一年，不评价。"
 )
 

@@ -234,7 +234,9 @@ def is_working_day(d: date) -> bool:
 
 
 def working_day_in(d: date, start: date, end: date) -> date | None:
-    """The first working day from d up to end, else the last one from d back to start (None: there is none)."""
+    """The first working day from d up to end, else the last one from d back to start (None: there is none);
+    a d outside start..end is first moved to the nearer bound."""
+    d = min(max(d, start), end)
     for step, stop in ((1, end), (-1, start)):
         day = d
         while (day <= stop) if step > 0 else (day >= stop):
@@ -599,9 +601,9 @@ class DemoBuilder:
             if working:
                 events.append((working, "整改中"))
         events.append((rect, "已整改"))
-        closed = working_day_in(rect + timedelta(days=rng.randint(10, 90)), rect + day, DATA_END)
-        if closed and rng.random() < 0.8:
-            events.append((closed, "已销号"))
+        closed = rect + timedelta(days=rng.randint(10, 90))
+        if closed <= DATA_END and rng.random() < 0.8:
+            events.append((working_day_in(closed, rect + day, DATA_END), "已销号"))
         return events
 
     def detail(self, cat: str, park: Park, qty: dict[str, D], project: dict | None, found: date) -> tuple[str, dict]:

@@ -152,7 +152,7 @@ def test_the_rankings_page_names_its_year_and_the_candidates_ledger_relation() -
     at.segmented_control(key="rankings_view").set_value("倒逼腾退候选").run()
     assert not at.exception
     captions = [c.value for c in at.caption]
-    assert "排名年度：2023 年，按 2023 年底前建成投产的项目计算。" in captions
+    assert "排名年度：2023 年，按 2023 年及以前建成投产的项目计算。" in captions
     count = queries.retreat_candidates(Scope(None, None, date(2023, 6, 8))).project_id.nunique()
     assert any(f"本范围 {count} 个，截至 2023-06-08 均已列入园区指标台账" in c for c in captions)
     assert at.metric[2].value == f"{count} 个"
@@ -160,14 +160,14 @@ def test_the_rankings_page_names_its_year_and_the_candidates_ledger_relation() -
 
 def test_a_year_without_data_is_named_with_the_reason() -> None:
     assert rk.year_text(2025, 2026) == (
-        "排名年度：2025 年，按 2025 年底前建成投产的项目计算（数据截至日期所在的 2026 年尚无建成项目数据，"
+        "排名年度：2025 年，按 2025 年及以前建成投产的项目计算（数据截至日期所在的 2026 年尚无建成项目数据，"
         "按最近有数据的 2025 年排名）。"
     )
     row = pd.Series(
         {"year": 2025, "projects": 12, "missing_projects": 0, "basis": "演示估计", "plot_basis": "演示估计"}
     )
     text = park_view.indicator_basis_text(row, pd.Series({"league_name": "包头市", "industry_category": "冶金"}), 2026)
-    assert text.startswith("按 2025 年底前建成投产的 12 个工业项目计算（2025 年度），2026 年尚无建成项目数据")
+    assert text.startswith("按 2025 年及以前建成投产的 12 个工业项目计算（2025 年度），2026 年尚无建成项目数据")
 
 
 # Dates, titles, areas ------------------------------------------------------------------------------------
