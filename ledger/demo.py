@@ -162,11 +162,12 @@ ESTIMATE_BASIS = "演示估计"
 # Per indicator: (margin above the threshold, loading on the project's productivity, own noise), in log units.
 # Tuned so that 10-20 % of the judged projects fall below at least one threshold (tests/test_plausibility.py).
 INDICATOR_SPREAD = {
-    "investment_intensity": (0.6, 0.32, 0.12),
-    "output_per_mu": (0.6, 0.36, 0.12),
-    "tax_per_mu": (0.66, 0.42, 0.14),
-    "plot_ratio": (0.45, 0.12, 0.16),
+    "investment_intensity": (0.36, 0.2, 0.07),
+    "output_per_mu": (0.36, 0.22, 0.07),
+    "tax_per_mu": (0.41, 0.26, 0.08),
+    "plot_ratio": (0.34, 0.08, 0.1),
 }
+EFFECTS = {"league": 0.05, "industry": 0.04, "park": 0.06, "year": 0.015}  # log units; year: per year
 INDICATOR_RECTIFIED_SHARES = (0.30, 0.35, 0.15)  # of a batch, rectified in its first, second, third year
 LAST_RECTIFIED = date(2025, 11, 30)
 INDICATOR_ORDER = ("investment_intensity", "output_per_mu", "tax_per_mu", "plot_ratio")
@@ -400,9 +401,10 @@ class DemoBuilder:
         so 亩均产值, 亩均税收 and 投资强度 move together and a minority falls below the thresholds.
         """
         rng = random.Random(self.seed + 3)  # a stream of its own, like the thresholds
-        league_effect = {r["code"]: rng.gauss(0, 0.06) for r in self.leagues}
-        industry_effect = {cat: rng.gauss(0, 0.05) for cat in CATEGORIES}
+        league_effect = {r["code"]: rng.gauss(0, EFFECTS["league"]) for r in self.leagues}
+        industry_effect = {cat: rng.gauss(0, EFFECTS["industry"]) for cat in CATEGORIES}
         for park in self.parks:
+            park_effect = rng.gauss(0, EFFECTS["park"])
             names: set[str] = set()
             count = max(5, min(26, int(park.area_ha**0.5 / 2.2)))
             # together the projects take at most half the park's approved area (small parks, small plots)
@@ -412,7 +414,8 @@ class DemoBuilder:
                 year = rng.randint(FIRST_PROJECT_YEAR, LAST_PROJECT_YEAR)
                 land = D(rng.randint(2000, largest)) / 100
                 productivity = rng.gauss(0, 1)
-                shift = league_effect[park.league_code] + industry_effect[cat] + 0.02 * (year - 2020)
+                shift = league_effect[park.league_code] + industry_effect[cat] + park_effect
+                shift += EFFECTS["year"] * (year - 2020)  # newer projects a little more productive
                 limits = {k: self.threshold[(park.league_code, cat, k)] for k in INDICATOR_ORDER}
 
                 def per_mu(key: str, limits: dict = limits, shift: float = shift, z: float = productivity) -> float:
