@@ -21,7 +21,7 @@ from tests.conftest import ROOT, read_database, tiny_rows
 
 ASOF = date(2023, 6, 8)
 LEDGERS = list(view.LEDGERS)
-SCOPES = {"region": (None, None), "league": ("150200", None), "park": ("150200", "P018")}
+SCOPES = {"region": (None, None), "league": ("150200", None), "park": ("150200", "P005")}  # P005: items in all six
 EXTRA_PARAMS = {"item": None, "ledger": None, **queries.NO_FILTER}
 LEDGER_SQL = ["ledger_units", "item_detail", "item_history", *(f"ledger_{ledger}" for ledger in LEDGERS)]
 
@@ -74,6 +74,15 @@ def independent(
 
 def sum_fields(ledger: str) -> list[str]:
     return [s.split(" as ")[-1].split(".")[-1] for s in INDEPENDENT[ledger][1]]
+
+
+def demo_rows(db: Path, text: str, **params) -> list[tuple]:
+    """Rows of a query on the demo database: the facts a test expects the page to show."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(text, params).fetchall()
+    finally:
+        con.close()
 
 
 def app(**params: str) -> AppTest:
@@ -180,13 +189,12 @@ def test_page_renders_every_ledger_at_every_scope_level(ledger: str) -> None:
 
 
 def test_a_park_without_items_of_a_ledger_says_so_instead_of_an_empty_table(demo_db: Path) -> None:
-    con = duckdb.connect(str(demo_db), read_only=True)
-    park = con.execute(
+    [(park,)] = demo_rows(
+        demo_db,
         "select min(park_id) from park where league_code = '150200' and park_id not in "
         "(select park_id from item where ledger = 'idle_fund' and found_date <= $d)",
-        {"d": ASOF},
-    ).fetchone()[0]
-    con.close()
+        d=ASOF,
+    )
     at = app(league="150200", park=park, ledger="idle_fund", asof=ASOF.isoformat())
     assert not at.exception
     assert any("没有符合筛选条件的条目" in i.value for i in at.info)
@@ -270,13 +278,12 @@ def test_filters_combine_and_the_page_cards_count_what_is_shown(demo_db: Path) -
 
 
 def test_changing_ledger_resets_a_unit_that_the_new_ledger_does_not_have(demo_db: Path) -> None:
-    con = duckdb.connect(str(demo_db), read_only=True)
-    units = con.execute(
+    [(units,)] = demo_rows(
+        demo_db,
         "select count(*) from item where ledger = 'land' and responsible_unit = '包头市自然资源局' "
         "and found_date <= $d",
-        {"d": ASOF},
-    ).fetchone()[0]
-    con.close()
+        d=ASOF,
+    )
     at = app(asof=ASOF.isoformat(), ledger="land")
     at.selectbox(key="ledgers_unit").set_value("包头市自然资源局").run()
     assert cards(at)["条目"] == f"{units} 项"
@@ -292,13 +299,12 @@ def test_item_link_opens_the_item_with_its_facts_and_history(demo_db: Path) -> N
     assert not at.warning
     assert at.query_params["item"] == "LD0001"
     assert at.query_params["ledger"] == "land"
-    con = duckdb.connect(str(demo_db), read_only=True)
-    title, park, area, deadline = con.execute(
+    [(title, park, area, deadline)] = demo_rows(
+        demo_db,
         "select title, p.name, l.area_mu, deadline from item join park p using (park_id) join land l using (item_id) "
-        "where item_id = 'LD0001'"
-    ).fetchone()
-    events = con.execute("select event_date, status from item_event where item_id = 'LD0001' order by seq").fetchall()
-    con.close()
+        "where item_id = 'LD0001'",
+    )
+    events = demo_rows(demo_db, "select event_date, status from item_event where item_id = 'LD0001' order by seq")
     assert any("LD0001" in h.value and title in h.value for h in at.subheader)
     facts = at.table[0].value
     assert facts.loc["园区", "内容"] == park
@@ -360,11 +366,9 @@ def test_an_item_found_after_the_date_is_shown_as_not_yet_listed() -> None:
 
 
 def test_item_outside_the_scope_says_so_and_links_up_to_its_park_and_league(demo_db: Path) -> None:
-    con = duckdb.connect(str(demo_db), read_only=True)
-    league, park = con.execute(
-        "select p.league_code, park_id from item join park p using (park_id) where item_id = 'LD0001'"
-    ).fetchone()
-    con.close()
+    [(league, park)] = demo_rows(
+        demo_db, "select p.league_code, park_id from item join park p using (park_id) where item_id = 'LD0001'"
+    )
     other = "150100" if league != "150100" else "150200"
     at = app(item="LD0001", league=other, asof=ASOF.isoformat())
     assert not at.exception

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import chinese_calendar
-import duckdb
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -26,6 +25,7 @@ from ledger.fields import SPECS
 from ledger.importer import plan_import
 from pages._export import bulletin_for
 from queries.scope import Scope
+from tests.test_park import sql
 
 SHARE_BAND = (0.10, 0.20)  # README: 10-20 % of the judged projects below at least one threshold
 INDICATORS = ("investment_intensity", "output_per_mu", "tax_per_mu", "plot_ratio")
@@ -39,14 +39,6 @@ NATIONAL_FAR_2008 = {  # data/reference/far_min_2008.csv: the lowest code of eac
 }
 # dates after the survey: on each, the default ranking year is the date's own year
 DATES = [date(2022, 8, 31), date(2023, 2, 14), date(2023, 6, 8), date(2024, 7, 1), date(2025, 12, 25)]
-
-
-def sql(db: Path, text: str, **params) -> pd.DataFrame:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(text, params).df()
-    finally:
-        con.close()
 
 
 def judged(db: Path) -> pd.DataFrame:
