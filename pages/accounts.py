@@ -27,8 +27,14 @@ st.dataframe(
             "用户名": rows.username,
             "名称": rows.display_name,
             "角色": rows.role.map(ROLE_NAMES),
-            "可查看": [names.label(p or lg) if (p or lg) else "全区" for p, lg in zip(rows.park_id, rows.league_code)],
-            "状态": ["停用" if d else ("锁定中" if lk else "正常") for d, lk in zip(rows.disabled, rows.locked_until)],
+            "可查看": [
+                names.label(p or lg) if (p or lg) else "全区"
+                for p, lg in zip(rows.park_id, rows.league_code, strict=True)
+            ],
+            "状态": [
+                "停用" if d else ("锁定中" if lk else "正常")
+                for d, lk in zip(rows.disabled, rows.locked_until, strict=True)
+            ],
             "演示账号": rows.demo.map({1: "是", 0: ""}),
             "最近登录": rows.last_sign_in.fillna(""),
         }
