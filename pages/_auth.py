@@ -136,7 +136,7 @@ def sign_in_form() -> None:
             st.markdown("**演示账号**（仅在全部台账均为演示数据、且尚未建立正式管理员时列出并可用）")
             st.dataframe(
                 [
-                    {"用户名": name, "密码": store.DEMO_PASSWORD, "角色": store_role, "可查看": scope}
+                    {"用户名": name, "密码": store.DEMO_PASSWORD, "角色": store_role, "单位": scope}
                     for name, store_role, scope in _demo_rows()
                 ],
                 hide_index=True,
