@@ -27,10 +27,7 @@ st.dataframe(
             "用户名": rows.username,
             "名称": rows.display_name,
             "角色": rows.role.map(ROLE_NAMES),
-            "可查看": [
-                names.label(p or lg) if (p or lg) else "全区"
-                for p, lg in zip(rows.park_id, rows.league_code, strict=True)
-            ],
+            "可查看": [names.label(x) if isinstance(x, str) else "全区" for x in rows.park_id.fillna(rows.league_code)],
             "状态": [
                 "停用" if d else ("锁定中" if lk else "正常")
                 for d, lk in zip(rows.disabled, rows.locked_until, strict=True)
