@@ -350,13 +350,18 @@ def test_disabling_an_account_ends_its_sessions_and_refuses_sign_in(accounts: Pa
     assert "已停用" in store.authenticate(accounts, "sun", "Sun-password-01", True).message
 
 
-def test_demo_accounts_stop_working_once_a_real_admin_exists(db: Path) -> None:
+def test_demo_accounts_are_listed_while_all_data_is_demo_and_work_until_a_real_admin_exists(db: Path) -> None:
+    from ledger.importer import apply_import, plan_import
     from pages import _auth
+    from tests.test_import import GOOD, xlsx
 
     path = store.auth_path(db)
-    assert _auth.demo_allowed()
+    assert _auth.demo_allowed() and _auth.demo_listed()
+    data = xlsx(GOOD)
+    apply_import(plan_import(data, "包头.xlsx", "land", BAOTOU, db), data, db)
+    assert _auth.demo_allowed() and not _auth.demo_listed()
     store.add_user(path, "real-admin", "Real-admin-2026", "admin", by="命令行")
-    assert not _auth.demo_allowed()
+    assert not _auth.demo_allowed() and not _auth.demo_listed()
     refused = store.authenticate(path, "demo-admin", store.DEMO_PASSWORD, _auth.demo_allowed())
     assert refused.user is None and "演示账号已停用" in refused.message
 
