@@ -1,0 +1,246 @@
+"""会议模式 on the meeting-room screen: options from the URL, the page's CSS, a slide as large-type HTML and chart."""
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts import format as fmt
+from charts.deck import Slide
+from charts.export import press_figure
+from charts.overview import Card
+from charts.theme import FONT
+
+WIDTH, HEIGHT = 1920, 1080  # the slide's layout pixels; larger screens zoom the whole page (see screen_css)
+PAD = 40
+CHART_WIDTH = WIDTH - 2 * PAD
+CHART_HEIGHT = {True: 610, False: 760}  # with and without a row of headline figures above the chart
+FONT_SCALE = 2.0  # plotly's 12–13 px builders' fonts become 24–26 px: readable from the back of the room
+INTERVAL, INTERVAL_RANGE = 20, (5, 600)  # seconds a slide stays up
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: str
+    panel: str
+    border: str
+    text: str
+    muted: str
+    accent: str
+    good: str
+    bad: str
+
+
+THEMES = {
+    "light": Theme("浅色", "#ffffff", "#f5f8fc", "#cfd8dc", "#1a1a1a", "#546e7a", "#1565c0", "#2e7d32", "#c62828"),
+    "dark": Theme("深色", "#0b1726", "#13253b", "#27405e", "#f1f5f9", "#a7b8cc", "#64b5f6", "#66bb6a", "#ff6e6e"),
+}
+# Colours the figure builders use for a white page, and what they become on the dark screen.
+DARK_COLORS = {
+    "white": "#0b1726",
+    "#ffffff": "#0b1726",
+    "#eeeeee": "#27405e",
+    "#f5f5f5": "#1b3049",
+    "#e3f2fd": "#1e4a7a",
+    "#9e9e9e": "#6f86a3",
+    "#757575": "#c5d3e3",
+    "#616161": "#c5d3e3",
+    "#546e7a": "#b0bec5",
+    "#424242": "#e0e6ee",
+    "#212121": "#f1f5f9",
+    "rgba(33,33,33,0.65)": "rgba(241,245,249,0.8)",
+    "#1565c0": "#64b5f6",
+    "#2e7d32": "#66bb6a",
+    "#c62828": "#ff6e6e",
+    "#90a4ae": "#78909c",
+}
+
+
+@dataclass(frozen=True)
+class Options:
+    interval: int
+    theme: str
+    slide: int  # 0-based; None-free: a bad or missing value is the first slide
+    notices: tuple[str, ...]
+
+
+def options(raw: Mapping[str, str], slides: int) -> Options:
+    """Turn interval (?interval=20, seconds), theme (?theme=dark) and slide (?slide=3, from 1) from the URL; a bad
+    value falls back to the default with a Chinese notice saying what was wrong."""
+    notices = []
+    interval = INTERVAL
+    text = (raw.get("interval") or "").strip()
+    if text:
+        low, high = INTERVAL_RANGE
+        try:
+            interval = int(float(text))
+            if not low <= interval <= high:
+                raise ValueError(text)
+        except ValueError:
+            interval = INTERVAL
+            notices.append(f"链接中的翻页间隔“{text}”无效（应为 {low}–{high} 秒），已按 {INTERVAL} 秒翻页。")
+    theme = (raw.get("theme") or "light").strip().lower()
+    if theme not in THEMES:
+        notices.append(f"链接中的主题“{raw.get('theme')}”无效（可选 light 浅色、dark 深色），已使用浅色。")
+        theme = "light"
+    slide = 0
+    text = (raw.get("slide") or "").strip()
+    if text:
+        if text.isdigit() and 1 <= int(text) <= slides:
+            slide = int(text) - 1
+        else:
+            notices.append(f"链接中的页码“{text}”无效（共 {slides} 页），已从第 1 页开始。")
+    return Options(interval, theme, slide, tuple(notices))
+
+
+def screen_css(theme: Theme) -> str:
+    """No sidebar, header, toolbar, footer or scrollbar; the page is one 1920 × 1080 slide, zoomed to fill larger
+    16:9 screens (3840 × 2160 shows the same slide at twice the size)."""
+    return f"""<style>
+[data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], [data-testid=stSidebarNav],
+header[data-testid=stHeader], [data-testid=stToolbar], [data-testid=stDecoration], [data-testid=stStatusWidget],
+footer, [data-testid=stBottom] {{ display: none !important; }}
+html, body {{ overflow: hidden !important; scrollbar-width: none; background: {theme.background}; }}
+::-webkit-scrollbar {{ display: none; }}
+@media (min-width: 2400px) and (min-height: 1350px) {{ html {{ zoom: 1.3333; }} }}
+@media (min-width: 2880px) and (min-height: 1620px) {{ html {{ zoom: 2; }} }}
+.stApp, [data-testid=stAppViewContainer], [data-testid=stMain] {{
+  background: {theme.background} !important; color: {theme.text}; overflow: hidden !important; }}
+[data-testid=stMainBlockContainer] {{ padding: 24px {PAD}px 0 {PAD}px !important; max-width: none !important;
+  height: {HEIGHT}px; overflow: hidden; }}
+[data-testid=stMainBlockContainer] > div > [data-testid=stVerticalBlock] {{ gap: 12px; }}
+.mt, .mt * {{ font-family: {FONT}; color: {theme.text}; }}
+.mt-head {{ display: flex; justify-content: space-between; align-items: flex-start; gap: 32px;
+  border-bottom: 4px solid {theme.accent}; padding-bottom: 10px; }}
+.mt-title {{ font-size: 52px; font-weight: 700; line-height: 1.2; margin: 0; }}
+.mt-scope {{ font-size: 26px; color: {theme.muted}; text-align: right; line-height: 1.45; white-space: nowrap; }}
+.mt-demo {{ display: inline-block; font-size: 26px; font-weight: 700; color: {theme.bad} !important;
+  border: 3px solid {theme.bad}; border-radius: 6px; padding: 0 12px; margin-left: 14px; }}
+.mt-notice {{ font-size: 24px; color: #ef6c00 !important; margin-top: 4px; }}
+.mt-figures {{ display: flex; gap: 24px; margin-top: 12px; }}
+.mt-figure {{ flex: 1 1 0; min-width: 0; background: {theme.panel}; border: 2px solid {theme.border};
+  border-radius: 10px; padding: 8px 20px 10px 20px; }}
+.mt-value {{ font-size: 64px; font-weight: 700; line-height: 1.1; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }}
+.mt-label {{ font-size: 24px; color: {theme.muted} !important; line-height: 1.35; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }}
+.mt-good {{ color: {theme.good} !important; }} .mt-bad {{ color: {theme.bad} !important; }}
+.mt-cards {{ display: grid; grid-template-columns: repeat(3, 1fr); gap: 20px; margin-top: 16px; }}
+.mt-card {{ background: {theme.panel}; border: 2px solid {theme.border}; border-radius: 10px; padding: 12px 22px;
+  height: 318px; overflow: hidden; }}
+.mt-card-name {{ font-size: 30px; font-weight: 700; line-height: 1.3; }}
+.mt-card-rate {{ font-size: 64px; font-weight: 700; line-height: 1.15; }}
+.mt-body {{ font-size: 24px; line-height: 1.4; }}
+.mt-table {{ width: 100%; border-collapse: collapse; margin-top: 18px; }}
+.mt-table th {{ font-size: 26px; text-align: left; color: {theme.muted} !important; padding: 8px 14px;
+  border-bottom: 3px solid {theme.border}; white-space: nowrap; }}
+.mt-table td {{ font-size: 26px; line-height: 1.35; padding: 10px 14px; border-bottom: 1px solid {theme.border};
+  vertical-align: top; }}
+.mt-table td:first-child, .mt-table td:nth-child(2), .mt-table td:nth-child(3) {{ white-space: nowrap; }}
+.mt-empty {{ font-size: 40px; color: {theme.muted} !important; margin-top: 120px; text-align: center; }}
+.mt-foot {{ font-size: 24px; color: {theme.muted} !important; line-height: 1.35; }}
+.st-key-meeting_controls {{ position: fixed; left: {PAD}px; right: {PAD}px; bottom: 14px; width: auto !important;
+  align-items: center; }}
+.st-key-meeting_controls p, .st-key-meeting_controls button {{ font-size: 22px !important; }}
+.st-key-meeting_controls button {{ background: {theme.panel}; color: {theme.text}; border-color: {theme.border}; }}
+.st-key-meeting_controls button * {{ color: {theme.text} !important; }}
+</style>"""
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _tone(tone: str) -> str:
+    return {"good": " mt-good", "bad": " mt-bad"}.get(tone, "")
+
+
+def header_html(slide: Slide, position: int, count: int, notices: Sequence[str]) -> str:
+    """Title; scope, 数据截至 and the page number; the 演示数据 mark; any URL notices."""
+    stamp = slide.stamp
+    demo = '<span class="mt-demo">演示数据</span>' if stamp.demo else ""
+    notes = "".join(f'<div class="mt-notice">{_esc(n)}</div>' for n in notices)
+    return (
+        f'<div class="mt"><div class="mt-head"><div><div class="mt-title">{_esc(slide.title)}</div>{notes}</div>'
+        f'<div class="mt-scope">范围：{_esc(stamp.scope_label)}{demo}<br>'
+        f"数据截至 {stamp.asof:%Y-%m-%d}　第 {position}/{count} 页</div></div>" + headlines_html(slide) + "</div>"
+    )
+
+
+def headlines_html(slide: Slide) -> str:
+    if not slide.headlines:
+        return ""
+    boxes = "".join(
+        f'<div class="mt-figure"><div class="mt-value{_tone(h.tone)}">{_esc(h.value)}</div>'
+        f'<div class="mt-label" title="{_esc(h.label)}">{_esc(h.label)}</div></div>'
+        for h in slide.headlines
+    )
+    return f'<div class="mt-figures">{boxes}</div>'
+
+
+def cards_html(cards: Sequence[Card]) -> str:
+    """The six ledgers as on the 总览 page: completion rate, found and rectified, overdue, headline quantities."""
+    found, rectified = sum(c.found for c in cards), sum(c.rectified for c in cards)
+    overall = rectified / found if found else None
+    boxes = []
+    for card in cards:
+        behind = overall is not None and card.completion_rate is not None and card.completion_rate < overall
+        late = (
+            f'<div class="mt-body mt-bad">超期未整改 {card.overdue} 项</div>'
+            if card.overdue
+            else '<div class="mt-body">无超期未整改</div>'
+        )
+        lines = "".join(f'<div class="mt-body mt-line">{_esc(line)}</div>' for line in card.lines)
+        boxes.append(
+            f'<div class="mt-card"><div class="mt-card-name">{_esc(card.name)}</div>'
+            f'<div class="mt-card-rate mt-value{_tone("bad" if behind else "good")}">'
+            f"{fmt.rate(card.completion_rate)}</div>"
+            f'<div class="mt-body">发现 {card.found} 项　已整改 {card.rectified} 项</div>{late}{lines}</div>'
+        )
+    return f'<div class="mt"><div class="mt-cards">{"".join(boxes)}</div></div>'
+
+
+def table_html(table: pd.DataFrame, empty: str) -> str:
+    if table.empty:
+        return f'<div class="mt"><div class="mt-empty">{_esc(empty)}</div></div>'
+    head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>" for row in table.to_numpy())
+    return f'<div class="mt"><table class="mt-table"><tr>{head}</tr>{rows}</table></div>'
+
+
+def footer_html(slide: Slide) -> str:
+    """Source, scope, 数据截至 (the deck's footnote) and the slide's notes, above the presenter's buttons."""
+    notes = "".join(f"<div>{_esc(n)}</div>" for n in slide.notes)
+    return f'<div class="mt"><div class="mt-foot">{notes}<div>{_esc(slide.stamp.footnote())}</div></div></div>'
+
+
+def _recolor(node: Any, colors: Mapping[str, str]) -> Any:
+    if isinstance(node, dict):
+        return {k: _recolor(v, colors) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_recolor(v, colors) for v in node]
+    if isinstance(node, str):
+        return colors.get(node.lower().replace(" ", ""), node)
+    return node
+
+
+def screen_figure(fig: go.Figure, theme: str, with_headlines: bool = True) -> go.Figure:
+    """A copy of a builder's figure for the screen: the slide carries the title and footnote as text, so the figure
+    keeps only its subtitle; fonts doubled (ticks, legend, labels 24 px and up); the theme's colours."""
+    height = CHART_HEIGHT[with_headlines]
+    figure = press_figure(fig, CHART_WIDTH, height, chrome=False, font_scale=FONT_SCALE).to_dict()
+    colors = THEMES[theme]
+    if theme == "dark":
+        figure = _recolor(figure, DARK_COLORS)
+    layout = figure["layout"]
+    layout.update(paper_bgcolor=colors.background, plot_bgcolor=colors.background)
+    layout["font"]["color"] = colors.text
+    layout.setdefault("legend", {}).update(bgcolor="rgba(0,0,0,0)", font={"size": 24, "color": colors.text})
+    for key in layout:
+        if key.startswith(("xaxis", "yaxis")):
+            layout[key].setdefault("tickfont", {}).update(size=max(24, layout[key]["tickfont"].get("size") or 0))
+    return go.Figure(figure)
