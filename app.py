@@ -15,6 +15,7 @@ pages = [
     st.Page("pages/park.py", title="园区档案", icon=":material/apartment:", url_path="park"),
     st.Page("pages/briefing.py", title="导出与通报", icon=":material/campaign:", url_path="briefing"),
     st.Page("pages/data_import.py", title="数据导入", icon=":material/upload_file:", url_path="data_import"),
+    st.Page("pages/meeting.py", title="会议模式", icon=":material/tv:", url_path="meeting"),
 ]
 navigation = st.navigation(pages)
 

@@ -17,7 +17,7 @@ from charts.theme import FONT
 WIDTH, HEIGHT = 1920, 1080  # the slide's layout pixels; larger screens zoom the whole page (see screen_css)
 PAD = 40
 CHART_WIDTH = WIDTH - 2 * PAD
-CHART_HEIGHT = {True: 610, False: 760}  # with and without a row of headline figures above the chart
+NOTE_HEIGHT = 36  # a line of notes under the chart
 FONT_SCALE = 2.0  # plotly's 12–13 px builders' fonts become 24–26 px: readable from the back of the room
 INTERVAL, INTERVAL_RANGE = 20, (5, 600)  # seconds a slide stays up
 
@@ -141,7 +141,7 @@ html, body {{ overflow: hidden !important; scrollbar-width: none; background: {t
 .mt-table td {{ font-size: 26px; line-height: 1.35; padding: 10px 14px; border-bottom: 1px solid {theme.border};
   vertical-align: top; }}
 .mt-table td:first-child, .mt-table td:nth-child(2), .mt-table td:nth-child(3) {{ white-space: nowrap; }}
-.mt-empty {{ font-size: 40px; color: {theme.muted} !important; margin-top: 120px; text-align: center; }}
+.mt-note {{ color: {theme.muted} !important; }}
 .mt-foot {{ font-size: 24px; color: {theme.muted} !important; line-height: 1.35; }}
 .st-key-meeting_controls {{ position: fixed; left: {PAD}px; right: {PAD}px; bottom: 14px; width: auto !important;
   align-items: center; }}
@@ -204,18 +204,19 @@ def cards_html(cards: Sequence[Card]) -> str:
     return f'<div class="mt"><div class="mt-cards">{"".join(boxes)}</div></div>'
 
 
-def table_html(table: pd.DataFrame, empty: str) -> str:
-    if table.empty:
-        return f'<div class="mt"><div class="mt-empty">{_esc(empty)}</div></div>'
+def table_html(table: pd.DataFrame) -> str:
     head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
     rows = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>" for row in table.to_numpy())
     return f'<div class="mt"><table class="mt-table"><tr>{head}</tr>{rows}</table></div>'
 
 
+def notes_html(slide: Slide) -> str:
+    return "".join(f'<div class="mt"><div class="mt-body mt-note">{_esc(n)}</div></div>' for n in slide.notes)
+
+
 def footer_html(slide: Slide) -> str:
-    """Source, scope, 数据截至 (the deck's footnote) and the slide's notes, above the presenter's buttons."""
-    notes = "".join(f"<div>{_esc(n)}</div>" for n in slide.notes)
-    return f'<div class="mt"><div class="mt-foot">{notes}<div>{_esc(slide.stamp.footnote())}</div></div></div>'
+    """Source, scope, 数据截至: the deck's footnote, beside the presenter's buttons."""
+    return f'<div class="mt"><div class="mt-foot">{_esc(slide.stamp.footnote())}</div></div>'
 
 
 def _recolor(node: Any, colors: Mapping[str, str]) -> Any:
@@ -228,10 +229,15 @@ def _recolor(node: Any, colors: Mapping[str, str]) -> Any:
     return node
 
 
-def screen_figure(fig: go.Figure, theme: str, with_headlines: bool = True) -> go.Figure:
+def chart_height(slide: Slide) -> int:
+    """What is left of the 1080 pixels for the chart: below the heading (and the headline figures), above the notes
+    and the footer."""
+    return (700 if slide.headlines else 840) - NOTE_HEIGHT * sum(1 + len(n) // 70 for n in slide.notes)
+
+
+def screen_figure(fig: go.Figure, theme: str, height: int) -> go.Figure:
     """A copy of a builder's figure for the screen: the slide carries the title and footnote as text, so the figure
     keeps only its subtitle; fonts doubled (ticks, legend, labels 24 px and up); the theme's colours."""
-    height = CHART_HEIGHT[with_headlines]
     figure = press_figure(fig, CHART_WIDTH, height, chrome=False, font_scale=FONT_SCALE).to_dict()
     colors = THEMES[theme]
     if theme == "dark":
@@ -240,6 +246,9 @@ def screen_figure(fig: go.Figure, theme: str, with_headlines: bool = True) -> go
     layout.update(paper_bgcolor=colors.background, plot_bgcolor=colors.background)
     layout["font"]["color"] = colors.text
     layout.setdefault("legend", {}).update(bgcolor="rgba(0,0,0,0)", font={"size": 24, "color": colors.text})
+    for trace in figure["data"]:
+        if trace.get("type") == "bar":
+            trace["cliponaxis"] = False  # a label above a full bar stays whole
     for key in layout:
         if key.startswith(("xaxis", "yaxis")):
             layout[key].setdefault("tickfont", {}).update(size=max(24, layout[key]["tickfont"].get("size") or 0))

@@ -1,5 +1,7 @@
 """The slides of 会议模式 and its 会议材料 deck (one definition serves both): pure builders from query results."""
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -38,14 +40,15 @@ def phases_slide(phases: pd.DataFrame, curve: pd.DataFrame, stamp: Stamp) -> Sli
     """Each phase's plan against its actual (整治进度 page), and the cumulative curve against the plan lines."""
     headlines = tuple(
         Headline(
-            f"{int(p.done)}/{int(p.target)}",
-            f"{p.name}·{p.state}：{p.unit}",
+            f"{int(p.done)}/{int(p.target)} {p.unit[:1]}",
+            f"{p.name}·{p.state}",
             "good" if p.target and p.done >= p.target else ("bad" if p.state == "已完成" else ""),
         )
         for p in phases.itertuples()
     )
+    notes = ("；".join(f"{p.name}：{int(p.done)} {p.unit}（计划 {int(p.target)}）" for p in phases.itertuples()),)
     figure = curve_figure(curve, None, stamp)
-    return Slide("整治进度：各阶段计划与实际", figure, stamp, headlines, key="phases")
+    return Slide("整治进度：各阶段计划与实际", figure, stamp, headlines, notes=notes, key="phases")
 
 
 def comparison_slide(table: pd.DataFrame, key: str, stamp: Stamp, title: str, overall: float | None) -> Slide:
@@ -127,6 +130,7 @@ def overdue_figure(counts: pd.DataFrame, stamp: Stamp, title: str) -> go.Figure:
             marker_color=BAD,
             text=[f"{n} 项" for n in counts.overdue],
             textposition="outside",
+            constraintext="none",
             cliponaxis=False,
             customdata=counts[["key"]].to_numpy(),
             hovertemplate="%{y}：超期未整改 %{x} 项<extra></extra>",
@@ -134,8 +138,12 @@ def overdue_figure(counts: pd.DataFrame, stamp: Stamp, title: str) -> go.Figure:
         )
     )
     fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    most = max(1, int(counts.overdue.max() or 0))
     fig.update_xaxes(
-        title="超期未整改（项）", gridcolor="#eeeeee", range=[0, max(1, int(counts.overdue.max() or 0)) * 1.2]
+        dtick=max(1, math.ceil(most / 6)),
+        title="超期未整改（项）",
+        gridcolor="#eeeeee",
+        range=[0, most * 1.2],
     )
     return finish(fig, title, stamp, height=max(340, 34 * len(counts) + 200))
 
@@ -189,6 +197,8 @@ def lagging_slide(
         f"或超期未整改 {rules.overdue_at_least} 项及以上，或未按期完成自查台账报送、动员部署任务；"
         "在全区范围比较12个盟市。"
     ]
+    if lagging.empty:
+        notes.insert(0, "按上述标准，本期各盟市均无通报事项。")
     if len(lagging) > MAX_ROWS:
         notes.append(f"另有 {len(lagging) - MAX_ROWS} 个盟市，见整治进度页。")
     return Slide("督导通报：进展滞后盟市", None, stamp, headlines, table=table, notes=tuple(notes), key="lagging")
