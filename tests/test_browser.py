@@ -97,6 +97,7 @@ CONTENT = {
     "data_import": "[data-testid=stFileUploader]",
     "idle_map": "[data-testid=stDeckGlJsonChart] canvas",
     "park": "[data-testid=stMain] [data-testid=stSelectbox]",  # with no park in scope it asks for one
+    "meeting": ".mt-title",
 }
 
 

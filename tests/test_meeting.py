@@ -1,0 +1,250 @@
+"""会议模式: every slide renders at every scope, its numbers equal SQL of its own and the desk pages', the URL sets the
+interval and theme (bad values fall back), a database swap shows on the next turn, clicks drill, the deck matches."""
+
+import io
+import re
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from pptx import Presentation
+from streamlit.testing.v1 import AppTest
+
+from charts.deck import slides_deck
+from pages._export import MEETING
+from pages._shell import stamp
+from queries.scope import Scope
+from tests.conftest import ROOT, read_database
+from tests.test_briefing import blank_chart, slide_texts
+from tests.test_pages import independent_counts, selection
+
+JUN = "2023-06-08"
+SCOPES = [{}, {"league": "150200"}, {"league": "150200", "park": "P005"}]
+SCOPE_IDS = ["region", "league", "park"]
+KEYS = list(MEETING)
+
+
+def meeting(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages/meeting.py"), default_timeout=60)
+    for key, value in {"asof": JUN, **params}.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def turn(at: AppTest, seconds_ago: float = 10_000) -> AppTest:
+    """The next run as the timer's: the slide went up seconds_ago."""
+    at.session_state["meeting_turned"] = time.monotonic() - seconds_ago
+    return at.run()
+
+
+def html(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def title(at: AppTest) -> str:
+    return re.search(r'class="mt-title">([^<]+)<', html(at)).group(1)
+
+
+def figures(at: AppTest) -> dict[str, str]:
+    """Headline figures by label."""
+    pairs = re.findall(r'class="mt-value[^"]*">([^<]+)</div><div class="mt-label" title="[^"]*">([^<]+)<', html(at))
+    return {label: value for value, label in pairs}
+
+
+@pytest.mark.parametrize("params", SCOPES, ids=SCOPE_IDS)
+def test_every_slide_renders_with_title_scope_date_source_and_demo_mark(params: dict) -> None:
+    at = meeting(**params)
+    seen = []
+    for n in range(len(KEYS)):
+        assert not at.exception
+        text = html(at)
+        assert f"第 {n + 1}/{len(KEYS)} 页" in text and "数据截至 2023-06-08" in text
+        assert 'class="mt-demo">演示数据' in text and "数据来源：开发区闲置资源要素大起底台账（演示数据）" in text
+        assert ("范围：全区" if not params else "范围：包头市") in text
+        assert at.query_params["slide"] == str(n + 1)
+        seen.append(title(at))
+        turn(at)
+    assert title(at) == seen[0]  # after the last slide, the first again
+    compared = "包头市各园区整改完成率" if params else "各盟市整改完成率"
+    assert seen[:3] == ["六本台账整改进展", "整治进度：各阶段计划与实际", compared]
+    assert seen[-1] == "督导通报：进展滞后盟市"
+
+
+@pytest.mark.parametrize(("asof", "league"), [(JUN, None), ("2022-12-31", "150700")])
+def test_kpi_slide_numbers_equal_independent_sql(demo_db: Path, asof: str, league: str | None) -> None:
+    at = meeting(asof=asof, **({"league": league} if league else {}))
+    expected = independent_counts(demo_db, date.fromisoformat(asof), league)
+    found, rectified, overdue = (sum(v[i] for v in expected.values()) for i in range(3))
+    shown = figures(at)
+    assert shown["发现问题（项）"] == f"{found:,}" and shown["已整改（项）"] == f"{rectified:,}"
+    assert shown["超期未整改（项）"] == f"{overdue:,}"
+    assert shown["整改完成率"] == f"{rectified / found * 100:.1f}%"
+    cards = html(at)
+    for found_n, rectified_n, _ in expected.values():
+        assert f"发现 {found_n} 项　已整改 {rectified_n} 项" in cards
+
+
+def desk(script: str, view_key: str, view: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    for key, value in {"asof": JUN, **params}.items():
+        at.query_params[key] = value
+    at.session_state[view_key] = view
+    return at.run()
+
+
+def at_slide(key: str, **params: str) -> AppTest:
+    return meeting(slide=str(KEYS.index(key) + 1), **params)
+
+
+@pytest.mark.parametrize("params", SCOPES[:2], ids=SCOPE_IDS[:2])
+def test_phase_overdue_and_lagging_slides_equal_the_progress_page(params: dict) -> None:
+    progress = desk("pages/progress.py", "progress_view", "阶段进度", **params)
+    plan = [m.value for m in progress.metric]
+    phases = list(figures(at_slide("phases", **params)))
+    values = [figures(at_slide("phases", **params))[label] for label in phases]
+    assert [v.rsplit(" ", 1)[0] for v in values] == [p.replace(" / ", "/") for p in plan]
+
+    listed = desk("pages/progress.py", "progress_view", "超期清单", **params)
+    count = re.search(r"仍未整改 \*\*(\d+)\*\* 项", "".join(m.value for m in listed.markdown)).group(1)
+    assert figures(at_slide("overdue", **params))["超期未整改（项）"] == count
+
+    notice = desk("pages/progress.py", "progress_view", "督导通报", **params)
+    lagging = re.search(r"本期应通报盟市：(\d+) 个", "".join(m.value for m in notice.markdown)).group(1)
+    slide = at_slide("lagging", **params)
+    assert figures(slide)["本期应通报盟市（个）"] == lagging
+    for line in (m.value for m in notice.markdown if m.value.startswith("- **")):
+        name = re.match(r"- \*\*(.+?)\*\*", line).group(1)
+        assert name in html(slide)
+
+
+def test_comparison_slide_equals_the_overview_chart() -> None:
+    overview = AppTest.from_file(str(ROOT / "pages/overview.py"), default_timeout=60)
+    overview.query_params["asof"] = JUN
+    overview.run()
+    bars = {row["盟市"]: row["完成率"] for row in overview.dataframe[0].value.to_dict("records")}
+    shown = figures(at_slide("compare"))
+    best = max(bars, key=bars.get)
+    assert shown[f"最高：{best}"] == f"{bars[best] * 100:.1f}%"
+    worst = min(bars, key=bars.get)
+    assert shown[f"最低：{worst}"] == f"{bars[worst] * 100:.1f}%"
+
+
+@pytest.mark.parametrize(
+    ("params", "interval", "dark"),
+    [({"interval": "30", "theme": "dark"}, 30, True), ({"interval": "5"}, 5, False), ({}, 20, False)],
+)
+def test_turn_interval_and_theme_come_from_the_url(params: dict, interval: int, dark: bool) -> None:
+    at = meeting(**params)
+    assert ("#0b1726" in at.get("html")[0].proto.body) is dark
+    turn(at, interval - 2)
+    assert at.session_state["meeting_slide"] == 0  # not yet
+    turn(at, interval + 0.1)
+    assert at.session_state["meeting_slide"] == 1
+    assert not [m for m in at.markdown if "mt-notice" in m.value]
+
+
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [
+        ({"interval": "abc"}, "翻页间隔“abc”无效"),
+        ({"interval": "2"}, "翻页间隔“2”无效"),
+        ({"theme": "blue"}, "主题“blue”无效"),
+        ({"slide": "99"}, "页码“99”无效"),
+        ({"league": "159999"}, "盟市代码“159999”不存在"),
+    ],
+)
+def test_a_bad_url_value_falls_back_with_a_chinese_notice(params: dict, words: str) -> None:
+    at = meeting(**params)
+    assert not at.exception
+    assert words in html(at)
+    assert title(at) == "六本台账整改进展" and "#ffffff" in at.get("html")[0].proto.body
+    turn(at, 19)
+    assert at.session_state["meeting_slide"] == 0
+    turn(at, 20.1)
+    assert at.session_state["meeting_slide"] == 1
+
+
+def test_presenter_buttons_turn_and_pause() -> None:
+    at = meeting()
+    at.button(key="meeting_next").click().run()
+    at.button(key="meeting_next").click().run()
+    assert at.session_state["meeting_slide"] == 2 and at.query_params["slide"] == "3"
+    at.button(key="meeting_prev").click().run()
+    assert title(at) == "整治进度：各阶段计划与实际"
+    at.button(key="meeting_pause").click().run()
+    assert at.button(key="meeting_pause").label == "继续"
+    turn(at)
+    assert at.session_state["meeting_slide"] == 1  # paused: the slide stays
+
+
+def close_an_overdue_item(path: Path, day: str) -> str:
+    """What an import does: write a copy (one overdue item 已销号 on day) and swap it in with os.replace."""
+    copy = path.with_suffix(".new")
+    shutil.copy(path, copy)
+    con = duckdb.connect(str(copy))
+    item = con.execute(
+        "select item_id from item where deadline < $d and found_date <= $d and item_id not in "
+        "(select item_id from item_event where status in ('已整改', '已销号')) order by item_id limit 1",
+        {"d": day},
+    ).fetchone()[0]
+    con.execute(
+        "insert into item_event select item_id, max(seq) + 1, $d, '已销号', '会议期间销号' from item_event "
+        "where item_id = $i group by item_id",
+        {"d": day, "i": item},
+    )
+    con.close()
+    copy.replace(path)
+    return item
+
+
+def test_a_database_change_shows_on_the_next_turn_without_restarting(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = read_database(shutil.copy(demo_db, tmp_path / "ledger.duckdb"), monkeypatch)
+    at = meeting()
+    at.button(key="meeting_pause").click().run()
+    before = figures(at)
+    close_an_overdue_item(path, JUN)
+    turn(at)
+    after = figures(at)
+    assert int(after["已整改（项）"].replace(",", "")) == int(before["已整改（项）"].replace(",", "")) + 1
+    assert int(after["超期未整改（项）"]) == int(before["超期未整改（项）"]) - 1
+    assert at.session_state["meeting_slide"] == 0 and title(at) == "六本台账整改进展"
+
+
+def test_clicking_a_league_drills_the_meeting_and_one_click_goes_back() -> None:
+    at = at_slide("compare")
+    at.session_state["meeting_compare_region"] = selection("150200")
+    at.run()
+    assert not at.exception
+    assert at.query_params["league"] == "150200" and "范围：包头市" in html(at)
+    assert title(at) == "包头市各园区整改完成率"  # the same slide, one level down
+    at.button(key="meeting_up").click().run()
+    assert "league" not in at.query_params and "范围：全区" in html(at)
+
+
+def test_every_desk_page_header_links_to_the_meeting_with_its_scope() -> None:
+    at = AppTest.from_file(str(ROOT / "pages/progress.py"), default_timeout=60)
+    at.query_params.update(league="150200", asof=JUN)
+    at.run()
+    links = [b for b in at.get("link_button") if b.proto.label == "会议模式"]
+    assert [b.proto.url for b in links] == ["meeting?league=150200&asof=2023-06-08"]
+
+
+@pytest.mark.parametrize("params", SCOPES[:2], ids=SCOPE_IDS[:2])
+def test_meeting_deck_holds_the_meeting_slides_with_their_footnotes(params: dict) -> None:
+    scope = Scope(params.get("league"), None, date.fromisoformat(JUN))
+    slides = [build(scope) for build in MEETING.values()]
+    deck = Presentation(io.BytesIO(slides_deck(stamp(scope), slides, render=blank_chart)))
+    texts = slide_texts(deck)
+    assert len(texts) == 1 + len(KEYS)
+    assert [t.split("\n")[0] for t in texts[1:]] == [s.title for s in slides]
+    for text, slide in zip(texts[1:], slides, strict=True):
+        assert "数据截至：2023-06-08" in text and "演示数据" in text
+        for headline in slide.headlines[:2]:
+            assert f"{headline.label} {headline.value}" in text or slide.cards
+    tables = [s for s in deck.slides[-1].shapes if s.has_table]
+    assert len(tables) == 1 and tables[0].table.cell(0, 0).text == "盟市"
