@@ -214,9 +214,10 @@ def notes_html(slide: Slide) -> str:
     return "".join(f'<div class="mt"><div class="mt-body mt-note">{_esc(n)}</div></div>' for n in slide.notes)
 
 
-def footer_html(slide: Slide) -> str:
-    """Source, scope, 数据截至: the deck's footnote, beside the presenter's buttons."""
-    return f'<div class="mt"><div class="mt-foot">{_esc(slide.stamp.footnote())}</div></div>'
+def footer_html(slide: Slide, position: int) -> str:
+    """Source, scope, 数据截至: the deck's footnote, beside the presenter's buttons. Drawn last, so its page number
+    says the whole slide has arrived."""
+    return f'<div class="mt"><div class="mt-foot" data-slide="{position}">{_esc(slide.stamp.footnote())}</div></div>'
 
 
 def _recolor(node: Any, colors: Mapping[str, str]) -> Any:

@@ -41,12 +41,13 @@ def screen() -> None:
     if st.query_params.get("slide") != str(index + 1):
         st.query_params["slide"] = str(index + 1)
     slide = MEETING[KEYS[index]](scope)
+    figure = None if slide.figure is None else mt.screen_figure(slide.figure, chosen.theme, mt.chart_height(slide))
     st.markdown(mt.header_html(slide, index + 1, len(KEYS), [*warnings, *chosen.notices]), unsafe_allow_html=True)
     if slide.cards:
         st.markdown(mt.cards_html(slide.cards), unsafe_allow_html=True)
-    elif slide.figure is not None:
+    elif figure is not None:
         event = st.plotly_chart(
-            mt.screen_figure(slide.figure, chosen.theme, mt.chart_height(slide)),
+            figure,
             theme=None,
             config={"displayModeBar": False},
             on_select="rerun" if slide.drill and scope.league is None else "ignore",
@@ -62,7 +63,7 @@ def screen() -> None:
         st.markdown(mt.notes_html(slide), unsafe_allow_html=True)
 
     with st.container(horizontal=True, vertical_alignment="center", key="meeting_controls"):
-        st.markdown(mt.footer_html(slide), unsafe_allow_html=True, width="stretch")
+        st.markdown(mt.footer_html(slide, index + 1), unsafe_allow_html=True, width="stretch")
         st.button(
             "上一页", icon=":material/chevron_left:", on_click=turn, args=(-1,), shortcut="left", key="meeting_prev"
         )

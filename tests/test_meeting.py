@@ -2,6 +2,7 @@
 interval and theme (bad values fall back), a database swap shows on the next turn, clicks drill, the deck matches."""
 
 import io
+import itertools
 import re
 import shutil
 import time
@@ -13,18 +14,22 @@ import pytest
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
+from charts import meeting as mt
 from charts.deck import slides_deck
 from pages._export import MEETING
 from pages._shell import stamp
 from queries.scope import Scope
+from tests import test_browser
 from tests.conftest import ROOT, read_database
 from tests.test_briefing import blank_chart, slide_texts
+from tests.test_browser import CHROMIUM, SHOTS
 from tests.test_pages import independent_counts, selection
 
 JUN = "2023-06-08"
 SCOPES = [{}, {"league": "150200"}, {"league": "150200", "park": "P005"}]
 SCOPE_IDS = ["region", "league", "park"]
 KEYS = list(MEETING)
+server, browser = test_browser.server, test_browser.browser  # the running app and chromium, as fixtures here too
 
 
 def meeting(**params: str) -> AppTest:
@@ -54,7 +59,7 @@ def figures(at: AppTest) -> dict[str, str]:
     return {label: value for value, label in pairs}
 
 
-@pytest.mark.parametrize("params", SCOPES, ids=SCOPE_IDS)
+@pytest.mark.parametrize("params", SCOPES[:2], ids=SCOPE_IDS[:2])  # the park scope: tests/test_pages.py
 def test_every_slide_renders_with_title_scope_date_source_and_demo_mark(params: dict) -> None:
     at = meeting(**params)
     seen = []
@@ -133,8 +138,7 @@ def test_comparison_slide_equals_the_overview_chart() -> None:
 
 
 @pytest.mark.parametrize(
-    ("params", "interval", "dark"),
-    [({"interval": "30", "theme": "dark"}, 30, True), ({"interval": "5"}, 5, False), ({}, 20, False)],
+    ("params", "interval", "dark"), [({"interval": "30", "theme": "dark"}, 30, True), ({}, 20, False)]
 )
 def test_turn_interval_and_theme_come_from_the_url(params: dict, interval: int, dark: bool) -> None:
     at = meeting(**params)
@@ -147,20 +151,29 @@ def test_turn_interval_and_theme_come_from_the_url(params: dict, interval: int, 
 
 
 @pytest.mark.parametrize(
-    ("params", "words"),
+    ("raw", "interval", "theme", "slide", "words"),
     [
-        ({"interval": "abc"}, "翻页间隔“abc”无效"),
-        ({"interval": "2"}, "翻页间隔“2”无效"),
-        ({"theme": "blue"}, "主题“blue”无效"),
-        ({"slide": "99"}, "页码“99”无效"),
-        ({"league": "159999"}, "盟市代码“159999”不存在"),
+        ({"interval": "45", "theme": "DARK", "slide": "3"}, 45, "dark", 2, ""),
+        ({"interval": "abc"}, 20, "light", 0, "翻页间隔“abc”无效（应为 5–600 秒），已按 20 秒翻页"),
+        ({"interval": "2"}, 20, "light", 0, "翻页间隔“2”无效"),
+        ({"interval": "12.5"}, 12, "light", 0, ""),
+        ({"theme": "blue"}, 20, "light", 0, "主题“blue”无效"),
+        ({"slide": "0"}, 20, "light", 0, "页码“0”无效（共 7 页）"),
+        ({"slide": "九"}, 20, "light", 0, "页码“九”无效"),
     ],
 )
-def test_a_bad_url_value_falls_back_with_a_chinese_notice(params: dict, words: str) -> None:
-    at = meeting(**params)
+def test_url_options_are_read_and_bad_ones_fall_back(raw: dict, interval: int, theme: str, slide: int, words: str):
+    chosen = mt.options(raw, len(KEYS))
+    assert (chosen.interval, chosen.theme, chosen.slide) == (interval, theme, slide)
+    assert (words in chosen.notices[0]) if words else not chosen.notices
+
+
+def test_bad_url_values_fall_back_with_chinese_notices_and_no_exception() -> None:
+    at = meeting(interval="abc", theme="blue", slide="99", league="159999")
     assert not at.exception
-    assert words in html(at)
-    assert title(at) == "六本台账整改进展" and "#ffffff" in at.get("html")[0].proto.body
+    for words in ("翻页间隔“abc”无效", "主题“blue”无效", "页码“99”无效", "盟市代码“159999”不存在"):
+        assert words in html(at)
+    assert title(at) == "六本台账整改进展" and "#ffffff" in at.get("html")[0].proto.body and "范围：全区" in html(at)
     turn(at, 19)
     assert at.session_state["meeting_slide"] == 0
     turn(at, 20.1)
@@ -234,9 +247,8 @@ def test_every_desk_page_header_links_to_the_meeting_with_its_scope() -> None:
     assert [b.proto.url for b in links] == ["meeting?league=150200&asof=2023-06-08"]
 
 
-@pytest.mark.parametrize("params", SCOPES[:2], ids=SCOPE_IDS[:2])
-def test_meeting_deck_holds_the_meeting_slides_with_their_footnotes(params: dict) -> None:
-    scope = Scope(params.get("league"), None, date.fromisoformat(JUN))
+def test_meeting_deck_holds_the_meeting_slides_with_their_footnotes() -> None:
+    scope = Scope(None, None, date.fromisoformat(JUN))
     slides = [build(scope) for build in MEETING.values()]
     deck = Presentation(io.BytesIO(slides_deck(stamp(scope), slides, render=blank_chart)))
     texts = slide_texts(deck)
@@ -248,3 +260,52 @@ def test_meeting_deck_holds_the_meeting_slides_with_their_footnotes(params: dict
             assert f"{headline.label} {headline.value}" in text or slide.cards
     tables = [s for s in deck.slides[-1].shapes if s.has_table]
     assert len(tables) == 1 and tables[0].table.cell(0, 0).text == "盟市"
+
+
+# In chromium ------------------------------------------------------------------------------------------
+MEASURE = """() => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left,
+    right: r.right, name: e.className.baseVal ?? e.className}; };
+  const size = (sel) => [...document.querySelectorAll(sel)].map(e => parseFloat(getComputedStyle(e).fontSize));
+  const sidebar = document.querySelector('[data-testid=stSidebar]');
+  const parts = ['.mt-head', '.mt-figures', '.mt-cards', '.mt-table', '.mt-note', '[data-testid=stPlotlyChart]',
+                 '.st-key-meeting_controls'].flatMap(s => [...document.querySelectorAll(s)]).map(box);
+  return {
+    scrollHeight: document.documentElement.scrollHeight, scrollWidth: document.documentElement.scrollWidth,
+    innerHeight, innerWidth,
+    sidebar: sidebar ? sidebar.getBoundingClientRect().width : 0,
+    header: !!document.querySelector('header[data-testid=stHeader]')?.getBoundingClientRect().height,
+    headline: size('.mt-value'), body: size('.mt-body, .mt-label, .mt-foot, .mt-table td, .mt-table th, .mt-scope'),
+    chart: size('.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .legendtext'),
+    parts,
+  };
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+@pytest.mark.parametrize(("name", "query"), [("region", ""), ("league", "&league=150200&theme=dark")])
+def test_meeting_in_chromium_fills_the_screen_with_large_type_on_every_slide(server, browser, name, query) -> None:
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/meeting?asof=2023-06-08&interval=600{query}")
+    SHOTS.mkdir(exist_ok=True)
+    for n in range(1, len(KEYS) + 1):
+        page.wait_for_selector(f".mt-foot[data-slide='{n}']", timeout=30_000)  # drawn last
+        page.wait_for_selector(".mt-cards, .js-plotly-plot .main-svg, .mt-table", timeout=30_000)
+        page.wait_for_timeout(300)  # plotly finishes drawing
+        m = page.evaluate(MEASURE)
+        page.screenshot(path=str(SHOTS / f"meeting_{name}_{n}.png"))
+        assert m["scrollHeight"] <= m["innerHeight"] and m["scrollWidth"] <= m["innerWidth"], n
+        assert m["sidebar"] == 0 and not m["header"]
+        assert m["headline"] and min(m["headline"]) >= 64, (n, m["headline"])
+        assert m["body"] and min(m["body"]) >= 24, (n, m["body"])
+        assert min(m["chart"], default=24) >= 24, (n, m["chart"])
+        parts = sorted(m["parts"], key=lambda p: p["top"])
+        for upper, lower in itertools.pairwise(parts):  # one below the other, none cut off
+            assert upper["bottom"] <= lower["top"] + 1, (n, upper, lower)
+        assert all(p["bottom"] <= m["innerHeight"] and p["right"] <= m["innerWidth"] for p in parts), n
+        assert page.locator("[data-testid=stException]").count() == 0
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"document.querySelector('.mt-scope')?.innerText.includes('第 1/{len(KEYS)} 页')")
+    assert "slide=1" in page.url and ("league=150200" in page.url) is (name == "league")
+    page.close()
