@@ -175,9 +175,6 @@ def idle_assets_figure(
     west, south, east, north = _bounds(corners) if corners else (97.0, 37.0, 126.0, 53.5)
     pad_x, pad_y = max((east - west) * 0.04, 0.2), max((north - south) * 0.06, 0.2)
     middle = (south + north) / 2
-    for trace in fig.data:  # a neighbouring league's name near the edge would be cut in half: leave it out
-        if trace.name.startswith("label_") and not (west <= trace.x[0] <= east and south <= trace.y[0] <= north):
-            trace.visible = False
     fig.update_xaxes(visible=False, range=[west - pad_x, east + pad_x], domain=[0, 0.68])  # right: legend, list
     fig.update_yaxes(
         visible=False,

@@ -19,6 +19,7 @@ PAD = 40
 CHART_WIDTH = WIDTH - 2 * PAD
 NOTE_HEIGHT = 36  # a line of notes under the chart
 FONT_SCALE = 2.0  # plotly's 12–13 px builders' fonts become 24–26 px: readable from the back of the room
+MAP_LABEL = 20  # px: names of the 盟市 on the map (its legend and list keep 24 px and more)
 INTERVAL, INTERVAL_RANGE = 20, (5, 600)  # seconds a slide stays up
 
 
@@ -236,6 +237,42 @@ def chart_height(slide: Slide) -> int:
     return (700 if slide.headlines else 840) - NOTE_HEIGHT * sum(1 + len(n) // 70 for n in slide.notes)
 
 
+def _extent(trace: dict) -> float:
+    xs, ys = [v for v in trace["x"] if v is not None], [v for v in trace["y"] if v is not None]
+    return (max(xs) - min(xs)) * (max(ys) - min(ys))
+
+
+def _uncrowded(labels: list[dict], figure: dict) -> list[dict]:
+    """The map's name labels, larger 盟市 first, less those that would overlap one placed before (in pixels at the
+    figure's size)."""
+    if not labels:
+        return labels
+    layout = figure["layout"]
+    size = {t["name"].removeprefix("outline_"): _extent(t) for t in figure["data"] if t["name"].startswith("outline_")}
+    labels = sorted(labels, key=lambda t: -size.get(t["name"].removeprefix("label_"), 0))
+    x_axis, y_axis, margin = layout["xaxis"], layout["yaxis"], layout["margin"]
+    (x0, x1), (y0, y1), ratio = x_axis["range"], y_axis["range"], y_axis.get("scaleratio", 1)
+    domain = x_axis.get("domain", [0, 1])
+    width = (layout["width"] - margin["l"] - margin["r"]) * (domain[1] - domain[0])
+    height = layout["height"] - margin["t"] - margin["b"]
+    scale = min(width / (x1 - x0), height / ((y1 - y0) * ratio))  # pixels per degree of longitude
+    # plotly widens the range of the axis with room to spare, centred: that is what the screen shows
+    middle_x, middle_y = (x0 + x1) / 2 * scale, (y0 + y1) / 2 * ratio * scale
+    edges = (middle_x - width / 2, middle_x + width / 2, middle_y - height / 2, middle_y + height / 2)
+    placed: list[tuple[float, float, float, float]] = []
+    kept = []
+    for trace in labels:
+        x, y = trace["x"][0] * scale, trace["y"][0] * ratio * scale
+        half_w, half_h = len(trace["text"][0]) * MAP_LABEL / 2 + 4, MAP_LABEL * 0.7
+        box = (x - half_w, x + half_w, y - half_h, y + half_h)
+        inside = edges[0] <= box[0] and box[1] <= edges[1] and edges[2] <= box[2] and box[3] <= edges[3]
+        if not inside or any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed):
+            continue
+        placed.append(box)
+        kept.append(trace)
+    return kept
+
+
 def screen_figure(fig: go.Figure, theme: str, height: int) -> go.Figure:
     """A copy of a builder's figure for the screen: the slide carries the title and footnote as text, so the figure
     keeps only its subtitle; fonts doubled (ticks, legend, labels 24 px and up); the theme's colours."""
@@ -250,6 +287,11 @@ def screen_figure(fig: go.Figure, theme: str, height: int) -> go.Figure:
     for trace in figure["data"]:
         if trace.get("type") == "bar":
             trace["cliponaxis"] = False  # a label above a full bar stays whole
+    # 盟市 names on the map: smaller (the central ones are crowded), with a halo, over the parks' circles
+    labels = [t for t in figure["data"] if str(t.get("name", "")).startswith("label_")]
+    for trace in labels:
+        trace["textfont"].update(size=MAP_LABEL, shadow="auto")
+    figure["data"] = [t for t in figure["data"] if t not in labels] + _uncrowded(labels, figure)
     for key in layout:
         if key.startswith(("xaxis", "yaxis")):
             layout[key].setdefault("tickfont", {}).update(size=max(24, layout[key]["tickfont"].get("size") or 0))
