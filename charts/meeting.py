@@ -14,7 +14,7 @@ from charts.export import press_figure
 from charts.overview import Card
 from charts.theme import FONT
 
-WIDTH, HEIGHT = 1920, 1080  # the slide's layout pixels; larger screens zoom the whole page (see screen_css)
+WIDTH, HEIGHT = 1920, 1080  # the slide's layout pixels (CSS pixels; a 4K screen has two device pixels to each)
 PAD = 40
 CHART_WIDTH = WIDTH - 2 * PAD
 NOTE_HEIGHT = 36  # a line of notes under the chart
@@ -99,16 +99,15 @@ def options(raw: Mapping[str, str], slides: int) -> Options:
 
 
 def screen_css(theme: Theme) -> str:
-    """No sidebar, header, toolbar, footer or scrollbar; the page is one 1920 × 1080 slide, zoomed to fill larger
-    16:9 screens (3840 × 2160 shows the same slide at twice the size)."""
+    """No sidebar, header, toolbar, footer or scrollbar; the page is one 1920 × 1080 slide. A 3840 × 2160 screen shows
+    it at 200% display scaling (the usual setting for 4K, or the browser's 200% zoom): every figure twice as sharp.
+    CSS zoom or transform on the page would enlarge it too, but Streamlit then draws plotly charts twice as large."""
     return f"""<style>
 [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], [data-testid=stSidebarNav],
 header[data-testid=stHeader], [data-testid=stToolbar], [data-testid=stDecoration], [data-testid=stStatusWidget],
 footer, [data-testid=stBottom] {{ display: none !important; }}
 html, body {{ overflow: hidden !important; scrollbar-width: none; background: {theme.background}; }}
 ::-webkit-scrollbar {{ display: none; }}
-@media (min-width: 2400px) and (min-height: 1350px) {{ html {{ zoom: 1.3333; }} }}
-@media (min-width: 2880px) and (min-height: 1620px) {{ html {{ zoom: 2; }} }}
 .stApp, [data-testid=stAppViewContainer], [data-testid=stMain] {{
   background: {theme.background} !important; color: {theme.text}; overflow: hidden !important; }}
 [data-testid=stMainBlockContainer] {{ padding: 24px {PAD}px 0 {PAD}px !important; max-width: none !important;
