@@ -145,6 +145,8 @@ html, body {{ overflow: hidden !important; scrollbar-width: none; background: {t
 .mt-foot {{ font-size: 24px; color: {theme.muted} !important; line-height: 1.35; }}
 .st-key-meeting_controls {{ position: fixed; left: {PAD}px; right: {PAD}px; bottom: 14px; width: auto !important;
   align-items: center; }}
+.st-key-meeting_source, .st-key-meeting_controls > div:has(.st-key-meeting_source) {{ order: -1; flex: 1 1 0;
+  min-width: 0; }}
 .st-key-meeting_controls p, .st-key-meeting_controls button {{ font-size: 22px !important; }}
 .st-key-meeting_controls button {{ background: {theme.panel}; color: {theme.text}; border-color: {theme.border}; }}
 .st-key-meeting_controls button * {{ color: {theme.text} !important; }}

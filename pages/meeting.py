@@ -63,7 +63,6 @@ def screen() -> None:
         st.markdown(mt.notes_html(slide), unsafe_allow_html=True)
 
     with st.container(horizontal=True, vertical_alignment="center", key="meeting_controls"):
-        st.markdown(mt.footer_html(slide, index + 1), unsafe_allow_html=True, width="stretch")
         st.button(
             "上一页", icon=":material/chevron_left:", on_click=turn, args=(-1,), shortcut="left", key="meeting_prev"
         )
@@ -91,6 +90,8 @@ def screen() -> None:
             help=problem or "本范围全部幻灯片的 PPT（16:9），点击后在服务器上生成，约需十余秒",
             key="meeting_deck",
         )
+        with st.container(key="meeting_source"):  # shown first (CSS order), sent last: the slide is complete
+            st.markdown(mt.footer_html(slide, index + 1), unsafe_allow_html=True)
 
 
 screen()

@@ -282,6 +282,10 @@ MEASURE = """() => {
 }"""
 
 
+SOURCE_FIRST = """() => [document.querySelector('.mt-foot').getBoundingClientRect().left,
+  document.querySelector('.st-key-meeting_prev').getBoundingClientRect().left]"""
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 @pytest.mark.parametrize(("name", "query"), [("region", ""), ("league", "&league=150200&theme=dark")])
@@ -305,6 +309,9 @@ def test_meeting_in_chromium_fills_the_screen_with_large_type_on_every_slide(ser
             assert upper["bottom"] <= lower["top"] + 1, (n, upper, lower)
         assert all(p["bottom"] <= m["innerHeight"] and p["right"] <= m["innerWidth"] for p in parts), n
         assert page.locator("[data-testid=stException]").count() == 0
+        assert page.locator(".st-key-meeting_deck button").count() >= 1  # 会议材料, the last of the controls
+        order = page.evaluate(SOURCE_FIRST)
+        assert order[0] < order[1], "the footnote stands left of the buttons"
         page.keyboard.press("ArrowRight")
     page.wait_for_function(f"document.querySelector('.mt-scope')?.innerText.includes('第 1/{len(KEYS)} 页')")
     assert "slide=1" in page.url and ("league=150200" in page.url) is (name == "league")
