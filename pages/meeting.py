@@ -1,10 +1,12 @@
 """会议模式: the meeting-room screen, one large-type slide at a time, turning by itself; 会议材料 as the same .pptx."""
 
+import logging
 import time
 
 import streamlit as st
 
 from charts import meeting as mt
+from charts.deck import Slide
 from charts.export import export_problem
 from pages._export import MEETING, meeting_deck
 from pages._shell import drill, screen_scope, selected_key, stamp
@@ -40,8 +42,13 @@ def screen() -> None:
     index = state.meeting_slide
     if st.query_params.get("slide") != str(index + 1):
         st.query_params["slide"] = str(index + 1)
-    slide = MEETING[KEYS[index]](scope)
-    figure = None if slide.figure is None else mt.screen_figure(slide.figure, chosen.theme, mt.chart_height(slide))
+    try:
+        slide = MEETING[KEYS[index]](scope)
+        figure = None if slide.figure is None else mt.screen_figure(slide.figure, chosen.theme, mt.chart_height(slide))
+    except Exception:  # one slide that cannot be drawn must not stop the meeting: say so, turn on
+        logging.getLogger(__name__).exception("meeting slide %s failed", KEYS[index])
+        st.error(f"第 {index + 1} 页暂时无法显示，已记录错误，会议继续翻页。", icon=":material/error:")
+        slide, figure = Slide("会议模式", None, stamp(scope)), None
     st.markdown(mt.header_html(slide, index + 1, len(KEYS), [*warnings, *chosen.notices]), unsafe_allow_html=True)
     if slide.cards:
         st.markdown(mt.cards_html(slide.cards), unsafe_allow_html=True)

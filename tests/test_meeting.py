@@ -193,6 +193,15 @@ def test_presenter_buttons_turn_and_pause() -> None:
     assert at.session_state["meeting_slide"] == 1  # paused: the slide stays
 
 
+def test_a_slide_that_fails_says_so_in_chinese_and_the_meeting_turns_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(MEETING, "kpis", lambda scope: 1 / 0)
+    at = meeting()
+    assert not at.exception and "第 1 页暂时无法显示" in at.error[0].value
+    assert at.button(key="meeting_next").label == "下一页"
+    turn(at)
+    assert title(at) == "整治进度：各阶段计划与实际" and not at.error
+
+
 def close_an_overdue_item(path: Path, day: str) -> str:
     """What an import does: write a copy (one overdue item 已销号 on day) and swap it in with os.replace."""
     copy = path.with_suffix(".new")
