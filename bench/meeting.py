@@ -58,13 +58,13 @@ def browser_times(db: Path) -> dict[str, float | list[float]]:
     second visitor's turns (key → → the next slide complete and its chart drawn), in seconds."""
     from playwright.sync_api import sync_playwright
 
-    from tests.test_browser import ARGS, CHROMIUM, running_app
+    from tests.test_browser import ARGS, CHROMIUM, running_app, signed_in_page
 
     result: dict[str, float | list[float]] = {}
     with running_app(db) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for visit in ("cold", "warm"):
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page = signed_in_page(browser, url, viewport={"width": 1920, "height": 1080})
             start = time.perf_counter()
             page.goto(f"{url}/meeting?asof={ASOF}&interval=600")
             page.wait_for_selector(".mt-foot[data-slide='1'] ", timeout=60_000)

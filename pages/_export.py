@@ -11,12 +11,13 @@ import queries
 from charts import rankings as rk
 from charts import slides
 from charts.bulletin import bulletin_docx
-from charts.deck import Slide, slides_deck
+from charts.deck import Slide, slide_png, slides_deck
 from charts.export import export_problem, figure_pdf, figure_png, figure_svg
 from charts.overview import Card, kpi_cards
 from charts.supervision import LagRules, lagging_leagues
 from charts.theme import Stamp
-from pages._shell import catalog, stamp
+from pages._auth import export_button
+from pages._shell import catalog, current_scope, stamp
 from queries.boundaries import league_boundaries
 from queries.scope import Scope
 
@@ -39,28 +40,38 @@ def export_menu(fig: go.Figure, name: str, key: str) -> None:
     if problem:
         st.caption(f":material/image_not_supported: {problem}")
         return
+    scope_label = stamp(current_scope()[0]).scope_label
     with st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center", key=f"{key}_export"):
         st.caption("导出图表（含标题、范围、数据截至、来源）：", width="content")
         for fmt, (build, mime, help_text) in FORMATS.items():
-            st.download_button(
+            export_button(
                 fmt.upper(),
-                data=_deferred(build, fig),
+                _deferred(build, fig),
                 file_name=f"{UNSAFE.sub('_', name)}.{fmt}",
+                what=f"图表 {fmt.upper()}",
+                scope_label=scope_label,
                 mime=mime,
                 help=help_text,
-                on_click="ignore",
                 icon=":material/download:",
                 type="tertiary",
                 key=f"{key}_{fmt}",
             )
 
 
-def _outlines() -> dict | None:
-    """The 盟市 outlines for the map; without them the map shows the parks only."""
+def _outlines(asof: date) -> dict | None:
+    """The 盟市 outlines for the map, named only where the user may see the league (others: a plain outline);
+    without them the map shows the parks only."""
     try:
-        return league_boundaries()
+        boundaries = league_boundaries()
     except (OSError, ImportError, ValueError):
         return None
+    visible = set(queries.map_leagues(Scope(None, None, asof)).league_code)
+    unnamed = {"name": "", "label": None}
+    features = [
+        f if f["properties"]["league_code"] in visible else {**f, "properties": {**f["properties"], **unnamed}}
+        for f in boundaries["features"]
+    ]
+    return {**boundaries, "features": features}
 
 
 def _level(scope: Scope) -> Scope:
@@ -92,7 +103,7 @@ def comparison_slide(scope: Scope) -> Slide:
 
 
 def map_slide(scope: Scope) -> Slide:
-    return slides.map_slide(queries.map_parks(scope), _outlines(), stamp(scope), scope.league)
+    return slides.map_slide(queries.map_parks(scope), _outlines(scope.asof), stamp(scope), scope.league)
 
 
 def ranking_slide(scope: Scope, metric: str) -> Slide:
@@ -147,9 +158,17 @@ MEETING: dict[str, Callable[[Scope], Slide]] = {
 }
 
 
-def meeting_deck(scope: Scope) -> bytes:
-    """会议材料: the meeting's slides for the scope as a 16:9 .pptx (the charts drawn on the server)."""
-    return slides_deck(stamp(scope), [build(scope) for build in MEETING.values()])
+REGION_ONLY = ("lagging",)  # the 督导通报 compares all 12 leagues: only for users who see the region
+
+
+def meeting_keys(sees_region: bool) -> list[str]:
+    """The meeting's slides for a user: a league's or a park's user has no 督导通报 slide (as on 整治进度)."""
+    return [key for key in MEETING if sees_region or key not in REGION_ONLY]
+
+
+def meeting_deck(scope: Scope, keys: list[str], render: Callable[[go.Figure], bytes] = slide_png) -> bytes:
+    """会议材料: the meeting's slides for the scope as a 16:9 .pptx (render draws the charts; the server by default)."""
+    return slides_deck(stamp(scope), [MEETING[key](scope) for key in keys], render)
 
 
 def deck_content(scope: Scope, metric: str = "tax_per_mu") -> tuple[Stamp, list[Card], list[Slide]]:

@@ -8,6 +8,7 @@ import queries
 from charts import ledgers as view
 from charts.excel import ledger_csv, ledger_xlsx
 from charts.theme import plotly_config
+from pages._auth import export_button
 from pages._shell import catalog, drill, page_header, stamp
 from queries.scope import breadcrumb
 
@@ -42,7 +43,10 @@ figure_stamp = stamp(scope)
 item_id = st.query_params.get("item", "").strip()
 item = queries.item_detail(item_id, scope.asof) if item_id else None
 if item_id and item is None:
-    st.warning(f"台账中没有编号为“{item_id}”的条目，请检查链接。下面仍显示台账列表。", icon=":material/warning:")
+    st.warning(
+        f"台账中没有编号为“{item_id}”的条目（或不在本账号可查看的范围内），请检查链接。下面仍显示台账列表。",
+        icon=":material/warning:",
+    )
     del st.query_params["item"]
 ledger = item["ledger"] if item is not None else st.query_params.get("ledger", view.DEFAULT_LEDGER)
 if ledger not in view.LEDGERS:
@@ -89,24 +93,28 @@ title = view.export_title(breadcrumb(scope, catalog())[-1], scope.park is not No
 meta = view.export_meta(title, figure_stamp, ledger, view.filter_note(status, overdue, unit, phases.get(phase), search))
 head, xlsx_col, csv_col = st.columns([6, 1, 1], vertical_alignment="bottom")
 head.markdown(f"**{title}**　:small[{meta.subtitle}]")
-xlsx_col.download_button(
-    "导出 Excel",
-    data=lambda: ledger_xlsx(table, meta),
-    file_name=f"{title}_{scope.asof}.xlsx",
-    mime=XLSX,
-    icon=":material/download:",
-    on_click="ignore",
-    key="ledgers_xlsx",
-)
-csv_col.download_button(
-    "导出 CSV",
-    data=lambda: ledger_csv(table),
-    file_name=f"{title}_{scope.asof}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    on_click="ignore",
-    key="ledgers_csv",
-)
+with xlsx_col:
+    export_button(
+        "导出 Excel",
+        lambda: ledger_xlsx(table, meta),
+        file_name=f"{title}_{scope.asof}.xlsx",
+        what="台账 Excel",
+        scope_label=figure_stamp.scope_label,
+        mime=XLSX,
+        icon=":material/download:",
+        key="ledgers_xlsx",
+    )
+with csv_col:
+    export_button(
+        "导出 CSV",
+        lambda: ledger_csv(table),
+        file_name=f"{title}_{scope.asof}.csv",
+        what="台账 CSV",
+        scope_label=figure_stamp.scope_label,
+        mime="text/csv",
+        icon=":material/download:",
+        key="ledgers_csv",
+    )
 if table.empty:
     st.info("没有符合筛选条件的条目。", icon=":material/filter_alt_off:")
 else:

@@ -8,13 +8,14 @@ import streamlit as st
 from charts import meeting as mt
 from charts.deck import Slide
 from charts.export import export_problem
-from pages._export import MEETING, meeting_deck
-from pages._shell import drill, screen_scope, selected_key, stamp
+from pages._auth import export_button
+from pages._export import MEETING, meeting_deck, meeting_keys
+from pages._shell import current_user, drill, screen_scope, selected_key, stamp
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-KEYS = list(MEETING)
 
 scope, warnings = screen_scope()
+KEYS = meeting_keys(current_user().sees_region)
 chosen = mt.options(dict(st.query_params), len(KEYS))
 theme = mt.THEMES[chosen.theme]
 st.html(mt.screen_css(theme))
@@ -86,12 +87,14 @@ def screen() -> None:
         if scope.league is not None and st.button("返回全区", icon=":material/arrow_upward:", key="meeting_up"):
             drill(scope, league=None, park=None)
         problem = export_problem()
-        st.download_button(
+        label = stamp(scope).scope_label
+        export_button(
             "会议材料",
-            data=lambda: meeting_deck(scope),
-            file_name=f"会议材料_{stamp(scope).scope_label.replace(' › ', '_')}_{scope.asof:%Y%m%d}.pptx",
+            lambda: meeting_deck(scope, KEYS),
+            file_name=f"会议材料_{label.replace(' › ', '_')}_{scope.asof:%Y%m%d}.pptx",
+            what="会议材料 PPT",
+            scope_label=label,
             mime=PPTX,
-            on_click="ignore",
             icon=":material/slideshow:",
             disabled=problem is not None,
             help=problem or "本范围全部幻灯片的 PPT（16:9），点击后在服务器上生成，约需十余秒",

@@ -16,13 +16,15 @@ from streamlit.testing.v1 import AppTest
 
 from charts import meeting as mt
 from charts.deck import slides_deck
-from pages._export import MEETING
+from pages._export import MEETING, meeting_deck, meeting_keys
 from pages._shell import stamp
+from queries.db import acting_as
 from queries.scope import Scope
 from tests import test_browser
-from tests.conftest import ROOT, read_database
+from tests.conftest import DEMO_USERS, ROOT, read_database, session_token
+from tests.test_auth import forbidden_names, page_text
 from tests.test_briefing import blank_chart, slide_texts
-from tests.test_browser import CHROMIUM, SHOTS
+from tests.test_browser import CHROMIUM, SHOTS, signed_in_page
 from tests.test_pages import independent_counts, selection
 
 JUN = "2023-06-08"
@@ -248,6 +250,41 @@ def test_clicking_a_league_drills_the_meeting_and_one_click_goes_back() -> None:
     assert "league" not in at.query_params and "范围：全区" in html(at)
 
 
+@pytest.mark.parametrize("username", ["demo-150200", "demo-P005"])
+def test_a_limited_users_meeting_shows_only_its_own_part_on_every_slide_and_in_the_deck(
+    demo_db: Path, username: str
+) -> None:
+    user = DEMO_USERS[username]
+    forbidden = forbidden_names(demo_db, user.allowed)
+    at = AppTest.from_file(str(ROOT / "pages/meeting.py"), default_timeout=60)
+    at.session_state["auth_token"] = session_token(username)
+    at.query_params.update(league="150400", asof=JUN)  # a link to 赤峰市
+    at.run()
+    assert "您的账号只能查看" in html(at) and at.query_params["league"] == "150200"
+    titles = []
+    for _ in range(len(KEYS) - 1):  # no 督导通报 slide: it compares all 12 leagues
+        assert not at.exception
+        text = page_text(at)
+        assert [name for name in forbidden if name in text] == [], title(at)
+        titles.append(title(at))
+        turn(at)
+    assert titles[0] == "六本台账整改进展" and "督导通报：进展滞后盟市" not in titles and title(at) == titles[0]
+    with acting_as(user):
+        scope = Scope(None, None, date.fromisoformat(JUN))
+        deck = Presentation(io.BytesIO(meeting_deck(scope, meeting_keys(user.sees_region), render=blank_chart)))
+    text = "\n".join(slide_texts(deck))
+    assert [name for name in forbidden if name in text] == [] and "包头市" in text
+    assert len(deck.slides) == len(KEYS)  # the title slide and six
+
+
+@pytest.mark.user(None)
+def test_an_anonymous_visitor_of_the_meeting_gets_only_the_sign_in_form() -> None:
+    at = meeting()
+    assert not at.exception
+    assert "mt-title" not in html(at) and not at.get("plotly_chart")
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+
+
 def test_every_desk_page_header_links_to_the_meeting_with_its_scope() -> None:
     at = AppTest.from_file(str(ROOT / "pages/progress.py"), default_timeout=60)
     at.query_params.update(league="150200", asof=JUN)
@@ -299,7 +336,7 @@ SOURCE_FIRST = """() => [document.querySelector('.mt-foot').getBoundingClientRec
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 @pytest.mark.parametrize(("name", "query"), [("region", ""), ("league", "&league=150200&theme=dark")])
 def test_meeting_in_chromium_fills_the_screen_with_large_type_on_every_slide(server, browser, name, query) -> None:
-    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page = signed_in_page(browser, server, viewport={"width": 1920, "height": 1080})
     page.goto(f"{server}/meeting?asof=2023-06-08&interval=600{query}")
     SHOTS.mkdir(exist_ok=True)
     for n in range(1, len(KEYS) + 1):
