@@ -107,7 +107,7 @@ log = pd.DataFrame(
 )
 log = pd.DataFrame(
     {
-        "时间": log["at"],
+        "时间": log["at"].str.replace("T", " "),
         "用户": log["username"],
         "操作": log["action"].map(lambda a: store.ACTIONS.get(a, a)),
         "范围": [names.label(s) if s and s != "全区" else s for s in log["scope"]],

@@ -441,3 +441,17 @@ def test_oidc_claims_map_to_a_role_and_its_league_or_park(claims: dict, expected
 def test_oidc_claims_without_a_valid_role_are_refused_in_chinese(claims: dict) -> None:
     with pytest.raises(ValueError, match=r"角色|盟市"):
         user_from_claims(claims)
+
+
+def test_an_oidc_sign_in_expires_after_thirty_idle_minutes_despite_its_30_day_cookie(accounts: Path, monkeypatch):
+    login = datetime(2026, 12, 1, 9, 0)
+    now = login + timedelta(seconds=5)
+    monkeypatch.setattr(store, "clock", lambda: now)
+    assert store.oidc_activity(accounts, "oidc:bt", login) == "new"
+    now = login + timedelta(minutes=25)
+    assert store.oidc_activity(accounts, "oidc:bt", login) == "live"
+    now = login + timedelta(minutes=56)
+    assert store.oidc_activity(accounts, "oidc:bt", login) == "expired"
+    # the browser comes back days later with st.login's cookie: no recent activity, an old token
+    now = login + timedelta(days=3)
+    assert store.oidc_activity(accounts, "oidc:bt", login) == "expired"

@@ -98,6 +98,7 @@ CONTENT = {
     "ledgers": "[data-testid=stDataFrame]",
     "briefing": "[data-testid=stDataFrame]",
     "data_import": "[data-testid=stFileUploader]",
+    "accounts": "[data-testid=stDataFrame]",
     "idle_map": "[data-testid=stDeckGlJsonChart] canvas",
     "park": "[data-testid=stMain] [data-testid=stSelectbox]",  # with no park in scope it asks for one
     "meeting": ".mt-title",
