@@ -384,7 +384,7 @@ def plan_import(data: bytes, file_name: str, ledger: str, league_code: str, path
     spec = SPECS[ledger]
     plan = ImportPlan(ledger, league_code, Path(file_name).name, hashlib.sha256(data).hexdigest())
     sheets = read_sheets(data, file_name)
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))
     try:
         ref = load_reference(con, league_code)
         done = con.execute(
@@ -579,5 +579,8 @@ def _insert(con, spec: LedgerSpec, rows: list[dict], history: dict[str, list[tup
         con.unregister("incoming")
     frame = pd.DataFrame(events, columns=["item_id", "seq", "event_date", "status", "note"])
     con.register("incoming", frame)
-    con.execute("insert into item_event (item_id, seq, event_date, status, note) select * from incoming")
+    con.execute(
+        "insert into item_event (item_id, seq, event_date, status, note) select item_id, seq, event_date, status, note"
+        " from incoming"
+    )
     con.unregister("incoming")

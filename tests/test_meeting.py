@@ -215,7 +215,8 @@ def close_an_overdue_item(path: Path, day: str) -> str:
         {"d": day},
     ).fetchone()[0]
     con.execute(
-        "insert into item_event select item_id, max(seq) + 1, $d, '已销号', '会议期间销号' from item_event "
+        "insert into item_event (item_id, seq, event_date, status, note) "
+        "select item_id, max(seq) + 1, $d, '已销号', '会议期间销号' from item_event "
         "where item_id = $i group by item_id",
         {"d": day, "i": item},
     )
