@@ -3,7 +3,7 @@ and each change one transaction on a cursor of its own (all of it is written, or
 
 import fcntl
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
@@ -67,10 +67,8 @@ def transaction(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> Ite
 
 
 def _rollback(cursor: duckdb.DuckDBPyConnection) -> None:
-    try:
+    with suppress(duckdb.Error):  # an aborted transaction is rolled back already
         cursor.execute("rollback")
-    except duckdb.Error:
-        pass  # an aborted transaction is rolled back already
 
 
 @contextmanager
