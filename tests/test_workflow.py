@@ -88,8 +88,8 @@ def test_the_whole_loop_progress_apply_return_apply_again_approve(con, db: Path)
     seq = act(con, db, wf.record_progress, BAOTOU, item, seq, "整改中", "已下达督促动工通知书", now=NOW)
     with pytest.raises(wf.WorkflowError, match="须至少上传一份佐证材料"):
         act(con, db, wf.record_progress, BAOTOU, item, seq, "已整改", "已开工建设", now=NOW)
-    seq = act(con, db, wf.record_progress, BAOTOU, item, seq, "已整改", "已开工建设", measure="督促动工开发/延长动工期限",
-              area_mu=1.0, files=[evidence()], now=NOW)  # fmt: skip
+    seq = act(con, db, wf.record_progress, BAOTOU, item, seq, "已整改", "已开工建设",
+              measure="督促动工开发/延长动工期限", area_mu=1.0, files=[evidence()], now=NOW)  # fmt: skip
     assert state(con, item).status == "已整改" and state(con, item).evidence == 1
     with pytest.raises(wf.WorkflowError, match="只有大起底办公室能审核销号"):
         act(con, db, wf.review, BAOTOU, item, seq, True)
@@ -107,7 +107,8 @@ def test_the_whole_loop_progress_apply_return_apply_again_approve(con, db: Path)
     done = state(con, item)
     assert done.status == "已销号" and wf.actions(BAOTOU, done) == set()
     history = con.execute(
-        "select status, actor, recorded_at, reason from item_event where item_id = $i and actor is not null order by seq",
+        "select status, actor, recorded_at, reason from item_event "
+        "where item_id = $i and actor is not null order by seq",
         {"i": item},
     ).fetchall()
     assert [(s, a) for s, a, _, _ in history] == [
@@ -143,7 +144,7 @@ def test_a_second_user_working_from_an_old_view_is_told_and_nothing_is_overwritt
     item = open_items(con, "150200")[0]
     seen = state(con, item).seq  # both open the item
     act(con, db, wf.record_progress, BAOTOU, item, seen, "整改中", "第一位经办人的记录")
-    with pytest.raises(wf.StaleItem, match="刚被 demo-150200 .*更新为“整改中”"):
+    with pytest.raises(wf.StaleItem, match=r"刚被 demo-150200 .*更新为“整改中”"):
         act(con, db, wf.record_progress, ADMIN, item, seen, "整改中", "第二位的记录")
     notes = [r[0] for r in con.execute("select note from item_event where item_id = $i", {"i": item}).fetchall()]
     assert "第一位经办人的记录" in notes and "第二位的记录" not in notes
@@ -170,10 +171,9 @@ def test_the_transaction_helper_turns_a_commit_conflict_into_a_chinese_message(c
     other = con.cursor()
     other.execute("begin transaction")
     wf.record_progress(other, ADMIN, item, seq, "整改中", "乙")
-    with pytest.raises(WriteConflict, match="另一位用户同时修改了同一内容"):
-        with transaction(con) as cur:
-            wf.record_progress(cur, BAOTOU, item, seq, "整改中", "甲")
-            other.execute("commit")
+    with pytest.raises(WriteConflict, match="另一位用户同时修改了同一内容"), transaction(con) as cur:
+        wf.record_progress(cur, BAOTOU, item, seq, "整改中", "甲")
+        other.execute("commit")
 
 
 def test_twenty_threads_recording_different_items_lose_no_update(con, db: Path) -> None:
