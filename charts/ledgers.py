@@ -367,7 +367,7 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
             "日期": history["event_date"].dt.date,
             "状态": history["status"],
             "说明": [
-                "（数据截至日之后）" if later else (note or "")
+                "（数据截至日之后）" if later else ("" if pd.isna(note) else note)
                 for note, later in zip(history["note"], history["after_asof"], strict=True)
             ],
             "经办人": history["actor"].fillna("（台账报送）"),

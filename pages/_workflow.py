@@ -65,7 +65,7 @@ def evidence_list(item_id: str, scope_label: str) -> None:
         path = evidence_file(root, row.sha256)
         line, button = st.columns([5, 1], vertical_alignment="center")
         line.caption(
-            f"{row.file_name}　{row.size_bytes / 1024:,.0f} KB　{row.uploaded_by} 上传于 "
+            f"{row.file_name}　{max(row.size_bytes / 1024, 0.1):,.1f} KB　{row.uploaded_by} 上传于 "
             f"{row.uploaded_at:%Y-%m-%d %H:%M}（随“{row.event_status}”提交）"
         )
         if not path.exists():
