@@ -79,6 +79,8 @@ create table item_event (
     reason      varchar,                      -- a 退回's reason
     primary key (item_id, seq)
 );
+-- One item's events found without scanning all of them (an item's page, every workflow action).
+create index item_event_item on item_event (item_id);
 
 -- 佐证材料: one row per file attached to an item (the file itself lives in data/evidence/ by its SHA-256).
 create table evidence (
@@ -108,6 +110,8 @@ create table deadline_request (
     decided_date  date,
     decision_note varchar
 );
+create index deadline_request_item on deadline_request (item_id);
+create index evidence_item on evidence (item_id);
 
 create table pending_approval (
     item_id            varchar primary key,
