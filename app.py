@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from pages._errors import guarded
 from pages._shell import scope_bar
 
 st.set_page_config(page_title="开发区闲置资源要素大起底看板", page_icon=":material/factory:", layout="wide")
@@ -22,4 +23,4 @@ with st.sidebar:
     st.markdown("### 开发区闲置资源要素大起底")
     scope_bar()
 
-navigation.run()
+guarded(navigation.run)

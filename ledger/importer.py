@@ -463,15 +463,20 @@ def clean_stray_files(path: Path) -> list[Path]:
     file), unless an import is running right now. Returns what was removed."""
     if not path.parent.is_dir():
         return []
-    work = path.with_name(path.name + WORK_SUFFIX)
     try:
         with writer_lock(path, wait=False):
-            stray = [work, work.with_name(work.name + ".wal"), *(path.parent / "imports").glob(f"*{PARTIAL_SUFFIX}")]
-            removed = [p for p in stray if p.exists()]
-            for p in removed:
-                p.unlink(missing_ok=True)
+            return _remove_stray(path)
     except BlockingIOError:
         return []  # an import holds the lock: its files are not stray
+
+
+def _remove_stray(path: Path) -> list[Path]:
+    """Under the writer lock: the working copy, its write-ahead log (DuckDB would replay it), partial archives."""
+    work = path.with_name(path.name + WORK_SUFFIX)
+    stray = [work, work.with_name(work.name + ".wal"), *(path.parent / "imports").glob(f"*{PARTIAL_SUFFIX}")]
+    removed = [p for p in stray if p.exists()]
+    for p in removed:
+        p.unlink(missing_ok=True)
     if removed:
         log.warning("removed files left by an interrupted import: %s", ", ".join(map(str, removed)))
     return removed
@@ -490,8 +495,8 @@ def apply_import(plan: ImportPlan, data: bytes, path: Path, imported_by: str = "
     spec = SPECS[plan.ledger]
     with writer_lock(path):
         check_free_space(path, needed=path.stat().st_size + len(data))
+        _remove_stray(path)
         work = path.with_name(path.name + WORK_SUFFIX)
-        _discard(work)  # a killed import's copy, and its write-ahead log, which DuckDB would replay
         try:
             shutil.copyfile(path, work)
             con = duckdb.connect(str(work))

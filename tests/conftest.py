@@ -1,5 +1,6 @@
 """Shared fixtures: the calibrated demo database and a tiny hand-made one, caches cleared per test."""
 
+import os
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -10,6 +11,7 @@ import streamlit as st
 from ledger.demo import build_demo, write_database
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("LEDGER_DEBUG", "1")  # pages/_errors.py then also shows st.exception, which AppTest reports
 
 
 @pytest.fixture(scope="session")
