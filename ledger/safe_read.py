@@ -184,9 +184,7 @@ def _simulated_fault() -> None:
     if fault == "abort":
         os.abort()
     if fault == "memory":
-        hog = []
-        while True:
-            hog.append(bytearray(64 * MB))
+        bytearray(WORKER_MEMORY_BYTES)  # more than the address space left: fails at once, touches nothing
     if fault == "hang":
         while True:
             pass
@@ -305,6 +303,8 @@ def check_archive(data: bytes, name: str, max_columns: int) -> None:
         if entry.filename.lower().endswith((".xml", ".rels", ".vml")):
             try:
                 sizes[entry.filename] = _scan(archive, entry, name)
+            except ImportFileError:
+                raise
             except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as error:
                 raise ImportFileError(
                     f"无法读取文件“{name}”：文件已损坏或不是Excel文件（{type(error).__name__}）"
