@@ -10,6 +10,7 @@ import sys
 import threading
 import zipfile
 from pathlib import Path
+from urllib.parse import urlparse
 
 import duckdb
 import openpyxl
@@ -20,13 +21,16 @@ from streamlit.testing.v1 import AppTest
 from ledger import importer, safe_read
 from ledger.importer import ImportFileError, apply_import, clean_stray_files, plan_import
 from ledger.limits import MAX_ENTRIES, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, MB
-from tests import test_import
+from tests import test_browser, test_import
 from tests.conftest import ROOT
+from tests.test_browser import CHART, CHROMIUM, SHOTS, open_page, running_app
 from tests.test_import import BAOTOU, GOOD, HEADER, digest, with_cell, xlsx
 
-db = test_import.db  # the fixture: a private copy of the demo database
+db = test_import.db  # fixtures: a private copy of the demo database; one chromium for the module
+browser = test_browser.browser
 
 WUHAI = "150300"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def plan(data: bytes, name: str = "land.xlsx", path: Path | None = None):
@@ -363,3 +367,27 @@ def test_an_unexpected_error_shows_a_reference_and_logs_the_details(
     assert [m.value for m in at.markdown] == ["before"]
     assert "secret /srv/path detail" in records[0].getMessage() and reference in records[0].getMessage()
     assert len(at.exception) == (1 if debug else 0)
+
+
+# in the browser ------------------------------------------------------------------------------------
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+def test_after_the_far_cell_upload_the_same_session_still_answers(db: Path, browser) -> None:
+    with running_app(db) as url:
+        page = open_page(browser, f"{url}/data_import?league={BAOTOU}", "[data-testid=stFileUploader]")
+        page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
+            files=[{"name": "far.xlsx", "mimeType": XLSX_TYPE, "buffer": far_cell()}]
+        )
+        page.get_by_text("XFD 列").wait_for(timeout=30_000)
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "upload_far_cell_refused.png"), full_page=True)
+        refusal = page.locator("[data-testid=stAlertContentError]").inner_text()
+        assert "超过本台账允许的 41 列" in refusal and "Traceback" not in page.inner_text("body")
+        page.locator("[data-testid=stSidebarNav] a", has_text="总览").click()  # same session, no reload
+        page.wait_for_selector(CHART, timeout=30_000)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(SHOTS / "upload_far_cell_then_overview.png"), full_page=True)
+        assert urlparse(page.url).path in ("/", "/overview") and "league=150200" in page.url
+        assert "演示数据" in page.inner_text("[data-testid=stMain]")
+        assert page.locator("[data-testid=stException]").count() == 0
+        page.close()
