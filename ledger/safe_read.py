@@ -123,10 +123,14 @@ def read_sheets(data: bytes, file_name: str, max_columns: int) -> Sheets:
             log.exception("reading worker could not start")
             raise ImportFileError("服务器暂时无法读取文件（读取程序未能启动），请稍后重试或联系管理员。") from error
     if done.returncode == 0:
-        status, value = _Unpickler(io.BytesIO(done.stdout)).load()
+        try:
+            status, value = _Unpickler(io.BytesIO(done.stdout)).load()
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            status, value = "broken", None  # treated as a crash below
         if status == "ok":
             return value
-        raise ImportFileError(value)
+        if status == "error":
+            raise ImportFileError(value)
     stderr = done.stderr.decode("utf-8", "replace")
     log.warning("reading worker for %s ended with %s: %s", name, done.returncode, stderr[-2000:])
     if "memory allocation" in stderr or "MemoryError" in stderr:
@@ -256,7 +260,7 @@ def _too_wide(name: str, sheet: str, column: int, max_columns: int) -> str:
     return (
         f"文件“{name}”的工作表“{sheet}”用到了第 {column:,} 列（{_column_letters(column)} 列），"
         f"超过本台账允许的 {max_columns} 列（模板的列数另加 {COLUMN_MARGIN} 列余量）。"
-        f"请删除表格右侧多余的列，或{RESAVE}。"
+        f"请删除多余的列（包括空列），或{RESAVE}。"
     )
 
 
@@ -272,8 +276,8 @@ def _check_read(sheets: Sheets, name: str, max_columns: int) -> None:
 
 # the archive check, without inflating anything but the XML it scans in a stream ------------------
 TAG = re.compile(rb"<(?:\w+:)?(row|c|dimension|sheetData)(?=[\s/>])([^>]*)>")
-REF = re.compile(rb'\br="([A-Za-z]{1,3})?(\d+)"')
-DIMENSION = re.compile(rb'\bref="(?:[A-Za-z]+\d+:)?([A-Za-z]{1,3})(\d+)"')
+REF = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,3})?(\d+)["']""")
+DIMENSION = re.compile(rb"""\bref\s*=\s*["'](?:[A-Za-z]+\d+:)?([A-Za-z]{1,3})(\d+)["']""")
 DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 CHUNK = 1 * MB
 MAX_TAG = 1 * MB
@@ -347,6 +351,8 @@ def _scan(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str) -> tuple[
                 )
             for match in TAG.finditer(text):
                 kind, attributes = match.group(1), match.group(2)
+                if b"&" in attributes:  # a reference written as character entities would hide from this scan
+                    raise ImportFileError(f"文件“{name}”的内部格式异常（单元格位置用了字符引用）。请{RESAVE}。")
                 if kind == b"sheetData":
                     sheet = True
                 elif kind == b"dimension":

@@ -73,6 +73,14 @@ def far_cell() -> bytes:
     return workbook_bytes(lambda ws: ws.__setitem__("XFD1048576", "x"))
 
 
+def far_cell_disguised(replacement: bytes) -> bytes:
+    """The far cell with its reference written another way, and no declared dimension to give it away."""
+    data = far_cell()
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    sheet = re.sub(rb"<dimension [^>]*/>", b"", sheet).replace(b'<c r="XFD1048576"', b"<c " + replacement)
+    return rezip(data, {"xl/worksheets/sheet1.xml": sheet})
+
+
 def far_row() -> bytes:
     return workbook_bytes(lambda ws: ws.__setitem__("A1048576", "x"))
 
@@ -135,6 +143,16 @@ def too_large() -> bytes:
 
 REFUSED = {
     "far cell XFD1048576": (far_cell, "land.xlsx", "工作表“Sheet”用到了第 16,384 列（XFD 列），超过本台账允许的 41 列"),
+    "far cell in single quotes": (
+        lambda: far_cell_disguised(b"r = 'XFD1048576'"),
+        "land.xlsx",
+        "用到了第 16,384 列（XFD 列）",
+    ),
+    "far cell as character references": (
+        lambda: far_cell_disguised(b'r="&#88;FD1048576"'),
+        "land.xlsx",
+        "内部格式异常（单元格位置用了字符引用）",
+    ),
     "far row A1048576": (far_row, "land.xlsx", "共有 1,048,576 行，超过 100,000 行的上限"),
     "declared dimension": (lying_dimension, "land.xlsx", "用到了第 16,384 列（XFD 列）"),
     "zip bomb": (zip_bomb, "land.xlsx", f"解压后有 201 MB，超过 {MAX_UNPACKED_BYTES // MB} MB 的上限"),
