@@ -21,6 +21,7 @@ RESULTS = ROOT / "bench" / "results"
 
 
 def land_xlsx(rows: int) -> bytes:
+    """A land ledger of `rows` rows of the template's example values (also bench/__main__.py's import case)."""
     import xlsxwriter
 
     from ledger.fields import SPECS
