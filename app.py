@@ -1,11 +1,17 @@
-"""Router: page config, the scope bar shared by every page, navigation."""
+"""Router: page config, sign-in, the scope bar shared by every page, navigation by role."""
 
 import streamlit as st
 
+from pages._auth import current_user, require_user, sign_out_box
 from pages._errors import guarded
 from pages._shell import scope_bar
 
 st.set_page_config(page_title="开发区闲置资源要素大起底看板", page_icon=":material/factory:", layout="wide")
+
+if current_user() is None:  # anonymous: every URL gets the sign-in page and nothing else
+    st.navigation([st.Page("pages/signin.py", title="登录", url_path="signin", default=True)], position="hidden").run()
+    st.stop()
+user = require_user()
 
 pages = [
     st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
@@ -15,12 +21,18 @@ pages = [
     st.Page("pages/ledgers.py", title="台账", icon=":material/table_view:", url_path="ledgers"),
     st.Page("pages/park.py", title="园区档案", icon=":material/apartment:", url_path="park"),
     st.Page("pages/briefing.py", title="导出与通报", icon=":material/campaign:", url_path="briefing"),
-    st.Page("pages/data_import.py", title="数据导入", icon=":material/upload_file:", url_path="data_import"),
 ]
+if user.role in ("admin", "league"):
+    pages.append(
+        st.Page("pages/data_import.py", title="数据导入", icon=":material/upload_file:", url_path="data_import")
+    )
+if user.manages_accounts:
+    pages.append(st.Page("pages/accounts.py", title="账号管理", icon=":material/manage_accounts:", url_path="accounts"))
 navigation = st.navigation(pages)
 
 with st.sidebar:
     st.markdown("### 开发区闲置资源要素大起底")
+    sign_out_box(user)
     scope_bar()
 
 guarded(navigation.run)

@@ -251,18 +251,19 @@ def _league_features(
     features = []
     for feature in boundaries["features"]:
         code = feature["properties"]["league_code"]
-        row = rows[code]
-        color_class = class_of(values[code], classes)
+        row = rows.get(code)  # None: a league the user may not see, drawn as a plain outline
+        color_class = class_of(values[code], classes) if row else None
         rgb = _rgb(color_class.color) if color_class else NO_DATA_RGB
         in_scope = chosen is None or code == chosen
+        name = row["name"] if row else feature["properties"].get("name", "")
         properties = {
             "league_code": code,
-            "name": row["name"],
+            "name": name,
             "fill": [*rgb, 200 if in_scope else 70],
             "line": [38, 50, 56, 255] if code == chosen else [255, 255, 255, 255],
             "line_width": 3 if code == chosen else 1,
-            "tip_title": row["name"],
-            "tip_body": _league_tip(row),
+            "tip_title": name,
+            "tip_body": _league_tip(row) if row else "",
         }
         features.append({"type": "Feature", "properties": properties, "geometry": feature["geometry"]})
     return {"type": "FeatureCollection", "features": features}

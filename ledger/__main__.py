@@ -1,4 +1,4 @@
-"""Command line: `python -m ledger demo | template | import` (see --help)."""
+"""Command line: `python -m ledger demo | template | import | users` (see --help)."""
 
 import argparse
 import sys
@@ -24,6 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--league", required=True, help="盟市代码, 如 150200")
     load.add_argument("--dry-run", action="store_true", help="只校验和预览, 不写入")
     load.add_argument("--by", default="", help="导入人")
+    users = sub.add_parser("users", help="管理账号: add 新建 | reset 重置密码 | disable 停用 | enable 启用 | list 列出")
+    users.add_argument("action", choices=["add", "reset", "disable", "enable", "list"])
+    users.add_argument("username", nargs="?", help="用户名")
+    users.add_argument("--role", choices=["leader", "admin", "league", "park"], help="角色(新建时必填)")
+    users.add_argument("--league", help="盟市代码(盟市账号), 如 150200")
+    users.add_argument("--park", help="园区编号(园区账号), 如 P005")
+    users.add_argument("--name", default="", help="显示名称, 如 包头市工信局")
+    users.add_argument("--password-stdin", action="store_true", help="从标准输入读密码(不在屏幕上提示)")
     args = parser.parse_args(argv)
 
     path = db_path()
@@ -32,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
             version = stored_schema_version(path)
             if version == SCHEMA_VERSION:
                 print(f"数据库已存在, 跳过生成: {path}")
+                _ensure_demo_accounts(path)
                 return 0
             if _has_imports(path):
                 print(f"数据库 {path} 的结构版本为 {version}, 程序需要 {SCHEMA_VERSION}; 其中有导入的真实台账, "
@@ -41,6 +50,13 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         counts = build_demo(path)
         print(f"演示数据库已生成: {path} ({counts['item']} 条台账条目, 用时 {time.perf_counter() - start:.1f} 秒)")
+        if not _has_imports(path):
+            from auth.store import DEMO_PASSWORD, auth_path, seed_demo_accounts
+
+            seed_demo_accounts(auth_path(path))
+            print(f"演示账号已建立(密码均为 {DEMO_PASSWORD}), 登录页列出; 导入真实台账或建立正式管理员后停用。")
+    elif args.command == "users":
+        return _users(args, path)
     elif args.command == "template":
         from ledger.templates import template_xlsx
 
@@ -49,6 +65,79 @@ def main(argv: list[str] | None = None) -> int:
     else:
         return _import(args, path)
     return 0
+
+
+def _ensure_demo_accounts(path: Path) -> None:
+    """A demo database made before accounts existed gets its demo accounts (never once data is real)."""
+    from auth.store import auth_path, list_users, seed_demo_accounts
+
+    if not _has_imports(path) and not list_users(auth_path(path)):
+        seed_demo_accounts(auth_path(path))
+        print("演示账号已建立。")
+
+
+def _users(args: argparse.Namespace, path: Path) -> int:
+    import getpass
+
+    from auth import store
+
+    accounts = store.auth_path(path)
+    try:
+        if args.action == "list":
+            for row in store.list_users(accounts):
+                state = "停用" if row["disabled"] else ("锁定" if row["locked_until"] else "正常")
+                place = row["park_id"] or row["league_code"] or "全区"
+                print(f"{row['username']}\t{store.ROLE_NAMES[row['role']]}\t{place}\t{state}"
+                      f"\t{'演示' if row['demo'] else ''}\t{row['display_name']}")  # fmt: skip
+            return 0
+        if not args.username:
+            print("请写出用户名", file=sys.stderr)
+            return 2
+        if args.action in ("disable", "enable"):
+            store.set_disabled(accounts, args.username, args.action == "disable")
+            print(f"账号 {args.username} 已{'停用' if args.action == 'disable' else '启用'}")
+            return 0
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("密码(至少10个字符): ")
+            if getpass.getpass("再输一次: ") != password:
+                print("两次输入的密码不一致", file=sys.stderr)
+                return 2
+        if args.action == "reset":
+            store.reset_password(accounts, args.username, password)
+            print(f"账号 {args.username} 的密码已重置, 其已登录的会话已结束")
+            return 0
+        if not args.role:
+            print("新建账号需要 --role", file=sys.stderr)
+            return 2
+        league = _place(path, args.league, args.park)
+        store.add_user(accounts, args.username, password, args.role, league, args.park, args.name)
+        print(f"账号 {args.username} 已建立({store.ROLE_NAMES[args.role]})")
+        return 0
+    except (store.AccountError, ValueError) as error:
+        print(f"未完成: {error}", file=sys.stderr)
+        return 1
+
+
+def _place(path: Path, league: str | None, park: str | None) -> str | None:
+    """The league of an account: the one named (checked), or a park's own league."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        if park:
+            row = con.execute("select league_code from park where park_id = $p", {"p": park}).fetchone()
+            if row is None:
+                raise ValueError(f"园区编号“{park}”不存在")
+            if league and league != row[0]:
+                raise ValueError(f"园区“{park}”不属于盟市“{league}”")
+            return row[0]
+        if league and not con.execute("select 1 from league where league_code = $l", {"l": league}).fetchone():
+            raise ValueError(f"盟市代码“{league}”不存在")
+        return league
+    finally:
+        con.close()
 
 
 def _has_imports(path: Path) -> bool:

@@ -16,7 +16,8 @@ from charts.overview import Card, completion_figure, kpi_cards
 from charts.progress import curve_figure
 from charts.supervision import LagRules, lagging_leagues
 from charts.theme import Stamp
-from pages._shell import catalog, stamp
+from pages._auth import export_button
+from pages._shell import catalog, current_scope, stamp
 from queries.boundaries import league_boundaries
 from queries.scope import Scope
 
@@ -39,16 +40,18 @@ def export_menu(fig: go.Figure, name: str, key: str) -> None:
     if problem:
         st.caption(f":material/image_not_supported: {problem}")
         return
+    scope_label = stamp(current_scope()[0]).scope_label
     with st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center", key=f"{key}_export"):
         st.caption("导出图表（含标题、范围、数据截至、来源）：", width="content")
         for fmt, (build, mime, help_text) in FORMATS.items():
-            st.download_button(
+            export_button(
                 fmt.upper(),
-                data=_deferred(build, fig),
+                _deferred(build, fig),
                 file_name=f"{UNSAFE.sub('_', name)}.{fmt}",
+                what=f"图表 {fmt.upper()}",
+                scope_label=scope_label,
                 mime=mime,
                 help=help_text,
-                on_click="ignore",
                 icon=":material/download:",
                 type="tertiary",
                 key=f"{key}_{fmt}",

@@ -7,8 +7,11 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 import queries
+from auth.roles import User
 from charts.theme import Stamp
-from queries.scope import Catalog, Scope, breadcrumb, resolve_scope
+from pages._auth import require_user
+from queries.db import SESSION_USER
+from queries.scope import EVERYWHERE, Catalog, Scope, breadcrumb, resolve_scope
 
 SCOPE_KEYS = ("league", "park", "asof")
 LAST = "scope_last"  # the scope of the previous run, restored when navigation drops the query string
@@ -25,9 +28,16 @@ def _raw() -> dict[str, str]:
     return raw
 
 
+def current_user() -> User:
+    """The signed-in user (every page has one: page_header and app.py stop before anything else otherwise)."""
+    return st.session_state[SESSION_USER]
+
+
 def current_scope() -> tuple[Scope, list[str]]:
-    """The scope named by the URL (or the previous run's), corrected, with warnings for what was wrong."""
-    return resolve_scope(_raw(), catalog())
+    """The scope named by the URL (or the previous run's) within what the user may see, corrected, with
+    warnings for what was wrong."""
+    user = st.session_state.get(SESSION_USER)
+    return resolve_scope(_raw(), catalog(), user.allowed if user else EVERYWHERE)
 
 
 def set_scope(scope: Scope) -> None:
@@ -66,6 +76,7 @@ def _through_router() -> None:
 def page_header(title: str) -> Scope:
     """Title, breadcrumb, URL warnings and the 演示数据 banner; returns the page's scope."""
     _through_router()
+    require_user()
     scope, warnings = current_scope()
     for warning in warnings:
         st.warning(warning, icon=":material/warning:")
@@ -129,25 +140,28 @@ def scope_bar() -> None:
     """盟市 → 园区 → 数据截至, kept equal to the URL (widgets follow the URL, callbacks write it)."""
     scope, _ = current_scope()
     cat = catalog()
+    home = current_user().allowed
     st.session_state["scope_league"] = scope.league or ""
     st.session_state["scope_park"] = scope.park or ""
     st.session_state["scope_asof"] = scope.asof
     st.selectbox(
         "盟市",
-        ["", *cat.leagues],
+        ["", *cat.leagues] if home.league is None else [home.league],
         format_func=lambda code: cat.leagues.get(code, "全区（12个盟市）"),
         key="scope_league",
         on_change=_on_league,
+        disabled=home.league is not None,
+        help="您的账号只能查看本盟市" if home.league else None,
     )
     park_ids = [pid for pid, (_, league) in cat.parks.items() if league == scope.league]
     st.selectbox(
         "园区",
-        ["", *park_ids],
+        ["", *park_ids] if home.park is None else [home.park],
         format_func=lambda pid: cat.parks[pid][0] if pid else "全部园区",
         key="scope_park",
         on_change=_on_park,
-        disabled=scope.league is None,
-        help="先选择盟市，再选择其所属园区",
+        disabled=scope.league is None or home.park is not None,
+        help="您的账号只能查看本园区" if home.park else "先选择盟市，再选择其所属园区",
     )
     st.date_input(
         "数据截至",

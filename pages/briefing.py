@@ -11,8 +11,9 @@ from charts.deck import briefing_deck
 from charts.export import export_problem
 from charts.supervision import LagRules, lagging_leagues
 from charts.theme import plotly_config
+from pages._auth import export_button
 from pages._export import bulletin_for, deck_content, export_menu
-from pages._shell import catalog, page_header
+from pages._shell import catalog, current_user, page_header
 from queries.scope import Scope
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -20,9 +21,12 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 VIEWS = ["要情通报", "汇报材料"]
 
 scope = page_header("导出与通报")
-view = st.segmented_control("查看", VIEWS, default=VIEWS[0], key="briefing_view", label_visibility="collapsed")
+views = VIEWS if current_user().sees_region else VIEWS[1:]  # the 要情通报 counts the whole region
+view = st.segmented_control("查看", views, default=views[0], key="briefing_view", label_visibility="collapsed")
+if not current_user().sees_region:
+    st.caption("要情通报按全区统计，由自治区大起底办公室发布；本账号可生成本范围的汇报材料。")
 
-if view in (None, "要情通报"):
+if view in (None, "要情通报") and current_user().sees_region:
     first = catalog().first_date
     st.caption(
         f"要情通报按全区统计，不随所选盟市、园区变化；本期数据截至左侧所选日期 {scope.asof:%Y-%m-%d}。"
@@ -54,12 +58,13 @@ if view in (None, "要情通报"):
         f"**进展滞后盟市 {len(lagging)} 个**（按督导通报的默认标准）："
         + ("、".join(lagging.league_name) if len(lagging) else "无")
     )
-    st.download_button(
+    export_button(
         f"下载要情通报第{chinese_number(number)}期（Word）",
-        data=lambda: bulletin_for(number, scope.asof, previous),
+        lambda: bulletin_for(number, scope.asof, previous),
         file_name=f"要情通报第{chinese_number(number)}期_{scope.asof:%Y%m%d}.docx",
+        what=f"要情通报第{chinese_number(number)}期",
+        scope_label="全区",
         mime=DOCX,
-        on_click="ignore",
         type="primary",
         icon=":material/description:",
         key="briefing_bulletin",
@@ -83,12 +88,13 @@ else:
     if problem:
         st.warning(problem, icon=":material/image_not_supported:")
     else:
-        st.download_button(
+        export_button(
             "生成并下载汇报材料（PPT，16:9）",
-            data=lambda: briefing_deck(stamp, cards, slides),
+            lambda: briefing_deck(stamp, cards, slides),
             file_name=f"汇报材料_{stamp.scope_label.replace(' › ', '_')}_{scope.asof:%Y%m%d}.pptx",
+            what="汇报材料",
+            scope_label=stamp.scope_label,
             mime=PPTX,
-            on_click="ignore",
             type="primary",
             icon=":material/slideshow:",
             key="briefing_deck",

@@ -9,13 +9,15 @@ import pandas as pd
 import streamlit as st
 
 import queries
+from auth.roles import IMPORTS
 from ledger import db_path
 from ledger.fields import SPECS
 from ledger.importer import ImportFileError, apply_import, clean_stray_files, disk_status, plan_import
 from ledger.limits import GB, MAX_FILE_BYTES, MAX_ROWS, MB, MIN_FREE_BYTES
 from ledger.safe_read import display_name
 from ledger.templates import template_xlsx
-from pages._shell import catalog, page_header
+from pages._auth import audit
+from pages._shell import catalog, current_user, page_header
 
 
 @st.cache_resource(show_spinner=False)
@@ -31,7 +33,11 @@ def plain(text: str) -> str:
 
 scope = page_header("数据导入")
 _cleaned_once(str(db_path()))
-names = catalog()
+user = current_user()
+if user.role not in IMPORTS:
+    st.error("数据导入仅对自治区大起底办公室和盟市工信局账号开放；本账号只能查看和导出。", icon=":material/block:")
+    st.stop()
+names = catalog()  # a league's user: only its own league
 if "data_import_done" in st.session_state:
     st.success(st.session_state.pop("data_import_done"), icon=":material/check_circle:")
 
@@ -75,6 +81,10 @@ files = st.file_uploader(
     disabled=full,
     key="data_import_files",
 )
+if not user.may_import(league):  # the choice above offers only allowed leagues; this holds whatever the widget says
+    audit("import_refused", f"{spec.name}：无权为盟市 {league} 导入", league, ok=False)
+    st.error("本账号只能导入本盟市的台账。", icon=":material/block:")
+    st.stop()
 for upload in [] if full else files or []:
     data = upload.getvalue()
     with st.container(border=True):
@@ -126,10 +136,11 @@ for upload in [] if full else files or []:
             )
             if st.button("确认导入", type="primary", key=f"data_import_confirm_{plan.sha256[:12]}"):
                 try:
-                    batch = apply_import(plan, data, db_path(), imported_by="网页导入")
+                    batch = apply_import(plan, data, db_path(), imported_by=user.username)
                 except ImportFileError as error:
                     st.error(plain(str(error)), icon=":material/error:")
                 else:
+                    audit("import", f"批次 {batch}：{spec.name} {upload.name}（{len(plan.rows)} 行）", league)
                     st.cache_data.clear()
                     st.session_state["data_import_done"] = (
                         f"已导入：{plain(display_name(upload.name))}，批次 {batch}，"

@@ -8,6 +8,7 @@ import queries
 from charts import ledgers as view
 from charts.excel import ledger_csv, ledger_xlsx
 from charts.theme import plotly_config
+from pages._auth import export_button
 from pages._shell import catalog, drill, page_header, stamp
 from queries.scope import breadcrumb
 
@@ -89,24 +90,28 @@ title = view.export_title(breadcrumb(scope, catalog())[-1], scope.park is not No
 meta = view.export_meta(title, figure_stamp, ledger, view.filter_note(status, overdue, unit, phases.get(phase), search))
 head, xlsx_col, csv_col = st.columns([6, 1, 1], vertical_alignment="bottom")
 head.markdown(f"**{title}**　:small[{meta.subtitle}]")
-xlsx_col.download_button(
-    "导出 Excel",
-    data=lambda: ledger_xlsx(table, meta),
-    file_name=f"{title}_{scope.asof}.xlsx",
-    mime=XLSX,
-    icon=":material/download:",
-    on_click="ignore",
-    key="ledgers_xlsx",
-)
-csv_col.download_button(
-    "导出 CSV",
-    data=lambda: ledger_csv(table),
-    file_name=f"{title}_{scope.asof}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    on_click="ignore",
-    key="ledgers_csv",
-)
+with xlsx_col:
+    export_button(
+        "导出 Excel",
+        lambda: ledger_xlsx(table, meta),
+        file_name=f"{title}_{scope.asof}.xlsx",
+        what="台账 Excel",
+        scope_label=figure_stamp.scope_label,
+        mime=XLSX,
+        icon=":material/download:",
+        key="ledgers_xlsx",
+    )
+with csv_col:
+    export_button(
+        "导出 CSV",
+        lambda: ledger_csv(table),
+        file_name=f"{title}_{scope.asof}.csv",
+        what="台账 CSV",
+        scope_label=figure_stamp.scope_label,
+        mime="text/csv",
+        icon=":material/download:",
+        key="ledgers_csv",
+    )
 if table.empty:
     st.info("没有符合筛选条件的条目。", icon=":material/filter_alt_off:")
 else:

@@ -8,6 +8,7 @@ from charts import maps
 from charts import park as view
 from charts.progress import curve_figure
 from charts.theme import plotly_config
+from pages._auth import export_button
 from pages._export import export_menu
 from pages._shell import catalog, drill, page_header, stamp
 from queries.boundaries import league_boundaries
@@ -107,10 +108,12 @@ st.dataframe(
     column_config={"条目": st.column_config.LinkColumn(display_text=r"item=(\w+)")},
     key="park_items",
 )
-st.download_button(
+export_button(
     "导出条目清单（Excel）",
     view.items_xlsx(table, profile["name"], scope.asof, figure_stamp.demo),
     file_name=f"{profile['name']}_台账条目_{scope.asof:%Y%m%d}.xlsx",
+    what="园区条目清单",
+    scope_label=figure_stamp.scope_label,
     mime=XLSX,
     icon=":material/download:",
     key="park_export",

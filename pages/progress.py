@@ -8,15 +8,17 @@ from charts.overview import completion_figure
 from charts.progress import curve_figure, matrix_table, milestone_style, milestone_table, style_matrix
 from charts.supervision import LagRules, lagging_leagues, notice_docx
 from charts.theme import plotly_config
+from pages._auth import export_button
 from pages._export import export_menu
-from pages._shell import catalog, drill, page_header, selected_key, stamp
+from pages._shell import catalog, current_user, drill, page_header, selected_key, stamp
 from queries.scope import Scope
 
 VIEWS = ["阶段进度", "盟市对比", "超期清单", "督导通报", "纸面整改"]
 
 scope = page_header("整治进度")
 names = catalog()
-view = st.segmented_control("查看", VIEWS, default=VIEWS[0], key="progress_view", label_visibility="collapsed")
+views = VIEWS if current_user().sees_region else [v for v in VIEWS if v != "督导通报"]  # it compares all 12 leagues
+view = st.segmented_control("查看", views, default=views[0], key="progress_view", label_visibility="collapsed")
 
 if view in (None, "阶段进度"):
     for column, phase in zip(st.columns(4), queries.phase_progress(scope).itertuples(), strict=True):
@@ -145,7 +147,7 @@ elif view == "超期清单":
         key="progress_overdue",
     )
 
-elif view == "督导通报":
+elif view == "督导通报" and current_user().sees_region:
     summary = queries.supervision_summary(scope)
     st.caption("督导通报在全区范围比较12个盟市，不随所选盟市、园区变化。通报标准可调整：")
     c1, c2, c3 = st.columns(3)
@@ -161,10 +163,12 @@ elif view == "督导通报":
     number = st.text_input("通报文号（可选）", "", key="progress_notice_number", placeholder="例如：第3期")
     whole = Scope(None, None, scope.asof)
     region, demo = queries.ledger_kpis(whole), bool(queries.data_origin(whole).demo_items)
-    st.download_button(
+    export_button(
         "下载督导通报（Word）",
         notice_docx(region, lagging, scope.asof, demo, rules, number),
         file_name=f"督导通报_{scope.asof:%Y%m%d}.docx",
+        what="督导通报",
+        scope_label="全区",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon=":material/download:",
         key="progress_notice",

@@ -14,6 +14,7 @@ __all__ = [
     "control_thresholds",
     "data_dates",
     "data_origin",
+    "import_count",
     "import_history",
     "item_detail",
     "item_history",
@@ -56,6 +57,10 @@ __all__ = [
 
 
 # scope bar -------------------------------------------------------------------------------------
+def import_count() -> int:
+    return int(run("import_count").iloc[0]["batches"])
+
+
 def leagues() -> pd.DataFrame:
     return run("leagues")
 
@@ -270,7 +275,7 @@ def park_flags(scope: Scope, year: int | None = None, rules: dict[str, float] | 
 # idle map and park profile ---------------------------------------------------------------------
 def map_leagues(scope: Scope) -> pd.DataFrame:
     """All 12 leagues whatever the scope: the map always shows the whole region."""
-    return run("map_leagues", **scope.params())
+    return run("map_leagues", asof=scope.asof, league=None)  # all 12 as context, or only the user's own
 
 
 def map_parks(scope: Scope) -> pd.DataFrame:

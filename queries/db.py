@@ -1,7 +1,11 @@
-"""DuckDB access: SQL loaded from .sql files, one cached read-only connection, a cursor per query."""
+"""DuckDB access: SQL loaded from .sql files, one cached read-only connection, a cursor per query, and the
+one place where what a user may see limits every query's scope."""
 
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -10,13 +14,29 @@ from typing import Any
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from auth.roles import Allowed, User
 from ledger import SCHEMA_VERSION, db_path, stored_schema_version
 
 SQL_DIR = Path(__file__).resolve().parent
 PARAM = re.compile(r"\$([a-z_]+)")
 # Parameters some queries take besides the scope ($league, $park, $asof); NULL means "no filter / default".
-OPTIONAL = ("item", "ledger", "status", "overdue_only", "unit", "phase", "search", "year", "metric", "weights", "rules")
+OPTIONAL = (
+    "user_park",
+    "item",
+    "ledger",
+    "status",
+    "overdue_only",
+    "unit",
+    "phase",
+    "search",
+    "year",
+    "metric",
+    "weights",
+    "rules",
+)
 
 
 @cache
@@ -105,12 +125,75 @@ def _cached(name: str, params: tuple[tuple[str, Any], ...], path: str, version: 
     return _shared().query(name, dict(params), (path, version))
 
 
+SESSION_USER = "auth_user"  # the signed-in User in st.session_state (set by pages/_auth.py only)
+EVERYTHING = Allowed(None, None)
+_acting: ContextVar[Allowed | None] = ContextVar("acting", default=None)
+
+
+class NotSignedIn(PermissionError):
+    """A query in the app with nobody signed in: never answered."""
+
+
+def allowed() -> Allowed:
+    """What the current caller may see: the session's user in the app, everything for the command line, tests
+    and benchmarks (they run without a Streamlit server). A server thread outside any session sees nothing."""
+    acting = _acting.get()
+    if acting is not None:
+        return acting
+    if get_script_run_ctx(suppress_warning=True) is None:
+        if runtime.exists():
+            raise NotSignedIn("未登录")
+        return EVERYTHING
+    user = st.session_state.get(SESSION_USER)
+    if not isinstance(user, User):
+        raise NotSignedIn("未登录")
+    return user.allowed
+
+
+@contextmanager
+def acting_as(user: User) -> Iterator[None]:
+    """Run work started by a session outside its script run (a download made on click) with its user's limits."""
+    token = _acting.set(user.allowed)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+@contextmanager
+def before_sign_in() -> Iterator[None]:
+    """For the one question asked before anyone signs in (is every ledger demo data?), which shows no figures."""
+    token = _acting.set(EVERYTHING)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def _park_leagues() -> dict[str, str]:
+    path, version = _file_version(db_path())
+    rows = _cached("parks", (("league", None), ("park", None)), path, version)
+    return dict(zip(rows["park_id"], rows["league_code"], strict=True))
+
+
+def limit(league: str | None, park: str | None) -> tuple[str | None, str | None]:
+    """The (league, park) a query may use: the requested one within what the caller may see."""
+    permitted = allowed()
+    if permitted.everything:
+        return league, park
+    return permitted.clamp(league, park, _park_leagues().get(park) if park else None)
+
+
 def run(name: str, **params: Any) -> pd.DataFrame:
-    """Run a named query through the shared connection and result cache."""
+    """Run a named query through the shared connection and result cache, limited to what the caller may see:
+    every query's $league and $park are bound here, so no page, export or URL can widen them."""
+    params["league"], params["park"] = limit(params.get("league"), params.get("park"))
+    params["user_park"] = allowed().park  # league-level comparisons keep only this park's row for its own user
     path, version = _file_version(db_path())
     return _cached(name, tuple(sorted(params.items())), path, version).copy()
 
 
 def scope_params(league: str | None, park: str | None, asof: date) -> dict[str, Any]:
-    """The one place where a scope becomes query parameters (and where access limits will apply)."""
+    """The one place where a scope becomes query parameters, limited to what the caller may see."""
+    league, park = limit(league, park)
     return {"league": league, "park": park, "asof": asof}

@@ -4,7 +4,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from auth.roles import Allowed
 from queries.db import scope_params
+
+EVERYWHERE = Allowed(None, None)
 
 
 @dataclass(frozen=True)
@@ -31,12 +34,31 @@ class Catalog:
     first_date: date
     last_date: date
 
+    def label(self, code: str) -> str:
+        """The name of a league code or park id."""
+        return self.leagues.get(code) or self.parks.get(code, (code,))[0]
 
-def resolve_scope(raw: Mapping[str, str], catalog: Catalog) -> tuple[Scope, list[str]]:
-    """The scope named by URL parameters, and a Chinese warning for each value that had to be corrected."""
+
+def resolve_scope(raw: Mapping[str, str], catalog: Catalog, home: Allowed = EVERYWHERE) -> tuple[Scope, list[str]]:
+    """The scope named by URL parameters within what the user may see (home), and a Chinese warning for each
+    value that had to be corrected. The catalog holds only what the user may see, so a warning never tells
+    whether another league's park exists."""
     warnings: list[str] = []
     league = (raw.get("league") or "").strip() or None
     park = (raw.get("park") or "").strip() or None
+    mine = catalog.leagues.get(home.league, "")
+
+    if home.park is not None:
+        if (league, park) not in ((None, None), (home.league, None), (home.league, home.park), (None, home.park)):
+            warnings.append(f"您的账号只能查看{catalog.parks[home.park][0]}的数据，已改为显示该园区。")
+        league, park = home.league, home.park
+    elif home.league is not None:
+        if league not in (None, home.league):
+            warnings.append(f"您的账号只能查看{mine}的数据，链接中的盟市“{league}”已改为{mine}。")
+        league = home.league
+        if park is not None and park not in catalog.parks:
+            warnings.append(f"链接中的园区编号“{park}”不存在或不在{mine}，已改为显示{mine}全部园区。")
+            park = None
 
     if league is not None and league not in catalog.leagues:
         warnings.append(f"链接中的盟市代码“{league}”不存在，已显示全区。")

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit.testing.v1 import AppTest
 
+from auth import store
+from auth.roles import User
+from ledger import db_path
 from ledger.demo import build_demo, write_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +22,45 @@ os.environ.setdefault("LEDGER_DEBUG", "1")  # pages/_errors.py then also shows s
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "ledger.duckdb"
     build_demo(path)
+    store.seed_demo_accounts(store.auth_path(path))
     return path
+
+
+DEMO_USERS = {
+    name: User(name, role, league, park, display) for name, role, league, park, display in store.DEMO_ACCOUNTS
+}
+# A real (not demo) admin: demo accounts stop working once a ledger is imported, so tests that import use it.
+TEST_ADMIN = User("test-admin", "admin", display_name="测试管理员")
+
+
+def session_token(username: str, db: Path | None = None) -> str:
+    """A live session of a demo account (or test-admin) in the accounts file beside db (made if missing)."""
+    accounts = store.auth_path(db or db_path())
+    user = TEST_ADMIN if username == TEST_ADMIN.username else DEMO_USERS[username]
+    if not any(row["username"] == username for row in store.list_users(accounts)):
+        store.add_user(accounts, username, store.DEMO_PASSWORD, user.role, user.league, user.park,
+                       user.display_name, demo=user is not TEST_ADMIN)  # fmt: skip
+    return store.session_for(accounts, user, "test")
+
+
+@pytest.fixture(autouse=True)
+def signed_in(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every AppTest runs signed in as demo-admin, unless the test is marked @pytest.mark.user("demo-150200")
+    for another demo account or @pytest.mark.user(None) for an anonymous visitor."""
+    marker = request.node.get_closest_marker("user")
+    username = marker.args[0] if marker else "demo-admin"
+
+    def signing_in(original):
+        def make(cls, *args, **kwargs) -> AppTest:
+            at = original(cls, *args, **kwargs)
+            if username:
+                at.session_state["auth_token"] = session_token(username)
+            return at
+
+        return classmethod(make)
+
+    for name in ("from_file", "from_string", "from_function"):
+        monkeypatch.setattr(AppTest, name, signing_in(getattr(AppTest, name).__func__))
 
 
 def read_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

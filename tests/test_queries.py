@@ -44,6 +44,22 @@ def test_every_query_file_has_a_wrapper_and_every_wrapper_a_file() -> None:
     assert wrappers == set(SQL_NAMES)
 
 
+# Queries that show no league's or park's figures: the scope bar's and the sign-in page's metadata.
+UNSCOPED = {"data_dates", "phases", "ranking_years", "import_count"}
+# A league's own records, which its parks' users may see too: names, thresholds, milestones, imports.
+LEAGUE_LEVEL = {"leagues", "control_thresholds", "league_milestones", "import_history"}
+
+
+@pytest.mark.parametrize("name", sorted(set(SQL_NAMES) - UNSCOPED))
+def test_every_query_of_league_or_park_data_takes_the_limits_that_db_run_binds(name: str) -> None:
+    """db.run binds $league, $park and $user_park to what the user may see: a query that takes none of the park
+    limits would show a park's user other parks."""
+    used = set(db.PARAM.findall(db.sql_text(name)))
+    assert "league" in used
+    if name not in LEAGUE_LEVEL:
+        assert used & {"park", "user_park"}, f"{name} takes neither $park nor $user_park"
+
+
 def test_query_without_a_needed_parameter_fails_with_its_name(use_tiny_db) -> None:
     con = db.connect()
     with pytest.raises(KeyError, match="ledger_kpis needs parameters"):

@@ -185,7 +185,9 @@ def test_default_ranking_year_is_the_latest_completion_year_not_after_the_asof_d
     con = db.connect()
     early = db.execute(con, "ranking_years", {"asof": date(2019, 5, 1)})
     ranked = db.execute(
-        con, "park_rankings", {"league": None, "asof": date(2019, 5, 1), "year": None, "metric": None, "weights": None}
+        con,
+        "park_rankings",
+        {"league": None, "user_park": None, "asof": date(2019, 5, 1), "year": None, "metric": None, "weights": None},
     )
     con.close()
     assert early.last_year.item() == 2019 and (ranked.year == 2019).all()
@@ -194,7 +196,16 @@ def test_default_ranking_year_is_the_latest_completion_year_not_after_the_asof_d
 def test_null_parameters_mean_the_defaults_the_page_states() -> None:
     """The SQL's own defaults (for NULL) equal the constants the page shows and the wrappers pass."""
     con = db.connect()
-    base = {"league": None, "park": None, "asof": ASOF, "year": None, "metric": None, "weights": None, "rules": None}
+    base = {
+        "league": None,
+        "park": None,
+        "user_park": None,
+        "asof": ASOF,
+        "year": None,
+        "metric": None,
+        "weights": None,
+        "rules": None,
+    }
     explicit = {**base, "year": 2022, "metric": "score", "weights": WEIGHTS, "rules": queries.FLAG_RULES}
     for name in ["park_rankings", "project_rankings", "park_flags", "retreat_candidates"]:
         pd.testing.assert_frame_equal(db.execute(con, name, base), db.execute(con, name, explicit), check_dtype=False)

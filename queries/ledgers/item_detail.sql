@@ -2,7 +2,7 @@
 -- status, rectification and deadline on that date, and its ledger's own columns as a JSON object whose
 -- keys are the column names of the ledger_* queries. status is null when the item was found after $asof;
 -- returned_wan, closed_date and evidence show only once the item is rectified (closed) on $asof.
--- Params: $item, $asof.
+-- Params: $item, $asof, $league, $park (an item outside them gives no row, as an unknown id does).
 -- Columns: item_id, ledger, ledger_name, title, league_code, league_name, park_id, park_name, found_date,
 --          found_phase, responsible_unit, measure, deadline, status, status_date, rectified_date, closed_date,
 --          evidence, days_to_deadline, overdue, details.
@@ -72,3 +72,5 @@ left join pending_approval pa on pa.item_id = i.item_id
 left join indicator ind on ind.item_id = i.item_id
 left join built_project bp on bp.project_id = ind.project_id
 where i.item_id = $item
+  and ($league is null or p.league_code = $league)
+  and ($park is null or i.park_id = $park)

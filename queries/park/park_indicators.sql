@@ -4,7 +4,7 @@
 -- 容积率 = Σ建筑面积 / (Σ用地 × 666.67 m²), as on the rankings page: only projects with land > 0 and all
 -- four quantities count; the others are 数据缺失 (missing_projects) and are never divided by.
 -- tax_rank: 1 = highest 亩均税收 among all parks, ties by park name; null for a park without a valid project.
--- Params: $park (null: every park), $asof.
+-- Params: $park (null: every park), $league (null: every league), $asof.
 -- Columns: park_id, name, league_code, industry_category, projects, missing_projects, land_mu, output_per_mu,
 --          tax_per_mu, investment_intensity, plot_ratio, output_min, tax_min, investment_min, plot_min, basis,
 --          tax_rank, ranked_parks.
@@ -81,5 +81,5 @@ select
     tax_rank,
     ranked_parks
 from ranked
-where $park is null or park_id = $park
+where ($park is null or park_id = $park) and ($league is null or league_code = $league)
 order by park_id

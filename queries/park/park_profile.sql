@@ -1,5 +1,5 @@
 -- The facts of one park for its profile page (园区档案).
--- Params: $park.
+-- Params: $park, $league (a park outside $league gives no row).
 -- Columns: park_id, name, league_code, league_name, county, level, park_type, catalogue_code, approved_year,
 --          approved_area_ha, leading_industries, industry_category, lat, lon.
 -- Grain: one row (none when $park is null or unknown).
@@ -21,3 +21,4 @@ select
 from park p
 join league l using (league_code)
 where p.park_id = $park
+  and ($league is null or p.league_code = $league)

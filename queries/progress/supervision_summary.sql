@@ -1,9 +1,9 @@
 -- Per league, the numbers the 督导通报 judges by on $asof: completion against the region's,
 -- overdue items, survey filing, mobilization milestones.
--- Params: $asof.
+-- Params: $asof, $league (null: all 12; a league: that league's row, region_rate still over all). $user_park: the one park a park's user may see (null: no such limit).
 -- Columns: league_code, league_name, found, rectified, completion_rate, region_rate, overdue, parks,
 --          parks_not_on_time, milestones_missed.
--- Grain: one row per league (all 12), by code.
+-- Grain: one row per league (all 12, or the one of $league), by code.
 with per_league as (
     select
         league_code,
@@ -48,4 +48,5 @@ from league l
 left join per_league i using (league_code)
 left join filings f using (league_code)
 left join milestones m using (league_code)
+qualify ($league is null or l.league_code = $league) and $user_park is null  -- a park's user: no league rows
 order by l.league_code

@@ -10,7 +10,7 @@
 -- rank: 1 = highest value, ties broken by park name; parks without a valid project are unranked (null).
 -- grade: among parks with at least 3 valid projects (the others 不定等级), by q = parks with a strictly
 -- higher score / graded parks: A q < 20%, B q < 60%, C q < 90%, D otherwise; equal scores, equal grades.
--- Params: $league, $asof, $year (null: the latest completion year not after $asof), $metric (one of
+-- Params: $league, $asof, $year (null: the latest completion year not after $asof), $metric (one of $user_park: the one park a park's user may see (null: no such limit).
 --         score, output_per_mu, tax_per_mu, investment_intensity, plot_ratio; null: score), $weights
 --         (struct of tax_per_mu, output_per_mu, investment_intensity, plot_ratio; null: 40, 30, 20, 10).
 -- Columns: park_id, name, league_code, league_name, year, projects, new_projects, missing_projects,
@@ -176,4 +176,5 @@ from ranked c
 join league l on l.league_code = c.league_code
 left join ranked p on p.park_id = c.park_id and p.rank_year = c.rank_year - 1
 where c.rank_year = (select rank_year from settings)
+  and ($user_park is null or c.park_id = $user_park)  -- a park's own user sees its own row (with its rank)
 order by c.rank nulls last, c.name

@@ -1,0 +1,388 @@
+"""Accounts, sessions and the audit log, in a small SQLite file beside the ledger database.
+
+SQLite, not the DuckDB ledger: sign-ins, lockouts and audit rows are many tiny writes from several processes
+(the app, `python -m ledger users`), which SQLite's WAL mode takes safely while the app keeps the ledger open.
+Passwords are hashed with Argon2id (argon2-cffi); a session is a random token of which only the SHA-256 is
+stored, so neither the database nor the browser ever holds a password."""
+
+import hashlib
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from auth.roles import LEAGUE, PARK, ROLE_NAMES, User, check_role
+
+MAX_FAILURES = 5  # failed sign-ins in a row that lock an account
+LOCK_MINUTES = 15
+IDLE_MINUTES = 30  # a session ends after this long without a page view
+MIN_PASSWORD = 10
+MAX_PASSWORD = 128
+MAX_USERNAME = 64
+TOUCH_SECONDS = 30  # a session's last-seen time is written at most this often
+DEMO_PASSWORD = "yanshi-2022"  # the demo accounts' password, shown on the sign-in page while all data is demo
+
+_hasher = PasswordHasher()
+_DUMMY = _hasher.hash("no such account, same work")  # unknown names cost as much time as wrong passwords
+
+SCHEMA = """
+create table if not exists account (
+    username       text primary key,
+    password_hash  text not null,
+    role           text not null,
+    league_code    text,
+    park_id        text,
+    display_name   text not null default '',
+    disabled       integer not null default 0,
+    demo           integer not null default 0,
+    failed_count   integer not null default 0,
+    locked_until   text,
+    created_at     text not null,
+    updated_at     text not null
+);
+create table if not exists session (
+    token_sha   text primary key,
+    username    text not null references account (username),
+    source      text not null,
+    created_at  text not null,
+    last_seen   text not null
+);
+create table if not exists audit_log (
+    id        integer primary key autoincrement,
+    at        text not null,
+    username  text not null,
+    action    text not null,
+    scope     text not null default '',
+    detail    text not null default '',
+    ok        integer not null default 1
+);
+create index if not exists audit_at on audit_log (at);
+"""
+
+# The demo database's accounts: one per role (see ledger/demo.py, which seeds them).
+DEMO_ACCOUNTS = (
+    ("demo-admin", "admin", None, None, "演示：自治区大起底办公室"),
+    ("demo-leader", "leader", None, None, "演示：领导小组成员"),
+    ("demo-150200", LEAGUE, "150200", None, "演示：包头市工信局"),
+    ("demo-150600", LEAGUE, "150600", None, "演示：鄂尔多斯市工信局"),
+    ("demo-P005", PARK, "150200", "P005", "演示：包头稀土高新区管委会"),
+)
+ACTIONS = {
+    "sign_in": "登录",
+    "sign_in_failed": "登录失败",
+    "lockout": "账号锁定",
+    "sign_out": "退出",
+    "session_expired": "超时退出",
+    "import": "导入",
+    "import_refused": "导入被拒绝",
+    "export": "导出",
+    "account_add": "新建账号",
+    "account_reset": "重置密码",
+    "account_disable": "停用账号",
+    "account_enable": "启用账号",
+}
+
+
+class AccountError(ValueError):
+    """A refused account change or sign-in, with a Chinese message for the user."""
+
+
+def clock() -> datetime:
+    """Now (tests replace it to move time forward)."""
+    return datetime.now()
+
+
+def auth_path(ledger_db: Path) -> Path:
+    """The accounts file beside a ledger database: data/ledger.duckdb -> data/ledger.auth.sqlite."""
+    return ledger_db.with_name(ledger_db.stem + ".auth.sqlite")
+
+
+@contextmanager
+def connect(path: Path) -> Iterator[sqlite3.Connection]:
+    """A short-lived connection in WAL mode; commits on success, rolls back on error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path, timeout=10, isolation_level=None)) as con:
+        con.row_factory = sqlite3.Row
+        con.execute("pragma journal_mode=wal")
+        con.execute("pragma busy_timeout=10000")
+        con.executescript(SCHEMA)
+        con.execute("begin immediate")
+        try:
+            yield con
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(row["username"], row["role"], row["league_code"], row["park_id"], row["display_name"])
+
+
+def check_password(password: str, username: str = "") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"密码至少需要 {MIN_PASSWORD} 个字符")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"密码不能超过 {MAX_PASSWORD} 个字符")
+    if username and password.lower() == username.lower():
+        raise AccountError("密码不能与用户名相同")
+
+
+def _check_username(username: str) -> None:
+    if not username or len(username) > MAX_USERNAME or not all(c.isalnum() or c in "-_.@" for c in username):
+        raise AccountError(f"用户名只能由字母、数字和 - _ . @ 组成，长度 1–{MAX_USERNAME}")
+
+
+def audit(con: sqlite3.Connection, username: str, action: str, detail: str = "", scope: str = "", ok: bool = True):
+    con.execute(
+        "insert into audit_log (at, username, action, scope, detail, ok) values (?, ?, ?, ?, ?, ?)",
+        (_stamp(clock()), username[:MAX_USERNAME], action, scope, detail[:500], int(ok)),
+    )
+
+
+def record(path: Path, username: str, action: str, detail: str = "", scope: str = "", ok: bool = True) -> None:
+    """Write one audit row on its own."""
+    with connect(path) as con:
+        audit(con, username, action, detail, scope, ok)
+
+
+def add_user(
+    path: Path,
+    username: str,
+    password: str,
+    role: str,
+    league: str | None = None,
+    park: str | None = None,
+    display_name: str = "",
+    by: str = "命令行",
+    demo: bool = False,
+) -> User:
+    """Create an account (league is the park's league for a park account)."""
+    username = username.strip()
+    _check_username(username)
+    check_password(password, username)
+    try:
+        check_role(role, league if role != PARK else None, park)
+    except ValueError as error:
+        raise AccountError(str(error)) from error
+    now = _stamp(clock())
+    with connect(path) as con:
+        if con.execute("select 1 from account where username = ?", (username,)).fetchone():
+            raise AccountError(f"用户名“{username}”已存在")
+        con.execute(
+            "insert into account (username, password_hash, role, league_code, park_id, display_name, demo,"
+            " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (username, _hasher.hash(password), role, league, park, display_name, int(demo), now, now),
+        )
+        audit(con, by, "account_add", f"{username}（{ROLE_NAMES[role]} {park or league or '全区'}）")
+    return User(username, role, league, park, display_name)
+
+
+def reset_password(path: Path, username: str, password: str, by: str = "命令行") -> None:
+    check_password(password, username)
+    with connect(path) as con:
+        if not con.execute(
+            "update account set password_hash = ?, failed_count = 0, locked_until = null, updated_at = ? "
+            "where username = ? returning username",
+            (_hasher.hash(password), _stamp(clock()), username),
+        ).fetchone():
+            raise AccountError(f"用户名“{username}”不存在")
+        con.execute("delete from session where username = ?", (username,))
+        audit(con, by, "account_reset", username)
+
+
+def set_disabled(path: Path, username: str, disabled: bool, by: str = "命令行") -> None:
+    with connect(path) as con:
+        if not con.execute(
+            "update account set disabled = ?, updated_at = ? where username = ? returning username",
+            (int(disabled), _stamp(clock()), username),
+        ).fetchone():
+            raise AccountError(f"用户名“{username}”不存在")
+        if disabled:
+            con.execute("delete from session where username = ?", (username,))
+        audit(con, by, "account_disable" if disabled else "account_enable", username)
+
+
+def list_users(path: Path) -> list[dict]:
+    with connect(path) as con:
+        rows = con.execute(
+            "select username, role, league_code, park_id, display_name, disabled, demo, failed_count, locked_until,"
+            " created_at, (select max(at) from audit_log a where a.username = account.username"
+            " and a.action = 'sign_in') as last_sign_in from account order by role, username"
+        ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def has_real_admin(path: Path) -> bool:
+    with connect(path) as con:
+        return bool(con.execute("select 1 from account where role = 'admin' and demo = 0 and disabled = 0").fetchone())
+
+
+def seed_demo_accounts(path: Path) -> None:
+    """(Re)create the demo accounts, one per role, all with DEMO_PASSWORD; real accounts stay as they are."""
+    with connect(path) as con:
+        con.execute("delete from session where username in (select username from account where demo = 1)")
+        con.execute("delete from account where demo = 1")
+    for username, role, league, park, name in DEMO_ACCOUNTS:
+        add_user(path, username, DEMO_PASSWORD, role, league, park, name, by="演示数据", demo=True)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User | None
+    message: str = ""  # why not, in Chinese
+    token: str = ""
+
+
+def authenticate(path: Path, username: str, password: str, demo_allowed: bool) -> SignIn:
+    """Check a password; five failures in a row lock the account for LOCK_MINUTES. Returns a new session."""
+    username = username.strip()[:MAX_USERNAME]
+    refused = SignIn(None, "用户名或密码不正确")
+    if not username or not password or len(password) > MAX_PASSWORD:
+        return refused
+    now = clock()
+    with connect(path) as con:
+        row = con.execute("select * from account where username = ?", (username,)).fetchone()
+        if row is None:
+            _verify(_DUMMY, password)
+            audit(con, username, "sign_in_failed", "用户名不存在", ok=False)
+            return refused
+        if row["locked_until"] and datetime.fromisoformat(row["locked_until"]) > now:
+            audit(con, username, "sign_in_failed", "账号锁定中", ok=False)
+            until = datetime.fromisoformat(row["locked_until"])
+            return SignIn(None, f"连续 {MAX_FAILURES} 次密码错误，账号已锁定至 {until:%H:%M}，请稍后再试或联系管理员")
+        if not _verify(row["password_hash"], password):
+            failures = row["failed_count"] + 1
+            locked = _stamp(now + timedelta(minutes=LOCK_MINUTES)) if failures >= MAX_FAILURES else None
+            con.execute(
+                "update account set failed_count = ?, locked_until = ? where username = ?",
+                (0 if locked else failures, locked, username),
+            )
+            audit(con, username, "sign_in_failed", f"密码错误（连续第 {failures} 次）", ok=False)
+            if locked:
+                audit(con, username, "lockout", f"锁定 {LOCK_MINUTES} 分钟", ok=False)
+                return SignIn(None, f"连续 {MAX_FAILURES} 次密码错误，账号已锁定 {LOCK_MINUTES} 分钟")
+            return refused
+        if row["disabled"]:
+            audit(con, username, "sign_in_failed", "账号已停用", ok=False)
+            return SignIn(None, "该账号已停用，请联系大起底办公室")
+        if row["demo"] and not demo_allowed:
+            audit(con, username, "sign_in_failed", "已有真实数据或管理员，演示账号不再可用", ok=False)
+            return SignIn(None, "演示账号已停用：系统中已有真实台账或管理员账号。请使用本人账号登录")
+        con.execute("update account set failed_count = 0, locked_until = null where username = ?", (username,))
+        user = _user(row)
+        token = _new_session(con, user, "builtin")
+        audit(con, username, "sign_in", scope=_scope_text(user))
+    return SignIn(user, token=token)
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _scope_text(user: User) -> str:
+    return user.park or user.league or "全区"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_session(con: sqlite3.Connection, user: User, source: str) -> str:
+    token = secrets.token_urlsafe(32)
+    now = _stamp(clock())
+    con.execute(
+        "insert into session (token_sha, username, source, created_at, last_seen) values (?, ?, ?, ?, ?)",
+        (_digest(token), user.username, source, now, now),
+    )
+    return token
+
+
+@dataclass(frozen=True)
+class Resumed:
+    user: User | None
+    expired: bool = False  # the session existed but was idle too long
+
+
+def resume(path: Path, token: str, demo_allowed: bool) -> Resumed:
+    """The user of a session token, if it is live; every page view keeps it alive for IDLE_MINUTES more."""
+    if not token or len(token) > 100:
+        return Resumed(None)
+    now = clock()
+    with connect(path) as con:
+        row = con.execute(
+            "select s.last_seen, a.* from session s join account a using (username) where s.token_sha = ?",
+            (_digest(token),),
+        ).fetchone()
+        if row is None:
+            return Resumed(None)
+        seen = datetime.fromisoformat(row["last_seen"])
+        if now - seen > timedelta(minutes=IDLE_MINUTES) or row["disabled"] or (row["demo"] and not demo_allowed):
+            con.execute("delete from session where token_sha = ?", (_digest(token),))
+            audit(con, row["username"], "session_expired", f"{IDLE_MINUTES} 分钟未操作")
+            return Resumed(None, expired=True)
+        if (now - seen).total_seconds() >= TOUCH_SECONDS:
+            con.execute("update session set last_seen = ? where token_sha = ?", (_stamp(now), _digest(token)))
+        return Resumed(_user(row))
+
+
+def end_session(path: Path, token: str, username: str) -> None:
+    with connect(path) as con:
+        con.execute("delete from session where token_sha = ?", (_digest(token),))
+        audit(con, username, "sign_out")
+
+
+def session_for(path: Path, user: User, source: str) -> str:
+    """A session for a user who signed in elsewhere (OIDC) or in a test."""
+    with connect(path) as con:
+        return _new_session(con, user, source)
+
+
+def audit_rows(path: Path, action: str | None = None, username: str | None = None, limit: int = 5000) -> list[dict]:
+    with connect(path) as con:
+        rows = con.execute(
+            "select at, username, action, scope, detail, ok from audit_log "
+            "where (? is null or action = ?) and (? is null or username = ?) order by id desc limit ?",
+            (action, action, username, username, limit),
+        ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def oidc_activity(path: Path, subject: str, issued_at: datetime | None) -> str:
+    """Idle expiry for 统一身份认证 sign-ins, whose own cookie lasts 30 days: 'new' for a first page view after
+    signing in, 'live' within IDLE_MINUTES of the last one, 'expired' otherwise (the caller signs out)."""
+    now = clock()
+    idle = timedelta(minutes=IDLE_MINUTES)
+    with connect(path) as con:
+        con.execute("create table if not exists oidc_seen (subject text primary key, last_seen text not null)")
+        row = con.execute("select last_seen from oidc_seen where subject = ?", (subject,)).fetchone()
+        seen = datetime.fromisoformat(row["last_seen"]) if row else None
+        if seen is None and issued_at is not None and now - issued_at <= idle:
+            state = "new"
+        elif seen is not None and now - seen <= idle:
+            state = "live"
+        else:
+            con.execute("delete from oidc_seen where subject = ?", (subject,))
+            return "expired"
+        if seen is None or (now - seen).total_seconds() >= TOUCH_SECONDS:
+            con.execute("insert or replace into oidc_seen (subject, last_seen) values (?, ?)", (subject, _stamp(now)))
+        return state
+
+
+def oidc_forget(path: Path, subject: str) -> None:
+    with connect(path) as con:
+        con.execute("create table if not exists oidc_seen (subject text primary key, last_seen text not null)")
+        con.execute("delete from oidc_seen where subject = ?", (subject,))
