@@ -277,8 +277,8 @@ def authenticate(path: Path, username: str, password: str, demo_allowed: bool) -
             audit(con, username, "sign_in_failed", "账号已停用", ok=False)
             return SignIn(None, "该账号已停用，请联系大起底办公室")
         if row["demo"] and not demo_allowed:
-            audit(con, username, "sign_in_failed", "已有真实数据或管理员，演示账号不再可用", ok=False)
-            return SignIn(None, "演示账号已停用：系统中已有真实台账或管理员账号。请使用本人账号登录")
+            audit(con, username, "sign_in_failed", "已建立正式管理员，演示账号不再可用", ok=False)
+            return SignIn(None, "演示账号已停用：系统已建立正式管理员账号。请使用本人账号登录")
         con.execute("update account set failed_count = 0, locked_until = null where username = ?", (username,))
         user = _user(row)
         token = _new_session(con, user, "builtin")

@@ -255,7 +255,7 @@ def _league_features(
         color_class = class_of(values[code], classes) if row else None
         rgb = _rgb(color_class.color) if color_class else NO_DATA_RGB
         in_scope = chosen is None or code == chosen
-        name = row["name"] if row else feature["properties"].get("name", "")
+        name = row["name"] if row else ""
         properties = {
             "league_code": code,
             "name": name,
@@ -270,6 +270,7 @@ def _league_features(
 
 
 def _labels(boundaries: Mapping, leagues: pd.DataFrame) -> list[dict]:
+    """A name label per league in `leagues` (a user limited to one league gets only its own)."""
     rows = {r["league_code"]: r for r in _records(leagues)}
     return [
         {
@@ -280,6 +281,7 @@ def _labels(boundaries: Mapping, leagues: pd.DataFrame) -> list[dict]:
             "tip_body": _league_tip(rows[f["properties"]["league_code"]]),
         }
         for f in boundaries["features"]
+        if f["properties"]["league_code"] in rows
     ]
 
 

@@ -29,11 +29,14 @@ def accounts_path() -> Path:
 
 
 def demo_allowed() -> bool:
-    """Demo accounts work (and are listed) only while every ledger is demo data and no real admin exists."""
-    with before_sign_in():
-        if queries.import_count():
-            return False
+    """Demo accounts work until the first real admin account exists (the first step of a real deployment)."""
     return not store.has_real_admin(accounts_path())
+
+
+def demo_listed() -> bool:
+    """The sign-in page lists the demo accounts only while they work and every ledger is demo data."""
+    with before_sign_in():
+        return demo_allowed() and not queries.import_count()
 
 
 def _cookie(token: str, hours: float) -> None:
@@ -131,9 +134,9 @@ def sign_in_form() -> None:
             st.rerun()
     if oidc_enabled():
         left.button("统一身份认证登录", on_click=st.login, args=(PROVIDER,), icon=":material/badge:")
-    if demo_allowed():
+    if demo_listed():
         with st.container(border=True):
-            st.markdown("**演示账号**（仅在全部台账均为演示数据、且尚未建立正式管理员时列出并可用）")
+            st.markdown("**演示账号**（仅在全部台账均为演示数据时列出；建立正式管理员账号后全部停用）")
             st.dataframe(
                 [
                     {"用户名": name, "密码": store.DEMO_PASSWORD, "角色": store_role, "单位": scope}

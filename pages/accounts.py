@@ -27,10 +27,7 @@ st.dataframe(
             "用户名": rows.username,
             "名称": rows.display_name,
             "角色": rows.role.map(ROLE_NAMES),
-            "可查看": [
-                names.label(p or lg) if (p or lg) else "全区"
-                for p, lg in zip(rows.park_id, rows.league_code, strict=True)
-            ],
+            "可查看": [names.label(x) if isinstance(x, str) else "全区" for x in rows.park_id.fillna(rows.league_code)],
             "状态": [
                 "停用" if d else ("锁定中" if lk else "正常")
                 for d, lk in zip(rows.disabled, rows.locked_until, strict=True)
@@ -110,7 +107,7 @@ log = pd.DataFrame(
 )
 log = pd.DataFrame(
     {
-        "时间": log["at"],
+        "时间": log["at"].str.replace("T", " "),
         "用户": log["username"],
         "操作": log["action"].map(lambda a: store.ACTIONS.get(a, a)),
         "范围": [names.label(s) if s and s != "全区" else s for s in log["scope"]],

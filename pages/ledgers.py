@@ -43,7 +43,10 @@ figure_stamp = stamp(scope)
 item_id = st.query_params.get("item", "").strip()
 item = queries.item_detail(item_id, scope.asof) if item_id else None
 if item_id and item is None:
-    st.warning(f"台账中没有编号为“{item_id}”的条目，请检查链接。下面仍显示台账列表。", icon=":material/warning:")
+    st.warning(
+        f"台账中没有编号为“{item_id}”的条目（或不在本账号可查看的范围内），请检查链接。下面仍显示台账列表。",
+        icon=":material/warning:",
+    )
     del st.query_params["item"]
 ledger = item["ledger"] if item is not None else st.query_params.get("ledger", view.DEFAULT_LEDGER)
 if ledger not in view.LEDGERS:

@@ -1,5 +1,10 @@
-"""登录: the only page an anonymous visitor reaches, whatever the URL."""
+"""登录: the only page an anonymous visitor reaches, whatever the URL; once signed in, on to the 总览."""
 
-from pages._auth import sign_in_form
+import streamlit as st
 
-sign_in_form()
+from pages._auth import current_user, sign_in_form
+
+if current_user() is None:
+    sign_in_form()
+else:
+    st.switch_page("pages/overview.py")

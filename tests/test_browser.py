@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from auth import store
+from tests.conftest import ROOT, session_token
 from tests.test_pages import PAGES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -24,6 +25,7 @@ pytestmark = [
     ),
 ]
 SHOTS = ROOT / "screenshots"
+DATABASES: dict[str, Path] = {}  # the database each running app reads, by its url
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -65,6 +67,7 @@ def running_app(db: Path) -> Iterator[str]:
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
+    DATABASES[url] = db
     try:
         for _ in range(120):
             try:
@@ -95,13 +98,25 @@ CONTENT = {
     "ledgers": "[data-testid=stDataFrame]",
     "briefing": "[data-testid=stDataFrame]",
     "data_import": "[data-testid=stFileUploader]",
+    "accounts": "[data-testid=stDataFrame]",
     "idle_map": "[data-testid=stDeckGlJsonChart] canvas",
     "park": "[data-testid=stMain] [data-testid=stSelectbox]",  # with no park in scope it asks for one
 }
 
 
-def open_page(browser, url: str, content: str = CHART):
-    page = browser.new_page(viewport={"width": 1440, "height": 1600})
+def signed_in_page(browser, url: str, user: str | None = "demo-admin", **options):
+    """A new page whose browser holds the session cookie of a demo account of the app at url (as after signing
+    in and reloading; the sign-in form itself is walked in test_a_league_user_signs_in_…)."""
+    page = browser.new_page(**{"viewport": {"width": 1440, "height": 1600}, **options})
+    if user:
+        base = "/".join(url.split("/")[:3])
+        token = session_token(user, DATABASES[base])
+        page.context.add_cookies([{"name": "ledger_session", "value": token, "url": base}])
+    return page
+
+
+def open_page(browser, url: str, content: str = CHART, user: str | None = "demo-admin"):
+    page = signed_in_page(browser, url, user)
     page.goto(url)
     page.wait_for_selector("[data-testid=stAppViewContainer]", timeout=30_000)
     page.wait_for_selector(content, timeout=30_000)
@@ -141,3 +156,56 @@ def test_clicking_a_league_bar_in_chromium_puts_the_league_in_the_url(server: st
     assert "全区 › " in page.inner_text("[data-testid=stMain]")
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
+
+
+def test_a_league_user_signs_in_drills_exports_and_cannot_reach_another_league(demo_db: Path, browser) -> None:
+    """demo-150200 (包头市工信局) signs in through the form, reloads and stays signed in, drills into a park,
+    exports the ledger, tries a link to 赤峰市 and is shown 包头市, then signs out and sees only the form."""
+    SHOTS.mkdir(exist_ok=True)
+    with running_app(demo_db) as url:
+        page = signed_in_page(browser, url, None)
+        page.goto(f"{url}/progress?league=150400")
+        page.wait_for_selector("input[type=password]", timeout=30_000)
+        page.screenshot(path=str(SHOTS / "signin_1_form.png"))
+        assert "演示账号" in page.inner_text("body") and "整治进度" not in page.inner_text("body")
+        page.get_by_label("用户名").fill("demo-150200")
+        page.get_by_label("密码").fill("yanshi-2022")
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_selector(CHART, timeout=30_000)
+        page.reload()  # the session survives a reload (cookie with the token, never the password)
+        page.wait_for_selector(CHART, timeout=30_000)
+        page.wait_for_timeout(1500)
+        main = page.inner_text("[data-testid=stMain]")
+        assert "全区 › 包头市" in main and "赤峰" not in main
+        assert "yanshi-2022" not in str(page.context.cookies())
+        page.screenshot(path=str(SHOTS / "signin_2_baotou.png"))
+
+        bar = page.locator(".js-plotly-plot .point path").first.bounding_box()
+        page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
+        page.wait_for_url("**park=*", timeout=15_000)
+        page.wait_for_timeout(1500)
+        assert "包头市 › " in page.inner_text("[data-testid=stMain]")
+
+        page.goto(f"{url}/ledgers?league=150200&asof=2023-06-08")
+        page.wait_for_selector("[data-testid=stDataFrame]", timeout=30_000)
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name="导出 Excel").click()
+        assert download.value.suggested_filename.endswith(".xlsx")
+
+        page.goto(f"{url}/?league=150400&asof=2023-06-08")
+        page.wait_for_selector(CHART, timeout=30_000)
+        page.wait_for_timeout(1500)
+        main = page.inner_text("[data-testid=stMain]")
+        page.screenshot(path=str(SHOTS / "signin_3_other_league.png"))
+        assert "您的账号只能查看包头市的数据" in main and "赤峰市" not in main.replace("“150400”", "")
+        assert "league=150200" in page.url
+
+        page.get_by_role("button", name="退出登录").click()
+        page.wait_for_selector("input[type=password]", timeout=30_000)
+        page.goto(f"{url}/?league=150200")
+        page.wait_for_selector("input[type=password]", timeout=30_000)
+        page.screenshot(path=str(SHOTS / "signin_4_signed_out.png"))
+        assert "整改完成率" not in page.inner_text("body")
+        page.close()
+    rows = [r["action"] for r in store.audit_rows(store.auth_path(demo_db), username="demo-150200")]
+    assert {"sign_in", "export", "sign_out"} <= set(rows)

@@ -378,7 +378,7 @@ def test_command_line_reports_row_errors_and_exits_non_zero(db: Path, tmp_path: 
     assert "第3行 “面积(亩)”: “约30” 不是数字" in result.stderr
 
 
-@pytest.mark.user("test-admin")  # demo accounts stop working once a ledger is real
+@pytest.mark.user("test-admin")  # a real admin, as after a deployment
 def test_import_while_app_sessions_read_gives_them_no_error(db: Path) -> None:
     """One thread renders the app again and again (AppTest compiles scripts and is not itself thread-safe),
     another runs the pages' queries through the shared connection, while imports swap the file."""

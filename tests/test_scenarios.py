@@ -49,7 +49,7 @@ def test_a_league_reports_in_fixes_two_rows_and_its_figures_stop_being_demo(
     fixed.write_bytes(xlsx(GOOD, above=[["包头市开发区闲置土地台账"]]))
     SHOTS.mkdir(exist_ok=True)
     with running_app(db) as url:
-        page = open_page(browser, f"{url}/data_import?league=150200", "[data-testid=stFileUploader]")
+        page = open_page(browser, f"{url}/data_import?league=150200", "[data-testid=stFileUploader]", "demo-150200")
         upload(page, bad)
         text = page.inner_text("[data-testid=stMain]")
         page.screenshot(path=str(SHOTS / "scene4_1_errors.png"), full_page=True)
@@ -57,7 +57,7 @@ def test_a_league_reports_in_fixes_two_rows_and_its_figures_stop_being_demo(
         assert "“约30” 不是数字" in text and "“闲置” 不是可选值" in text
         page.close()
 
-        page = open_page(browser, f"{url}/data_import?league=150200", "[data-testid=stFileUploader]")
+        page = open_page(browser, f"{url}/data_import?league=150200", "[data-testid=stFileUploader]", "demo-150200")
         upload(page, fixed)
         assert "导入后将替换包头市闲置土地台账中的" in page.inner_text("[data-testid=stMain]")
         page.get_by_role("button", name="确认导入").click()

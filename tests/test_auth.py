@@ -1,0 +1,457 @@
+"""Sign-in and access limits: each role sees and exports only its own part, anonymous visitors only the sign-in
+page; lockout, idle expiry, password hashing, the audit log, the account command line and OIDC claim mapping."""
+
+import io
+import shutil
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from google.protobuf.text_format import MessageToString
+from streamlit.testing.v1 import AppTest
+
+import queries
+from auth import store
+from auth.oidc import user_from_claims
+from auth.roles import Allowed
+from charts.excel import ExportMeta, ledger_csv, ledger_xlsx
+from ledger.__main__ import main as cli
+from queries.db import acting_as
+from queries.scope import Scope
+from tests.conftest import DEMO_USERS, ROOT, read_database, session_token
+
+ASOF = "2023-06-08"
+BAOTOU, ORDOS, CHIFENG = "150200", "150600", "150400"
+PAGES = ["overview", "progress", "rankings", "idle_map", "ledgers", "park", "briefing"]
+
+
+def demo_facts(db: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]], dict[str, str]]:
+    """League names by code, (park name, league) by park id, and one item id per league, from the database."""
+    con = duckdb.connect(str(db), read_only=True)
+    leagues = dict(con.execute("select league_code, name from league").fetchall())
+    parks = {pid: (name, lc) for pid, name, lc in con.execute("select park_id, name, league_code from park").fetchall()}
+    items = dict(
+        con.execute(
+            "select league_code, min(item_id) from item join park using (park_id) group by league_code"
+        ).fetchall()
+    )
+    con.close()
+    return leagues, parks, items
+
+
+def page_text(at: AppTest) -> str:
+    """Everything a page sent to the browser: every element's text and chart spec, and every table's cells."""
+    parts = [MessageToString(node.proto, as_utf8=True) for node in at._tree if getattr(node, "proto", None)]
+    parts += [frame.value.to_string() for frame in at.dataframe]
+    return "\n".join(parts)
+
+
+def forbidden_names(db: Path, allowed: Allowed) -> list[str]:
+    """Names that must never reach a user limited to `allowed`: other leagues and the parks outside it."""
+    leagues, parks, _ = demo_facts(db)
+    names = [name for code, name in leagues.items() if code != allowed.league]
+    names += [
+        name
+        for pid, (name, league) in parks.items()
+        if league != allowed.league or (allowed.park is not None and pid != allowed.park)
+    ]
+    return names
+
+
+def open_page(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def hostile_urls(db: Path, user: str) -> list[dict[str, str]]:
+    """URLs naming another league, its park, a park of another league under the user's league, another item."""
+    _, parks, items = demo_facts(db)
+    chifeng_park = next(pid for pid, (_, lc) in parks.items() if lc == CHIFENG)
+    baotou_other = next(pid for pid, (_, lc) in parks.items() if lc == BAOTOU and pid != "P005")
+    return [
+        {"asof": ASOF},
+        {"league": CHIFENG, "asof": ASOF},
+        {"park": chifeng_park},
+        {"league": CHIFENG, "park": chifeng_park},
+        {"league": BAOTOU, "park": chifeng_park},
+        {"league": BAOTOU, "park": baotou_other},
+        {"item": items[CHIFENG], "asof": ASOF},
+    ]
+
+
+@pytest.mark.parametrize("username", ["demo-150200", "demo-P005"])
+@pytest.mark.parametrize("page", PAGES)
+def test_a_limited_user_sees_no_other_leagues_or_parks_on_any_page_at_any_url(
+    demo_db: Path, username: str, page: str
+) -> None:
+    user = DEMO_USERS[username]
+    forbidden = forbidden_names(demo_db, user.allowed)
+    for params in hostile_urls(demo_db, username):
+        at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
+        at.session_state["auth_token"] = session_token(username)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, (page, params)
+        views = {"progress": "progress_view", "briefing": "briefing_view"}.get(page)
+        texts = [page_text(at)]
+        if views:
+            for option in at.segmented_control(key=views).options:
+                texts.append(page_text(at.segmented_control(key=views).set_value(option).run()))
+        text = "\n".join(texts)
+        leaked = [name for name in forbidden if name in text]
+        assert leaked == [], (page, params, leaked[:5])
+        assert at.query_params.get("league") == user.league, (page, params)
+        if user.park:
+            assert at.query_params.get("park") == user.park
+
+
+@pytest.mark.user("demo-150200")
+def test_a_url_naming_another_league_says_so_in_chinese_and_shows_the_users_own_league() -> None:
+    at = open_page("overview", league=CHIFENG, asof=ASOF)
+    assert any("您的账号只能查看包头市的数据" in w.value for w in at.warning)
+    assert at.caption[0].value.startswith("全区 › 包头市　")
+
+
+@pytest.mark.user("demo-150200")
+def test_an_item_of_another_league_is_answered_like_an_unknown_id(demo_db: Path) -> None:
+    _, _, items = demo_facts(demo_db)
+    at = open_page("ledgers", item=items[CHIFENG], asof=ASOF)
+    assert not at.exception
+    assert any(f"没有编号为“{items[CHIFENG]}”的条目" in w.value for w in at.warning)
+    own = open_page("ledgers", item=items[BAOTOU], asof=ASOF)
+    assert items[BAOTOU] in page_text(own)
+
+
+@pytest.mark.user("demo-150200")
+def test_region_wide_documents_are_not_offered_to_a_league_user() -> None:
+    progress = open_page("progress", asof=ASOF)
+    assert "督导通报" not in progress.segmented_control(key="progress_view").options
+    briefing = open_page("briefing", asof=ASOF)
+    assert briefing.segmented_control(key="briefing_view").options == ["汇报材料"]
+    assert "briefing_bulletin" not in [b.key for b in briefing.get("download_button")]
+
+
+@pytest.mark.user("demo-leader")
+def test_a_leader_reads_everything_but_has_no_import_or_account_page() -> None:
+    at = open_page("overview", asof=ASOF)
+    assert at.caption[0].value.startswith("全区　")
+    for page in ("data_import", "accounts"):
+        refused = open_page(page)
+        assert not refused.exception
+        assert refused.error and ("仅对" in refused.error[0].value)
+        assert not refused.get("file_uploader")
+
+
+def test_exports_of_a_league_user_hold_only_its_own_league(demo_db: Path) -> None:
+    """The ledger workbook and CSV, the park list and the briefing deck, built as the page builds them."""
+    from pptx import Presentation
+
+    from charts.deck import briefing_deck
+    from pages._export import deck_content
+
+    user = DEMO_USERS["demo-150200"]
+    forbidden = forbidden_names(demo_db, user.allowed)
+    region = Scope(None, None, date.fromisoformat(ASOF))
+    with acting_as(user):
+        table = queries.ledger_land(region)
+        stamp, cards, slides = deck_content(region)
+        deck = briefing_deck(stamp, cards, slides)
+        items = queries.park_items(Scope(CHIFENG, "P005", region.asof))
+    assert set(table["园区"] if "园区" in table else table.iloc[:, 0]) and len(table)
+    workbook = pd.read_excel(io.BytesIO(ledger_xlsx(table, ExportMeta("t", "s"))), header=None).to_string()
+    csv = ledger_csv(table).decode("utf-8-sig")
+    slides_text = "\n".join(
+        shape.text_frame.text
+        for slide in Presentation(io.BytesIO(deck)).slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    )
+    assert stamp.scope_label == "包头市"
+    for name, text in {"xlsx": workbook, "csv": csv, "pptx": slides_text, "park": items.to_string()}.items():
+        leaked = [n for n in forbidden if n in text]
+        assert leaked == [], (name, leaked[:5])
+    assert "包头" in workbook and "包头市" in slides_text
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chart images need Debian chromium")
+def test_a_chart_exported_by_a_league_user_names_only_its_parks(demo_db: Path) -> None:
+    from charts.export import figure_svg
+    from charts.overview import completion_figure
+    from pages._shell import stamp
+
+    user = DEMO_USERS["demo-150200"]
+    with acting_as(user):
+        scope = Scope(None, None, date.fromisoformat(ASOF))
+        table = queries.park_completion(scope)
+        figure = completion_figure(table, "park_id", stamp(scope), "包头市各园区整改完成率", None, "包头市整体")
+    svg = figure_svg(figure).decode("utf-8")
+    assert "包头市" in svg
+    assert [n for n in forbidden_names(demo_db, user.allowed) if n in svg] == []
+
+
+def test_a_park_user_sees_its_own_park_row_only_in_league_level_rankings(demo_db: Path) -> None:
+    user = DEMO_USERS["demo-P005"]
+    with acting_as(user):
+        ranked = queries.park_rankings(Scope(None, None, date.fromisoformat(ASOF)))
+        compared = queries.park_completion(Scope(BAOTOU, None, date.fromisoformat(ASOF)))
+        leagues = queries.league_completion(Scope(None, None, date.fromisoformat(ASOF)))
+    assert set(ranked.park_id) == {"P005"} and set(compared.park_id) == {"P005"}
+    assert leagues.empty
+
+
+# import ------------------------------------------------------------------------------------------
+@pytest.fixture
+def db(tmp_path: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "ledger.duckdb"
+    shutil.copyfile(demo_db, copy)
+    shutil.copyfile(store.auth_path(demo_db), store.auth_path(copy))
+    return read_database(copy, monkeypatch)
+
+
+@pytest.mark.user("demo-150200")
+def test_a_league_user_may_import_only_for_its_own_league(db: Path) -> None:
+    before = db.read_bytes()
+    at = open_page("data_import")
+    assert at.selectbox(key="data_import_league").options == ["包头市"]
+    at = AppTest.from_file(str(ROOT / "pages" / "data_import.py"), default_timeout=60)
+    at.session_state["auth_token"] = session_token("demo-150200")
+    at.session_state["data_import_league"] = CHIFENG  # a tampered widget value
+    at.run()
+    assert not at.exception
+    assert any("只能导入本盟市" in e.value for e in at.error) or at.selectbox(key="data_import_league").value == BAOTOU
+    assert db.read_bytes() == before
+    assert DEMO_USERS["demo-150200"].may_import(BAOTOU) and not DEMO_USERS["demo-150200"].may_import(CHIFENG)
+    assert DEMO_USERS["demo-admin"].may_import(CHIFENG) and not DEMO_USERS["demo-leader"].may_import(BAOTOU)
+
+
+# anonymous ---------------------------------------------------------------------------------------
+@pytest.mark.user(None)
+@pytest.mark.parametrize("script", ["app.py", *(f"pages/{p}.py" for p in [*PAGES, "data_import", "accounts"])])
+def test_an_anonymous_visitor_gets_only_the_sign_in_page(script: str) -> None:
+    at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    at.query_params["league"] = BAOTOU
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "开发区闲置资源要素大起底看板"
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+    assert not at.metric and not at.get("plotly_chart") and not at.get("deck_gl_json_chart")
+    assert len(at.dataframe) == 1 and list(at.dataframe[0].value.columns) == ["用户名", "密码", "角色", "单位"]
+
+
+@pytest.mark.user(None)
+def test_signing_in_through_the_form_opens_the_app_and_a_wrong_password_does_not() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.text_input(key="signin_username").input("demo-150200")
+    at.text_input(key="signin_password").input("wrong-password-1")
+    at.button[0].click().run()
+    assert any("用户名或密码不正确" in e.value for e in at.error)
+    at.text_input(key="signin_password").input(store.DEMO_PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.caption[0].value.startswith("全区 › 包头市　")
+    assert len(at.metric) == 6
+
+
+# accounts ----------------------------------------------------------------------------------------
+@pytest.fixture
+def accounts(tmp_path: Path) -> Path:
+    return tmp_path / "ledger.auth.sqlite"
+
+
+def test_the_stored_hash_is_argon2_and_not_the_password(accounts: Path) -> None:
+    store.add_user(accounts, "zhang-san", "Zhangsan-2026!", "league", "150200", None, "包头市工信局")
+    raw = b"".join(p.read_bytes() for p in accounts.parent.glob(accounts.name + "*"))
+    assert b"Zhangsan-2026!" not in raw
+    import sqlite3
+
+    with sqlite3.connect(accounts) as con:
+        (stored,) = con.execute("select password_hash from account where username = 'zhang-san'").fetchone()
+    assert stored.startswith("$argon2id$") and "Zhangsan-2026!" not in stored
+
+
+@pytest.mark.parametrize(
+    ("password", "words"),
+    [("short-1", "至少需要 10 个字符"), ("x" * 129, "不能超过"), ("wang-wu-001", "不能与用户名相同")],
+)
+def test_weak_passwords_are_refused_in_chinese(accounts: Path, password: str, words: str) -> None:
+    with pytest.raises(store.AccountError, match=words):
+        store.add_user(accounts, "wang-wu-001", password, "leader")
+
+
+@pytest.mark.parametrize(
+    ("role", "league", "park", "words"),
+    [
+        ("league", None, None, "必须指定一个盟市"),
+        ("park", None, None, "必须指定一个园区"),
+        ("admin", "150200", None, "不应指定"),
+        ("boss", None, None, "不存在"),
+    ],
+)
+def test_a_role_without_its_league_or_park_is_refused(accounts, role, league, park, words) -> None:
+    with pytest.raises(store.AccountError, match=words):
+        store.add_user(accounts, "li-si", "Lisi-password-1", role, league, park)
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(accounts: Path, monkeypatch) -> None:
+    store.add_user(accounts, "zhao", "Zhao-password-1", "leader")
+    now = datetime(2026, 12, 1, 9, 0)
+    monkeypatch.setattr(store, "clock", lambda: now)
+    for attempt in range(1, 5):
+        assert store.authenticate(accounts, "zhao", f"bad-{attempt}", True).message == "用户名或密码不正确"
+    locked = store.authenticate(accounts, "zhao", "bad-5", True)
+    assert locked.user is None and "已锁定 15 分钟" in locked.message
+    still = store.authenticate(accounts, "zhao", "Zhao-password-1", True)
+    assert still.user is None and "锁定至 09:15" in still.message
+    now = datetime(2026, 12, 1, 9, 15, 1)
+    assert store.authenticate(accounts, "zhao", "Zhao-password-1", True).user.username == "zhao"
+    actions = [r["action"] for r in store.audit_rows(accounts, username="zhao")]
+    assert actions.count("sign_in_failed") == 6 and actions.count("lockout") == 1 and actions[0] == "sign_in"
+
+
+def test_a_session_ends_after_thirty_idle_minutes_and_lives_while_used(accounts: Path, monkeypatch) -> None:
+    store.add_user(accounts, "qian", "Qian-password-1", "leader")
+    now = datetime(2026, 12, 1, 9, 0)
+    monkeypatch.setattr(store, "clock", lambda: now)
+    token = store.authenticate(accounts, "qian", "Qian-password-1", True).token
+    for minutes in (29, 58, 87):  # each page view keeps it alive
+        now = datetime(2026, 12, 1, 9, 0) + timedelta(minutes=minutes)
+        assert store.resume(accounts, token, True).user.username == "qian"
+    now += timedelta(minutes=30, seconds=1)
+    gone = store.resume(accounts, token, True)
+    assert gone.user is None and gone.expired
+    assert store.resume(accounts, token, True).user is None  # and it stays gone
+    assert store.audit_rows(accounts, action="session_expired")[0]["username"] == "qian"
+
+
+@pytest.mark.user(None)
+def test_an_idle_session_in_the_app_shows_the_sign_in_page_with_the_reason(monkeypatch) -> None:
+    token = session_token("demo-leader")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["auth_token"] = token
+    at.run()
+    assert len(at.metric) == 6
+    later = datetime.now() + timedelta(minutes=31)
+    monkeypatch.setattr(store, "clock", lambda: later)
+    at.run()
+    assert any("30 分钟未操作" in w.value for w in at.warning)
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+
+
+def test_disabling_an_account_ends_its_sessions_and_refuses_sign_in(accounts: Path) -> None:
+    store.add_user(accounts, "sun", "Sun-password-01", "leader")
+    token = store.authenticate(accounts, "sun", "Sun-password-01", True).token
+    store.set_disabled(accounts, "sun", True, by="demo-admin")
+    assert store.resume(accounts, token, True).user is None
+    assert "已停用" in store.authenticate(accounts, "sun", "Sun-password-01", True).message
+
+
+def test_demo_accounts_are_listed_while_all_data_is_demo_and_work_until_a_real_admin_exists(db: Path) -> None:
+    from ledger.importer import apply_import, plan_import
+    from pages import _auth
+    from tests.test_import import GOOD, xlsx
+
+    path = store.auth_path(db)
+    assert _auth.demo_allowed() and _auth.demo_listed()
+    data = xlsx(GOOD)
+    apply_import(plan_import(data, "包头.xlsx", "land", BAOTOU, db), data, db)
+    assert _auth.demo_allowed() and not _auth.demo_listed()
+    store.add_user(path, "real-admin", "Real-admin-2026", "admin", by="命令行")
+    assert not _auth.demo_allowed() and not _auth.demo_listed()
+    refused = store.authenticate(path, "demo-admin", store.DEMO_PASSWORD, _auth.demo_allowed())
+    assert refused.user is None and "演示账号已停用" in refused.message
+
+
+def test_the_command_line_manages_accounts(db: Path, monkeypatch, capsys) -> None:
+    path = store.auth_path(db)
+    monkeypatch.setattr("sys.stdin", io.StringIO("Baotou-clerk-01\n"))
+    assert cli(["users", "add", "bt-clerk", "--role", "league", "--league", BAOTOU, "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("Park-clerk-0001\n"))
+    assert cli(["users", "add", "p5-clerk", "--role", "park", "--park", "P005", "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("Park-clerk-0001\n"))
+    assert cli(["users", "add", "bad", "--role", "park", "--park", "P999", "--password-stdin"]) == 1
+    assert "园区编号“P999”不存在" in capsys.readouterr().err
+    park_user = store.authenticate(path, "p5-clerk", "Park-clerk-0001", True).user
+    assert (park_user.league, park_user.park) == (BAOTOU, "P005")
+    monkeypatch.setattr("sys.stdin", io.StringIO("Baotou-clerk-02\n"))
+    assert cli(["users", "reset", "bt-clerk", "--password-stdin"]) == 0
+    assert store.authenticate(path, "bt-clerk", "Baotou-clerk-02", True).user is not None
+    assert cli(["users", "disable", "bt-clerk"]) == 0
+    assert cli(["users", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "bt-clerk\t盟市工信局\t150200\t停用" in listing and "p5-clerk\t园区管委会\tP005\t正常" in listing
+    actions = [r["action"] for r in store.audit_rows(path, username="命令行")]
+    assert {"account_add", "account_reset", "account_disable"} <= set(actions)
+
+
+# audit -------------------------------------------------------------------------------------------
+@pytest.mark.user("test-admin")
+def test_sign_in_import_export_and_sign_out_are_written_to_the_audit_log(db: Path) -> None:
+    path = store.auth_path(db)
+    store.authenticate(path, "demo-150200", store.DEMO_PASSWORD, True)
+    store.authenticate(path, "demo-150200", "wrong-password", True)
+    at = open_page("park", league=BAOTOU, park="P005", asof=ASOF)
+    at.download_button(key="park_export").click().run()
+    store.end_session(path, session_token("test-admin"), "test-admin")  # the sidebar button: test_browser.py
+    rows = store.audit_rows(path)
+    done = {(r["username"], r["action"]) for r in rows}
+    assert {("demo-150200", "sign_in"), ("demo-150200", "sign_in_failed"), ("test-admin", "export"),
+            ("test-admin", "sign_out")} <= done  # fmt: skip
+    export = next(r for r in rows if r["action"] == "export")
+    assert export["scope"] == "包头市 › 包头稀土高新技术产业开发区" and "园区条目清单" in export["detail"]
+
+
+@pytest.mark.user("demo-admin")
+def test_the_account_page_lists_accounts_and_the_audit_log_for_an_admin(db: Path) -> None:
+    at = open_page("accounts")
+    assert not at.exception
+    listed = at.dataframe[0].value
+    assert set(listed["用户名"]) >= {"demo-admin", "demo-150200", "demo-P005"}
+    assert listed.set_index("用户名").loc["demo-150200", "可查看"] == "包头市"
+    at.text_input(key="accounts_new_username").input("bt-2")
+    at.selectbox(key="accounts_new_role").set_value("league")
+    at.selectbox(key="accounts_new_league").set_value(BAOTOU)
+    at.text_input(key="accounts_new_pw").input("Baotou-second-1")
+    next(b for b in at.button if b.label == "新建").click().run()
+    assert not at.exception and any("bt-2 已建立" in s.value for s in at.success)
+    assert "bt-2" in {u["username"] for u in store.list_users(store.auth_path(db))}
+    log = at.dataframe[1].value
+    assert "新建账号" in set(log["操作"])
+
+
+# OIDC --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("claims", "expected"),
+    [
+        ({"sub": "u1", "ledger_role": "league", "ledger_league": BAOTOU}, ("league", BAOTOU, None)),
+        ({"sub": "u2", "ledger_role": "园区管委会", "ledger_park": "P005"}, ("park", None, "P005")),
+        ({"sub": "u3", "ledger_role": "leader"}, ("leader", None, None)),
+    ],
+)
+def test_oidc_claims_map_to_a_role_and_its_league_or_park(claims: dict, expected: tuple) -> None:
+    user = user_from_claims(claims)
+    assert (user.role, user.league, user.park) == expected and user.source == "oidc"
+
+
+@pytest.mark.parametrize("claims", [{"sub": "x"}, {"sub": "x", "ledger_role": "league"}, {"ledger_role": "root"}])
+def test_oidc_claims_without_a_valid_role_are_refused_in_chinese(claims: dict) -> None:
+    with pytest.raises(ValueError, match=r"角色|盟市"):
+        user_from_claims(claims)
+
+
+def test_an_oidc_sign_in_expires_after_thirty_idle_minutes_despite_its_30_day_cookie(accounts: Path, monkeypatch):
+    login = datetime(2026, 12, 1, 9, 0)
+    now = login + timedelta(seconds=5)
+    monkeypatch.setattr(store, "clock", lambda: now)
+    assert store.oidc_activity(accounts, "oidc:bt", login) == "new"
+    now = login + timedelta(minutes=25)
+    assert store.oidc_activity(accounts, "oidc:bt", login) == "live"
+    now = login + timedelta(minutes=56)
+    assert store.oidc_activity(accounts, "oidc:bt", login) == "expired"
+    # the browser comes back days later with st.login's cookie: no recent activity, an old token
+    now = login + timedelta(days=3)
+    assert store.oidc_activity(accounts, "oidc:bt", login) == "expired"
