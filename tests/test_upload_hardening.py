@@ -18,7 +18,6 @@ import pytest
 import xlsxwriter
 from streamlit.testing.v1 import AppTest
 
-from auth import store
 from ledger import importer, safe_read
 from ledger.importer import ImportFileError, apply_import, clean_stray_files, plan_import
 from ledger.limits import MAX_ENTRIES, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, MB
@@ -393,14 +392,9 @@ def test_an_unexpected_error_shows_a_reference_and_logs_the_details(
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_after_the_far_cell_upload_the_same_session_still_answers(db: Path, browser) -> None:
-    store.seed_demo_accounts(store.auth_path(db))
     with running_app(db) as url:
-        page = open_page(browser, f"{url}/data_import?league={BAOTOU}", "[data-testid=stForm]")
-        page.get_by_label("用户名").fill("demo-150200")  # 包头市工信局, a demo account while all data is demo
-        page.get_by_label("密码").fill(store.DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.locator("[data-testid=stSidebarNav] a", has_text="数据导入").click()
-        page.wait_for_selector("[data-testid=stFileUploader]", timeout=30_000)
+        # 包头市工信局's demo account, signed in by session cookie as test_browser does
+        page = open_page(browser, f"{url}/data_import?league={BAOTOU}", "[data-testid=stFileUploader]", "demo-150200")
         page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
             files=[{"name": "far.xlsx", "mimeType": XLSX_TYPE, "buffer": far_cell()}]
         )
