@@ -154,7 +154,7 @@ def _has_imports(path: Path) -> bool:
 
 def _import(args: argparse.Namespace, path: Path) -> int:
     from ledger.importer import ImportFileError, apply_import, clean_stray_files, plan_import
-    from ledger.safe_read import check_size
+    from ledger.safe_read import check_size, display_name
 
     clean_stray_files(path)
     try:
@@ -168,7 +168,8 @@ def _import(args: argparse.Namespace, path: Path) -> int:
         print(f"无法导入: {error}", file=sys.stderr)
         return 2
     print(
-        f"{plan.file_name}: 新增 {len(plan.new)} 条, 更新 {len(plan.updated)} 条, 未变 {len(plan.unchanged)} 条, "
+        f"{display_name(plan.file_name)}: 新增 {len(plan.new)} 条, 更新 {len(plan.updated)} 条, "
+        f"未变 {len(plan.unchanged)} 条, "
         f"错误 {len(plan.errors)} 处" + (f", 将替换演示数据 {plan.replaced_demo} 条" if plan.replaced_demo else "")
     )
     for error in plan.errors:

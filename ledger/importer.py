@@ -1,9 +1,11 @@
 """Import a league's ledger from Excel or CSV: read messy files, validate every row, then write atomically.
 
-Writing never touches the live database file: the importer copies it, applies the whole file in one
-transaction on the copy, and swaps the copy in with os.replace. Readers keep the old file until their
-next query (queries/db.py reopens on a new file version), so they never see half an import; a killed
-import leaves only a stray copy behind. One writer at a time holds an advisory lock file.
+Files are read in a limited worker process (ledger/safe_read.py), never in this one. Item ids belong to
+one league and one ledger: an id used elsewhere is a row error. Writing never touches the live database
+file: the importer copies it, applies the whole file in one transaction on the copy, and swaps the copy
+in with os.replace. Readers keep the old file until their next query (queries/db.py reopens on a new
+file version), so they never see half an import; a killed import leaves only a stray copy behind, which
+the next import (or clean_stray_files) removes. One writer at a time holds an advisory lock file.
 """
 
 import fcntl

@@ -201,7 +201,7 @@ def test_a_reader_crash_in_the_worker_becomes_a_chinese_message(
 ) -> None:
     before = digest(db)
     monkeypatch.setenv("LEDGER_READER_FAULT", fault)
-    monkeypatch.setattr(safe_read, "WORKER_TIMEOUT_SECONDS", 2)
+    monkeypatch.setattr(safe_read, "WORKER_TIMEOUT_SECONDS", 1)
     with pytest.raises(ImportFileError, match=FAULTS[fault]):
         plan(xlsx(GOOD))
     monkeypatch.delenv("LEDGER_READER_FAULT")
