@@ -24,6 +24,7 @@ import sys
 import threading
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from ledger.limits import (
@@ -275,9 +276,13 @@ def _check_read(sheets: Sheets, name: str, max_columns: int) -> None:
 
 
 # the archive check, without inflating anything but the XML it scans in a stream ------------------
-TAG = re.compile(rb"<(?:\w+:)?(row|c|dimension|sheetData)(?=[\s/>])([^>]*)>")
+SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s/>]")
+DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s[^>]*?\bref\s*=\s*["'](?:[A-Za-z]+\d+:)?([A-Za-z]{1,3})(\d+)["']""")
+PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*)>')  # as Excel, WPS and the usual libraries write cells
+ANY_CELL = re.compile(rb"<c[\s/>]")
+PREFIXED = re.compile(rb"<\w+:(?:c|row|dimension|sheetData)[\s/>]")
+ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s/>])([^>]*)>")
 REF = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,3})?(\d+)["']""")
-DIMENSION = re.compile(rb"""\bref\s*=\s*["'](?:[A-Za-z]+\d+:)?([A-Za-z]{1,3})(\d+)["']""")
 DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 CHUNK = 1 * MB
 MAX_TAG = 1 * MB
@@ -323,55 +328,64 @@ def check_archive(data: bytes, name: str, max_columns: int) -> None:
         raise ImportFileError(_too_many_rows(name, rows))
 
 
-def _scan(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str) -> tuple[int, int] | None:
-    """Stream one XML entry (zipfile never returns more than the declared size): refuse DTDs and entities;
-    for a worksheet, the rows and columns it needs, from its dimension and the cells that hold something."""
-    rows = columns = 0
+def _xml_chunks(stream: io.BufferedIOBase, name: str) -> Iterator[bytes]:
+    """An XML entry in pieces that end between tags; refuses DTDs and entity declarations on the way."""
+    carry, first = b"", True
+    while chunk := stream.read(CHUNK):
+        if first and chunk[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise ImportFileError(f"文件“{name}”的内部格式异常（UTF-16 编码的 XML）。请{RESAVE}。")
+        first = False
+        text = carry + chunk
+        cut = text.rfind(b"<")
+        if cut != -1 and text.find(b">", cut) == -1:  # an unfinished tag: keep it for the next piece
+            text, carry = text[:cut], text[cut:]
+            if len(carry) > MAX_TAG:
+                raise ImportFileError(f"文件“{name}”的内部格式异常（过长的标记）。请{RESAVE}。")
+        else:
+            carry = b""
+        if DECLARATION.search(text):
+            raise ImportFileError(
+                f"文件“{name}”含有 XML 文档类型或实体声明（DTD/ENTITY），正常的 Excel 文件没有，"
+                f"可能是恶意文件，已拒绝。请{RESAVE}。"
+            )
+        yield text
+
+
+def _scan(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str, exact: bool = False) -> tuple[int, int] | None:
+    """Stream one XML entry (zipfile never returns more than the declared size): for a worksheet, the rows and
+    columns it needs, from its dimension and the cells that hold something. Where every cell names its
+    position (as Excel, WPS and the usual libraries write them) whole pieces are matched at once; otherwise
+    the entry is read again tag by tag (exact), placing unnamed cells after the previous one as readers do."""
+    rows = columns = row = column = 0
     sheet = False
-    row = column = 0
-    carry = b""
     with archive.open(entry) as stream:
-        first = True
-        while chunk := stream.read(CHUNK):
-            if first and chunk[:2] in (b"\xff\xfe", b"\xfe\xff"):
-                raise ImportFileError(f"文件“{name}”的内部格式异常（UTF-16 编码的 XML）。请{RESAVE}。")
-            first = False
-            text = carry + chunk
-            cut = text.rfind(b"<")
-            if cut != -1 and text.find(b">", cut) == -1:  # an unfinished tag: keep it for the next chunk
-                text, carry = text[:cut], text[cut:]
-                if len(carry) > MAX_TAG:
-                    raise ImportFileError(f"文件“{name}”的内部格式异常（过长的标记）。请{RESAVE}。")
-            else:
-                carry = b""
-            if DECLARATION.search(text):
-                raise ImportFileError(
-                    f"文件“{name}”含有 XML 文档类型或实体声明（DTD/ENTITY），正常的 Excel 文件没有，"
-                    f"可能是恶意文件，已拒绝。请{RESAVE}。"
-                )
-            for match in TAG.finditer(text):
+        for text in _xml_chunks(stream, name):
+            sheet = sheet or (b"sheetData" in text and SHEET_DATA.search(text) is not None)
+            for declared in DIMENSION.finditer(text) if b"dimension" in text else ():
+                rows, columns = max(rows, int(declared.group(2))), max(columns, _column_number(declared.group(1)))
+            if not exact:
+                cells = PLAIN_CELL.findall(text)
+                if PREFIXED.search(text) or len(cells) != len(ANY_CELL.findall(text)):  # written another way
+                    return _scan(archive, entry, name, exact=True)
+                filled = [(c, r) for c, r, rest in cells if not rest.endswith(b"/")]  # not a style-only cell
+                if filled:
+                    rows = max(rows, *(int(digits) for _, digits in filled))
+                    columns = max(columns, *(_column_number(letters) for letters in {c for c, _ in filled}))
+                continue
+            for match in ROW_OR_CELL.finditer(text):
                 kind, attributes = match.group(1), match.group(2)
-                if b"&" in attributes:  # a reference written as character entities would hide from this scan
+                if b"&" in attributes:  # a position written as character references would hide from this scan
                     raise ImportFileError(f"文件“{name}”的内部格式异常（单元格位置用了字符引用）。请{RESAVE}。")
-                if kind == b"sheetData":
-                    sheet = True
-                elif kind == b"dimension":
-                    declared = DIMENSION.search(attributes)
-                    if declared:
-                        rows = max(rows, int(declared.group(2)))
-                        columns = max(columns, _column_number(declared.group(1)))
-                elif kind == b"row":
-                    ref = REF.search(attributes)
-                    row = int(ref.group(2)) if ref else row + 1
-                    column = 0
+                ref = REF.search(attributes)
+                if kind == b"row":
+                    row, column = (int(ref.group(2)) if ref else row + 1), 0
+                    continue
+                if ref and ref.group(1):
+                    row, column = int(ref.group(2)), _column_number(ref.group(1))
                 else:
-                    ref = REF.search(attributes)
-                    if ref and ref.group(1):
-                        row, column = int(ref.group(2)), _column_number(ref.group(1))
-                    else:
-                        column += 1
-                    if not attributes.rstrip().endswith(b"/"):  # a cell with content, not just a style
-                        rows, columns = max(rows, row), max(columns, column)
+                    column += 1
+                if not attributes.rstrip().endswith(b"/"):
+                    rows, columns = max(rows, row), max(columns, column)
     return (rows, columns) if sheet else None
 
 
