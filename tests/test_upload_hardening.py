@@ -81,6 +81,16 @@ def far_cell_disguised(replacement: bytes) -> bytes:
     return rezip(data, {"xl/worksheets/sheet1.xml": sheet})
 
 
+def wide_unpositioned_row() -> bytes:
+    """50 cells that do not name their position: readers place each after the previous one."""
+    data = xlsx(GOOD)
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    sheet = re.sub(rb"<dimension [^>]*/>", b"", sheet).replace(
+        b"</sheetData>", b"<row>" + b"<c><v>1</v></c>" * 50 + b"</row></sheetData>"
+    )
+    return rezip(data, {"xl/worksheets/sheet1.xml": sheet})
+
+
 def far_row() -> bytes:
     return workbook_bytes(lambda ws: ws.__setitem__("A1048576", "x"))
 
@@ -153,6 +163,7 @@ REFUSED = {
         "land.xlsx",
         "内部格式异常（单元格位置用了字符引用）",
     ),
+    "wide row without positions": (wide_unpositioned_row, "land.xlsx", "用到了第 50 列（AX 列）"),
     "far row A1048576": (far_row, "land.xlsx", "共有 1,048,576 行，超过 100,000 行的上限"),
     "declared dimension": (lying_dimension, "land.xlsx", "用到了第 16,384 列（XFD 列）"),
     "zip bomb": (zip_bomb, "land.xlsx", f"解压后有 201 MB，超过 {MAX_UNPACKED_BYTES // MB} MB 的上限"),
