@@ -21,6 +21,7 @@ pages = [
     st.Page("pages/ledgers.py", title="台账", icon=":material/table_view:", url_path="ledgers"),
     st.Page("pages/park.py", title="园区档案", icon=":material/apartment:", url_path="park"),
     st.Page("pages/briefing.py", title="导出与通报", icon=":material/campaign:", url_path="briefing"),
+    st.Page("pages/meeting.py", title="会议模式", icon=":material/tv:", url_path="meeting"),
 ]
 if user.role in ("admin", "league"):
     pages.append(

@@ -86,6 +86,12 @@ def default_previous(asof: date, first: date) -> date:
     return published[-1] if published else max(first, asof - timedelta(days=91))
 
 
+def _wan(amount: float) -> str:
+    """Money in 万元 with one decimal, as the published bulletins write it: one unit in every sentence
+    (fmt.money would switch to 亿元 from 1 亿 on, and mix 1.78 亿元 with 16,368.8 万元)."""
+    return f"{amount:,.1f} 万元"
+
+
 def _hectares(mu: float) -> str:
     return f"{mu / fmt.MU_PER_HA:,.1f} 公顷"
 
@@ -177,8 +183,8 @@ def ledger_sentences(categories: pd.DataFrame) -> list[tuple[str, str]]:
         ),
         (
             "沉淀资金",
-            f"排查发现沉淀资金 {int(fund.found)} 笔、{fmt.money(fund.found_amount_wan)}，"
-            f"已整改 {int(fund.rectified)} 笔，收回上缴 {fund.returned_wan:,.1f} 万元，"
+            f"排查发现沉淀资金 {int(fund.found)} 笔、{_wan(fund.found_amount_wan)}，"
+            f"已整改 {int(fund.rectified)} 笔，收回上缴 {_wan(fund.returned_wan)}，"
             f"整改完成率 {_rate(fund.rectified, fund.found)}。",
         ),
         ("土地", "；".join(land(k) for k in AREA_RATE) + "。"),

@@ -1,4 +1,4 @@
-"""汇报材料: a 16:9 PowerPoint deck for one scope and date, and the static map of idle assets it shows."""
+"""汇报材料 and 会议材料: the shared slides as a 16:9 PowerPoint deck, and the static idle-asset map."""
 
 import io
 import math
@@ -41,12 +41,35 @@ def _rgb(color: str) -> RGBColor:
 
 
 @dataclass(frozen=True)
-class FigureSlide:
-    """One chart slide: its heading, the figure (made by a charts builder) and the stamp for its footnote."""
+class Headline:
+    """A figure a slide is about, shown large: value (95.9%), what it is (整改完成率), tone good/bad colours it."""
+
+    value: str
+    label: str
+    tone: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Slide:
+    """One slide, drawn both by the deck (汇报材料, 会议材料) and by 会议模式: its heading, the figure (made by a charts
+    builder), the stamp for its footnote, then optionally headline figures, a summary sentence, the ledger cards
+    (the KPI slide) or a table instead of a figure, and notes. drill: the figure's customdata[0] is a league
+    code the meeting may drill into. key names the kind of slide (kpis, phases, compare, map, ...)."""
 
     title: str
-    figure: go.Figure
+    figure: go.Figure | None
     stamp: Stamp
+    headlines: tuple[Headline, ...] = ()
+    summary: str = ""
+    cards: tuple[Card, ...] = ()
+    table: pd.DataFrame | None = None
+    notes: tuple[str, ...] = ()
+    drill: bool = False
+    key: str = ""
+
+    def summary_text(self) -> str:
+        """One sentence for a slide without room for large figures: the summary, or the headlines in a row."""
+        return self.summary or "；".join(f"{h.label} {h.value}" for h in self.headlines)
 
 
 # The map of idle assets --------------------------------------------------------------------------
@@ -262,20 +285,25 @@ def _title_slide(deck, stamp: Stamp) -> None:
     _text(slide, MARGIN, Inches(2.0), WIDTH - 2 * MARGIN, Inches(3.6), lines, align=PP_ALIGN.CENTER)
 
 
-def _kpi_slide(deck, cards: Sequence[Card], stamp: Stamp) -> None:
-    slide = _frame(deck, "六本台账整改进展", stamp)
+def _summary(slide, text: str) -> None:
+    _text(slide, MARGIN, Inches(1.1), WIDTH - 2 * MARGIN, Inches(0.5), [(text, 20, True, DARK)])
+
+
+def kpi_summary(cards: Sequence[Card]) -> str:
+    """合计：发现 N 项，已整改 M 项，整改完成率 x%；超期未整改 K 项"""
     found, rectified = sum(c.found for c in cards), sum(c.rectified for c in cards)
     overdue = sum(c.overdue for c in cards)
-    overall = rectified / found if found else None
     late = f"超期未整改 {overdue} 项" if overdue else "无超期未整改"
-    _text(
-        slide,
-        MARGIN,
-        Inches(1.1),
-        WIDTH - 2 * MARGIN,
-        Inches(0.5),
-        [(f"合计：发现 {found} 项，已整改 {rectified} 项，整改完成率 {fmt.rate(overall)}；{late}", 20, True, DARK)],
-    )
+    rate = fmt.rate(rectified / found if found else None)
+    return f"合计：发现 {found} 项，已整改 {rectified} 项，整改完成率 {rate}；{late}"
+
+
+def _kpi_slide(deck, item: Slide) -> None:
+    slide = _frame(deck, item.title, item.stamp)
+    cards = item.cards
+    found, rectified = sum(c.found for c in cards), sum(c.rectified for c in cards)
+    overall = rectified / found if found else None
+    _summary(slide, item.summary or kpi_summary(cards))
     width, height, gap = Inches(4.0), Inches(2.45), Inches(0.166)
     for n, card in enumerate(cards):
         left = MARGIN + (n % 3) * (width + gap)
@@ -299,28 +327,67 @@ def _kpi_slide(deck, cards: Sequence[Card], stamp: Stamp) -> None:
         _text(slide, left + Inches(0.12), top + Inches(0.08), width - Inches(0.24), height - Inches(0.16), lines)
 
 
-def _figure_slide(deck, item: FigureSlide, render: Callable[[go.Figure], bytes]) -> None:
+def _table(slide, table: pd.DataFrame, top) -> None:
+    """The slide's table: a header row, then one row per line, 16 pt."""
+    rows, columns = len(table) + 1, len(table.columns)
+    height = Inches(0.45) * rows
+    shape = slide.shapes.add_table(rows, columns, MARGIN, top, WIDTH - 2 * MARGIN, height)
+    widths = [max(table[c].astype(str).str.len().max() if len(table) else 0, len(str(c))) for c in table.columns]
+    for column, chars in zip(shape.table.columns, widths, strict=True):
+        column.width = int((WIDTH - 2 * MARGIN) * chars / sum(widths))
+    cells = [list(map(str, table.columns)), *table.astype(str).to_numpy().tolist()]
+    for r, values in enumerate(cells):
+        for c, value in enumerate(values):
+            frame = shape.table.cell(r, c).text_frame
+            frame.word_wrap = True
+            run = frame.paragraphs[0].add_run()
+            _font(run, 16, r == 0, DARK)
+            run.text = value
+
+
+def _body_slide(deck, item: Slide, render: Callable[[go.Figure], bytes]) -> None:
+    """A chart or a table under the heading; with headline figures, a summary line above it."""
     slide = _frame(deck, item.title, item.stamp)
-    slide.shapes.add_picture(io.BytesIO(render(item.figure)), MARGIN, IMAGE_TOP, WIDTH - 2 * MARGIN, IMAGE_HEIGHT)
+    summary = item.summary_text()
+    top = IMAGE_TOP
+    if summary:
+        _summary(slide, summary)
+        top = Inches(1.65)
+    if item.figure is not None:
+        height = IMAGE_HEIGHT - (top - IMAGE_TOP)
+        width = int(height * IMAGE_PIXELS[0] / IMAGE_PIXELS[1])
+        slide.shapes.add_picture(io.BytesIO(render(item.figure)), (WIDTH - width) // 2, top, width, height)
+    elif item.table is not None:
+        _table(slide, item.table, top)
+    if item.notes:
+        _text(slide, MARGIN, Inches(6.55), WIDTH - 2 * MARGIN, Inches(0.4), [("；".join(item.notes), 13, False, GREY)])
 
 
-def briefing_deck(
-    stamp: Stamp,
-    cards: Sequence[Card],
-    figures: Sequence[FigureSlide],
-    render: Callable[[go.Figure], bytes] = slide_png,
-) -> bytes:
-    """汇报材料: a title slide, the KPI slide (one card per ledger, as on the 总览 page), then one slide per figure,
-    each with its footnote (source, scope, 数据截至, 演示数据). 16:9, Chinese fonts, large type. render draws a
-    figure as a PNG for the 12.33 × 5.5 in image slot (tests may pass a stand-in)."""
+def slides_deck(stamp: Stamp, slides: Sequence[Slide], render: Callable[[go.Figure], bytes] = slide_png) -> bytes:
+    """A title slide, then each slide (the ledger cards, a chart or a table), each with its footnote (source,
+    scope, 数据截至, 演示数据). 16:9, Chinese fonts, large type. render draws a figure as a PNG for the image slot
+    (tests may pass a stand-in)."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     deck.core_properties.title = f"{TITLE}（{stamp.scope_label}，数据截至 {stamp.asof:%Y-%m-%d}）"
     deck.core_properties.author = ISSUER
     _title_slide(deck, stamp)
-    _kpi_slide(deck, cards, stamp)
-    for item in figures:
-        _figure_slide(deck, item, render)
+    for item in slides:
+        if item.cards:
+            _kpi_slide(deck, item)
+        else:
+            _body_slide(deck, item, render)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
+
+
+def briefing_deck(
+    stamp: Stamp,
+    cards: Sequence[Card],
+    figures: Sequence[Slide],
+    render: Callable[[go.Figure], bytes] = slide_png,
+) -> bytes:
+    """汇报材料: the title slide, the KPI slide (one card per ledger, as on the 总览 page), then the figures."""
+    kpis = Slide("六本台账整改进展", None, stamp, summary=kpi_summary(cards), cards=tuple(cards), key="kpis")
+    return slides_deck(stamp, [kpis, *figures], render)

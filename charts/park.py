@@ -99,6 +99,25 @@ def indicator_cards(row: pd.Series) -> list[IndicatorCard]:
     return cards
 
 
+def indicator_basis_text(row: pd.Series, profile: pd.Series, asof_year: int) -> str:
+    """Which projects the indicators count (the data year, and why when it is not the date's own year) and
+    which thresholds they are set against."""
+    if _missing(row["year"]):
+        return "暂无已建成工业项目数据。"
+    year = int(row["year"])
+    text = f"按 {year} 年及以前建成投产的 {int(row['projects'])} 个工业项目计算（{year} 年度）"
+    if year < asof_year:
+        text += f"，{asof_year} 年尚无建成项目数据，按最近有数据的 {year} 年"
+    if row["missing_projects"]:
+        text += f"；另有 {int(row['missing_projects'])} 个项目数据缺失，未计入"
+    basis = row["basis"] or "未设定"
+    plot = row["plot_basis"] or "未设定"
+    return (
+        text + f"。控制值为{profile['league_name']}{profile['industry_category']}类控制性指标"
+        f"（投资强度、亩均产值、亩均税收：{basis}；容积率：{plot}）。"
+    )
+
+
 def rank_text(row: pd.Series) -> str:
     if _missing(row["tax_rank"]):
         return "无有效项目数据，未参与排名"

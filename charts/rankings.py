@@ -38,7 +38,7 @@ MIN_GRADED_PROJECTS = 3  # the SQL's rule: parks with fewer valid projects are �
 SCORE_RULE = (
     "单项得分 = 实际值 ÷ 所属盟市该行业类别的控制性指标 × 100（恰好达标为 100 分，最高 150 分）；"
     "园区单项得分为其各项目得分按用地面积加权平均；综合得分 = 各单项得分按权重加权平均。"
-    "控制性指标为演示估计，不是正式发布的标准。"
+    "控制性指标除容积率的国家下限（国土资发〔2008〕24号）外均为演示估计，不是正式发布的标准。"
 )
 GRADE_RULE = (
     "等级按综合得分在本范围参评对象中的位次评定：得分高于它的对象占比不足 20% 为 A，不足 60% 为 B，"
@@ -274,6 +274,34 @@ def shortfall_text(indicator: str, value: float, threshold: float) -> str:
     return f"{value:,.{digits}f} / {threshold:,.{digits}f}（低 {(threshold - value) / threshold:.1%}）"
 
 
+def year_text(year: int, asof_year: int) -> str:
+    """Which year a ranking ranks, and why when it is not the 数据截至 date's own year."""
+    text = f"排名年度：{year} 年，按 {year} 年及以前建成投产的项目计算"
+    if year < asof_year:
+        text += f"（数据截至日期所在的 {asof_year} 年尚无建成项目数据，按最近有数据的 {year} 年排名）"
+    return text + "。"
+
+
+CANDIDATE_RULE = (
+    "倒逼腾退候选（即园区指标台账的低效项目）：{year} 年度评价 {before} 年及以前建成投产的项目，"
+    "至少一项指标低于所属盟市该行业类别的控制性指标即列入；{year} 年当年投产的项目尚未满一年，不评价。"
+)
+
+
+def candidates_ledger_text(df: pd.DataFrame, year: int, asof_text: str) -> str:
+    """How the candidates relate to the 园区指标 ledger on the 数据截至 date: how many are in it, how many rectified."""
+    projects = df.drop_duplicates("project_id")
+    total, listed = len(projects), int(projects["item_id"].notna().sum())
+    done = int(projects["item_status"].isin(["已整改", "已销号"]).sum())
+    rule = CANDIDATE_RULE.format(year=year, before=year - 1)
+    if listed == total:
+        return rule + f"本范围 {total} 个，截至 {asof_text} 均已列入园区指标台账，其中已整改 {done} 个。"
+    return (
+        rule + f"本范围 {total} 个，截至 {asof_text} 园区指标台账已列入 {listed} 个（其中已整改 {done} 个），"
+        f"其余 {total - listed} 个将在评价后列入。"
+    )
+
+
 def candidates_table(df: pd.DataFrame, with_place: bool = True) -> pd.DataFrame:
     """倒逼腾退 candidates, one row per project (in the query's order): for each indicator below its threshold
     the value against the threshold and the gap; 达标 where it meets it."""
@@ -287,6 +315,10 @@ def candidates_table(df: pd.DataFrame, with_place: bool = True) -> pd.DataFrame:
             "投产年份": projects["year"],
             "用地(亩)": projects["land_mu"].astype(float).round(1),
             "未达标指标数": projects["failed_indicators"],
+            "园区指标台账": [
+                "尚未列入" if pd.isna(status) else f"{item}（{status}）"
+                for item, status in zip(projects["item_id"], projects["item_status"], strict=True)
+            ],
         }
     ).set_index(projects["project_id"])
     for indicator in ("investment_intensity", "output_per_mu", "tax_per_mu", "plot_ratio"):
@@ -335,6 +367,7 @@ def thresholds_table(df: pd.DataFrame) -> pd.DataFrame:
             metric_label("tax_per_mu"): df["tax_per_mu"],
             metric_label("plot_ratio"): df["plot_ratio"],
             "依据": df["basis"],
+            "容积率依据": df["plot_ratio_basis"],
         }
     ).reset_index(drop=True)
 

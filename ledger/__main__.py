@@ -124,7 +124,7 @@ def _place(path: Path, league: str | None, park: str | None) -> str | None:
     """The league of an account: the one named (checked), or a park's own league."""
     import duckdb
 
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))
     try:
         if park:
             row = con.execute("select league_code from park where park_id = $p", {"p": park}).fetchone()
@@ -143,7 +143,7 @@ def _place(path: Path, league: str | None, park: str | None) -> str | None:
 def _has_imports(path: Path) -> bool:
     import duckdb
 
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))
     try:
         return bool(con.execute("select count(*) from import_batch").fetchone()[0])
     except duckdb.Error:

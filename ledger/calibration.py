@@ -19,9 +19,10 @@ survey end = 2022-08-31 · 2023-02-14 = bulletin of 中新网 · 2023-06-08 = �
   unfinished (14, the 半拉子工程: 11 revitalised by 2023-06-08) or built but not operating (17).
   The 2023-02-14 report of 18 half-finished projects cannot be reconciled with the 14 of June
   under "found by D" (found counts never fall) and is not reproduced.
-Cohorts without a published figure (unsupplied and inefficient land, indicator items, the later
-history) are plausible inventions. Energy (吨标煤) and water (吨) of the stalled survey cohorts are
-fixed by SURVEY_TOTALS.
+Cohorts without a published figure (unsupplied and inefficient land, the later history) are plausible
+inventions. The 园区指标 items have no published count (the survey published only that 56 parks set
+控制性指标) and are not cohorts: one item per built project below its thresholds.
+Energy (吨标煤) and water (吨) of the stalled survey cohorts are fixed by SURVEY_TOTALS.
 """
 
 from dataclasses import dataclass, field
@@ -138,11 +139,8 @@ COHORTS: list[Cohort] = [
     Cohort("infra_not_operating", 10, PRESS, _w("2022-10-01", "2023-06-08"), {"investment_wan": D("42100")}),
     Cohort("infra_not_operating", 5, PRESS, _w("2023-06-09", "2025-06-30"), {"investment_wan": D("19750")}),
     Cohort("infra_not_operating", 2, PRESS, None, {"investment_wan": D("8900")}),
-    # 园区指标: low-yield built projects pushed to 腾退 or upgrade
-    Cohort("indicator", 20, SURVEY, _w("2023-01-01", "2023-12-31")),
-    Cohort("indicator", 25, SURVEY, _w("2024-01-01", "2024-12-31")),
-    Cohort("indicator", 10, SURVEY, _w("2025-01-01", "2025-11-30")),
-    Cohort("indicator", 9, SURVEY, None),
+    # 园区指标: no cohort here. Its items are the built projects below their thresholds (the rankings'
+    # 倒逼腾退 candidates), derived by ledger.demo.DemoBuilder.indicator_items; nothing published counts them.
 ]
 
 # Energy and water of the stalled items found by survey end (万吨 published, stored in 吨).

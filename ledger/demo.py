@@ -1,6 +1,8 @@
 """Deterministic demo database (演示数据) calibrated to the campaign's published figures."""
 
 import csv
+import functools
+import math
 import os
 import random
 from dataclasses import dataclass
@@ -9,6 +11,7 @@ from decimal import ROUND_FLOOR
 from decimal import Decimal as D
 from pathlib import Path
 
+import chinese_calendar
 import duckdb
 import pandas as pd
 
@@ -20,13 +23,16 @@ from ledger.calibration import (
     LAGGING_LEAGUES,
     PRESS,
     STOPPED_OVER_A_YEAR,
+    SURVEY,
     SURVEY_END,
     SURVEY_TOTALS,
     Cohort,
 )
 
 SEED = 20220819
+MU_PER_HA = 15
 STOPPED_BEFORE = date(2021, 6, 30)  # stopped over a year before any survey date (2022-07-20 on)
+FIRST_PROJECT_YEAR, LAST_PROJECT_YEAR = 2016, DATA_END.year  # built projects completed in every year
 
 PHASES = [
     ("mobilization", "宣传动员", date(2022, 7, 1), date(2022, 7, 31), 1),
@@ -123,6 +129,56 @@ UNIT_OF = {
 }
 
 
+# 控制性指标 (see thresholds): the 2008 national 容积率 table by GB/T 4754-2002 industry code, the lowest
+# code of each category; some leagues set a stricter one (演示估计). 投资强度, 亩均产值, 亩均税收 are the
+# category estimates of indicator_thresholds_ESTIMATE.csv times the league's tier (呼包鄂 highest,
+# as the 2008 standard sets higher investment floors for higher land grades) and ±10 % of its own.
+FAR_CODES = {
+    "农畜产品加工": ("13", "14", "15"),
+    "能源化工": ("25",),
+    "新型化工": ("26",),
+    "冶金": ("32", "33"),
+    "生物医药": ("27",),
+    "装备制造": ("35", "36", "37", "39"),
+}
+FAR_RAISES = (0, 0, 0, 0.05, 0.1, 0.1, 0.2)
+LEAGUE_TIER = {
+    "150100": 1.0,  # 呼和浩特
+    "150200": 1.0,  # 包头
+    "150600": 1.0,  # 鄂尔多斯
+    "150300": 0.9,  # 乌海
+    "150400": 0.9,  # 赤峰
+    "150500": 0.9,  # 通辽
+    "150800": 0.85,  # 巴彦淖尔
+    "150900": 0.85,  # 乌兰察布
+    "152500": 0.85,  # 锡林郭勒
+    "150700": 0.8,  # 呼伦贝尔
+    "152200": 0.75,  # 兴安
+    "152900": 0.8,  # 阿拉善
+}
+THRESHOLD_STEP = {"investment_intensity": 10, "output_per_mu": 10, "tax_per_mu": 0.5}
+NATIONAL_BASIS = "国家标准(国土资发〔2008〕24号)"
+ESTIMATE_BASIS = "演示估计"
+# Per indicator: (margin above the threshold, loading on the project's productivity, own noise), in log units.
+# Tuned so that 10-20 % of the judged projects fall below at least one threshold (tests/test_plausibility.py).
+INDICATOR_SPREAD = {
+    "investment_intensity": (0.36, 0.2, 0.07),
+    "output_per_mu": (0.36, 0.22, 0.07),
+    "tax_per_mu": (0.41, 0.26, 0.08),
+    "plot_ratio": (0.34, 0.08, 0.1),
+}
+EFFECTS = {"league": 0.05, "industry": 0.04, "park": 0.06, "year": 0.015}  # log units; year: per year
+INDICATOR_RECTIFIED_SHARES = (0.30, 0.35, 0.15)  # of a batch, rectified in its first, second, third year
+LAST_RECTIFIED = date(2025, 11, 30)
+INDICATOR_ORDER = ("investment_intensity", "output_per_mu", "tax_per_mu", "plot_ratio")
+INDICATOR_LABEL = {
+    "investment_intensity": "投资强度",
+    "output_per_mu": "亩均产值",
+    "tax_per_mu": "亩均税收",
+    "plot_ratio": "容积率",
+}
+
+
 @dataclass
 class Park:
     park_id: str
@@ -172,14 +228,47 @@ def _month_end(d: date) -> date:
     return nxt - timedelta(days=1)
 
 
+@functools.cache
+def is_working_day(d: date) -> bool:
+    """Monday to Friday and not a public holiday of China (chinese_calendar; 调休 Saturdays excluded too)."""
+    return d.weekday() < 5 and chinese_calendar.is_workday(d)
+
+
+def working_day_in(d: date, start: date, end: date) -> date | None:
+    """The first working day from d up to end, else the last one from d back to start (None: there is none);
+    a d outside start..end is first moved to the nearer bound."""
+    d = min(max(d, start), end)
+    for step, stop in ((1, end), (-1, start)):
+        day = d
+        while (day <= stop) if step > 0 else (day >= stop):
+            if is_working_day(day):
+                return day
+            day += timedelta(days=step)
+    return None
+
+
+def first_working_day(year: int) -> date:
+    return working_day_in(date(year, 1, 1), date(year, 1, 1), date(year, 12, 31))
+
+
+def _workday_between(rng: random.Random, start: date, end: date) -> date:
+    day = working_day_in(_day_between(rng, start, end), start, end)
+    if day is None:
+        raise ValueError(f"no working day between {start} and {end}")
+    return day
+
+
 class DemoBuilder:
     """Generates all demo rows in memory; `write` stores them in a new database file."""
 
     def __init__(self, seed: int = SEED) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         self.stagger = random.Random(seed + 1)
         self.rows: dict[str, list[dict]] = {}
         self.counters: dict[str, int] = {}
+        self.titles: dict[str, set[str]] = {}
+        self.used_mu: dict[str, float] = {}  # land of built projects and ledger items placed in each park
         self.leagues = _read_csv("leagues.csv")
         self.parks = self._parks()
         self.methods = _read_csv("disposal_methods.csv")
@@ -240,6 +329,8 @@ class DemoBuilder:
             self.add("phase", phase_id=phase_id, name=name, start_date=start, end_date=end, sort=sort)
 
     def thresholds(self) -> None:
+        """Each league's 控制性指标 per category: 容积率 from the 2008 national table (some leagues stricter),
+        投资强度, 亩均产值, 亩均税收 from the category estimates scaled by the league's tier and its own choice."""
         base = {}
         for r in _read_csv("indicator_thresholds_ESTIMATE.csv"):
             label = r["industry_category(IM 6-category scheme + 1)"]
@@ -250,20 +341,32 @@ class DemoBuilder:
                 "investment_intensity": float(r["investment_intensity_wan_per_mu"].lstrip("≥")),
                 "output_per_mu": float(r["output_per_mu_wan"].lstrip("≥")),
                 "tax_per_mu": float(r["tax_per_mu_wan"].lstrip("≥")),
-                "plot_ratio": float(r["far_min"]),
             }
+        far = {r["industry_code_GBT4754_2002"]: float(r["far_min"]) for r in _read_csv("far_min_2008.csv")}
+        national_far = {cat: min(far[code] for code in codes) for cat, codes in FAR_CODES.items()}
+        rng = random.Random(self.seed + 2)  # a stream of its own: thresholds do not shift the ledgers
         for league in self.leagues:
-            factor = self.rng.choice((0.8, 0.85, 0.9, 0.95, 1.0))
+            tier = LEAGUE_TIER[league["code"]]
             for cat in CATEGORIES:
+                stricter = rng.choice(FAR_RAISES)
+                self.add(
+                    "control_threshold",
+                    league_code=league["code"],
+                    industry_category=cat,
+                    indicator="plot_ratio",
+                    min_value=round(national_far[cat] + stricter, 2),
+                    basis=NATIONAL_BASIS if stricter == 0 else ESTIMATE_BASIS,
+                )
                 for indicator, value in base[cat].items():
-                    scaled = value if indicator == "plot_ratio" else round(value * factor / 5) * 5
+                    step = THRESHOLD_STEP[indicator]
+                    scaled = round(value * tier * rng.uniform(0.9, 1.1) / step) * step
                     self.add(
                         "control_threshold",
                         league_code=league["code"],
                         industry_category=cat,
                         indicator=indicator,
-                        min_value=scaled,
-                        basis="演示估计",
+                        min_value=float(scaled),
+                        basis=ESTIMATE_BASIS,
                     )
         self.threshold = {
             (r["league_code"], r["industry_category"], r["indicator"]): r["min_value"]
@@ -292,51 +395,90 @@ class DemoBuilder:
 
     # built projects -----------------------------------------------------------------------
     def built_projects(self) -> None:
+        """Projects completed 2016-2025, their indicators driven by one latent productivity each.
+
+        log(value / threshold) = margin + league effect + industry effect + loading × productivity + noise,
+        so 亩均产值, 亩均税收 and 投资强度 move together and a minority falls below the thresholds.
+        """
+        rng = random.Random(self.seed + 3)  # a stream of its own, like the thresholds
+        league_effect = {r["code"]: rng.gauss(0, EFFECTS["league"]) for r in self.leagues}
+        industry_effect = {cat: rng.gauss(0, EFFECTS["industry"]) for cat in CATEGORIES}
         for park in self.parks:
-            for _ in range(max(4, min(18, int(park.area_ha**0.5 / 3)))):
-                cat = park.category if self.rng.random() < 0.7 else self.rng.choice(CATEGORIES)
-                land = D(self.rng.randint(2000, 40000)) / 100
-                limits = {k[2]: v for k, v in self.threshold.items() if k[:2] == (park.league_code, cat)}
+            park_effect = rng.gauss(0, EFFECTS["park"])
+            names: set[str] = set()
+            count = max(5, min(26, int(park.area_ha**0.5 / 2.2)))
+            # together the projects take at most half the park's approved area (small parks, small plots)
+            largest = max(2500, min(40000, int(park.area_ha * MU_PER_HA * 100 / 2 / count)))
+            for _ in range(count):
+                cat = park.category if rng.random() < 0.7 else rng.choice(CATEGORIES)
+                year = rng.randint(FIRST_PROJECT_YEAR, LAST_PROJECT_YEAR)
+                land = D(rng.randint(2000, largest)) / 100
+                productivity = rng.gauss(0, 1)
+                shift = league_effect[park.league_code] + industry_effect[cat] + park_effect
+                shift += EFFECTS["year"] * (year - 2020)  # newer projects a little more productive
+                limits = {k: self.threshold[(park.league_code, cat, k)] for k in INDICATOR_ORDER}
 
-                def around(key: str, spread: float = 0.45, limits: dict = limits) -> float:
-                    """A value scattered around the threshold: most projects pass, some fall short."""
-                    return limits[key] * self.rng.lognormvariate(0.15, spread)
+                def per_mu(key: str, limits: dict = limits, shift: float = shift, z: float = productivity) -> float:
+                    margin, loading, noise = INDICATOR_SPREAD[key]
+                    return limits[key] * math.exp(margin + shift + loading * z + rng.gauss(0, noise))
 
-                floor = float(land) * 666.67 * around("plot_ratio", 0.3)
+                name = self.project_name(cat, names, rng)
                 self.add(
                     "built_project",
                     project_id=self.next_id("BP"),
                     park_id=park.park_id,
-                    name=f"{self.company(cat).removesuffix('有限公司')}"
-                    f"年产{self.rng.randint(1, 50)}万吨{self.rng.choice(PROJECT_OUTPUT[cat])}项目",
+                    name=name,
                     industry_category=cat,
                     land_mu=land,
-                    investment_wan=round(D(around("investment_intensity")) * land, 2),
-                    output_wan=round(D(around("output_per_mu")) * land, 2),
-                    tax_wan=round(D(around("tax_per_mu")) * land, 2),
-                    floor_area_m2=round(D(floor), 2),
-                    year=self.rng.randint(2016, 2022),
+                    investment_wan=round(D(per_mu("investment_intensity")) * land, 2),
+                    output_wan=round(D(per_mu("output_per_mu")) * land, 2),
+                    tax_wan=round(D(per_mu("tax_per_mu")) * land, 2),
+                    floor_area_m2=round(D(float(land) * 666.67 * per_mu("plot_ratio")), 2),
+                    year=year,
                 )
+        for row in self.rows["built_project"]:
+            self.used_mu[row["park_id"]] = self.used_mu.get(row["park_id"], 0) + float(row["land_mu"])
         # A few surveyed projects whose land area was not reported: 数据缺失.
-        for row in self.rng.sample(self.rows["built_project"], 3):
+        for row in rng.sample(self.rows["built_project"], 3):
             row["land_mu"] = None if row["project_id"] < "BP0400" else D(0)
 
-    def low_yield_projects(self) -> list[dict]:
-        low = []
+    def project_name(self, cat: str, taken: set[str], rng: random.Random) -> str:
+        """A project name not yet used in its park."""
+        while True:
+            root = "".join(rng.sample(NAME_ROOTS, 2))
+            name = (
+                f"内蒙古{root}{rng.choice(PRODUCTS[cat])}"
+                f"年产{rng.randint(1, 50)}万吨{rng.choice(PROJECT_OUTPUT[cat])}项目"
+            )
+            if name not in taken:
+                taken.add(name)
+                return name
+
+    def below_threshold(self, year: int) -> list[dict]:
+        """Projects judged in the ranking of `year` (valid, completed before it) below at least one threshold:
+        the rule of queries/rankings/retreat_candidates.sql, with each shortfall (worst first)."""
+        league_of = {p.park_id: p.league_code for p in self.parks}
+        out = []
         for p in self.rows["built_project"]:
-            if not p["land_mu"]:
+            if p["year"] >= year or not p["land_mu"]:
                 continue
-            park = next(x for x in self.parks if x.park_id == p["park_id"])
-            limit = self.threshold[(park.league_code, p["industry_category"], "output_per_mu")]
-            value = float(p["output_wan"] / p["land_mu"])
-            if value < limit:
-                low.append({**p, "value": value, "threshold": limit})
-        self.rng.shuffle(low)
-        return low
+            land = float(p["land_mu"])
+            values = {
+                "investment_intensity": float(p["investment_wan"]) / land,
+                "output_per_mu": float(p["output_wan"]) / land,
+                "tax_per_mu": float(p["tax_wan"]) / land,
+                "plot_ratio": float(p["floor_area_m2"]) / (land * 666.67),
+            }
+            limits = {k: self.threshold[(league_of[p["park_id"]], p["industry_category"], k)] for k in values}
+            short = sorted(
+                ((values[k] / limits[k], k) for k in INDICATOR_ORDER if values[k] < limits[k]),
+            )
+            if short:
+                out.append({**p, "short": [(k, values[k], limits[k]) for _, k in short]})
+        return out
 
     # ledger items -------------------------------------------------------------------------
     def items(self) -> None:
-        low_yield = self.low_yield_projects()
         for cohort in COHORTS:
             parts = {
                 k: split_total(v, cohort.count, self.rng, self._unit(k))
@@ -346,10 +488,31 @@ class DemoBuilder:
             if "returned_wan" in cohort.totals:
                 parts["returned_wan"] = self._returned(parts["balance_wan"], cohort.totals["returned_wan"])
             for i in range(cohort.count):
-                qty = {k: v[i] for k, v in parts.items()}
-                project = low_yield.pop() if cohort.category == "indicator" else None
-                self.item(cohort, qty, project)
+                self.item(cohort, {k: v[i] for k, v in parts.items()}, None)
+        self.indicator_items()
         self.survey_totals()
+
+    def indicator_items(self) -> None:
+        """园区指标: one item per project below its thresholds in the latest ranking (the rankings' 倒逼腾退
+        candidates), found when first judged: in the 2022 survey, or at the first working day of the year
+        after its completion year; a share of each batch rectified in each later year."""
+        batches: dict[date, list[dict]] = {}
+        for project in self.below_threshold(LAST_PROJECT_YEAR):
+            found = SURVEY[0] if project["year"] < SURVEY[0].year else first_working_day(project["year"] + 1)
+            batches.setdefault(found, []).append(project)
+        for found, projects in sorted(batches.items()):
+            self.rng.shuffle(projects)
+            window = SURVEY if found == SURVEY[0] else (found, found)
+            start = max(date(found.year, 3, 1), date(2023, 1, 1))
+            shares = INDICATOR_RECTIFIED_SHARES[: DATA_END.year - start.year + 1]
+            bounds = [0] + [round(len(projects) * sum(shares[: i + 1])) for i in range(len(shares))]
+            for i, project in enumerate(projects):
+                year_index = next((k for k in range(len(shares)) if i < bounds[k + 1]), None)
+                rectified = None
+                if year_index is not None:
+                    first = start if year_index == 0 else date(start.year + year_index, 1, 1)
+                    rectified = (first, min(date(first.year, 12, 31), LAST_RECTIFIED))
+                self.item(Cohort("indicator", 1, window, rectified), {}, project)
 
     @staticmethod
     def _unit(key: str) -> D:
@@ -370,12 +533,21 @@ class DemoBuilder:
         rng = self.rng
         cat = cohort.category
         ledger = LEDGER_OF[cat]
-        park = (
-            next(p for p in self.parks if p.park_id == project["park_id"]) if project else self.pick_park(cohort.slow)
-        )
-        found = _day_between(rng, *cohort.found)
+        park = next(p for p in self.parks if p.park_id == project["park_id"]) if project else None
+        area = float(qty.get("area_ha", 0)) * MU_PER_HA
+        for _ in range(200):  # a parcel or a stopped plant must fit in the park beside what is already there
+            if park is not None and self.used_mu.get(park.park_id, 0) + area <= park.area_ha * MU_PER_HA * 0.9:
+                break
+            park = self.pick_park(cohort.slow)
+        if project is None:
+            self.used_mu[park.park_id] = self.used_mu.get(park.park_id, 0) + area
+        found = _workday_between(rng, *cohort.found)
         item_id = self.next_id(ID_PREFIX[ledger])
+        titles = self.titles.setdefault(park.park_id, set())
         title, detail = self.detail(cat, park, qty, project, found)
+        while title in titles:  # titles are unique within a park: draw the details again
+            title, detail = self.detail(cat, park, qty, project, found)
+        titles.add(title)
         deadline = self.deadline(cat, found, cohort)
         events = self.history(found, cohort)
         closed = next((d for d, s in events if s == "已销号"), None)
@@ -415,20 +587,26 @@ class DemoBuilder:
         return _month_end(found + timedelta(days=self.rng.randint(60, 150)))
 
     def history(self, found: date, cohort: Cohort) -> list[tuple[date, str]]:
+        """Status events, each on a working day: found, maybe 整改中, then 已整改 and 已销号 if rectified."""
         rng = self.rng
         events = [(found, "待整改")]
+        day = timedelta(days=1)
         if cohort.rectified is None:
             if rng.random() < 0.75:
-                events.append((found + timedelta(days=rng.randint(5, 60)), "整改中"))
+                working = working_day_in(found + timedelta(days=rng.randint(5, 60)), found + day, DATA_END)
+                events.append((working, "整改中"))
             return events
         start, end = cohort.rectified
-        rect = _day_between(rng, max(start, found + timedelta(days=1)), end)
+        rect = _workday_between(rng, max(start, found + day), end)
         if (rect - found).days > 3:
-            events.append((found + timedelta(days=rng.randint(1, min(45, (rect - found).days - 1))), "整改中"))
+            working = found + timedelta(days=rng.randint(1, min(45, (rect - found).days - 1)))
+            working = working_day_in(working, found + day, rect - day)
+            if working:
+                events.append((working, "整改中"))
         events.append((rect, "已整改"))
         closed = rect + timedelta(days=rng.randint(10, 90))
         if closed <= DATA_END and rng.random() < 0.8:
-            events.append((closed, "已销号"))
+            events.append((working_day_in(closed, rect + day, DATA_END), "已销号"))
         return events
 
     def detail(self, cat: str, park: Park, qty: dict[str, D], project: dict | None, found: date) -> tuple[str, dict]:
@@ -507,11 +685,13 @@ class DemoBuilder:
                 "acceptance": rng.choice(("已受理", "未受理", "补正材料中")),
             }
         assert project is not None
-        return f"{project['name']}亩均产值低于控制性指标", {
+        worst, value, threshold = project["short"][0]
+        more = f"等 {len(project['short'])} 项指标" if len(project["short"]) > 1 else ""
+        return f"{project['name']}{INDICATOR_LABEL[worst]}{more}低于控制性指标", {
             "project_id": project["project_id"],
-            "indicator": "output_per_mu",
-            "value": round(project["value"], 2),
-            "threshold": project["threshold"],
+            "indicator": worst,
+            "value": round(value, 2),
+            "threshold": threshold,
         }
 
     def survey_totals(self) -> None:
@@ -564,7 +744,7 @@ class DemoBuilder:
                 park_id=park.park_id,
                 name=f"{park.name}{facility}工程",
                 facility_type=facility,
-                surveyed_date=_day_between(rng, *PRESS),
+                surveyed_date=_workday_between(rng, *PRESS),
                 build_status="已建成投运",
                 procedures_complete=True,
                 item_id=None,
@@ -579,7 +759,7 @@ class DemoBuilder:
                 park_id=item["park_id"],
                 name=item["title"],
                 stopped_since=min(d["stopped_since"], STOPPED_BEFORE),
-                surveyed_date=_day_between(rng, *PRESS),
+                surveyed_date=_workday_between(rng, *PRESS),
                 item_id=item["item_id"],
             )
         while len(self.rows["stopped_enterprise"]) < STOPPED_OVER_A_YEAR:
@@ -591,7 +771,7 @@ class DemoBuilder:
                 park_id=park.park_id,
                 name=self.company(industry),
                 stopped_since=_day_between(rng, date(2016, 1, 1), STOPPED_BEFORE),
-                surveyed_date=_day_between(rng, *PRESS),
+                surveyed_date=_workday_between(rng, *PRESS),
                 item_id=None,
             )
 
@@ -602,12 +782,13 @@ class DemoBuilder:
         for league in self.leagues:
             code = league["code"]
             late = code in lagging
-            meeting = _day_between(rng, date(2022, 7, 8), date(2022, 7, 29))
+            meeting = _workday_between(rng, date(2022, 7, 8), date(2022, 7, 29))
             if late and code == lagging[0]:
                 meeting = date(2022, 8, 4)
             plan = meeting + timedelta(days=rng.randint(3, 10))
+            plan = working_day_in(plan, plan, plan + timedelta(days=10))
             if late:
-                plan = _day_between(rng, date(2022, 8, 12), date(2022, 8, 26))
+                plan = _workday_between(rng, date(2022, 8, 12), date(2022, 8, 26))
             if code == lagging[-1]:
                 plan = None  # never filed its implementation plan
             for milestone, name, planned, done in (
@@ -633,9 +814,9 @@ class DemoBuilder:
             if park.park_id in never:
                 continue
             if park.park_id in late:
-                filed, note = _day_between(rng, date(2022, 9, 5), date(2022, 10, 31)), "补课：逾期报送"
+                filed, note = _workday_between(rng, date(2022, 9, 5), date(2022, 10, 31)), "补课：逾期报送"
             else:
-                filed, note = _day_between(rng, date(2022, 8, 5), SURVEY_END), None
+                filed, note = _workday_between(rng, date(2022, 8, 5), SURVEY_END), None
             self.add("park_filing", park_id=park.park_id, filed_date=filed, note=note)
 
         status = {}
@@ -645,12 +826,11 @@ class DemoBuilder:
         for land in self.rows["land"]:
             if status[land["item_id"]] in ("已整改", "已销号"):
                 land["revitalised_mu"] = land["area_mu"]
-        for land in rng.sample([r for r in self.rows["land"] if r["revitalised_mu"]], 3):
-            land["revitalised_mu"] = (land["area_mu"] * D(rng.choice(("1.2", "1.35", "1.5")))).quantize(D("0.01"))
         for item in rng.sample(rectified, 4):
             item["evidence"] = None
         for item in rng.sample([i for i in rectified if i["closed_date"]], 3):
-            item["closed_date"] = item["found_date"] - timedelta(days=rng.randint(5, 30))
+            closed = item["found_date"] - timedelta(days=rng.randint(5, 30))
+            item["closed_date"] = working_day_in(closed, closed - timedelta(days=10), closed)
         parcels = {}
         for land in self.rows["land"]:
             parcels.setdefault(land["parcel_code"].split("-")[0], []).append(land["parcel_code"])

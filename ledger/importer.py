@@ -334,6 +334,9 @@ def _check_row(spec, league_code, row, ref: Reference, sheet, line, seen) -> lis
         out.append(error(label["status_date"], f"状态日期 {row['status_date']} 早于发现日期 {found}"))
     if spec.ledger == "idle_fund" and (row.get("returned_wan") or 0) > row["balance_wan"]:
         out.append(error(label["returned_wan"], "收回上缴金额大于沉淀余额"))
+    if spec.ledger == "land" and row.get("area_mu") is not None and (row.get("revitalised_mu") or 0) > row["area_mu"]:
+        area, revitalised = float(row["area_mu"]), float(row["revitalised_mu"])
+        out.append(error(label["revitalised_mu"], f"盘活面积 {revitalised:,.2f} 亩大于地块面积 {area:,.2f} 亩"))
     if spec.ledger == "indicator":
         project_park = ref.projects.get(row["project_id"])
         if project_park is None:
@@ -359,7 +362,7 @@ def plan_import(data: bytes, file_name: str, ledger: str, league_code: str, path
     plan = ImportPlan(ledger, league_code, file_name, hashlib.sha256(data).hexdigest())  # the name as uploaded
     check_free_space(path)
     sheets = read_sheets(data, file_name, len(spec.fields) + COLUMN_MARGIN)
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))
     try:
         ref = load_reference(con, league_code)
         done = con.execute(
@@ -630,5 +633,8 @@ def _insert(con, spec: LedgerSpec, rows: list[dict], history: dict[str, list[tup
         con.unregister("incoming")
     frame = pd.DataFrame(events, columns=["item_id", "seq", "event_date", "status", "note"])
     con.register("incoming", frame)
-    con.execute("insert into item_event (item_id, seq, event_date, status, note) select * from incoming")
+    con.execute(
+        "insert into item_event (item_id, seq, event_date, status, note) select item_id, seq, event_date, status, note"
+        " from incoming"
+    )
     con.unregister("incoming")

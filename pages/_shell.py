@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -76,6 +77,20 @@ def _through_router() -> None:
         st.rerun()
 
 
+def screen_scope() -> tuple[Scope, list[str]]:
+    """page_header's scope without the header, for a full-screen page (会议模式) that draws its own."""
+    _through_router()
+    require_user()
+    scope, warnings = current_scope()
+    set_scope(scope)
+    return scope, warnings
+
+
+def meeting_link(scope: Scope) -> None:
+    """The 会议模式 button: the same scope and date on the meeting-room screen, in a new tab."""
+    st.link_button("会议模式", f"meeting?{urlencode(scope.query_params())}", icon=":material/tv:", type="tertiary")
+
+
 def page_header(title: str) -> Scope:
     """Title, breadcrumb, URL warnings and the 演示数据 banner; returns the page's scope."""
     _through_router()
@@ -85,6 +100,7 @@ def page_header(title: str) -> Scope:
         st.warning(warning, icon=":material/warning:")
     set_scope(scope)
     st.title(title)
+    meeting_link(scope)
     st.caption(" › ".join(breadcrumb(scope, catalog())) + f"　｜　数据截至 {scope.asof:%Y-%m-%d}")
     origin = queries.data_origin(scope)
     if origin.demo_items and origin.imported_items:

@@ -65,12 +65,7 @@ indicators = queries.park_indicators(scope).iloc[0]
 for column, card in zip(st.columns(4), view.indicator_cards(indicators), strict=True):
     column.metric(card.label, card.value, card.delta, "normal" if card.below is not None else "off")
 st.markdown(f"**亩均税收全区排名**：{view.rank_text(indicators)}")
-st.caption(
-    f"按 {scope.asof.year} 年底前建成的 {int(indicators.projects)} 个工业项目计算"
-    + (f"（另有 {int(indicators.missing_projects)} 个项目数据缺失，未计入）" if indicators.missing_projects else "")
-    + f"；控制值为{profile['league_name']}{profile['industry_category']}类控制性指标"
-    + f"（{indicators.basis or '未设定'}）。"
-)
+st.caption(view.indicator_basis_text(indicators, profile, scope.asof.year))
 
 # Progress over time ------------------------------------------------------------------------------
 st.subheader("整改进度")

@@ -54,7 +54,7 @@ year_column.selectbox(
     key="rankings_year",
     on_change=to_url,
     args=("year", "rankings_year", str(last_year)),
-    help="按该年底前建成投产的工业项目计算；“较上年”与上一年度的排名比较。",
+    help="按该年底前建成投产的工业项目计算；“较上年”与上一年度的排名比较；倒逼腾退候选评价该年之前建成投产的项目。",
 )
 metric_column.segmented_control(
     "排名指标",
@@ -69,6 +69,7 @@ with st.expander(f"综合得分权重：{rk.weights_text(weights)}　（默认 {
     for column, part in zip(st.columns(4), queries.DEFAULT_WEIGHTS, strict=True):
         column.slider(f"{rk.METRICS[part]}权重", 0, 100, step=5, key=f"rankings_weight_{part}")
     st.button("恢复默认权重", on_click=reset_weights, key="rankings_reset_weights")
+st.caption(rk.year_text(year, scope.asof.year))
 st.caption(rk.SCORE_RULE + rk.GRADE_RULE)
 
 figure_stamp = stamp(scope)
@@ -108,7 +109,7 @@ if scope.park is None:
         delta_arrow="off",
     )
     kpis[1].metric("等级分布 A / B / C / D", " / ".join(str(counts[g]) for g in "ABCD"))
-    kpis[2].metric("倒逼腾退候选项目", f"{candidates.project_id.nunique()} 个")
+    kpis[2].metric("倒逼腾退候选项目", f"{candidates.project_id.nunique()} 个", help="即园区指标台账的低效项目")
     kpis[3].metric("再整合再优化园区", f"{int((flags.triggers > 0).sum())} 个")
     views = ["园区排名", "倒逼腾退候选", "再整合再优化", "控制性指标"]
     view = st.segmented_control("查看", views, default=views[0], key="rankings_view") or views[0]
@@ -121,7 +122,7 @@ else:
         rk.rank_text(row["rank"], int(parks["rank"].notna().sum())),
     )
     kpis[1].metric("综合得分 · 等级", f"{rk.value_text('score', row['score'])} · {row['grade']}")
-    kpis[2].metric("倒逼腾退候选项目", f"{candidates.project_id.nunique()} 个")
+    kpis[2].metric("倒逼腾退候选项目", f"{candidates.project_id.nunique()} 个", help="即园区指标台账的低效项目")
     kpis[3].metric("再整合再优化", f"触发 {int(park_flags.triggers)} 条" if park_flags.triggers else "未触发")
     views = ["项目排名", "倒逼腾退候选", "控制性指标"]
     view = st.segmented_control("查看", views, default=views[0], key="rankings_view_park") or views[0]
@@ -183,9 +184,11 @@ elif view == "项目排名":
         st.caption(f"{missing} 个项目用地面积缺失或为 0，记为“数据缺失”，不参与计算和排名（列于表末）。")
     st.dataframe(rk.project_table(projects, metric), hide_index=True, key="rankings_projects_table")
 elif view == "倒逼腾退候选":
+    st.caption(rk.candidates_ledger_text(candidates, year, f"{scope.asof:%Y-%m-%d}"))
     st.caption(
-        "以下项目至少一项指标低于所属盟市该行业类别的控制性指标（演示估计），作为倒逼腾退候选，"
-        "可通过转让、拍卖、合作开发等方式盘活。表中为“实际值 / 控制值（低于控制值的比例）”，未达标指标多者在前。"
+        "控制性指标为演示估计（容积率为国家 2008 年标准或更严的盟市标准）；"
+        "候选项目可通过转让、拍卖、合作开发等方式盘活。"
+        "表中为“实际值 / 控制值（低于控制值的比例）”，未达标指标多者在前。"
     )
     st.dataframe(
         rk.candidates_table(candidates, with_place=scope.park is None),
@@ -200,5 +203,8 @@ elif view == "再整合再优化":
     else:
         st.dataframe(rk.flags_table(flagged), hide_index=True, key="rankings_flags")
 else:
-    st.caption("各盟市分行业控制性指标均为演示估计，不是正式发布的标准；新项目入园应不低于这些数值。")
+    st.caption(
+        "投资强度、亩均产值、亩均税收为演示估计，不是正式发布的标准；容积率为国家《工业项目建设用地控制指标》"
+        "（国土资发〔2008〕24号）的下限，部分盟市定得更严（演示估计）。新项目入园应不低于这些数值。"
+    )
     st.dataframe(rk.thresholds_table(queries.control_thresholds(scope)), hide_index=True, key="rankings_thresholds")

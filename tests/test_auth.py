@@ -29,7 +29,7 @@ PAGES = ["overview", "progress", "rankings", "idle_map", "ledgers", "park", "bri
 
 def demo_facts(db: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]], dict[str, str]]:
     """League names by code, (park name, league) by park id, and one item id per league, from the database."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))
     leagues = dict(con.execute("select league_code, name from league").fetchall())
     parks = {pid: (name, lc) for pid, name, lc in con.execute("select park_id, name, league_code from park").fetchall()}
     items = dict(

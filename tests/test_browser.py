@@ -101,6 +101,7 @@ CONTENT = {
     "accounts": "[data-testid=stDataFrame]",
     "idle_map": "[data-testid=stDeckGlJsonChart] canvas",
     "park": "[data-testid=stMain] [data-testid=stSelectbox]",  # with no park in scope it asks for one
+    "meeting": ".mt-title",
 }
 
 

@@ -21,7 +21,7 @@ from tests.conftest import ROOT, read_database, tiny_rows
 
 ASOF = date(2023, 6, 8)
 LEDGERS = list(view.LEDGERS)
-SCOPES = {"region": (None, None), "league": ("150200", None), "park": ("150200", "P018")}
+SCOPES = {"region": (None, None), "league": ("150200", None), "park": ("150200", "P005")}  # P005: items in all six
 EXTRA_PARAMS = {"item": None, "ledger": None, **queries.NO_FILTER}
 LEDGER_SQL = ["ledger_units", "item_detail", "item_history", *(f"ledger_{ledger}" for ledger in LEDGERS)]
 
@@ -48,7 +48,7 @@ def independent(
     """item_id, title, unit, found_date, status, overdue and the ledger's quantities: last event by row_number."""
     join, sums = INDEPENDENT[ledger]
     quantities = ", ".join(f"({s.split(' as ')[0]})::double as {s.split(' as ')[-1].split('.')[-1]}" for s in sums)
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))
     frame = con.execute(
         f"""
         with last as (
@@ -74,6 +74,15 @@ def independent(
 
 def sum_fields(ledger: str) -> list[str]:
     return [s.split(" as ")[-1].split(".")[-1] for s in INDEPENDENT[ledger][1]]
+
+
+def demo_rows(db: Path, text: str, **params) -> list[tuple]:
+    """Rows of a query on the demo database: the facts a test expects the page to show."""
+    con = duckdb.connect(str(db))
+    try:
+        return con.execute(text, params).fetchall()
+    finally:
+        con.close()
 
 
 def app(**params: str) -> AppTest:
@@ -179,8 +188,14 @@ def test_page_renders_every_ledger_at_every_scope_level(ledger: str) -> None:
         assert at.query_params["ledger"] == ledger
 
 
-def test_a_park_without_items_of_a_ledger_says_so_instead_of_an_empty_table() -> None:
-    at = app(league="150200", park="P005", ledger="idle_fund", asof=ASOF.isoformat())
+def test_a_park_without_items_of_a_ledger_says_so_instead_of_an_empty_table(demo_db: Path) -> None:
+    [(park,)] = demo_rows(
+        demo_db,
+        "select min(park_id) from park where league_code = '150200' and park_id not in "
+        "(select park_id from item where ledger = 'idle_fund' and found_date <= $d)",
+        d=ASOF,
+    )
+    at = app(league="150200", park=park, ledger="idle_fund", asof=ASOF.isoformat())
     assert not at.exception
     assert any("没有符合筛选条件的条目" in i.value for i in at.info)
     assert cards(at)["条目"] == "0 项"
@@ -213,7 +228,7 @@ def test_unit_filter_keeps_only_that_responsible_unit(demo_db: Path) -> None:
 
 
 def test_unit_choices_are_the_units_of_the_chosen_ledger_in_scope(demo_db: Path) -> None:
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))
     expected = [
         r[0]
         for r in con.execute(
@@ -262,10 +277,16 @@ def test_filters_combine_and_the_page_cards_count_what_is_shown(demo_db: Path) -
     assert (at.dataframe[0].value["超期(天)"] > 0).all()
 
 
-def test_changing_ledger_resets_a_unit_that_the_new_ledger_does_not_have() -> None:
+def test_changing_ledger_resets_a_unit_that_the_new_ledger_does_not_have(demo_db: Path) -> None:
+    [(units,)] = demo_rows(
+        demo_db,
+        "select count(*) from item where ledger = 'land' and responsible_unit = '包头市自然资源局' "
+        "and found_date <= $d",
+        d=ASOF,
+    )
     at = app(asof=ASOF.isoformat(), ledger="land")
     at.selectbox(key="ledgers_unit").set_value("包头市自然资源局").run()
-    assert cards(at)["条目"] == "38 项"
+    assert cards(at)["条目"] == f"{units} 项"
     at.segmented_control(key="ledgers_ledger").set_value("idle_fund").run()
     assert not at.exception
     assert at.selectbox(key="ledgers_unit").value == ""
@@ -278,22 +299,24 @@ def test_item_link_opens_the_item_with_its_facts_and_history(demo_db: Path) -> N
     assert not at.warning
     assert at.query_params["item"] == "LD0001"
     assert at.query_params["ledger"] == "land"
-    con = duckdb.connect(str(demo_db), read_only=True)
-    title, park = con.execute(
-        "select title, p.name from item join park p using (park_id) where item_id = 'LD0001'"
-    ).fetchone()
-    events = con.execute("select event_date, status from item_event where item_id = 'LD0001' order by seq").fetchall()
-    con.close()
+    [(title, park, area, deadline)] = demo_rows(
+        demo_db,
+        "select title, p.name, l.area_mu, deadline from item join park p using (park_id) join land l using (item_id) "
+        "where item_id = 'LD0001'",
+    )
+    events = demo_rows(demo_db, "select event_date, status from item_event where item_id = 'LD0001' order by seq")
     assert any("LD0001" in h.value and title in h.value for h in at.subheader)
     facts = at.table[0].value
     assert facts.loc["园区", "内容"] == park
-    assert facts.loc["面积(亩)", "内容"] == "111.00"
+    assert facts.loc["面积(亩)", "内容"] == f"{area:.2f}"
     history = at.dataframe[-1].value
     assert [(d, s) for d, s in zip(history["日期"], history["状态"], strict=True)] == [(d, s) for d, s in events]
     later = [s for d, s in events if d > ASOF]
     assert list(history["说明"]).count("（数据截至日之后）") == len(later)
     assert len(at.get("plotly_chart")) == 1
-    assert any("已于 2022-10-28 整改，在整改时限（2022-12-31）之内" in s.value for s in at.success)
+    rectified = next(d for d, s in events if s == "已整改")
+    assert rectified <= ASOF and rectified <= deadline  # the demo's first parcel was rectified in time
+    assert any(f"已于 {rectified} 整改，在整改时限（{deadline}）之内" in s.value for s in at.success)
 
 
 def test_item_link_switches_the_list_to_the_items_ledger() -> None:
@@ -306,7 +329,7 @@ def test_item_link_switches_the_list_to_the_items_ledger() -> None:
 def test_an_open_item_past_its_deadline_says_how_many_days_overdue(demo_db: Path) -> None:
     expected = independent(demo_db, "land")
     item_id = expected[expected.overdue].item_id.iloc[0]
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))
     deadline = con.execute("select deadline from item where item_id = $i", {"i": item_id}).fetchone()[0]
     con.close()
     at = app(item=item_id, asof=ASOF.isoformat())
@@ -315,7 +338,7 @@ def test_an_open_item_past_its_deadline_says_how_many_days_overdue(demo_db: Path
 
 
 def test_an_item_rectified_after_its_deadline_says_how_late(demo_db: Path) -> None:
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))
     item_id, deadline, rectified = con.execute(
         """
         select i.item_id, i.deadline, min(e.event_date)
@@ -342,17 +365,21 @@ def test_an_item_found_after_the_date_is_shown_as_not_yet_listed() -> None:
     assert at.dataframe[-1].value.shape[0] == 4
 
 
-def test_item_outside_the_scope_says_so_and_links_up_to_its_park_and_league() -> None:
-    at = app(item="LD0001", league="150100", asof=ASOF.isoformat())
+def test_item_outside_the_scope_says_so_and_links_up_to_its_park_and_league(demo_db: Path) -> None:
+    [(league, park)] = demo_rows(
+        demo_db, "select p.league_code, park_id from item join park p using (park_id) where item_id = 'LD0001'"
+    )
+    other = "150100" if league != "150100" else "150200"
+    at = app(item="LD0001", league=other, asof=ASOF.isoformat())
     assert not at.exception
     assert any("不在当前范围内" in c.value for c in at.caption)
     at.button(key="ledgers_to_park").click().run()
     assert not at.exception
-    assert (at.query_params["league"], at.query_params["park"], at.query_params["item"]) == ("150200", "P021", "LD0001")
+    assert (at.query_params["league"], at.query_params["park"], at.query_params["item"]) == (league, park, "LD0001")
     assert at.button(key="ledgers_to_park").disabled
     at.button(key="ledgers_to_league").click().run()
     assert "park" not in at.query_params
-    assert (at.query_params["league"], at.query_params["item"]) == ("150200", "LD0001")
+    assert (at.query_params["league"], at.query_params["item"]) == (league, "LD0001")
 
 
 def test_closing_the_item_removes_it_from_the_url() -> None:

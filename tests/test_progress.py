@@ -26,7 +26,7 @@ RECTIFIED = "('已整改', '已销号')"
 
 
 def sql(db: Path, text: str, **params) -> pd.DataFrame:
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))
     try:
         return con.execute(text, params).df()
     finally:
@@ -366,9 +366,10 @@ def test_clean_ledgers_raise_no_paper_rectification_flags(tmp_path: Path, monkey
     assert queries.paper_checks(Scope(None, None, date(2023, 12, 31))).empty
 
 
-def test_demo_data_contains_each_kind_of_paper_rectification() -> None:
+def test_demo_data_contains_each_kind_of_paper_rectification_but_over_revitalised_parcels() -> None:
+    """No demo parcel reports more area revitalised than it has (the importer refuses such a row, issue #16)."""
     checks = queries.paper_checks(Scope(None, None, date(2025, 12, 25)))
-    assert set(checks.rule) == {"no_evidence", "closed_before_found", "over_revitalised", "duplicate_parcel"}
+    assert set(checks.rule) == {"no_evidence", "closed_before_found", "duplicate_parcel"}
 
 
 def test_clicking_a_league_bar_in_the_comparison_drills_into_it() -> None:

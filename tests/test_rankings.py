@@ -22,6 +22,7 @@ from queries.scope import Scope
 from tests.conftest import ROOT, read_database, tiny_rows
 
 ASOF = date(2023, 6, 8)
+YEAR = 2023  # the default ranking year on ASOF: projects are completed every year to 2025
 WEIGHTS = queries.DEFAULT_WEIGHTS
 PARTS = {"tax_per_mu": "tax", "output_per_mu": "output", "investment_intensity": "investment", "plot_ratio": "plot"}
 M2_PER_MU = 666.67
@@ -31,7 +32,7 @@ CAP = 1.5
 # An independent reading of the raw tables (plain SELECT *), then pandas -------------------------------
 def raw_projects(path: Path) -> pd.DataFrame:
     """Every built project with its league and its league's thresholds for its category, as plain floats."""
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))
     projects = con.execute("select * from built_project").df()
     parks = con.execute("select park_id, name as park_name, league_code from park").df()
     thresholds = con.execute("select * from control_threshold").df()
@@ -96,7 +97,7 @@ def expected_parks(
     path: Path, year: int, league: str | None, metric: str = "score", weights: dict = WEIGHTS
 ) -> pd.DataFrame:
     projects = raw_projects(path)
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))
     parks = con.execute("select park_id, name, league_code from park").df()
     con.close()
     if league:
@@ -179,8 +180,8 @@ def test_changed_weights_change_the_score_as_recomputed(demo_db: Path) -> None:
 
 
 def test_default_ranking_year_is_the_latest_completion_year_not_after_the_asof_date(demo_db: Path) -> None:
-    assert queries.ranking_years(Scope(None, None, ASOF)) == (2016, 2022)
-    assert (queries.park_rankings(Scope(None, None, ASOF)).year == 2022).all()
+    assert queries.ranking_years(Scope(None, None, ASOF)) == (2016, YEAR)
+    assert (queries.park_rankings(Scope(None, None, ASOF)).year == YEAR).all()
     # an as-of date inside an earlier year caps the default year (not reachable in the demo's date range)
     con = db.connect()
     early = db.execute(con, "ranking_years", {"asof": date(2019, 5, 1)})
@@ -206,7 +207,7 @@ def test_null_parameters_mean_the_defaults_the_page_states() -> None:
         "weights": None,
         "rules": None,
     }
-    explicit = {**base, "year": 2022, "metric": "score", "weights": WEIGHTS, "rules": queries.FLAG_RULES}
+    explicit = {**base, "year": YEAR, "metric": "score", "weights": WEIGHTS, "rules": queries.FLAG_RULES}
     for name in ["park_rankings", "project_rankings", "park_flags", "retreat_candidates"]:
         pd.testing.assert_frame_equal(db.execute(con, name, base), db.execute(con, name, explicit), check_dtype=False)
     con.close()
@@ -232,9 +233,10 @@ def test_project_rankings_in_a_park_equal_an_independent_recomputation(demo_db: 
 
 @pytest.mark.parametrize("league", [None, "150900"], ids=["region", "ulanqab"])
 def test_retreat_candidates_are_exactly_the_projects_below_a_threshold(demo_db: Path, league: str | None) -> None:
+    """Judged: valid projects completed before the ranking year (those completed in it are 当年投产)."""
     got = queries.retreat_candidates(Scope(league, None, ASOF), 2022)
     projects = raw_projects(demo_db)
-    projects = projects[projects.valid & (projects.year <= 2022) & (league is None or projects.league_code == league)]
+    projects = projects[projects.valid & (projects.year < 2022) & (league is None or projects.league_code == league)]
     expected = {}
     for indicator, prefix in PARTS.items():
         below = projects[projects[indicator] < projects[f"{prefix}_min"]]
@@ -244,7 +246,7 @@ def test_retreat_candidates_are_exactly_the_projects_below_a_threshold(demo_db: 
     assert set(zip(got.project_id, got.indicator, strict=True)) == set(expected)
     for row in got.itertuples():
         assert row.gap == pytest.approx(expected[(row.project_id, row.indicator)], rel=1e-9)
-        assert row.gap > 0 and row.basis == "演示估计"
+        assert row.gap > 0 and row.basis in ("演示估计", "国家标准(国土资发〔2008〕24号)")
     failed = got.groupby("project_id").indicator.count()
     assert (got.failed_indicators == got.project_id.map(failed)).all()
     assert got.failed_indicators.is_monotonic_decreasing
@@ -278,9 +280,9 @@ def test_control_thresholds_list_six_categories_per_league_marked_as_estimates()
 
 
 def test_demo_projects_without_land_are_data_missing_and_never_ranked(demo_db: Path) -> None:
-    projects = queries.project_rankings(Scope(None, None, ASOF), 2022)
+    projects = queries.project_rankings(Scope(None, None, date(2025, 12, 25)), 2025)
     missing = projects[projects.status == "数据缺失"]
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))
     expected = {
         r[0] for r in con.execute("select project_id from built_project where coalesce(land_mu, 0) = 0").fetchall()
     }
@@ -288,7 +290,7 @@ def test_demo_projects_without_land_are_data_missing_and_never_ranked(demo_db: P
     assert set(missing.project_id) == expected and len(expected) == 3
     assert missing["rank"].isna().all() and missing.output_per_mu.isna().all() and missing.score.isna().all()
     assert (missing.grade == "不定等级").all()
-    assert not set(queries.retreat_candidates(Scope(None, None, ASOF), 2022).project_id) & expected
+    assert not set(queries.retreat_candidates(Scope(None, None, date(2025, 12, 25)), 2025).project_id) & expected
 
 
 def test_an_unknown_metric_is_refused_before_any_sql_runs() -> None:
@@ -534,7 +536,7 @@ def test_rankings_page_renders_at_every_scope(params: dict) -> None:
 def test_league_page_table_shows_the_independent_ranking(demo_db: Path) -> None:
     at = page(asof="2023-06-08", league="150700", metric="tax_per_mu")
     shown = at.dataframe[0].value
-    want = expected_parks(demo_db, 2022, "150700", "tax_per_mu")
+    want = expected_parks(demo_db, YEAR, "150700", "tax_per_mu")
     assert shown["园区"].tolist() == want.name.tolist()
     assert shown["排名"].tolist() == want["rank"].tolist()
     assert shown["亩均税收（万元/亩）"].tolist() == want.tax_per_mu.round(1).tolist()
@@ -554,7 +556,7 @@ def test_clicking_a_park_bar_drills_into_that_park_and_its_league() -> None:
 
 def test_choosing_a_table_row_drills_into_that_park() -> None:
     at = page(asof="2023-06-08", league="150200")
-    third = queries.park_rankings(Scope("150200", None, ASOF), 2022).iloc[2]
+    third = queries.park_rankings(Scope("150200", None, ASOF), YEAR).iloc[2]
     assert at.dataframe[0].value["园区"][2] == third["name"]
     at.session_state["rankings_table_150200"] = {"selection": {"rows": [2], "columns": [], "cells": []}}
     at.run()
@@ -567,7 +569,7 @@ def test_year_and_metric_come_from_the_url_and_bad_values_fall_back() -> None:
     at = page(asof="2023-06-08", year="2019", metric="output_per_mu")
     assert (at.selectbox(key="rankings_year").value, at.session_state["rankings_metric"]) == ("2019", "output_per_mu")
     at = page(asof="2023-06-08", year="1999", metric="bogus")
-    assert (at.selectbox(key="rankings_year").value, at.session_state["rankings_metric"]) == ("2022", "score")
+    assert (at.selectbox(key="rankings_year").value, at.session_state["rankings_metric"]) == (str(YEAR), "score")
     assert not at.exception
 
 
@@ -594,5 +596,5 @@ def test_choosing_a_year_and_an_indicator_writes_them_to_the_url() -> None:
     at.selectbox(key="rankings_year").set_value("2019").run()
     assert at.query_params["year"] == "2019"
     assert not at.exception
-    at.selectbox(key="rankings_year").set_value("2022").run()
+    at.selectbox(key="rankings_year").set_value(str(YEAR)).run()
     assert "year" not in at.query_params  # the default year is left out of the link

@@ -92,7 +92,7 @@ def test_the_monthly_meeting_finds_the_weakest_league_and_its_overdue_idle_land(
         page.wait_for_url("**league=*", timeout=30_000)
         page.wait_for_timeout(2000)
         league = page.url.split("league=")[1].split("&")[0]
-        con = duckdb.connect(str(demo_db), read_only=True)
+        con = duckdb.connect(str(demo_db))
         name = con.execute("select name from league where league_code = $c", {"c": league}).fetchone()[0]
         expected = con.execute(
             "select count(*) from items_at(date '2022-12-31') "

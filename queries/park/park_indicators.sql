@@ -1,15 +1,20 @@
--- Park indicators from the built projects completed by the end of $asof's year, against the 控制性指标 of
--- the park's league for the park's industry category, and each park's rank among all parks on 亩均税收.
+-- Park indicators from the built projects completed by the end of the data year (as the rankings' default
+-- year: $asof's year, or the latest completion year before it when $asof's year has none), against the
+-- 控制性指标 of the park's league for the park's industry category, and each park's rank on 亩均税收.
 -- 亩均产值 = Σ产值 / Σ用地, 亩均税收 = Σ税收 / Σ用地, 投资强度 = Σ投资 / Σ用地 (万元/亩),
 -- 容积率 = Σ建筑面积 / (Σ用地 × 666.67 m²), as on the rankings page: only projects with land > 0 and all
 -- four quantities count; the others are 数据缺失 (missing_projects) and are never divided by.
 -- tax_rank: 1 = highest 亩均税收 among all parks, ties by park name; null for a park without a valid project.
 -- Params: $park (null: every park), $league (null: every league), $asof.
--- Columns: park_id, name, league_code, industry_category, projects, missing_projects, land_mu, output_per_mu,
---          tax_per_mu, investment_intensity, plot_ratio, output_min, tax_min, investment_min, plot_min, basis,
---          tax_rank, ranked_parks.
+-- Columns: park_id, name, league_code, industry_category, year (the data year), projects, missing_projects,
+--          land_mu, output_per_mu, tax_per_mu, investment_intensity, plot_ratio, output_min, tax_min,
+--          investment_min, plot_min, basis (of 投资强度, 亩均产值, 亩均税收), plot_basis (of 容积率), tax_rank,
+--          ranked_parks.
 -- Grain: one row per park (ranks always among all parks), by park id.
-with projects as (
+with settings as (
+    select least(max(year), year($asof::date)) as data_year from built_project
+),
+projects as (
     select
         park_id,
         coalesce(
@@ -26,7 +31,7 @@ with projects as (
         tax_wan::double as tax_wan,
         floor_area_m2::double as floor_area_m2
     from built_project
-    where year <= year($asof::date)
+    where year <= (select data_year from settings)
 ),
 parks as (
     select
@@ -53,7 +58,20 @@ ranked as (
         t.tax_min,
         t.investment_min,
         t.plot_min,
-        t.basis,
+        (
+            select string_agg(distinct c.basis, '、' order by c.basis)
+            from control_threshold c
+            where c.league_code = k.league_code
+              and c.industry_category = k.industry_category
+              and c.indicator <> 'plot_ratio'
+        ) as basis,
+        (
+            select max(c.basis)
+            from control_threshold c
+            where c.league_code = k.league_code
+              and c.industry_category = k.industry_category
+              and c.indicator = 'plot_ratio'
+        ) as plot_basis,
         if(
             k.tax_per_mu is null, null, row_number() over (order by k.tax_per_mu desc nulls last, k.name)
         ) as tax_rank,
@@ -66,6 +84,7 @@ select
     name,
     league_code,
     industry_category,
+    (select data_year from settings) as year,
     projects,
     missing_projects,
     land_mu,
@@ -78,6 +97,7 @@ select
     investment_min,
     plot_min,
     basis,
+    plot_basis,
     tax_rank,
     ranked_parks
 from ranked

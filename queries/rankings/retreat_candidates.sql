@@ -1,12 +1,14 @@
--- 倒逼腾退 candidates: built projects completed by the end of the ranking year whose indicator is below
--- their league's threshold for their category, with the gap. Projects without land area (null or 0) or
--- with a missing quantity are 数据缺失 and are not judged here (never divided by).
+-- 倒逼腾退 candidates of a ranking year: built projects completed before that year (those completed in it
+-- are 当年投产, not yet judged, as they are not graded) whose indicator is below their league's threshold for
+-- their category, with the gap. Projects without land area (null or 0) or with a missing quantity are
+-- 数据缺失 and are not judged here (never divided by). These are the 园区指标 ledger's low-yield projects:
+-- item_id and item_status name the project's item and its status on $asof (null: not in the ledger by then).
 -- Indicators: 投资强度 = 投资 / 用地, 亩均产值 = 产值 / 用地, 亩均税收 = 税收 / 用地 (万元/亩),
 -- 容积率 = 建筑面积 / (用地 × 666.67 m²).
 -- Params: $league, $park, $asof, $year (null: the latest completion year not after $asof).
 -- Columns: project_id, name, park_id, park_name, league_code, league_name, industry_category, year,
 --          land_mu, indicator, value, threshold, gap (threshold - value), gap_share (gap / threshold),
---          failed_indicators (indicators this project falls short on), basis.
+--          failed_indicators (indicators this project falls short on), basis, item_id, item_status.
 -- Grain: one row per project and indicator below its threshold, projects failing most first, then by
 --        park name, project name and the indicators' order (投资强度, 亩均产值, 亩均税收, 容积率).
 with settings as (
@@ -35,7 +37,7 @@ projects as (
       and b.output_wan is not null
       and b.tax_wan is not null
       and b.floor_area_m2 is not null
-      and b.year <= (select rank_year from settings)
+      and b.year < (select rank_year from settings)
       and ($league is null or p.league_code = $league)
       and ($park is null or b.park_id = $park)
 ),
@@ -71,7 +73,14 @@ select
     threshold - value as gap,
     (threshold - value) / nullif(threshold, 0) as gap_share,
     count(*) over (partition by project_id) as failed_indicators,
-    basis
+    basis,
+    ledger.item_id,
+    ledger.status as item_status
 from checked
+left join (
+    select ind.project_id, x.item_id, x.status
+    from indicator ind
+    join items_at($asof::date) x using (item_id)
+) ledger using (project_id)
 where value < threshold
 order by failed_indicators desc, park_name, name, project_id, sort

@@ -1,0 +1,204 @@
+"""The slides of 会议模式 and its 会议材料 deck (one definition serves both): pure builders from query results."""
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts import format as fmt
+from charts import rankings as rk
+from charts.deck import Headline, Slide, idle_assets_figure, kpi_summary, park_class
+from charts.overview import Card, completion_figure
+from charts.progress import curve_figure
+from charts.supervision import LagRules
+from charts.theme import BAD, Stamp, finish
+
+TOP_BOTTOM = 5  # parks shown at each end of the 亩均税收 ranking
+MAX_ROWS = 8  # lagging leagues listed on one slide; more are counted in a note
+
+
+def _tone(rate: float | None, reference: float | None) -> str:
+    if rate is None or reference is None:
+        return ""
+    return "bad" if rate < reference else "good"
+
+
+def kpi_slide(cards: list[Card], stamp: Stamp) -> Slide:
+    """六本台账: the 总览 page's cards, with the totals as headline figures."""
+    found, rectified = sum(c.found for c in cards), sum(c.rectified for c in cards)
+    overdue = sum(c.overdue for c in cards)
+    headlines = (
+        Headline(fmt.rate(rectified / found if found else None), "整改完成率"),
+        Headline(f"{found:,}", "发现问题（项）"),
+        Headline(f"{rectified:,}", "已整改（项）"),
+        Headline(f"{overdue:,}", "超期未整改（项）", "bad" if overdue else "good"),
+    )
+    return Slide("六本台账整改进展", None, stamp, headlines, kpi_summary(cards), cards=tuple(cards), key="kpis")
+
+
+def phases_slide(phases: pd.DataFrame, curve: pd.DataFrame, stamp: Stamp) -> Slide:
+    """Each phase's plan against its actual (整治进度 page), and the cumulative curve against the plan lines."""
+    headlines = tuple(
+        Headline(
+            f"{int(p.done)}/{int(p.target)} {p.unit[:1]}",
+            f"{p.name}·{p.state}",
+            "good" if p.target and p.done >= p.target else ("bad" if p.state == "已完成" else ""),
+        )
+        for p in phases.itertuples()
+    )
+    notes = ("；".join(f"{p.name}：{int(p.done)} {p.unit}（计划 {int(p.target)}）" for p in phases.itertuples()),)
+    figure = curve_figure(curve, None, stamp)
+    return Slide("整治进度：各阶段计划与实际", figure, stamp, headlines, notes=notes, key="phases")
+
+
+def comparison_slide(table: pd.DataFrame, key: str, stamp: Stamp, title: str, overall: float | None) -> Slide:
+    """Completion per league (or per park of a league) against the whole, as on the 总览 page; leagues drill."""
+    figure = completion_figure(table, key, stamp, title, overall, f"{stamp.scope_label}整体")
+    rates = table.completion_rate.astype(float)
+    below = int((rates < overall).sum()) if overall is not None else 0
+    unit = "盟市" if key == "league_code" else "园区"
+    headlines = (
+        Headline(fmt.rate(overall), f"{stamp.scope_label}整体完成率"),
+        Headline(str(below), f"低于整体的{unit}（个）", "bad" if below else "good"),
+    )
+    if rates.notna().any():
+        best, worst = table.loc[rates.idxmax()], table.loc[rates.idxmin()]
+        headlines += (
+            Headline(fmt.rate(best.completion_rate), f"最高：{best['name']}", "good"),
+            Headline(fmt.rate(worst.completion_rate), f"最低：{worst['name']}", _tone(worst.completion_rate, overall)),
+        )
+    return Slide(title, figure, stamp, headlines, drill=key == "league_code", key="compare")
+
+
+def map_slide(parks: pd.DataFrame, outlines: dict | None, stamp: Stamp, focus: str | None) -> Slide:
+    """Where the idle assets still open lie (the static map the deck shows; it needs no map service)."""
+    title = f"{stamp.scope_label}闲置资产分布"
+    figure = idle_assets_figure(parks, outlines, stamp, title, focus)
+    kinds = [park_class(row) for _, row in parks.iterrows()]
+    open_mu = float(parks.open_land_mu.astype(float).sum() + parks.open_stalled_mu.astype(float).sum())
+    headlines = (
+        Headline(fmt.hectares(open_mu), "未整改闲置土地与停产停建占地"),
+        Headline(str(sum(k != "clear" for k in kinds)), "有未整改闲置资产的园区（个）"),
+        Headline(str(kinds.count("overdue")), "其中有超期未整改的（个）", "bad" if "overdue" in kinds else "good"),
+    )
+    return Slide(title, figure, stamp, headlines, key="map")
+
+
+def tax_slide(parks: pd.DataFrame, stamp: Stamp, place: str, year: int | None) -> Slide:
+    """The first and last parks by 亩均税收 (park_rankings with metric tax_per_mu), as on the 园区排名 page."""
+    ranked = parks[parks["rank"].notna()].sort_values("rank")
+    ends = ranked if len(ranked) <= 2 * TOP_BOTTOM else pd.concat([ranked.head(TOP_BOTTOM), ranked.tail(TOP_BOTTOM)])
+    title = f"{place}园区亩均税收前{TOP_BOTTOM}名与后{TOP_BOTTOM}名" + (f"（{year}年）" if year else "")
+    figure = rk.ranking_figure(
+        ends,
+        "park_id",
+        "tax_per_mu",
+        stamp,
+        title,
+        reference="league_median",
+        reference_label="所属盟市中位数",
+        subtitle=f"共 {len(ranked)} 个园区参与排名；竖线：所属盟市中位数，红色为低于中位数",
+        clickable=False,
+    )
+    headlines = ()
+    if len(ranked):
+        first, last = ranked.iloc[0], ranked.iloc[-1]
+        headlines = (
+            Headline(rk.value_text("tax_per_mu", first.value), f"第1名：{first['name']}", "good"),
+            Headline(rk.value_text("tax_per_mu", ranked.value.median()), f"{len(ranked)} 个园区中位数"),
+            Headline(rk.value_text("tax_per_mu", last.value), f"第{int(last['rank'])}名：{last['name']}", "bad"),
+        )
+    return Slide(title, figure, stamp, headlines, key="tax")
+
+
+def overdue_counts(overdue: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Overdue items per league (level league), park (park) or ledger (ledger): key, name, overdue, most first."""
+    key, name = {"league": ("league_code", "league_name"), "park": ("park_id", "park_name")}.get(
+        level, ("ledger", "ledger_name")
+    )
+    counts = overdue.groupby([key, name], as_index=False).size().rename(columns={key: "key", name: "name"})
+    return counts.rename(columns={"size": "overdue"}).sort_values(["overdue", "name"], ascending=[False, True])
+
+
+def overdue_figure(counts: pd.DataFrame, stamp: Stamp, title: str) -> go.Figure:
+    """Horizontal bars of overdue items per unit, most on top; customdata[0] is the unit's key."""
+    fig = go.Figure(
+        go.Bar(
+            y=counts.name,
+            x=counts.overdue,
+            orientation="h",
+            marker_color=BAD,
+            text=[f"{n} 项" for n in counts.overdue],
+            textposition="outside",
+            constraintext="none",
+            cliponaxis=False,
+            customdata=counts[["key"]].to_numpy(),
+            hovertemplate="%{y}：超期未整改 %{x} 项<extra></extra>",
+            name="超期未整改",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    most = max(1, int(counts.overdue.max() or 0))
+    fig.update_xaxes(
+        dtick=max(1, math.ceil(most / 6)),
+        title="超期未整改（项）",
+        gridcolor="#eeeeee",
+        range=[0, most * 1.2],
+    )
+    return finish(fig, title, stamp, height=max(340, 34 * len(counts) + 200))
+
+
+def overdue_slide(overdue: pd.DataFrame, level: str, stamp: Stamp) -> Slide:
+    """Items past their 整改时限 and still open (整治进度 page, 超期清单), per league, park or ledger."""
+    unit = {"league": "盟市", "park": "园区"}.get(level, "台账")
+    title = f"超期未整改事项：分{unit}"
+    counts = overdue_counts(overdue, level)
+    figure = overdue_figure(counts, stamp, title) if len(counts) else None
+    headlines = (
+        Headline(str(len(overdue)), "超期未整改（项）", "bad" if len(overdue) else "good"),
+        Headline(str(len(counts)), f"有超期事项的{unit}（个）"),
+    )
+    if len(overdue):
+        worst = overdue.iloc[0]
+        headlines += (
+            Headline(f"{int(worst.days_overdue)} 天", f"超期最久：{worst.park_name}·{worst.ledger_name}", "bad"),
+        )
+    notes = () if len(counts) else (f"截至 {stamp.asof:%Y-%m-%d} 没有超过整改时限仍未整改的事项。",)
+    return Slide(title, figure, stamp, headlines, notes=notes, drill=level == "league", key="overdue")
+
+
+def lagging_slide(
+    summary: pd.DataFrame, lagging: pd.DataFrame, stamp: Stamp, rules: LagRules, league: str | None
+) -> Slide:
+    """督导通报: the leagues that lag by the default rules (always compared across the region), with why."""
+    region = summary.region_rate.iloc[0] if len(summary) else None
+    rows = lagging.head(MAX_ROWS)
+    table = pd.DataFrame(
+        {
+            "盟市": [
+                ("▶ " if code == league else "") + name
+                for code, name in zip(rows.league_code, rows.league_name, strict=True)
+            ],
+            "整改完成率": [fmt.rate(r) for r in rows.completion_rate],
+            "超期未整改": [f"{int(n)} 项" for n in rows.overdue],
+            "通报原因": ["；".join(r) for r in rows.reasons],
+        }
+    )
+    headlines = (
+        Headline(str(len(lagging)), "本期应通报盟市（个）", "bad" if len(lagging) else "good"),
+        Headline(fmt.rate(region), "全区整改完成率"),
+    )
+    if league is not None:
+        listed = league in set(lagging.league_code)
+        name = summary.set_index("league_code").league_name.get(league, "")
+        headlines += (Headline("在列" if listed else "不在列", f"{name}是否被通报", "bad" if listed else "good"),)
+    notes = [
+        f"通报标准：整改完成率低于全区 {rules.rate_gap_points:g} 个百分点及以上，"
+        f"或超期未整改 {rules.overdue_at_least} 项及以上，或未按期完成自查台账报送、动员部署任务；"
+        "在全区范围比较12个盟市。"
+    ]
+    if lagging.empty:
+        notes.insert(0, "按上述标准，本期各盟市均无通报事项。")
+    if len(lagging) > MAX_ROWS:
+        notes.append(f"另有 {len(lagging) - MAX_ROWS} 个盟市，见整治进度页。")
+    return Slide("督导通报：进展滞后盟市", None, stamp, headlines, table=table, notes=tuple(notes), key="lagging")
