@@ -8,7 +8,6 @@ file version), so they never see half an import; a killed import leaves only a s
 the next import (or clean_stray_files) removes. One writer at a time holds an advisory lock file.
 """
 
-import fcntl
 import hashlib
 import logging
 import os
@@ -28,6 +27,7 @@ import pandas as pd
 from ledger.fields import SPECS, Field, LedgerSpec
 from ledger.limits import COLUMN_MARGIN, GB, MIN_FREE_BYTES
 from ledger.safe_read import ImportFileError, display_name, read_sheets, stored_name
+from ledger.writing import writer_lock
 
 log = logging.getLogger("ledger.importer")
 
@@ -422,18 +422,6 @@ def _current_rows(con, spec: LedgerSpec, ids: list[str]) -> dict[str, tuple]:
 
 WORK_SUFFIX = ".importing"  # the private copy an import writes to, next to the database file
 PARTIAL_SUFFIX = ".partial"  # an archive file being written
-
-
-@contextmanager
-def writer_lock(path: Path, wait: bool = True) -> Iterator[None]:
-    """One import at a time per database file (other processes included); BlockingIOError if busy and not wait."""
-    lock_path = path.with_name(path.name + ".lock")
-    with open(lock_path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def free_bytes(folder: Path) -> int:
