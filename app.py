@@ -24,6 +24,10 @@ pages = [
     st.Page("pages/briefing.py", title="导出与通报", icon=":material/campaign:", url_path="briefing"),
     st.Page("pages/meeting.py", title="会议模式", icon=":material/tv:", url_path="meeting"),
 ]
+if user.role in ("admin", "league", "park"):
+    pages.insert(1, st.Page("pages/todo.py", title="我的待办", icon=":material/checklist:", url_path="todo"))
+if user.role == "admin":
+    pages.insert(2, st.Page("pages/review.py", title="销号审核", icon=":material/fact_check:", url_path="review"))
 if user.role in ("admin", "league"):
     pages.append(
         st.Page("pages/data_import.py", title="数据导入", icon=":material/upload_file:", url_path="data_import")

@@ -360,7 +360,8 @@ def status_timeline_figure(history: pd.DataFrame, item: pd.Series, asof: date, s
 
 
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
-    """The status changes as a small table: 日期, 状态, 说明, marking those after the 数据截至 date."""
+    """The status changes as a small table: 日期, 状态, 说明, 经办人 and when it was recorded, marking those after
+    the 数据截至 date."""
     return pd.DataFrame(
         {
             "日期": history["event_date"].dt.date,
@@ -369,5 +370,7 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
                 "（数据截至日之后）" if later else (note or "")
                 for note, later in zip(history["note"], history["after_asof"], strict=True)
             ],
+            "经办人": history["actor"].fillna("（台账报送）"),
+            "记录时间": [f"{t:%Y-%m-%d %H:%M}" if pd.notna(t) else "" for t in history["recorded_at"]],
         }
     )

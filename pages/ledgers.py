@@ -10,6 +10,7 @@ from charts.excel import ledger_csv, ledger_xlsx
 from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._shell import catalog, drill, page_header, stamp
+from pages._workflow import item_workflow
 from queries.scope import breadcrumb
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -169,3 +170,4 @@ if item is not None:
             key="ledgers_timeline",
         )
         history_col.dataframe(view.history_table(history), hide_index=True, key="ledgers_history")
+        item_workflow(item["item_id"], figure_stamp.scope_label, item["details"].get("land_kind"))

@@ -3,7 +3,7 @@ one place where what a user may see limits every query's scope."""
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
@@ -158,6 +158,16 @@ def writing() -> Iterator[duckdb.DuckDBPyConnection]:
     readers once committed. A conflicting write by someone else raises ledger.writing.WriteConflict."""
     with _shared().write(db_path()) as cursor:
         yield cursor
+
+
+def read_fresh(work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+    """work(cursor) on the server's connection, uncached: what a write is about to check (an item's state)."""
+    with _shared()._using(db_path()) as con:
+        cursor = con.cursor()
+        try:
+            return work(cursor)
+        finally:
+            cursor.close()
 
 
 @st.cache_data(ttl=600, max_entries=1024, show_spinner=False)

@@ -24,7 +24,7 @@ from tests.conftest import DEMO_USERS, ROOT, read_database, session_token
 
 ASOF = "2023-06-08"
 BAOTOU, ORDOS, CHIFENG = "150200", "150600", "150400"
-PAGES = ["overview", "progress", "rankings", "idle_map", "ledgers", "park", "briefing"]
+PAGES = ["overview", "progress", "rankings", "idle_map", "ledgers", "park", "briefing", "todo", "meeting"]
 
 
 def demo_facts(db: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]], dict[str, str]]:
@@ -231,7 +231,9 @@ def test_a_league_user_may_import_only_for_its_own_league(db: Path) -> None:
 
 # anonymous ---------------------------------------------------------------------------------------
 @pytest.mark.user(None)
-@pytest.mark.parametrize("script", ["app.py", *(f"pages/{p}.py" for p in [*PAGES, "data_import", "accounts"])])
+@pytest.mark.parametrize(
+    "script", ["app.py", *(f"pages/{p}.py" for p in [*PAGES, "data_import", "accounts", "review"])]
+)
 def test_an_anonymous_visitor_gets_only_the_sign_in_page(script: str) -> None:
     at = AppTest.from_file(str(ROOT / script), default_timeout=60)
     at.query_params["league"] = BAOTOU

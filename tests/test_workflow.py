@@ -339,3 +339,66 @@ def test_no_row_points_at_an_item_that_does_not_exist(con) -> None:
                   "pending_approval", "indicator"):  # fmt: skip
         orphans = con.execute(f"select count(*) from {table} where item_id not in (select item_id from item)")
         assert orphans.fetchone()[0] == 0, table
+
+
+# backup and restore ------------------------------------------------------------------------------
+HOLDER = """
+import sys, time
+import duckdb
+con = duckdb.connect(sys.argv[1])  # the app: holds the database read-write while the backup runs
+print("ready", flush=True)
+time.sleep(30)
+"""
+
+
+def test_a_backup_taken_while_the_app_holds_the_database_restores_every_item_event_and_file(db: Path, tmp_path) -> None:
+    from ledger.backup import BackupError, backup, restore
+
+    con = duckdb.connect(str(db))
+    item = open_items(con, "150200", ledger="land")[0]
+    file = evidence("现场照片.pdf")
+    store_file(evidence_root(db), file, PDF)
+    act(con, db, wf.record_progress, BAOTOU, item, state(con, item).seq, "已整改", "完成", files=[file], now=NOW)
+    counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("item", "item_event", "evidence")}
+    con.close()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"ready"
+        archive = backup(db, tmp_path / "backups", now=NOW)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert archive.name == "ledger-backup-20260302-100000.zip"
+    fresh = tmp_path / "fresh" / "ledger.duckdb"
+    done = restore(archive, fresh)
+    assert done["evidence"] == 1
+    restored = duckdb.connect(str(fresh))
+    assert {t: restored.execute(f"select count(*) from {t}").fetchone()[0] for t in counts} == counts
+    sha = restored.execute("select sha256 from evidence where item_id = $i", {"i": item}).fetchone()[0]
+    restored.close()
+    assert (evidence_root(fresh) / sha[:2] / sha).read_bytes() == PDF
+    assert store.list_users(store.auth_path(fresh))  # the accounts came back too
+    with pytest.raises(BackupError, match="已存在。确认要用备份覆盖时加 --force"):
+        restore(archive, fresh)
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(BackupError, match="文件不存在或已损坏"):
+        restore(broken, tmp_path / "other" / "ledger.duckdb")
+
+
+def test_the_command_line_says_in_chinese_when_the_app_holds_the_database(db: Path) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"ready"
+        result = subprocess.run(
+            [sys.executable, "-m", "ledger", "restore", "x.zip", "--force"], cwd=ROOT, capture_output=True,
+            env={**os.environ, "LEDGER_DB": str(db)},
+        )  # fmt: skip
+        demo = subprocess.run([sys.executable, "-m", "ledger", "demo"], cwd=ROOT, capture_output=True,
+                              env={**os.environ, "LEDGER_DB": str(db)})  # fmt: skip
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 1 and "无法读取备份文件" in result.stderr.decode()
+    assert demo.returncode != 0 and "正被另一个程序占用" in demo.stderr.decode()
+    assert "Traceback" not in demo.stderr.decode()
