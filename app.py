@@ -3,12 +3,14 @@
 import streamlit as st
 
 from pages._auth import current_user, require_user, sign_out_box
+from pages._errors import guarded
 from pages._shell import scope_bar
 
 st.set_page_config(page_title="开发区闲置资源要素大起底看板", page_icon=":material/factory:", layout="wide")
 
 if current_user() is None:  # anonymous: every URL gets the sign-in page and nothing else
-    st.navigation([st.Page("pages/signin.py", title="登录", url_path="signin", default=True)], position="hidden").run()
+    signin = st.Page("pages/signin.py", title="登录", url_path="signin", default=True)
+    guarded(st.navigation([signin], position="hidden").run)
     st.stop()
 user = require_user()
 
@@ -39,4 +41,4 @@ with st.sidebar:
     sign_out_box(user)
     scope_bar()
 
-navigation.run()
+guarded(navigation.run)

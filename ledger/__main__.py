@@ -200,16 +200,23 @@ def _has_imports(path: Path) -> bool:
 
 
 def _import(args: argparse.Namespace, path: Path) -> int:
-    from ledger.importer import ImportFileError, apply_import, plan_import
+    from ledger.importer import ImportFileError, apply_import, clean_stray_files, plan_import
+    from ledger.safe_read import check_size, display_name
 
+    clean_stray_files(path)
     try:
+        check_size(args.file.stat().st_size, args.file.name)  # before reading it into memory
         data = args.file.read_bytes()
         plan = plan_import(data, args.file.name, args.ledger, args.league, path)
-    except (OSError, ImportFileError) as error:
+    except OSError as error:
+        print(f"无法导入: 无法读取文件“{args.file}”（{error.strerror or error}）", file=sys.stderr)
+        return 2
+    except ImportFileError as error:
         print(f"无法导入: {error}", file=sys.stderr)
         return 2
     print(
-        f"{plan.file_name}: 新增 {len(plan.new)} 条, 更新 {len(plan.updated)} 条, 未变 {len(plan.unchanged)} 条, "
+        f"{display_name(plan.file_name)}: 新增 {len(plan.new)} 条, 更新 {len(plan.updated)} 条, "
+        f"未变 {len(plan.unchanged)} 条, "
         f"错误 {len(plan.errors)} 处" + (f", 将替换演示数据 {plan.replaced_demo} 条" if plan.replaced_demo else "")
     )
     for error in plan.errors:
@@ -224,7 +231,11 @@ def _import(args: argparse.Namespace, path: Path) -> int:
         print("未写入(预览)" if args.dry_run else "没有需要写入的变化")
         return 0
     start = time.perf_counter()
-    batch = apply_import(plan, data, path, args.by)
+    try:
+        batch = apply_import(plan, data, path, args.by)
+    except ImportFileError as error:
+        print(f"未写入: {error}", file=sys.stderr)
+        return 2
     print(f"已导入, 批次 {batch}, 用时 {time.perf_counter() - start:.1f} 秒")
     return 0
 

@@ -1,5 +1,6 @@
 """Shared fixtures: the calibrated demo database and a tiny hand-made one, caches cleared per test."""
 
+import os
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -14,6 +15,7 @@ from ledger import db_path
 from ledger.demo import build_demo, write_database
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("LEDGER_DEBUG", "1")  # pages/_errors.py then also shows st.exception, which AppTest reports
 
 
 @pytest.fixture(scope="session")
