@@ -14,8 +14,8 @@ import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -24,10 +24,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ledger.fields import SPECS, Field, LedgerSpec
+from ledger.fields import SPECS, STATUSES, Field, LedgerSpec
 from ledger.limits import COLUMN_MARGIN, GB, MIN_FREE_BYTES
 from ledger.safe_read import ImportFileError, display_name, read_sheets, stored_name
-from ledger.writing import writer_lock
+from ledger.writing import open_for_writing, transaction, writer_lock
+
+WritingContext = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 log = logging.getLogger("ledger.importer")
 
@@ -41,6 +43,7 @@ UNIT_FACTORS = {  # factor into the stored unit
     "项": {"项": 1, "个": 1},
 }
 EXCEL_EPOCH = date(1899, 12, 30)
+STATUS_ORDER = {status: n for n, status in enumerate(STATUSES)}
 MAX_HEADER_SCAN = 15
 
 
@@ -242,6 +245,7 @@ class Reference:
     league_names: dict[str, str]
     items: dict[str, tuple[str, str, bool]]  # item_id -> (ledger, league_code, imported)
     projects: dict[str, str]  # project_id -> park_id
+    statuses: dict[str, str] = field(default_factory=dict)  # item_id -> its latest status
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, league_code: str) -> Reference:
@@ -258,7 +262,8 @@ def load_reference(con: duckdb.DuckDBPyConnection, league_code: str) -> Referenc
         ).fetchall()
     }
     projects = dict(con.execute("select project_id, park_id from built_project").fetchall())
-    return Reference(leagues[league_code], parks, leagues, items, projects)
+    statuses = dict(con.execute("select item_id, arg_max(status, seq) from item_event group by item_id").fetchall())
+    return Reference(leagues[league_code], parks, leagues, items, projects, statuses)
 
 
 def validate(spec: LedgerSpec, league_code: str, sheets, ref: Reference) -> tuple[list[dict], list[RowError]]:
@@ -323,6 +328,12 @@ def _check_row(spec, league_code, row, ref: Reference, sheet, line, seen) -> lis
     if existing and (existing[0], existing[1]) != (spec.ledger, league_code):  # demo or imported: ids never move
         other = SPECS[existing[0]].name + ("" if existing[2] else "（演示数据）")
         out.append(error(label["item_id"], f"编号“{item_id}”已用于{ref.league_names[existing[1]]}{other}"))
+    status, before = row.get("status"), ref.statuses.get(item_id)
+    own = existing is not None and existing[:2] == (spec.ledger, league_code)
+    if status == "已销号" and before != "已销号":
+        out.append(error(label["status"], "导入不能把条目设为“已销号”：销号须由大起底办公室在看板上审核佐证材料"))
+    elif own and status and before and STATUS_ORDER[status] < STATUS_ORDER[before]:
+        out.append(error(label["status"], f"状态不能从“{before}”退回“{status}”：退回须由大起底办公室在看板上写明原因"))
     found = row["found_date"]
     if found > date.today():
         out.append(error(label["found_date"], f"发现日期 {found} 晚于今天"))
@@ -475,74 +486,75 @@ def _remove_stray(path: Path) -> list[Path]:
     return removed
 
 
-def apply_import(plan: ImportPlan, data: bytes, path: Path, imported_by: str = "") -> int:
-    """Write a checked plan: all rows of the file or none. Returns the new batch id.
+def apply_import(
+    plan: ImportPlan, data: bytes, path: Path, imported_by: str = "", writing: WritingContext | None = None
+) -> int:
+    """Write a checked plan in one transaction: all rows of the file or none. Returns the new batch id.
 
-    The work happens on a private copy; only the final os.replace makes it visible. (DuckDB checks foreign
-    keys against the state before the transaction, so deleting an item and its events needs two
-    commits; on the private copy that is safe: a crash between them leaves the live file as it was.)"""
+    In the app, `writing` is queries.db.writing: the transaction runs on a cursor of the server's own
+    connection (under its writer lock), and readers see the import once it is committed. Elsewhere (the
+    command line, tests) the database is opened read-write here, which fails with a Chinese message while the
+    app holds it."""
     if plan.errors:
         raise ImportFileError(f"文件有 {len(plan.errors)} 处错误，未写入。请修改后重新上传。")
     if plan.already_imported:
         raise ImportFileError(plan.already_imported)
     spec = SPECS[plan.ledger]
-    with writer_lock(path):
-        check_free_space(path, needed=path.stat().st_size + len(data))
-        _remove_stray(path)
-        work = path.with_name(path.name + WORK_SUFFIX)
-        try:
-            shutil.copyfile(path, work)
-            con = duckdb.connect(str(work))
-            try:
-                batch_id = _write(con, spec, plan, imported_by)
-            finally:
-                con.close()
-            _archive(path.parent / "imports", archive_name(batch_id, plan.sha256, plan.file_name), data)
-            os.replace(work, path)
-        except BaseException:
-            _discard(work)
-            raise
+    check_free_space(path, needed=2 * len(data))
+    folder = path.parent / "imports"
+    con = open_for_writing(path) if writing is None else None
+    try:
+        if con is not None:
+            with writer_lock(path):
+                _remove_stray(path)
+        with writing() if con is None else transaction(con, path) as cursor:
+            batch_id = _write(cursor, spec, plan, imported_by)
+            name = archive_name(batch_id, plan.sha256, plan.file_name)
+            _archive(folder, name, data, keep_partial=True)  # a kill before the commit leaves only a .partial
+        os.replace(folder / (name + PARTIAL_SUFFIX), folder / name)
+    finally:
+        if con is not None:
+            con.close()
     return batch_id
 
 
 def _write(con: duckdb.DuckDBPyConnection, spec: LedgerSpec, plan: ImportPlan, imported_by: str) -> int:
+    """The import inside the caller's transaction (the tables beside item carry no foreign keys, so removing
+    the replaced items and inserting the file's rows is one transaction; see schema.sql)."""
     if con.execute("select count(*) from import_batch where sha256 = $s", {"s": plan.sha256}).fetchone()[0]:
         raise ImportFileError("此文件已导入，不会重复导入")
     batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from import_batch").fetchone()[0]
     wanted = {*plan.new, *plan.updated}
     changed = [r for r in plan.rows if r["item_id"] in wanted]
     ids = [r["item_id"] for r in changed]
-    taken = con.execute(  # checked again under the lock: another import may have taken an id since the plan
+    taken = con.execute(  # checked again inside the transaction: another import may have taken an id since
         "select item_id from item join park using (park_id) "
         "where item_id in (select unnest($ids)) and (ledger <> $l or league_code <> $c) order by 1 limit 1",
         {"ids": ids, "l": spec.ledger, "c": plan.league_code},
     ).fetchone()
     if taken:
         raise ImportFileError(f"编号“{taken[0]}”刚被其他盟市或台账使用，未写入。请重新上传此文件，查看逐行检查结果。")
-    history = _history(con, ids)
-    with _transaction(con):
-        con.execute(
-            "insert into import_batch values ($b, $ledger, $league, $file, $sha, $at, $rows, $by)",
-            {"b": batch_id, "ledger": plan.ledger, "league": plan.league_code, "file": plan.file_name,
-             "sha": plan.sha256, "at": datetime.now().replace(microsecond=0), "rows": len(plan.rows),
-             "by": imported_by or os.environ.get("USER", "")},
-        )  # fmt: skip
-        _remove(con, spec, plan.league_code, ids, children=True)
-    with _transaction(con):
-        _remove(con, spec, plan.league_code, ids, children=False)
+    last = _last_events(con, ids)
+    con.execute(
+        "insert into import_batch values ($b, $ledger, $league, $file, $sha, $at, $rows, $by)",
+        {"b": batch_id, "ledger": plan.ledger, "league": plan.league_code, "file": plan.file_name,
+         "sha": plan.sha256, "at": datetime.now().replace(microsecond=0), "rows": len(plan.rows),
+         "by": imported_by or os.environ.get("USER", "")},
+    )  # fmt: skip
+    _remove(con, spec, plan.league_code, ids)
     _crash_point()
-    with _transaction(con):
-        _insert(con, spec, changed, history, batch_id)
-    con.execute("checkpoint")
+    _insert(con, spec, changed, last, batch_id)
     return batch_id
 
 
-def _archive(folder: Path, name: str, data: bytes) -> None:
-    """Keep the original file; written under another name first, so a kill leaves no half file."""
+def _archive(folder: Path, name: str, data: bytes, keep_partial: bool = False) -> None:
+    """Keep the original file; written under another name first, so a kill leaves no half file (with
+    keep_partial the caller renames it once its transaction has committed)."""
     folder.mkdir(exist_ok=True)
     partial = folder / (name + PARTIAL_SUFFIX)
     partial.write_bytes(data)
-    os.replace(partial, folder / name)
+    if not keep_partial:
+        os.replace(partial, folder / name)
 
 
 def _discard(work: Path) -> None:
@@ -567,37 +579,36 @@ def _crash_point() -> None:
         os._exit(17)
 
 
-def _history(con, ids: list[str]) -> dict[str, list[tuple]]:
-    """The events of items about to be rewritten, kept to be inserted again."""
-    history: dict[str, list[tuple]] = {}
-    for event in con.execute(
-        "select item_id, seq, event_date, status, note from item_event where item_id in (select unnest($ids)) "
-        "order by item_id, seq",
-        {"ids": ids},
-    ).fetchall():
-        history.setdefault(event[0], []).append(event)
-    return history
+def _last_events(con, ids: list[str]) -> dict[str, tuple]:
+    """(seq, event_date, status) of the latest event of each item about to be rewritten: its history stays as
+    it is (with who recorded each step), and a changed status is appended after it."""
+    return {
+        row[0]: row[1:]
+        for row in con.execute(
+            "select item_id, seq, event_date, status from item_event where item_id in (select unnest($ids)) "
+            "qualify row_number() over (partition by item_id order by seq desc) = 1",
+            {"ids": ids},
+        ).fetchall()
+    }
 
 
-def _remove(con, spec: LedgerSpec, league_code: str, ids: list[str], children: bool) -> None:
-    """Remove the items being rewritten and the league's demo items of this ledger: first the rows that
-    point at them (children=True), then, in a later transaction, the items. Table names are fixed."""
-    doomed = (  # only ever items of this league and ledger: an id of another one is a row error, never a move
-        "(select item_id from item join park using (park_id) where ledger = $l and league_code = $c "
-        "and (batch_id is null or item_id in (select unnest($ids))))"
-    )
+def _remove(con, spec: LedgerSpec, league_code: str, ids: list[str]) -> None:
+    """Remove the league's demo items of this ledger with everything beside them, and the item and detail
+    rows of the items being rewritten (their events, evidence and 延期 stay). Table names are fixed."""
+    mine = "(select item_id from item join park using (park_id) where ledger = $l and league_code = $c {})"
+    replaced = mine.format("and batch_id is null and item_id not in (select unnest($ids))")
+    rewritten = mine.format("and item_id in (select unnest($ids))")  # only ever this league's and ledger's
     params = {"l": spec.ledger, "c": league_code, "ids": ids}
-    if children:
-        for table in ("infra_survey", "stopped_enterprise"):
-            con.execute(f"update {table} set item_id = null where item_id in {doomed}", params)
-        for table in (spec.ledger, "item_event"):
-            con.execute(f"delete from {table} where item_id in {doomed}", params)
-    else:
-        con.execute(f"delete from item where item_id in {doomed}", params)
+    for table in ("infra_survey", "stopped_enterprise"):
+        con.execute(f"update {table} set item_id = null where item_id in {replaced}", params)
+    for table in (spec.ledger, "item_event", "evidence", "deadline_request", "item"):
+        con.execute(f"delete from {table} where item_id in {replaced}", params)
+    for table in (spec.ledger, "item"):
+        con.execute(f"delete from {table} where item_id in {rewritten}", params)
 
 
-def _insert(con, spec: LedgerSpec, rows: list[dict], history: dict[str, list[tuple]], batch_id: int) -> None:
-    """Insert the file's new and changed items, keeping each item's events and adding one on a status change."""
+def _insert(con, spec: LedgerSpec, rows: list[dict], last: dict[str, tuple], batch_id: int) -> None:
+    """Insert the file's new and changed items, adding an event on a status change (a new item starts 待整改)."""
     today = date.today()
     items, details, events = [], [], []
     for r in rows:
@@ -606,9 +617,11 @@ def _insert(con, spec: LedgerSpec, rows: list[dict], history: dict[str, list[tup
              **{c: r.get(c) for c in ITEM_COLUMNS}, "batch_id": batch_id}
         )  # fmt: skip
         details.append({"item_id": r["item_id"], **{k: r.get(k) for k in _detail_keys(spec)}})
-        past = history.get(r["item_id"]) or [(r["item_id"], 1, r["found_date"], "待整改", "导入")]
-        events.extend(past)
-        last_seq, last_date, last_status = past[-1][1], past[-1][2], past[-1][3]
+        if r["item_id"] in last:
+            last_seq, last_date, last_status = last[r["item_id"]]
+        else:
+            last_seq, last_date, last_status = 1, r["found_date"], "待整改"
+            events.append((r["item_id"], 1, r["found_date"], "待整改", "导入"))
         if last_status != r["status"]:
             when = r.get("status_date") or (r.get("closed_date") if r["status"] == "已销号" else None) or today
             events.append((r["item_id"], last_seq + 1, max(when, last_date), r["status"], f"导入批次 {batch_id}"))
@@ -619,6 +632,8 @@ def _insert(con, spec: LedgerSpec, rows: list[dict], history: dict[str, list[tup
         con.register("incoming", frame)
         con.execute(f"insert into {table} ({columns}) select {columns} from incoming")
         con.unregister("incoming")
+    if not events:
+        return
     frame = pd.DataFrame(events, columns=["item_id", "seq", "event_date", "status", "note"])
     con.register("incoming", frame)
     con.execute(

@@ -16,8 +16,10 @@ from ledger.importer import ImportFileError, apply_import, clean_stray_files, di
 from ledger.limits import GB, MAX_FILE_BYTES, MAX_ROWS, MB, MIN_FREE_BYTES
 from ledger.safe_read import display_name
 from ledger.templates import template_xlsx
+from ledger.writing import DatabaseBusy, WriteConflict
 from pages._auth import audit
 from pages._shell import catalog, current_user, page_header
+from queries.db import writing
 
 
 @st.cache_resource(show_spinner=False)
@@ -136,8 +138,8 @@ for upload in [] if full else files or []:
             )
             if st.button("确认导入", type="primary", key=f"data_import_confirm_{plan.sha256[:12]}"):
                 try:
-                    batch = apply_import(plan, data, db_path(), imported_by=user.username)
-                except ImportFileError as error:
+                    batch = apply_import(plan, data, db_path(), imported_by=user.username, writing=writing)
+                except (ImportFileError, WriteConflict, DatabaseBusy) as error:
                     st.error(plain(str(error)), icon=":material/error:")
                 else:
                     audit("import", f"批次 {batch}：{spec.name} {upload.name}（{len(plan.rows)} 行）", league)

@@ -26,6 +26,19 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def copy_database(source: Path, folder: Path) -> Path:
+    """A private copy of a ledger database and its accounts file: a server that holds a database read-write
+    locks it against every other process, so each server in a test gets its own."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "ledger.duckdb"
+    shutil.copyfile(source, target)
+    if store.auth_path(source).exists():
+        shutil.copyfile(store.auth_path(source), store.auth_path(target))
+    return target
+
+
 DEMO_USERS = {
     name: User(name, role, league, park, display) for name, role, league, park, display in store.DEMO_ACCOUNTS
 }

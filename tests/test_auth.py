@@ -20,7 +20,7 @@ from charts.excel import ExportMeta, ledger_csv, ledger_xlsx
 from ledger.__main__ import main as cli
 from queries.db import acting_as
 from queries.scope import Scope
-from tests.conftest import DEMO_USERS, ROOT, read_database, session_token
+from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database, session_token
 
 ASOF = "2023-06-08"
 BAOTOU, ORDOS, CHIFENG = "150200", "150600", "150400"
@@ -207,10 +207,7 @@ def test_a_park_user_sees_its_own_park_row_only_in_league_level_rankings(demo_db
 # import ------------------------------------------------------------------------------------------
 @pytest.fixture
 def db(tmp_path: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    copy = tmp_path / "ledger.duckdb"
-    shutil.copyfile(demo_db, copy)
-    shutil.copyfile(store.auth_path(demo_db), store.auth_path(copy))
-    return read_database(copy, monkeypatch)
+    return read_database(copy_database(demo_db, tmp_path), monkeypatch)
 
 
 @pytest.mark.user("demo-150200")

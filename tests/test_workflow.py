@@ -3,7 +3,6 @@ concurrent writers, a killed writer, and the as-of replay of what the workflow w
 
 import io
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -17,8 +16,9 @@ from auth import store
 from auth.roles import User
 from ledger import workflow as wf
 from ledger.evidence import EvidenceError, check_evidence, evidence_root, store_file
+from ledger.fields import SPECS
 from ledger.writing import WriteConflict, transaction
-from tests.conftest import DEMO_USERS, ROOT, read_database
+from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database
 
 ADMIN, LEADER = DEMO_USERS["demo-admin"], DEMO_USERS["demo-leader"]
 BAOTOU, ORDOS, PARK = DEMO_USERS["demo-150200"], DEMO_USERS["demo-150600"], DEMO_USERS["demo-P005"]
@@ -39,10 +39,7 @@ def docx_bytes() -> bytes:
 
 @pytest.fixture
 def db(tmp_path: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    copy = tmp_path / "ledger.duckdb"
-    shutil.copyfile(demo_db, copy)
-    shutil.copyfile(store.auth_path(demo_db), store.auth_path(copy))
-    return read_database(copy, monkeypatch)
+    return read_database(copy_database(demo_db, tmp_path), monkeypatch)
 
 
 @pytest.fixture
@@ -305,6 +302,7 @@ import os, signal, sys
 from datetime import datetime
 import duckdb
 from ledger import workflow as wf
+from ledger.fields import SPECS
 from ledger.writing import transaction
 from tests.conftest import DEMO_USERS
 path, first, second = sys.argv[1:4]
@@ -402,3 +400,38 @@ def test_the_command_line_says_in_chinese_when_the_app_holds_the_database(db: Pa
     assert result.returncode == 1 and "无法读取备份文件" in result.stderr.decode()
     assert demo.returncode != 0 and "正被另一个程序占用" in demo.stderr.decode()
     assert "Traceback" not in demo.stderr.decode()
+
+
+# the import keeps to the same rules --------------------------------------------------------------
+def test_an_import_may_not_set_an_item_closed_only_review_does(db: Path) -> None:
+    from tests.test_import import plan, with_cell, xlsx
+
+    checked = plan(xlsx(with_cell(0, "status", "已销号")))
+    assert [e.message for e in checked.errors] == [
+        "导入不能把条目设为“已销号”：销号须由大起底办公室在看板上审核佐证材料"
+    ]
+
+
+def test_an_import_may_not_move_a_status_backwards_and_keeps_the_workflow_history(db: Path) -> None:
+    from ledger.importer import apply_import
+    from tests.test_import import GOOD, plan, with_cell, xlsx
+
+    data = xlsx(GOOD)
+    apply_import(plan(data), data, db)
+    con = duckdb.connect(str(db))
+    act(con, db, wf.record_progress, BAOTOU, "BT-LD-002", state(con, "BT-LD-002").seq, "已整改", "完成",
+        files=[evidence()], now=NOW)  # fmt: skip
+    con.close()
+    back = plan(xlsx(with_cell(1, "title", "B-02地块（二次报送）")))  # the file still says 整改中
+    assert [e.message for e in back.errors] == ["状态不能从“已整改”退回“整改中”：退回须由大起底办公室在看板上写明原因"]
+    forward = with_cell(1, "title", "B-02地块（二次报送）")
+    forward[1][[f.key for f in SPECS["land"].fields].index("status")] = "已整改"
+    data = xlsx(forward)
+    apply_import(plan(data), data, db)
+    con = duckdb.connect(str(db))
+    rows = con.execute("select status, actor from item_event where item_id = 'BT-LD-002' order by seq").fetchall()
+    title = con.execute("select title from item where item_id = 'BT-LD-002'").fetchone()[0]
+    files = con.execute("select count(*) from evidence where item_id = 'BT-LD-002'").fetchone()[0]
+    con.close()
+    assert title == "B-02地块（二次报送）" and files == 1
+    assert ("已整改", "demo-150200") in rows  # the workflow's step survives the re-import

@@ -2,7 +2,6 @@
 it with a reason, 包头市 sees the reason, adds evidence and applies again, the office approves; the numbers and
 the item's history follow. Screenshots of every step in screenshots/."""
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import duckdb
 import pytest
 
 from auth import store
+from tests.conftest import copy_database
 from tests.test_browser import CHROMIUM, SHOTS, running_app, signed_in_page
 
 pytestmark = [
@@ -68,9 +68,7 @@ def review(page, approve: bool, reason: str = "") -> None:
 
 
 def test_the_whole_rectification_loop_in_chromium(demo_db: Path, tmp_path: Path, browser) -> None:
-    db = tmp_path / "ledger.duckdb"
-    shutil.copyfile(demo_db, db)
-    shutil.copyfile(store.auth_path(demo_db), store.auth_path(db))
+    db = copy_database(demo_db, tmp_path)
     first, second = tmp_path / "督促动工通知书.pdf", tmp_path / "施工许可证.pdf"
     first.write_bytes(PDF)
     second.write_bytes(PDF + b"% second\n")
