@@ -18,7 +18,7 @@ from ledger import workflow as wf
 from ledger.evidence import EvidenceError, check_evidence, evidence_root, store_file
 from ledger.fields import SPECS
 from ledger.writing import WriteConflict, transaction
-from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database
+from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database, session_token
 
 ADMIN, LEADER = DEMO_USERS["demo-admin"], DEMO_USERS["demo-leader"]
 BAOTOU, ORDOS, PARK = DEMO_USERS["demo-150200"], DEMO_USERS["demo-150600"], DEMO_USERS["demo-P005"]
@@ -435,3 +435,42 @@ def test_an_import_may_not_move_a_status_backwards_and_keeps_the_workflow_histor
     con.close()
     assert title == "B-02地块（二次报送）" and files == 1
     assert ("已整改", "demo-150200") in rows  # the workflow's step survives the re-import
+
+
+# the pages ---------------------------------------------------------------------------------------
+def test_review_and_todo_pages_list_what_waits_and_the_order_lists_the_units_due_items(db: Path, con) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from queries.scope import Scope
+    from reports.orders import due_items, order_docx
+
+    item = open_items(con, "150200", ledger="land")[0]
+    seq = act(con, db, wf.record_progress, BAOTOU, item, state(con, item).seq, "已整改", "完成", files=[evidence()])
+    act(con, db, wf.review, ADMIN, item, seq, False, "材料不全")
+    other = open_items(con, "150200", n=2)[1]
+    act(con, db, wf.request_extension, BAOTOU, other, date(2027, 12, 31), "冬季停工")
+    con.close()
+
+    review = AppTest.from_file(str(ROOT / "pages/review.py"), default_timeout=60).run()
+    assert not review.exception and [m.value for m in review.metric] == ["0 项", "1 项"]
+    todo = AppTest.from_file(str(ROOT / "pages/todo.py"), default_timeout=60)
+    todo.session_state["auth_token"] = session_token("demo-150200")
+    todo.run()
+    assert not todo.exception
+    assert any(f"{item}" in e.value and "材料不全" in e.value for e in todo.error)
+    table = todo.dataframe[0].value
+    assert table["标记"].iloc[0] in ("退回", "超期") and "退回" in set(table["标记"])
+    import queries
+    from queries.db import acting_as
+
+    with acting_as(BAOTOU):
+        listed = queries.todo_items(Scope(None, None, date.today()))
+    assert set(listed.league_name) == {"包头市"}
+    due = due_items(listed)
+    unit = due.responsible_unit.iloc[0]
+    from docx import Document
+
+    mine = due[due.responsible_unit == unit]
+    document = Document(io.BytesIO(order_docx(unit, mine, date.today(), "包头市", True)))
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert set(mine.item_id) <= cells and any(f"{unit}：" == p.text for p in document.paragraphs)
