@@ -33,7 +33,11 @@ cols = st.columns(4)
 cols[0].metric("未销号条目", f"{len(todo)} 项")
 cols[1].metric("已超期", f"{len(overdue)} 项")
 cols[2].metric("被退回待补充", f"{len(returned)} 项")
-cols[3].metric("等待审核", f"{int((todo.status == '已整改').sum())} 项")
+cols[3].metric("已整改未销号", f"{int((todo.status == '已整改').sum())} 项")
+st.caption(
+    f"待办按今天（{today.asof:%Y-%m-%d}）计算，不随“数据截至”日期变化；超期按批准延期后的时限。"
+    "“已整改未销号”含台账报送时已整改的条目；在看板上提交的销号申请进入“销号审核”队列。"
+)
 for row in returned.itertuples():
     st.error(f"**{row.item_id} {row.title}** 被退回：{row.returned_reason}", icon=":material/undo:")
 

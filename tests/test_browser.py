@@ -99,6 +99,8 @@ CONTENT = {
     "briefing": "[data-testid=stDataFrame]",
     "data_import": "[data-testid=stFileUploader]",
     "accounts": "[data-testid=stDataFrame]",
+    "review": "[data-testid=stMetric]",
+    "todo": "[data-testid=stDataFrame]",
     "idle_map": "[data-testid=stDeckGlJsonChart] canvas",
     "park": "[data-testid=stMain] [data-testid=stSelectbox]",  # with no park in scope it asks for one
     "meeting": ".mt-title",
