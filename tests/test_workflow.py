@@ -299,19 +299,21 @@ def test_accepted_evidence_is_stored_once_by_its_hash_with_a_clean_name(tmp_path
 # a killed writer ---------------------------------------------------------------------------------
 KILLED = """
 import os, signal, sys
-from datetime import datetime
 import duckdb
 from ledger import workflow as wf
-from ledger.fields import SPECS
+from ledger.evidence import check_evidence
 from ledger.writing import transaction
 from tests.conftest import DEMO_USERS
 path, first, second = sys.argv[1:4]
+admin, league = DEMO_USERS["demo-admin"], DEMO_USERS["demo-150200"]
 con = duckdb.connect(path)
-with transaction(con) as cur:
-    wf.record_progress(cur, DEMO_USERS["demo-admin"], first, wf.item_state(cur, first).seq, "整改中", "已提交")
+with transaction(con) as cur:  # committed: an application with its evidence
+    seq = wf.record_progress(cur, league, first, wf.item_state(cur, first).seq, "已整改", "已提交",
+                             files=[check_evidence("a.pdf", b"%PDF-1.4 x")])
 cur = con.cursor()
-cur.execute("begin transaction")
-wf.record_progress(cur, DEMO_USERS["demo-admin"], second, wf.item_state(cur, second).seq, "整改中", "未提交")
+cur.execute("begin transaction")  # killed before its commit: a review and a progress note
+wf.review(cur, admin, first, seq, True)
+wf.record_progress(cur, league, second, wf.item_state(cur, second).seq, "整改中", "未提交")
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
@@ -325,9 +327,11 @@ def test_a_writer_killed_mid_transaction_keeps_every_committed_change_and_no_hal
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True)  # fmt: skip
     assert result.returncode == -9, result.stderr.decode()
     con = duckdb.connect(str(db))
-    assert state(con, first).seq == seqs[first] + 1 and state(con, first).status == "整改中"
+    kept = state(con, first)
+    assert (kept.seq, kept.status, kept.evidence) == (seqs[first] + 1, "已整改", 1)  # the review never happened
     assert state(con, second).seq == seqs[second]
     assert con.execute("select count(*) from item_event where note = '未提交'").fetchone()[0] == 0
+    assert con.execute("select closed_date from item where item_id = $i", {"i": first}).fetchone()[0] is None
     con.close()
 
 
