@@ -176,6 +176,13 @@ def extension_decision(state: wf.ItemState, scope_label: str) -> None:
                 "已批准延期，超期按新的时限计算。" if approved else "已不予批准延期。")  # fmt: skip
 
 
+def returned_notice(item_id: str) -> None:
+    """At the top of the item: the reason of a 退回 that is the item's latest action."""
+    state = item_state(item_id)
+    if state is not None and state.returned_reason:
+        st.error(f"**已退回，请补充整改**：{state.returned_reason}", icon=":material/undo:")
+
+
 def item_workflow(item_id: str, scope_label: str, land_kind: str | None = None) -> None:
     """Everything of the workflow under an item's facts and history."""
     if DONE in st.session_state:
@@ -183,8 +190,6 @@ def item_workflow(item_id: str, scope_label: str, land_kind: str | None = None) 
     state = item_state(item_id)
     if state is None:
         return
-    if state.returned_reason:
-        st.error(f"**已退回，请补充整改**：{state.returned_reason}", icon=":material/undo:")
     evidence_list(item_id, scope_label)
     can = wf.actions(current_user(), state)
     if "progress" in can:

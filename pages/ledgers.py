@@ -10,7 +10,7 @@ from charts.excel import ledger_csv, ledger_xlsx
 from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._shell import catalog, drill, page_header, stamp
-from pages._workflow import item_workflow
+from pages._workflow import item_workflow, returned_notice
 from queries.scope import breadcrumb
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -142,6 +142,7 @@ if item is not None:
         close.button("关闭", icon=":material/close:", on_click=_close_item, key="ledgers_close")
         label, color = view.status_badge(item, scope.asof)
         st.badge(label, color=color)
+        returned_notice(item["item_id"])
         tone, note = view.deadline_note(item, scope.asof)
         {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}[tone](note)
         if scope.league not in (None, item["league_code"]) or scope.park not in (None, item["park_id"]):
