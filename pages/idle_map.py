@@ -7,7 +7,9 @@ from streamlit.errors import StreamlitAPIException
 
 import queries
 from charts import maps
+from pages import _state as state
 from pages._shell import drill, page_header
+from pages._state import follow, follow_many, many_to_url
 from queries.boundaries import league_boundaries
 from queries.scope import Scope
 
@@ -17,24 +19,13 @@ ITEM_LIMIT = 5000  # more points than this (national-scale data) would send mega
 
 def follow_url() -> None:
     """Measure and layers live in the URL (?measure=open_items&layers=land,stalled); widgets show them."""
-    measure = st.query_params.get("measure", "idle_land")
-    st.session_state["idle_map_measure"] = measure if measure in maps.MEASURES else "idle_land"
-    named = st.query_params.get("layers")
-    wanted = list(maps.ITEM_LAYERS) if named is None else named.split(",")
-    st.session_state["idle_map_layers"] = [ledger for ledger in maps.ITEM_LAYERS if ledger in wanted]
+    follow("measure", "idle_map_measure", list(maps.MEASURES), "idle_land", "盟市着色", label=maps.MEASURES.get)
+    follow_many("layers", "idle_map_layers", list(maps.ITEM_LAYERS), list(maps.ITEM_LAYERS), "台账图层")
 
 
 def to_url() -> None:
-    measure = st.session_state["idle_map_measure"] or "idle_land"
-    if measure == "idle_land":
-        st.query_params.pop("measure", None)
-    else:
-        st.query_params["measure"] = measure
-    layers = st.session_state["idle_map_layers"]
-    if layers == list(maps.ITEM_LAYERS):
-        st.query_params.pop("layers", None)
-    else:
-        st.query_params["layers"] = ",".join(layers)
+    state.to_url("measure", "idle_map_measure", list(maps.MEASURES), "idle_land")
+    many_to_url("layers", st.session_state["idle_map_layers"], list(maps.ITEM_LAYERS), list(maps.ITEM_LAYERS))
 
 
 def open_page(page: str, params: dict[str, str], url: str) -> None:

@@ -11,14 +11,21 @@ from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import export_menu
 from pages._shell import catalog, current_user, drill, page_header, selected_key, stamp
+from pages._state import PROGRESS_VIEWS, follow, to_url
 from queries.scope import Scope
-
-VIEWS = ["阶段进度", "盟市对比", "超期清单", "督导通报", "纸面整改"]
 
 scope = page_header("整治进度")
 names = catalog()
-views = VIEWS if current_user().sees_region else [v for v in VIEWS if v != "督导通报"]  # it compares all 12 leagues
-view = st.segmented_control("查看", views, default=views[0], key="progress_view", label_visibility="collapsed")
+views = {k: v for k, v in PROGRESS_VIEWS.items() if current_user().sees_region or k != "notice"}  # all 12 leagues
+follow("view", "progress_view", views, "phases", "视图")
+view = st.segmented_control(
+    "查看",
+    list(views.values()),
+    key="progress_view",
+    label_visibility="collapsed",
+    on_change=to_url,
+    args=("view", "progress_view", views, "phases"),
+)
 
 if view in (None, "阶段进度"):
     for column, phase in zip(st.columns(4), queries.phase_progress(scope).itertuples(), strict=True):
