@@ -9,7 +9,7 @@ FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, san
 SOURCE = "开发区闲置资源要素大起底台账"
 
 STATUS_COLORS = {"待整改": "#c0392b", "整改中": "#e67e22", "已整改": "#27ae60", "已销号": "#1e6b3a"}
-STATE_COLORS = {"已完成": "#1e6b3a", "进行中": "#1565c0", "未开始": "#9e9e9e"}
+STATE_COLORS = {"已结束": "#1e6b3a", "进行中": "#1565c0", "未开始": "#9e9e9e"}
 GOOD, BAD, NEUTRAL, ACCENT = "#2e7d32", "#c62828", "#90a4ae", "#1565c0"
 
 

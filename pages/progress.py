@@ -5,7 +5,7 @@ import streamlit as st
 import queries
 from charts import format as fmt
 from charts.overview import completion_figure
-from charts.progress import curve_figure, matrix_table, milestone_style, milestone_table, style_matrix
+from charts.progress import curve_figure, matrix_table, milestone_style, milestone_table, phase_figures, style_matrix
 from charts.supervision import LagRules, lagging_leagues, notice_docx
 from charts.theme import plotly_config
 from pages._auth import export_button
@@ -31,9 +31,11 @@ if view in (None, "阶段进度"):
     for column, phase in zip(st.columns(4), queries.phase_progress(scope).itertuples(), strict=True):
         with column.container(border=True):
             st.markdown(f"**{phase.name}** · {phase.state}")
-            st.metric(f"{phase.start_date:%Y-%m} — {phase.end_date:%Y-%m}", f"{phase.done} / {phase.target}")
-            st.progress(phase.done / phase.target if phase.target else 0.0)
-            st.caption(phase.unit)
+            value, note = phase_figures(phase)
+            st.metric(f"{phase.start_date:%Y-%m} — {phase.end_date:%Y-%m}", value)
+            begun = phase.state != "未开始" and phase.target
+            st.progress(phase.done / phase.target if begun else 0.0)
+            st.caption(note)
 
     st.subheader("宣传动员：动员部署会议与落实方案")
     milestones = milestone_table(queries.league_milestones(scope))

@@ -129,6 +129,7 @@ if scope.park is None:
     kpis[1].metric("等级分布 A / B / C / D", " / ".join(str(counts[g]) for g in "ABCD"))
     kpis[2].metric("倒逼腾退候选项目", f"{candidates.project_id.nunique()} 个", help="即园区指标台账的低效项目")
     kpis[3].metric("再整合再优化园区", f"{int((flags.triggers > 0).sum())} 个")
+    st.caption(rk.grade_score_text(parks))
     views = {k: RANKING_VIEWS[k] for k in ("parks", "candidates", "regroup", "thresholds")}
     view = view_control(views, "parks", "rankings_view")
 else:
