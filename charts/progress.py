@@ -107,6 +107,7 @@ def style_matrix(table: pd.DataFrame, reference_rate: float | None):
     return (
         table.style.map(rate_color, subset=rates)
         .map(lambda v: "color: #c62828; font-weight: 600" if v else "color: #9e9e9e", subset=overdue)
+        .format(na_rep="—")  # a unit without items in a ledger: "—", not None
         .format(fmt.rate, subset=rates, na_rep="—")
     )
 

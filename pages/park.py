@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import queries
+from charts import format as fmt
 from charts import maps
 from charts import park as view
 from charts.progress import curve_figure
@@ -98,7 +99,10 @@ st.subheader("条目清单")
 table = view.items_table(queries.park_items(scope))
 link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
 st.dataframe(
-    table.assign(条目=[link.format(i) for i in table["编号"]]).drop(columns="编号")[["条目", *table.columns[1:]]],
+    fmt.dashed(  # an item without an area or amount shows "—"
+        table.assign(条目=[link.format(i) for i in table["编号"]]).drop(columns="编号")[["条目", *table.columns[1:]]],
+        decimals=1,
+    ),
     hide_index=True,
     column_config={"条目": st.column_config.LinkColumn(display_text=r"item=(\w+)")},
     key="park_items",

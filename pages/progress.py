@@ -70,11 +70,12 @@ if view in (None, "阶段进度"):
         st.markdown(f"**需“补课”“返工”的园区：{len(gaps)} 个**")
         if not gaps.empty:
             st.dataframe(
-                gaps[["park_name", "league_name", "state", "filed_date"]].rename(
-                    columns={"park_name": "园区", "league_name": "盟市", "state": "情况", "filed_date": "报送日期"}
+                fmt.dashed(
+                    gaps[["park_name", "league_name", "state", "filed_date"]].rename(
+                        columns={"park_name": "园区", "league_name": "盟市", "state": "情况", "filed_date": "报送日期"}
+                    )
                 ),
                 hide_index=True,
-                column_config={"报送日期": st.column_config.DateColumn(format="YYYY-MM-DD")},
                 key="progress_gaps",
             )
 

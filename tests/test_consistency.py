@@ -59,8 +59,7 @@ def test_the_rectification_card_names_what_the_curve_counts_beyond_it(demo_db: P
     end = min(date.fromisoformat(asof), END)
     found, within, before = one(
         demo_db,
-        status_on("$end")
-        + f"select count(*), count(*) filter (where st.status in {RECTIFIED} and first.d >= $start), "
+        status_on("$end") + f"select count(*), count(*) filter (where st.status in {RECTIFIED} and first.d >= $start), "
         f"count(*) filter (where st.status in {RECTIFIED} and first.d < $start) "
         "from item i left join st using (item_id) left join first using (item_id) where i.found_date <= $end",
         end=end,
