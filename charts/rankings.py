@@ -204,7 +204,7 @@ def ranking_figure(
     fig.update_annotations(selector={"name": "footnote"}, y=0, yshift=-58)
     fig.update_layout(
         title_subtitle_text="<br>".join(part for part in (subtitle, note) if part),
-        title_subtitle_font={"size": 12, "color": "#616161"},
+        title_subtitle_font={"size": 14, "color": "#616161"},
         margin={"t": 110 if subtitle and note else 90, "b": 90},
     )
     return fig
