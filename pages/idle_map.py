@@ -14,6 +14,7 @@ from queries.boundaries import league_boundaries
 from queries.scope import Scope
 
 BASEMAP = os.environ.get("MAP_BASEMAP_STYLE") or None  # a MapLibre style URL inside the network; none by default
+REVIEW = os.environ.get("MAP_REVIEW_NUMBER") or None  # the basemap's 审图号, when it has one (e.g. 蒙S（2024）012号)
 ITEM_LIMIT = 5000  # more points than this (national-scale data) would send megabytes: choose a league first
 
 
@@ -89,7 +90,11 @@ st.caption(
     "点击盟市进入该盟市，点击园区打开园区档案，点击条目打开台账。"
     + (f"另有 {unplaced} 项台账条目未填坐标，未在图上显示。" if unplaced else "")
 )
-st.caption(maps.BOUNDARY_NOTE)
+st.caption(
+    f"底图审图号：{REVIEW}。" + maps.BOUNDARY_NOTE.removeprefix(f"{maps.SKETCH}。")
+    if BASEMAP and REVIEW
+    else maps.BOUNDARY_NOTE
+)
 
 picked = maps.selected_object(event)
 if picked:
