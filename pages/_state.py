@@ -70,6 +70,20 @@ def to_url(param: str, key: str, values: Mapping[str, object] | Sequence[str], d
         st.query_params[param] = raw
 
 
+def view_control(views: Mapping[str, str], default: str, key: str) -> str:
+    """The page's 查看 switch (?view=overdue): options are the views' Chinese names, the URL holds their keys."""
+    follow("view", key, views, default, "视图")
+    chosen = st.segmented_control(
+        "查看",
+        list(views.values()),
+        key=key,
+        label_visibility="collapsed",
+        on_change=to_url,
+        args=("view", key, views, default),
+    )
+    return chosen or views[default]
+
+
 def follow_text(param: str, key: str, longest: int = 50) -> str:
     """A free-text filter (search): any text up to `longest` characters."""
     raw = st.query_params.get(param, "")

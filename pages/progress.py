@@ -11,21 +11,13 @@ from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import export_menu
 from pages._shell import catalog, current_user, drill, page_header, selected_key, stamp
-from pages._state import PROGRESS_VIEWS, follow, to_url
+from pages._state import PROGRESS_VIEWS, view_control
 from queries.scope import Scope
 
 scope = page_header("整治进度")
 names = catalog()
 views = {k: v for k, v in PROGRESS_VIEWS.items() if current_user().sees_region or k != "notice"}  # all 12 leagues
-follow("view", "progress_view", views, "phases", "视图")
-view = st.segmented_control(
-    "查看",
-    list(views.values()),
-    key="progress_view",
-    label_visibility="collapsed",
-    on_change=to_url,
-    args=("view", "progress_view", views, "phases"),
-)
+view = view_control(views, "phases", "progress_view")
 
 if view in (None, "阶段进度"):
     for column, phase in zip(st.columns(4), queries.phase_progress(scope).itertuples(), strict=True):

@@ -15,6 +15,7 @@ from pages._state import (
     many_to_url,
     numbers_to_url,
     to_url,
+    view_control,
 )
 
 scope = page_header("园区排名")
@@ -33,15 +34,6 @@ def reset_weights() -> None:
     for key, weight in zip(WEIGHT_KEYS, WEIGHT_DEFAULTS, strict=True):
         st.session_state[key] = weight
     numbers_to_url("w", WEIGHT_KEYS, WEIGHT_DEFAULTS)
-
-
-def view_control(views: dict[str, str], default: str, key: str) -> str:
-    """The view (?view=candidates), in the URL like the rest."""
-    follow("view", key, views, default, "视图")
-    chosen = st.segmented_control(
-        "查看", list(views.values()), key=key, on_change=to_url, args=("view", key, views, default)
-    )
-    return chosen or views[default]
 
 
 # Year, indicator, weights (?w=40,30,20,10), view and leagues: all in the URL -------------------
