@@ -3,12 +3,14 @@
 import streamlit as st
 
 from pages._auth import current_user, require_user, sign_out_box
+from pages._errors import guarded
 from pages._shell import scope_bar
 
 st.set_page_config(page_title="开发区闲置资源要素大起底看板", page_icon=":material/factory:", layout="wide")
 
 if current_user() is None:  # anonymous: every URL gets the sign-in page and nothing else
-    st.navigation([st.Page("pages/signin.py", title="登录", url_path="signin", default=True)], position="hidden").run()
+    signin = st.Page("pages/signin.py", title="登录", url_path="signin", default=True)
+    guarded(st.navigation([signin], position="hidden").run)
     st.stop()
 user = require_user()
 
@@ -22,6 +24,10 @@ pages = [
     st.Page("pages/briefing.py", title="导出与通报", icon=":material/campaign:", url_path="briefing"),
     st.Page("pages/meeting.py", title="会议模式", icon=":material/tv:", url_path="meeting"),
 ]
+if user.role in ("admin", "league", "park"):
+    pages.insert(1, st.Page("pages/todo.py", title="我的待办", icon=":material/checklist:", url_path="todo"))
+if user.role == "admin":
+    pages.insert(2, st.Page("pages/review.py", title="销号审核", icon=":material/fact_check:", url_path="review"))
 if user.role in ("admin", "league"):
     pages.append(
         st.Page("pages/data_import.py", title="数据导入", icon=":material/upload_file:", url_path="data_import")
@@ -35,4 +41,4 @@ with st.sidebar:
     sign_out_box(user)
     scope_bar()
 
-navigation.run()
+guarded(navigation.run)

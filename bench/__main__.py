@@ -6,7 +6,6 @@ details) by --scale, roughly the ledgers of all of China's ~2,500 development zo
 """
 
 import argparse
-import io
 import json
 import logging
 import os
@@ -86,23 +85,12 @@ def page_times(path: Path, repeat: int) -> dict[str, dict[str, float]]:
 
 def import_times(source: Path, rows: int) -> dict[str, float]:
     """Check and write a land ledger of `rows` rows for one league (a copy of the database)."""
-    import xlsxwriter
-
-    from ledger.fields import SPECS
+    from bench.uploads import land_xlsx
     from ledger.importer import apply_import, plan_import
 
     path = source.with_name("import.duckdb")
     shutil.copyfile(source, path)
-    fields = SPECS["land"].fields
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, [f.label for f in fields])
-    for n in range(1, rows + 1):
-        values = {f.key: f.example for f in fields} | {"item_id": f"BT-LD-{n:06d}", "title": f"{n}号地块"}
-        sheet.write_row(n, 0, [v.isoformat() if hasattr(v, "isoformat") else v for v in values.values()])
-    book.close()
-    data = buffer.getvalue()
+    data = land_xlsx(rows)
     check_ms, plan = timed(lambda: plan_import(data, "bench.xlsx", "land", "150200", path))
     write_ms, _ = timed(lambda: apply_import(plan, data, path))
     return {"rows": len(plan.rows), "errors": len(plan.errors), "check_ms": check_ms, "write_ms": write_ms}

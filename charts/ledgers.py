@@ -360,14 +360,17 @@ def status_timeline_figure(history: pd.DataFrame, item: pd.Series, asof: date, s
 
 
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
-    """The status changes as a small table: 日期, 状态, 说明, marking those after the 数据截至 date."""
+    """The status changes as a small table: 日期, 状态, 说明, 经办人 and when it was recorded, marking those after
+    the 数据截至 date."""
     return pd.DataFrame(
         {
             "日期": history["event_date"].dt.date,
             "状态": history["status"],
             "说明": [
-                "（数据截至日之后）" if later else (note or "")
+                "（数据截至日之后）" if later else ("" if pd.isna(note) else note)
                 for note, later in zip(history["note"], history["after_asof"], strict=True)
             ],
+            "经办人": history["actor"].fillna("（台账报送）"),
+            "记录时间": [f"{t:%Y-%m-%d %H:%M}" if pd.notna(t) else "" for t in history["recorded_at"]],
         }
     )

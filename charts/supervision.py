@@ -37,7 +37,9 @@ def lag_reasons(row: pd.Series, rules: LagRules) -> list[str]:
     if pd.notna(rate) and pd.notna(region) and (region - rate) * 100 >= rules.rate_gap_points:
         reasons.append(f"整改完成率 {fmt.rate(rate)}，低于全区 {fmt.rate(region)} {(region - rate) * 100:.1f} 个百分点")
     if row.overdue >= rules.overdue_at_least:
-        reasons.append(f"超期未整改 {int(row.overdue)} 项（通报线 {rules.overdue_at_least} 项）")
+        extended = int(getattr(row, "extended", 0) or 0)
+        note = f"，另有 {extended} 项经批准延期未计入" if extended else ""
+        reasons.append(f"超期未整改 {int(row.overdue)} 项（通报线 {rules.overdue_at_least} 项{note}）")
     if rules.survey_incomplete and row.parks_not_on_time:
         reasons.append(f"{int(row.parks_not_on_time)} 个园区未按期报送自查台账")
     if rules.survey_incomplete and row.milestones_missed:

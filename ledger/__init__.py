@@ -6,7 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).resolve().parent / "schema.sql"
 REFERENCE = ROOT / "data" / "reference"
-SCHEMA_VERSION = "4"  # raise with every change to schema.sql; the value is stored in table meta
+SCHEMA_VERSION = "5"  # raise with every change to schema.sql; the value is stored in table meta
 
 
 def db_path() -> Path:
@@ -18,7 +18,9 @@ def stored_schema_version(path: Path) -> str | None:
     """The schema version a database file was built with (None for files older than the meta table)."""
     import duckdb
 
-    con = duckdb.connect(str(path), read_only=True)
+    from ledger.writing import open_for_writing
+
+    con = open_for_writing(path)  # read-write: the app holds it so, and one process cannot mix modes
     try:
         row = con.execute(
             "select value from duckdb_tables() t, meta where t.table_name = 'meta' and key = 'schema_version'"

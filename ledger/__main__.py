@@ -32,9 +32,23 @@ def main(argv: list[str] | None = None) -> int:
     users.add_argument("--park", help="园区编号(园区账号), 如 P005")
     users.add_argument("--name", default="", help="显示名称, 如 包头市工信局")
     users.add_argument("--password-stdin", action="store_true", help="从标准输入读密码(不在屏幕上提示)")
+    keep = sub.add_parser("backup", help="备份数据库、账号与佐证材料(看板运行时也可)")
+    keep.add_argument("--out", type=Path, default=None, help="备份目录, 默认 data/backups/")
+    back = sub.add_parser("restore", help="从备份恢复数据库、账号与佐证材料")
+    back.add_argument("archive", type=Path)
+    back.add_argument("--force", action="store_true", help="数据库已存在时覆盖")
     args = parser.parse_args(argv)
 
     path = db_path()
+    if args.command in ("demo", "import", "users") and path.exists():
+        from ledger.writing import DatabaseBusy, open_for_writing
+
+        try:
+            open_for_writing(path).close()
+        except DatabaseBusy as error:
+            if args.command != "users":  # accounts live beside the database and may change while it runs
+                print(f"未完成: {error}", file=sys.stderr)
+                return 1
     if args.command == "demo":
         if args.if_missing and path.exists():
             version = stored_schema_version(path)
@@ -57,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"演示账号已建立(密码均为 {DEMO_PASSWORD}), 登录页列出; 导入真实台账或建立正式管理员后停用。")
     elif args.command == "users":
         return _users(args, path)
+    elif args.command in ("backup", "restore"):
+        return _backup(args, path)
     elif args.command == "template":
         from ledger.templates import template_xlsx
 
@@ -122,9 +138,24 @@ def _users(args: argparse.Namespace, path: Path) -> int:
 
 def _place(path: Path, league: str | None, park: str | None) -> str | None:
     """The league of an account: the one named (checked), or a park's own league."""
-    import duckdb
+    from ledger.writing import DatabaseBusy, open_for_writing
 
-    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con = open_for_writing(path)
+    except DatabaseBusy as error:  # the app holds the database: check a league against the reference list
+        if park:
+            raise ValueError(
+                "看板正在运行，无法核对园区编号；请在“账号管理”页新建园区账号，或停止看板后再运行"
+            ) from error
+        import csv
+
+        from ledger import REFERENCE
+
+        with open(REFERENCE / "leagues.csv", encoding="utf-8") as handle:
+            codes = {row["code"] for row in csv.DictReader(handle)}
+        if league and league not in codes:
+            raise ValueError(f"盟市代码“{league}”不存在") from error
+        return league
     try:
         if park:
             row = con.execute("select league_code from park where park_id = $p", {"p": park}).fetchone()
@@ -140,10 +171,26 @@ def _place(path: Path, league: str | None, park: str | None) -> str | None:
         con.close()
 
 
+def _backup(args: argparse.Namespace, path: Path) -> int:
+    from ledger.backup import BackupError, backup, restore
+
+    try:
+        if args.command == "backup":
+            target = backup(path, args.out or path.parent / "backups")
+            print(f"已备份: {target} ({target.stat().st_size / 1024 / 1024:.1f} MB)")
+        else:
+            done = restore(args.archive, path, args.force)
+            print(f"已恢复到 {path}(佐证材料 {done['evidence']} 个)。请重新启动看板。")
+    except BackupError as error:
+        print(f"未完成: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _has_imports(path: Path) -> bool:
     import duckdb
 
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))
     try:
         return bool(con.execute("select count(*) from import_batch").fetchone()[0])
     except duckdb.Error:
@@ -153,16 +200,23 @@ def _has_imports(path: Path) -> bool:
 
 
 def _import(args: argparse.Namespace, path: Path) -> int:
-    from ledger.importer import ImportFileError, apply_import, plan_import
+    from ledger.importer import ImportFileError, apply_import, clean_stray_files, plan_import
+    from ledger.safe_read import check_size, display_name
 
+    clean_stray_files(path)
     try:
+        check_size(args.file.stat().st_size, args.file.name)  # before reading it into memory
         data = args.file.read_bytes()
         plan = plan_import(data, args.file.name, args.ledger, args.league, path)
-    except (OSError, ImportFileError) as error:
+    except OSError as error:
+        print(f"无法导入: 无法读取文件“{args.file}”（{error.strerror or error}）", file=sys.stderr)
+        return 2
+    except ImportFileError as error:
         print(f"无法导入: {error}", file=sys.stderr)
         return 2
     print(
-        f"{plan.file_name}: 新增 {len(plan.new)} 条, 更新 {len(plan.updated)} 条, 未变 {len(plan.unchanged)} 条, "
+        f"{display_name(plan.file_name)}: 新增 {len(plan.new)} 条, 更新 {len(plan.updated)} 条, "
+        f"未变 {len(plan.unchanged)} 条, "
         f"错误 {len(plan.errors)} 处" + (f", 将替换演示数据 {plan.replaced_demo} 条" if plan.replaced_demo else "")
     )
     for error in plan.errors:
@@ -177,7 +231,11 @@ def _import(args: argparse.Namespace, path: Path) -> int:
         print("未写入(预览)" if args.dry_run else "没有需要写入的变化")
         return 0
     start = time.perf_counter()
-    batch = apply_import(plan, data, path, args.by)
+    try:
+        batch = apply_import(plan, data, path, args.by)
+    except ImportFileError as error:
+        print(f"未写入: {error}", file=sys.stderr)
+        return 2
     print(f"已导入, 批次 {batch}, 用时 {time.perf_counter() - start:.1f} 秒")
     return 0
 

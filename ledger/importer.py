@@ -1,21 +1,21 @@
 """Import a league's ledger from Excel or CSV: read messy files, validate every row, then write atomically.
 
-Writing never touches the live database file: the importer copies it, applies the whole file in one
-transaction on the copy, and swaps the copy in with os.replace. Readers keep the old file until their
-next query (queries/db.py reopens on a new file version), so they never see half an import; a killed
-import leaves only a stray copy behind. One writer at a time holds an advisory lock file.
+Files are read in a limited worker process (ledger/safe_read.py), never in this one. Item ids belong to
+one league and one ledger: an id used elsewhere is a row error. Writing never touches the live database
+file: the importer copies it, applies the whole file in one transaction on the copy, and swaps the copy
+in with os.replace. Readers keep the old file until their next query (queries/db.py reopens on a new
+file version), so they never see half an import; a killed import leaves only a stray copy behind, which
+the next import (or clean_stray_files) removes. One writer at a time holds an advisory lock file.
 """
 
-import csv
-import fcntl
 import hashlib
-import io
+import logging
 import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -23,9 +23,15 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from python_calamine import CalamineWorkbook
 
-from ledger.fields import SPECS, Field, LedgerSpec
+from ledger.fields import SPECS, STATUSES, Field, LedgerSpec
+from ledger.limits import COLUMN_MARGIN, GB, MIN_FREE_BYTES
+from ledger.safe_read import ImportFileError, display_name, read_sheets, stored_name
+from ledger.writing import open_for_writing, transaction, writer_lock
+
+WritingContext = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
+
+log = logging.getLogger("ledger.importer")
 
 TOTAL_WORDS = ("合计", "总计", "小计")
 EXAMPLE_MARK = "示例"
@@ -37,11 +43,8 @@ UNIT_FACTORS = {  # factor into the stored unit
     "项": {"项": 1, "个": 1},
 }
 EXCEL_EPOCH = date(1899, 12, 30)
+STATUS_ORDER = {status: n for n, status in enumerate(STATUSES)}
 MAX_HEADER_SCAN = 15
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (wrong type, no header, empty)."""
 
 
 @dataclass(frozen=True)
@@ -79,29 +82,6 @@ class ImportPlan:
 def norm(text: object) -> str:
     """Full-width to half-width, no spaces: how headers and codes are compared."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))) if text is not None else ""
-
-
-def read_sheets(data: bytes, file_name: str) -> list[tuple[str, list[list[object]]]]:
-    suffix = Path(file_name).suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            return [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in book.sheet_names]
-        except Exception as error:  # calamine raises several types for broken files
-            raise ImportFileError(
-                f"无法读取文件“{file_name}”：文件已损坏或不是Excel文件（{type(error).__name__}）"
-            ) from error
-    if suffix == ".csv":
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportFileError(f"无法识别“{file_name}”的文字编码，请另存为 UTF-8 或 GBK 编码的 CSV")
-        return [("CSV", [list(r) for r in csv.reader(io.StringIO(text))])]
-    raise ImportFileError(f"不支持的文件类型“{suffix or file_name}”：请上传 .xlsx、.xls 或 .csv 文件")
 
 
 def _header_key(cell: object) -> tuple[str, str]:
@@ -265,6 +245,7 @@ class Reference:
     league_names: dict[str, str]
     items: dict[str, tuple[str, str, bool]]  # item_id -> (ledger, league_code, imported)
     projects: dict[str, str]  # project_id -> park_id
+    statuses: dict[str, str] = field(default_factory=dict)  # item_id -> its latest status
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, league_code: str) -> Reference:
@@ -281,7 +262,8 @@ def load_reference(con: duckdb.DuckDBPyConnection, league_code: str) -> Referenc
         ).fetchall()
     }
     projects = dict(con.execute("select project_id, park_id from built_project").fetchall())
-    return Reference(leagues[league_code], parks, leagues, items, projects)
+    statuses = dict(con.execute("select item_id, arg_max(status, seq) from item_event group by item_id").fetchall())
+    return Reference(leagues[league_code], parks, leagues, items, projects, statuses)
 
 
 def validate(spec: LedgerSpec, league_code: str, sheets, ref: Reference) -> tuple[list[dict], list[RowError]]:
@@ -343,9 +325,15 @@ def _check_row(spec, league_code, row, ref: Reference, sheet, line, seen) -> lis
         out.append(error(label["item_id"], f"编号“{item_id}”与第{seen[item_id]}行重复"))
     seen.setdefault(item_id, line)
     existing = ref.items.get(item_id)
-    if existing and existing[2] and (existing[0], existing[1]) != (spec.ledger, league_code):
-        other = SPECS[existing[0]].name
+    if existing and (existing[0], existing[1]) != (spec.ledger, league_code):  # demo or imported: ids never move
+        other = SPECS[existing[0]].name + ("" if existing[2] else "（演示数据）")
         out.append(error(label["item_id"], f"编号“{item_id}”已用于{ref.league_names[existing[1]]}{other}"))
+    status, before = row.get("status"), ref.statuses.get(item_id)
+    own = existing is not None and existing[:2] == (spec.ledger, league_code)
+    if status == "已销号" and before != "已销号":
+        out.append(error(label["status"], "导入不能把条目设为“已销号”：销号须由大起底办公室在看板上审核佐证材料"))
+    elif own and status and before and STATUS_ORDER[status] < STATUS_ORDER[before]:
+        out.append(error(label["status"], f"状态不能从“{before}”退回“{status}”：退回须由大起底办公室在看板上写明原因"))
     found = row["found_date"]
     if found > date.today():
         out.append(error(label["found_date"], f"发现日期 {found} 晚于今天"))
@@ -382,9 +370,10 @@ def plan_import(data: bytes, file_name: str, ledger: str, league_code: str, path
     if ledger not in SPECS:
         raise ImportFileError(f"未知的台账“{ledger}”，可选：{'、'.join(SPECS)}")
     spec = SPECS[ledger]
-    plan = ImportPlan(ledger, league_code, Path(file_name).name, hashlib.sha256(data).hexdigest())
-    sheets = read_sheets(data, file_name)
-    con = duckdb.connect(str(path), read_only=True)
+    plan = ImportPlan(ledger, league_code, file_name, hashlib.sha256(data).hexdigest())  # the name as uploaded
+    check_free_space(path)
+    sheets = read_sheets(data, file_name, len(spec.fields) + COLUMN_MARGIN)
+    con = duckdb.connect(str(path))
     try:
         ref = load_reference(con, league_code)
         done = con.execute(
@@ -394,7 +383,7 @@ def plan_import(data: bytes, file_name: str, ledger: str, league_code: str, path
             plan.already_imported = f"此文件已于 {done[1]:%Y-%m-%d %H:%M} 导入（批次 {done[0]}），不会重复导入"
         plan.rows, plan.errors = validate(spec, league_code, sheets, ref)
         if not plan.rows and not plan.errors:
-            raise ImportFileError(f"“{file_name}”中没有数据行")
+            raise ImportFileError(f"“{display_name(file_name)}”中没有数据行")
         current = _current_rows(con, spec, [r["item_id"] for r in plan.rows])
         plan.replaced_demo = con.execute(
             "select count(*) from item join park using (park_id) "
@@ -442,65 +431,130 @@ def _current_rows(con, spec: LedgerSpec, ids: list[str]) -> dict[str, tuple]:
     return {r[0]: tuple(_plain(v) for v in r[1:]) for r in frame}
 
 
-@contextmanager
-def writer_lock(path: Path) -> Iterator[None]:
-    """One import at a time per database file (other processes included)."""
-    lock_path = path.with_name(path.name + ".lock")
-    with open(lock_path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+WORK_SUFFIX = ".importing"  # the private copy an import writes to, next to the database file
+PARTIAL_SUFFIX = ".partial"  # an archive file being written
 
 
-def apply_import(plan: ImportPlan, data: bytes, path: Path, imported_by: str = "") -> int:
-    """Write a checked plan: all rows of the file or none. Returns the new batch id.
+def free_bytes(folder: Path) -> int:
+    return shutil.disk_usage(folder).free
 
-    The work happens on a private copy; only the final os.replace makes it visible. (DuckDB checks foreign
-    keys against the state before the transaction, so deleting an item and its events needs two
-    commits; on the private copy that is safe: a crash between them leaves the live file as it was.)"""
+
+def disk_status(path: Path) -> tuple[int, int]:
+    """Bytes kept in the archive folder (data/imports/) and bytes free on the data volume."""
+    folder = path.parent / "imports"
+    used = sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) if folder.is_dir() else 0
+    return used, free_bytes(path.parent)
+
+
+def check_free_space(path: Path, needed: int = 0) -> None:
+    """Refuse new files while the data volume would keep less than MIN_FREE_BYTES free."""
+    free = free_bytes(path.parent)
+    if free - needed < MIN_FREE_BYTES:
+        raise ImportFileError(
+            f"数据目录所在磁盘只剩 {free / GB:.1f} GB 可用空间，低于 {MIN_FREE_BYTES / GB:g} GB 的下限"
+            + (f"（本次导入还需约 {needed / GB:.2f} GB）" if needed else "")
+            + "，暂停接收新文件。请联系管理员清理磁盘或扩容后再导入。"
+        )
+
+
+def archive_name(batch_id: int, sha256: str, file_name: str) -> str:
+    """The original file's name in data/imports/: batch, hash prefix and the sanitised, shortened upload name."""
+    return f"{batch_id:05d}_{sha256[:8]}_{stored_name(file_name)}"
+
+
+def clean_stray_files(path: Path) -> list[Path]:
+    """Remove what a killed import left behind (its working copy and write-ahead log, a half-written archive
+    file), unless an import is running right now. Returns what was removed."""
+    if not path.parent.is_dir():
+        return []
+    try:
+        with writer_lock(path, wait=False):
+            return _remove_stray(path)
+    except BlockingIOError:
+        return []  # an import holds the lock: its files are not stray
+
+
+def _remove_stray(path: Path) -> list[Path]:
+    """Under the writer lock: the working copy, its write-ahead log (DuckDB would replay it), partial archives."""
+    work = path.with_name(path.name + WORK_SUFFIX)
+    stray = [work, work.with_name(work.name + ".wal"), *(path.parent / "imports").glob(f"*{PARTIAL_SUFFIX}")]
+    removed = [p for p in stray if p.exists()]
+    for p in removed:
+        p.unlink(missing_ok=True)
+    if removed:
+        log.warning("removed files left by an interrupted import: %s", ", ".join(map(str, removed)))
+    return removed
+
+
+def apply_import(
+    plan: ImportPlan, data: bytes, path: Path, imported_by: str = "", writing: WritingContext | None = None
+) -> int:
+    """Write a checked plan in one transaction: all rows of the file or none. Returns the new batch id.
+
+    In the app, `writing` is queries.db.writing: the transaction runs on a cursor of the server's own
+    connection (under its writer lock), and readers see the import once it is committed. Elsewhere (the
+    command line, tests) the database is opened read-write here, which fails with a Chinese message while the
+    app holds it."""
     if plan.errors:
         raise ImportFileError(f"文件有 {len(plan.errors)} 处错误，未写入。请修改后重新上传。")
     if plan.already_imported:
         raise ImportFileError(plan.already_imported)
     spec = SPECS[plan.ledger]
-    with writer_lock(path):
-        work = path.with_name(path.name + ".importing")
-        _discard(work)  # a killed import's copy, and its write-ahead log, which DuckDB would replay
-        shutil.copyfile(path, work)
-        con = duckdb.connect(str(work))
-        try:
-            if con.execute("select count(*) from import_batch where sha256 = $s", {"s": plan.sha256}).fetchone()[0]:
-                raise ImportFileError("此文件已导入，不会重复导入")
-            batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from import_batch").fetchone()[0]
-            wanted = {*plan.new, *plan.updated}
-            changed = [r for r in plan.rows if r["item_id"] in wanted]
-            history = _history(con, [r["item_id"] for r in changed])
-            with _transaction(con):
-                con.execute(
-                    "insert into import_batch values ($b, $ledger, $league, $file, $sha, $at, $rows, $by)",
-                    {"b": batch_id, "ledger": plan.ledger, "league": plan.league_code, "file": plan.file_name,
-                     "sha": plan.sha256, "at": datetime.now().replace(microsecond=0), "rows": len(plan.rows),
-                     "by": imported_by or os.environ.get("USER", "")},
-                )  # fmt: skip
-                _remove(con, spec, plan.league_code, [r["item_id"] for r in changed], children=True)
-            with _transaction(con):
-                _remove(con, spec, plan.league_code, [r["item_id"] for r in changed], children=False)
-            _crash_point()
-            with _transaction(con):
-                _insert(con, spec, changed, history, batch_id)
-            con.execute("checkpoint")
-        except BaseException:
+    check_free_space(path, needed=2 * len(data))
+    folder = path.parent / "imports"
+    con = open_for_writing(path) if writing is None else None
+    try:
+        if con is not None:
+            with writer_lock(path):
+                _remove_stray(path)
+        with writing() if con is None else transaction(con, path) as cursor:
+            batch_id = _write(cursor, spec, plan, imported_by)
+            name = archive_name(batch_id, plan.sha256, plan.file_name)
+            _archive(folder, name, data, keep_partial=True)  # a kill before the commit leaves only a .partial
+        os.replace(folder / (name + PARTIAL_SUFFIX), folder / name)
+    finally:
+        if con is not None:
             con.close()
-            _discard(work)
-            raise
-        con.close()
-        archive = path.parent / "imports"
-        archive.mkdir(exist_ok=True)
-        (archive / f"{batch_id:05d}_{plan.sha256[:8]}_{plan.file_name}").write_bytes(data)
-        os.replace(work, path)
     return batch_id
+
+
+def _write(con: duckdb.DuckDBPyConnection, spec: LedgerSpec, plan: ImportPlan, imported_by: str) -> int:
+    """The import inside the caller's transaction (the tables beside item carry no foreign keys, so removing
+    the replaced items and inserting the file's rows is one transaction; see schema.sql)."""
+    if con.execute("select count(*) from import_batch where sha256 = $s", {"s": plan.sha256}).fetchone()[0]:
+        raise ImportFileError("此文件已导入，不会重复导入")
+    batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from import_batch").fetchone()[0]
+    wanted = {*plan.new, *plan.updated}
+    changed = [r for r in plan.rows if r["item_id"] in wanted]
+    ids = [r["item_id"] for r in changed]
+    taken = con.execute(  # checked again inside the transaction: another import may have taken an id since
+        "select item_id from item join park using (park_id) "
+        "where item_id in (select unnest($ids)) and (ledger <> $l or league_code <> $c) order by 1 limit 1",
+        {"ids": ids, "l": spec.ledger, "c": plan.league_code},
+    ).fetchone()
+    if taken:
+        raise ImportFileError(f"编号“{taken[0]}”刚被其他盟市或台账使用，未写入。请重新上传此文件，查看逐行检查结果。")
+    last = _last_events(con, ids)
+    con.execute(
+        "insert into import_batch values ($b, $ledger, $league, $file, $sha, $at, $rows, $by)",
+        {"b": batch_id, "ledger": plan.ledger, "league": plan.league_code, "file": plan.file_name,
+         "sha": plan.sha256, "at": datetime.now().replace(microsecond=0), "rows": len(plan.rows),
+         "by": imported_by or os.environ.get("USER", "")},
+    )  # fmt: skip
+    _remove(con, spec, plan.league_code, ids)
+    _crash_point()
+    _insert(con, spec, changed, last, batch_id)
+    return batch_id
+
+
+def _archive(folder: Path, name: str, data: bytes, keep_partial: bool = False) -> None:
+    """Keep the original file; written under another name first, so a kill leaves no half file (with
+    keep_partial the caller renames it once its transaction has committed)."""
+    folder.mkdir(exist_ok=True)
+    partial = folder / (name + PARTIAL_SUFFIX)
+    partial.write_bytes(data)
+    if not keep_partial:
+        os.replace(partial, folder / name)
 
 
 def _discard(work: Path) -> None:
@@ -525,37 +579,36 @@ def _crash_point() -> None:
         os._exit(17)
 
 
-def _history(con, ids: list[str]) -> dict[str, list[tuple]]:
-    """The events of items about to be rewritten, kept to be inserted again."""
-    history: dict[str, list[tuple]] = {}
-    for event in con.execute(
-        "select item_id, seq, event_date, status, note from item_event where item_id in (select unnest($ids)) "
-        "order by item_id, seq",
-        {"ids": ids},
-    ).fetchall():
-        history.setdefault(event[0], []).append(event)
-    return history
+def _last_events(con, ids: list[str]) -> dict[str, tuple]:
+    """(seq, event_date, status) of the latest event of each item about to be rewritten: its history stays as
+    it is (with who recorded each step), and a changed status is appended after it."""
+    return {
+        row[0]: row[1:]
+        for row in con.execute(
+            "select item_id, seq, event_date, status from item_event where item_id in (select unnest($ids)) "
+            "qualify row_number() over (partition by item_id order by seq desc) = 1",
+            {"ids": ids},
+        ).fetchall()
+    }
 
 
-def _remove(con, spec: LedgerSpec, league_code: str, ids: list[str], children: bool) -> None:
-    """Remove the items being rewritten and the league's demo items of this ledger: first the rows that
-    point at them (children=True), then, in a later transaction, the items. Table names are fixed."""
-    doomed = (
-        "(select item_id from item join park using (park_id) "
-        "where (batch_id is null and ledger = $l and league_code = $c) or item_id in (select unnest($ids)))"
-    )
+def _remove(con, spec: LedgerSpec, league_code: str, ids: list[str]) -> None:
+    """Remove the league's demo items of this ledger with everything beside them, and the item and detail
+    rows of the items being rewritten (their events, evidence and 延期 stay). Table names are fixed."""
+    mine = "(select item_id from item join park using (park_id) where ledger = $l and league_code = $c {})"
+    replaced = mine.format("and batch_id is null and item_id not in (select unnest($ids))")
+    rewritten = mine.format("and item_id in (select unnest($ids))")  # only ever this league's and ledger's
     params = {"l": spec.ledger, "c": league_code, "ids": ids}
-    if children:
-        for table in ("infra_survey", "stopped_enterprise"):
-            con.execute(f"update {table} set item_id = null where item_id in {doomed}", params)
-        for table in (spec.ledger, "item_event"):
-            con.execute(f"delete from {table} where item_id in {doomed}", params)
-    else:
-        con.execute(f"delete from item where item_id in {doomed}", params)
+    for table in ("infra_survey", "stopped_enterprise"):
+        con.execute(f"update {table} set item_id = null where item_id in {replaced}", params)
+    for table in (spec.ledger, "item_event", "evidence", "deadline_request", "item"):
+        con.execute(f"delete from {table} where item_id in {replaced}", params)
+    for table in (spec.ledger, "item"):
+        con.execute(f"delete from {table} where item_id in {rewritten}", params)
 
 
-def _insert(con, spec: LedgerSpec, rows: list[dict], history: dict[str, list[tuple]], batch_id: int) -> None:
-    """Insert the file's new and changed items, keeping each item's events and adding one on a status change."""
+def _insert(con, spec: LedgerSpec, rows: list[dict], last: dict[str, tuple], batch_id: int) -> None:
+    """Insert the file's new and changed items, adding an event on a status change (a new item starts 待整改)."""
     today = date.today()
     items, details, events = [], [], []
     for r in rows:
@@ -564,9 +617,11 @@ def _insert(con, spec: LedgerSpec, rows: list[dict], history: dict[str, list[tup
              **{c: r.get(c) for c in ITEM_COLUMNS}, "batch_id": batch_id}
         )  # fmt: skip
         details.append({"item_id": r["item_id"], **{k: r.get(k) for k in _detail_keys(spec)}})
-        past = history.get(r["item_id"]) or [(r["item_id"], 1, r["found_date"], "待整改", "导入")]
-        events.extend(past)
-        last_seq, last_date, last_status = past[-1][1], past[-1][2], past[-1][3]
+        if r["item_id"] in last:
+            last_seq, last_date, last_status = last[r["item_id"]]
+        else:
+            last_seq, last_date, last_status = 1, r["found_date"], "待整改"
+            events.append((r["item_id"], 1, r["found_date"], "待整改", "导入"))
         if last_status != r["status"]:
             when = r.get("status_date") or (r.get("closed_date") if r["status"] == "已销号" else None) or today
             events.append((r["item_id"], last_seq + 1, max(when, last_date), r["status"], f"导入批次 {batch_id}"))
@@ -577,7 +632,12 @@ def _insert(con, spec: LedgerSpec, rows: list[dict], history: dict[str, list[tup
         con.register("incoming", frame)
         con.execute(f"insert into {table} ({columns}) select {columns} from incoming")
         con.unregister("incoming")
+    if not events:
+        return
     frame = pd.DataFrame(events, columns=["item_id", "seq", "event_date", "status", "note"])
     con.register("incoming", frame)
-    con.execute("insert into item_event (item_id, seq, event_date, status, note) select * from incoming")
+    con.execute(
+        "insert into item_event (item_id, seq, event_date, status, note) select item_id, seq, event_date, status, note"
+        " from incoming"
+    )
     con.unregister("incoming")

@@ -62,17 +62,59 @@ create table item (
     batch_id         integer references import_batch (batch_id)  -- null: demo data
 );
 
+-- Tables that point at item carry no FOREIGN KEY: DuckDB checks a foreign key against the state before the
+-- transaction, so an import that replaces items in place could not delete an item and its rows in one
+-- transaction. ledger/ writes them together; tests/test_workflow.py checks that no row points nowhere.
 create table item_event (
-    item_id    varchar not null references item (item_id),
-    seq        integer not null,              -- order of events of one item
-    event_date date not null,
-    status     varchar not null check (status in ('待整改', '整改中', '已整改', '已销号')),
-    note       varchar,
+    item_id     varchar not null,
+    seq         integer not null,             -- order of events of one item
+    event_date  date not null,
+    status      varchar not null check (status in ('待整改', '整改中', '已整改', '已销号')),
+    note        varchar,
+    actor       varchar,                      -- the user who recorded it (null: demo data, imports before v5)
+    recorded_at timestamp,
+    measure     varchar,                      -- 整改措施 actually used (reference/disposal_methods.csv)
+    area_mu     decimal(12, 2),               -- area revitalised, as reported with this event
+    amount_wan  decimal(14, 2),               -- amount returned, as reported with this event
+    reason      varchar,                      -- a 退回's reason
     primary key (item_id, seq)
 );
+-- One item's events found without scanning all of them (an item's page, every workflow action).
+create index item_event_item on item_event (item_id);
+
+-- 佐证材料: one row per file attached to an item (the file itself lives in data/evidence/ by its SHA-256).
+create table evidence (
+    item_id     varchar not null,
+    event_seq   integer not null,             -- the action it was uploaded with
+    sha256      varchar not null,
+    file_name   varchar not null,             -- as uploaded (cleaned of paths and control characters)
+    size_bytes  bigint not null,
+    mime        varchar not null,
+    uploaded_by varchar not null,
+    uploaded_at timestamp not null,
+    primary key (item_id, sha256)
+);
+
+-- 延期申请: a responsible user asks for a later deadline, the region office decides.
+create table deadline_request (
+    request_id    integer primary key,
+    item_id       varchar not null,
+    requested_by  varchar not null,
+    requested_at  timestamp not null,
+    old_deadline  date,
+    new_deadline  date not null,
+    reason        varchar not null,
+    decision      varchar check (decision in ('批准', '不予批准')),  -- null: not decided yet
+    decided_by    varchar,
+    decided_at    timestamp,
+    decided_date  date,
+    decision_note varchar
+);
+create index deadline_request_item on deadline_request (item_id);
+create index evidence_item on evidence (item_id);
 
 create table pending_approval (
-    item_id            varchar primary key references item (item_id),
+    item_id            varchar primary key,
     project_stage      varchar,               -- 未开工 / 在建
     approval_item      varchar,               -- 环评、能评、水土保持…
     approval_count     integer not null,      -- 审批事项 (项) of this project
@@ -81,7 +123,7 @@ create table pending_approval (
 );
 
 create table idle_fund (
-    item_id      varchar primary key references item (item_id),
+    item_id      varchar primary key,
     source       varchar,
     nature       varchar,
     fund_year    integer,
@@ -90,7 +132,7 @@ create table idle_fund (
 );
 
 create table land (
-    item_id       varchar primary key references item (item_id),
+    item_id       varchar primary key,
     land_kind     varchar not null check (land_kind in ('批而未供', '闲置土地', '低效用地')),
     area_mu       decimal(14, 4) not null check (area_mu >= 0),
     approved_date date,
@@ -104,7 +146,7 @@ create table land (
 );
 
 create table infrastructure (
-    item_id             varchar primary key references item (item_id),
+    item_id             varchar primary key,
     facility_type       varchar,              -- 污水处理厂、渣场、标准厂房、集中供热、道路、管网
     investment_wan      decimal(14, 2),
     build_status        varchar not null check (build_status in ('已建成投运', '长期未建成', '建成未投运')),
@@ -114,7 +156,7 @@ create table infrastructure (
 );
 
 create table stalled (
-    item_id       varchar primary key references item (item_id),
+    item_id       varchar primary key,
     kind          varchar not null check (kind in ('停产企业', '停建项目')),
     zombie        boolean not null,
     stopped_since date,
@@ -142,7 +184,7 @@ create table built_project (
 );
 
 create table indicator (
-    item_id    varchar primary key references item (item_id),
+    item_id    varchar primary key,
     project_id varchar not null references built_project (project_id),
     indicator  varchar not null,               -- the indicator that fell short
     value      double,
@@ -185,7 +227,7 @@ create table infra_survey (
     surveyed_date       date not null,
     build_status        varchar not null,
     procedures_complete boolean not null,
-    item_id             varchar references item (item_id)
+    item_id             varchar
 );
 
 create table stopped_enterprise (
@@ -194,7 +236,7 @@ create table stopped_enterprise (
     name          varchar not null,
     stopped_since date not null,
     surveyed_date date not null,
-    item_id       varchar references item (item_id)
+    item_id       varchar
 );
 
 -- Each item with its league and its category (the published figures count by these).
@@ -274,14 +316,25 @@ insert into category_def values
 
 -- Every item found by a date, with its status then and whether it counts as rectified or overdue
 -- (overdue: not 已整改/已销号 and its 整改时限 passed). All progress figures are counted from this.
+-- The deadline in force on a date: the latest 延期 approved by then, else the ledger's own 整改时限.
+create macro deadline_at(as_of) as table
+select item_id, arg_max(new_deadline, decided_at) as deadline, count(*) as extensions
+from deadline_request
+where decision = '批准' and decided_date <= as_of
+group by item_id;
+
 create macro items_at(as_of) as table
 select
-    f.*,
+    f.* replace (coalesce(d.deadline, f.deadline) as deadline),
     coalesce(s.status, '待整改') as status,
     coalesce(s.status in ('已整改', '已销号'), false) as is_rectified,
-    not coalesce(s.status in ('已整改', '已销号'), false) and coalesce(f.deadline < as_of, false) as is_overdue
+    not coalesce(s.status in ('已整改', '已销号'), false)
+        and coalesce(coalesce(d.deadline, f.deadline) < as_of, false) as is_overdue,
+    f.deadline as original_deadline,
+    coalesce(d.extensions, 0) as extensions
 from item_facts f
 left join status_at(as_of) s using (item_id)
+left join deadline_at(as_of) d using (item_id)
 where f.found_date <= as_of;
 
 -- The 台账 page's rows of one ledger: items in scope on a date with park and league names, narrowed by
@@ -332,4 +385,4 @@ create table meta (
     key   varchar primary key,
     value varchar not null
 );
-insert into meta values ('schema_version', '4');  -- ledger.SCHEMA_VERSION
+insert into meta values ('schema_version', '5');  -- ledger.SCHEMA_VERSION

@@ -2,6 +2,9 @@
 
 The one page that writes: it calls ledger.importer (the write path) instead of queries/."""
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -9,12 +12,29 @@ import queries
 from auth.roles import IMPORTS
 from ledger import db_path
 from ledger.fields import SPECS
-from ledger.importer import ImportFileError, apply_import, plan_import
+from ledger.importer import ImportFileError, apply_import, clean_stray_files, disk_status, plan_import
+from ledger.limits import GB, MAX_FILE_BYTES, MAX_ROWS, MB, MIN_FREE_BYTES
+from ledger.safe_read import display_name
 from ledger.templates import template_xlsx
+from ledger.writing import DatabaseBusy, WriteConflict
 from pages._auth import audit
 from pages._shell import catalog, current_user, page_header
+from queries.db import writing
+
+
+@st.cache_resource(show_spinner=False)
+def _cleaned_once(path: str) -> list[Path]:
+    """Files a killed import left behind are removed once per server process (and before every import)."""
+    return clean_stray_files(Path(path))
+
+
+def plain(text: str) -> str:
+    """User-supplied text (file names inside messages) shown literally, not as Markdown or formulas."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
+
 
 scope = page_header("数据导入")
+_cleaned_once(str(db_path()))
 user = current_user()
 if user.role not in IMPORTS:
     st.error("数据导入仅对自治区大起底办公室和盟市工信局账号开放；本账号只能查看和导出。", icon=":material/block:")
@@ -47,24 +67,34 @@ st.download_button(
     key="data_import_template",
 )
 
+archived, free = disk_status(db_path())
+st.caption(f"已保存的原始文件（data/imports/）占用 {archived / MB:,.1f} MB；数据盘可用 {free / GB:,.1f} GB。")
+full = free < MIN_FREE_BYTES
+if full:
+    st.error(
+        f"数据盘可用空间只剩 {free / GB:.1f} GB，低于 {MIN_FREE_BYTES / GB:g} GB 的下限，暂停接收新文件。"
+        "请联系管理员清理磁盘或扩容。",
+        icon=":material/error:",
+    )
 files = st.file_uploader(
-    "上传台账文件（可多选；.xlsx、.xls、.csv）",
+    f"上传台账文件（可多选；.xlsx、.xls、.csv；每个文件不超过 {MAX_FILE_BYTES // MB} MB、{MAX_ROWS:,} 行）",
     type=["xlsx", "xls", "csv"],
     accept_multiple_files=True,
+    disabled=full,
     key="data_import_files",
 )
 if not user.may_import(league):  # the choice above offers only allowed leagues; this holds whatever the widget says
     audit("import_refused", f"{spec.name}：无权为盟市 {league} 导入", league, ok=False)
     st.error("本账号只能导入本盟市的台账。", icon=":material/block:")
     st.stop()
-for upload in files or []:
+for upload in [] if full else files or []:
     data = upload.getvalue()
     with st.container(border=True):
-        st.markdown(f"**{upload.name}** · {spec.name} · {names.leagues[league]}")
+        st.markdown(f"**{plain(display_name(upload.name))}** · {spec.name} · {names.leagues[league]}")
         try:
             plan = plan_import(data, upload.name, ledger, league, db_path())
         except ImportFileError as error:
-            st.error(str(error), icon=":material/error:")
+            st.error(plain(str(error)), icon=":material/error:")
             continue
         counts = st.columns(4)
         counts[0].metric("新增", len(plan.new))
@@ -78,7 +108,7 @@ for upload in files or []:
                 f"发现 {len(plan.errors)} 处错误，整份文件不会写入。请按下表修改后重新上传。", icon=":material/error:"
             )
             if len(plan.errors) <= 20:
-                st.markdown("\n".join(f"- {e.text()}" for e in plan.errors))
+                st.markdown("\n".join(f"- {plain(e.text())}" for e in plan.errors))
             else:
                 st.dataframe(
                     pd.DataFrame(
@@ -108,14 +138,15 @@ for upload in files or []:
             )
             if st.button("确认导入", type="primary", key=f"data_import_confirm_{plan.sha256[:12]}"):
                 try:
-                    batch = apply_import(plan, data, db_path(), imported_by=user.username)
-                except ImportFileError as error:
-                    st.error(str(error))
+                    batch = apply_import(plan, data, db_path(), imported_by=user.username, writing=writing)
+                except (ImportFileError, WriteConflict, DatabaseBusy) as error:
+                    st.error(plain(str(error)), icon=":material/error:")
                 else:
                     audit("import", f"批次 {batch}：{spec.name} {upload.name}（{len(plan.rows)} 行）", league)
                     st.cache_data.clear()
                     st.session_state["data_import_done"] = (
-                        f"已导入：{upload.name}，批次 {batch}，{len(plan.new)} 条新增，{len(plan.updated)} 条更新。"
+                        f"已导入：{plain(display_name(upload.name))}，批次 {batch}，"
+                        f"{len(plan.new)} 条新增，{len(plan.updated)} 条更新。"
                     )
                     st.rerun()
 

@@ -11,6 +11,7 @@ from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._shell import catalog, drill, page_header, stamp
 from pages._state import flag_to_url, follow, follow_flag, follow_text, text_to_url, to_url
+from pages._workflow import item_workflow
 from queries.scope import breadcrumb
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -198,3 +199,4 @@ if item is not None:
             key="ledgers_timeline",
         )
         history_col.dataframe(view.history_table(history), hide_index=True, key="ledgers_history")
+        item_workflow(item["item_id"], figure_stamp.scope_label, item["details"].get("land_kind"))

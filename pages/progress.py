@@ -124,7 +124,11 @@ elif view == "超期清单":
     chosen = st.selectbox("台账", ledgers, key="progress_overdue_ledger")
     if chosen != "全部台账":
         overdue = overdue[overdue.ledger_name == chosen]
-    st.markdown(f"截至 {scope.asof:%Y-%m-%d}，超过整改时限仍未整改 **{len(overdue)}** 项。")
+    extended = int((overdue.extensions > 0).sum())
+    st.markdown(
+        f"截至 {scope.asof:%Y-%m-%d}，超过整改时限仍未整改 **{len(overdue)}** 项"
+        + (f"（其中 {extended} 项经批准延期，按延期后的时限计算）。" if extended else "。")
+    )
     link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
     st.dataframe(
         overdue.assign(link=[link.format(i) for i in overdue.item_id])[
@@ -159,7 +163,11 @@ elif view == "督导通报" and current_user().sees_region:
         survey_incomplete=c3.checkbox("自查台账、动员部署未按期也通报", True, key="progress_survey_rule"),
     )
     lagging = lagging_leagues(summary, rules)
-    st.markdown(f"**本期应通报盟市：{len(lagging)} 个**（全区整改完成率 {fmt.rate(summary.region_rate.iloc[0])}）")
+    extended = int(summary.extended.sum())
+    st.markdown(
+        f"**本期应通报盟市：{len(lagging)} 个**（全区整改完成率 {fmt.rate(summary.region_rate.iloc[0])}；"
+        f"经批准延期 {extended} 项，按延期后的时限判断超期）"
+    )
     for row in lagging.itertuples():
         st.markdown(f"- **{row.league_name}**：" + "；".join(row.reasons))
     number = st.text_input("通报文号（可选）", "", key="progress_notice_number", placeholder="例如：第3期")

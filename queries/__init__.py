@@ -14,9 +14,11 @@ __all__ = [
     "control_thresholds",
     "data_dates",
     "data_origin",
+    "extension_queue",
     "import_count",
     "import_history",
     "item_detail",
+    "item_evidence",
     "item_history",
     "league_completion",
     "league_milestones",
@@ -47,11 +49,13 @@ __all__ = [
     "ranking_years",
     "rectification_curve",
     "retreat_candidates",
+    "review_queue",
     "status_breakdown",
     "supervision_summary",
     "survey_coverage",
     "survey_gaps",
     "survey_registers",
+    "todo_items",
     "unit_ledger_matrix",
 ]
 
@@ -299,3 +303,20 @@ def park_items(scope: Scope) -> pd.DataFrame:
 def park_indicators(scope: Scope) -> pd.DataFrame:
     """Indicators of the scope's park (every park when none), ranked among all parks."""
     return run("park_indicators", **scope.params())
+
+
+# 整改销号 ---------------------------------------------------------------------------------------
+def item_evidence(item_id: str) -> pd.DataFrame:
+    return run("item_evidence", item=item_id)
+
+
+def review_queue(scope: Scope) -> pd.DataFrame:
+    return run("review_queue", **scope.params())
+
+
+def extension_queue(scope: Scope) -> pd.DataFrame:
+    return run("extension_queue", **scope.params())
+
+
+def todo_items(scope: Scope) -> pd.DataFrame:
+    return run("todo_items", **scope.params())

@@ -3,7 +3,7 @@ one place where what a user may see limits every query's scope."""
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
@@ -19,6 +19,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from auth.roles import Allowed, User
 from ledger import SCHEMA_VERSION, db_path, stored_schema_version
+from ledger.writing import open_for_writing, transaction
 
 SQL_DIR = Path(__file__).resolve().parent
 PARAM = re.compile(r"\$([a-z_]+)")
@@ -69,6 +70,7 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -
 
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The database read-write (the server owns its one connection; readers and writers use cursors of it)."""
     path = path or db_path()
     if not path.exists():
         raise FileNotFoundError(f"数据库文件不存在: {path}。请先运行 `python -m ledger demo` 生成演示数据。")
@@ -78,51 +80,99 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
             f"数据库 {path} 的结构版本为 {version or '旧版'}，本程序需要 {SCHEMA_VERSION}。"
             "演示数据库请运行 `make demo` 重新生成；含真实台账的数据库请先备份再迁移。"
         )
-    return duckdb.connect(str(path), read_only=True)
+    return open_for_writing(path)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 def _file_version(path: Path) -> tuple[str, int]:
-    """Path and modification time: a database swapped in by an import gets a new connection and cache."""
-    return str(path), path.stat().st_mtime_ns if path.exists() else 0
+    """The database file and a version of its content: a write here, a write by another connection of this
+    process (its log grows), or a file swapped in by a restore all give a new version, and so fresh results."""
+    inode = path.stat().st_ino if path.exists() else 0
+    wal = path.with_name(path.name + ".wal")
+    return str(path), hash((inode, _mtime(path), _mtime(wal), _WRITES[0]))
+
+
+_WRITES = [0]  # writes committed through this process's shared connection
 
 
 class SharedConnection:
-    """One read-only connection for all sessions (threads), reopened when an import swaps the file.
+    """One read-write connection for all sessions (threads) of the server: each query and each write
+    transaction runs on a cursor of its own, and readers see committed data only (DuckDB's MVCC).
 
-    DuckDB keeps serving a file's old content while any connection to it stays open, so a swap waits
-    for running queries to finish, closes the old connection, then opens the new file."""
+    A file replaced on disk (a restore) gets a new connection: the swap waits for running queries to finish,
+    closes the old connection, then opens the new file."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._key: tuple[str, int] | None = None
+        self._file: tuple[str, int] | None = None
         self._running = 0
 
-    def query(self, name: str, params: dict[str, Any], key: tuple[str, int]) -> pd.DataFrame:
+    @contextmanager
+    def _using(self, path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+        file = (str(path), path.stat().st_ino if path.exists() else 0)
         with self._cond:
-            if key != self._key:
+            if file != self._file or self._con is None:
                 self._cond.wait_for(lambda: self._running == 0)
-                if self._con is not None:
-                    self._con.close()
-                self._con, self._key = connect(Path(key[0])), key
+                self.close()
+                self._con, self._file = connect(path), file
             con = self._con
             self._running += 1
         try:
-            return execute(con, name, params)
+            yield con
         finally:
             with self._cond:
                 self._running -= 1
                 self._cond.notify_all()
 
+    def query(self, name: str, params: dict[str, Any], path: Path) -> pd.DataFrame:
+        with self._using(path) as con:
+            return execute(con, name, params)
 
-@st.cache_resource
+    @contextmanager
+    def write(self, path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._using(path) as con, transaction(con, path) as cursor:
+            yield cursor
+        _WRITES[0] += 1
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+@st.cache_resource(on_release=SharedConnection.close)
 def _shared() -> SharedConnection:
     return SharedConnection()
 
 
+@contextmanager
+def writing() -> Iterator[duckdb.DuckDBPyConnection]:
+    """One write transaction on its own cursor of the server's connection: all of it or nothing, visible to
+    readers once committed. A conflicting write by someone else raises ledger.writing.WriteConflict."""
+    with _shared().write(db_path()) as cursor:
+        yield cursor
+
+
+def read_fresh(work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+    """work(cursor) on the server's connection, uncached: what a write is about to check (an item's state)."""
+    with _shared()._using(db_path()) as con:
+        cursor = con.cursor()
+        try:
+            return work(cursor)
+        finally:
+            cursor.close()
+
+
 @st.cache_data(ttl=600, max_entries=1024, show_spinner=False)
 def _cached(name: str, params: tuple[tuple[str, Any], ...], path: str, version: int) -> pd.DataFrame:
-    return _shared().query(name, dict(params), (path, version))
+    return _shared().query(name, dict(params), Path(path))
 
 
 SESSION_USER = "auth_user"  # the signed-in User in st.session_state (set by pages/_auth.py only)

@@ -1,5 +1,6 @@
 """Shared fixtures: the calibrated demo database and a tiny hand-made one, caches cleared per test."""
 
+import os
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -14,6 +15,7 @@ from ledger import db_path
 from ledger.demo import build_demo, write_database
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("LEDGER_DEBUG", "1")  # pages/_errors.py then also shows st.exception, which AppTest reports
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +24,19 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build_demo(path)
     store.seed_demo_accounts(store.auth_path(path))
     return path
+
+
+def copy_database(source: Path, folder: Path) -> Path:
+    """A private copy of a ledger database and its accounts file: a server that holds a database read-write
+    locks it against every other process, so each server in a test gets its own."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "ledger.duckdb"
+    shutil.copyfile(source, target)
+    if store.auth_path(source).exists():
+        shutil.copyfile(store.auth_path(source), store.auth_path(target))
+    return target
 
 
 DEMO_USERS = {

@@ -20,16 +20,16 @@ from charts.excel import ExportMeta, ledger_csv, ledger_xlsx
 from ledger.__main__ import main as cli
 from queries.db import acting_as
 from queries.scope import Scope
-from tests.conftest import DEMO_USERS, ROOT, read_database, session_token
+from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database, session_token
 
 ASOF = "2023-06-08"
 BAOTOU, ORDOS, CHIFENG = "150200", "150600", "150400"
-PAGES = ["overview", "progress", "rankings", "idle_map", "ledgers", "park", "briefing"]
+PAGES = ["overview", "progress", "rankings", "idle_map", "ledgers", "park", "briefing", "todo", "meeting"]
 
 
 def demo_facts(db: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]], dict[str, str]]:
     """League names by code, (park name, league) by park id, and one item id per league, from the database."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))
     leagues = dict(con.execute("select league_code, name from league").fetchall())
     parks = {pid: (name, lc) for pid, name, lc in con.execute("select park_id, name, league_code from park").fetchall()}
     items = dict(
@@ -207,10 +207,7 @@ def test_a_park_user_sees_its_own_park_row_only_in_league_level_rankings(demo_db
 # import ------------------------------------------------------------------------------------------
 @pytest.fixture
 def db(tmp_path: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    copy = tmp_path / "ledger.duckdb"
-    shutil.copyfile(demo_db, copy)
-    shutil.copyfile(store.auth_path(demo_db), store.auth_path(copy))
-    return read_database(copy, monkeypatch)
+    return read_database(copy_database(demo_db, tmp_path), monkeypatch)
 
 
 @pytest.mark.user("demo-150200")
@@ -231,7 +228,9 @@ def test_a_league_user_may_import_only_for_its_own_league(db: Path) -> None:
 
 # anonymous ---------------------------------------------------------------------------------------
 @pytest.mark.user(None)
-@pytest.mark.parametrize("script", ["app.py", *(f"pages/{p}.py" for p in [*PAGES, "data_import", "accounts"])])
+@pytest.mark.parametrize(
+    "script", ["app.py", *(f"pages/{p}.py" for p in [*PAGES, "data_import", "accounts", "review"])]
+)
 def test_an_anonymous_visitor_gets_only_the_sign_in_page(script: str) -> None:
     at = AppTest.from_file(str(ROOT / script), default_timeout=60)
     at.query_params["league"] = BAOTOU

@@ -40,7 +40,7 @@ needs_chromium = pytest.mark.skipif(export_problem() is not None, reason=f"æœåŠ
 
 
 def sql(db: Path, text: str, **params) -> pd.DataFrame:
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))
     try:
         return con.execute(text, params).df()
     finally:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from auth import store
-from tests.conftest import ROOT, session_token
+from tests.conftest import ROOT, copy_database, session_token
 from tests.test_pages import PAGES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -42,8 +42,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(demo_db: Path) -> Iterator[str]:
-    with running_app(demo_db) as url:
+def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_app(copy_database(demo_db, tmp_path_factory.mktemp("server"))) as url:
         yield url
 
 
@@ -138,8 +138,8 @@ def test_every_page_opens_in_chromium_without_error_and_draws_its_content(server
     page.close()
 
 
-def test_a_deep_link_as_the_first_visit_after_a_restart_gets_the_scope_bar(demo_db: Path, browser) -> None:
-    with running_app(demo_db) as url:
+def test_a_deep_link_as_the_first_visit_after_a_restart_gets_the_scope_bar(demo_db: Path, tmp_path, browser) -> None:
+    with running_app(copy_database(demo_db, tmp_path)) as url:
         page = open_page(browser, f"{url}/progress?asof=2022-12-31")
         sidebar = page.locator("[data-testid=stSidebar]")
         assert sidebar.locator("[data-testid=stSelectbox]").count() == 2
@@ -159,11 +159,14 @@ def test_clicking_a_league_bar_in_chromium_puts_the_league_in_the_url(server: st
     page.close()
 
 
-def test_a_league_user_signs_in_drills_exports_and_cannot_reach_another_league(demo_db: Path, browser) -> None:
+def test_a_league_user_signs_in_drills_exports_and_cannot_reach_another_league(
+    demo_db: Path, tmp_path: Path, browser
+) -> None:
     """demo-150200 (包头市工信局) signs in through the form, reloads and stays signed in, drills into a park,
     exports the ledger, tries a link to 赤峰市 and is shown 包头市, then signs out and sees only the form."""
     SHOTS.mkdir(exist_ok=True)
-    with running_app(demo_db) as url:
+    db = copy_database(demo_db, tmp_path)
+    with running_app(db) as url:
         page = signed_in_page(browser, url, None)
         page.goto(f"{url}/progress?league=150400")
         page.wait_for_selector("input[type=password]", timeout=30_000)
@@ -208,5 +211,5 @@ def test_a_league_user_signs_in_drills_exports_and_cannot_reach_another_league(d
         page.screenshot(path=str(SHOTS / "signin_4_signed_out.png"))
         assert "整改完成率" not in page.inner_text("body")
         page.close()
-    rows = [r["action"] for r in store.audit_rows(store.auth_path(demo_db), username="demo-150200")]
+    rows = [r["action"] for r in store.audit_rows(store.auth_path(db), username="demo-150200")]
     assert {"sign_in", "export", "sign_out"} <= set(rows)

@@ -22,7 +22,7 @@ START, END = date(2022, 9, 1), date(2022, 12, 31)
 
 
 def one(db: Path, text: str, **params) -> tuple:
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))  # as the app opens it (one process cannot mix configurations)
     try:
         return con.execute(text, params).fetchone()
     finally:

@@ -13,7 +13,7 @@ TABLES = ["league", "park", "item", "item_event", "land", "stalled", "idle_fund"
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))
     try:
         return {t: con.execute(f"select * from {t} order by all").fetchall() for t in TABLES}
     finally:
@@ -27,7 +27,7 @@ def test_demo_build_is_identical_every_run(demo_db: Path, tmp_path: Path) -> Non
 
 
 def test_demo_has_the_81_catalogue_parks_in_12_leagues(demo_db: Path) -> None:
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))
     assert con.execute("select count(*), count(distinct league_code) from park").fetchall() == [(81, 12)]
     con.close()
 
@@ -57,7 +57,7 @@ def test_split_total_refuses_amounts_it_cannot_split() -> None:
 def test_stalled_items_found_in_the_survey_use_the_published_energy_and_water(
     demo_db: Path, category_filter: str, energy_wan_tce: float, water_wan_t: float
 ) -> None:
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))
     energy, water = con.execute(
         f"select sum(energy_tce) / 10000, sum(water_t) / 10000 from stalled join item using (item_id) "
         f"where found_date <= date '2022-08-31' and {category_filter}"
@@ -67,7 +67,7 @@ def test_stalled_items_found_in_the_survey_use_the_published_energy_and_water(
 
 
 def test_every_item_history_starts_with_its_finding_and_moves_forward(demo_db: Path) -> None:
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))
     bad_start = con.execute(
         "select count(*) from item i join item_event e on e.item_id = i.item_id and e.seq = 1 "
         "where e.event_date <> i.found_date or e.status <> '待整改'"
@@ -81,7 +81,7 @@ def test_every_item_history_starts_with_its_finding_and_moves_forward(demo_db: P
 
 
 def test_demo_thresholds_are_labelled_as_estimates_unless_they_are_the_2008_national_plot_ratio(demo_db: Path) -> None:
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))
     labels = con.execute("select distinct indicator, basis from control_threshold").fetchall()
     con.close()
     assert set(labels) == {

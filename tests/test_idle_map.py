@@ -30,7 +30,7 @@ ITEM_TABLES = {"land": "land", "stalled": "stalled", "infrastructure": "infrastr
 
 
 def sql(db: Path, text: str, **params) -> pd.DataFrame:
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))
     try:
         return con.execute(text, params).df()
     finally:

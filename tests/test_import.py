@@ -159,7 +159,7 @@ def test_messy_variant_reads_to_the_same_rows_as_the_clean_file(db: Path, varian
 
 
 def dump(path: Path, ids: list[str]) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))
     try:
         return con.execute(
             "select i.* exclude (batch_id), l.*, e.seq, e.event_date, e.status from item i join land l using (item_id) "
@@ -308,7 +308,7 @@ def test_import_replaces_the_leagues_demo_items_of_that_ledger_and_records_the_b
     checked = plan(data)
     assert checked.new == ["BT-LD-001", "BT-LD-002", "BT-LD-003"] and checked.replaced_demo > 0
     batch = apply_import(checked, data, db, "测试")
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))
     land = con.execute(
         "select item_id, batch_id from item join park using (park_id) where league_code = $c and ledger = 'land' "
         "order by 1",
@@ -346,7 +346,7 @@ def test_a_changed_status_in_a_later_file_adds_an_event_and_keeps_the_history(db
     checked = plan(data)
     assert (checked.updated, checked.unchanged) == (["BT-LD-002"], ["BT-LD-001", "BT-LD-003"])
     apply_import(checked, data, db)
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))
     events = con.execute("select seq, event_date, status from item_event where item_id = 'BT-LD-002' order by seq")
     assert events.fetchall() == [(1, date(2022, 8, 16), "待整改"), (2, date(2022, 9, 1), "整改中"),
                                  (3, date(2023, 1, 20), "已整改")]  # fmt: skip

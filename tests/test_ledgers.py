@@ -48,7 +48,7 @@ def independent(
     """item_id, title, unit, found_date, status, overdue and the ledger's quantities: last event by row_number."""
     join, sums = INDEPENDENT[ledger]
     quantities = ", ".join(f"({s.split(' as ')[0]})::double as {s.split(' as ')[-1].split('.')[-1]}" for s in sums)
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))
     frame = con.execute(
         f"""
         with last as (
@@ -78,7 +78,7 @@ def sum_fields(ledger: str) -> list[str]:
 
 def demo_rows(db: Path, text: str, **params) -> list[tuple]:
     """Rows of a query on the demo database: the facts a test expects the page to show."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))
     try:
         return con.execute(text, params).fetchall()
     finally:
@@ -228,7 +228,7 @@ def test_unit_filter_keeps_only_that_responsible_unit(demo_db: Path) -> None:
 
 
 def test_unit_choices_are_the_units_of_the_chosen_ledger_in_scope(demo_db: Path) -> None:
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))
     expected = [
         r[0]
         for r in con.execute(
@@ -329,7 +329,7 @@ def test_item_link_switches_the_list_to_the_items_ledger() -> None:
 def test_an_open_item_past_its_deadline_says_how_many_days_overdue(demo_db: Path) -> None:
     expected = independent(demo_db, "land")
     item_id = expected[expected.overdue].item_id.iloc[0]
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))
     deadline = con.execute("select deadline from item where item_id = $i", {"i": item_id}).fetchone()[0]
     con.close()
     at = app(item=item_id, asof=ASOF.isoformat())
@@ -338,7 +338,7 @@ def test_an_open_item_past_its_deadline_says_how_many_days_overdue(demo_db: Path
 
 
 def test_an_item_rectified_after_its_deadline_says_how_late(demo_db: Path) -> None:
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))
     item_id, deadline, rectified = con.execute(
         """
         select i.item_id, i.deadline, min(e.event_date)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from auth import store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_database
 from tests.test_browser import ARGS, CHROMIUM, free_port
 
 pytestmark = [
@@ -39,6 +39,7 @@ def test_a_user_signs_in_through_the_identity_provider_and_its_league_claim_limi
 ) -> None:
     pytest.importorskip("oidc_provider_mock")
     playwright = pytest.importorskip("playwright.sync_api")
+    db = copy_database(demo_db, tmp_path / "db")
     idp_port, app_port = free_port(), free_port()
     idp = f"http://127.0.0.1:{idp_port}"
     app = f"http://127.0.0.1:{app_port}"
@@ -61,7 +62,7 @@ def test_a_user_signs_in_through_the_identity_provider_and_its_league_claim_limi
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
          str(app_port), "--server.address", "127.0.0.1", "--secrets.files", str(secrets)],
-        cwd=ROOT, env={**os.environ, "LEDGER_DB": str(demo_db)}, **quiet,
+        cwd=ROOT, env={**os.environ, "LEDGER_DB": str(db)}, **quiet,
     )  # fmt: skip
     try:
         wait_for(f"{idp}/.well-known/openid-configuration")
@@ -88,5 +89,5 @@ def test_a_user_signs_in_through_the_identity_provider_and_its_league_claim_limi
         provider.terminate()
         server.wait(timeout=10)
         provider.wait(timeout=10)
-    signed_in = store.audit_rows(store.auth_path(demo_db), action="sign_in", username="oidc:bt-oidc")
+    signed_in = store.audit_rows(store.auth_path(db), action="sign_in", username="oidc:bt-oidc")
     assert signed_in and signed_in[0]["detail"] == "统一身份认证" and signed_in[0]["scope"] == "150200"

@@ -31,7 +31,7 @@ def test_page_renders_without_exception_at_every_scope(script: str, params: dict
 
 def independent_counts(db: Path, asof: date, league: str | None = None) -> dict[str, tuple[int, int, int]]:
     """found, rectified, overdue per ledger, counted with SQL of its own (no view, no macro)."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))
     rows = con.execute(
         """
         with last as (
@@ -111,7 +111,7 @@ def test_choosing_a_league_in_the_scope_bar_writes_it_to_the_url_and_clears_the_
 
 def test_park_selector_offers_only_the_parks_of_the_chosen_league(demo_db: Path) -> None:
     at = app(league="150200")
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))
     expected = [
         r[0] for r in con.execute("select park_id from park where league_code = '150200' order by 1").fetchall()
     ]

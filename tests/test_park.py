@@ -26,7 +26,7 @@ IDS = [f"{s.park}-{s.asof}" for s in PARKS]
 
 
 def sql(db: Path, text: str, **params) -> pd.DataFrame:
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))
     try:
         return con.execute(text, params).df()
     finally:

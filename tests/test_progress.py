@@ -27,7 +27,7 @@ RECTIFIED = "('已整改', '已销号')"
 
 
 def sql(db: Path, text: str, **params) -> pd.DataFrame:
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))
     try:
         return con.execute(text, params).df()
     finally:

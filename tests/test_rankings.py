@@ -32,7 +32,7 @@ CAP = 1.5
 # An independent reading of the raw tables (plain SELECT *), then pandas -------------------------------
 def raw_projects(path: Path) -> pd.DataFrame:
     """Every built project with its league and its league's thresholds for its category, as plain floats."""
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))
     projects = con.execute("select * from built_project").df()
     parks = con.execute("select park_id, name as park_name, league_code from park").df()
     thresholds = con.execute("select * from control_threshold").df()
@@ -97,7 +97,7 @@ def expected_parks(
     path: Path, year: int, league: str | None, metric: str = "score", weights: dict = WEIGHTS
 ) -> pd.DataFrame:
     projects = raw_projects(path)
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))
     parks = con.execute("select park_id, name, league_code from park").df()
     con.close()
     if league:
@@ -282,7 +282,7 @@ def test_control_thresholds_list_six_categories_per_league_marked_as_estimates()
 def test_demo_projects_without_land_are_data_missing_and_never_ranked(demo_db: Path) -> None:
     projects = queries.project_rankings(Scope(None, None, date(2025, 12, 25)), 2025)
     missing = projects[projects.status == "数据缺失"]
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))
     expected = {
         r[0] for r in con.execute("select project_id from built_project where coalesce(land_mu, 0) = 0").fetchall()
     }

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ledger.fields import SPECS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_database
 from tests.test_browser import ARGS, CHROMIUM, open_page, running_app
 from tests.test_import import GOOD, with_cell, xlsx
 
@@ -73,11 +73,13 @@ def test_a_league_reports_in_fixes_two_rows_and_its_figures_stop_being_demo(
         page.close()
 
 
-def test_the_monthly_meeting_finds_the_weakest_league_and_its_overdue_idle_land(demo_db: Path, browser) -> None:
+def test_the_monthly_meeting_finds_the_weakest_league_and_its_overdue_idle_land(
+    demo_db: Path, tmp_path: Path, browser
+) -> None:
     """Scene 1: …/progress?asof=2022-12-31, the weakest league's bar, then its overdue land in two clicks."""
     import duckdb
 
-    with running_app(demo_db) as url:
+    with running_app(copy_database(demo_db, tmp_path)) as url:
         page = open_page(browser, f"{url}/progress?asof=2022-12-31")
         assert "集中整治" in page.inner_text("[data-testid=stMain]")
         page.screenshot(path=str(SHOTS / "scene1_1_phases.png"), full_page=True)
@@ -92,7 +94,7 @@ def test_the_monthly_meeting_finds_the_weakest_league_and_its_overdue_idle_land(
         page.wait_for_url("**league=*", timeout=30_000)
         page.wait_for_timeout(2000)
         league = page.url.split("league=")[1].split("&")[0]
-        con = duckdb.connect(str(demo_db), read_only=True)
+        con = duckdb.connect(str(demo_db))
         name = con.execute("select name from league where league_code = $c", {"c": league}).fetchone()[0]
         expected = con.execute(
             "select count(*) from items_at(date '2022-12-31') "

@@ -1,7 +1,8 @@
 -- Open items past their 整改时限 on $asof, most overdue first.
 -- Params: $league, $park, $asof.
 -- Columns: item_id, ledger, ledger_name, title, park_id, park_name, league_code, league_name,
---          responsible_unit, deadline, days_overdue, status.
+--          responsible_unit, deadline (in force, after approved 延期), days_overdue, status, extensions (approved
+--          延期 of the item by $asof, 0 for none).
 -- Grain: one row per overdue item, by days overdue (desc) then item id.
 select
     f.item_id,
@@ -15,7 +16,8 @@ select
     f.responsible_unit,
     f.deadline,
     date_diff('day', f.deadline, $asof) as days_overdue,
-    f.status
+    f.status,
+    f.extensions
 from items_at($asof) f
 join ledger_def g using (ledger)
 join park p using (park_id)

@@ -2,14 +2,15 @@
 -- overdue items, survey filing, mobilization milestones.
 -- Params: $asof, $league (null: all 12; a league: that league's row, region_rate still over all). $user_park: the one park a park's user may see (null: no such limit).
 -- Columns: league_code, league_name, found, rectified, completion_rate, region_rate, overdue, parks,
---          parks_not_on_time, milestones_missed.
+--          parks_not_on_time, milestones_missed, extended (items whose deadline an approved 延期 moved).
 -- Grain: one row per league (all 12, or the one of $league), by code.
 with per_league as (
     select
         league_code,
         count(*) as found,
         count(*) filter (where is_rectified) as rectified,
-        count(*) filter (where is_overdue) as overdue
+        count(*) filter (where is_overdue) as overdue,
+        count(*) filter (where extensions > 0) as extended
     from items_at($asof)
     group by league_code
 ),
@@ -43,7 +44,8 @@ select
     coalesce(i.overdue, 0) as overdue,
     f.parks,
     f.parks_not_on_time,
-    coalesce(m.milestones_missed, 0) as milestones_missed
+    coalesce(m.milestones_missed, 0) as milestones_missed,
+    coalesce(i.extended, 0) as extended
 from league l
 left join per_league i using (league_code)
 left join filings f using (league_code)

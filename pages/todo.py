@@ -1,0 +1,76 @@
+"""我的待办: a league's or park's open items (overdue first, returned ones marked) with the 督办单 per unit;
+for the region office, the review and extension queues."""
+
+from datetime import date
+
+import streamlit as st
+
+import queries
+from pages._auth import export_button
+from pages._shell import current_user, page_header, stamp
+from queries.scope import Scope
+from reports.orders import DUE_DAYS, due_items, order_docx, order_xlsx, todo_table
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+scope = page_header("我的待办")
+user = current_user()
+today = Scope(scope.league, scope.park, date.today())  # the to-do list is about now, whatever the 数据截至 date
+here = stamp(today)
+
+if user.role == "admin":
+    applications, extensions = queries.review_queue(today), queries.extension_queue(today)
+    left, right = st.columns(2)
+    left.metric("待审核的销号申请", f"{len(applications)} 项")
+    right.metric("待审批的延期申请", f"{len(extensions)} 项")
+    st.markdown(":material/fact_check: [去销号审核](review)")
+
+todo = queries.todo_items(today)
+returned = todo[todo.returned_reason.notna()]
+overdue = todo[todo.is_overdue]
+cols = st.columns(4)
+cols[0].metric("未销号条目", f"{len(todo)} 项")
+cols[1].metric("已超期", f"{len(overdue)} 项")
+cols[2].metric("被退回待补充", f"{len(returned)} 项")
+cols[3].metric("等待审核", f"{int((todo.status == '已整改').sum())} 项")
+for row in returned.itertuples():
+    st.error(f"**{row.item_id} {row.title}** 被退回：{row.returned_reason}", icon=":material/undo:")
+
+st.dataframe(
+    todo_table(todo, "ledgers?item={}"),
+    hide_index=True,
+    column_config={
+        "条目": st.column_config.LinkColumn(display_text=r"item=(\w+)"),
+        "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
+    },
+    key="todo_items",
+)
+
+st.subheader(f"督办单（超期及 {DUE_DAYS} 日内到期）")
+due = due_items(todo)
+units = sorted(due.responsible_unit.dropna().unique())
+if not units:
+    st.caption("本范围没有需要督办的条目。")
+else:
+    unit = st.selectbox("责任单位", units, key="todo_unit")
+    items = due[due.responsible_unit == unit]
+    st.caption(
+        f"{unit}：超期 {int(items.is_overdue.sum())} 项，{DUE_DAYS} 日内到期 {int((~items.is_overdue).sum())} 项。"
+    )
+    name = f"督办单_{unit}_{today.asof:%Y%m%d}"
+    for column, (label, build, ext, mime) in zip(
+        st.columns(2),
+        [("督办单（Word）", order_docx, "docx", DOCX), ("督办单（Excel）", order_xlsx, "xlsx", XLSX)],
+        strict=True,
+    ):
+        with column:
+            export_button(
+                label,
+                lambda build=build: build(unit, items, today.asof, here.scope_label, here.demo),
+                file_name=f"{name}.{ext}",
+                what=label,
+                scope_label=here.scope_label,
+                mime=mime,
+                key=f"todo_{ext}",
+            )

@@ -1,0 +1,101 @@
+"""督办单: for one responsible unit, its items overdue or due within 7 days, as Word and Excel, ready to send."""
+
+import io
+from datetime import date
+
+import pandas as pd
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from charts.excel import ExportMeta, ledger_xlsx
+
+DUE_DAYS = 7
+COLUMNS = {
+    "item_id": "编号", "ledger_name": "台账", "title": "名称", "park_name": "园区", "status": "状态",
+    "deadline": "整改时限", "days_left": "距时限（天）", "returned_reason": "退回原因",
+}  # fmt: skip
+
+
+def due_items(todo: pd.DataFrame) -> pd.DataFrame:
+    """The open items a 督办单 names: overdue, or due within DUE_DAYS days (not those waiting for review)."""
+    waiting = todo["status"] == "已整改"
+    due = todo["is_overdue"] | (todo["days_left"].notna() & (todo["days_left"] <= DUE_DAYS))
+    return todo[due & ~waiting]
+
+
+def days_text(days: float) -> str:
+    if pd.isna(days):
+        return ""
+    return f"超期 {-int(days)} 天" if days < 0 else f"{int(days)} 天"
+
+
+def todo_table(todo: pd.DataFrame, link: str) -> pd.DataFrame:
+    """我的待办 as shown: 标记 (退回 / 超期), the item as a link, its deadline in force and whether it was extended."""
+    flags = [
+        "退回" if returned else "超期" if late else ""
+        for returned, late in zip(todo["returned_reason"].notna(), todo["is_overdue"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "标记": flags,
+            "条目": [link.format(i) for i in todo["item_id"]],
+            "台账": todo["ledger_name"],
+            "名称": todo["title"],
+            "园区": todo["park_name"],
+            "责任单位": todo["responsible_unit"].fillna(""),
+            "状态": todo["status"],
+            "整改时限": todo["deadline"],
+            "距时限": [days_text(d) for d in todo["days_left"]],
+            "延期": ["已延期" if n else "" for n in todo["extensions"]],
+        }
+    )
+
+
+def order_table(items: pd.DataFrame) -> pd.DataFrame:
+    table = items[list(COLUMNS)].rename(columns=COLUMNS).copy()
+    table["距时限（天）"] = [days_text(d) for d in items["days_left"]]
+    table["退回原因"] = items["returned_reason"].fillna("")
+    table["整改时限"] = [f"{d:%Y-%m-%d}" for d in items["deadline"]]
+    return table
+
+
+def order_xlsx(unit: str, items: pd.DataFrame, asof: date, scope_label: str, demo: bool) -> bytes:
+    mark = "（演示数据）" if demo else ""
+    meta = ExportMeta(f"督办单：{unit}", f"数据截至 {asof:%Y-%m-%d}　范围：{scope_label}{mark}", sheet="督办单")
+    return ledger_xlsx(order_table(items), meta)
+
+
+def order_docx(unit: str, items: pd.DataFrame, asof: date, scope_label: str, demo: bool, number: str = "") -> bytes:
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = "仿宋", Pt(12)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run("开发区闲置资源要素大起底督办单")
+    run.bold, run.font.size = True, Pt(20)
+    if number:
+        document.add_paragraph(number).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(f"{unit}：")
+    overdue = int(items["is_overdue"].sum())
+    document.add_paragraph(
+        f"截至 {asof:%Y年%m月%d日}，贵单位负责的整改事项中，已超过整改时限仍未整改 {overdue} 项，"
+        f"{DUE_DAYS} 日内到期 {len(items) - overdue} 项（清单附后）。请按时限完成整改，"
+        "整改完成后在看板中记录进展并上传佐证材料，申请销号。"
+    )
+    table = order_table(items)
+    grid = document.add_table(rows=1, cols=len(table.columns))
+    grid.style = "Table Grid"
+    for cell, name in zip(grid.rows[0].cells, table.columns, strict=True):
+        cell.text = name
+    for row in table.itertuples(index=False):
+        for cell, value in zip(grid.add_row().cells, row, strict=True):
+            cell.text = str(value)
+    document.add_paragraph(
+        f"范围：{scope_label}　数据来源：开发区闲置资源要素大起底台账" + ("（演示数据）" if demo else "")
+    )
+    document.add_paragraph("自治区工业园区建设工作领导小组办公室").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph(f"{asof:%Y年%m月%d日}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -1,0 +1,476 @@
+"""整改销号 on the write path: every transition allowed and refused, evidence checks, deadlines extended,
+concurrent writers, a killed writer, and the as-of replay of what the workflow wrote."""
+
+import io
+import os
+import subprocess
+import sys
+import threading
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from auth import store
+from auth.roles import User
+from ledger import workflow as wf
+from ledger.evidence import EvidenceError, check_evidence, evidence_root, store_file
+from ledger.fields import SPECS
+from ledger.writing import WriteConflict, transaction
+from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database, session_token
+
+ADMIN, LEADER = DEMO_USERS["demo-admin"], DEMO_USERS["demo-leader"]
+BAOTOU, ORDOS, PARK = DEMO_USERS["demo-150200"], DEMO_USERS["demo-150600"], DEMO_USERS["demo-P005"]
+NOW = datetime(2026, 3, 2, 10, 0)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+def docx_bytes() -> bytes:
+    from docx import Document
+
+    out = io.BytesIO()
+    document = Document()
+    document.add_paragraph("整改完成情况说明")
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def db(tmp_path: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return read_database(copy_database(demo_db, tmp_path), monkeypatch)
+
+
+@pytest.fixture
+def con(db: Path):
+    connection = duckdb.connect(str(db))
+    yield connection
+    connection.close()
+
+
+def open_items(con, league: str, park: str | None = None, ledger: str | None = None, n: int = 1) -> list[str]:
+    """Items of a league (or park) whose latest status is 待整改 or 整改中, overdue ones first."""
+    rows = con.execute(
+        """
+        select i.item_id from item i join park p using (park_id)
+        left join (select item_id, arg_max(status, seq) as status from item_event group by item_id) s using (item_id)
+        where p.league_code = $league and ($park is null or i.park_id = $park)
+          and ($ledger is null or i.ledger = $ledger)
+          and coalesce(s.status, '待整改') in ('待整改', '整改中')
+        order by i.deadline, i.item_id limit $n
+        """,
+        {"league": league, "park": park, "ledger": ledger, "n": n},
+    ).fetchall()
+    assert len(rows) == n, f"the demo has fewer than {n} open {ledger} items in {league}"
+    return [r[0] for r in rows]
+
+
+def act(con, db: Path, action, *args, **kwargs):
+    with transaction(con, db) as cur:
+        return action(cur, *args, **kwargs)
+
+
+def state(con, item: str) -> wf.ItemState:
+    return wf.item_state(con.cursor(), item)
+
+
+def evidence(name: str = "现场照片.pdf", data: bytes = PDF):
+    return check_evidence(name, data)
+
+
+def test_the_whole_loop_progress_apply_return_apply_again_approve(con, db: Path) -> None:
+    item = open_items(con, "150200", ledger="land")[0]
+    seq = state(con, item).seq
+    seq = act(con, db, wf.record_progress, BAOTOU, item, seq, "整改中", "已下达督促动工通知书", now=NOW)
+    with pytest.raises(wf.WorkflowError, match="须至少上传一份佐证材料"):
+        act(con, db, wf.record_progress, BAOTOU, item, seq, "已整改", "已开工建设", now=NOW)
+    seq = act(con, db, wf.record_progress, BAOTOU, item, seq, "已整改", "已开工建设",
+              measure="督促动工开发/延长动工期限", area_mu=1.0, files=[evidence()], now=NOW)  # fmt: skip
+    assert state(con, item).status == "已整改" and state(con, item).evidence == 1
+    with pytest.raises(wf.WorkflowError, match="只有大起底办公室能审核销号"):
+        act(con, db, wf.review, BAOTOU, item, seq, True)
+    with pytest.raises(wf.WorkflowError, match="不能再记录进展"):
+        act(con, db, wf.record_progress, BAOTOU, item, seq, "整改中", "再补一句")
+    with pytest.raises(wf.WorkflowError, match="退回须写明原因"):
+        act(con, db, wf.review, ADMIN, item, seq, False, "  ")
+    seq = act(con, db, wf.review, ADMIN, item, seq, False, "照片不能反映开工，请补充施工许可证", now=NOW)
+    returned = state(con, item)
+    assert returned.status == "整改中" and returned.returned_reason == "照片不能反映开工，请补充施工许可证"
+    seq = act(con, db, wf.record_progress, BAOTOU, item, seq, "已整改", "补充施工许可证",
+              files=[evidence("施工许可证.docx", docx_bytes())], now=NOW + timedelta(hours=1))  # fmt: skip
+    assert state(con, item).returned_reason is None and state(con, item).evidence == 2
+    act(con, db, wf.review, ADMIN, item, seq, True, now=NOW + timedelta(hours=2))
+    done = state(con, item)
+    assert done.status == "已销号" and wf.actions(BAOTOU, done) == set()
+    history = con.execute(
+        "select status, actor, recorded_at, reason from item_event "
+        "where item_id = $i and actor is not null order by seq",
+        {"i": item},
+    ).fetchall()
+    assert [(s, a) for s, a, _, _ in history] == [
+        ("整改中", "demo-150200"), ("已整改", "demo-150200"), ("整改中", "demo-admin"),
+        ("已整改", "demo-150200"), ("已销号", "demo-admin"),
+    ]  # fmt: skip
+    assert con.execute("select closed_date from item where item_id = $i", {"i": item}).fetchone()[0] == NOW.date()
+
+
+@pytest.mark.parametrize(
+    ("user", "words"),
+    [(ORDOS, "不在本账号的范围内"), (LEADER, "本账号不能记录整改进展")],
+    ids=["another-league", "leader"],
+)
+def test_a_user_outside_the_item_or_without_the_role_is_refused(con, db: Path, user, words: str) -> None:
+    item = open_items(con, "150200")[0]
+    before = con.execute("select count(*) from item_event").fetchone()[0]
+    with pytest.raises(wf.WorkflowError, match=words):
+        act(con, db, wf.record_progress, user, item, state(con, item).seq, "整改中", "越权尝试")
+    assert con.execute("select count(*) from item_event").fetchone()[0] == before
+
+
+def test_a_park_user_works_on_its_own_park_only(con, db: Path) -> None:
+    mine = open_items(con, "150200", "P005")[0]
+    other = next(i for i in open_items(con, "150200", n=5) if state(con, i).park_id != "P005")
+    with pytest.raises(wf.WorkflowError, match="不在本账号的范围内"):
+        act(con, db, wf.record_progress, PARK, other, state(con, other).seq, "整改中", "x")
+    act(con, db, wf.record_progress, PARK, mine, state(con, mine).seq, "整改中", "园区已约谈企业")
+    assert state(con, mine).status == "整改中"
+
+
+def test_a_second_user_working_from_an_old_view_is_told_and_nothing_is_overwritten(con, db: Path) -> None:
+    item = open_items(con, "150200")[0]
+    seen = state(con, item).seq  # both open the item
+    act(con, db, wf.record_progress, BAOTOU, item, seen, "整改中", "第一位经办人的记录")
+    with pytest.raises(wf.StaleItem, match=r"刚被 demo-150200 .*更新为“整改中”"):
+        act(con, db, wf.record_progress, ADMIN, item, seen, "整改中", "第二位的记录")
+    notes = [r[0] for r in con.execute("select note from item_event where item_id = $i", {"i": item}).fetchall()]
+    assert "第一位经办人的记录" in notes and "第二位的记录" not in notes
+
+
+def test_two_transactions_writing_the_same_event_at_once_end_in_one_write_and_a_conflict(con, db: Path) -> None:
+    item = open_items(con, "150200")[0]
+    seq = state(con, item).seq
+    first, second = con.cursor(), con.cursor()
+    first.execute("begin transaction")
+    second.execute("begin transaction")
+    wf.record_progress(first, BAOTOU, item, seq, "整改中", "甲")
+    wf.record_progress(second, ADMIN, item, seq, "整改中", "乙")  # both saw seq; the database decides
+    first.execute("commit")
+    with pytest.raises(duckdb.TransactionException):
+        second.execute("commit")
+    assert [r[0] for r in con.execute("select note from item_event where item_id = $i and seq = $s",
+                                      {"i": item, "s": seq + 1}).fetchall()] == ["甲"]  # fmt: skip
+
+
+def test_the_transaction_helper_turns_a_commit_conflict_into_a_chinese_message(con, db: Path) -> None:
+    item = open_items(con, "150200")[0]
+    seq = state(con, item).seq
+    other = con.cursor()
+    other.execute("begin transaction")
+    wf.record_progress(other, ADMIN, item, seq, "整改中", "乙")
+    with pytest.raises(WriteConflict, match="另一位用户同时修改了同一内容"), transaction(con) as cur:
+        wf.record_progress(cur, BAOTOU, item, seq, "整改中", "甲")
+        other.execute("commit")
+
+
+def test_twenty_threads_recording_different_items_lose_no_update(con, db: Path) -> None:
+    items = open_items(con, "150200", n=9) + open_items(con, "150700", n=11)
+    users = [BAOTOU] * 9 + [User("t-150700", "league", "150700")] * 11
+    before = {i: state(con, i).seq for i in items}
+    errors: list[str] = []
+
+    def work(item: str, user) -> None:
+        try:
+            act(con, db, wf.record_progress, user, item, before[item], "整改中", f"{item} 的进展")
+        except Exception as error:  # any failure is a lost update
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=work, args=pair) for pair in zip(items, users, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert {i: state(con, i).seq for i in items} == {i: s + 1 for i, s in before.items()}
+    assert all(state(con, i).status == "整改中" for i in items)
+
+
+def test_an_extension_moves_the_deadline_that_overdue_counts_use_and_history_keeps_the_original(con, db) -> None:
+    item = open_items(con, "150200")[0]
+    original = con.execute("select deadline from item where item_id = $i", {"i": item}).fetchone()[0]
+    later = date(2027, 6, 30)
+    with pytest.raises(wf.WorkflowError, match="写明原因"):
+        act(con, db, wf.request_extension, BAOTOU, item, later, "")
+    request = act(con, db, wf.request_extension, BAOTOU, item, later, "企业资金到位需时间", now=NOW)
+    with pytest.raises(wf.WorkflowError, match="已有待审批的延期申请"):
+        act(con, db, wf.request_extension, BAOTOU, item, later, "再申请一次", now=NOW)
+    with pytest.raises(wf.WorkflowError, match="只有大起底办公室能审批延期"):
+        act(con, db, wf.decide_extension, BAOTOU, request, True)
+    assert state(con, item).deadline == original  # not in force before the decision
+    act(con, db, wf.decide_extension, ADMIN, request, True, now=NOW)
+    with pytest.raises(wf.WorkflowError, match="已于此前处理"):
+        act(con, db, wf.decide_extension, ADMIN, request, False, "重复")
+    assert state(con, item).deadline == later
+
+    def overdue(day: date) -> tuple:
+        return con.execute(
+            "select is_overdue, deadline, original_deadline, extensions from items_at($d) where item_id = $i",
+            {"d": day, "i": item},
+        ).fetchone()
+
+    assert overdue(NOW.date() - timedelta(days=1)) == (True, original, original, 0)  # before the approval
+    assert overdue(NOW.date()) == (False, later, original, 1)
+    assert overdue(date(2027, 7, 1))[0] is True
+
+
+def test_a_refused_extension_needs_a_reason_and_changes_no_deadline(con, db: Path) -> None:
+    item = open_items(con, "150200")[0]
+    request = act(con, db, wf.request_extension, BAOTOU, item, date(2027, 1, 31), "冬季停工", now=NOW)
+    with pytest.raises(wf.WorkflowError, match="不予批准须写明原因"):
+        act(con, db, wf.decide_extension, ADMIN, request, False, "")
+    act(con, db, wf.decide_extension, ADMIN, request, False, "理由不充分", now=NOW)
+    assert con.execute("select count(*) from deadline_at($d)", {"d": date(2030, 1, 1)}).fetchone()[0] == 0
+
+
+def test_the_status_at_a_past_date_is_the_one_in_force_then(con, db: Path) -> None:
+    item = open_items(con, "150200")[0]
+    before = con.execute("select status from items_at($d) where item_id = $i", {"d": NOW.date(), "i": item}).fetchone()
+    act(con, db, wf.record_progress, BAOTOU, item, state(con, item).seq, "整改中", "进展", now=NOW + timedelta(days=3))
+    assert con.execute("select status from items_at($d) where item_id = $i",
+                       {"d": NOW.date(), "i": item}).fetchone() == before  # fmt: skip
+    assert con.execute("select status from items_at($d) where item_id = $i",
+                       {"d": NOW.date() + timedelta(days=3), "i": item}).fetchone()[0] == "整改中"  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("area", "words"), [(-1, "不能为负数"), (10**6, "超过该条目的面积")], ids=["negative", "above-parcel"]
+)
+def test_a_revitalised_area_must_fit_the_parcel(con, db: Path, area: float, words: str) -> None:
+    item = open_items(con, "150200")[0]
+    with pytest.raises(wf.WorkflowError, match=words):
+        act(con, db, wf.record_progress, BAOTOU, item, state(con, item).seq, "整改中", "x", area_mu=area)
+
+
+def test_a_note_is_required_and_bounded(con, db: Path) -> None:
+    item = open_items(con, "150200")[0]
+    with pytest.raises(wf.WorkflowError, match="请写明本次做了什么"):
+        act(con, db, wf.record_progress, BAOTOU, item, state(con, item).seq, "整改中", " ")
+    with pytest.raises(wf.WorkflowError, match="不能超过 1000 个字"):
+        act(con, db, wf.record_progress, BAOTOU, item, state(con, item).seq, "整改中", "字" * 1001)
+    with pytest.raises(wf.WorkflowError, match="销号由大起底办公室审核"):
+        act(con, db, wf.record_progress, BAOTOU, item, state(con, item).seq, "已销号", "自行销号")
+
+
+def test_measures_offered_are_the_standard_disposal_methods_of_the_ledger() -> None:
+    land = wf.measures_for("land", "批而未供")
+    assert "供应(出让/划拨)" in land and "撤销批文/核减" in land and land[-1] == wf.OTHER_MEASURE
+    assert any("收回上缴" in m for m in wf.measures_for("idle_fund"))
+
+
+# evidence ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("照片.pdf", PNG, "内容不是PDF"),
+        ("说明.docx", b"PK\x03\x04" + b"\0" * 40, "内容不是Word 文档"),
+        ("程序.exe", b"MZ" + b"\0" * 40, "类型不能作为佐证材料"),
+        ("空.pdf", b"", "空文件"),
+        ("大.pdf", b"%PDF-" + b"\0" * (20 * 1024 * 1024), "超过每个文件 20 MB 的上限"),
+    ],
+    ids=["png-named-pdf", "broken-docx", "exe", "empty", "too-large"],
+)
+def test_evidence_is_checked_by_content_with_a_chinese_refusal(name: str, data: bytes, words: str) -> None:
+    with pytest.raises(EvidenceError, match=words):
+        check_evidence(name, data)
+
+
+def test_accepted_evidence_is_stored_once_by_its_hash_with_a_clean_name(tmp_path: Path) -> None:
+    for name, data in [("a.pdf", PDF), ("b.png", PNG), ("c.docx", docx_bytes())]:
+        assert check_evidence(name, data).size == len(data)
+    hostile = check_evidence("../../etc/\x07现场照片.pdf", PDF)
+    assert hostile.file_name == "现场照片.pdf"
+    root = evidence_root(tmp_path / "ledger.duckdb")
+    first = store_file(root, hostile, PDF)
+    again = store_file(root, check_evidence("另一个名字.pdf", PDF), PDF)
+    assert first == again and first.read_bytes() == PDF and first.name == hostile.sha256
+    assert len(list(root.rglob("*"))) == 2  # one folder, one file
+
+
+# a killed writer ---------------------------------------------------------------------------------
+KILLED = """
+import os, signal, sys
+from datetime import datetime
+import duckdb
+from ledger import workflow as wf
+from ledger.fields import SPECS
+from ledger.writing import transaction
+from tests.conftest import DEMO_USERS
+path, first, second = sys.argv[1:4]
+con = duckdb.connect(path)
+with transaction(con) as cur:
+    wf.record_progress(cur, DEMO_USERS["demo-admin"], first, wf.item_state(cur, first).seq, "整改中", "已提交")
+cur = con.cursor()
+cur.execute("begin transaction")
+wf.record_progress(cur, DEMO_USERS["demo-admin"], second, wf.item_state(cur, second).seq, "整改中", "未提交")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_writer_killed_mid_transaction_keeps_every_committed_change_and_no_half_one(db: Path) -> None:
+    con = duckdb.connect(str(db))
+    first, second = open_items(con, "150200", n=2)
+    seqs = {i: state(con, i).seq for i in (first, second)}
+    con.close()
+    result = subprocess.run([sys.executable, "-c", KILLED, str(db), first, second], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True)  # fmt: skip
+    assert result.returncode == -9, result.stderr.decode()
+    con = duckdb.connect(str(db))
+    assert state(con, first).seq == seqs[first] + 1 and state(con, first).status == "整改中"
+    assert state(con, second).seq == seqs[second]
+    assert con.execute("select count(*) from item_event where note = '未提交'").fetchone()[0] == 0
+    con.close()
+
+
+def test_no_row_points_at_an_item_that_does_not_exist(con) -> None:
+    """The tables beside item carry no foreign key (see schema.sql); the writers keep them whole."""
+    for table in ("item_event", "evidence", "deadline_request", "land", "stalled", "infrastructure", "idle_fund",
+                  "pending_approval", "indicator"):  # fmt: skip
+        orphans = con.execute(f"select count(*) from {table} where item_id not in (select item_id from item)")
+        assert orphans.fetchone()[0] == 0, table
+
+
+# backup and restore ------------------------------------------------------------------------------
+HOLDER = """
+import sys, time
+import duckdb
+con = duckdb.connect(sys.argv[1])  # the app: holds the database read-write while the backup runs
+print("ready", flush=True)
+time.sleep(30)
+"""
+
+
+def test_a_backup_taken_while_the_app_holds_the_database_restores_every_item_event_and_file(db: Path, tmp_path) -> None:
+    from ledger.backup import BackupError, backup, restore
+
+    con = duckdb.connect(str(db))
+    item = open_items(con, "150200", ledger="land")[0]
+    file = evidence("现场照片.pdf")
+    store_file(evidence_root(db), file, PDF)
+    act(con, db, wf.record_progress, BAOTOU, item, state(con, item).seq, "已整改", "完成", files=[file], now=NOW)
+    counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("item", "item_event", "evidence")}
+    con.close()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"ready"
+        archive = backup(db, tmp_path / "backups", now=NOW)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert archive.name == "ledger-backup-20260302-100000.zip"
+    fresh = tmp_path / "fresh" / "ledger.duckdb"
+    done = restore(archive, fresh)
+    assert done["evidence"] == 1
+    restored = duckdb.connect(str(fresh))
+    assert {t: restored.execute(f"select count(*) from {t}").fetchone()[0] for t in counts} == counts
+    sha = restored.execute("select sha256 from evidence where item_id = $i", {"i": item}).fetchone()[0]
+    restored.close()
+    assert (evidence_root(fresh) / sha[:2] / sha).read_bytes() == PDF
+    assert store.list_users(store.auth_path(fresh))  # the accounts came back too
+    with pytest.raises(BackupError, match="已存在。确认要用备份覆盖时加 --force"):
+        restore(archive, fresh)
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(BackupError, match="文件不存在或已损坏"):
+        restore(broken, tmp_path / "other" / "ledger.duckdb")
+
+
+def test_the_command_line_says_in_chinese_when_the_app_holds_the_database(db: Path) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"ready"
+        result = subprocess.run(
+            [sys.executable, "-m", "ledger", "restore", "x.zip", "--force"], cwd=ROOT, capture_output=True,
+            env={**os.environ, "LEDGER_DB": str(db)},
+        )  # fmt: skip
+        demo = subprocess.run([sys.executable, "-m", "ledger", "demo"], cwd=ROOT, capture_output=True,
+                              env={**os.environ, "LEDGER_DB": str(db)})  # fmt: skip
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 1 and "无法读取备份文件" in result.stderr.decode()
+    assert demo.returncode != 0 and "正被另一个程序占用" in demo.stderr.decode()
+    assert "Traceback" not in demo.stderr.decode()
+
+
+# the import keeps to the same rules --------------------------------------------------------------
+def test_an_import_may_not_set_an_item_closed_only_review_does(db: Path) -> None:
+    from tests.test_import import plan, with_cell, xlsx
+
+    checked = plan(xlsx(with_cell(0, "status", "已销号")))
+    assert [e.message for e in checked.errors] == [
+        "导入不能把条目设为“已销号”：销号须由大起底办公室在看板上审核佐证材料"
+    ]
+
+
+def test_an_import_may_not_move_a_status_backwards_and_keeps_the_workflow_history(db: Path) -> None:
+    from ledger.importer import apply_import
+    from tests.test_import import GOOD, plan, with_cell, xlsx
+
+    data = xlsx(GOOD)
+    apply_import(plan(data), data, db)
+    con = duckdb.connect(str(db))
+    act(con, db, wf.record_progress, BAOTOU, "BT-LD-002", state(con, "BT-LD-002").seq, "已整改", "完成",
+        files=[evidence()], now=NOW)  # fmt: skip
+    con.close()
+    back = plan(xlsx(with_cell(1, "title", "B-02地块（二次报送）")))  # the file still says 整改中
+    assert [e.message for e in back.errors] == ["状态不能从“已整改”退回“整改中”：退回须由大起底办公室在看板上写明原因"]
+    forward = with_cell(1, "title", "B-02地块（二次报送）")
+    forward[1][[f.key for f in SPECS["land"].fields].index("status")] = "已整改"
+    data = xlsx(forward)
+    apply_import(plan(data), data, db)
+    con = duckdb.connect(str(db))
+    rows = con.execute("select status, actor from item_event where item_id = 'BT-LD-002' order by seq").fetchall()
+    title = con.execute("select title from item where item_id = 'BT-LD-002'").fetchone()[0]
+    files = con.execute("select count(*) from evidence where item_id = 'BT-LD-002'").fetchone()[0]
+    con.close()
+    assert title == "B-02地块（二次报送）" and files == 1
+    assert ("已整改", "demo-150200") in rows  # the workflow's step survives the re-import
+
+
+# the pages ---------------------------------------------------------------------------------------
+def test_review_and_todo_pages_list_what_waits_and_the_order_lists_the_units_due_items(db: Path, con) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from queries.scope import Scope
+    from reports.orders import due_items, order_docx
+
+    item = open_items(con, "150200", ledger="land")[0]
+    seq = act(con, db, wf.record_progress, BAOTOU, item, state(con, item).seq, "已整改", "完成", files=[evidence()])
+    act(con, db, wf.review, ADMIN, item, seq, False, "材料不全")
+    other = open_items(con, "150200", n=2)[1]
+    act(con, db, wf.request_extension, BAOTOU, other, date(2027, 12, 31), "冬季停工")
+    con.close()
+
+    review = AppTest.from_file(str(ROOT / "pages/review.py"), default_timeout=60).run()
+    assert not review.exception and [m.value for m in review.metric] == ["0 项", "1 项"]
+    todo = AppTest.from_file(str(ROOT / "pages/todo.py"), default_timeout=60)
+    todo.session_state["auth_token"] = session_token("demo-150200")
+    todo.run()
+    assert not todo.exception
+    assert any(f"{item}" in e.value and "材料不全" in e.value for e in todo.error)
+    table = todo.dataframe[0].value
+    assert table["标记"].iloc[0] in ("退回", "超期") and "退回" in set(table["标记"])
+    import queries
+    from queries.db import acting_as
+
+    with acting_as(BAOTOU):
+        listed = queries.todo_items(Scope(None, None, date.today()))
+    assert set(listed.league_name) == {"包头市"}
+    due = due_items(listed)
+    unit = due.responsible_unit.iloc[0]
+    from docx import Document
+
+    mine = due[due.responsible_unit == unit]
+    document = Document(io.BytesIO(order_docx(unit, mine, date.today(), "包头市", True)))
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert set(mine.item_id) <= cells and any(f"{unit}：" == p.text for p in document.paragraphs)
