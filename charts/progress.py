@@ -22,6 +22,27 @@ def plan_share(day: date, start: date, end: date) -> float:
     return (day - start).days / (end - start).days
 
 
+def phase_figures(phase) -> tuple[str, str]:
+    """The card of a phase: "done / target" and what exactly is counted. A phase not begun shows no done
+    count (items dealt with before it are named as such); 集中整治 counts what was rectified within the
+    phase and names the items rectified before it, which the cumulative curve and 已整改 figures include."""
+    done, target, earlier = int(phase.done), int(phase.target), int(phase.earlier)
+    if phase.state == "未开始":
+        note = f"尚未开始（{phase.start_date:%Y-%m-%d} 起）"
+        if earlier:
+            note += f"；此前已{'盘活' if phase.phase_id == 'long_term' else '整改'} {earlier} 项"
+        return f"— / {target}", note
+    note = phase.unit
+    if earlier and phase.phase_id == "rectification":
+        note += (
+            f"；另有 {earlier} 项在 {phase.start_date:%m-%d} 前已整改，"
+            f"累计整改曲线和“已整改”计入（合计 {done + earlier} 项）"
+        )
+    elif earlier:
+        note += f"（含 {phase.start_date:%Y-%m-%d} 前已盘活的 {earlier} 项）"
+    return f"{done} / {target}", note
+
+
 def curve_figure(curve: pd.DataFrame, ledger_name: str | None, stamp: Stamp) -> go.Figure:
     """Cumulative found and rectified (all ledgers, or one by name) with the two plan lines."""
     data = curve if ledger_name is None else curve[curve.name == ledger_name]
@@ -30,12 +51,21 @@ def curve_figure(curve: pd.DataFrame, ledger_name: str | None, stamp: Stamp) -> 
     fig = go.Figure()
     fig.add_scatter(x=days, y=data.found, name="累计发现", mode="lines", line={"color": "#546e7a", "width": 2})
     fig.add_scatter(x=days, y=data.rectified, name="累计整改", mode="lines", line={"color": GOOD, "width": 3})
-    for label, (start, end), color in (
-        ("计划：年底前全部整改", RECTIFICATION_PLAN, ACCENT),
-        ("三年长效盘活目标", LONG_TERM_PLAN, BAD),
-    ):
-        plan = [found * plan_share(d, start, end) for d, found in zip(days, data.found, strict=True)]
-        fig.add_scatter(x=days, y=plan, name=label, mode="lines", line={"color": color, "dash": "dash", "width": 1.5})
+    plan = [found * plan_share(d, *RECTIFICATION_PLAN) for d, found in zip(days, data.found, strict=True)]
+    line = {"dash": "dash", "width": 1.5}
+    fig.add_scatter(x=days, y=plan, name="计划：年底前全部整改", mode="lines", line={**line, "color": ACCENT})
+    start, end = LONG_TERM_PLAN
+    if days and days[-1] >= start:
+        # 长效盘活: from what was rectified when the phase began, the rest revitalised evenly over three years;
+        # drawn from its start only (before it there is no three-year target, so no line lying flat at 0).
+        base = next((int(r) for d, r in zip(days, data.rectified, strict=True) if d >= start), 0)
+        target = [
+            None if d < start else base + (found - base) * plan_share(d, start, end)
+            for d, found in zip(days, data.found, strict=True)
+        ]
+        fig.add_scatter(
+            x=days, y=target, name="三年长效盘活目标", mode="lines", line={**line, "color": BAD}, connectgaps=False
+        )
     title = f"{ledger_name or '六本台账'}：累计发现与整改（对照计划）"
     fig.update_layout(legend={"orientation": "h", "y": 1.1, "x": 0}, hovermode="x unified")
     fig.update_yaxes(title="台账条目（项）", gridcolor="#eeeeee", rangemode="tozero")
@@ -77,6 +107,7 @@ def style_matrix(table: pd.DataFrame, reference_rate: float | None):
     return (
         table.style.map(rate_color, subset=rates)
         .map(lambda v: "color: #c62828; font-weight: 600" if v else "color: #9e9e9e", subset=overdue)
+        .format(na_rep="—")  # a unit without items in a ledger: "—", not None
         .format(fmt.rate, subset=rates, na_rep="—")
     )
 

@@ -41,8 +41,9 @@ SCORE_RULE = (
     "控制性指标除容积率的国家下限（国土资发〔2008〕24号）外均为演示估计，不是正式发布的标准。"
 )
 GRADE_RULE = (
-    "等级按综合得分在本范围参评对象中的位次评定：得分高于它的对象占比不足 20% 为 A，不足 60% 为 B，"
-    "不足 90% 为 C，其余为 D；同分者等级相同。有效项目少于 3 个的园区、当年投产的项目为“不定等级”。"
+    "等级是位次，不是达标评价：按综合得分在本范围参评对象中的位次评定，得分高于它的对象占比不足 20% 为 A，"
+    "不足 60% 为 B，不足 90% 为 C，其余为 D（后 10%）；同分者等级相同。因此得分超过 100 分（已达到控制性指标）"
+    "的对象也可能为 D，表示相对靠后。有效项目少于 3 个的园区、当年投产的项目为“不定等级”。"
     "排名按所选指标由高到低，同值按名称排序；用地面积缺失或为 0 的项目记为“数据缺失”，不参与计算和排名。"
 )
 
@@ -203,7 +204,7 @@ def ranking_figure(
     fig.update_annotations(selector={"name": "footnote"}, y=0, yshift=-58)
     fig.update_layout(
         title_subtitle_text="<br>".join(part for part in (subtitle, note) if part),
-        title_subtitle_font={"size": 12, "color": "#616161"},
+        title_subtitle_font={"size": 14, "color": "#616161"},
         margin={"t": 110 if subtitle and note else 90, "b": 90},
     )
     return fig
@@ -370,6 +371,23 @@ def thresholds_table(df: pd.DataFrame) -> pd.DataFrame:
             "容积率依据": df["plot_ratio_basis"],
         }
     ).reset_index(drop=True)
+
+
+def grade_score_text(parks: pd.DataFrame) -> str:
+    """How grade and score relate in this scope: how many parks meet the thresholds on average (score >= 100),
+    the score range of each grade, and why candidates (projects) exist in parks that score above 100."""
+    graded = parks[parks["grade"].isin(list("ABCD")) & parks["score"].notna()]
+    if graded.empty:
+        return ""
+    meeting = int((graded["score"] >= 100).sum())
+    ranges = "，".join(
+        f"{g} 级 {len(part)} 个 {part['score'].min():.1f}–{part['score'].max():.1f} 分"
+        for g, part in graded.groupby("grade", sort=True)
+    )
+    return (
+        f"参评的 {len(graded)} 个园区中 {meeting} 个综合得分不低于 100 分（按用地面积加权平均达到控制性指标）。"
+        f"各等级得分：{ranges}。倒逼腾退候选按项目评价：得分达标的园区内也可能有低于控制性指标的项目。"
+    )
 
 
 def grade_counts(df: pd.DataFrame) -> dict[str, int]:

@@ -9,7 +9,7 @@ from charts import format as fmt
 from charts import rankings as rk
 from charts.deck import Headline, Slide, idle_assets_figure, kpi_summary, park_class
 from charts.overview import Card, completion_figure
-from charts.progress import curve_figure
+from charts.progress import curve_figure, phase_figures
 from charts.supervision import LagRules
 from charts.theme import BAD, Stamp, finish
 
@@ -38,15 +38,21 @@ def kpi_slide(cards: list[Card], stamp: Stamp) -> Slide:
 
 def phases_slide(phases: pd.DataFrame, curve: pd.DataFrame, stamp: Stamp) -> Slide:
     """Each phase's plan against its actual (整治进度 page), and the cumulative curve against the plan lines."""
+    shown = [(p, *phase_figures(p)) for p in phases.itertuples()]
     headlines = tuple(
         Headline(
-            f"{int(p.done)}/{int(p.target)} {p.unit[:1]}",
+            f"{value.replace(' / ', '/')} {p.unit[:1]}",
             f"{p.name}·{p.state}",
-            "good" if p.target and p.done >= p.target else ("bad" if p.state == "已完成" else ""),
+            "good" if p.target and p.done >= p.target else ("bad" if p.state == "已结束" else ""),
         )
-        for p in phases.itertuples()
+        for p, value, _ in shown
     )
-    notes = ("；".join(f"{p.name}：{int(p.done)} {p.unit}（计划 {int(p.target)}）" for p in phases.itertuples()),)
+    notes = (
+        "；".join(
+            f"{p.name}：{'' if p.state == '未开始' else f'{int(p.done)} '}{note}（计划 {int(p.target)}）"
+            for p, _, note in shown
+        ),
+    )
     figure = curve_figure(curve, None, stamp)
     return Slide("整治进度：各阶段计划与实际", figure, stamp, headlines, notes=notes, key="phases")
 

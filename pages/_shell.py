@@ -1,6 +1,7 @@
 """What every page shares: the scope from the URL, the scope bar, the page header with the demo banner."""
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from queries.db import SESSION_USER, limit
 from queries.scope import EVERYWHERE, Catalog, Scope, breadcrumb, resolve_scope
 
 SCOPE_KEYS = ("league", "park", "asof")
+PRINT_CSS = (Path(__file__).resolve().parent.parent / "assets" / "print.css").read_text(encoding="utf-8")
 LAST = "scope_last"  # the scope of the previous run, restored when navigation drops the query string
 
 
@@ -99,6 +101,7 @@ def page_header(title: str) -> Scope:
     for warning in warnings:
         st.warning(warning, icon=":material/warning:")
     set_scope(scope)
+    st.html(f"<style>{PRINT_CSS}</style>")  # the browser's print: A4, no controls (assets/print.css)
     st.title(title)
     meeting_link(scope)
     st.caption(" › ".join(breadcrumb(scope, catalog())) + f"　｜　数据截至 {scope.asof:%Y-%m-%d}")

@@ -14,15 +14,15 @@ from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import bulletin_for, deck_content, export_menu
 from pages._shell import catalog, current_user, page_header
+from pages._state import BRIEFING_VIEWS, view_control
 from queries.scope import Scope
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-VIEWS = ["要情通报", "汇报材料"]
 
 scope = page_header("导出与通报")
-views = VIEWS if current_user().sees_region else VIEWS[1:]  # the 要情通报 counts the whole region
-view = st.segmented_control("查看", views, default=views[0], key="briefing_view", label_visibility="collapsed")
+views = BRIEFING_VIEWS if current_user().sees_region else {"deck": "汇报材料"}  # the 要情通报 counts the whole region
+view = view_control(views, next(iter(views)), "briefing_view")
 if not current_user().sees_region:
     st.caption("要情通报按全区统计，由自治区大起底办公室发布；本账号可生成本范围的汇报材料。")
 

@@ -7,34 +7,26 @@ from streamlit.errors import StreamlitAPIException
 
 import queries
 from charts import maps
+from pages import _state as state
 from pages._shell import drill, page_header
+from pages._state import follow, follow_many, many_to_url
 from queries.boundaries import league_boundaries
 from queries.scope import Scope
 
 BASEMAP = os.environ.get("MAP_BASEMAP_STYLE") or None  # a MapLibre style URL inside the network; none by default
+REVIEW = os.environ.get("MAP_REVIEW_NUMBER") or None  # the basemap's 审图号, when it has one (e.g. 蒙S（2024）012号)
 ITEM_LIMIT = 5000  # more points than this (national-scale data) would send megabytes: choose a league first
 
 
 def follow_url() -> None:
     """Measure and layers live in the URL (?measure=open_items&layers=land,stalled); widgets show them."""
-    measure = st.query_params.get("measure", "idle_land")
-    st.session_state["idle_map_measure"] = measure if measure in maps.MEASURES else "idle_land"
-    named = st.query_params.get("layers")
-    wanted = list(maps.ITEM_LAYERS) if named is None else named.split(",")
-    st.session_state["idle_map_layers"] = [ledger for ledger in maps.ITEM_LAYERS if ledger in wanted]
+    follow("measure", "idle_map_measure", list(maps.MEASURES), "idle_land", "盟市着色", label=maps.MEASURES.get)
+    follow_many("layers", "idle_map_layers", list(maps.ITEM_LAYERS), list(maps.ITEM_LAYERS), "台账图层")
 
 
 def to_url() -> None:
-    measure = st.session_state["idle_map_measure"] or "idle_land"
-    if measure == "idle_land":
-        st.query_params.pop("measure", None)
-    else:
-        st.query_params["measure"] = measure
-    layers = st.session_state["idle_map_layers"]
-    if layers == list(maps.ITEM_LAYERS):
-        st.query_params.pop("layers", None)
-    else:
-        st.query_params["layers"] = ",".join(layers)
+    state.to_url("measure", "idle_map_measure", list(maps.MEASURES), "idle_land")
+    many_to_url("layers", st.session_state["idle_map_layers"], list(maps.ITEM_LAYERS), list(maps.ITEM_LAYERS))
 
 
 def open_page(page: str, params: dict[str, str], url: str) -> None:
@@ -98,7 +90,11 @@ st.caption(
     "点击盟市进入该盟市，点击园区打开园区档案，点击条目打开台账。"
     + (f"另有 {unplaced} 项台账条目未填坐标，未在图上显示。" if unplaced else "")
 )
-st.caption(maps.BOUNDARY_NOTE)
+st.caption(
+    f"底图审图号：{REVIEW}。" + maps.BOUNDARY_NOTE.removeprefix(f"{maps.SKETCH}。")
+    if BASEMAP and REVIEW
+    else maps.BOUNDARY_NOTE
+)
 
 picked = maps.selected_object(event)
 if picked:

@@ -10,6 +10,7 @@ from charts.excel import ledger_csv, ledger_xlsx
 from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._shell import catalog, drill, page_header, stamp
+from pages._state import flag_to_url, follow, follow_flag, follow_text, text_to_url, to_url
 from pages._workflow import item_workflow, returned_notice
 from queries.scope import breadcrumb
 
@@ -25,6 +26,7 @@ def _close_item() -> None:
 
 def _on_ledger() -> None:
     st.query_params["ledger"] = st.session_state["ledgers_ledger"]
+    st.query_params.pop("unit", None)  # units differ between ledgers
     _close_item()
 
 
@@ -68,18 +70,45 @@ st.segmented_control(
     label_visibility="collapsed",
 )
 
-# Filters ----------------------------------------------------------------------------------------
+# Filters, in the URL too (?status=整改中&unit=…&phase=survey&q=…&overdue=1) ----------------------
 units = queries.ledger_units(scope, ledger)
-if st.session_state.get("ledgers_unit", "") not in units:
-    st.session_state["ledgers_unit"] = ""
 phase_rows = queries.phases(scope)
 phases = dict(zip(phase_rows.phase_id, phase_rows.name, strict=True))
+FILTERS = {
+    "status": ("ledgers_status", ["", *view.STATUSES], "状态"),
+    "unit": ("ledgers_unit", ["", *units], "责任单位"),
+    "phase": ("ledgers_phase", ["", *phases], "发现阶段"),
+}
+for param, (key, allowed, what) in FILTERS.items():
+    follow(param, key, allowed, "", what, label=lambda _: "全部")
+follow_text("q", "ledgers_search")
+follow_flag("overdue", "ledgers_overdue", "超期筛选")
 status_col, unit_col, phase_col, search_col, overdue_col = st.columns([1, 2, 1, 2, 1.2], vertical_alignment="bottom")
-status = status_col.selectbox("状态", ["", *view.STATUSES], format_func=lambda s: s or "全部", key="ledgers_status")
-unit = unit_col.selectbox("责任单位", ["", *units], format_func=lambda u: u or "全部", key="ledgers_unit")
-phase = phase_col.selectbox("发现阶段", ["", *phases], format_func=lambda p: phases.get(p, "全部"), key="ledgers_phase")
-search = search_col.text_input("搜索", placeholder="名称或编号中的文字", key="ledgers_search").strip()
-overdue = overdue_col.toggle("仅看超期未整改", key="ledgers_overdue")
+status, unit, phase = (
+    column.selectbox(
+        FILTERS[param][2],
+        FILTERS[param][1],
+        format_func=shown,
+        key=FILTERS[param][0],
+        on_change=to_url,
+        args=(param, *FILTERS[param][:2], ""),
+    )
+    for column, param, shown in (
+        (status_col, "status", lambda s: s or "全部"),
+        (unit_col, "unit", lambda u: u or "全部"),
+        (phase_col, "phase", lambda p: phases.get(p, "全部")),
+    )
+)
+search = search_col.text_input(
+    "搜索",
+    placeholder="名称或编号中的文字",
+    key="ledgers_search",
+    on_change=text_to_url,
+    args=("q", "ledgers_search"),
+).strip()
+overdue = overdue_col.toggle(
+    "仅看超期未整改", key="ledgers_overdue", on_change=flag_to_url, args=("overdue", "ledgers_overdue")
+)
 
 rows = queries.LEDGER_QUERIES[ledger](
     scope, status=status or None, overdue_only=overdue, unit=unit or None, phase=phase or None, search=search or None

@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import queries
+from charts import format as fmt
 from charts import maps
 from charts import park as view
 from charts.progress import curve_figure
@@ -35,7 +36,6 @@ if scope.park is None:
 
 profile = queries.park_profile(scope)
 figure_stamp = stamp(scope)
-st.html(view.PRINT_CSS)
 st.header(profile["name"], anchor=False)
 
 # Facts from the catalogue ------------------------------------------------------------------------
@@ -52,12 +52,16 @@ totals[0].metric("发现条目", f"{found} 项")
 totals[1].metric("已整改", f"{rectified} 项")
 totals[2].metric("整改完成率", f"{rectified / found * 100:.1f}%" if found else "—")
 totals[3].metric("超期未整改", f"{overdue} 项", "需督办" if overdue else None, "inverse", delta_arrow="off")
-st.dataframe(
-    view.ledger_table(kpis),
-    hide_index=True,
-    column_config={"完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
-    key="park_ledgers",
-)
+ledger_rows = view.ledger_table(kpis)
+with st.container(key="screen_only_ledgers"):
+    st.dataframe(
+        ledger_rows,
+        hide_index=True,
+        column_config={"完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        key="park_ledgers",
+    )
+with st.container(key="print_only_ledgers"):  # paper cannot scroll a canvas sideways: a plain table instead
+    st.table(ledger_rows.assign(完成率=ledger_rows["完成率"].map(fmt.rate)).set_index("台账"))
 
 # Indicators against the league's thresholds, and the rank --------------------------------------
 st.subheader("亩均效益")
@@ -97,12 +101,21 @@ if picked and picked[0].startswith("items_"):
 st.subheader("条目清单")
 table = view.items_table(queries.park_items(scope))
 link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
-st.dataframe(
-    table.assign(条目=[link.format(i) for i in table["编号"]]).drop(columns="编号")[["条目", *table.columns[1:]]],
-    hide_index=True,
-    column_config={"条目": st.column_config.LinkColumn(display_text=r"item=(\w+)")},
-    key="park_items",
-)
+with st.container(key="screen_only_items"):
+    st.dataframe(
+        fmt.dashed(  # an item without an area or amount shows "—"
+            table.assign(条目=[link.format(i) for i in table["编号"]]).drop(columns="编号")[
+                ["条目", *table.columns[1:]]
+            ],
+            decimals=1,
+        ),
+        hide_index=True,
+        column_config={"条目": st.column_config.LinkColumn(display_text=r"item=(\w+)")},
+        key="park_items",
+    )
+with st.container(key="print_only_items"):  # every item on paper, wrapped, continued over the sheets
+    printed = table.assign(超期未整改=table["超期未整改"].map({True: "是", False: "否"}))
+    st.table(fmt.dashed(printed.set_index("编号"), decimals=1))
 export_button(
     "导出条目清单（Excel）",
     view.items_xlsx(table, profile["name"], scope.asof, figure_stamp.demo),
@@ -113,4 +126,4 @@ export_button(
     icon=":material/download:",
     key="park_export",
 )
-st.caption("打印本页：使用浏览器的打印功能（Ctrl+P），侧栏与按钮不会打印。")
+st.caption("打印本页：使用浏览器的打印功能（Ctrl+P，A4），侧栏、按钮与导出说明不打印，条目清单全部打印。")

@@ -5,28 +5,29 @@ import streamlit as st
 import queries
 from charts import format as fmt
 from charts.overview import completion_figure
-from charts.progress import curve_figure, matrix_table, milestone_style, milestone_table, style_matrix
+from charts.progress import curve_figure, matrix_table, milestone_style, milestone_table, phase_figures, style_matrix
 from charts.supervision import LagRules, lagging_leagues, notice_docx
 from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import export_menu
 from pages._shell import catalog, current_user, drill, page_header, selected_key, stamp
+from pages._state import PROGRESS_VIEWS, view_control
 from queries.scope import Scope
-
-VIEWS = ["阶段进度", "盟市对比", "超期清单", "督导通报", "纸面整改"]
 
 scope = page_header("整治进度")
 names = catalog()
-views = VIEWS if current_user().sees_region else [v for v in VIEWS if v != "督导通报"]  # it compares all 12 leagues
-view = st.segmented_control("查看", views, default=views[0], key="progress_view", label_visibility="collapsed")
+views = {k: v for k, v in PROGRESS_VIEWS.items() if current_user().sees_region or k != "notice"}  # all 12 leagues
+view = view_control(views, "phases", "progress_view")
 
 if view in (None, "阶段进度"):
     for column, phase in zip(st.columns(4), queries.phase_progress(scope).itertuples(), strict=True):
         with column.container(border=True):
             st.markdown(f"**{phase.name}** · {phase.state}")
-            st.metric(f"{phase.start_date:%Y-%m} — {phase.end_date:%Y-%m}", f"{phase.done} / {phase.target}")
-            st.progress(phase.done / phase.target if phase.target else 0.0)
-            st.caption(phase.unit)
+            value, note = phase_figures(phase)
+            st.metric(f"{phase.start_date:%Y-%m} — {phase.end_date:%Y-%m}", value)
+            begun = phase.state != "未开始" and phase.target
+            st.progress(phase.done / phase.target if begun else 0.0)
+            st.caption(note)
 
     st.subheader("宣传动员：动员部署会议与落实方案")
     milestones = milestone_table(queries.league_milestones(scope))
@@ -61,11 +62,12 @@ if view in (None, "阶段进度"):
         st.markdown(f"**需“补课”“返工”的园区：{len(gaps)} 个**")
         if not gaps.empty:
             st.dataframe(
-                gaps[["park_name", "league_name", "state", "filed_date"]].rename(
-                    columns={"park_name": "园区", "league_name": "盟市", "state": "情况", "filed_date": "报送日期"}
+                fmt.dashed(
+                    gaps[["park_name", "league_name", "state", "filed_date"]].rename(
+                        columns={"park_name": "园区", "league_name": "盟市", "state": "情况", "filed_date": "报送日期"}
+                    )
                 ),
                 hide_index=True,
-                column_config={"报送日期": st.column_config.DateColumn(format="YYYY-MM-DD")},
                 key="progress_gaps",
             )
 

@@ -7,6 +7,16 @@ from charts import rankings as rk
 from charts.theme import plotly_config
 from pages._export import export_menu
 from pages._shell import catalog, drill, page_header, selected_key, stamp
+from pages._state import (
+    RANKING_VIEWS,
+    follow,
+    follow_many,
+    follow_numbers,
+    many_to_url,
+    numbers_to_url,
+    to_url,
+    view_control,
+)
 
 scope = page_header("园区排名")
 names = catalog()
@@ -16,31 +26,21 @@ if last_year is None:
     st.stop()
 
 
-def follow_url(param: str, widget: str, options: list[str], default: str) -> None:
-    """The widget shows the URL's value; a missing or unknown one shows the default."""
-    value = st.query_params.get(param, default)
-    st.session_state[widget] = value if value in options else default
-
-
-def to_url(param: str, widget: str, default: str) -> None:
-    value = st.session_state[widget] or default
-    if value != default:
-        st.query_params[param] = value
-    elif param in st.query_params:
-        del st.query_params[param]
+WEIGHT_KEYS = [f"rankings_weight_{part}" for part in queries.DEFAULT_WEIGHTS]
+WEIGHT_DEFAULTS = list(queries.DEFAULT_WEIGHTS.values())
 
 
 def reset_weights() -> None:
-    for part, weight in queries.DEFAULT_WEIGHTS.items():
-        st.session_state[f"rankings_weight_{part}"] = weight
+    for key, weight in zip(WEIGHT_KEYS, WEIGHT_DEFAULTS, strict=True):
+        st.session_state[key] = weight
+    numbers_to_url("w", WEIGHT_KEYS, WEIGHT_DEFAULTS)
 
 
-# Year, indicator, weights: year and indicator live in the URL ----------------------------------
+# Year, indicator, weights (?w=40,30,20,10), view and leagues: all in the URL -------------------
 years = [str(y) for y in range(last_year, first_year - 1, -1)]
-follow_url("year", "rankings_year", years, str(last_year))
-follow_url("metric", "rankings_metric", list(rk.METRICS), "score")
-for part, weight in queries.DEFAULT_WEIGHTS.items():
-    st.session_state.setdefault(f"rankings_weight_{part}", weight)
+follow("year", "rankings_year", years, str(last_year), "排名年度", label=lambda y: f"{y}年")
+follow("metric", "rankings_metric", list(rk.METRICS), "score", "排名指标", label=rk.METRICS.get)
+follow_numbers("w", WEIGHT_KEYS, WEIGHT_DEFAULTS, (0, 100, 5), "综合得分权重")
 weights = {part: st.session_state[f"rankings_weight_{part}"] for part in queries.DEFAULT_WEIGHTS}
 if not sum(weights.values()):
     st.warning("权重不能全为 0，已按默认权重计算。", icon=":material/warning:")
@@ -53,7 +53,7 @@ year_column.selectbox(
     format_func=lambda y: f"{y}年",
     key="rankings_year",
     on_change=to_url,
-    args=("year", "rankings_year", str(last_year)),
+    args=("year", "rankings_year", years, str(last_year)),
     help="按该年底前建成投产的工业项目计算；“较上年”与上一年度的排名比较；倒逼腾退候选评价该年之前建成投产的项目。",
 )
 metric_column.segmented_control(
@@ -62,12 +62,20 @@ metric_column.segmented_control(
     format_func=rk.METRICS.get,
     key="rankings_metric",
     on_change=to_url,
-    args=("metric", "rankings_metric", "score"),
+    args=("metric", "rankings_metric", list(rk.METRICS), "score"),
 )
 year, metric = int(st.session_state["rankings_year"]), st.session_state["rankings_metric"] or "score"
 with st.expander(f"综合得分权重：{rk.weights_text(weights)}　（默认 {rk.weights_text(queries.DEFAULT_WEIGHTS)}）"):
     for column, part in zip(st.columns(4), queries.DEFAULT_WEIGHTS, strict=True):
-        column.slider(f"{rk.METRICS[part]}权重", 0, 100, step=5, key=f"rankings_weight_{part}")
+        column.slider(
+            f"{rk.METRICS[part]}权重",
+            0,
+            100,
+            step=5,
+            key=f"rankings_weight_{part}",
+            on_change=numbers_to_url,
+            args=("w", WEIGHT_KEYS, WEIGHT_DEFAULTS),
+        )
     st.button("恢复默认权重", on_click=reset_weights, key="rankings_reset_weights")
 st.caption(rk.year_text(year, scope.asof.year))
 st.caption(rk.SCORE_RULE + rk.GRADE_RULE)
@@ -90,12 +98,14 @@ parks = queries.park_rankings(scope, year, metric, weights)  # a park's scope ra
 
 if scope.park is None:
     if scope.league is None:
+        follow_many("leagues", "rankings_leagues", list(names.leagues), [], "盟市")
         chosen = st.multiselect(
             "只看这些盟市（排名仍为全区排名）",
             list(names.leagues),
             format_func=names.leagues.get,
             key="rankings_leagues",
             placeholder="全部盟市",
+            on_change=lambda: many_to_url("leagues", st.session_state["rankings_leagues"], list(names.leagues), []),
         )
         if chosen:
             parks, candidates, flags = (t[t.league_code.isin(chosen)] for t in (parks, candidates, flags))
@@ -111,8 +121,9 @@ if scope.park is None:
     kpis[1].metric("等级分布 A / B / C / D", " / ".join(str(counts[g]) for g in "ABCD"))
     kpis[2].metric("倒逼腾退候选项目", f"{candidates.project_id.nunique()} 个", help="即园区指标台账的低效项目")
     kpis[3].metric("再整合再优化园区", f"{int((flags.triggers > 0).sum())} 个")
-    views = ["园区排名", "倒逼腾退候选", "再整合再优化", "控制性指标"]
-    view = st.segmented_control("查看", views, default=views[0], key="rankings_view") or views[0]
+    st.caption(rk.grade_score_text(parks))
+    views = {k: RANKING_VIEWS[k] for k in ("parks", "candidates", "regroup", "thresholds")}
+    view = view_control(views, "parks", "rankings_view")
 else:
     row = parks.set_index("park_id").loc[scope.park]
     park_flags = flags.iloc[0]
@@ -124,8 +135,8 @@ else:
     kpis[1].metric("综合得分 · 等级", f"{rk.value_text('score', row['score'])} · {row['grade']}")
     kpis[2].metric("倒逼腾退候选项目", f"{candidates.project_id.nunique()} 个", help="即园区指标台账的低效项目")
     kpis[3].metric("再整合再优化", f"触发 {int(park_flags.triggers)} 条" if park_flags.triggers else "未触发")
-    views = ["项目排名", "倒逼腾退候选", "控制性指标"]
-    view = st.segmented_control("查看", views, default=views[0], key="rankings_view_park") or views[0]
+    views = {k: RANKING_VIEWS[k] for k in ("projects", "candidates", "thresholds")}
+    view = view_control(views, "projects", "rankings_view_park")
 
 # The chosen view ---------------------------------------------------------------------------------
 if view == "园区排名":

@@ -21,6 +21,7 @@ from charts.deck import IMAGE_PIXELS, briefing_deck
 from charts.export import export_problem
 from charts.supervision import LagRules, lagging_leagues
 from pages._export import bulletin_for, deck_content
+from pages._state import BRIEFING_VIEWS, url_of
 from queries.scope import Scope
 from tests.conftest import ROOT
 
@@ -267,7 +268,7 @@ def page(view: str, **params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "pages/briefing.py"), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
-    at.session_state["briefing_view"] = view
+    at.query_params["view"] = url_of(BRIEFING_VIEWS, view)
     return at.run()
 
 

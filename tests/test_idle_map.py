@@ -144,15 +144,12 @@ def _point(row) -> dict:
 def test_deck_has_named_pickable_layers_and_one_point_per_item_with_coordinates(demo_db: Path, name: str) -> None:
     scope = SCOPES[name]
     deck, _, _ = deck_for(scope)
-    assert [x.id for x in deck.layers] == [
-        maps.LEAGUES,
-        maps.LEAGUE_LABELS,
-        maps.PARKS,
-        "items_land",
-        "items_stalled",
-        "items_infrastructure",
-    ]
-    assert all(x.pickable for x in deck.layers)
+    items = ["items_land", "items_stalled", "items_infrastructure"]
+    parks = [maps.PARKS] + ([maps.PARK_LABELS] if scope.league else [])
+    # drawn last is on top: parks over item dots, except on one park's map, where its items are clicked
+    on_top = parks + items if scope.park else items + parks
+    assert [x.id for x in deck.layers] == [maps.LEAGUES, maps.LEAGUE_LABELS, *on_top]
+    assert all(x.pickable for x in deck.layers if x.id != maps.PARK_LABELS)
     assert len(layer(deck, maps.LEAGUES).data["features"]) == 12
     expected_parks = sql(
         demo_db,
@@ -201,9 +198,10 @@ def test_region_view_shows_the_whole_province_and_a_league_view_only_about_its_l
 
 def test_switched_off_layers_are_left_out_and_the_rest_keep_their_ids() -> None:
     deck, _, _ = deck_for(SCOPES["league"], layers=["stalled"])
-    assert [x.id for x in deck.layers] == [maps.LEAGUES, maps.LEAGUE_LABELS, maps.PARKS, "items_stalled"]
+    parks = [maps.PARKS, maps.PARK_LABELS]
+    assert [x.id for x in deck.layers] == [maps.LEAGUES, maps.LEAGUE_LABELS, "items_stalled", *parks]
     none, _, _ = deck_for(SCOPES["league"], layers=[])
-    assert [x.id for x in none.layers] == [maps.LEAGUES, maps.LEAGUE_LABELS, maps.PARKS]
+    assert [x.id for x in none.layers] == [maps.LEAGUES, maps.LEAGUE_LABELS, *parks]
 
 
 @pytest.mark.parametrize("measure", list(maps.MEASURES))
@@ -355,7 +353,13 @@ def test_measure_and_layers_come_from_the_url_and_shape_the_deck() -> None:
     at = map_page(league="150200", asof="2023-06-08", measure="completion_rate", layers="land")
     assert not at.exception
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    assert [x["id"] for x in spec["layers"]] == [maps.LEAGUES, maps.LEAGUE_LABELS, maps.PARKS, "items_land"]
+    assert [x["id"] for x in spec["layers"]] == [
+        maps.LEAGUES,
+        maps.LEAGUE_LABELS,
+        "items_land",
+        maps.PARKS,
+        maps.PARK_LABELS,
+    ]
     legend = at.get("html")[0].proto.body
     assert "整改完成率" in legend and "停产企业和停建项目" not in legend
 

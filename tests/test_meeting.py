@@ -18,6 +18,7 @@ from charts import meeting as mt
 from charts.deck import slides_deck
 from pages._export import MEETING, meeting_deck, meeting_keys
 from pages._shell import stamp
+from pages._state import PROGRESS_VIEWS, url_of
 from queries.db import acting_as
 from queries.scope import Scope
 from tests import test_browser
@@ -98,7 +99,7 @@ def desk(script: str, view_key: str, view: str, **params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / script), default_timeout=60)
     for key, value in {"asof": JUN, **params}.items():
         at.query_params[key] = value
-    at.session_state[view_key] = view
+    at.query_params["view"] = url_of(PROGRESS_VIEWS, view)  # the view lives in the link
     return at.run()
 
 

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 import queries
 from charts.supervision import LagRules, lag_reasons, lagging_leagues, notice_docx
 from ledger.demo import write_database
+from pages._state import PROGRESS_VIEWS, url_of
 from queries.scope import Scope
 from tests.conftest import ROOT, tiny_rows
 
@@ -47,7 +48,7 @@ def page(view: str, **params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "pages/progress.py"), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
-    at.session_state["progress_view"] = view
+    at.query_params["view"] = url_of(PROGRESS_VIEWS, view)
     return at.run()
 
 

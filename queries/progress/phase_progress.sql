@@ -1,9 +1,13 @@
 -- Plan against actual for each phase on $asof. 宣传动员: league milestones done on time; 排查摸底: parks
 -- that filed their ledger by the survey's end; 集中整治: items found by the phase's end and rectified
 -- within the phase (09-01..12-31); 长效盘活: long-stopped and zombie enterprises, halted projects and
--- half-finished or idle infrastructure revitalised (the three-year target).
+-- half-finished or idle infrastructure revitalised (the three-year target, counted cumulatively).
+-- state is the calendar (已结束 / 进行中 / 未开始, as phases.sql), never a claim that the work is complete.
+-- earlier: items already counted by the cumulative numbers (curve, 已整改 cards, deck) but not in done,
+-- because they were rectified before the phase began (集中整治: rectified during 排查摸底, so the curve on
+-- 12-31 shows done + earlier); for 长效盘活 the items revitalised before 2023-01-01, which done includes.
 -- Params: $league, $park, $asof.
--- Columns: phase_id, name, start_date, end_date, state, target, done, unit.
+-- Columns: phase_id, name, start_date, end_date, state, target, done, earlier, unit.
 -- Grain: one row per phase, in phase order.
 with ph as (
     select *, least($asof, end_date) as until from phase
@@ -27,7 +31,12 @@ rect_phase as (
             where i.found_date <= p.until
               and s.status in ('已整改', '已销号')
               and r.rect_date >= p.start_date
-        ) as done
+        ) as done,
+        count(*) filter (
+            where i.found_date <= p.until
+              and s.status in ('已整改', '已销号')
+              and r.rect_date < p.start_date
+        ) as earlier
     from items i
     cross join (select * from ph where phase_id = 'rectification') p
     left join status_at((select until from ph where phase_id = 'rectification')) s using (item_id)
@@ -36,9 +45,14 @@ rect_phase as (
 long_term as (
     select
         count(*) as target,
-        count(*) filter (where s.status in ('已整改', '已销号')) as done
+        count(*) filter (where s.status in ('已整改', '已销号')) as done,
+        count(*) filter (
+            where s.status in ('已整改', '已销号')
+              and r.rect_date < (select start_date from ph where phase_id = 'long_term')
+        ) as earlier
     from items i
     left join status_at($asof) s using (item_id)
+    left join first_rectified r using (item_id)
     where i.found_date <= $asof
       and i.category in ('stalled_long', 'stalled_zombie', 'stalled_project', 'infra_half_finished',
                          'infra_not_operating')
@@ -64,7 +78,7 @@ select
     ph.name,
     ph.start_date,
     ph.end_date,
-    case when $asof > ph.end_date then '已完成' when $asof >= ph.start_date then '进行中' else '未开始' end as state,
+    case when $asof > ph.end_date then '已结束' when $asof >= ph.start_date then '进行中' else '未开始' end as state,
     case ph.phase_id
         when 'mobilization' then (select target from milestones)
         when 'survey' then (select target from filings)
@@ -77,6 +91,11 @@ select
         when 'rectification' then (select done from rect_phase)
         else (select done from long_term)
     end as done,
+    case ph.phase_id
+        when 'rectification' then (select earlier from rect_phase)
+        when 'long_term' then (select earlier from long_term)
+        else 0
+    end as earlier,
     case ph.phase_id
         when 'mobilization' then '项部署任务按期完成'
         when 'survey' then '个园区按期报送自查台账'
