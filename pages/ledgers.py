@@ -5,6 +5,7 @@ from functools import partial
 import streamlit as st
 
 import queries
+from charts import format as fmt
 from charts import ledgers as view
 from charts.excel import ledger_csv, ledger_xlsx
 from charts.theme import plotly_config
@@ -152,7 +153,7 @@ else:
     row_ids = rows["item_id"].tolist()
     st.session_state["ledgers_row_ids"] = row_ids
     st.dataframe(
-        table,
+        fmt.dashed(table),  # an empty field shows —, not None
         hide_index=True,
         height=min(36 * (len(table) + 1) + 2, 460),
         on_select=partial(_on_row, table_key),
