@@ -1,11 +1,11 @@
 """Import a league's ledger from Excel or CSV: read messy files, validate every row, then write atomically.
 
 Files are read in a limited worker process (ledger/safe_read.py), never in this one. Item ids belong to
-one league and one ledger: an id used elsewhere is a row error. Writing never touches the live database
-file: the importer copies it, applies the whole file in one transaction on the copy, and swaps the copy
-in with os.replace. Readers keep the old file until their next query (queries/db.py reopens on a new
-file version), so they never see half an import; a killed import leaves only a stray copy behind, which
-the next import (or clean_stray_files) removes. One writer at a time holds an advisory lock file.
+one league and one ledger: an id used elsewhere is a row error. Writing is one transaction: in the app on
+a cursor of the server's own connection (queries.db.writing), elsewhere on a connection opened here, under
+the one-writer lock either way; readers see the import once it is committed, and a killed import leaves
+nothing of itself but a .partial archive file, which clean_stray_files removes (with the working copies of
+imports made before schema 5, which wrote a copy of the file).
 """
 
 import hashlib
@@ -15,7 +15,7 @@ import re
 import shutil
 import unicodedata
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -431,7 +431,7 @@ def _current_rows(con, spec: LedgerSpec, ids: list[str]) -> dict[str, tuple]:
     return {r[0]: tuple(_plain(v) for v in r[1:]) for r in frame}
 
 
-WORK_SUFFIX = ".importing"  # the private copy an import writes to, next to the database file
+WORK_SUFFIX = ".importing"  # the private copy imports before schema 5 wrote to, next to the database file
 PARTIAL_SUFFIX = ".partial"  # an archive file being written
 
 
@@ -557,24 +557,8 @@ def _archive(folder: Path, name: str, data: bytes, keep_partial: bool = False) -
         os.replace(partial, folder / name)
 
 
-def _discard(work: Path) -> None:
-    work.unlink(missing_ok=True)
-    work.with_name(work.name + ".wal").unlink(missing_ok=True)
-
-
-@contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    con.execute("begin transaction")
-    try:
-        yield
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
-
-
 def _crash_point() -> None:
-    """Tests kill the process here, mid-import, to prove the live file stays intact."""
+    """Tests kill the process here, mid-transaction, to prove nothing of the import is committed."""
     if os.environ.get("LEDGER_IMPORT_CRASH") == "1":
         os._exit(17)
 
