@@ -5,6 +5,11 @@ from datetime import date
 
 STATUSES = ("待整改", "整改中", "已整改", "已销号")
 YES_NO = ("是", "否")
+STATUS_SYNONYMS = (  # never to 已销号: only the office's review closes an item
+    ("未整改", "待整改"), ("未启动", "待整改"), ("尚未整改", "待整改"), ("未开始", "待整改"),
+    ("正在整改", "整改中"), ("推进中", "整改中"), ("整改推进中", "整改中"), ("正在推进", "整改中"),
+    ("已完成", "已整改"), ("整改完成", "已整改"), ("完成整改", "已整改"), ("已完成整改", "已整改"),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -19,7 +24,9 @@ class Field:
     maximum: float | None = None
     example: object = None
     table: str = "item"  # item, detail, or event (status fields)
-    aliases: tuple[str, ...] = ()  # other headers seen in real files
+    aliases: tuple[str, ...] = ()  # other headers seen in real files (compared without spaces, brackets, units)
+    synonyms: tuple[tuple[str, str], ...] = ()  # (free wording, choice) for choice fields, shown for confirmation
+    find_in_text: bool = False  # a synonym found inside longer wording also counts ("依法无偿收回" -> 无偿收回…)
 
     @property
     def label(self) -> str:
@@ -38,20 +45,68 @@ class LedgerSpec:
 
 def _common(title_example: str) -> tuple[Field, ...]:
     return (
-        Field("item_id", "编号", "text", True, example="BT-LD-001", aliases=("台账编号", "问题编号")),
-        Field("park", "园区", "text", True, example="包头稀土高新技术产业开发区", aliases=("开发区", "园区名称")),
+        Field(
+            "item_id",
+            "编号",
+            "text",
+            True,
+            example="BT-LD-001",
+            aliases=("台账编号", "问题编号", "条目编号", "土地编号", "宗地号", "地块编号", "资产编号", "企业编号"),
+        ),
+        Field(
+            "park",
+            "园区",
+            "text",
+            True,
+            example="包头稀土高新技术产业开发区",
+            aliases=("开发区", "园区名称", "所属园区", "开发区名称", "所属开发区", "所在园区", "园区全称"),
+        ),
         Field(
             "title",
             "名称",
             "text",
             True,
             example=title_example,
-            aliases=("问题名称", "项目名称", "地块名称", "企业名称"),
+            aliases=("问题名称", "项目名称", "地块名称", "企业名称", "资产名称", "设施名称", "资金名称"),
         ),
-        Field("found_date", "发现日期", "date", True, example=date(2022, 8, 15), aliases=("排查日期",)),
-        Field("deadline", "整改时限", "date", example=date(2022, 12, 31), aliases=("整改期限", "完成时限")),
-        Field("responsible_unit", "责任单位", "text", True, example="包头市自然资源局"),
-        Field("measure", "整改措施", "text", example="督促动工开发", aliases=("处置措施",)),
+        Field(
+            "found_date",
+            "发现日期",
+            "date",
+            True,
+            example=date(2022, 8, 15),
+            aliases=("排查日期", "发现时间", "排查时间", "摸底日期", "摸排日期", "登记日期"),
+        ),
+        Field(
+            "deadline",
+            "整改时限",
+            "date",
+            example=date(2022, 12, 31),
+            aliases=(
+                "整改期限",
+                "完成时限",
+                "整改完成时限",
+                "完成期限",
+                "计划完成时间",
+                "计划完成日期",
+                "整改截止日期",
+            ),
+        ),
+        Field(
+            "responsible_unit",
+            "责任单位",
+            "text",
+            True,
+            example="包头市自然资源局",
+            aliases=("责任部门", "牵头单位", "责任主体", "牵头部门"),
+        ),
+        Field(
+            "measure",
+            "整改措施",
+            "text",
+            example="督促动工开发",
+            aliases=("处置措施", "盘活措施", "整改举措", "工作措施", "整改措施及进展"),
+        ),
         Field(
             "status",
             "状态",
@@ -60,23 +115,53 @@ def _common(title_example: str) -> tuple[Field, ...]:
             choices=STATUSES,
             example="整改中",
             table="event",
-            aliases=("整改状态", "整改进展"),
+            aliases=("整改状态", "整改进展", "进展情况", "整改情况", "当前状态", "完成情况"),
+            synonyms=STATUS_SYNONYMS,
         ),
-        Field("status_date", "状态日期", "date", example=date(2022, 9, 20), table="event", aliases=("进展日期",)),
-        Field("closed_date", "销号日期", "date", example=None),
-        Field("evidence", "佐证材料", "text", example="", aliases=("佐证",)),
+        Field(
+            "status_date",
+            "状态日期",
+            "date",
+            example=date(2022, 9, 20),
+            table="event",
+            aliases=("进展日期", "更新日期", "状态更新日期"),
+        ),
+        Field("closed_date", "销号日期", "date", example=None, aliases=("销号时间",)),
+        Field("evidence", "佐证材料", "text", example="", aliases=("佐证", "佐证资料", "证明材料", "附件")),
     )
 
 
-LON = Field("lon", "经度", "number", minimum=97.0, maximum=126.5, example=109.98, table="detail")
-LAT = Field("lat", "纬度", "number", minimum=37.0, maximum=53.5, example=40.62, table="detail")
-LAND_DISPOSALS = (
+LON = Field("lon", "经度", "number", minimum=97.0, maximum=126.5, example=109.98, table="detail", aliases=("东经",))
+LAT = Field("lat", "纬度", "number", minimum=37.0, maximum=53.5, example=40.62, table="detail", aliases=("北纬",))
+LAND_DISPOSALS = (  # the standard methods of reference/disposal_methods.csv for 闲置土地 and 批而未供
     "督促动工开发/延长动工期限",
     "征缴土地闲置费(20%)",
     "无偿收回(满两年)/协议有偿收回/置换/临时使用/调整用途规划条件",
     "供应(出让/划拨)",
     "撤销批文/核减",
 )
+DISPOSALS_BY_LAND_KIND = {"闲置土地": LAND_DISPOSALS[:3], "批而未供": LAND_DISPOSALS[3:]}  # as the CSV files them
+_URGE, _FEE, _RECOVER, _SUPPLY, _REVOKE = LAND_DISPOSALS
+LAND_DISPOSAL_SYNONYMS = (  # how league offices write the methods; the rules are reference/land_rules.csv
+    # 闲置土地处置办法: urge construction, or extend the start date (at most one year)
+    ("督促动工", _URGE), ("督促开工", _URGE), ("催促开工", _URGE), ("限期开工", _URGE), ("限期动工", _URGE),
+    ("动工开发", _URGE), ("督促开发建设", _URGE), ("督促建设", _URGE), ("约谈督促", _URGE),
+    ("延长动工期限", _URGE), ("延长动工开发期限", _URGE), ("延期动工", _URGE), ("延期开工", _URGE),
+    # idle a year: a fee of 20% of the land price
+    ("闲置费", _FEE), ("征缴闲置费", _FEE), ("收取闲置费", _FEE), ("征收土地闲置费", _FEE), ("缴纳闲置费", _FEE),
+    # idle two years: recovered without compensation; or, not the holder's fault, bought back, exchanged,
+    # lent for temporary use, or its use and planning conditions changed
+    ("收回", _RECOVER), ("无偿收回", _RECOVER), ("有偿收回", _RECOVER), ("协议收回", _RECOVER),
+    ("依法收回", _RECOVER), ("收储", _RECOVER), ("政府收储", _RECOVER), ("置换", _RECOVER), ("换地", _RECOVER),
+    ("临时使用", _RECOVER), ("临时利用", _RECOVER), ("调整用途", _RECOVER), ("改变用途", _RECOVER),
+    ("调整规划条件", _RECOVER), ("调整土地用途", _RECOVER),
+    # 批而未供: supplied by sale or allocation
+    ("供应", _SUPPLY), ("供地", _SUPPLY), ("组织供地", _SUPPLY), ("出让", _SUPPLY), ("挂牌出让", _SUPPLY),
+    ("招拍挂", _SUPPLY), ("招标拍卖挂牌", _SUPPLY), ("划拨", _SUPPLY), ("划拨供地", _SUPPLY),
+    # 批而未供: the approval withdrawn or the area reduced
+    ("撤销批文", _REVOKE), ("撤回批文", _REVOKE), ("撤销批准", _REVOKE), ("核减", _REVOKE), ("核销", _REVOKE),
+    ("调减", _REVOKE),
+)  # fmt: skip
 
 SPECS: dict[str, LedgerSpec] = {
     spec.ledger: spec
@@ -94,7 +179,7 @@ SPECS: dict[str, LedgerSpec] = {
                     choices=("批而未供", "闲置土地", "低效用地"),
                     example="闲置土地",
                     table="detail",
-                    aliases=("类型", "土地类型"),
+                    aliases=("类型", "土地类型", "用地类型", "土地类别", "问题类型"),
                 ),
                 Field(
                     "area_mu",
@@ -106,16 +191,50 @@ SPECS: dict[str, LedgerSpec] = {
                     maximum=1_000_000,
                     example=12.5,
                     table="detail",
-                    aliases=("地块面积", "占地面积"),
+                    aliases=("地块面积", "占地面积", "土地面积", "用地面积", "宗地面积", "闲置面积"),
                 ),
-                Field("parcel_code", "宗地编号", "text", example="150200-A-12", table="detail"),
-                Field("approved_date", "批准日期", "date", example=date(2019, 5, 1), table="detail"),
                 Field(
-                    "idle_since", "闲置起始", "date", example=date(2020, 6, 1), table="detail", aliases=("闲置时间",)
+                    "parcel_code",
+                    "宗地编号",
+                    "text",
+                    example="150200-A-12",
+                    table="detail",
+                    aliases=("宗地代码", "不动产单元号"),
                 ),
-                Field("cause", "闲置原因", "text", example="项目前期手续未办结", table="detail", aliases=("原因",)),
                 Field(
-                    "disposal", "处置方式", "choice", choices=LAND_DISPOSALS, example=LAND_DISPOSALS[0], table="detail"
+                    "approved_date",
+                    "批准日期",
+                    "date",
+                    example=date(2019, 5, 1),
+                    table="detail",
+                    aliases=("批准时间", "批复日期", "批准用地日期"),
+                ),
+                Field(
+                    "idle_since",
+                    "闲置起始",
+                    "date",
+                    example=date(2020, 6, 1),
+                    table="detail",
+                    aliases=("闲置时间", "闲置起始时间", "闲置起始日期", "开始闲置时间"),
+                ),
+                Field(
+                    "cause",
+                    "闲置原因",
+                    "text",
+                    example="项目前期手续未办结",
+                    table="detail",
+                    aliases=("原因", "形成原因", "闲置原因分析"),
+                ),
+                Field(
+                    "disposal",
+                    "处置方式",
+                    "choice",
+                    choices=LAND_DISPOSALS,
+                    example=LAND_DISPOSALS[0],
+                    table="detail",
+                    aliases=("处置类型", "处置途径", "消化处置方式", "盘活方式"),
+                    synonyms=LAND_DISPOSAL_SYNONYMS,
+                    find_in_text=True,
                 ),
                 Field(
                     "revitalised_mu",
@@ -126,6 +245,7 @@ SPECS: dict[str, LedgerSpec] = {
                     maximum=1_000_000,
                     example=0,
                     table="detail",
+                    aliases=("已盘活面积", "处置面积", "已处置面积", "消化面积"),
                 ),
                 LON,
                 LAT,

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -24,8 +25,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ledger.fields import SPECS, STATUSES, Field, LedgerSpec
+from ledger.fields import DISPOSALS_BY_LAND_KIND, SPECS, STATUSES, Field, LedgerSpec
 from ledger.limits import COLUMN_MARGIN, GB, MIN_FREE_BYTES
+from ledger.park_names import Park, ParkMatcher
 from ledger.safe_read import ImportFileError, display_name, read_sheets, stored_name
 from ledger.writing import open_for_writing, transaction, writer_lock
 
@@ -36,8 +38,8 @@ log = logging.getLogger("ledger.importer")
 TOTAL_WORDS = ("合计", "总计", "小计")
 EXAMPLE_MARK = "示例"
 UNIT_FACTORS = {  # factor into the stored unit
-    "亩": {"亩": 1, "公顷": 15, "平方米": 1 / 666.6667, "㎡": 1 / 666.6667},
-    "万元": {"万元": 1, "元": 0.0001, "亿元": 10000},
+    "亩": {"亩": 1, "万亩": 10000, "公顷": 15, "平方米": 1 / 666.6667, "m2": 1 / 666.6667},
+    "万元": {"万元": 1, "万": 1, "元": 0.0001, "亿元": 10000, "亿": 10000},
     "吨标煤": {"吨标煤": 1, "吨": 1, "万吨标煤": 10000},
     "吨": {"吨": 1, "万吨": 10000},
     "项": {"项": 1, "个": 1},
@@ -49,10 +51,15 @@ MAX_HEADER_SCAN = 15
 
 @dataclass(frozen=True)
 class RowError:
+    """One problem of one row (an error, or a warning the clerk confirms); kind groups problems of one sort."""
+
     sheet: str
     row: int  # as Excel shows it (1-based)
     column: str | None
     message: str
+    kind: str = "invalid"
+    value: str = ""  # the cell as written
+    hint: str = ""  # said once for the group: the allowed values, the date forms
 
     def text(self) -> str:
         where = f"第{self.row}行" + (f" “{self.column}”" if self.column else "")
@@ -67,6 +74,11 @@ class ImportPlan:
     sha256: str
     rows: list[dict] = field(default_factory=list)  # normalised, valid rows
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # confirmed by the clerk with the import
+    readings: dict[str, list[str]] = field(default_factory=dict)  # item_id -> how its messy cells were read
+    mappings: list[tuple[str, str, str, int]] = field(default_factory=list)  # column, as written, read as, rows
+    columns: list[tuple[str, str, str, str]] = field(default_factory=list)  # sheet, header, field, conversion
+    ignored: list[str] = field(default_factory=list)  # headers not imported
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -84,24 +96,42 @@ def norm(text: object) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))) if text is not None else ""
 
 
+UNITS = {unit for factors in UNIT_FACTORS.values() for unit in factors}
+BRACKETS = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
+MARKS = "*※★☆"  # required marks people put beside a header
+
+
 def _header_key(cell: object) -> tuple[str, str]:
-    """Header text -> (name without unit, unit): '面积（公顷）*' -> ('面积', '公顷')."""
-    text = norm(cell).replace("*", "")
+    """Header text -> (name without unit, unit): '面积（公顷）*' -> ('面积', '公顷'); '日期(必填)' -> ('日期', '')."""
+    text = norm(cell).strip(MARKS + ":：")
     unit = ""
-    match = re.search(r"[(\[]((?:单位[:：])?)([^()\[\]]*)[)\]]", text)
-    if match:
-        unit = match.group(2)
-    name = re.sub(r"[(\[][^()\[\]]*[)\]]", "", text)
+    for inside in BRACKETS.findall(text):
+        inside = re.sub(r"^单位[:：]?", "", inside)
+        if inside in UNITS and not unit:
+            unit = inside
+    name = BRACKETS.sub("", text).strip(MARKS + ":：")
+    if not unit and "/" in name and name.rsplit("/", 1)[1] in UNITS:  # 面积/亩
+        name, unit = name.rsplit("/", 1)
     return name, unit
 
 
-def _match(spec: LedgerSpec, cell: object) -> tuple[Field, str] | None:
+def _match(spec: LedgerSpec, cell: object) -> tuple[Field, str, int] | None:
+    """The field a header names, its unit, and 2 for the template's own name or 1 for an alias."""
     name, unit = _header_key(cell)
     if not name:
         return None
     for f in spec.fields:
-        if name in {norm(f.header), *map(norm, f.aliases), norm(f.label)}:
-            return f, unit
+        if name in (norm(f.header), norm(f.label)):
+            return f, unit, 2
+    for f in spec.fields:
+        if name in map(norm, f.aliases):
+            return f, unit, 1
+    for f in spec.fields:  # a unit written straight after the name: 面积亩, 沉淀余额万元
+        if f.unit and not unit:
+            for written in UNIT_FACTORS.get(f.unit, {f.unit: 1}):
+                bare = name.removesuffix(written)
+                if bare != name and bare in (norm(f.header), *map(norm, f.aliases)):
+                    return f, written, 1
     return None
 
 
@@ -125,114 +155,214 @@ def _header_rows(rows: list[list[object]]) -> Iterator[tuple[int, list[object]]]
 
 
 def _is_unit(cell: object) -> bool:
-    text = norm(cell).strip("()")
-    return any(text in units for units in UNIT_FACTORS.values())
+    return norm(cell).strip("()") in UNITS
 
 
-def find_header(spec: LedgerSpec, rows: list[list[object]]) -> tuple[int, dict[int, tuple[Field, str]]] | None:
-    """The header row and which column holds which field; None when no row names the required fields."""
-    best = None
-    required = {f.key for f in spec.fields if f.required}
+@dataclass(frozen=True)
+class Header:
+    row: int  # 0-based index of the (last) header row
+    columns: dict[int, tuple[Field, str]]  # column -> (field, unit written in the header)
+    cells: tuple[str, ...]  # the header as the file writes it
+    missing: tuple[str, ...]  # labels of required fields no column names
+
+    def reading(self) -> list[tuple[str, str, str]]:
+        """(header in the file, field, how its numbers are converted) for each recognised column."""
+        out = []
+        for c, (f, unit) in sorted(self.columns.items()):
+            factor = UNIT_FACTORS.get(f.unit, {}).get(unit, 1) if f.unit and unit else 1
+            how = f"按 1 {unit} = {factor:g} {f.unit} 换算" if factor != 1 else ""
+            out.append((self.cells[c], f.label, how))
+        return out
+
+    def ignored(self) -> list[str]:
+        return [text for c, text in enumerate(self.cells) if text and c not in self.columns]
+
+
+MIN_HEADER_MATCHES = 2
+
+
+def find_header(spec: LedgerSpec, rows: list[list[object]]) -> Header | None:
+    """The row that names the most fields (complete ones first), and which column holds which field; None when
+    no row names at least two. A template name wins over an alias for the same field."""
+    best, best_key = None, None
+    required = [f for f in spec.fields if f.required]
     for r, cells in _header_rows(rows):
-        columns = {}
-        for c, cell in enumerate(cells):
-            hit = _match(spec, cell)
-            if hit and hit[0].key not in {f.key for f, _ in columns.values()}:
-                columns[c] = hit
-        found = {f.key for f, _ in columns.values()}
-        if required <= found and (best is None or len(columns) >= len(best[1])):  # ties: the later (two-row) header
-            best = (r, columns)
+        hits = sorted(
+            (
+                (score, c, f, unit)
+                for c, cell in enumerate(cells)
+                if (hit := _match(spec, cell))
+                for f, unit, score in [hit]
+            ),
+            key=lambda h: (-h[0], h[1]),
+        )
+        columns, taken = {}, set()
+        for _, c, f, unit in hits:
+            if f.key not in taken:
+                columns[c], taken = (f, unit), taken | {f.key}
+        if len(columns) < MIN_HEADER_MATCHES:
+            continue
+        missing = tuple(f.label for f in required if f.key not in taken)
+        key = (not missing, len(columns))
+        if best_key is None or key >= best_key:  # ties: the later (two-row) header
+            text = tuple(re.sub(r"\s+", " ", str(c)).strip() if not _blank(c) else "" for c in cells)
+            best, best_key = Header(r, dict(sorted(columns.items())), text, missing), key
     return best
 
 
 # cells -----------------------------------------------------------------------------------------
 class CellError(ValueError):
-    pass
+    """A cell that cannot be read; kind groups like errors, hint is said once per group (the allowed values)."""
+
+    def __init__(self, message: str, kind: str = "invalid", hint: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.hint = hint
 
 
-def _number(value: object, f: Field, header_unit: str) -> float:
+FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
+
+
+def _number(value: object, f: Field, header_unit: str) -> tuple[float, str]:
+    """The number in the field's unit, and how it was read when the cell was not a plain number."""
     if isinstance(value, bool):
-        raise CellError(f"“{value}” 不是数字")
+        raise CellError(f"“{value}” 不是数字", "not_number")
+    notes = []
     if isinstance(value, int | float):
         number = float(value)
         unit = header_unit
     else:
-        text = norm(value).replace(",", "").replace("，", "")
-        match = re.fullmatch(r"([-+]?\d+(?:\.\d+)?)([^\d.]*)", text)
+        raw = str(value)
+        text = norm(value)
+        if FULL_WIDTH.search(raw):
+            notes.append("全角数字" if re.search(r"[０-９]", raw) else "全角符号")
+        if re.search(r"\d,\d{3}", text):
+            notes.append("千分位")
+        text = text.replace(",", "")
+        match = re.fullmatch(r"([-+]?\d+(?:\.\d+)?)\(?([^\d.()][^()]*)?\)?", text)
         if not match:
-            raise CellError(f"“{value}” 不是数字")
-        number, unit = float(match.group(1)), match.group(2) or header_unit
+            raise CellError(f"“{value}” 不是数字", "not_number")
+        number, written = float(match.group(1)), match.group(2) or ""
+        unit = written or header_unit
+        if written:
+            notes.append(f"带单位“{written}”")
     if f.unit:
         factors = UNIT_FACTORS.get(f.unit, {f.unit: 1})
         unit = unit or f.unit
         if unit not in factors:
-            raise CellError(f"“{value}” 的单位“{unit}”无法换算为{f.unit}")
+            raise CellError(f"“{value}” 的单位“{unit}”无法换算为{f.unit}", "unit", f"可写的单位：{'、'.join(factors)}")
+        if factors[unit] != 1:
+            notes.append(f"{unit}换算为{f.unit}")
         number *= factors[unit]
-    elif unit and unit not in ("",):
-        raise CellError(f"“{value}” 不是数字")
+    elif unit:
+        raise CellError(f"“{value}” 不是数字", "not_number")
     if f.minimum is not None and number < f.minimum:
-        raise CellError(f"“{value}” 不能小于 {f.minimum:g}")
+        raise CellError(f"“{value}” 不能小于 {f.minimum:g}", "too_small")
     if f.maximum is not None and number > f.maximum:
-        raise CellError(f"“{value}” 超出合理范围（不大于 {f.maximum:g}）")
-    return round(number, 4)
+        raise CellError(f"“{value}” 超出合理范围（不大于 {f.maximum:g}）", "too_large")
+    return round(number, 4), "、".join(notes)
 
 
-def _date(value: object) -> date:
+DATE_FORMS = "可写作 2022-08-15、2022.8.15、2022/8/15 或 2022年8月15日"
+
+
+def _date(value: object) -> tuple[date, str]:
     if isinstance(value, datetime):
-        return value.date()
+        return value.date(), ""
     if isinstance(value, date):
-        return value
+        return value, ""
+    how = "按年月日读取"
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if 20000 <= value <= 80000:  # an Excel serial day number
-            return EXCEL_EPOCH + timedelta(days=int(value))
+        if 20000 <= value <= 80000:  # an Excel serial day number (a date cell WPS or a CSV left as a number)
+            return EXCEL_EPOCH + timedelta(days=int(value)), "Excel 日期序号"
         text = str(int(value)) if float(value).is_integer() else str(value)
     else:
         text = norm(value)
-    match = re.fullmatch(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?", text) or re.fullmatch(
-        r"(\d{4})(\d{2})(\d{2})", text
-    )
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            how = ""
+    match = re.fullmatch(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?(?:\d{1,2}:\d{2}(?::\d{2})?)?", text)
+    match = match or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
     if not match:
-        raise CellError(f"“{value}” 不是日期（可写作 2022-08-15、2022.8.15、2022/8/15 或 2022年8月15日）")
+        raise CellError(f"“{value}” 不是日期", "not_date", DATE_FORMS)
+    year, month, day = map(int, match.groups())
     try:
-        return date(*map(int, match.groups()))
+        return date(year, month, day), how
     except ValueError as error:
-        raise CellError(f"“{value}” 不是有效日期") from error
+        reason = f"{year}年{month}月没有{day}日" if 1 <= month <= 12 else f"没有{month}月"
+        raise CellError(f"“{value}” 不是有效日期：{reason}", "bad_date") from error
+
+
+def _choice(value: object, f: Field) -> tuple[str, str]:
+    """The standard choice, and the free wording it was read from when it was not written as the choice."""
+    text = norm(value)
+    for choice in f.choices:
+        if text == norm(choice):
+            return choice, ""
+    plain = re.sub(r"[，。、,.;；]", "", text)
+    for written, choice in f.synonyms:
+        if plain == norm(written):
+            return choice, str(value).strip()
+    if f.find_in_text:
+        found = [written for written, _ in f.synonyms if norm(written) in plain]
+        found = [w for w in found if not any(w != other and w in other for other in found)]  # 有偿收回, not 收回
+        choices = sorted({dict(f.synonyms)[w] for w in found})
+        if len(choices) == 1:
+            return choices[0], str(value).strip()
+        if choices:
+            raise CellError(
+                f"“{value}” 同时像多种{f.header}（{'；'.join(choices)}），请只写一种", "choice_ambiguous", _allowed(f)
+            )
+    raise CellError(f"“{value}” 不是可选值", "choice", _allowed(f))
+
+
+def _allowed(f: Field) -> str:
+    return f"应为：{'、'.join(f.choices)}"
+
+
+def read_cell(value: object, f: Field, header_unit: str = "") -> tuple[object, str, bool]:
+    """A cell's value in the stored type and unit, how it was read ('' when plain) and whether free wording was
+    mapped to a choice; CellError with a clerk-readable message otherwise."""
+    if f.kind == "number":
+        return (*_number(value, f, header_unit), False)
+    if f.kind == "integer":
+        number, how = _number(value, f, header_unit)
+        if not float(number).is_integer():
+            raise CellError(f"“{value}” 应为整数", "not_integer")
+        return int(number), how, False
+    if f.kind == "date":
+        parsed, how = _date(value)
+        if not date(2000, 1, 1) <= parsed <= date(2035, 12, 31):
+            raise CellError(f"“{value}” 不在合理的日期范围（2000年至2035年）", "date_range")
+        return parsed, how, False
+    if f.kind == "yesno":
+        text = norm(value).upper()
+        if text in ("是", "Y", "YES", "TRUE", "1", "√"):
+            return True, "" if text == "是" else f"“{value}”读作“是”", False
+        if text in ("否", "N", "NO", "FALSE", "0", "×"):
+            return False, "" if text == "否" else f"“{value}”读作“否”", False
+        raise CellError(f"“{value}” 应填“是”或“否”", "yesno")
+    if f.kind == "choice":
+        choice, written = _choice(value, f)
+        return choice, f"“{written}”读作“{choice}”" if written else "", bool(written)
+    if f.key in ("item_id", "project_id"):
+        return unicodedata.normalize("NFKC", str(value)).strip(), "", False
+    return str(value).strip(), "", False
 
 
 def parse_cell(value: object, f: Field, header_unit: str = "") -> object:
     """A cell's value in the stored type and unit; CellError with a clerk-readable message otherwise."""
-    if f.kind == "number":
-        return _number(value, f, header_unit)
-    if f.kind == "integer":
-        number = _number(value, f, header_unit)
-        if not float(number).is_integer():
-            raise CellError(f"“{value}” 应为整数")
-        return int(number)
-    if f.kind == "date":
-        parsed = _date(value)
-        if not date(2000, 1, 1) <= parsed <= date(2035, 12, 31):
-            raise CellError(f"“{value}” 不在合理的日期范围（2000年至2035年）")
-        return parsed
-    if f.kind == "yesno":
-        text = norm(value).upper()
-        if text in ("是", "Y", "YES", "TRUE", "1", "√"):
-            return True
-        if text in ("否", "N", "NO", "FALSE", "0", "×"):
-            return False
-        raise CellError(f"“{value}” 应填“是”或“否”")
-    if f.kind == "choice":
-        text = norm(value)
-        for choice in f.choices:
-            if text == norm(choice):
-                return choice
-        raise CellError(f"“{value}” 不是可选值，应为：{'、'.join(f.choices)}")
-    return (
-        unicodedata.normalize("NFKC", str(value)).strip() if f.key in ("item_id", "project_id") else str(value).strip()
-    )
+    return read_cell(value, f, header_unit)[0]
 
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _shown(value: object) -> str:
+    """A cell as the clerk typed it, for the preview."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 # validation ------------------------------------------------------------------------------------
@@ -241,7 +371,7 @@ class Reference:
     """What rows are checked against: the league's parks, existing items, built projects."""
 
     league_name: str
-    parks: dict[str, tuple[str, str]]  # normalised park name or id -> (park_id, league_code)
+    parks: ParkMatcher
     league_names: dict[str, str]
     items: dict[str, tuple[str, str, bool]]  # item_id -> (ledger, league_code, imported)
     projects: dict[str, str]  # project_id -> park_id
@@ -249,12 +379,15 @@ class Reference:
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, league_code: str) -> Reference:
-    leagues = dict(con.execute("select league_code, name from league").fetchall())
+    leagues = {
+        code: (name, short)
+        for code, name, short in con.execute("select league_code, name, short_name from league").fetchall()
+    }
     if league_code not in leagues:
         raise ImportFileError(f"盟市代码“{league_code}”不存在")
-    parks = {}
-    for park_id, name, code in con.execute("select park_id, name, league_code from park").fetchall():
-        parks[norm(name)] = parks[norm(park_id)] = (park_id, code)
+    parks = [
+        Park(*row) for row in con.execute("select park_id, name, league_code from park order by park_id").fetchall()
+    ]
     items = {
         i: (ledger, code, batch is not None)
         for i, ledger, code, batch in con.execute(
@@ -263,97 +396,309 @@ def load_reference(con: duckdb.DuckDBPyConnection, league_code: str) -> Referenc
     }
     projects = dict(con.execute("select project_id, park_id from built_project").fetchall())
     statuses = dict(con.execute("select item_id, arg_max(status, seq) from item_event group by item_id").fetchall())
-    return Reference(leagues[league_code], parks, leagues, items, projects, statuses)
+    names = {code: name for code, (name, _) in leagues.items()}
+    return Reference(leagues[league_code][0], ParkMatcher(parks, leagues), names, items, projects, statuses)
 
 
-def validate(spec: LedgerSpec, league_code: str, sheets, ref: Reference) -> tuple[list[dict], list[RowError]]:
-    rows, errors, seen = [], [], {}
-    header_found = False
-    for sheet, cells in sheets:
-        header = find_header(spec, cells)
-        if header is None:
-            continue
-        header_found = True
-        start, columns = header
-        for r in range(start + 1, len(cells)):
-            line = cells[r]
-            values = [line[c] if c < len(line) else None for c in range(max(columns) + 1)]
-            if all(_blank(v) for v in values):
-                continue
-            if any(norm(v).startswith(TOTAL_WORDS) for v in values[:4] if not _blank(v)):
-                continue  # a 合计 row, never data
-            row, row_errors = {}, []
-            for c, (f, unit) in columns.items():
-                value = values[c]
-                if _blank(value):
-                    if f.required:
-                        row_errors.append(RowError(sheet, r + 1, f.label, "必填项为空"))
-                    row[f.key] = None
-                    continue
-                try:
-                    row[f.key] = parse_cell(value, f, unit)
-                except CellError as error:
-                    row_errors.append(RowError(sheet, r + 1, f.label, str(error)))
-            if str(row.get("item_id") or "").startswith(EXAMPLE_MARK):
-                continue  # the template's example row
-            if not row_errors:
-                row_errors = _check_row(spec, league_code, row, ref, sheet, r + 1, seen)
-            errors.extend(row_errors)
-            if not row_errors:
-                rows.append(row)
-    if not header_found:
+@dataclass
+class Checked:
+    """What validate found: the good rows, every problem, and how the file was read."""
+
+    rows: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # the clerk confirms these with the import
+    readings: dict[str, list[str]] = field(default_factory=dict)  # item_id -> how its messy cells were read
+    mappings: Counter = field(default_factory=Counter)  # (column, as written, read as) -> rows
+    headers: list[tuple[str, Header]] = field(default_factory=list)  # (sheet, header found)
+
+
+@dataclass
+class _Line:
+    sheet: str
+    line: int  # as Excel shows it
+    row: dict
+    errors: list[RowError]
+    warnings: list[RowError]
+    notes: list[str]
+    mapped: list[tuple[str, str, str]]
+
+
+FOOTER_WORDS = ("填报人", "填表人", "审核人", "负责人", "联系人", "联系电话", "填报单位", "备注", "说明", "注:", "注：")
+
+
+def validate(spec: LedgerSpec, league_code: str, sheets, ref: Reference) -> Checked:
+    """Check every row of every sheet that has the ledger's header, in one pass: missing columns, each cell,
+    each row's rules, then ids repeated within the file."""
+    found = [(sheet, cells, find_header(spec, cells)) for sheet, cells in sheets]
+    _refuse_other_ledger(spec, sheets, found)
+    complete = [entry for entry in found if entry[2] and not entry[2].missing]
+    partial = [entry for entry in found if entry[2]]
+    if not partial:
         missing = "、".join(f.label for f in spec.fields if f.required)
-        raise ImportFileError(f"未找到{spec.name}的表头：表头应包含 {missing} 等列。请使用下载的模板。")
-    return rows, errors
+        raise ImportFileError(
+            f"未找到{spec.name}的表头：前 {MAX_HEADER_SCAN} 行中没有一行写有 {missing} 等列名。"
+            "请使用下载的模板，或把表头改为模板中的列名。"
+        )
+    # sheets with the whole header; failing that, the sheet that comes closest, whose missing columns are named
+    used = complete or [max(partial, key=lambda entry: len(entry[2].columns))]
+    out, lines = Checked(), []
+    for sheet, cells, header in used:
+        out.headers.append((sheet, header))
+        if header.missing:
+            shown = " | ".join(text or "（空）" for text in header.cells).strip(" |")
+            out.errors.append(
+                RowError(
+                    sheet, header.row + 1, None,
+                    f"缺少必填列：{'、'.join(header.missing)}。找到的表头在第{header.row + 1}行：{shown}",
+                    kind="missing_column", hint="请在表头中加上这些列（列名见模板），或改正写法后重新上传",
+                )
+            )  # fmt: skip
+        lines.extend(_read_rows(spec, sheet, cells, header))
+    for line in lines:
+        _check_row(spec, league_code, line, ref)
+    _repeated_ids(spec, lines)
+    for line in lines:
+        out.errors.extend(line.errors)
+        out.warnings.extend(line.warnings)
+        if not line.errors and not any(header.missing for _, header in out.headers):  # nothing is written then
+            out.rows.append(line.row)
+            if line.notes:
+                out.readings[line.row["item_id"]] = line.notes
+            out.mappings.update(line.mapped)
+    return out
 
 
-def _check_row(spec, league_code, row, ref: Reference, sheet, line, seen) -> list[RowError]:
-    def error(column: str | None, message: str) -> RowError:
-        return RowError(sheet, line, column, message)
+def _refuse_other_ledger(spec: LedgerSpec, sheets, found) -> None:
+    """A file of another ledger, uploaded under this one, is named as such instead of failing row by row."""
+    mine = max((len(h.columns) for _, _, h in found if h and not h.missing), default=0)
+    for other in SPECS.values():
+        if other.ledger == spec.ledger:
+            continue
+        theirs = [find_header(other, cells) for _, cells in sheets]
+        if any(h and not h.missing and len(h.columns) > mine for h in theirs):
+            raise ImportFileError(
+                f"未找到{spec.name}的表头：这份文件的表头是{other.name}的。"
+                f"请在“台账”中改选{other.name}，或上传{spec.name}。"
+            )
 
-    out = []
+
+def _read_rows(spec: LedgerSpec, sheet: str, cells: list[list[object]], header: Header) -> Iterator[_Line]:
+    labels = {f.key: f.label for f in spec.fields}
+    width = max(header.columns) + 1
+    disposal = next((f for f in spec.fields if f.key == "disposal"), None)
+    for r in range(header.row + 1, len(cells)):
+        values = [cells[r][c] if c < len(cells[r]) else None for c in range(width)]
+        filled = [norm(v) for v in values if not _blank(v)]
+        if not filled:
+            continue
+        if any(text.startswith(TOTAL_WORDS) for text in filled[:4]):
+            continue  # a 合计 row, never data
+        if filled[0].startswith(FOOTER_WORDS) and len(filled) <= 3:
+            continue  # 填报人、审核人、联系电话 or a note under the table
+        line = _Line(sheet, r + 1, {}, [], [], [], [])
+        for c, (f, unit) in header.columns.items():
+            value = values[c]
+            line.row[f.key] = None
+            if _blank(value):
+                if f.required:
+                    line.errors.append(RowError(sheet, r + 1, f.label, "必填项为空", kind="required"))
+                continue
+            try:
+                line.row[f.key], how, mapped = read_cell(value, f, unit)
+            except CellError as error:
+                line.errors.append(RowError(sheet, r + 1, f.label, str(error), error.kind, _shown(value), error.hint))
+                continue
+            if how:
+                line.notes.append(f"{f.label}：“{_shown(value)}” → {_display(line.row[f.key])}（{how}）")
+            if mapped:
+                line.mapped.append((f.label, _shown(value), line.row[f.key]))
+        if str(line.row.get("item_id") or "").startswith(EXAMPLE_MARK):
+            continue  # the template's example row
+        if disposal and disposal.find_in_text and line.row.get("disposal") is None and line.row.get("measure"):
+            try:  # the measure's free wording names the disposal method: read it, for the clerk to confirm
+                method, _ = _choice(line.row["measure"], disposal)
+            except CellError:
+                method = None
+            if method:
+                line.row["disposal"] = method
+                line.notes.append(f"{labels['disposal']}：据{labels['measure']}“{line.row['measure']}”读作“{method}”")
+                line.mapped.append((f"{labels['disposal']}（据{labels['measure']}）", line.row["measure"], method))
+        yield line
+
+
+def _display(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _check_row(spec: LedgerSpec, league_code: str, line: _Line, ref: Reference) -> None:
+    """The rules across a row's cells; cells already refused or columns missing are skipped, not re-reported."""
+    row = line.row
+
+    def error(key: str | None, message: str, kind: str, value: object = "", hint: str = "") -> None:
+        column = label.get(key) if key else None
+        line.errors.append(RowError(line.sheet, line.line, column, message, kind, _shown(value), hint))
+
+    def warn(key: str, message: str, kind: str) -> None:
+        line.warnings.append(RowError(line.sheet, line.line, label[key], message, kind))
+
     label = {f.key: f.label for f in spec.fields}
-    park = ref.parks.get(norm(row["park"]))
-    if park is None:
-        out.append(error(label["park"], f"园区“{row['park']}”不在开发区名录中"))
-    elif park[1] != league_code:
-        out.append(error(label["park"], f"园区“{row['park']}”属于{ref.league_names[park[1]]}，不属于{ref.league_name}"))
-    else:
-        row["park_id"] = park[0]
-    item_id = row["item_id"]
-    if item_id in seen:
-        out.append(error(label["item_id"], f"编号“{item_id}”与第{seen[item_id]}行重复"))
-    seen.setdefault(item_id, line)
-    existing = ref.items.get(item_id)
+    park = None
+    if row.get("park"):
+        written = row["park"]
+        match = ref.parks.match(written, league_code)
+        if match.park:
+            park = match.park
+            row["park_id"] = park.park_id
+            if not match.exact:
+                line.notes.append(f"{label['park']}：“{written}” → {park.name}（按简称匹配）")
+                line.mapped.append((label["park"], written, park.name))
+        elif match.other_league:
+            where = ref.league_names[match.other_league]
+            also = "" if norm(written) == norm(match.candidates[0]) else f"（即{match.candidates[0]}）"
+            error("park", f"园区“{written}”{also}属于{where}，不属于{ref.league_name}", "park_league", written)
+        elif match.ambiguous:
+            names = "、".join(match.candidates)
+            error("park", f"园区“{written}”可指{ref.league_name}的多个园区：{names}。请写园区全称", "park", written)
+        else:
+            names = "、".join(match.candidates)
+            message = f"园区“{written}”不在开发区名录中（{ref.league_name}的园区中最接近的是：{names}）"
+            error("park", message, "park", written)
+    item_id = row.get("item_id")
+    existing = ref.items.get(item_id) if item_id else None
     if existing and (existing[0], existing[1]) != (spec.ledger, league_code):  # demo or imported: ids never move
         other = SPECS[existing[0]].name + ("" if existing[2] else "（演示数据）")
-        out.append(error(label["item_id"], f"编号“{item_id}”已用于{ref.league_names[existing[1]]}{other}"))
+        error("item_id", f"编号“{item_id}”已用于{ref.league_names[existing[1]]}{other}", "id_taken", item_id)
     status, before = row.get("status"), ref.statuses.get(item_id)
     own = existing is not None and existing[:2] == (spec.ledger, league_code)
     if status == "已销号" and before != "已销号":
-        out.append(error(label["status"], "导入不能把条目设为“已销号”：销号须由大起底办公室在看板上审核佐证材料"))
+        error("status", "导入不能把条目设为“已销号”：销号须由大起底办公室在看板上审核佐证材料", "closing", status)
     elif own and status and before and STATUS_ORDER[status] < STATUS_ORDER[before]:
-        out.append(error(label["status"], f"状态不能从“{before}”退回“{status}”：退回须由大起底办公室在看板上写明原因"))
-    found = row["found_date"]
-    if found > date.today():
-        out.append(error(label["found_date"], f"发现日期 {found} 晚于今天"))
-    if row.get("closed_date") and row["closed_date"] < found:
-        out.append(error(label["closed_date"], f"销号日期 {row['closed_date']} 早于发现日期 {found}"))
-    if row.get("deadline") and row["deadline"] < found:
-        out.append(error(label["deadline"], f"整改时限 {row['deadline']} 早于发现日期 {found}"))
-    if row.get("status_date") and row["status_date"] < found:
-        out.append(error(label["status_date"], f"状态日期 {row['status_date']} 早于发现日期 {found}"))
-    if spec.ledger == "idle_fund" and (row.get("returned_wan") or 0) > row["balance_wan"]:
-        out.append(error(label["returned_wan"], "收回上缴金额大于沉淀余额"))
+        error("status", f"状态不能从“{before}”退回“{status}”：退回须由大起底办公室在看板上写明原因", "backwards")
+    found = row.get("found_date")
+    if found and found > date.today():
+        error("found_date", f"发现日期 {found} 晚于今天", "future", found)
+    if found:
+        for key, name in (("deadline", "整改时限"), ("closed_date", "销号日期"), ("status_date", "状态日期")):
+            if row.get(key) and row[key] < found:
+                warn(key, f"{name} {row[key]} 早于发现日期 {found}，请核对", "date_order")
+        if row.get("idle_since") and row["idle_since"] > found:
+            warn("idle_since", f"闲置起始 {row['idle_since']} 晚于发现日期 {found}，请核对", "date_order")
+    if (
+        spec.ledger == "idle_fund"
+        and row.get("balance_wan") is not None
+        and (row.get("returned_wan") or 0) > row["balance_wan"]
+    ):
+        error("returned_wan", "收回上缴金额大于沉淀余额", "over_balance")
     if spec.ledger == "land" and row.get("area_mu") is not None and (row.get("revitalised_mu") or 0) > row["area_mu"]:
         area, revitalised = float(row["area_mu"]), float(row["revitalised_mu"])
-        out.append(error(label["revitalised_mu"], f"盘活面积 {revitalised:,.2f} 亩大于地块面积 {area:,.2f} 亩"))
-    if spec.ledger == "indicator":
+        error("revitalised_mu", f"盘活面积 {revitalised:,.2f} 亩大于地块面积 {area:,.2f} 亩", "over_area")
+    methods = DISPOSALS_BY_LAND_KIND.get(row.get("land_kind") or "")
+    if spec.ledger == "land" and methods and row.get("disposal") and row["disposal"] not in methods:
+        usual = "”或“".join(methods)
+        warn(
+            "disposal",
+            f"{row['land_kind']}通常的处置方式是“{usual}”，此行为“{row['disposal']}”，请核对",
+            "disposal_kind",
+        )
+    if spec.ledger == "indicator" and row.get("project_id"):
         project_park = ref.projects.get(row["project_id"])
         if project_park is None:
-            out.append(error(label["project_id"], f"项目编号“{row['project_id']}”不存在"))
-        elif park and project_park != park[0]:
-            out.append(error(label["project_id"], f"项目“{row['project_id']}”不在园区“{row['park']}”"))
+            error("project_id", f"项目编号“{row['project_id']}”不存在", "project", row["project_id"])
+        elif park and project_park != park.park_id:
+            error("project_id", f"项目“{row['project_id']}”不在园区“{row['park']}”", "project", row["project_id"])
+
+
+def _repeated_ids(spec: LedgerSpec, lines: list[_Line]) -> None:
+    """An id written on several rows of the file: each of those rows is refused, naming all of them."""
+    label = next(f.label for f in spec.fields if f.key == "item_id")
+    where: dict[str, list[_Line]] = {}
+    for line in lines:
+        if line.row.get("item_id"):
+            where.setdefault(line.row["item_id"], []).append(line)
+    sheets = {line.sheet for line in lines}
+    for item_id, same in where.items():
+        if len(same) < 2:
+            continue
+        rows = "、".join(f"{'工作表“' + s.sheet + '”' if len(sheets) > 1 else ''}第{s.line}行" for s in same)
+        for line in same:
+            line.errors.append(
+                RowError(line.sheet, line.line, label, f"编号“{item_id}”重复：{rows}", "duplicate_id", item_id)
+            )
+
+
+# problems as the clerk reads them ------------------------------------------------------------
+KIND_TITLES = {
+    "missing_column": "缺少必填列",
+    "required": "必填项为空",
+    "choice": "的值不在可选值中",
+    "choice_ambiguous": "的写法同时像几个可选值",
+    "not_number": "不是数字",
+    "unit": "的单位无法换算",
+    "too_small": "小于下限",
+    "too_large": "超出合理范围",
+    "not_integer": "不是整数",
+    "not_date": "不是日期",
+    "bad_date": "的日期不存在",
+    "date_range": "的日期不在合理范围",
+    "yesno": "应填“是”或“否”",
+    "park": "的园区无法确定",
+    "park_league": "的园区属于其他盟市",
+    "id_taken": "的编号已被其他盟市或台账使用",
+    "duplicate_id": "的编号在文件中重复",
+    "closing": "不能导入为“已销号”",
+    "backwards": "的状态不能退回",
+    "future": "的日期晚于今天",
+    "date_order": "的日期先后需要核对",
+    "disposal_kind": "的处置方式与地块类型不常见",
+}
+MAX_ROWS_NAMED = 30
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """Problems of one kind in one column: a title, each distinct message with its rows, the hint once."""
+
+    title: str  # “处置方式”：7 行的值不在可选值中
+    items: tuple[str, ...]  # “拍卖” 不是可选值（3 行：第5、8、9行）
+    hint: str
+    rows: int
+
+
+def _where(problems: list[RowError], several_sheets: bool) -> str:
+    named = problems[:MAX_ROWS_NAMED]
+    text = "、".join(f"{'工作表“' + p.sheet + '”' if several_sheets else ''}第{p.row}" for p in named) + "行"
+    return text + (f"等 {len(problems)} 行" if len(problems) > MAX_ROWS_NAMED else "")
+
+
+def group_problems(problems: list[RowError]) -> list[ProblemGroup]:
+    """Group a file's problems by column and kind, in the order they first appear."""
+    several = len({p.sheet for p in problems}) > 1
+    groups: dict[tuple, list[RowError]] = {}
+    for p in problems:
+        groups.setdefault((p.column, p.kind), []).append(p)
+    out = []
+    for (column, kind), same in groups.items():
+        rows = len({(p.sheet, p.row) for p in same})
+        phrase = KIND_TITLES.get(kind, "有误")
+        if kind == "missing_column":
+            title = f"表头{phrase}"
+        else:
+            title = (f"“{column}”：" if column else "") + f"{rows} 行{phrase}"
+        by_message: dict[str, list[RowError]] = {}
+        for p in same:
+            by_message.setdefault(p.message, []).append(p)
+        items = tuple(
+            f"{message}（{_where(at, several)}）"
+            if len(at) == 1
+            else f"{message}（{len(at)} 行：{_where(at, several)}）"
+            for message, at in by_message.items()
+        )
+        hint = next((p.hint for p in same if p.hint), "")
+        out.append(ProblemGroup(title, items, hint, rows))
     return out
 
 
@@ -381,7 +726,17 @@ def plan_import(data: bytes, file_name: str, ledger: str, league_code: str, path
         ).fetchone()
         if done:
             plan.already_imported = f"此文件已于 {done[1]:%Y-%m-%d %H:%M} 导入（批次 {done[0]}），不会重复导入"
-        plan.rows, plan.errors = validate(spec, league_code, sheets, ref)
+        checked = validate(spec, league_code, sheets, ref)
+        plan.rows, plan.errors, plan.warnings, plan.readings = (
+            checked.rows,
+            checked.errors,
+            checked.warnings,
+            checked.readings,
+        )
+        plan.mappings = [(*key, n) for key, n in sorted(checked.mappings.items())]
+        for sheet, header in checked.headers:
+            plan.columns.extend((sheet, *reading) for reading in header.reading())
+            plan.ignored.extend(header.ignored())
         if not plan.rows and not plan.errors:
             raise ImportFileError(f"“{display_name(file_name)}”中没有数据行")
         current = _current_rows(con, spec, [r["item_id"] for r in plan.rows])
