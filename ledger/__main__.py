@@ -221,6 +221,10 @@ def _import(args: argparse.Namespace, path: Path) -> int:
     )
     for error in plan.errors:
         print("  " + error.text(), file=sys.stderr)
+    for warning in plan.warnings:
+        print("  请核对: " + warning.text())
+    for column, written, read, rows in plan.mappings:
+        print(f"  “{column}” 中的“{written}”读作“{read}”（{rows} 行）")
     if plan.already_imported:
         print(plan.already_imported)
         return 0

@@ -293,7 +293,7 @@ def _date(value: object) -> tuple[date, str]:
 
 
 def _choice(value: object, f: Field) -> tuple[str, str]:
-    """The standard choice, and the free wording it was read from when it was not written as the choice."""
+    """The standard choice, and how it was read from free wording ('' when written as the choice)."""
     text = norm(value)
     for choice in f.choices:
         if text == norm(choice):
@@ -301,13 +301,13 @@ def _choice(value: object, f: Field) -> tuple[str, str]:
     plain = re.sub(r"[，。、,.;；]", "", text)
     for written, choice in f.synonyms:
         if plain == norm(written):
-            return choice, str(value).strip()
+            return choice, "同义词"
     if f.find_in_text:
         found = [written for written, _ in f.synonyms if norm(written) in plain]
         found = [w for w in found if not any(w != other and w in other for other in found)]  # 有偿收回, not 收回
         choices = sorted({dict(f.synonyms)[w] for w in found})
         if len(choices) == 1:
-            return choices[0], str(value).strip()
+            return choices[0], f"据文字中的“{max(found, key=len)}”"
         if choices:
             raise CellError(
                 f"“{value}” 同时像多种{f.header}（{'；'.join(choices)}），请只写一种", "choice_ambiguous", _allowed(f)
@@ -342,8 +342,8 @@ def read_cell(value: object, f: Field, header_unit: str = "") -> tuple[object, s
             return False, "" if text == "否" else f"“{value}”读作“否”", False
         raise CellError(f"“{value}” 应填“是”或“否”", "yesno")
     if f.kind == "choice":
-        choice, written = _choice(value, f)
-        return choice, f"“{written}”读作“{choice}”" if written else "", bool(written)
+        choice, how = _choice(value, f)
+        return choice, how, bool(how)
     if f.key in ("item_id", "project_id"):
         return unicodedata.normalize("NFKC", str(value)).strip(), "", False
     return str(value).strip(), "", False
@@ -489,8 +489,8 @@ def _read_rows(spec: LedgerSpec, sheet: str, cells: list[list[object]], header: 
     for r in range(header.row + 1, len(cells)):
         values = [cells[r][c] if c < len(cells[r]) else None for c in range(width)]
         filled = [norm(v) for v in values if not _blank(v)]
-        if not filled:
-            continue
+        if all(_blank(values[c]) for c in header.columns):
+            continue  # blank, or only a pre-printed 序号
         if any(text.startswith(TOTAL_WORDS) for text in filled[:4]):
             continue  # a 合计 row, never data
         if filled[0].startswith(FOOTER_WORDS) and len(filled) <= 3:
@@ -514,7 +514,8 @@ def _read_rows(spec: LedgerSpec, sheet: str, cells: list[list[object]], header: 
                 line.mapped.append((f.label, _shown(value), line.row[f.key]))
         if str(line.row.get("item_id") or "").startswith(EXAMPLE_MARK):
             continue  # the template's example row
-        if disposal and disposal.find_in_text and line.row.get("disposal") is None and line.row.get("measure"):
+        blank = not any(f.key == "disposal" and not _blank(values[c]) for c, (f, _) in header.columns.items())
+        if disposal and disposal.find_in_text and blank and line.row.get("measure"):
             try:  # the measure's free wording names the disposal method: read it, for the clerk to confirm
                 method, _ = _choice(line.row["measure"], disposal)
             except CellError:
@@ -552,9 +553,9 @@ def _check_row(spec: LedgerSpec, league_code: str, line: _Line, ref: Reference) 
         match = ref.parks.match(written, league_code)
         if match.park:
             park = match.park
-            row["park_id"] = park.park_id
-            if not match.exact:
-                line.notes.append(f"{label['park']}：“{written}” → {park.name}（按简称匹配）")
+            row["park_id"], row["park"] = park.park_id, park.name  # shown in the preview as the catalogue names it
+            if norm(written) not in (norm(park.name), norm(park.park_id)):  # 内蒙古…, a short name: for confirmation
+                line.notes.append(f"{label['park']}：“{written}” → {park.name}（按名录匹配）")
                 line.mapped.append((label["park"], written, park.name))
         elif match.other_league:
             where = ref.league_names[match.other_league]
@@ -656,6 +657,7 @@ KIND_TITLES = {
     "disposal_kind": "的处置方式与地块类型不常见",
 }
 MAX_ROWS_NAMED = 30
+NAMES_ITS_ROWS = {"duplicate_id", "missing_column"}  # the message itself says where
 
 
 @dataclass(frozen=True)
@@ -670,7 +672,9 @@ class ProblemGroup:
 
 def _where(problems: list[RowError], several_sheets: bool) -> str:
     named = problems[:MAX_ROWS_NAMED]
-    text = "、".join(f"{'工作表“' + p.sheet + '”' if several_sheets else ''}第{p.row}" for p in named) + "行"
+    text = "第" + "、".join(f"{'工作表“' + p.sheet + '”第' if several_sheets else ''}{p.row}" for p in named) + "行"
+    if several_sheets:
+        text = "、".join(f"工作表“{p.sheet}”第{p.row}行" for p in named)
     return text + (f"等 {len(problems)} 行" if len(problems) > MAX_ROWS_NAMED else "")
 
 
@@ -692,7 +696,9 @@ def group_problems(problems: list[RowError]) -> list[ProblemGroup]:
         for p in same:
             by_message.setdefault(p.message, []).append(p)
         items = tuple(
-            f"{message}（{_where(at, several)}）"
+            message
+            if kind in NAMES_ITS_ROWS
+            else f"{message}（{_where(at, several)}）"
             if len(at) == 1
             else f"{message}（{len(at)} 行：{_where(at, several)}）"
             for message, at in by_message.items()
@@ -756,6 +762,20 @@ def plan_import(data: bytes, file_name: str, ledger: str, league_code: str, path
         else:
             plan.updated.append(row["item_id"])
     return plan
+
+
+def preview_frame(plan: ImportPlan, limit: int = 500) -> pd.DataFrame:
+    """The rows to be written as they were read, with how messy cells were read (读取说明)."""
+    spec, new, changed = SPECS[plan.ledger], set(plan.new), {*plan.new, *plan.updated}
+    rows = [r for r in plan.rows if r["item_id"] in changed][:limit]
+    labels = [f.label for f in spec.fields]
+    frame = pd.DataFrame(
+        [[_display(r.get(f.key)) if r.get(f.key) is not None else "" for f in spec.fields] for r in rows],
+        columns=labels,
+    )
+    frame.insert(0, "变化", ["新增" if r["item_id"] in new else "更新" for r in rows])
+    frame["读取说明"] = ["；".join(plan.readings.get(r["item_id"], [])) for r in rows]
+    return frame
 
 
 def _comparable(spec: LedgerSpec, row: dict) -> tuple:

@@ -121,7 +121,11 @@ class ParkMatcher:
         wanted = core(written, self.league_names.get(league_code, ()))
         own = [p for p in self.parks if p.league_code == league_code]
 
-        def likeness(park: Park) -> float:
-            return difflib.SequenceMatcher(None, wanted, self.cores[park.park_id]).ratio()
+        def likeness(park: Park) -> tuple[float, float]:  # the distinctive part first: 稀土 before 工业园
+            short = self.cores[park.park_id]
+            return (
+                difflib.SequenceMatcher(None, _distinctive(wanted), _distinctive(short)).ratio(),
+                difflib.SequenceMatcher(None, wanted, short).ratio(),
+            )
 
-        return tuple(p.name for p in sorted(own, key=lambda p: (-likeness(p), p.name))[:SUGGESTIONS])
+        return tuple(p.name for p in sorted(own, key=lambda p: (*(-n for n in likeness(p)), p.name))[:SUGGESTIONS])

@@ -12,7 +12,15 @@ import queries
 from auth.roles import IMPORTS
 from ledger import db_path
 from ledger.fields import SPECS
-from ledger.importer import ImportFileError, apply_import, clean_stray_files, disk_status, plan_import
+from ledger.importer import (
+    ImportFileError,
+    apply_import,
+    clean_stray_files,
+    disk_status,
+    group_problems,
+    plan_import,
+    preview_frame,
+)
 from ledger.limits import GB, MAX_FILE_BYTES, MAX_ROWS, MB, MIN_FREE_BYTES
 from ledger.safe_read import display_name
 from ledger.templates import template_xlsx
@@ -31,6 +39,15 @@ def _cleaned_once(path: str) -> list[Path]:
 def plain(text: str) -> str:
     """User-supplied text (file names inside messages) shown literally, not as Markdown or formulas."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
+
+
+def problem_list(problems: list) -> str:
+    """Problems grouped by column and kind as a Markdown list: the group, its distinct values, the hint once."""
+    lines = []
+    for group in group_problems(problems):
+        lines.append(f"- **{plain(group.title)}**" + (f"。{plain(group.hint)}" if group.hint else ""))
+        lines.extend(f"    - {plain(item)}" for item in group.items)
+    return "\n".join(lines)
 
 
 scope = page_header("数据导入")
@@ -103,39 +120,57 @@ for upload in [] if full else files or []:
         counts[3].metric("有错误的行", len({(e.sheet, e.row) for e in plan.errors}))
         if plan.already_imported:
             st.info(plan.already_imported, icon=":material/info:")
-        elif plan.errors:
+        if plan.errors:
             st.error(
-                f"发现 {len(plan.errors)} 处错误，整份文件不会写入。请按下表修改后重新上传。", icon=":material/error:"
+                f"发现 {len(plan.errors)} 处错误，整份文件不会写入。下面是这份文件的全部问题（按类归并），"
+                "请一次改完后重新上传。",
+                icon=":material/error:",
             )
-            if len(plan.errors) <= 20:
-                st.markdown("\n".join(f"- {plain(e.text())}" for e in plan.errors))
-            else:
+            st.markdown(problem_list(plan.errors))
+            with st.expander(f"逐行明细（{len(plan.errors)} 处）"):
                 st.dataframe(
                     pd.DataFrame(
-                        [(e.sheet, e.row, e.column or "", e.message) for e in plan.errors],
+                        [(e.sheet, e.row, e.column or "表头", e.message) for e in plan.errors],
                         columns=["工作表", "行", "列", "问题"],
                     ),
                     hide_index=True,
                     key=f"data_import_errors_{plan.sha256[:12]}",
                 )
-        elif not plan.can_write:
+        if plan.warnings:
+            st.warning(
+                f"{len(plan.warnings)} 处需要核对（不影响导入）："
+                + ("核对无误后点“确认导入”即可。" if not plan.errors else "改正错误时一并核对。"),
+                icon=":material/warning:",
+            )
+            st.markdown(problem_list(plan.warnings))
+        if plan.mappings:
+            st.markdown("**以下写法已按标准名称读取，请核对：**")
+            st.dataframe(
+                pd.DataFrame(plan.mappings, columns=["列", "文件中的写法", "读作", "行数"]),
+                hide_index=True,
+                key=f"data_import_mappings_{plan.sha256[:12]}",
+            )
+        with st.expander("表头识别：文件中的列与台账字段的对应"):
+            st.dataframe(
+                pd.DataFrame(plan.columns, columns=["工作表", "文件中的列名", "台账字段", "换算"]),
+                hide_index=True,
+                key=f"data_import_columns_{plan.sha256[:12]}",
+            )
+            if plan.ignored:
+                st.caption("未识别、不导入的列：" + "、".join(plain(h) for h in plan.ignored))
+        if plan.errors or plan.already_imported:
+            continue
+        if not plan.can_write:
             st.success("文件内容与系统中的台账一致，无需导入。")
         else:
             if plan.replaced_demo:
                 st.warning(f"导入后将替换{names.leagues[league]}{spec.name}中的 {plan.replaced_demo} 条演示数据。")
-            labels = {f.key: f.label for f in spec.fields}
-            new, changed = set(plan.new), {*plan.new, *plan.updated}
-            preview = pd.DataFrame([r for r in plan.rows if r["item_id"] in changed])
-            preview.insert(0, "变化", ["新增" if i in new else "更新" for i in preview.item_id])
             st.dataframe(
-                preview.drop(columns=["park_id"], errors="ignore")
-                .rename(columns=labels)
-                .head(500)
-                .astype(object)
-                .fillna(""),
+                preview_frame(plan),
                 hide_index=True,
                 key=f"data_import_preview_{plan.sha256[:12]}",
             )
+            st.caption("“读取说明”写明全角数字、带单位的数、千分位、Excel 日期序号、同义词和园区简称是如何读取的。")
             if st.button("确认导入", type="primary", key=f"data_import_confirm_{plan.sha256[:12]}"):
                 try:
                     batch = apply_import(plan, data, db_path(), imported_by=user.username, writing=writing)
