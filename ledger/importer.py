@@ -75,7 +75,8 @@ class ImportPlan:
     rows: list[dict] = field(default_factory=list)  # normalised, valid rows
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)  # confirmed by the clerk with the import
-    readings: dict[str, list[str]] = field(default_factory=dict)  # item_id -> how its messy cells were read
+    readings: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)  # item_id -> column,
+    # as written, as read, how: the cells that were not plain (full-width digits, units, serial dates, synonyms)
     mappings: list[tuple[str, str, str, int]] = field(default_factory=list)  # column, as written, read as, rows
     columns: list[tuple[str, str, str, str]] = field(default_factory=list)  # sheet, header, field, conversion
     ignored: list[str] = field(default_factory=list)  # headers not imported
@@ -271,15 +272,13 @@ def _date(value: object) -> tuple[date, str]:
         return value.date(), ""
     if isinstance(value, date):
         return value, ""
-    how = "按年月日读取"
+    how = ""  # every written form is year, month, day: the date column of the preview shows how it was read
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 20000 <= value <= 80000:  # an Excel serial day number (a date cell WPS or a CSV left as a number)
             return EXCEL_EPOCH + timedelta(days=int(value)), "Excel 日期序号"
-        text = str(int(value)) if float(value).is_integer() else str(value)
+        text, how = (str(int(value)) if float(value).is_integer() else str(value)), "8 位数字"
     else:
         text = norm(value)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            how = ""
     match = re.fullmatch(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?(?:\d{1,2}:\d{2}(?::\d{2})?)?", text)
     match = match or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
     if not match:
@@ -407,7 +406,7 @@ class Checked:
     rows: list[dict] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)  # the clerk confirms these with the import
-    readings: dict[str, list[str]] = field(default_factory=dict)  # item_id -> how its messy cells were read
+    readings: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)  # item_id -> messy cells
     mappings: Counter = field(default_factory=Counter)  # (column, as written, read as) -> rows
     headers: list[tuple[str, Header]] = field(default_factory=list)  # (sheet, header found)
 
@@ -419,7 +418,7 @@ class _Line:
     row: dict
     errors: list[RowError]
     warnings: list[RowError]
-    notes: list[str]
+    notes: list[tuple[str, str, str, str]]  # column, as written, as read, how
     mapped: list[tuple[str, str, str]]
 
 
@@ -509,7 +508,7 @@ def _read_rows(spec: LedgerSpec, sheet: str, cells: list[list[object]], header: 
                 line.errors.append(RowError(sheet, r + 1, f.label, str(error), error.kind, _shown(value), error.hint))
                 continue
             if how:
-                line.notes.append(f"{f.label}：“{_shown(value)}” → {_display(line.row[f.key])}（{how}）")
+                line.notes.append((f.label, _shown(value), _display(line.row[f.key]), how))
             if mapped:
                 line.mapped.append((f.label, _shown(value), line.row[f.key]))
         if str(line.row.get("item_id") or "").startswith(EXAMPLE_MARK):
@@ -522,7 +521,7 @@ def _read_rows(spec: LedgerSpec, sheet: str, cells: list[list[object]], header: 
                 method = None
             if method:
                 line.row["disposal"] = method
-                line.notes.append(f"{labels['disposal']}：据{labels['measure']}“{line.row['measure']}”读作“{method}”")
+                line.notes.append((labels["disposal"], line.row["measure"], method, f"据{labels['measure']}"))
                 line.mapped.append((f"{labels['disposal']}（据{labels['measure']}）", line.row["measure"], method))
         yield line
 
@@ -555,7 +554,7 @@ def _check_row(spec: LedgerSpec, league_code: str, line: _Line, ref: Reference) 
             park = match.park
             row["park_id"], row["park"] = park.park_id, park.name  # shown in the preview as the catalogue names it
             if norm(written) not in (norm(park.name), norm(park.park_id)):  # 内蒙古…, a short name: for confirmation
-                line.notes.append(f"{label['park']}：“{written}” → {park.name}（按名录匹配）")
+                line.notes.append((label["park"], written, park.name, "按开发区名录匹配"))
                 line.mapped.append((label["park"], written, park.name))
         elif match.other_league:
             where = ref.league_names[match.other_league]
@@ -765,7 +764,7 @@ def plan_import(data: bytes, file_name: str, ledger: str, league_code: str, path
 
 
 def preview_frame(plan: ImportPlan, limit: int = 500) -> pd.DataFrame:
-    """The rows to be written as they were read, with how messy cells were read (读取说明)."""
+    """The rows to be written as they were read (parks by their catalogue name, choices standard)."""
     spec, new, changed = SPECS[plan.ledger], set(plan.new), {*plan.new, *plan.updated}
     rows = [r for r in plan.rows if r["item_id"] in changed][:limit]
     labels = [f.label for f in spec.fields]
@@ -774,8 +773,16 @@ def preview_frame(plan: ImportPlan, limit: int = 500) -> pd.DataFrame:
         columns=labels,
     )
     frame.insert(0, "变化", ["新增" if r["item_id"] in new else "更新" for r in rows])
-    frame["读取说明"] = ["；".join(plan.readings.get(r["item_id"], [])) for r in rows]
     return frame
+
+
+def readings_frame(plan: ImportPlan, limit: int = 2000) -> pd.DataFrame:
+    """One line per messy cell of the rows to be written: how it was written and how it was read."""
+    changed = {*plan.new, *plan.updated}
+    lines = [
+        (item_id, *reading) for item_id, readings in plan.readings.items() if item_id in changed for reading in readings
+    ]
+    return pd.DataFrame(lines[:limit], columns=["编号", "列", "文件中的写法", "读作", "说明"])
 
 
 def _comparable(spec: LedgerSpec, row: dict) -> tuple:

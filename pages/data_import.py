@@ -20,6 +20,7 @@ from ledger.importer import (
     group_problems,
     plan_import,
     preview_frame,
+    readings_frame,
 )
 from ledger.limits import GB, MAX_FILE_BYTES, MAX_ROWS, MB, MIN_FREE_BYTES
 from ledger.safe_read import display_name
@@ -170,7 +171,13 @@ for upload in [] if full else files or []:
                 hide_index=True,
                 key=f"data_import_preview_{plan.sha256[:12]}",
             )
-            st.caption("“读取说明”写明全角数字、带单位的数、千分位、Excel 日期序号、同义词和园区简称是如何读取的。")
+            readings = readings_frame(plan)
+            if not readings.empty:
+                st.markdown(
+                    f"**逐格读取说明（{len(readings)} 格）**：全角数字、带单位的数、千分位、Excel 日期序号、"
+                    "同义词和园区简称是这样读的"
+                )
+                st.dataframe(readings, hide_index=True, key=f"data_import_readings_{plan.sha256[:12]}")
             if st.button("确认导入", type="primary", key=f"data_import_confirm_{plan.sha256[:12]}"):
                 try:
                     batch = apply_import(plan, data, db_path(), imported_by=user.username, writing=writing)

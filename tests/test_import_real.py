@@ -23,6 +23,7 @@ from ledger.importer import (
     plan_import,
     preview_frame,
     read_cell,
+    readings_frame,
 )
 
 LAND = SPECS["land"]
@@ -435,22 +436,31 @@ def test_a_status_outside_the_four_is_refused_with_the_allowed_values(db: Path) 
 
 # how messy cells were read -------------------------------------------------------------------------
 def test_the_preview_says_how_each_messy_cell_was_read(db: Path) -> None:
-    frame = preview_frame(plan(office_xlsx(office_rows())))
-    notes = dict(zip(frame["编号"], frame["读取说明"], strict=True))
-    assert "面积(亩)：“１２.５” → 12.5（全角数字）" in notes["BT-TD-001"]
-    assert "发现日期：“44788” → 2022-08-15（Excel 日期序号）" in notes["BT-TD-001"]
-    assert "园区：“稀土高新区” → 包头稀土高新技术产业开发区（按名录匹配）" in notes["BT-TD-001"]
-    assert "面积(亩)：“1,200.5” → 1,200.5（千分位）" in notes["BT-TD-002"]
-    assert "面积(亩)：“30亩” → 30（带单位“亩”）" in notes["BT-TD-003"]
-    assert "面积(亩)：“0.8公顷” → 12（带单位“公顷”、公顷换算为亩）" in notes["BT-TD-004"]
-    assert "状态：“已完成” → 已整改（同义词）" in notes["BT-TD-003"]
-    assert "处置方式：据整改措施“督促企业限期开工”读作“督促动工开发/延长动工期限”" in notes["BT-TD-003"]
-    assert "发现日期：“2022.8.20” → 2022-08-20（按年月日读取）" in notes["BT-TD-006"]
-    assert "面积(亩)：“８８” → 88（全角数字）" in notes["BT-TD-006"]
+    checked = plan(office_xlsx(office_rows()))
+    lines = readings_frame(checked)
+    assert list(lines.columns) == ["编号", "列", "文件中的写法", "读作", "说明"]
+    read: dict[str, set] = {}
+    for item_id, *reading in lines.itertuples(index=False):
+        read.setdefault(item_id, set()).add(tuple(reading))
+    assert read["BT-TD-001"] == {
+        ("发现日期", "44788", "2022-08-15", "Excel 日期序号"),
+        ("面积(亩)", "１２.５", "12.5", "全角数字"),
+        ("状态", "正在整改", "整改中", "同义词"),
+        ("处置方式", "依法收回", RECOVER, "据整改措施"),
+        ("园区", "稀土高新区", "包头稀土高新技术产业开发区", "按开发区名录匹配"),
+    }
+    assert ("面积(亩)", "1,200.5", "1,200.5", "千分位") in read["BT-TD-002"]
+    assert ("处置方式", "挂牌出让", SUPPLY, "同义词") in read["BT-TD-002"]
+    assert ("面积(亩)", "30亩", "30", "带单位“亩”") in read["BT-TD-003"]
+    assert ("处置方式", "督促企业限期开工", URGE, "据整改措施") in read["BT-TD-003"]
+    assert ("面积(亩)", "0.8公顷", "12", "带单位“公顷”、公顷换算为亩") in read["BT-TD-004"]
+    assert read["BT-TD-006"] == {("面积(亩)", "８８", "88", "全角数字")}  # its dates were written year, month, day
+    frame = preview_frame(checked)
     assert list(frame["园区"]) == [
         "包头稀土高新技术产业开发区", "包头铝业产业园区", "内蒙古包头九原工业园区", "包头装备制造产业园区",
         "包头金山工业园区", "包头市土右旗新型工业园区",
     ]  # fmt: skip
+    assert list(frame["面积(亩)"]) == ["12.5", "1,200.5", "30", "12", "45.25", "88"]
 
 
 def test_command_line_prints_warnings_and_mappings(db: Path, tmp_path: Path, capsys) -> None:

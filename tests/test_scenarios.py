@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from ledger.fields import SPECS
 from tests.conftest import ROOT, copy_database
 from tests.test_browser import ARGS, CHROMIUM, open_page, running_app
-from tests.test_import import GOOD, with_cell, xlsx
+from tests.test_import_real import office_rows, office_xlsx, with_cells
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,7 +16,12 @@ pytestmark = [
     ),
 ]
 SHOTS = ROOT / "screenshots"
-LAND_KIND = [f.key for f in SPECS["land"].fields].index("land_kind")
+SCENE_ERRORS = {  # two rows typed wrong: a vague area and a day February lacks; an unclear park and a method
+    (1, "土地面积（亩）"): "约30",
+    (1, "发现\n日期"): "2022-02-30",
+    (3, "所属园区"): "包头工业园区",
+    (3, "处置方式"): "拍卖",
+}
 
 
 @pytest.fixture
@@ -38,37 +42,52 @@ def upload(page, path: Path) -> None:
 def test_a_league_reports_in_fixes_two_rows_and_its_figures_stop_being_demo(
     demo_db: Path, tmp_path: Path, browser
 ) -> None:
-    """Scene 4: the 包头市 clerk uploads, reads the row errors, fixes them, uploads again and confirms."""
+    """Scene 4: the 包头市 clerk uploads a ledger typed the league office's way (a title block, its own column
+    names, full-width digits, 2022.8.15, short park names, free wording of measures), reads every problem of the
+    file at once, fixes the two rows, uploads again, checks the readings and confirms once."""
     db = tmp_path / "ledger.duckdb"
     shutil.copyfile(demo_db, db)
     bad = tmp_path / "包头市闲置土地台账.xlsx"
-    rows = with_cell(1, "area_mu", "约30")
-    rows[2][LAND_KIND] = "闲置"
-    bad.write_bytes(xlsx(rows, above=[["包头市开发区闲置土地台账"]]))
+    bad.write_bytes(office_xlsx(with_cells(SCENE_ERRORS)))
     fixed = tmp_path / "包头市闲置土地台账（修改）.xlsx"
-    fixed.write_bytes(xlsx(GOOD, above=[["包头市开发区闲置土地台账"]]))
+    fixed.write_bytes(office_xlsx(office_rows()))
     SHOTS.mkdir(exist_ok=True)
     with running_app(db) as url:
         page = open_page(browser, f"{url}/data_import?league=150200", "[data-testid=stFileUploader]", "demo-150200")
         upload(page, bad)
         text = page.inner_text("[data-testid=stMain]")
         page.screenshot(path=str(SHOTS / "scene4_1_errors.png"), full_page=True)
-        assert "发现 2 处错误，整份文件不会写入" in text
-        assert "“约30” 不是数字" in text and "“闲置” 不是可选值" in text
+        assert "发现 4 处错误，整份文件不会写入" in text
+        for words in (
+            "“面积(亩)”：1 行不是数字",
+            "“约30” 不是数字（第6行）",
+            "“发现日期”：1 行的日期不存在",
+            "2022年2月没有30日",
+            "“园区”：1 行的园区无法确定",
+            "可指包头市的多个园区",
+            "“处置方式”：1 行的值不在可选值中",
+            "“拍卖” 不是可选值（第8行）",
+            "1 处需要核对",
+        ):
+            assert words in text, words  # fmt: skip
+        assert text.count("应为：督促动工开发") == 1  # the allowed values once
         page.close()
 
         page = open_page(browser, f"{url}/data_import?league=150200", "[data-testid=stFileUploader]", "demo-150200")
         upload(page, fixed)
-        assert "导入后将替换包头市闲置土地台账中的" in page.inner_text("[data-testid=stMain]")
+        text = page.inner_text("[data-testid=stMain]")
+        assert "导入后将替换包头市闲置土地台账中的" in text and "以下写法已按标准名称读取，请核对" in text
+        assert "整改时限 2022-06-30 早于发现日期 2022-08-19，请核对" in text
+        page.screenshot(path=str(SHOTS / "scene4_2_preview.png"), full_page=True)
         page.get_by_role("button", name="确认导入").click()
-        page.wait_for_selector("text=批次 1，3 条新增", timeout=30_000)
+        page.wait_for_selector("text=批次 1，6 条新增", timeout=30_000)
         assert "不会重复导入" in page.inner_text("[data-testid=stMain]")
-        page.screenshot(path=str(SHOTS / "scene4_2_imported.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / "scene4_3_imported.png"), full_page=True)
         page.close()
 
         page = open_page(browser, f"{url}/?league=150200&asof=2025-12-25")
         banner = page.inner_text("[data-testid=stAlert]")
-        page.screenshot(path=str(SHOTS / "scene4_3_overview.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / "scene4_4_overview.png"), full_page=True)
         assert "包头市土地台账已导入真实台账" in banner
         page.close()
 
