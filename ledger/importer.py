@@ -146,7 +146,9 @@ def _header_rows(rows: list[list[object]]) -> Iterator[tuple[int, list[object]]]
                 top = upper[c] if c < len(upper) else ""
                 bottom = lower[c] if c < len(lower) else ""
                 group = norm(top) or group if norm(top) or not norm(bottom) else group
-                if norm(bottom) and norm(top):
+                if norm(bottom) == norm(top):  # one cell merged over both rows
+                    combined.append(top)
+                elif norm(bottom) and norm(top):
                     combined.append(f"{norm(top)}{norm(bottom)}")
                 elif norm(bottom):
                     combined.append(f"{group}({norm(bottom)})" if group and _is_unit(bottom) else bottom)
@@ -422,6 +424,7 @@ class _Line:
     mapped: list[tuple[str, str, str]]
 
 
+SECTION = re.compile(r"^([一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))")
 FOOTER_WORDS = ("填报人", "填表人", "审核人", "负责人", "联系人", "联系电话", "填报单位", "备注", "说明", "注:", "注：")
 
 
@@ -494,6 +497,8 @@ def _read_rows(spec: LedgerSpec, sheet: str, cells: list[list[object]], header: 
             continue  # a 合计 row, never data
         if filled[0].startswith(FOOTER_WORDS) and len(filled) <= 3:
             continue  # 填报人、审核人、联系电话 or a note under the table
+        if len(filled) == 1 and SECTION.match(filled[0]):
+            continue  # 一、稀土高新区 or （二）批而未供土地: a section title over the rows below it
         line = _Line(sheet, r + 1, {}, [], [], [], [])
         for c, (f, unit) in header.columns.items():
             value = values[c]

@@ -223,9 +223,36 @@ def parse(data: bytes, name: str, suffix: str, max_columns: int) -> Sheets:
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheets = [(sheet, book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)) for sheet in book.sheet_names]
+    opened = [book.get_sheet_by_name(sheet) for sheet in book.sheet_names]
+    sheets = [(sheet.name, sheet.to_python(skip_empty_area=False)) for sheet in opened]
     _check_read(sheets, name, max_columns)  # .xls files, and anything the archive check could not see
+    for sheet, (_, rows) in zip(opened, sheets, strict=True):
+        _fill_merged(rows, _merged(sheet))
     return sheets
+
+
+def _merged(sheet: object) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The sheet's merged ranges ((top, left), (bottom, right)), 0-based; none where the format has none."""
+    try:
+        return list(getattr(sheet, "merged_cell_ranges", None) or [])
+    except Exception:  # a format calamine reads without merge information
+        return []
+
+
+def _fill_merged(rows: list[list[object]], ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """Cells merged over several rows (one 园区 for the parcels below it) give each row the merged value; a
+    merge within one row (a title) stays as it is."""
+    budget = 2 * sum(len(row) for row in rows)  # overlapping ranges cannot make this slow
+    for (top, left), (bottom, right) in ranges:
+        if bottom <= top or top >= len(rows) or left >= len(rows[top]):
+            continue
+        budget -= (bottom - top + 1) * (right - left + 1)
+        if budget < 0:
+            return
+        value = rows[top][left]
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            for c in range(left, min(right, len(rows[r]) - 1) + 1):
+                rows[r][c] = value
 
 
 def _read_csv(data: bytes, name: str, max_columns: int) -> Sheets:

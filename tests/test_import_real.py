@@ -183,6 +183,33 @@ def test_the_header_of_a_league_office_is_read_column_by_column(db: Path) -> Non
     }  # fmt: skip
 
 
+def test_a_park_merged_over_its_rows_section_titles_and_numbered_empty_rows_are_read_as_meant(db: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["包头市开发区闲置土地台账"])
+    sheet.append(OFFICE_HEADER)
+    rows = office_rows()
+    sheet.append(["一、稀土高新区"])
+    sheet.append(rows[0])
+    second = list(rows[1])
+    second[column("所属园区")] = None  # under the merged 稀土高新区 cell
+    sheet.append(second)
+    sheet.merge_cells(start_row=4, start_column=3, end_row=5, end_column=3)
+    sheet.append(["（二）九原工业园区"])
+    sheet.append(rows[2])
+    sheet.append([7])  # a pre-numbered row left empty
+    sheet.append([8])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    checked = plan(buffer.getvalue())
+    assert checked.errors == []
+    assert [(r["item_id"], r["park"]) for r in checked.rows] == [
+        ("BT-TD-001", "包头稀土高新技术产业开发区"),
+        ("BT-TD-002", "包头稀土高新技术产业开发区"),
+        ("BT-TD-003", "内蒙古包头九原工业园区"),
+    ]
+
+
 # every problem in the first upload ----------------------------------------------------------------
 def test_every_error_of_a_file_appears_in_the_first_upload(db: Path) -> None:
     checked = plan(office_xlsx(with_cells(BAD_CELLS)))
