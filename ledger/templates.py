@@ -11,6 +11,32 @@ from ledger.importer import EXAMPLE_MARK
 DATA_ROWS = 5000  # rows that carry drop-down lists and formats
 
 
+GUIDE_SHEET = "填写说明"
+
+
+def _guide(book: xlsxwriter.Workbook, spec) -> None:
+    """A second sheet: for each column, the other names the importer reads, and the wording it maps to each
+    choice. One column per line, so the importer never takes this sheet for a ledger."""
+    sheet = book.add_worksheet(GUIDE_SHEET)
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    sheet.write_row(0, 0, ("列", "也可写作", "可填的值（及可识别的写法）"), bold)
+    for r, f in enumerate(spec.fields, start=1):
+        sheet.write_string(r, 0, f.label + ("*" if f.required else ""), wrap)
+        sheet.write_string(r, 1, "、".join(f.aliases), wrap)
+        values = "、".join(f.choices)
+        if f.synonyms:
+            values += "。也可写：" + "；".join(f"{w}→{c}" for w, c in f.synonyms)
+        elif f.kind == "date":
+            values = "2022-08-15、2022.8.15、2022/8/15、2022年8月15日"
+        elif f.unit:
+            values = f"数字，单位{f.unit}；可写“12.5{f.unit}”"
+        sheet.write_string(r, 2, values, wrap)
+    sheet.set_column(0, 0, 18)
+    sheet.set_column(1, 1, 40)
+    sheet.set_column(2, 2, 90)
+
+
 def template_xlsx(ledger: str, league_name: str = "") -> bytes:
     """A title row, the header (units in brackets, * for required), one example row, drop-downs for choices."""
     spec = SPECS[ledger]
@@ -52,5 +78,6 @@ def template_xlsx(ledger: str, league_name: str = "") -> bytes:
             )  # fmt: skip
     sheet.freeze_panes(2, 0)
     sheet.set_row(1, 32)
+    _guide(book, spec)
     book.close()
     return buffer.getvalue()

@@ -499,3 +499,13 @@ def test_command_line_prints_warnings_and_mappings(db: Path, tmp_path: Path, cap
     out = capsys.readouterr().out
     assert "请核对: 工作表“闲置土地” 第9行 “整改时限”: 整改时限 2022-06-30 早于发现日期 2022-08-19，请核对" in out
     assert "“园区” 中的“稀土高新区”读作“包头稀土高新技术产业开发区”（1 行）" in out
+
+
+def test_the_template_says_which_other_names_and_wordings_are_read(db: Path) -> None:
+    from ledger.templates import GUIDE_SHEET, template_xlsx
+
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx("land", "包头市")))
+    guide = {row[0]: row[1:] for row in book[GUIDE_SHEET].iter_rows(min_row=2, values_only=True)}
+    assert guide["编号*"][0] == "、".join(LAND.field("item_id").aliases)
+    assert "依法收回→" + RECOVER in guide["处置方式"][1]
+    assert find_header(LAND, [list(r) for r in book[GUIDE_SHEET].iter_rows(values_only=True)]) is None  # not a ledger
