@@ -221,6 +221,11 @@ def _import(args: argparse.Namespace, path: Path) -> int:
     )
     for error in plan.errors:
         print("  " + error.text(), file=sys.stderr)
+    from ledger.importer import group_problems
+
+    for group in group_problems(plan.errors):
+        if group.hint:
+            print(f"  {group.title}：{group.hint}", file=sys.stderr)
     for warning in plan.warnings:
         print("  请核对: " + warning.text())
     for column, written, read, rows in plan.mappings:

@@ -142,7 +142,7 @@ LAND_DISPOSALS = (  # the standard methods of reference/disposal_methods.csv for
 )
 DISPOSALS_BY_LAND_KIND = {"闲置土地": LAND_DISPOSALS[:3], "批而未供": LAND_DISPOSALS[3:]}  # as the CSV files them
 _URGE, _FEE, _RECOVER, _SUPPLY, _REVOKE = LAND_DISPOSALS
-LAND_DISPOSAL_SYNONYMS = (  # how league offices write the methods; the rules are reference/land_rules.csv
+LAND_DISPOSAL_SYNONYMS = (  # how league offices write them; grouped as 《闲置土地处置办法》 (land_rules.csv) says
     # 闲置土地处置办法: urge construction, or extend the start date (at most one year)
     ("督促动工", _URGE), ("督促开工", _URGE), ("催促开工", _URGE), ("限期开工", _URGE), ("限期动工", _URGE),
     ("动工开发", _URGE), ("督促开发建设", _URGE), ("督促建设", _URGE), ("约谈督促", _URGE),

@@ -439,7 +439,8 @@ def validate(spec: LedgerSpec, league_code: str, sheets, ref: Reference) -> Chec
         missing = "、".join(f.label for f in spec.fields if f.required)
         raise ImportFileError(
             f"未找到{spec.name}的表头：前 {MAX_HEADER_SCAN} 行中没有一行写有 {missing} 等列名。"
-            "请使用下载的模板，或把表头改为模板中的列名。"
+            + _widest_row(sheets)
+            + "请使用下载的模板，或把表头改为模板中的列名（模板的“填写说明”页列出每列还可写作什么）。"
         )
     # sheets with the whole header; failing that, the sheet that comes closest, whose missing columns are named
     used = complete or [max(partial, key=lambda entry: len(entry[2].columns))]
@@ -468,6 +469,20 @@ def validate(spec: LedgerSpec, league_code: str, sheets, ref: Reference) -> Chec
                 out.readings[line.row["item_id"]] = line.notes
             out.mappings.update(line.mapped)
     return out
+
+
+def _widest_row(sheets) -> str:
+    """The row most likely meant as the header (the fullest of the first rows), quoted for the clerk."""
+    best = None
+    for sheet, cells in sheets:
+        for r, row in enumerate(cells[:MAX_HEADER_SCAN]):
+            texts = [re.sub(r"\s+", " ", str(c)).strip() for c in row if not _blank(c)]
+            if len(texts) >= 2 and (best is None or len(texts) > len(best[2])):
+                best = (sheet, r + 1, texts)
+    if best is None:
+        return ""
+    shown = " | ".join(best[2][:25])
+    return f"工作表“{best[0]}”第{best[1]}行是：{shown[:300]}。"
 
 
 def _refuse_other_ledger(spec: LedgerSpec, sheets, found) -> None:

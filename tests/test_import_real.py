@@ -254,6 +254,18 @@ def test_missing_columns_are_named_with_the_header_found_and_the_rows_are_still_
     assert not checked.can_write
 
 
+def test_a_file_without_any_header_quotes_the_row_it_took_for_one(db: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["包头市闲置土地"])
+    book.active.append(["地块", "所在地", "亩数", "情况"])
+    book.active.append(["A-01", "稀土高新区", 12.5, "闲置"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ImportFileError, match="未找到闲置土地台账的表头") as refused:
+        plan(buffer.getvalue())
+    assert "工作表“Sheet”第2行是：地块 | 所在地 | 亩数 | 情况。" in str(refused.value)
+
+
 def test_a_file_of_another_ledger_is_named_as_such(db: Path) -> None:
     header = [f.label for f in SPECS["idle_fund"].fields]
     book = openpyxl.Workbook()
