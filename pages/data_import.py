@@ -121,6 +121,7 @@ for upload in [] if full else files or []:
         counts[3].metric("有错误的行", len({(e.sheet, e.row) for e in plan.errors}))
         if plan.already_imported:
             st.info(plan.already_imported, icon=":material/info:")
+            continue
         if plan.errors:
             st.error(
                 f"发现 {len(plan.errors)} 处错误，整份文件不会写入。下面是这份文件的全部问题（按类归并），"
@@ -159,7 +160,7 @@ for upload in [] if full else files or []:
             )
             if plan.ignored:
                 st.caption("未识别、不导入的列：" + "、".join(plain(h) for h in plan.ignored))
-        if plan.errors or plan.already_imported:
+        if plan.errors:
             continue
         if not plan.can_write:
             st.success("文件内容与系统中的台账一致，无需导入。")
