@@ -8,6 +8,7 @@ nothing of itself but a .partial archive file, which clean_stray_files removes (
 imports made before schema 5, which wrote a copy of the file).
 """
 
+import functools
 import hashlib
 import logging
 import os
@@ -293,25 +294,30 @@ def _date(value: object) -> tuple[date, str]:
         raise CellError(f"“{value}” 不是有效日期：{reason}", "bad_date") from error
 
 
+@functools.cache
+def _wordings(f: Field) -> tuple[dict[str, str], dict[str, str]]:
+    """A choice field's choices and synonyms, normalised once: {normalised: choice}."""
+    return {norm(c): c for c in f.choices}, {norm(w): c for w, c in f.synonyms}
+
+
 def _choice(value: object, f: Field) -> tuple[str, str]:
     """The standard choice, and how it was read from free wording ('' when written as the choice)."""
     text = norm(value)
-    for choice in f.choices:
-        if text == norm(choice):
-            return choice, ""
+    choices, synonyms = _wordings(f)
+    if text in choices:
+        return choices[text], ""
     plain = re.sub(r"[，。、,.;；]", "", text)
-    for written, choice in f.synonyms:
-        if plain == norm(written):
-            return choice, "同义词"
+    if plain in synonyms:
+        return synonyms[plain], "同义词"
     if f.find_in_text:
-        found = [written for written, _ in f.synonyms if norm(written) in plain]
+        found = [written for written in synonyms if written in plain]
         found = [w for w in found if not any(w != other and w in other for other in found)]  # 有偿收回, not 收回
-        choices = sorted({dict(f.synonyms)[w] for w in found})
-        if len(choices) == 1:
-            return choices[0], f"据文字中的“{max(found, key=len)}”"
-        if choices:
+        meant = sorted({synonyms[w] for w in found})
+        if len(meant) == 1:
+            return meant[0], f"据文字中的“{max(found, key=len)}”"
+        if meant:
             raise CellError(
-                f"“{value}” 同时像多种{f.header}（{'；'.join(choices)}），请只写一种", "choice_ambiguous", _allowed(f)
+                f"“{value}” 同时像多种{f.header}（{'；'.join(meant)}），请只写一种", "choice_ambiguous", _allowed(f)
             )
     raise CellError(f"“{value}” 不是可选值", "choice", _allowed(f))
 
@@ -503,9 +509,11 @@ def _read_rows(spec: LedgerSpec, sheet: str, cells: list[list[object]], header: 
     labels = {f.key: f.label for f in spec.fields}
     width = max(header.columns) + 1
     disposal = next((f for f in spec.fields if f.key == "disposal"), None)
+    disposal_column = next((c for c, (f, _) in header.columns.items() if f.key == "disposal"), None)
     for r in range(header.row + 1, len(cells)):
         values = [cells[r][c] if c < len(cells[r]) else None for c in range(width)]
-        filled = [norm(v) for v in values if not _blank(v)]
+        filled = [v for v in values if not _blank(v)]
+        filled = [norm(v) for v in filled[:4]] + filled[4:]  # the words of 合计, 填报人, 一、 are in the first cells
         if all(_blank(values[c]) for c in header.columns):
             continue  # blank, or only a pre-printed 序号
         if any(text.startswith(TOTAL_WORDS) for text in filled[:4]):
@@ -533,7 +541,7 @@ def _read_rows(spec: LedgerSpec, sheet: str, cells: list[list[object]], header: 
                 line.mapped.append((f.label, _shown(value), line.row[f.key]))
         if str(line.row.get("item_id") or "").startswith(EXAMPLE_MARK):
             continue  # the template's example row
-        blank = not any(f.key == "disposal" and not _blank(values[c]) for c, (f, _) in header.columns.items())
+        blank = disposal_column is None or _blank(values[disposal_column])
         if disposal and disposal.find_in_text and blank and line.row.get("measure"):
             try:  # the measure's free wording names the disposal method: read it, for the clerk to confirm
                 method, _ = _choice(line.row["measure"], disposal)
