@@ -117,22 +117,28 @@ def _header_key(cell: object) -> tuple[str, str]:
     return name, unit
 
 
+@functools.cache
+def _header_names(spec: LedgerSpec) -> dict[str, tuple[Field, int]]:
+    """Every name a header may use for a field of the ledger, normalised: 2 for the template's, 1 for an alias."""
+    names = {norm(alias): (f, 1) for f in spec.fields for alias in f.aliases}
+    names.update({norm(name): (f, 2) for f in spec.fields for name in (f.header, f.label)})
+    return names
+
+
 def _match(spec: LedgerSpec, cell: object) -> tuple[Field, str, int] | None:
     """The field a header names, its unit, and 2 for the template's own name or 1 for an alias."""
     name, unit = _header_key(cell)
     if not name:
         return None
-    for f in spec.fields:
-        if name in (norm(f.header), norm(f.label)):
-            return f, unit, 2
-    for f in spec.fields:
-        if name in map(norm, f.aliases):
-            return f, unit, 1
-    for f in spec.fields:  # a unit written straight after the name: 面积亩, 沉淀余额万元
-        if f.unit and not unit:
-            for written in UNIT_FACTORS.get(f.unit, {f.unit: 1}):
+    names = _header_names(spec)
+    if name in names:
+        f, score = names[name]
+        return f, unit, score
+    if not unit:  # a unit written straight after the name: 面积亩, 沉淀余额万元
+        for f in spec.fields:
+            for written in UNIT_FACTORS.get(f.unit, {}) if f.unit else ():
                 bare = name.removesuffix(written)
-                if bare != name and bare in (norm(f.header), *map(norm, f.aliases)):
+                if bare != name and names.get(bare, (None,))[0] == f:
                     return f, written, 1
     return None
 

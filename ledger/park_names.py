@@ -81,8 +81,15 @@ class ParkMatcher:
             for key in (_plain(park.name), _without_prefix(_plain(park.name)), _plain(park.park_id).upper()):
                 self.exact.setdefault(key, park)
         self.cores = {p.park_id: core(p.name, self.league_names.get(p.league_code, ())) for p in parks}
+        self.seen: dict[tuple[str, str], ParkMatch] = {}  # a file names few parks on many rows
 
     def match(self, written: str, league_code: str) -> ParkMatch:
+        key = (written, league_code)
+        if key not in self.seen:
+            self.seen[key] = self._match(written, league_code)
+        return self.seen[key]
+
+    def _match(self, written: str, league_code: str) -> ParkMatch:
         plain = _plain(written)
         exact = self.exact.get(plain) or self.exact.get(_without_prefix(plain)) or self.exact.get(plain.upper())
         if exact is not None:
