@@ -32,6 +32,8 @@ BOUNDARY_NOTE = (
 )
 PARK_LABELS = "park_labels"
 PARK_CELLS = "park_cells"  # parks gathered into cells, where the scope has too many parks for a point each
+CROWDED = 60  # more parks than this on one map (a league at national scale): relative circle sizes
+LABELLED = 30  # and names for this many of them, those with most open idle assets
 TOOLTIP = {
     "html": "<b>{tip_title}</b><br/>{tip_body}",
     "style": {
@@ -106,6 +108,11 @@ def measure_text(value: float, measure: str) -> str:
     return fmt.rate(value)
 
 
+def _bound(x: float) -> str:
+    """A class bound as people write it: 40,000 (never 4e+04), 2.5, 12.5."""
+    return f"{x:,.0f}" if x >= 1000 or x == int(x) else f"{x:,.4g}"
+
+
 def color_classes(values: pd.Series, measure: str) -> list[ColorClass]:
     """Five classes: fixed rate bands for completion, equal steps up to a round maximum otherwise."""
     if measure == "completion_rate":
@@ -119,7 +126,7 @@ def color_classes(values: pd.Series, measure: str) -> list[ColorClass]:
     classes = []
     for i, color in enumerate(MORE_IS_WORSE):
         low, high = step * i, step * (i + 1)
-        classes.append(ColorClass(f"{low:,.4g} – {high:,.4g} {unit}", color, low, high))
+        classes.append(ColorClass(f"{_bound(low)} – {_bound(high)} {unit}", color, low, high))
     return classes
 
 
@@ -309,13 +316,22 @@ def _position(row: Mapping) -> list[float]:
 
 
 def _park_records(parks: pd.DataFrame, max_radius: int) -> list[dict]:
-    """Only what the layer draws, the tooltip shows and a click needs: the deck travels to the browser."""
+    """Only what the layer draws, the tooltip shows and a click needs: the deck travels to the browser. Among
+    more than CROWDED parks (national scale) a circle's area is relative to the park with most open assets, or
+    nearly all would be drawn at the largest size."""
+    most = max(1, int(parks.open_assets.max())) if len(parks) > CROWDED else None
+
+    def radius(open_assets: int) -> float:
+        if most is None:
+            return min(4 + 3 * math.sqrt(open_assets), max_radius)
+        return 3 + (max_radius - 3) * math.sqrt(open_assets / most)
+
     return [
         {
             "park_id": row["park_id"],
             "league_code": row["league_code"],
             "position": _position(row),
-            "radius": min(4 + 3 * math.sqrt(row["open_assets"]), max_radius),
+            "radius": radius(row["open_assets"]),
             "tip_title": row["name"],
             "tip_body": _park_tip(row),
         }
@@ -352,13 +368,15 @@ def _cell_tip(row: Mapping, names: Iterable[str]) -> str:
 
 
 def _cell_records(cells: pd.DataFrame, max_radius: int) -> list[dict]:
-    """One circle per cell of parks: sized by its open idle assets like a park, named by its league (a click
-    opens the league, whose map shows the parks one by one)."""
+    """One circle per cell of parks: its area grows with its open idle assets relative to the fullest cell (a
+    cell sums many parks, so a park's scale would fill the map); a click opens the league of most of its parks,
+    whose map shows them one by one."""
+    most = max(1, int(cells.open_assets.max())) if len(cells) else 1
     return [
         {
             "league_code": row["league_code"],
             "position": _position(row),
-            "radius": min(4 + 2 * math.sqrt(row["open_assets"]), max_radius),
+            "radius": 3 + (max_radius - 3) * math.sqrt(row["open_assets"] / most),
             "tip_title": f"{row['parks']} 个园区",
             "tip_body": _cell_tip(row, names),
         }
@@ -430,7 +448,7 @@ def idle_assets_deck(
         ),
         pdk.Layer(
             "ScatterplotLayer",
-            _park_records(parks, max_park_radius) if park_cells is None else _cell_records(park_cells, 40),
+            _park_records(parks, max_park_radius) if park_cells is None else _cell_records(park_cells, 14),
             id=PARKS if park_cells is None else PARK_CELLS,
             pickable=True,
             auto_highlight=True,
@@ -447,6 +465,8 @@ def idle_assets_deck(
     del deck_layers[2:]
     if level > 0 and park_cells is None:  # park names where they fit: a league's parks, or the one park
         records = [r for r in _park_records(parks, max_park_radius) if r["position"]]
+        if len(records) > CROWDED:  # names of the parks with most open assets only, or they cover each other
+            records = sorted(records, key=lambda r: -r["radius"])[:LABELLED]
         park_layers.append(
             pdk.Layer(
                 "TextLayer",
@@ -501,9 +521,9 @@ def idle_assets_deck(
 
 
 # Legend and selection ---------------------------------------------------------------------------
-def legend_html(leagues: pd.DataFrame, measure: str | None, layers: Iterable[str]) -> str:
+def legend_html(leagues: pd.DataFrame, measure: str | None, layers: Iterable[str], cells: bool = False) -> str:
     """The map's legend as HTML: the measure's classes (none for a park's map, where only the surrounding
-    colour shows), what a park circle means, status colours and item shapes."""
+    colour shows), what a park circle (or a cell of parks) means, status colours and item shapes."""
     swatch = "display:inline-block;width:14px;height:14px;margin-right:6px;vertical-align:-2px;"
     dot = "display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:6px;vertical-align:-1px;"
     lines = []
@@ -515,10 +535,11 @@ def legend_html(leagues: pd.DataFrame, measure: str | None, layers: Iterable[str
         if measure == "completion_rate":
             lines.append(f"<div><span style='{swatch}background:#e0e0e0'></span>无台账条目</div>")
     park = PARK_COLOR
-    lines.append("<div style='font-weight:600;margin:10px 0 4px'>园区</div>")
+    lines.append(f"<div style='font-weight:600;margin:10px 0 4px'>{'园区（按位置汇总）' if cells else '园区'}</div>")
     lines.append(
         f"<div><span style='{dot}width:16px;height:16px;background:{park}55;border:1.5px solid {park}'></span>"
-        "圆越大，待盘活闲置资产越多</div>"
+        + ("一圆为 0.5° 见方内的园区，圆越大，待盘活闲置资产越多" if cells else "圆越大，待盘活闲置资产越多")
+        + "</div>"
     )
     chosen = [ledger for ledger in ITEM_LAYERS if ledger in set(layers)]
     if chosen:

@@ -94,11 +94,15 @@ with map_column:
         height=560,
         key=f"idle_map_deck_{scope.league or 'region'}_{scope.park or 'all'}",
     )
-legend_column.html(maps.legend_html(leagues, measure, layers))
+legend_column.html(maps.legend_html(leagues, measure, layers, cells=cells is not None))
 
 unplaced = int((counts["items"] - counts["placed"]).sum())
 st.caption(
-    "点击盟市进入该盟市，点击园区打开园区档案，点击条目打开台账。"
+    (
+        "点击盟市或园区圆圈进入该盟市。"
+        if cells is not None
+        else "点击盟市进入该盟市，点击园区打开园区档案，点击条目打开台账。"
+    )
     + (f"另有 {unplaced} 项台账条目未填坐标，未在图上显示。" if unplaced else "")
 )
 st.caption(

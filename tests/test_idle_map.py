@@ -474,3 +474,20 @@ def test_below_the_limits_the_map_draws_every_placed_item(demo_db: Path) -> None
     drawn = {x["id"]: len(x["data"]) for x in deck["layers"]}
     for ledger in ITEM_TABLES:
         assert drawn[maps.item_layer_id(ledger)] == len(independent_items(demo_db, SCOPES["region"], ledger))
+
+
+def test_a_crowded_map_names_only_the_parks_with_most_open_assets_and_sizes_circles_relatively() -> None:
+    scope = SCOPES["region"]
+    parks = queries.map_parks(scope)
+    assert len(parks) > maps.CROWDED  # the demo's 81 parks drawn on one league's map stand for a national league
+    deck = maps.idle_assets_deck(
+        league_boundaries(), queries.map_leagues(scope), parks, maps.NO_ITEMS, league="150200", park=None
+    )
+    labels = layer(deck, maps.PARK_LABELS).data
+    assert len(labels) == maps.LABELLED
+    most = parks.nlargest(maps.LABELLED, "open_assets", keep="all").open_assets.min()
+    named = parks.set_index("park_id").loc[[r["park_id"] for r in labels]]
+    assert (named.open_assets >= most).all()
+    circles = {r["park_id"]: r["radius"] for r in layer(deck, maps.PARKS).data}
+    biggest = parks.loc[parks.open_assets.idxmax(), "park_id"]
+    assert circles[biggest] == max(circles.values()) == 30  # the league map's largest circle, for the fullest park
