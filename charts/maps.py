@@ -33,7 +33,7 @@ BOUNDARY_NOTE = (
 PARK_LABELS = "park_labels"
 PARK_CELLS = "park_cells"  # parks gathered into cells, where the scope has too many parks for a point each
 CROWDED = 60  # more parks than this on one map (a league at national scale): relative circle sizes
-LABELLED = 30  # and names for this many of them, those with most open idle assets
+LABELLED = 15  # and names for this many of them, those with most open idle assets
 TOOLTIP = {
     "html": "<b>{tip_title}</b><br/>{tip_body}",
     "style": {
@@ -320,6 +320,8 @@ def _park_records(parks: pd.DataFrame, max_radius: int) -> list[dict]:
     more than CROWDED parks (national scale) a circle's area is relative to the park with most open assets, or
     nearly all would be drawn at the largest size."""
     most = max(1, int(parks.open_assets.max())) if len(parks) > CROWDED else None
+    if most is not None:  # and smaller: the same ink for many more circles
+        max_radius = max(8, round(max_radius * math.sqrt(CROWDED / len(parks))))
 
     def radius(open_assets: int) -> float:
         if most is None:

@@ -490,4 +490,5 @@ def test_a_crowded_map_names_only_the_parks_with_most_open_assets_and_sizes_circ
     assert (named.open_assets >= most).all()
     circles = {r["park_id"]: r["radius"] for r in layer(deck, maps.PARKS).data}
     biggest = parks.loc[parks.open_assets.idxmax(), "park_id"]
-    assert circles[biggest] == max(circles.values()) == 30  # the league map's largest circle, for the fullest park
+    largest = max(8, round(30 * math.sqrt(maps.CROWDED / len(parks))))  # the league map's 30 px, scaled down
+    assert circles[biggest] == max(circles.values()) == largest
