@@ -26,10 +26,15 @@ def render_times(path: Path, repeat: int, **params: str) -> tuple[float, float]:
     os.environ["LEDGER_DB"] = str(path)
     st.cache_data.clear()
     st.cache_resource.clear()
+    from tests.conftest import session_token
+
     at = AppTest.from_file(str(ROOT / "pages" / "ledgers.py"), default_timeout=300)
+    at.session_state["auth_token"] = session_token("demo-admin", path)  # signed in, or it times the sign-in page
     for key, value in {"asof": ASOF.isoformat(), **params}.items():
         at.query_params[key] = value
     cold, _ = timed(at.run)
+    if not at.dataframe:
+        raise RuntimeError("the ledger list did not render (not signed in?)")
     warm, _ = timed(at.run, repeat)
     if at.exception:
         raise RuntimeError(at.exception[0].value)
