@@ -644,3 +644,16 @@ def test_an_empty_filtered_ledger_still_exports_its_headers() -> None:
     sheet = workbook(ledger_xlsx_frames([view.ledger_table(frames[0], "land")], ExportMeta("t", "s")))
     assert [c.value for c in sheet[3]][:3] == ["序号", "编号", "地块"]
     assert sheet[4][0].value == "合计"
+
+
+def test_the_scope_bar_lists_no_parks_until_a_league_is_chosen_then_only_its_parks(demo_db: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["asof"] = ASOF.isoformat()
+    at.run()
+    assert not at.exception
+    park = at.selectbox(key="scope_park")
+    assert park.options == ["全部园区"] and park.disabled  # thousands of parks nationally: none sent until a league
+    at.query_params["league"] = "150200"
+    at.run()
+    expected = [r[0] for r in demo_rows(demo_db, "select name from park where league_code = '150200' order by park_id")]
+    assert at.selectbox(key="scope_park").options == ["全部园区", *expected]
