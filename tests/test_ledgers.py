@@ -657,3 +657,19 @@ def test_the_scope_bar_lists_no_parks_until_a_league_is_chosen_then_only_its_par
     at.run()
     expected = [r[0] for r in demo_rows(demo_db, "select name from park where league_code = '150200' order by park_id")]
     assert at.selectbox(key="scope_park").options == ["全部园区", *expected]
+
+
+def test_a_league_users_pages_totals_and_streamed_export_hold_only_its_league(demo_db: Path) -> None:
+    from queries.db import acting_as
+    from tests.conftest import DEMO_USERS
+
+    region = Scope(None, None, ASOF)  # asked for the whole region, as a crafted link would
+    with acting_as(DEMO_USERS["demo-150200"]):
+        frames = pd.concat(list(paging.ledger_frames("land", region)))
+        page = paging.ledger_page("land", region, 1, 500)
+        totals = paging.ledger_totals("land", region, view.sum_fields("land"))
+    own = independent(demo_db, "land", ASOF, "150200")
+    assert set(frames.league_code) == set(page.league_code) == {"150200"}
+    assert sorted(frames.item_id) == sorted(page.item_id) == own.item_id.tolist()
+    assert totals["items"] == len(own)
+    assert totals["area_mu"] == pytest.approx(own.area_mu.sum())
