@@ -183,7 +183,7 @@ if view == "园区排名":
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
-        key=f"rankings_table_{scope.league or 'region'}" + (f"_{number}" if number > 1 else ""),
+        key=f"rankings_table_{scope.league or 'region'}",
         column_config={
             "排名": st.column_config.NumberColumn(pinned=True),
             "园区": st.column_config.Column(pinned=True),

@@ -26,6 +26,7 @@ PARAM = re.compile(r"\$([a-z_]+)")
 # Parameters some queries take besides the scope ($league, $park, $asof); NULL means "no filter / default".
 OPTIONAL = (
     "user_park",
+    "cell",
     "item",
     "ledger",
     "status",
@@ -37,7 +38,6 @@ OPTIONAL = (
     "metric",
     "weights",
     "rules",
-    "cell",
 )
 
 

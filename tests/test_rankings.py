@@ -615,7 +615,7 @@ def test_the_park_table_is_paged_while_the_chart_keeps_the_top_and_bottom() -> N
 def test_a_row_chosen_on_the_second_page_drills_into_that_park() -> None:
     at = page(asof="2023-06-08", page="2")
     park = queries.park_rankings(Scope(None, None, ASOF), YEAR).iloc[52]
-    at.session_state["rankings_table_region_2"] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    at.session_state["rankings_table_region"] = {"selection": {"rows": [2], "columns": [], "cells": []}}
     at.run()
     assert not at.exception
     assert (at.query_params["league"], at.query_params["park"]) == (park.league_code, park.park_id)
