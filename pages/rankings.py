@@ -1,5 +1,7 @@
 """园区排名: parks by per-mu yield and the 亩均效益 score with grades, thresholds, 倒逼腾退 and 再整合再优化."""
 
+import math
+
 import streamlit as st
 
 import queries
@@ -12,8 +14,10 @@ from pages._state import (
     follow,
     follow_many,
     follow_numbers,
+    follow_page,
     many_to_url,
     numbers_to_url,
+    page_to_url,
     to_url,
     view_control,
 )
@@ -26,6 +30,7 @@ if last_year is None:
     st.stop()
 
 
+RANKING_PAGE = 50  # parks per page of the ranking table (a league has dozens; the nation thousands)
 WEIGHT_KEYS = [f"rankings_weight_{part}" for part in queries.DEFAULT_WEIGHTS]
 WEIGHT_DEFAULTS = list(queries.DEFAULT_WEIGHTS.values())
 
@@ -158,8 +163,23 @@ if view == "园区排名":
         config=plotly_config("园区排名"),
     )
     export_menu(figure, f"园区{rk.METRICS[metric]}排名_{place}_{year}", "rankings_chart")
+    pages = max(1, math.ceil(len(parks) / RANKING_PAGE))  # the chart shows top and bottom; the table, all in pages
+    number = follow_page("page", "rankings_page", pages)
+    shown = parks.iloc[(number - 1) * RANKING_PAGE : number * RANKING_PAGE]
+    if pages > 1:
+        page_col, where_col = st.columns([1, 4], vertical_alignment="bottom")
+        page_col.number_input(
+            f"页码（共 {pages} 页）",
+            1,
+            pages,
+            key="rankings_page",
+            on_change=page_to_url,
+            args=("page", "rankings_page"),
+        )
+        first = (number - 1) * RANKING_PAGE + 1
+        where_col.caption(f"第 {first}–{first + len(shown) - 1} 名，共 {len(parks)} 个园区（每页 {RANKING_PAGE} 个）。")
     table = st.dataframe(
-        rk.park_table(parks, metric, has_previous_year),
+        rk.park_table(shown, metric, has_previous_year),
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
@@ -170,7 +190,7 @@ if view == "园区排名":
         },
     )
     rows = table["selection"]["rows"] if table else []
-    clicked = selected_key(event, {}) or (parks.iloc[rows[0]].park_id if rows else None)
+    clicked = selected_key(event, {}) or (shown.iloc[rows[0]].park_id if rows else None)
     if clicked:
         drill(scope, league=parks.set_index("park_id").at[clicked, "league_code"], park=clicked)
     st.caption("点击图中柱形或表中一行，进入该园区，查看其建成项目排名。")

@@ -31,8 +31,10 @@ __all__ = [
     "ledger_pending_approval",
     "ledger_stalled",
     "ledger_units",
+    "map_item_counts",
     "map_items",
     "map_leagues",
+    "map_park_cells",
     "map_parks",
     "overdue_items",
     "paper_checks",
@@ -288,6 +290,14 @@ def map_parks(scope: Scope) -> pd.DataFrame:
 
 def map_items(scope: Scope) -> pd.DataFrame:
     return run("map_items", **scope.params())
+
+
+def map_item_counts(scope: Scope) -> pd.DataFrame:
+    return run("map_item_counts", **scope.params())
+
+
+def map_park_cells(scope: Scope, cell: float | None = None) -> pd.DataFrame:
+    return run("map_park_cells", **scope.params(), cell=cell)
 
 
 def park_profile(scope: Scope) -> pd.Series | None:

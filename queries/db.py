@@ -26,6 +26,7 @@ PARAM = re.compile(r"\$([a-z_]+)")
 # Parameters some queries take besides the scope ($league, $park, $asof); NULL means "no filter / default".
 OPTIONAL = (
     "user_park",
+    "cell",
     "item",
     "ledger",
     "status",
@@ -55,16 +56,85 @@ def sql_text(name: str) -> str:
     return sql_files()[name].read_text(encoding="utf-8")
 
 
-def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pd.DataFrame:
-    """Run query `name` on its own cursor with the named parameters it uses (works without Streamlit)."""
+IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+RECTIFIED_STATUSES = ("已整改", "已销号")
+
+
+def _column(name: str) -> str:
+    """A column name quoted for SQL; only plain lower-case names (from the code's own allow-lists) pass."""
+    if not IDENTIFIER.fullmatch(name):
+        raise ValueError(f"not a column name: {name!r}")
+    return f'"{name}"'
+
+
+def shaped(text: str, shape: tuple | None) -> tuple[str, dict[str, Any]]:
+    """The query text wrapped for one view of its rows, and the parameters the wrapper adds.
+
+    ("page", ((column, descending), ...), limit, offset): one page of rows in that order (end it with a unique
+    column, so that pages neither overlap nor skip a row); ("totals", by, flags, sums): per value of `by`, the
+    row count, how many rows each boolean column in `flags` is true for, and the sum of each column in `sums`,
+    over all of the query's rows."""
+    if shape is None:
+        return text, {}
+    body = text.rstrip().rstrip(";")
+    if shape[0] == "page":
+        _, order, limit, offset = shape
+        keys = ", ".join(f"{_column(c)} {'desc' if descending else 'asc'} nulls last" for c, descending in order)
+        return (
+            f"select * from ({body}) q order by {keys} limit $page_limit offset $page_offset",
+            {"page_limit": int(limit), "page_offset": int(offset)},
+        )
+    if shape[0] == "totals":
+        _, by, flags, sums = shape
+        columns = [
+            f"{_column(by)}",
+            "count(*) as rows",
+            *(f"count_if({_column(f)}) as {_column(f)}" for f in flags),
+            *(f"coalesce(sum({_column(c)}), 0)::double as {_column(c)}" for c in sums),
+        ]
+        return f"select {', '.join(columns)} from ({body}) q group by all order by 1", {}
+    raise ValueError(f"unknown shape {shape[0]!r}")
+
+
+def execute(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any], shape: tuple | None = None
+) -> pd.DataFrame:
+    """Run query `name` on its own cursor with the named parameters it uses (works without Streamlit), whole or
+    in one of the shapes of shaped()."""
+    text, bound = _prepared(name, params, shape)
+    cursor = con.cursor()
+    try:
+        return cursor.execute(text, bound).df()
+    finally:
+        cursor.close()
+
+
+def _prepared(name: str, params: dict[str, Any], shape: tuple | None) -> tuple[str, dict[str, Any]]:
     text = sql_text(name)
     used = set(PARAM.findall(text))
     missing = used - params.keys()
     if missing:
         raise KeyError(f"query {name} needs parameters {sorted(missing)}")
+    text, extra = shaped(text, shape)
+    return text, {**{k: params[k] for k in used}, **extra}
+
+
+def stream(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any], vectors: int = 8
+) -> Iterator[pd.DataFrame]:
+    """The rows of query `name` in its own order, in frames of `vectors` × 2,048 rows (at least one frame, empty
+    when there are no rows): a caller that writes each frame out and lets it go holds one frame at a time,
+    whatever the number of rows."""
+    text, bound = _prepared(name, params, None)
     cursor = con.cursor()
     try:
-        return cursor.execute(text, {k: params[k] for k in used}).df()
+        cursor.execute(text, bound)
+        frame = cursor.fetch_df_chunk(vectors)
+        yield frame  # the first frame even when empty: it carries the columns
+        while not frame.empty:
+            frame = cursor.fetch_df_chunk(vectors)
+            if not frame.empty:
+                yield frame
     finally:
         cursor.close()
 
@@ -131,9 +201,13 @@ class SharedConnection:
                 self._running -= 1
                 self._cond.notify_all()
 
-    def query(self, name: str, params: dict[str, Any], path: Path) -> pd.DataFrame:
+    def query(self, name: str, params: dict[str, Any], path: Path, shape: tuple | None = None) -> pd.DataFrame:
         with self._using(path) as con:
-            return execute(con, name, params)
+            return execute(con, name, params, shape)
+
+    def stream(self, name: str, params: dict[str, Any], path: Path) -> Iterator[pd.DataFrame]:
+        with self._using(path) as con:
+            yield from stream(con, name, params)
 
     @contextmanager
     def write(self, path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -171,8 +245,10 @@ def read_fresh(work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
 
 
 @st.cache_data(ttl=600, max_entries=1024, show_spinner=False)
-def _cached(name: str, params: tuple[tuple[str, Any], ...], path: str, version: int) -> pd.DataFrame:
-    return _shared().query(name, dict(params), Path(path))
+def _cached(
+    name: str, params: tuple[tuple[str, Any], ...], path: str, version: int, shape: tuple | None = None
+) -> pd.DataFrame:
+    return _shared().query(name, dict(params), Path(path), shape)
 
 
 SESSION_USER = "auth_user"  # the signed-in User in st.session_state (set by pages/_auth.py only)
@@ -234,13 +310,36 @@ def limit(league: str | None, park: str | None) -> tuple[str | None, str | None]
     return permitted.clamp(league, park, _park_leagues().get(park) if park else None)
 
 
-def run(name: str, **params: Any) -> pd.DataFrame:
-    """Run a named query through the shared connection and result cache, limited to what the caller may see:
-    every query's $league and $park are bound here, so no page, export or URL can widen them."""
+def _bound(params: dict[str, Any]) -> dict[str, Any]:
     params["league"], params["park"] = limit(params.get("league"), params.get("park"))
     params["user_park"] = allowed().park  # league-level comparisons keep only this park's row for its own user
+    return params
+
+
+def run(name: str, shape: tuple | None = None, **params: Any) -> pd.DataFrame:
+    """Run a named query through the shared connection and result cache, limited to what the caller may see:
+    every query's $league and $park are bound here, so no page, export or URL can widen them. `shape` asks for
+    one page of its rows or its totals instead of all of them (see shaped())."""
+    params = _bound(params)
     path, version = _file_version(db_path())
-    return _cached(name, tuple(sorted(params.items())), path, version).copy()
+    return _cached(name, tuple(sorted(params.items())), path, version, shape).copy()
+
+
+def run_page(name: str, order: tuple[tuple[str, bool], ...], limit: int, offset: int, **params: Any) -> pd.DataFrame:
+    """Rows offset … offset + limit of a named query in `order` ((column, descending), …, ending with a unique
+    column), asked of the database: a table shows one page without the server holding or sending the rest."""
+    return run(name, ("page", tuple(order), int(limit), int(offset)), **params)
+
+
+def run_totals(name: str, by: str, flags: tuple[str, ...], sums: tuple[str, ...], **params: Any) -> pd.DataFrame:
+    """Per value of column `by`: rows, true counts of `flags`, sums of `sums`, over every row of a named query."""
+    return run(name, ("totals", by, tuple(flags), tuple(sums)), **params)
+
+
+def run_stream(name: str, **params: Any) -> Iterator[pd.DataFrame]:
+    """Every row of a named query in frames, uncached, limited like run(): for exports of any size."""
+    params = _bound(params)
+    yield from _shared().stream(name, params, db_path())
 
 
 def scope_params(league: str | None, park: str | None, asof: date) -> dict[str, Any]:

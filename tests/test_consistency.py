@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -109,7 +110,17 @@ def test_grade_and_score_wording_states_their_relation_with_the_shown_numbers() 
     at = AppTest.from_file(str(ROOT / "pages" / "rankings.py"), default_timeout=60)
     at.query_params["asof"] = "2025-12-25"
     at.run()
-    table = at.dataframe[0].value
+    assert (
+        at.dataframe[0].value["园区"].tolist()
+        == queries.park_rankings(Scope(None, None, date(2025, 12, 25)), 2025).name.iloc[:50].tolist()
+    )
+    # the wording describes every ranked park; the table shows them 50 a page, so all pages are read
+    tables = [at.dataframe[0].value]
+    while len(tables[-1]) == 50:
+        at.query_params["page"] = str(len(tables) + 1)
+        at.run()
+        tables.append(at.dataframe[0].value)
+    table = pd.concat(tables)
     graded = table[table["等级"].isin(list("ABCD"))]
     text = "".join(c.value for c in at.caption)
     assert "等级是位次，不是达标评价" in text and "也可能为 D" in text

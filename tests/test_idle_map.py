@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 from datetime import date
 from pathlib import Path
 
@@ -378,10 +379,116 @@ def test_a_scope_with_too_many_items_shows_leagues_and_parks_only_and_says_why(m
     from tests.conftest import ROOT
 
     source = (
-        (ROOT / "pages" / "idle_map.py").read_text(encoding="utf-8").replace("ITEM_LIMIT = 5000", "ITEM_LIMIT = 10")
+        (ROOT / "pages" / "idle_map.py").read_text(encoding="utf-8").replace("ITEM_LIMIT = 2000", "ITEM_LIMIT = 10")
     )
     at = AppTest.from_string(source, default_timeout=60)
     at.query_params["asof"] = "2023-06-08"
     at.run()
     assert not at.exception
     assert any("超过单张地图显示上限（10 项）" in i.value for i in at.info)
+
+
+# National scale: aggregates instead of rows the map would not draw ---------------------------------
+def limited_page(**limits: int):
+    """The map page with smaller limits, so the demo database stands for national-scale data."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    source = (ROOT / "pages" / "idle_map.py").read_text(encoding="utf-8")
+    for name, value in limits.items():
+        source, replaced = re.subn(rf"^{name} = \d+", f"{name} = {value}", source, flags=re.M)
+        assert replaced == 1, name
+    at = AppTest.from_string(source, default_timeout=60)
+    at.query_params["asof"] = "2023-06-08"
+    return at
+
+
+@pytest.mark.parametrize("scope_name", ["region", "league", "park"])
+def test_item_counts_equal_independent_sql_without_replaying_status(demo_db: Path, scope_name: str) -> None:
+    scope = SCOPES[scope_name]
+    counts = queries.map_item_counts(scope).set_index("ledger")
+    assert list(counts.index) == list(maps.ITEM_LAYERS)
+    for ledger in ITEM_TABLES:
+        assert counts.at[ledger, "placed"] == len(independent_items(demo_db, scope, ledger)), ledger
+    items = queries.map_items(scope)
+    assert int(counts["items"].sum()) == len(items)
+    assert int(counts["placed"].sum()) == int(items.lat.notna().sum())
+
+
+@pytest.mark.parametrize("cell", [0.5, 2.0])
+def test_park_cells_hold_every_placed_park_and_its_open_assets_once(demo_db: Path, cell: float) -> None:
+    scope = SCOPES["region"]
+    cells, parks = queries.map_park_cells(scope, cell), queries.map_parks(scope).dropna(subset=["lat", "lon"])
+    assert int(cells.parks.sum()) == len(parks) > 0
+    assert int(cells.open_assets.sum()) == int(parks.open_assets.sum())
+    assert int(cells.overdue_assets.sum()) == int(parks.overdue_assets.sum())
+    assert cells.open_land_mu.sum() == pytest.approx(parks.open_land_mu.sum())
+    expected = sql(
+        demo_db,
+        "select floor(lat / $c)::int as y, floor(lon / $c)::int as x, count(*) as n from park "
+        "where lat is not null group by all order by y, x",
+        c=cell,
+    )
+    assert list(zip(cells.cell_lat, cells.cell_lon, cells.parks, strict=True)) == list(
+        zip(expected.y, expected.x, expected.n, strict=True)
+    )
+    league_of = dict(zip(parks.park_id, parks.league_code, strict=True))
+    assert set(cells.league_code) <= set(league_of.values())
+
+
+def test_above_the_park_limit_the_region_map_draws_cells_and_a_cell_opens_its_league(monkeypatch) -> None:
+    at = limited_page(PARK_LIMIT=10).run()
+    assert not at.exception
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    ids = [x["id"] for x in deck["layers"]]
+    assert maps.PARK_CELLS in ids and maps.PARKS not in ids
+    cells = queries.map_park_cells(SCOPES["region"])
+    drawn = next(x for x in deck["layers"] if x["id"] == maps.PARK_CELLS)["data"]
+    assert len(drawn) == len(cells)
+    assert all("个园区" in d["tip_title"] and "点击进入" in d["tip_body"] for d in drawn)
+    picked = {"selection": {"indices": {}, "objects": {maps.PARK_CELLS: [drawn[0]]}}}
+    at.session_state["idle_map_deck_region_all"] = picked
+    at.run()
+    assert not at.exception
+    assert at.query_params["league"] == drawn[0]["league_code"]
+
+
+def test_above_the_item_limit_the_map_never_asks_for_the_items(monkeypatch) -> None:
+    def refuse(scope):
+        raise AssertionError("map_items ran although its rows would not be drawn")
+
+    monkeypatch.setattr(queries, "map_items", refuse)
+    at = limited_page(ITEM_LIMIT=10).run()
+    assert not at.exception
+    assert any("超过单张地图显示上限（10 项）" in i.value for i in at.info)
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert not [x for x in deck["layers"] if x["id"].startswith("items_")]
+    assert maps.PARKS in [x["id"] for x in deck["layers"]]  # the parks' circles stand for their items
+
+
+def test_below_the_limits_the_map_draws_every_placed_item(demo_db: Path) -> None:
+    at = limited_page().run()
+    assert not at.exception
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    drawn = {x["id"]: len(x["data"]) for x in deck["layers"]}
+    for ledger in ITEM_TABLES:
+        assert drawn[maps.item_layer_id(ledger)] == len(independent_items(demo_db, SCOPES["region"], ledger))
+
+
+def test_a_crowded_map_names_only_the_parks_with_most_open_assets_and_sizes_circles_relatively() -> None:
+    scope = SCOPES["region"]
+    parks = queries.map_parks(scope)
+    assert len(parks) > maps.CROWDED  # the demo's 81 parks drawn on one league's map stand for a national league
+    deck = maps.idle_assets_deck(
+        league_boundaries(), queries.map_leagues(scope), parks, maps.NO_ITEMS, league="150200", park=None
+    )
+    labels = layer(deck, maps.PARK_LABELS).data
+    assert len(labels) == maps.LABELLED
+    most = parks.nlargest(maps.LABELLED, "open_assets", keep="all").open_assets.min()
+    named = parks.set_index("park_id").loc[[r["park_id"] for r in labels]]
+    assert (named.open_assets >= most).all()
+    circles = {r["park_id"]: r["radius"] for r in layer(deck, maps.PARKS).data}
+    biggest = parks.loc[parks.open_assets.idxmax(), "park_id"]
+    largest = max(8, round(30 * math.sqrt(maps.CROWDED / len(parks))))  # the league map's 30 px, scaled down
+    assert circles[biggest] == max(circles.values()) == largest

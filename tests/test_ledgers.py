@@ -1,6 +1,7 @@
 """台账 page: every ledger's rows and sums equal independent SQL, filters narrow as asked, items open by URL, export."""
 
 import io
+import math
 from datetime import date
 from pathlib import Path
 
@@ -12,10 +13,10 @@ from streamlit.testing.v1 import AppTest
 
 import queries
 from charts import ledgers as view
-from charts.excel import ExportMeta, ledger_csv, ledger_xlsx
+from charts.excel import ExportMeta, ledger_csv, ledger_csv_frames, ledger_xlsx, ledger_xlsx_frames
 from charts.theme import Stamp
 from ledger.demo import write_database
-from queries import db
+from queries import db, paging
 from queries.scope import Scope
 from tests.conftest import ROOT, read_database, tiny_rows
 
@@ -126,7 +127,7 @@ def test_page_cards_show_the_counts_and_sums_of_independent_sql(demo_db: Path, l
     assert shown["未整改"] == f"{int((~rectified).sum())} 项"
     assert shown["其中超期"] == f"{int(expected.overdue.sum())} 项"
     assert shown["已整改（含销号）"] == f"{int(rectified.sum())} 项"
-    assert len(at.dataframe[0].value) == len(expected)
+    assert len(at.dataframe[0].value) == min(len(expected), paging.DEFAULT_PAGE_SIZE)  # one page of them
     totals = {f: float(expected[f].sum()) for f in sum_fields(ledger)}
     if "area_mu" in totals or "land_mu" in totals:
         mu = totals.get("area_mu", totals.get("land_mu"))
@@ -507,3 +508,168 @@ def test_ledger_queries_run_with_every_filter_off(name: str, use_tiny_db) -> Non
 def test_unknown_item_id_returns_no_detail_and_no_history() -> None:
     assert queries.item_detail("XX9999", ASOF) is None
     assert queries.item_history("XX9999", ASOF).empty
+
+
+# Pages of the list --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("ledger", "scope_name", "filters"),
+    [
+        ("land", "region", {}),
+        ("stalled", "league", {}),
+        ("indicator", "region", {"overdue_only": True}),
+        ("idle_fund", "region", {"status": "已销号"}),
+    ],
+)
+def test_paged_totals_equal_the_unpaged_query_and_independent_sql(
+    demo_db: Path, ledger: str, scope_name: str, filters: dict
+) -> None:
+    league, park = SCOPES[scope_name]
+    scope = Scope(league, park, ASOF)
+    totals = paging.ledger_totals(ledger, scope, view.sum_fields(ledger), **filters)
+    whole = queries.LEDGER_QUERIES[ledger](scope, **filters)
+    expected = independent(demo_db, ledger, ASOF, league, park)
+    if filters.get("overdue_only"):
+        expected = expected[expected.overdue]
+    if filters.get("status"):
+        expected = expected[expected.status == filters["status"]]
+    rectified = expected.status.isin(["已整改", "已销号"])
+    assert totals["items"] == len(whole) == len(expected) > 0
+    assert (totals["open"], totals["rectified"]) == (int((~rectified).sum()), int(rectified.sum()))
+    assert totals["overdue"] == int(whole.overdue.sum()) == int(expected.overdue.sum())
+    for field in view.sum_fields(ledger):
+        assert totals[field] == pytest.approx(float(whole[field].sum()))
+        assert totals[field] == pytest.approx(float(expected[field].sum())), field
+    size = 7  # pages of 7 rows, laid end to end, are the unpaged query's rows in its order
+    pages = [paging.ledger_page(ledger, scope, n, size, **filters) for n in range(1, math.ceil(len(whole) / size) + 1)]
+    assert all(len(p) == size for p in pages[:-1]) and 0 < len(pages[-1]) <= size
+    assert pd.concat(pages).item_id.tolist() == whole.item_id.tolist()
+    assert paging.ledger_page(ledger, scope, len(pages) + 1, size, **filters).empty
+
+
+def test_a_page_sorted_by_a_column_holds_the_rows_independent_sql_puts_there(demo_db: Path) -> None:
+    order = paging.ledger_order("area_mu", descending=True)
+    page = paging.ledger_page("land", Scope(None, None, ASOF), 2, 20, order)
+    expected = demo_rows(
+        demo_db,
+        """
+        select i.item_id from item i join park p using (park_id) join land d using (item_id)
+        where i.ledger = 'land' and i.found_date <= $d
+        order by d.area_mu desc nulls last, p.league_code, i.park_id, i.item_id
+        limit 20 offset 20
+        """,
+        d=ASOF,
+    )
+    assert page.item_id.tolist() == [r[0] for r in expected]
+    assert page.area_mu.is_monotonic_decreasing
+
+
+def test_sort_and_page_size_come_only_from_the_allow_list() -> None:
+    with pytest.raises(ValueError, match="not a column name"):
+        paging.ledger_page("land", Scope(None, None, ASOF), 1, 10, (('area_mu" desc; drop table item; --', False),))
+
+
+def test_the_list_shows_the_page_in_the_link_and_the_totals_of_all_filtered_items(demo_db: Path) -> None:
+    at = app(asof=ASOF.isoformat(), ledger="land", size="50", page="3", sort="area_mu", desc="1")
+    assert not at.exception
+    expected = independent(demo_db, "land")
+    assert cards(at)["条目"] == f"{len(expected)} 项"  # all 252 items, not the 50 shown
+    whole = queries.ledger_land(Scope(None, None, ASOF)).sort_values(
+        ["area_mu", "league_code", "park_id", "item_id"], ascending=[False, True, True, True]
+    )
+    shown = at.dataframe[0].value
+    assert shown["编号"].tolist() == whole.item_id.iloc[100:150].tolist()
+    assert at.number_input(key="ledgers_page").value == 3
+    assert any(f"第 101–150 项，共 {len(expected)} 项" in c.value for c in at.caption)
+
+
+def test_a_filter_change_goes_back_to_the_first_page() -> None:
+    at = app(asof=ASOF.isoformat(), ledger="land", size="50", page="2")
+    assert at.query_params["page"] == "2"
+    at.toggle(key="ledgers_overdue").set_value(True).run()
+    assert not at.exception
+    assert "page" not in at.query_params
+    assert at.number_input(key="ledgers_page").value == 1
+
+
+def test_a_page_past_the_end_shows_the_last_page_and_a_bad_one_the_first(demo_db: Path) -> None:
+    total = len(independent(demo_db, "land"))
+    last = math.ceil(total / 50)
+    at = app(asof=ASOF.isoformat(), ledger="land", size="50", page="999")
+    assert not at.exception
+    assert any("999" in i.value and "最后一页" in i.value for i in at.info)
+    assert at.query_params["page"] == str(last)
+    assert len(at.dataframe[0].value) == total - 50 * (last - 1)
+    at = app(asof=ASOF.isoformat(), ledger="land", page="x", size="7")
+    assert not at.exception
+    assert any("x" in w.value and "第 1 页" in w.value for w in at.warning)
+    assert any("7" in w.value and "每页条数" in w.value for w in at.warning)
+    assert len(at.dataframe[0].value) == paging.DEFAULT_PAGE_SIZE
+
+
+def test_a_selected_row_on_a_later_page_opens_the_item_of_that_row() -> None:
+    at = app(asof=ASOF.isoformat(), ledger="land", size="50", page="2")
+    shown = at.dataframe[0].value
+    # a row selection is looked up in the ids of the rows shown (AppTest cannot click a row's checkbox)
+    assert at.session_state["ledgers_row_ids"] == shown["编号"].tolist()
+    opened = app(asof=ASOF.isoformat(), ledger="land", size="50", page="2", item=shown["编号"].iloc[3])
+    assert not opened.exception
+    assert any(shown["编号"].iloc[3] in h.value for h in opened.subheader)
+    assert opened.dataframe[0].value["编号"].tolist() == shown["编号"].tolist()  # the list stays on its page
+
+
+def test_the_export_streams_every_filtered_item_in_frames_with_the_sql_totals(demo_db: Path) -> None:
+    scope = Scope(None, None, ASOF)
+    frames = list(paging.ledger_frames("land", scope))
+    whole = queries.ledger_land(scope)
+    assert pd.concat(frames).item_id.tolist() == whole.item_id.tolist()
+    meta = view.export_meta("全区开发区闲置土地台账", Stamp("全区", ASOF, True), "land", "")
+    # the same rows cut into frames of 40 make the same workbook as one table
+    table = view.ledger_table(whole, "land")
+    cut = [whole.iloc[i : i + 40].reset_index(drop=True) for i in range(0, len(whole), 40)]
+    pieces = [view.ledger_table(frame, "land") for frame in cut]
+    streamed, single = workbook(ledger_xlsx_frames(pieces, meta)), workbook(ledger_xlsx(table, meta))
+    cells = [[c.value for c in row] for row in streamed.iter_rows()]
+    assert cells == [[c.value for c in row] for row in single.iter_rows()]
+    assert "演示数据" in streamed["A2"].value and "数据截至 2023-06-08" in streamed["A2"].value
+    assert streamed.max_row == 3 + len(whole) + 1
+    totals = paging.ledger_totals("land", scope, view.sum_fields("land"))
+    mu = [c.value for c in streamed[3]].index("面积(亩)")
+    assert streamed[streamed.max_row][mu].value == pytest.approx(totals["area_mu"])
+    assert ledger_csv_frames(pieces) == ledger_csv(table)
+
+
+def test_an_empty_filtered_ledger_still_exports_its_headers() -> None:
+    frames = list(paging.ledger_frames("land", Scope(None, None, ASOF), search="没有这样的地块"))
+    assert len(frames) == 1 and frames[0].empty
+    sheet = workbook(ledger_xlsx_frames([view.ledger_table(frames[0], "land")], ExportMeta("t", "s")))
+    assert [c.value for c in sheet[3]][:3] == ["序号", "编号", "地块"]
+    assert sheet[4][0].value == "合计"
+
+
+def test_the_scope_bar_lists_no_parks_until_a_league_is_chosen_then_only_its_parks(demo_db: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["asof"] = ASOF.isoformat()
+    at.run()
+    assert not at.exception
+    park = at.selectbox(key="scope_park")
+    assert park.options == ["全部园区"] and park.disabled  # thousands of parks nationally: none sent until a league
+    at.query_params["league"] = "150200"
+    at.run()
+    expected = [r[0] for r in demo_rows(demo_db, "select name from park where league_code = '150200' order by park_id")]
+    assert at.selectbox(key="scope_park").options == ["全部园区", *expected]
+
+
+def test_a_league_users_pages_totals_and_streamed_export_hold_only_its_league(demo_db: Path) -> None:
+    from queries.db import acting_as
+    from tests.conftest import DEMO_USERS
+
+    region = Scope(None, None, ASOF)  # asked for the whole region, as a crafted link would
+    with acting_as(DEMO_USERS["demo-150200"]):
+        frames = pd.concat(list(paging.ledger_frames("land", region)))
+        page = paging.ledger_page("land", region, 1, 500)
+        totals = paging.ledger_totals("land", region, view.sum_fields("land"))
+    own = independent(demo_db, "land", ASOF, "150200")
+    assert set(frames.league_code) == set(page.league_code) == {"150200"}
+    assert sorted(frames.item_id) == sorted(page.item_id) == own.item_id.tolist()
+    assert totals["items"] == len(own)
+    assert totals["area_mu"] == pytest.approx(own.area_mu.sum())

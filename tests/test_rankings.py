@@ -598,3 +598,24 @@ def test_choosing_a_year_and_an_indicator_writes_them_to_the_url() -> None:
     assert not at.exception
     at.selectbox(key="rankings_year").set_value(str(YEAR)).run()
     assert "year" not in at.query_params  # the default year is left out of the link
+
+
+def test_the_park_table_is_paged_while_the_chart_keeps_the_top_and_bottom() -> None:
+    ranked = queries.park_rankings(Scope(None, None, ASOF), YEAR)
+    assert len(ranked) > 50  # the demo's 81 parks: two pages of 50
+    at = page(asof="2023-06-08", page="2")
+    assert not at.exception
+    assert at.dataframe[0].value["园区"].tolist() == ranked.name.iloc[50:100].tolist()
+    assert any(f"第 51–{len(ranked)} 名，共 {len(ranked)} 个园区" in c.value for c in at.caption)
+    first = page(asof="2023-06-08")
+    assert first.dataframe[0].value["园区"].tolist() == ranked.name.iloc[:50].tolist()
+    assert "page" not in first.query_params
+
+
+def test_a_row_chosen_on_the_second_page_drills_into_that_park() -> None:
+    at = page(asof="2023-06-08", page="2")
+    park = queries.park_rankings(Scope(None, None, ASOF), YEAR).iloc[52]
+    at.session_state["rankings_table_region"] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert (at.query_params["league"], at.query_params["park"]) == (park.league_code, park.park_id)
