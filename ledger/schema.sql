@@ -1,6 +1,6 @@
 -- Schema of the campaign database (开发区闲置资源要素大起底台账).
 -- Areas are stored in 亩 (1 公顷 = 15 亩), money in 万元. Status is never stored on an item:
--- it is replayed from item_event (see the status_at macro at the end).
+-- it is replayed from item_event (status_span keeps it by date range, see the status_at macro).
 
 create table league (
     league_code varchar primary key,          -- 统计用区划代码, e.g. 150200
@@ -81,6 +81,18 @@ create table item_event (
 );
 -- One item's events found without scanning all of them (an item's page, every workflow action).
 create index item_event_item on item_event (item_id);
+
+-- Each item's status over date ranges, derived from item_event for speed (ledger/spans.py): written in the same
+-- transaction as every event, rebuilt from the log by spans.refresh. A span begins on each date an item has
+-- events; its status is that of the item's latest event (by seq) dated on or before valid_from.
+create table status_span (
+    item_id    varchar not null,
+    seq        integer not null,             -- the event whose status holds (the latest by seq so far)
+    status     varchar not null,
+    valid_from date not null,                -- the date of the span's first event: the status date
+    valid_to   date                          -- exclusive: the item's next event date; null: still in force
+);
+create index status_span_item on status_span (item_id);
 
 -- 佐证材料: one row per file attached to an item (the file itself lives in data/evidence/ by its SHA-256).
 create table evidence (
@@ -273,12 +285,11 @@ left join pending_approval pa using (item_id)
 left join indicator ind using (item_id)
 left join built_project bp on bp.project_id = ind.project_id;
 
--- Status of every item found by a date: its last event on or before that date.
+-- Status of every item by a date: its last event on or before that date, looked up in its status spans.
 create macro status_at(as_of) as table
-select item_id, arg_max(status, seq) as status, max(event_date) as status_date
-from item_event
-where event_date <= as_of
-group by item_id;
+select item_id, status, valid_from as status_date
+from status_span
+where valid_from <= as_of and (valid_to > as_of or valid_to is null);
 
 -- Names of the six ledgers and of the categories the published figures count by.
 create table ledger_def (
@@ -385,4 +396,4 @@ create table meta (
     key   varchar primary key,
     value varchar not null
 );
-insert into meta values ('schema_version', '5');  -- ledger.SCHEMA_VERSION
+insert into meta values ('schema_version', '6');  -- ledger.SCHEMA_VERSION

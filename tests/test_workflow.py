@@ -154,10 +154,11 @@ def test_two_transactions_writing_the_same_event_at_once_end_in_one_write_and_a_
     first.execute("begin transaction")
     second.execute("begin transaction")
     wf.record_progress(first, BAOTOU, item, seq, "整改中", "甲")
-    wf.record_progress(second, ADMIN, item, seq, "整改中", "乙")  # both saw seq; the database decides
-    first.execute("commit")
-    with pytest.raises(duckdb.TransactionException):
+    with pytest.raises(duckdb.TransactionException):  # both saw seq; the database refuses the second, at its
+        wf.record_progress(second, ADMIN, item, seq, "整改中", "乙")  # status span's rewrite or at its commit
         second.execute("commit")
+    second.execute("rollback")
+    first.execute("commit")
     assert [r[0] for r in con.execute("select note from item_event where item_id = $i and seq = $s",
                                       {"i": item, "s": seq + 1}).fetchall()] == ["甲"]  # fmt: skip
 

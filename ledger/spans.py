@@ -1,0 +1,96 @@
+"""Status spans: each item's status over date ranges, derived from item_event and written with it.
+
+item_event stays the truth; status_span is kept in step in the same transaction as every write that touches
+events (demo build, import, 整改销号 workflow, the v5 → v6 upgrade) through `refresh`, so that "status at D"
+(the status_at macro) is a range lookup instead of a replay of every event. A test rebuilds the spans from the
+log and compares them with the ones kept.
+
+A span starts on each date an item has events and lasts until its next such date (valid_to, exclusive; null:
+still in force). Its status is that of the latest event (by seq) dated on or before valid_from, exactly what
+replaying the log gives for any date in the span, and valid_from is the status date (the latest event date).
+"""
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+
+from ledger import SCHEMA
+
+SPANS = """
+with days as (
+    select item_id, event_date, max(seq) as day_seq
+    from item_event
+    {where}
+    group by item_id, event_date
+),
+running as (
+    select
+        item_id,
+        event_date as valid_from,
+        lead(event_date) over (partition by item_id order by event_date) as valid_to,
+        max(day_seq) over (partition by item_id order by event_date rows unbounded preceding) as seq
+    from days
+)
+select r.item_id, r.seq, e.status, r.valid_from, r.valid_to
+from running r
+join item_event e on e.item_id = r.item_id and e.seq = r.seq
+"""
+
+
+def spans_sql(item_ids: bool = False) -> str:
+    """The spans rebuilt from item_event: all of them, or (item_ids) those of the items in $ids."""
+    return SPANS.format(where="where item_id in (select unnest($ids))" if item_ids else "")
+
+
+def refresh(con: duckdb.DuckDBPyConnection, item_ids: Iterable[str] | None = None, prune: bool = False) -> None:
+    """Rebuild the spans of these items (all items when None) from item_event, inside the caller's transaction.
+    prune also drops the spans of items that no longer exist (an import that replaced a league's items)."""
+    if item_ids is None:
+        con.execute("delete from status_span")
+        con.execute(f"insert into status_span {spans_sql()}")
+        return
+    ids = sorted(set(item_ids))
+    if ids:
+        con.execute("delete from status_span where item_id in (select unnest($ids))", {"ids": ids})
+        con.execute(f"insert into status_span {spans_sql(item_ids=True)}", {"ids": ids})
+    if prune:
+        con.execute("delete from status_span where item_id not in (select item_id from item_event)")
+
+
+def upgrade(path: Path) -> bool:
+    """Bring a schema-5 database file to schema 6 in place (under the writer lock); False if it is not at 5."""
+    from ledger import stored_schema_version
+    from ledger.writing import open_for_writing, writer_lock
+
+    with writer_lock(path):
+        if stored_schema_version(path) != "5":
+            return False
+        con = open_for_writing(path)
+        try:
+            upgrade_from_v5(con)
+        finally:
+            con.close()
+    return True
+
+
+def upgrade_from_v5(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 5 → 6 in place, in one transaction: add status_span and fill it from the log (nothing else
+    changes, so a database with imported ledgers keeps every row)."""
+    con.execute("begin transaction")
+    try:
+        for head in ("create table status_span", "create index status_span_item", "create macro status_at"):
+            con.execute(_schema_statement(head).replace("create macro", "create or replace macro"))
+        refresh(con)
+        con.execute("update meta set value = '6' where key = 'schema_version'")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def _schema_statement(head: str) -> str:
+    """The statement of schema.sql that starts with head (the upgrade runs the schema's own definitions)."""
+    text = SCHEMA.read_text(encoding="utf-8")
+    start = text.index(head)
+    return text[start : text.index(";\n", start) + 1]
