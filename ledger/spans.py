@@ -1,9 +1,10 @@
-"""Status spans: each item's status over date ranges, derived from item_event and written with it.
+"""Derived tables kept for speed: status spans (each item's status over date ranges, from item_event) and item
+facts (each item with its league, category and quantities, from the ledgers).
 
-item_event stays the truth; status_span is kept in step in the same transaction as every write that touches
-events (demo build, import, 整改销号 workflow, the v5 → v6 upgrade) through `refresh`, so that "status at D"
-(the status_at macro) is a range lookup instead of a replay of every event. A test rebuilds the spans from the
-log and compares them with the ones kept.
+item_event and the ledgers stay the truth; status_span and item_fact are kept in step in the same transaction
+as every write (demo build, import, 整改销号 workflow, the v5 → v6 upgrade) through `refresh`, so that "status
+at D" (the status_at macro) is a range lookup instead of a replay of every event, and item_facts one scan
+instead of eight joins. A test rebuilds both from the truth and compares them with the ones kept.
 
 A span starts on each date an item has events and lasts until its next such date (valid_to, exclusive; null:
 still in force). Its status is that of the latest event (by seq) dated on or before valid_from, exactly what
@@ -38,24 +39,43 @@ join item_event e on e.item_id = r.item_id and e.seq = r.seq
 """
 
 
+# The statements of schema.sql that schema 6 added or changed, in order.
+UPGRADE_5 = (
+    "create table status_span",
+    "create index status_span_item",
+    "create macro status_at",
+    "create view item_facts_live",
+    "create table item_fact",
+    "create index item_fact_item",
+    "create view item_facts as",
+)
+
+
 def spans_sql(item_ids: bool = False) -> str:
     """The spans rebuilt from item_event: all of them, or (item_ids) those of the items in $ids."""
     return SPANS.format(where="where item_id in (select unnest($ids))" if item_ids else "")
 
 
 def refresh(con: duckdb.DuckDBPyConnection, item_ids: Iterable[str] | None = None, prune: bool = False) -> None:
-    """Rebuild the spans of these items (all items when None) from item_event, inside the caller's transaction.
-    prune also drops the spans of items that no longer exist (an import that replaced a league's items)."""
+    """Rebuild the spans and facts of these items (all items when None) from item_event and the ledgers, inside
+    the caller's transaction. prune also drops the rows of items that no longer exist (an import that replaced
+    a league's items)."""
     if item_ids is None:
-        con.execute("delete from status_span")
+        for table in ("status_span", "item_fact"):
+            con.execute(f"delete from {table}")
         con.execute(f"insert into status_span {spans_sql()}")
+        con.execute("insert into item_fact select * from item_facts_live")
         return
     ids = sorted(set(item_ids))
     if ids:
-        con.execute("delete from status_span where item_id in (select unnest($ids))", {"ids": ids})
+        for table in ("status_span", "item_fact"):
+            con.execute(f"delete from {table} where item_id in (select unnest($ids))", {"ids": ids})
         con.execute(f"insert into status_span {spans_sql(item_ids=True)}", {"ids": ids})
+        con.execute("insert into item_fact select * from item_facts_live where item_id in (select unnest($ids))",
+                    {"ids": ids})  # fmt: skip
     if prune:
         con.execute("delete from status_span where item_id not in (select item_id from item_event)")
+        con.execute("delete from item_fact where item_id not in (select item_id from item)")
 
 
 def upgrade(path: Path) -> bool:
@@ -75,12 +95,15 @@ def upgrade(path: Path) -> bool:
 
 
 def upgrade_from_v5(con: duckdb.DuckDBPyConnection) -> None:
-    """Schema 5 → 6 in place, in one transaction: add status_span and fill it from the log (nothing else
-    changes, so a database with imported ledgers keeps every row)."""
+    """Schema 5 → 6 in place, in one transaction: add status_span and item_fact and fill them from the log and
+    the ledgers (nothing else changes, so a database with imported ledgers keeps every row)."""
     con.execute("begin transaction")
     try:
-        for head in ("create table status_span", "create index status_span_item", "create macro status_at"):
-            con.execute(_schema_statement(head).replace("create macro", "create or replace macro"))
+        for head in UPGRADE_5:
+            statement = _schema_statement(head)
+            for kind in ("macro", "view"):
+                statement = statement.replace(f"create {kind}", f"create or replace {kind}")
+            con.execute(statement)
         refresh(con)
         con.execute("update meta set value = '6' where key = 'schema_version'")
         con.execute("commit")
@@ -93,4 +116,4 @@ def _schema_statement(head: str) -> str:
     """The statement of schema.sql that starts with head (the upgrade runs the schema's own definitions)."""
     text = SCHEMA.read_text(encoding="utf-8")
     start = text.index(head)
-    return text[start : text.index(";\n", start) + 1]
+    return text[start : text.index(";\n", start) + 1]  # no statement of schema.sql has ";\n" inside
