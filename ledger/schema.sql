@@ -275,7 +275,9 @@ select
     coalesce(l.area_mu, s.land_mu, bp.land_mu) as area_mu,
     coalesce(fd.balance_wan, f.investment_wan) as amount_wan,
     fd.returned_wan,
-    pa.approval_count
+    pa.approval_count,
+    cs.status as current_status,              -- the status in force now (its span has no end), and since when
+    cs.valid_from as current_from
 from item i
 join park p using (park_id)
 left join land l using (item_id)
@@ -284,13 +286,14 @@ left join infrastructure f using (item_id)
 left join idle_fund fd using (item_id)
 left join pending_approval pa using (item_id)
 left join indicator ind using (item_id)
-left join built_project bp on bp.project_id = ind.project_id;
+left join built_project bp on bp.project_id = ind.project_id
+left join status_span cs on cs.item_id = i.item_id and cs.valid_to is null;
 
 -- item_facts_live stored (one scan instead of eight joins on every page): written in the same transaction as
 -- every change to an item, its details or its events (ledger/spans.py refresh), rebuilt from the ledgers.
 create table item_fact as select * from item_facts_live limit 0;
 create index item_fact_item on item_fact (item_id);
-create view item_facts as select * from item_fact;
+create view item_facts as select * exclude (current_status, current_from) from item_fact;
 
 -- Status of every item by a date: its last event on or before that date, looked up in its status spans.
 create macro status_at(as_of) as table
@@ -343,17 +346,25 @@ group by item_id;
 
 create macro items_at(as_of) as table
 select
-    f.* replace (coalesce(d.deadline, f.deadline) as deadline),
-    coalesce(s.status, '待整改') as status,
-    coalesce(s.status in ('已整改', '已销号'), false) as is_rectified,
-    not coalesce(s.status in ('已整改', '已销号'), false)
-        and coalesce(coalesce(d.deadline, f.deadline) < as_of, false) as is_overdue,
-    f.deadline as original_deadline,
-    coalesce(d.extensions, 0) as extensions
-from item_facts f
-left join status_at(as_of) s using (item_id)
-left join deadline_at(as_of) d using (item_id)
-where f.found_date <= as_of;
+    x.* exclude (original_deadline, extensions),
+    x.status in ('已整改', '已销号') as is_rectified,
+    x.status not in ('已整改', '已销号') and coalesce(x.deadline < as_of, false) as is_overdue,
+    x.original_deadline,
+    x.extensions
+from (
+    -- the status now, unless it began after as_of: then the span in force on as_of, which has ended since
+    select
+        f.* exclude (current_status, current_from) replace (coalesce(d.deadline, f.deadline) as deadline),
+        coalesce(case when f.current_from <= as_of then f.current_status else s.status end, '待整改') as status,
+        f.deadline as original_deadline,
+        coalesce(d.extensions, 0) as extensions
+    from item_fact f
+    left join (
+        select item_id, status from status_span where valid_from <= as_of and valid_to > as_of
+    ) s using (item_id)
+    left join deadline_at(as_of) d using (item_id)
+    where f.found_date <= as_of
+) x;
 
 -- The 台账 page's rows of one ledger: items in scope on a date with park and league names, narrowed by
 -- the page's filters, each off when null (phase: found within that phase; search: words in title or id).

@@ -48,6 +48,7 @@ UPGRADE_5 = (
     "create table item_fact",
     "create index item_fact_item",
     "create view item_facts as",
+    "create macro items_at",
 )
 
 

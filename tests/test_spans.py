@@ -2,6 +2,7 @@
 ledgers equal those rebuilt from them after the demo build, a workflow action (a 销号 too) and an import;
 status_at over spans equals a replay of the log on every date; a schema-5 database is upgraded in place."""
 
+import re
 import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -173,8 +174,9 @@ def as_schema_5(path: Path) -> None:
     con.execute("drop table status_span")
     con.execute("drop view item_facts")
     con.execute("drop table item_fact")
-    live = spans._schema_statement("create view item_facts_live")
-    con.execute(live.replace("create view item_facts_live", "create view item_facts"))
+    live = spans._schema_statement("create view item_facts_live").replace("item_facts_live", "item_facts")
+    live = re.sub(r",\s*cs\.status as current_status.*?as current_from", "", live, flags=re.S)
+    con.execute(re.sub(r"\s*left join status_span cs [^;]*", "", live))
     con.execute("drop view item_facts_live")
     con.execute(f"create or replace macro status_at(as_of) as table {REPLAY.replace('$d', 'as_of')}")
     con.execute("update meta set value = '5' where key = 'schema_version'")
