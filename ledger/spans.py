@@ -20,22 +20,19 @@ from ledger import SCHEMA
 
 SPANS = """
 with days as (
-    select item_id, event_date, max(seq) as day_seq
+    select item_id, event_date, max(seq) as day_seq, arg_max(status, seq) as day_status
     from item_event
     {where}
     group by item_id, event_date
-),
-running as (
-    select
-        item_id,
-        event_date as valid_from,
-        lead(event_date) over (partition by item_id order by event_date) as valid_to,
-        max(day_seq) over (partition by item_id order by event_date rows unbounded preceding) as seq
-    from days
 )
-select r.item_id, r.seq, e.status, r.valid_from, r.valid_to
-from running r
-join item_event e on e.item_id = r.item_id and e.seq = r.seq
+select
+    item_id,
+    max(day_seq) over w as seq,
+    arg_max(day_status, day_seq) over w as status,
+    event_date as valid_from,
+    lead(event_date) over (partition by item_id order by event_date) as valid_to
+from days
+window w as (partition by item_id order by event_date rows unbounded preceding)
 """
 
 
@@ -44,6 +41,7 @@ UPGRADE_5 = (
     "create table status_span",
     "create index status_span_item",
     "create macro status_at",
+    "create macro item_facts_of",
     "create view item_facts_live",
     "create table item_fact",
     "create index item_fact_item",
@@ -54,7 +52,7 @@ UPGRADE_5 = (
 
 def spans_sql(item_ids: bool = False) -> str:
     """The spans rebuilt from item_event: all of them, or (item_ids) those of the items in $ids."""
-    return SPANS.format(where="where item_id in (select unnest($ids))" if item_ids else "")
+    return SPANS.format(where="where list_contains($ids, item_id)" if item_ids else "")
 
 
 def refresh(con: duckdb.DuckDBPyConnection, item_ids: Iterable[str] | None = None, prune: bool = False) -> None:
@@ -70,10 +68,9 @@ def refresh(con: duckdb.DuckDBPyConnection, item_ids: Iterable[str] | None = Non
     ids = sorted(set(item_ids))
     if ids:
         for table in ("status_span", "item_fact"):
-            con.execute(f"delete from {table} where item_id in (select unnest($ids))", {"ids": ids})
+            con.execute(f"delete from {table} where list_contains($ids, item_id)", {"ids": ids})
         con.execute(f"insert into status_span {spans_sql(item_ids=True)}", {"ids": ids})
-        con.execute("insert into item_fact select * from item_facts_live where item_id in (select unnest($ids))",
-                    {"ids": ids})  # fmt: skip
+        con.execute("insert into item_fact select * from item_facts_of($ids)", {"ids": ids})
     if prune:
         con.execute("delete from status_span where item_id not in (select item_id from item_event)")
         con.execute("delete from item_fact where item_id not in (select item_id from item)")
