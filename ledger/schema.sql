@@ -364,18 +364,24 @@ select
     x.original_deadline,
     x.extensions
 from (
-    -- the status now, unless it began after as_of: then the span in force on as_of, which has ended since
     select
-        f.* exclude (current_status, current_from) replace (coalesce(d.deadline, f.deadline) as deadline),
-        coalesce(case when f.current_from <= as_of then f.current_status else s.status end, '待整改') as status,
+        f.* replace (coalesce(d.deadline, f.deadline) as deadline),
         f.deadline as original_deadline,
         coalesce(d.extensions, 0) as extensions
-    from item_fact f
-    left join (
-        select item_id, status from status_span where valid_from <= as_of and valid_to > as_of
-    ) s using (item_id)
+    from (
+        -- the status now, for the items whose status has not changed since as_of (no join) ...
+        select * exclude (current_status, current_from), current_status as status
+        from item_fact
+        where found_date <= as_of and current_from <= as_of
+        union all
+        -- ... and for the others the span in force on as_of, which has ended since (none: 待整改)
+        select f.* exclude (current_status, current_from), coalesce(s.status, '待整改') as status
+        from (from item_fact where found_date <= as_of and (current_from > as_of or current_from is null)) f
+        left join (
+            select item_id, status from status_span where valid_from <= as_of and valid_to > as_of
+        ) s using (item_id)
+    ) f
     left join deadline_at(as_of) d using (item_id)
-    where f.found_date <= as_of
 ) x;
 
 -- The 台账 page's rows of one ledger: items in scope on a date with park and league names, narrowed by
