@@ -279,7 +279,8 @@ select
     fd.returned_wan,
     pa.approval_count,
     cs.current_status,                        -- the status in force now (the latest event's), and since when
-    cs.current_from
+    cs.current_from,
+    cs.first_rectified                        -- the first date of an event 已整改 or 已销号
 from (from item where ids is null or list_contains(ids, item_id)) i
 join park p using (park_id)
 left join (from land where ids is null or list_contains(ids, item_id)) l using (item_id)
@@ -293,7 +294,11 @@ left join (
     where ids is null or project_id in (select project_id from indicator where list_contains(ids, item_id))
 ) bp on bp.project_id = ind.project_id
 left join (
-    select item_id, arg_max(status, seq) as current_status, max(event_date) as current_from
+    select
+        item_id,
+        arg_max(status, seq) as current_status,
+        max(event_date) as current_from,
+        min(event_date) filter (where status in ('已整改', '已销号')) as first_rectified
     from item_event
     where ids is null or list_contains(ids, item_id)
     group by item_id

@@ -2,7 +2,6 @@
 ledgers equal those rebuilt from them after the demo build, a workflow action (a 销号 too) and an import;
 status_at over spans equals a replay of the log on every date; a schema-5 database is upgraded in place."""
 
-import re
 import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -168,17 +167,23 @@ def test_an_import_keeps_the_spans_in_step_and_drops_those_of_replaced_items(db:
 
 
 def as_schema_5(path: Path) -> None:
-    """What a database built before schema 6 looks like: no status_span or item_fact, status_at replaying the log,
-    item_facts the eight joins."""
+    """What a database built before schema 6 looks like (tests/fixtures/schema_v5.sql is schema.sql at version
+    5): no status_span, item_fact or item_facts_of; item_facts the eight joins; status_at replaying the log."""
+    v5 = (Path(__file__).parent / "fixtures" / "schema_v5.sql").read_text(encoding="utf-8")
+
+    def statement(head: str) -> str:
+        start = v5.index(head)
+        return v5[start : v5.index(";\n", start) + 1]
+
     con = duckdb.connect(str(path))
-    con.execute("drop table status_span")
+    con.execute("drop view item_facts_live")
+    con.execute("drop macro table item_facts_of")
     con.execute("drop view item_facts")
     con.execute("drop table item_fact")
-    live = spans._schema_statement("create view item_facts_live").replace("item_facts_live", "item_facts")
-    live = re.sub(r",\s*cs\.status as current_status.*?as current_from", "", live, flags=re.S)
-    con.execute(re.sub(r"\s*left join status_span cs [^;]*", "", live))
-    con.execute("drop view item_facts_live")
-    con.execute(f"create or replace macro status_at(as_of) as table {REPLAY.replace('$d', 'as_of')}")
+    con.execute("drop table status_span")
+    con.execute(statement("create view item_facts as"))
+    for head in ("create macro status_at", "create macro items_at"):
+        con.execute(statement(head).replace("create macro", "create or replace macro"))
     con.execute("update meta set value = '5' where key = 'schema_version'")
     con.close()
 
