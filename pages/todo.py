@@ -54,7 +54,7 @@ st.dataframe(
     todo_table(todo.head(SHOWN), "ledgers?item={}"),
     hide_index=True,
     column_config={
-        "条目": st.column_config.LinkColumn(display_text=r"item=(\w+)"),
+        "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
         "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
     },
     key="todo_items",

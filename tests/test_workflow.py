@@ -498,6 +498,6 @@ def test_my_todo_list_sends_the_most_urgent_rows_and_counts_all_of_them() -> Non
     assert not todo.exception
     table = todo.dataframe[0].value
     assert len(table) == 5
-    assert list(table["条目"].str.extract(r"item=(\w+)")[0]) == list(listed.item_id[:5])
+    assert list(table["条目"].str.extract(r"item=([^&]+)")[0]) == list(listed.item_id[:5])
     assert todo.metric[0].value == f"{len(listed)} 项"
     assert any(f"共 {len(listed):,} 项，下表列出最紧迫的 5 项" in c.value for c in todo.caption)
