@@ -297,7 +297,7 @@ def main() -> None:
 def _count(path: Path, table: str) -> int:
     import duckdb
 
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))  # as the app opens it (one process cannot mix read-only and read-write)
     try:
         return con.execute(f"select count(*) from {table}").fetchone()[0]
     finally:
