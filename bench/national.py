@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from auth.store import auth_path, seed_demo_accounts
-from ledger import SCHEMA
+from ledger import SCHEMA, spans
 from ledger.demo import build_demo
 
 # Tables copied unchanged (one region's reference data, and what the schema itself inserts is left alone).
@@ -170,6 +170,7 @@ def _make_coordinates_distinct(con: duckdb.DuckDBPyConnection) -> None:
 
 def _after_copy(con: duckdb.DuckDBPyConnection) -> None:
     """Derived tables the schema keeps in step with the copied ones."""
+    spans.refresh(con)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from ledger import SCHEMA_VERSION, db_path, stored_schema_version
 from ledger.demo import build_demo
 from ledger.fields import SPECS
+from ledger.spans import upgrade
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         if args.if_missing and path.exists():
             version = stored_schema_version(path)
+            if version == "5" and upgrade(path):
+                print(f"数据库结构已由版本 5 升级到 {SCHEMA_VERSION}(增加状态区间表 status_span, 原有数据不变): {path}")
+                version = SCHEMA_VERSION
             if version == SCHEMA_VERSION:
                 print(f"数据库已存在, 跳过生成: {path}")
                 _ensure_demo_accounts(path)

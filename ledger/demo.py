@@ -15,7 +15,7 @@ import chinese_calendar
 import duckdb
 import pandas as pd
 
-from ledger import REFERENCE, SCHEMA
+from ledger import REFERENCE, SCHEMA, spans
 from ledger.calibration import (
     COHORTS,
     DATA_END,
@@ -888,6 +888,7 @@ def write_database(rows: dict[str, list[dict]], path: Path) -> None:
             con.register("frame", frame)
             con.execute(f"insert into {table} ({columns}) select {columns} from frame")
             con.unregister("frame")
+        spans.refresh(con)
         con.execute("checkpoint")
     finally:
         con.close()

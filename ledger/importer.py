@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ledger import spans
 from ledger.fields import DISPOSALS_BY_LAND_KIND, SPECS, STATUSES, Field, LedgerSpec
 from ledger.limits import COLUMN_MARGIN, GB, MIN_FREE_BYTES
 from ledger.park_names import Park, ParkMatcher
@@ -960,6 +961,7 @@ def _write(con: duckdb.DuckDBPyConnection, spec: LedgerSpec, plan: ImportPlan, i
     _remove(con, spec, plan.league_code, ids)
     _crash_point()
     _insert(con, spec, changed, last, batch_id)
+    spans.refresh(con, ids, prune=True)  # status spans in step with the events, in this transaction
     return batch_id
 
 

@@ -1,6 +1,6 @@
 -- Schema of the campaign database (开发区闲置资源要素大起底台账).
 -- Areas are stored in 亩 (1 公顷 = 15 亩), money in 万元. Status is never stored on an item:
--- it is replayed from item_event (see the status_at macro at the end).
+-- it is replayed from item_event (status_span keeps it by date range, see the status_at macro).
 
 create table league (
     league_code varchar primary key,          -- 统计用区划代码, e.g. 150200
@@ -81,6 +81,18 @@ create table item_event (
 );
 -- One item's events found without scanning all of them (an item's page, every workflow action).
 create index item_event_item on item_event (item_id);
+
+-- Each item's status over date ranges, derived from item_event for speed (ledger/spans.py): written in the same
+-- transaction as every event, rebuilt from the log by spans.refresh. A span begins on each date an item has
+-- events; its status is that of the item's latest event (by seq) dated on or before valid_from.
+create table status_span (
+    item_id    varchar not null,
+    seq        integer not null,             -- the event whose status holds (the latest by seq so far)
+    status     varchar not null,
+    valid_from date not null,                -- the date of the span's first event: the status date
+    valid_to   date                          -- exclusive: the item's next event date; null: still in force
+);
+create index status_span_item on status_span (item_id);
 
 -- 佐证材料: one row per file attached to an item (the file itself lives in data/evidence/ by its SHA-256).
 create table evidence (
@@ -239,8 +251,11 @@ create table stopped_enterprise (
     item_id       varchar
 );
 
--- Each item with its league and its category (the published figures count by these).
-create view item_facts as
+-- Each item with its league and its category (the published figures count by these), computed from the
+-- ledgers; item_facts reads the same rows from item_fact, where ledger/spans.py keeps them in step.
+-- ids: the items to compute (a list), or null for all; every table is narrowed to them before the joins, so one
+-- item's facts cost a few scans rather than eight joins over whole tables (a workflow action writes them).
+create macro item_facts_of(ids) as table
 select
     i.*,
     p.league_code,
@@ -262,23 +277,46 @@ select
     coalesce(l.area_mu, s.land_mu, bp.land_mu) as area_mu,
     coalesce(fd.balance_wan, f.investment_wan) as amount_wan,
     fd.returned_wan,
-    pa.approval_count
-from item i
+    pa.approval_count,
+    cs.current_status,                        -- the status in force now (the latest event's), and since when
+    cs.current_from,
+    cs.first_rectified                        -- the first date of an event 已整改 or 已销号
+from (from item where ids is null or list_contains(ids, item_id)) i
 join park p using (park_id)
-left join land l using (item_id)
-left join stalled s using (item_id)
-left join infrastructure f using (item_id)
-left join idle_fund fd using (item_id)
-left join pending_approval pa using (item_id)
-left join indicator ind using (item_id)
-left join built_project bp on bp.project_id = ind.project_id;
+left join (from land where ids is null or list_contains(ids, item_id)) l using (item_id)
+left join (from stalled where ids is null or list_contains(ids, item_id)) s using (item_id)
+left join (from infrastructure where ids is null or list_contains(ids, item_id)) f using (item_id)
+left join (from idle_fund where ids is null or list_contains(ids, item_id)) fd using (item_id)
+left join (from pending_approval where ids is null or list_contains(ids, item_id)) pa using (item_id)
+left join (from indicator where ids is null or list_contains(ids, item_id)) ind using (item_id)
+left join (
+    from built_project
+    where ids is null or project_id in (select project_id from indicator where list_contains(ids, item_id))
+) bp on bp.project_id = ind.project_id
+left join (
+    select
+        item_id,
+        arg_max(status, seq) as current_status,
+        max(event_date) as current_from,
+        min(event_date) filter (where status in ('已整改', '已销号')) as first_rectified
+    from item_event
+    where ids is null or list_contains(ids, item_id)
+    group by item_id
+) cs on cs.item_id = i.item_id;
 
--- Status of every item found by a date: its last event on or before that date.
+create view item_facts_live as select * from item_facts_of(null);
+
+-- item_facts_live stored (one scan instead of eight joins on every page): written in the same transaction as
+-- every change to an item, its details or its events (ledger/spans.py refresh), rebuilt from the ledgers.
+create table item_fact as select * from item_facts_live limit 0;
+create index item_fact_item on item_fact (item_id);
+create view item_facts as select * exclude (current_status, current_from) from item_fact;
+
+-- Status of every item by a date: its last event on or before that date, looked up in its status spans.
 create macro status_at(as_of) as table
-select item_id, arg_max(status, seq) as status, max(event_date) as status_date
-from item_event
-where event_date <= as_of
-group by item_id;
+select item_id, status, valid_from as status_date
+from status_span
+where valid_from <= as_of and (valid_to > as_of or valid_to is null);
 
 -- Names of the six ledgers and of the categories the published figures count by.
 create table ledger_def (
@@ -325,17 +363,31 @@ group by item_id;
 
 create macro items_at(as_of) as table
 select
-    f.* replace (coalesce(d.deadline, f.deadline) as deadline),
-    coalesce(s.status, '待整改') as status,
-    coalesce(s.status in ('已整改', '已销号'), false) as is_rectified,
-    not coalesce(s.status in ('已整改', '已销号'), false)
-        and coalesce(coalesce(d.deadline, f.deadline) < as_of, false) as is_overdue,
-    f.deadline as original_deadline,
-    coalesce(d.extensions, 0) as extensions
-from item_facts f
-left join status_at(as_of) s using (item_id)
-left join deadline_at(as_of) d using (item_id)
-where f.found_date <= as_of;
+    x.* exclude (original_deadline, extensions),
+    x.status in ('已整改', '已销号') as is_rectified,
+    x.status not in ('已整改', '已销号') and coalesce(x.deadline < as_of, false) as is_overdue,
+    x.original_deadline,
+    x.extensions
+from (
+    select
+        f.* replace (coalesce(d.deadline, f.deadline) as deadline),
+        f.deadline as original_deadline,
+        coalesce(d.extensions, 0) as extensions
+    from (
+        -- the status now, for the items whose status has not changed since as_of (no join) ...
+        select * exclude (current_status, current_from), current_status as status
+        from item_fact
+        where found_date <= as_of and current_from <= as_of
+        union all
+        -- ... and for the others the span in force on as_of, which has ended since (none: 待整改)
+        select f.* exclude (current_status, current_from), coalesce(s.status, '待整改') as status
+        from (from item_fact where found_date <= as_of and (current_from > as_of or current_from is null)) f
+        left join (
+            select item_id, status from status_span where valid_from <= as_of and valid_to > as_of
+        ) s using (item_id)
+    ) f
+    left join deadline_at(as_of) d using (item_id)
+) x;
 
 -- The 台账 page's rows of one ledger: items in scope on a date with park and league names, narrowed by
 -- the page's filters, each off when null (phase: found within that phase; search: words in title or id).
@@ -385,4 +437,4 @@ create table meta (
     key   varchar primary key,
     value varchar not null
 );
-insert into meta values ('schema_version', '5');  -- ledger.SCHEMA_VERSION
+insert into meta values ('schema_version', '6');  -- ledger.SCHEMA_VERSION

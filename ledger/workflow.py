@@ -16,6 +16,7 @@ from datetime import date, datetime
 import duckdb
 
 from auth.roles import ADMIN, LEAGUE, PARK, User
+from ledger import spans
 from ledger.evidence import Evidence
 
 OPEN, WORKING, APPLIED, CLOSED = "待整改", "整改中", "已整改", "已销号"
@@ -151,6 +152,7 @@ def _event(cur, state: ItemState, status: str, user: User, when: datetime, note:
          "actor": user.username, "at": when, "measure": extra.get("measure"), "area": extra.get("area_mu"),
          "amount": extra.get("amount_wan"), "reason": extra.get("reason")},
     )  # fmt: skip
+    spans.refresh(cur, [state.item_id])
     return seq
 
 

@@ -17,6 +17,7 @@ class WriteConflict(ValueError):
     """Another transaction changed the same rows first; nothing of this one was written."""
 
 
+CONFLICT = "另一位用户同时修改了同一内容，本次未写入。请刷新后再提交。"
 BUSY = (
     "数据库 {path} 正被另一个程序占用（通常是正在运行的看板）。请在看板的网页上操作（导入、整改进展、账号管理），"
     "或先停止看板（Ctrl+C）再运行此命令。"
@@ -54,6 +55,9 @@ def transaction(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> Ite
             cursor.execute("begin transaction")
             try:
                 yield cursor
+            except duckdb.TransactionException as error:  # a row another open transaction changed first
+                _rollback(cursor)
+                raise WriteConflict(CONFLICT) from error
             except BaseException:
                 _rollback(cursor)
                 raise
@@ -61,7 +65,7 @@ def transaction(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> Ite
                 cursor.execute("commit")
             except duckdb.TransactionException as error:
                 _rollback(cursor)
-                raise WriteConflict("另一位用户同时修改了同一内容，本次未写入。请刷新后再提交。") from error
+                raise WriteConflict(CONFLICT) from error
         finally:
             cursor.close()
 

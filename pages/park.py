@@ -110,7 +110,7 @@ with st.container(key="screen_only_items"):
             decimals=1,
         ),
         hide_index=True,
-        column_config={"条目": st.column_config.LinkColumn(display_text=r"item=(\w+)")},
+        column_config={"条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)")},
         key="park_items",
     )
 with st.container(key="print_only_items"):  # every item on paper, wrapped, continued over the sheets

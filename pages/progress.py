@@ -147,7 +147,7 @@ elif view == "超期清单":
         ),
         hide_index=True,
         column_config={
-            "条目": st.column_config.LinkColumn(display_text=r"item=(\w+)"),
+            "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
             "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
         },
         key="progress_overdue",

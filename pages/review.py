@@ -53,7 +53,7 @@ else:
             }
         ),
         hide_index=True,
-        column_config={"条目": st.column_config.LinkColumn(display_text=r"item=(\w+)")},
+        column_config={"条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)")},
         key="review_applications",
     )
 
@@ -82,7 +82,7 @@ else:
         ),
         hide_index=True,
         column_config={
-            "条目": st.column_config.LinkColumn(display_text=r"item=(\w+)"),
+            "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
             "原时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "申请时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
         },

@@ -13,6 +13,8 @@ from reports.orders import DUE_DAYS, due_items, order_docx, order_xlsx, todo_tab
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN = 500  # rows of the list sent to the browser (the most urgent first); the counts above cover every item
+RETURNED_SHOWN = 20
 
 scope = page_header("我的待办")
 user = current_user()
@@ -38,14 +40,21 @@ st.caption(
     f"待办按今天（{today.asof:%Y-%m-%d}）计算，不随“数据截至”日期变化；超期按批准延期后的时限。"
     "“已整改未销号”含台账报送时已整改的条目；在看板上提交的销号申请进入“销号审核”队列。"
 )
-for row in returned.itertuples():
+for row in returned.head(RETURNED_SHOWN).itertuples():
     st.error(f"**{row.item_id} {row.title}** 被退回：{row.returned_reason}", icon=":material/undo:")
+if len(returned) > RETURNED_SHOWN:
+    st.caption(f"另有 {len(returned) - RETURNED_SHOWN:,} 项被退回，见下表中标记为“退回”的条目。")
 
+if len(todo) > SHOWN:
+    st.caption(
+        f"共 {len(todo):,} 项，下表列出最紧迫的 {SHOWN} 项（超期在前，再按时限）；"
+        "全部条目可在“台账”页按状态、超期筛选并导出。"
+    )
 st.dataframe(
-    todo_table(todo, "ledgers?item={}"),
+    todo_table(todo.head(SHOWN), "ledgers?item={}"),
     hide_index=True,
     column_config={
-        "条目": st.column_config.LinkColumn(display_text=r"item=(\w+)"),
+        "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
         "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
     },
     key="todo_items",

@@ -18,7 +18,7 @@ from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from auth.roles import Allowed, User
-from ledger import SCHEMA_VERSION, db_path, stored_schema_version
+from ledger import SCHEMA_VERSION, db_path, spans, stored_schema_version
 from ledger.writing import open_for_writing, transaction
 
 SQL_DIR = Path(__file__).resolve().parent
@@ -145,6 +145,8 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise FileNotFoundError(f"数据库文件不存在: {path}。请先运行 `python -m ledger demo` 生成演示数据。")
     version = stored_schema_version(path)
+    if version == "5" and spans.upgrade(path):  # 5 → 6 adds the status spans in place; nothing is discarded
+        version = stored_schema_version(path)
     if version != SCHEMA_VERSION:
         raise RuntimeError(
             f"数据库 {path} 的结构版本为 {version or '旧版'}，本程序需要 {SCHEMA_VERSION}。"

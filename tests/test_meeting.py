@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from charts import meeting as mt
 from charts.deck import slides_deck
+from ledger import spans
 from pages._export import MEETING, meeting_deck, meeting_keys
 from pages._shell import stamp
 from pages._state import PROGRESS_VIEWS, url_of
@@ -221,6 +222,7 @@ def close_an_overdue_item(path: Path, day: str) -> str:
         "where item_id = $i group by item_id",
         {"d": day, "i": item},
     )
+    spans.refresh(con, [item])
     con.close()
     copy.replace(path)
     return item

@@ -98,3 +98,19 @@ def test_paper_checks_find_each_planted_case_once_per_copy(demo_db: Path, nation
 def test_the_builder_refuses_a_factor_below_one(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         build(tmp_path / "x.duckdb", factor_parks=0)
+
+
+def test_item_links_show_whole_ids_with_dashes_as_imports_and_national_copies_have() -> None:
+    import re
+
+    from tests.conftest import ROOT
+
+    patterns = [
+        (path.name, m.group(1))
+        for path in sorted((ROOT / "pages").glob("*.py"))
+        for m in re.finditer(r'display_text=r"([^"]+)"', path.read_text(encoding="utf-8"))
+    ]
+    assert len(patterns) >= 5
+    for name, pattern in patterns:
+        for item in ("LD0001", "BT-LD-001", "IF0115-0107"):
+            assert re.search(pattern, f"ledgers?item={item}").group(1) == item, name

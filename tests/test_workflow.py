@@ -154,10 +154,11 @@ def test_two_transactions_writing_the_same_event_at_once_end_in_one_write_and_a_
     first.execute("begin transaction")
     second.execute("begin transaction")
     wf.record_progress(first, BAOTOU, item, seq, "整改中", "甲")
-    wf.record_progress(second, ADMIN, item, seq, "整改中", "乙")  # both saw seq; the database decides
-    first.execute("commit")
-    with pytest.raises(duckdb.TransactionException):
+    with pytest.raises(duckdb.TransactionException):  # both saw seq; the database refuses the second, at its
+        wf.record_progress(second, ADMIN, item, seq, "整改中", "乙")  # status span's rewrite or at its commit
         second.execute("commit")
+    second.execute("rollback")
+    first.execute("commit")
     assert [r[0] for r in con.execute("select note from item_event where item_id = $i and seq = $s",
                                       {"i": item, "s": seq + 1}).fetchall()] == ["甲"]  # fmt: skip
 
@@ -478,3 +479,25 @@ def test_review_and_todo_pages_list_what_waits_and_the_order_lists_the_units_due
     document = Document(io.BytesIO(order_docx(unit, mine, date.today(), "包头市", True)))
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
     assert set(mine.item_id) <= cells and any(f"{unit}：" == p.text for p in document.paragraphs)
+
+
+def test_my_todo_list_sends_the_most_urgent_rows_and_counts_all_of_them() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    import queries
+    from queries.db import acting_as
+    from queries.scope import Scope
+
+    with acting_as(DEMO_USERS["demo-150200"]):
+        listed = queries.todo_items(Scope(None, None, date.today()))
+    assert len(listed) > 5
+    source = (ROOT / "pages/todo.py").read_text(encoding="utf-8").replace("SHOWN = 500", "SHOWN = 5", 1)
+    todo = AppTest.from_string(source, default_timeout=60)
+    todo.session_state["auth_token"] = session_token("demo-150200")
+    todo.run()
+    assert not todo.exception
+    table = todo.dataframe[0].value
+    assert len(table) == 5
+    assert list(table["条目"].str.extract(r"item=([^&]+)")[0]) == list(listed.item_id[:5])
+    assert todo.metric[0].value == f"{len(listed)} 项"
+    assert any(f"共 {len(listed):,} 项，下表列出最紧迫的 5 项" in c.value for c in todo.caption)

@@ -3,8 +3,8 @@
 -- Params: $league, $park, $asof.
 -- Columns: rule, rule_name, item_id, title, ledger_name, park_name, league_code, league_name, detail.
 -- Grain: one row per item and rule it breaks, by rule then item id.
-with scoped as (
-    select *
+with scoped as (  -- narrow: the rules need these; the rows found get their names from item_fact below
+    select item_id, status, evidence, closed_date, found_date
     from items_at($asof)
     where ($league is null or league_code = $league)
       and ($park is null or park_id = $park)
@@ -40,9 +40,14 @@ hits as (
             union all
             select parcel_code, '停产停建台账', item_id from stalled
         )
-        where parcel_code is not null
+        where parcel_code in (  -- the codes entered more than once, found first: the list is for those only
+            select parcel_code
+            from (select parcel_code from land union all select parcel_code from stalled)
+            where parcel_code is not null
+            group by parcel_code
+            having count(*) > 1
+        )
         group by parcel_code
-        having count(*) > 1
     ) d using (parcel_code)
 )
 select
@@ -61,7 +66,7 @@ select
     l.name as league_name,
     h.detail
 from hits h
-join scoped s using (item_id)
+join item_fact s using (item_id)
 join ledger_def g on g.ledger = s.ledger
 join park p on p.park_id = s.park_id
 join league l on l.league_code = s.league_code

@@ -12,17 +12,11 @@
 with ph as (
     select *, least($asof, end_date) as until from phase
 ),
-items as (
-    select f.item_id, f.category, f.found_date
+items as (  -- first_rectified: the first date of an event 已整改 or 已销号 (kept in item_fact)
+    select f.item_id, f.category, f.found_date, f.first_rectified as rect_date
     from item_facts f
     where ($league is null or f.league_code = $league)
       and ($park is null or f.park_id = $park)
-),
-first_rectified as (
-    select item_id, min(event_date) as rect_date
-    from item_event
-    where status in ('已整改', '已销号')
-    group by item_id
 ),
 rect_phase as (
     select
@@ -30,17 +24,16 @@ rect_phase as (
         count(*) filter (
             where i.found_date <= p.until
               and s.status in ('已整改', '已销号')
-              and r.rect_date >= p.start_date
+              and i.rect_date >= p.start_date
         ) as done,
         count(*) filter (
             where i.found_date <= p.until
               and s.status in ('已整改', '已销号')
-              and r.rect_date < p.start_date
+              and i.rect_date < p.start_date
         ) as earlier
     from items i
     cross join (select * from ph where phase_id = 'rectification') p
     left join status_at((select until from ph where phase_id = 'rectification')) s using (item_id)
-    left join first_rectified r using (item_id)
 ),
 long_term as (
     select
@@ -48,11 +41,10 @@ long_term as (
         count(*) filter (where s.status in ('已整改', '已销号')) as done,
         count(*) filter (
             where s.status in ('已整改', '已销号')
-              and r.rect_date < (select start_date from ph where phase_id = 'long_term')
+              and i.rect_date < (select start_date from ph where phase_id = 'long_term')
         ) as earlier
     from items i
     left join status_at($asof) s using (item_id)
-    left join first_rectified r using (item_id)
     where i.found_date <= $asof
       and i.category in ('stalled_long', 'stalled_zombie', 'stalled_project', 'infra_half_finished',
                          'infra_not_operating')

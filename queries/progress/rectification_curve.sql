@@ -19,18 +19,25 @@ points as (
     union
     select $asof
 ),
+-- An item's rectified spans add 1 where they begin and take it back where they end (the status spans of
+-- ledger/spans.py), so no window runs over the event log; spans are counted per ledger and date range first.
+rectified as (
+    select s.ledger, p.valid_from, p.valid_to, count(*) as n
+    from status_span p
+    join scoped s using (item_id)
+    where p.status in ('已整改', '已销号')
+    group by all
+),
 deltas as (
     select ledger, found_date as d, 1 as found_delta, 0 as rect_delta
     from scoped
     union all
-    select
-        s.ledger,
-        e.event_date,
-        0,
-        (e.status in ('已整改', '已销号'))::int
-            - coalesce((lag(e.status) over (partition by e.item_id order by e.seq) in ('已整改', '已销号'))::int, 0)
-    from item_event e
-    join scoped s using (item_id)
+    select ledger, valid_from, 0, n
+    from rectified
+    union all
+    select ledger, valid_to, 0, -n
+    from rectified
+    where valid_to is not null
 ),
 bucketed as (
     select p.as_of_date, x.ledger, sum(x.found_delta) as found, sum(x.rect_delta) as rectified

@@ -3,10 +3,11 @@
 -- Columns: item_id, ledger_name, title, league_name, park_name, responsible_unit, applied_by, applied_at, note,
 --          measure, evidence_files, returns (how often it was returned before).
 -- Grain: one row per waiting item.
-with last as (
-    select item_id, seq, status, actor, recorded_at, note, measure
-    from item_event
-    qualify row_number() over (partition by item_id order by seq desc) = 1
+with last as (  -- each item's latest event: the one its status span still in force holds
+    select e.item_id, e.seq, e.status, e.actor, e.recorded_at, e.note, e.measure
+    from status_span s
+    join item_event e on e.item_id = s.item_id and e.seq = s.seq
+    where s.valid_to is null and s.status = '已整改'
 )
 select
     i.item_id,

@@ -5,11 +5,11 @@
 --          original_deadline, extensions, days_left (negative: days overdue), is_overdue, returned_reason,
 --          pending_extension.
 -- Grain: one row per open item.
-with last as (
-    select item_id, status, reason
-    from item_event
-    where event_date <= $asof
-    qualify row_number() over (partition by item_id order by seq desc) = 1
+with last as (  -- each item's latest event by $asof (its status span then), where it is 整改中: a 退回's reason
+    select e.item_id, e.status, e.reason
+    from status_span s
+    join item_event e on e.item_id = s.item_id and e.seq = s.seq
+    where s.valid_from <= $asof and (s.valid_to > $asof or s.valid_to is null) and s.status = '整改中'
 )
 select
     x.item_id,
