@@ -200,7 +200,7 @@ def lagging_slide(
         headlines += (Headline("在列" if listed else "不在列", f"{name}是否被通报", "bad" if listed else "good"),)
     notes = [
         f"通报标准：整改完成率低于全区 {rules.rate_gap_points:g} 个百分点及以上，"
-        f"或超期未整改 {rules.overdue_at_least} 项及以上，或未按期完成自查台账报送、动员部署任务；"
+        f"或超期未整改 {rules.overdue_at_least} 项及以上，或自查台账逾期仍未报送、动员部署任务逾期仍未完成；"
         "在全区范围比较12个盟市。"
     ]
     if lagging.empty:

@@ -160,7 +160,7 @@ elif view == "督导通报" and current_user().sees_region:
     rules = LagRules(
         rate_gap_points=c1.number_input("完成率低于全区（百分点）", 0.0, 50.0, 5.0, 0.5, key="progress_gap"),
         overdue_at_least=int(c2.number_input("超期未整改达到（项）", 1, 500, 10, 1, key="progress_overdue_min")),
-        survey_incomplete=c3.checkbox("自查台账、动员部署未按期也通报", True, key="progress_survey_rule"),
+        survey_incomplete=c3.checkbox("自查台账逾期未报、动员部署逾期未完成也通报", True, key="progress_survey_rule"),
     )
     lagging = lagging_leagues(summary, rules)
     extended = int(summary.extended.sum())

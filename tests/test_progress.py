@@ -234,8 +234,8 @@ def summary_row(**values) -> pd.Series:
         "region_rate": 0.9,
         "overdue": 0,
         "parks": 5,
-        "parks_not_on_time": 0,
-        "milestones_missed": 0,
+        "parks_unfiled": 0,
+        "milestones_open": 0,
     }
     return pd.Series({**base, **values})
 
@@ -243,10 +243,10 @@ def summary_row(**values) -> pd.Series:
 @pytest.mark.parametrize(
     ("values", "words"),
     [
-        ({"completion_rate": 0.85}, "低于全区 90.0% 5.0 个百分点"),
-        ({"overdue": 10}, "超期未整改 10 项"),
-        ({"parks_not_on_time": 2}, "2 个园区未按期报送"),
-        ({"milestones_missed": 1}, "1 项动员部署任务未按期完成"),
+        ({"completion_rate": 0.85}, "低于全区90.0%5.0个百分点"),
+        ({"overdue": 10}, "超期未整改10项"),
+        ({"parks_unfiled": 2}, "2个园区逾期仍未报送"),
+        ({"milestones_open": 1}, "1项动员部署任务逾期仍未完成"),
     ],
 )
 def test_each_lag_rule_fires_at_its_threshold(values: dict, words: str) -> None:
@@ -260,7 +260,7 @@ def test_no_lag_rule_fires_just_inside_the_thresholds(values: dict) -> None:
 
 
 def test_survey_rule_can_be_switched_off() -> None:
-    row = summary_row(parks_not_on_time=3, milestones_missed=2)
+    row = summary_row(parks_unfiled=3, milestones_open=2)
     assert lag_reasons(row, LagRules(survey_incomplete=False)) == []
 
 
@@ -279,8 +279,8 @@ def test_notice_document_states_the_region_figures_and_the_lagging_leagues(demo_
         league=None,
         park=None,
     ).iloc[0]
-    assert f"共发现问题 {totals.found} 项，已整改 {totals.rectified} 项" in text
-    assert f"超期未整改 {totals.overdue} 项" in text
+    assert f"共发现问题{totals.found}项，已整改{totals.rectified}项" in text
+    assert f"超期未整改{totals.overdue}项" in text
     assert "2023年6月8日" in text and "第3期" in text and "演示数据" in text
     assert not lagging.empty
     for name in lagging.league_name:
