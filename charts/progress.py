@@ -131,3 +131,55 @@ def milestone_style(table: pd.DataFrame):
         return f"background-color: {MILESTONE_COLORS.get(state, 'white')}"
 
     return table.style.map(color, subset=[c for c in table.columns if c != "盟市"])
+
+
+OVERDUE_COLUMNS = {
+    "item_id": "编号",
+    "ledger_name": "台账",
+    "title": "名称",
+    "league_name": "盟市",
+    "park_name": "园区",
+    "responsible_unit": "责任单位",
+    "deadline": "整改时限",
+    "days_overdue": "超期天数",
+    "status": "状态",
+    "extensions": "经批准延期(次)",
+}
+
+
+def overdue_table(overdue: pd.DataFrame) -> pd.DataFrame:
+    """The 超期清单 with Chinese headers, deadlines as dates: for the Excel export (same rows as the page)."""
+    table = overdue[list(OVERDUE_COLUMNS)].rename(columns=OVERDUE_COLUMNS)
+    table["整改时限"] = pd.to_datetime(table["整改时限"]).dt.date
+    return table.astype({"超期天数": "int64", "经批准延期(次)": "int64"})
+
+
+def overdue_xlsx(table: pd.DataFrame, scope_label: str, asof: date, demo: bool, ledger: str | None) -> bytes:
+    """The 超期清单 as a ledger workbook (title, 数据截至, frozen header, 序号, autofilter, A4 landscape)."""
+    from charts.excel import ExportMeta, ledger_xlsx  # xlsxwriter only when an export is made
+
+    picked = f"　台账：{ledger}" if ledger else ""
+    note = "（演示数据）" if demo else ""
+    meta = ExportMeta(
+        title=f"{scope_label}超期未整改事项清单",
+        subtitle=f"数据截至 {asof:%Y-%m-%d}　范围：{scope_label}{picked}　共 {len(table)} 项"
+        f"（整改时限按经批准延期后的时限）{note}",
+        sheet="超期清单",
+    )
+    return ledger_xlsx(table, meta)
+
+
+def overdue_parks_table(parks: pd.DataFrame, asof: date) -> pd.DataFrame:
+    """Parks with overdue land (overdue_parks), with a link to each park's profile, areas in 公顷."""
+    link = "park?league={}&park={}&asof=" + f"{asof:%Y-%m-%d}"
+    return pd.DataFrame(
+        {
+            "园区": parks.park_name,
+            "盟市": parks.league_name,
+            "超期土地(宗)": parks.overdue_land.astype(int),
+            "其中闲置土地(宗)": parks.overdue_idle.astype(int),
+            "面积(公顷)": parks.overdue_area_mu.astype(float) / fmt.MU_PER_HA,
+            "最长超期(天)": parks.max_days_overdue.astype(int),
+            "园区档案": [link.format(lg, pk) for lg, pk in zip(parks.league_code, parks.park_id, strict=True)],
+        }
+    )

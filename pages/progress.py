@@ -5,7 +5,17 @@ import streamlit as st
 import queries
 from charts import format as fmt
 from charts.overview import completion_figure
-from charts.progress import curve_figure, matrix_table, milestone_style, milestone_table, phase_figures, style_matrix
+from charts.progress import (
+    curve_figure,
+    matrix_table,
+    milestone_style,
+    milestone_table,
+    overdue_parks_table,
+    overdue_table,
+    overdue_xlsx,
+    phase_figures,
+    style_matrix,
+)
 from charts.supervision import LagRules, lagging_leagues, notice_docx
 from charts.theme import plotly_config
 from pages._auth import export_button
@@ -129,6 +139,20 @@ elif view == "超期清单":
         f"截至 {scope.asof:%Y-%m-%d}，超过整改时限仍未整改 **{len(overdue)}** 项"
         + (f"（其中 {extended} 项经批准延期，按延期后的时限计算）。" if extended else "。")
     )
+    if chosen in ("全部台账", "土地"):
+        parks = overdue_parks_table(queries.overdue_parks(scope), scope.asof)
+        st.markdown(f"**有超期未整改土地的园区：{len(parks)} 个**（土地台账：批而未供、闲置土地、低效用地）")
+        if len(parks):
+            st.dataframe(
+                parks,
+                hide_index=True,
+                column_config={
+                    "园区档案": st.column_config.LinkColumn(display_text="打开档案"),
+                    "面积(公顷)": st.column_config.NumberColumn(format="%.1f"),
+                },
+                key="progress_overdue_parks",
+            )
+        st.markdown("**超期未整改事项**")
     link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
     st.dataframe(
         overdue.assign(link=[link.format(i) for i in overdue.item_id])[
@@ -151,6 +175,18 @@ elif view == "超期清单":
             "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
         },
         key="progress_overdue",
+    )
+    picked = None if chosen == "全部台账" else chosen
+    label = stamp(scope).scope_label
+    export_button(
+        "导出超期清单（Excel）",
+        lambda: overdue_xlsx(overdue_table(overdue), label, scope.asof, stamp(scope).demo, picked),  # on click
+        file_name=f"超期清单_{label.replace(' › ', '_')}{'_' + picked if picked else ''}_{scope.asof:%Y%m%d}.xlsx",
+        what="超期清单",
+        scope_label=label,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="progress_overdue_export",
     )
 
 elif view == "督导通报" and current_user().sees_region:

@@ -35,6 +35,7 @@ __all__ = [
     "map_leagues",
     "map_parks",
     "overdue_items",
+    "overdue_parks",
     "paper_checks",
     "park_completion",
     "park_flags",
@@ -155,6 +156,10 @@ def unit_ledger_matrix(scope: Scope) -> pd.DataFrame:
 
 def overdue_items(scope: Scope) -> pd.DataFrame:
     return run("overdue_items", **scope.params())
+
+
+def overdue_parks(scope: Scope) -> pd.DataFrame:
+    return run("overdue_parks", **scope.params())
 
 
 def supervision_summary(scope: Scope) -> pd.DataFrame:

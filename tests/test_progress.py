@@ -173,6 +173,66 @@ def test_overdue_view_says_how_many_items_are_overdue() -> None:
     assert any(f"**{count}** 项" in m.value for m in at.markdown)
 
 
+def overdue_sql(db: Path, scope: Scope) -> pd.DataFrame:
+    return sql(
+        db,
+        status_cte() + "select s.item_id, s.ledger, s.park_id, datediff('day', s.deadline, $d) as days from scoped s "
+        f"left join st using (item_id) where s.found_date <= $d and s.deadline < $d "
+        f"and coalesce(st.status, '') not in {RECTIFIED} order by 1",
+        d=scope.asof,
+        league=scope.league,
+        park=scope.park,
+    )
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=["region", "league", "park"])
+def test_overdue_excel_holds_exactly_the_overdue_items_of_independent_sql(demo_db: Path, scope: Scope) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from charts.progress import overdue_table, overdue_xlsx
+
+    book = overdue_xlsx(overdue_table(queries.overdue_items(scope)), "包头市", scope.asof, True, None)
+    sheet = openpyxl.load_workbook(io.BytesIO(book)).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))[:-1]  # title, subtitle, header; the 合计 row last
+    headers = [c.value for c in sheet[3]]
+    expected = overdue_sql(demo_db, scope)
+    assert headers[:2] == ["序号", "编号"] and "超期天数" in headers
+    assert sorted(r[1] for r in rows) == expected.item_id.tolist()
+    days = dict(zip(expected.item_id, expected.days, strict=True))
+    assert all(r[headers.index("超期天数")] == days[r[1]] for r in rows)
+    assert f"共 {len(expected)} 项" in sheet["A2"].value and "数据截至" in sheet["A2"].value
+
+
+def test_overdue_view_offers_the_excel_export_through_the_audited_button() -> None:
+    at = page("超期清单", **SCOPES[1].query_params())
+    assert not at.exception
+    assert "progress_overdue_export" in [b.key for b in at.get("download_button")]
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=["region", "league", "park"])
+def test_parks_with_overdue_land_equal_independent_sql(demo_db: Path, scope: Scope) -> None:
+    overdue = overdue_sql(demo_db, scope)
+    land = sql(demo_db, "select item_id, land_kind, area_mu from land")
+    expected = overdue[overdue.ledger == "land"].merge(land, on="item_id")
+    per_park = expected.groupby("park_id").agg(
+        n=("item_id", "size"), idle=("land_kind", lambda k: int((k == "闲置土地").sum())), mu=("area_mu", "sum")
+    )
+    shown = queries.overdue_parks(scope).set_index("park_id").sort_index()
+    assert shown.index.tolist() == sorted(per_park.index)
+    assert shown.overdue_land.tolist() == per_park.sort_index().n.tolist()
+    assert shown.overdue_idle.tolist() == per_park.sort_index().idle.tolist()
+    assert shown.overdue_area_mu.round(3).tolist() == per_park.sort_index().mu.round(3).tolist()
+
+
+def test_overdue_view_lists_the_parks_with_overdue_land() -> None:
+    scope = SCOPES[0]
+    at = page("超期清单", **scope.query_params())
+    parks = queries.overdue_parks(scope)
+    assert len(parks) > 0
+    assert any(f"有超期未整改土地的园区：{len(parks)} 个" in m.value for m in at.markdown)
+    table = at.dataframe[0].value  # the parks come first, above the items
+    assert table["园区"].tolist() == parks.park_name.tolist()
+
+
 def test_survey_coverage_and_gaps_equal_independent_sql(demo_db: Path) -> None:
     scope = Scope(None, None, date(2022, 9, 30))
     coverage = queries.survey_coverage(scope).set_index("league_code")
