@@ -134,3 +134,21 @@ def items_xlsx(table: pd.DataFrame, park_name: str, asof: date, demo: bool) -> b
         sheet="园区台账条目",
     )
     return ledger_xlsx(table, meta)
+
+
+def directory_table(directory: pd.DataFrame, asof: date) -> pd.DataFrame:
+    """A page of the park directory (park_directory) with Chinese headers and a link to each profile."""
+    link = "park?league={}&park={}&asof=" + f"{asof:%Y-%m-%d}"
+    return pd.DataFrame(
+        {
+            "园区": directory.name,
+            "盟市": directory.league_name,
+            "旗县区": directory.county.fillna("—"),
+            "级别": directory.level,
+            "发现(项)": directory.found.astype(int),
+            "未整改(项)": directory.open_items.astype(int),
+            "超期(项)": directory.overdue.astype(int),
+            "完成率": directory.completion_rate.astype(float),
+            "园区档案": [link.format(lg, pk) for lg, pk in zip(directory.league_code, directory.park_id, strict=True)],
+        }
+    )

@@ -11,27 +11,69 @@ from charts.progress import curve_figure
 from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import export_menu
-from pages._shell import catalog, drill, page_header, stamp
+from pages._shell import drill, page_header, stamp
 from queries.boundaries import league_boundaries
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DIRECTORY_PAGE = 20  # parks per page of the directory
 
 scope = page_header("园区档案")
-names = catalog()
+
+
+def turn_directory(to: int) -> None:
+    st.session_state.park_directory_page = to
+
+
 if scope.park is None:
-    # The bottom of the drill-down: without a park, ask for one (from the chosen league, or any).
-    st.info("园区档案显示一个园区的全部情况。请选择园区：", icon=":material/apartment:")
-    choices = [pid for pid, (_, league) in names.parks.items() if scope.league in (None, league)]
-    chosen = st.selectbox(
-        "园区",
-        choices,
-        index=None,
-        format_func=lambda pid: f"{names.parks[pid][0]}（{names.leagues[names.parks[pid][1]]}）",
-        placeholder="选择园区",
-        key="park_choose",
+    # The bottom of the drill-down without a park: the directory of the scope's parks, searchable, a page at a time.
+    st.info("园区档案显示一个园区的全部情况。请在下表中选择园区（可搜索）。", icon=":material/apartment:")
+    search = st.text_input("搜索园区", key="park_directory_q", placeholder="例如：稀土、九原区、P005、包头")
+    state = st.session_state
+    if state.get("park_directory_searched") != search:  # a new search starts on its first page
+        state.park_directory_searched, state.park_directory_page = search, 0
+    page_number = state.get("park_directory_page", 0)
+    directory = queries.park_directory(scope, search, page_number, DIRECTORY_PAGE)
+    matches = int(directory.matches.iloc[0]) if len(directory) else 0
+    pages = max(1, -(-matches // DIRECTORY_PAGE))
+    if matches and page_number >= pages:  # fewer parks than when the page was turned: the last page
+        state.park_directory_page = page_number = pages - 1
+        directory = queries.park_directory(scope, search, page_number, DIRECTORY_PAGE)
+    if not len(directory):
+        st.warning(f"没有名称、旗县、编号或盟市含“{search.strip()}”的园区。", icon=":material/search_off:")
+        st.stop()
+    event = st.dataframe(
+        view.directory_table(directory, scope.asof),
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "园区档案": st.column_config.LinkColumn(display_text="打开档案"),
+            "完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+        },
+        key=f"park_directory_{page_number}_{search}",
     )
-    if chosen:
-        drill(scope, league=names.parks[chosen][1], park=chosen)
+    with st.container(horizontal=True, vertical_alignment="center", key="park_directory_pager"):
+        st.button(
+            "上一页",
+            icon=":material/chevron_left:",
+            disabled=page_number == 0,
+            on_click=turn_directory,
+            args=(page_number - 1,),
+            key="park_directory_prev",
+        )
+        st.markdown(f"第 {page_number + 1} / {pages} 页，共 {matches} 个园区", width="content")
+        st.button(
+            "下一页",
+            icon=":material/chevron_right:",
+            disabled=page_number + 1 >= pages,
+            on_click=turn_directory,
+            args=(page_number + 1,),
+            key="park_directory_next",
+        )
+    rows = event["selection"]["rows"] if event else []
+    if rows:
+        picked = directory.iloc[rows[0]]
+        drill(scope, league=picked.league_code, park=picked.park_id)
     st.stop()
 
 profile = queries.park_profile(scope)

@@ -38,6 +38,7 @@ __all__ = [
     "overdue_parks",
     "paper_checks",
     "park_completion",
+    "park_directory",
     "park_flags",
     "park_indicators",
     "park_items",
@@ -299,6 +300,12 @@ def park_profile(scope: Scope) -> pd.Series | None:
     """The facts of the scope's park; None when no park is chosen."""
     rows = run("park_profile", **scope.params())
     return None if rows.empty else rows.iloc[0]
+
+
+def park_directory(scope: Scope, search: str | None, page: int, page_size: int = 20) -> pd.DataFrame:
+    """One page (from 0) of the parks in scope matching search; column matches counts them in all pages."""
+    words = (search or "").strip() or None
+    return run("park_directory", **scope.params(), search=words, page_size=page_size, offset=page * page_size)
 
 
 def park_items(scope: Scope) -> pd.DataFrame:

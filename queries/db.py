@@ -37,6 +37,8 @@ OPTIONAL = (
     "metric",
     "weights",
     "rules",
+    "page_size",
+    "offset",
 )
 
 
