@@ -1,6 +1,8 @@
 """Builders for the 总览 page: KPI cards per ledger, completion comparison, status breakdown."""
 
+import calendar
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -133,3 +135,59 @@ def status_figure(df: pd.DataFrame, stamp: Stamp, title: str) -> go.Figure:
     fig.update_xaxes(title="台账条目（项）", gridcolor="#eeeeee")
     fig.update_yaxes(autorange="reversed")
     return finish(fig, title, stamp, height=360)
+
+
+# 同比 / 环比 ----------------------------------------------------------------------------------------
+def _month_back(day: date, months: int) -> date:
+    """The same day `months` earlier, or that month's last day when it is shorter (03-31 -> 02-28)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def comparison_dates(asof: date) -> dict[str, date]:
+    """环比 compares with the same day a month earlier, 同比 with the same day a year earlier."""
+    return {"环比": _month_back(asof, 1), "同比": _month_back(asof, 12)}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str  # 环比 / 同比
+    day: date  # the date compared with
+    delta: str | None  # +2.1个百分点 / +35项; None when there was nothing to compare with
+    text: str  # 环比（较 2023-05-08）+2.1个百分点
+
+
+def _signed(value: float, unit: str, decimals: int = 0) -> str:
+    return f"{value:+,.{decimals}f}{unit}" if round(value, decimals) else f"持平（0{unit}）"
+
+
+def changes(now: dict[str, float], before: dict[str, dict[str, float]], first: date) -> dict[str, list[Change]]:
+    """For found, rectified, overdue (counts) and rate (share or None): the 环比 and 同比 change, each saying
+    which date it compares with; a date before the ledgers begin (first) has nothing to compare with."""
+    out: dict[str, list[Change]] = {}
+    for measure in ("found", "rectified", "rate", "overdue"):
+        out[measure] = []
+        for label, (day, then) in before.items():
+            if day < first:
+                out[measure].append(Change(label, day, None, f"{label}：{day:%Y-%m-%d} 尚无台账，不作比较"))
+                continue
+            if measure == "rate":
+                if now["rate"] is None or then["rate"] is None:
+                    delta = None
+                else:
+                    delta = _signed((now["rate"] - then["rate"]) * 100, "个百分点", 1)
+            else:
+                delta = _signed(now[measure] - then[measure], "项")
+            out[measure].append(Change(label, day, delta, f"{label}（较 {day:%Y-%m-%d}）{delta or '—'}"))
+    return out
+
+
+def totals(ledgers: pd.DataFrame) -> dict[str, float]:
+    """found, rectified, overdue and the completion rate (None with nothing found) of ledger_kpis rows."""
+    found, rectified = int(ledgers.found.sum()), int(ledgers.rectified.sum())
+    return {
+        "found": found,
+        "rectified": rectified,
+        "overdue": int(ledgers.overdue.sum()),
+        "rate": rectified / found if found else None,
+    }

@@ -139,7 +139,7 @@ def items_xlsx(table: pd.DataFrame, park_name: str, asof: date, demo: bool) -> b
 def directory_table(directory: pd.DataFrame, asof: date) -> pd.DataFrame:
     """A page of the park directory (park_directory) with Chinese headers and a link to each profile."""
     link = "park?league={}&park={}&asof=" + f"{asof:%Y-%m-%d}"
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "园区": directory.name,
             "盟市": directory.league_name,
@@ -152,3 +152,4 @@ def directory_table(directory: pd.DataFrame, asof: date) -> pd.DataFrame:
             "园区档案": [link.format(lg, pk) for lg, pk in zip(directory.league_code, directory.park_id, strict=True)],
         }
     )
+    return table if directory.county.notna().any() else table.drop(columns="旗县区")  # no catalogue gives one

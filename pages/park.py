@@ -27,7 +27,7 @@ def turn_directory(to: int) -> None:
 if scope.park is None:
     # The bottom of the drill-down without a park: the directory of the scope's parks, searchable, a page at a time.
     st.info("园区档案显示一个园区的全部情况。请在下表中选择园区（可搜索）。", icon=":material/apartment:")
-    search = st.text_input("搜索园区", key="park_directory_q", placeholder="例如：稀土、九原区、P005、包头")
+    search = st.text_input("搜索园区", key="park_directory_q", placeholder="例如：稀土、高新、P005、包头")
     state = st.session_state
     if state.get("park_directory_searched") != search:  # a new search starts on its first page
         state.park_directory_searched, state.park_directory_page = search, 0
@@ -44,6 +44,7 @@ if scope.park is None:
     event = st.dataframe(
         view.directory_table(directory, scope.asof),
         hide_index=True,
+        height=36 * (len(directory) + 1) + 2,  # the whole page of parks, no scroll box inside the page
         on_select="rerun",
         selection_mode="single-row",
         column_config={
