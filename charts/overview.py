@@ -75,8 +75,10 @@ def kpi_cards(ledgers: pd.DataFrame, categories: pd.DataFrame) -> list[Card]:
 def completion_figure(
     df: pd.DataFrame, key: str, stamp: Stamp, title: str, reference_rate: float | None, reference_label: str
 ) -> go.Figure:
-    """Bars of completion rate per league or park (df has key, name, found, rectified, overdue,
-    completion_rate), best first; below the reference rate in red. customdata[0] is the key to drill."""
+    """Horizontal bars of completion rate per league or park (df has key, name, found, rectified, overdue,
+    completion_rate), best on top; below the reference rate in red. Names stand level on the left, so they read on
+    a phone as on a projector; each value sits inside its bar's end, where the reference line (drawn under the
+    bars) cannot strike it through. customdata[0] is the key to drill."""
     data = df.assign(rate=df.completion_rate.astype(float).fillna(-1)).sort_values(
         ["rate", "name"], ascending=[False, True]
     )
@@ -87,34 +89,39 @@ def completion_figure(
     ]
     fig = go.Figure(
         go.Bar(
-            x=data.name,
-            y=data.rate.clip(lower=0) * 100,
+            y=data.name,
+            x=data.rate.clip(lower=0) * 100,
+            orientation="h",
             marker_color=colors,
             text=[fmt.rate(r) if ok else "无台账" for r, ok in zip(data.rate, has_items, strict=True)],
-            textposition="outside",
+            textposition="auto",  # inside the bar's end; outside only a bar too short to hold it
+            insidetextanchor="end",
+            insidetextfont={"color": "white"},
+            outsidetextfont={"color": "#212121"},
+            constraintext="none",
             customdata=data[[key, "found", "rectified", "overdue"]].to_numpy(),
-            hovertemplate="%{x}<br>完成率 %{y:.1f}%<br>发现 %{customdata[1]} 项，已整改 %{customdata[2]} 项"
+            hovertemplate="%{y}<br>完成率 %{x:.1f}%<br>发现 %{customdata[1]} 项，已整改 %{customdata[2]} 项"
             "<br>超期未整改 %{customdata[3]} 项<extra>点击查看</extra>",
             name="完成率",
         )
     )
     if reference_rate is not None:
-        fig.add_hline(y=reference_rate * 100, line_dash="dash", line_color="#424242", layer="below", name="reference")
+        fig.add_vline(x=reference_rate * 100, line_dash="dash", line_color="#424242", layer="below", name="reference")
         fig.add_annotation(
             text=f"虚线：{reference_label} {fmt.rate(reference_rate)}（低于者标红）",
             xref="paper",
             yref="paper",
             x=1,
-            y=1.02,
+            y=1.0,
             xanchor="right",
             yanchor="bottom",
             showarrow=False,
             font={"size": 12, "color": "#424242"},
         )
-    fig.update_yaxes(title="整改完成率（%）", range=[0, 110], gridcolor="#eeeeee")
-    long_names = data.name.str.len().max() * len(data) > 60
-    fig.update_xaxes(tickangle=-35 if long_names else 0, automargin=True)
-    return finish(fig, title, stamp)
+    fig.update_xaxes(title="整改完成率（%）", range=[0, 100], gridcolor="#eeeeee", dtick=20)
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    fig.update_layout(bargap=0.25)
+    return finish(fig, title, stamp, height=max(360, 30 * len(data) + 150))
 
 
 def status_figure(df: pd.DataFrame, stamp: Stamp, title: str) -> go.Figure:

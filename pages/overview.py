@@ -37,7 +37,8 @@ headline = (
 )
 for column, (label, measure, value, colour) in zip(st.columns(4), headline, strict=True):
     month, year = moves[measure]
-    column.metric(label, value, month.delta, colour if month.delta else "off", help=month.text, delta_arrow="off")
+    moved = bool(month.delta) and not month.delta.startswith("持平")
+    column.metric(label, value, month.delta, colour if moved else "off", help=month.text, delta_arrow="off")
     column.caption(f"{month.text}；{year.text}")
 st.caption("环比：与上月同日相比；同比：与上年同日相比（按各日期当时的台账状态重算）。")
 
