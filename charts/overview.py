@@ -112,7 +112,7 @@ def completion_figure(
             xref="paper",
             yref="paper",
             x=1,
-            y=1.0,
+            y=1.01,
             xanchor="right",
             yanchor="bottom",
             showarrow=False,

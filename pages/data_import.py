@@ -116,6 +116,7 @@ for upload in [] if full else files or []:
                         columns=["工作表", "行", "列", "问题"],
                     ),
                     hide_index=True,
+                    placeholder="—",
                     key=f"data_import_errors_{plan.sha256[:12]}",
                 )
         elif not plan.can_write:
@@ -134,6 +135,7 @@ for upload in [] if full else files or []:
                 .astype(object)
                 .fillna(""),
                 hide_index=True,
+                placeholder="—",
                 key=f"data_import_preview_{plan.sha256[:12]}",
             )
             if st.button("确认导入", type="primary", key=f"data_import_confirm_{plan.sha256[:12]}"):
@@ -168,6 +170,7 @@ else:
             }
         ),
         hide_index=True,
+        placeholder="—",
         key="data_import_history",
     )
     st.caption(f"原始文件保存在 {db_path().parent / 'imports'}。")

@@ -104,6 +104,7 @@ if scope.park is None:
         hide_index=True,
         height=36 * (len(table) + 1) + 2,
         column_config={"完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        placeholder="—",
         key="overview_table",
     )
 else:

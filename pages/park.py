@@ -51,6 +51,7 @@ if scope.park is None:
             "园区档案": st.column_config.LinkColumn(display_text="打开档案"),
             "完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
         },
+        placeholder="—",
         key=f"park_directory_{page_number}_{search}",
     )
     with st.container(horizontal=True, vertical_alignment="center", key="park_directory_pager"):
@@ -101,6 +102,7 @@ with st.container(key="screen_only_ledgers"):
         ledger_rows,
         hide_index=True,
         column_config={"完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        placeholder="—",
         key="park_ledgers",
     )
 with st.container(key="print_only_ledgers"):  # paper cannot scroll a canvas sideways: a plain table instead
@@ -154,6 +156,7 @@ with st.container(key="screen_only_items"):
         ),
         hide_index=True,
         column_config={"条目": st.column_config.LinkColumn(display_text=r"item=(\w+)")},
+        placeholder="—",
         key="park_items",
     )
 with st.container(key="print_only_items"):  # every item on paper, wrapped, continued over the sheets

@@ -7,6 +7,7 @@ from charts import format as fmt
 from charts.overview import completion_figure
 from charts.progress import (
     curve_figure,
+    matrix_parts,
     matrix_table,
     milestone_style,
     milestone_table,
@@ -14,7 +15,8 @@ from charts.progress import (
     overdue_table,
     overdue_xlsx,
     phase_figures,
-    style_matrix,
+    style_overdue,
+    style_rates,
 )
 from charts.supervision import LagRules, lagging_leagues, notice_docx
 from charts.theme import plotly_config
@@ -45,6 +47,7 @@ if view in (None, "阶段进度"):
         milestone_style(milestones),
         hide_index=True,
         height=36 * (len(milestones) + 1) + 2,
+        placeholder="—",
         key="progress_milestones",
     )
 
@@ -65,6 +68,7 @@ if view in (None, "阶段进度"):
         hide_index=True,
         height=36 * (len(coverage) + 1) + 2,
         column_config={"按期覆盖率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        placeholder="—",
         key="progress_coverage",
     )
     gaps = queries.survey_gaps(scope)
@@ -78,6 +82,7 @@ if view in (None, "阶段进度"):
                     )
                 ),
                 hide_index=True,
+                placeholder="—",
                 key="progress_gaps",
             )
 
@@ -111,22 +116,33 @@ elif view == "盟市对比":
         clicked = selected_key(event, dict(zip(units.name, units.unit_id, strict=True)))
         if clicked:
             drill(scope, **({"league": clicked, "park": None} if scope.league is None else {"park": clicked}))
+    rates, overdue_counts = matrix_parts(table)
+    st.markdown(f"**{level}分台账整改完成率**")
     st.caption(
-        f"{level}分台账整改完成率与超期未整改数。红色：低于本级整体 {fmt.rate(overall)} 五个百分点以上；"
-        "黄色：低于整体；绿色：不低于整体。点表头排序，选中一行进入该单位。"
+        f"红色：低于本级整体 {fmt.rate(overall)} 五个百分点以上；黄色：低于整体；绿色：不低于整体。"
+        "点表头排序，选中一行进入该单位。"
     )
     event = st.dataframe(
-        style_matrix(table, overall),
+        style_rates(rates, overall),
         hide_index=True,
         height=36 * (len(table) + 1) + 2,
         on_select="rerun",
         selection_mode="single-row",
+        placeholder="—",
         key=f"progress_matrix_{scope.league or 'region'}",
     )
     rows = event["selection"]["rows"] if event else []
     if rows and scope.park is None:
         unit = table.index[rows[0]]
         drill(scope, **({"league": unit, "park": None} if scope.league is None else {"park": unit}))
+    st.markdown(f"**{level}分台账超期未整改（项）**")
+    st.dataframe(
+        style_overdue(overdue_counts),
+        hide_index=True,
+        height=36 * (len(table) + 1) + 2,
+        placeholder="—",
+        key="progress_matrix_overdue",
+    )
 
 elif view == "超期清单":
     overdue = queries.overdue_items(scope)
@@ -150,6 +166,7 @@ elif view == "超期清单":
                     "园区档案": st.column_config.LinkColumn(display_text="打开档案"),
                     "面积(公顷)": st.column_config.NumberColumn(format="%.1f"),
                 },
+                placeholder="—",
                 key="progress_overdue_parks",
             )
         st.markdown("**超期未整改事项**")
@@ -174,6 +191,7 @@ elif view == "超期清单":
             "条目": st.column_config.LinkColumn(display_text=r"item=(\w+)"),
             "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
         },
+        placeholder="—",
         key="progress_overdue",
     )
     picked = None if chosen == "全部台账" else chosen
@@ -227,7 +245,7 @@ else:
         st.success("当前范围未发现纸面整改疑点。")
     else:
         counts = checks.pivot_table(index="league_name", columns="rule_name", values="item_id", aggfunc="count")
-        st.dataframe(counts.fillna(0).astype(int), key="progress_paper_counts")
+        st.dataframe(counts.fillna(0).astype(int), placeholder="—", key="progress_paper_counts")
         st.dataframe(
             checks[["rule_name", "item_id", "title", "ledger_name", "park_name", "league_name", "detail"]].rename(
                 columns={
@@ -241,5 +259,6 @@ else:
                 }
             ),
             hide_index=True,
+            placeholder="—",
             key="progress_paper_items",
         )

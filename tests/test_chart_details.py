@@ -59,3 +59,18 @@ def test_the_decks_map_draws_league_names_over_the_parks_bubbles() -> None:
     bubbles = [i for i, t in enumerate(slide.figure.data) if t.mode == "markers"]
     assert names and bubbles and min(names) > max(bubbles)
     assert all(slide.figure.data[i].textfont.shadow for i in names)  # a halo where a name crosses a bubble
+
+
+@pytest.mark.parametrize("league", [None, "150200"])
+def test_the_league_matrix_splits_into_two_narrow_tables_holding_every_figure(league) -> None:
+    from charts.progress import matrix_parts, matrix_table
+
+    table = matrix_table(queries.unit_ledger_matrix(Scope(league, None, ASOF)))
+    rates, overdue = matrix_parts(table)
+    ledgers = [c.removesuffix("·完成率") for c in table.columns if c.endswith("·完成率") and c != "合计·完成率"]
+    assert len(ledgers) == 6 and len(rates.columns) == 10 and len(overdue.columns) == 8  # not 17 side by side
+    assert list(rates.columns[4:]) == ledgers == list(overdue.columns[2:])
+    for name in ledgers:
+        pd.testing.assert_series_equal(rates[name], table[f"{name}·完成率"], check_names=False)
+        pd.testing.assert_series_equal(overdue[name], table[f"{name}·超期"], check_names=False)
+    assert rates["合计"].equals(table["合计·完成率"]) and overdue["合计"].equals(table["合计·超期"])
