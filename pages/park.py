@@ -123,45 +123,50 @@ progress_figure = curve_figure(curve, None, figure_stamp)
 st.plotly_chart(progress_figure, config=plotly_config("园区整改进度"), key="park_curve")
 export_menu(progress_figure, f"园区整改进度_{scope.park}_{scope.asof:%Y%m%d}", "park_curve")
 
-# Where its idle assets are -----------------------------------------------------------------------
+# Where its idle assets are: a small map from the bundled boundaries (no map service) ---------------
 st.subheader("闲置资产分布")
-leagues, parks, items = queries.map_leagues(scope), queries.map_parks(scope), queries.map_items(scope)
-deck = maps.idle_assets_deck(
-    league_boundaries(), leagues, parks, items, league=scope.league, park=scope.park, height=420
+park_row, items = queries.map_parks(scope).iloc[0], queries.map_items(scope)
+outline = next(
+    (f for f in league_boundaries()["features"] if f["properties"]["league_code"] == park_row.league_code), None
 )
-map_column, legend_column = st.columns([5, 1])
-with map_column:
-    event = st.pydeck_chart(deck, on_select="rerun", height=420, key=f"park_map_{scope.park}")
-legend_column.html(maps.legend_html(leagues, None, maps.ITEM_LAYERS))
-st.caption("点击条目打开台账。" + maps.BOUNDARY_NOTE)
-picked = maps.selected_object(event)
-if picked and picked[0].startswith("items_"):
-    params = {**scope.query_params(), "ledger": picked[1]["ledger"], "item": picked[1]["item_id"]}
+unplaced = int(items[["lat", "lon"]].isna().any(axis=1).sum())
+note = maps.SKETCH + (f"；另有 {unplaced} 项台账未填坐标，未标出" if unplaced else "")
+park_map = view.park_map_figure(outline, park_row, items, figure_stamp, note)
+event = st.plotly_chart(
+    park_map, on_select="rerun", selection_mode="points", config=plotly_config("园区闲置资产分布"), key="park_map"
+)
+export_menu(park_map, f"园区闲置资产分布_{scope.park}_{scope.asof:%Y%m%d}", "park_map")
+st.caption(maps.BOUNDARY_NOTE + "点击条目打开台账。")
+points = event["selection"]["points"] if event else []
+picked = next((p["customdata"] for p in points if p.get("customdata")), None)
+if picked:
+    params = {**scope.query_params(), "ledger": picked[1], "item": picked[0]}
     try:
         st.switch_page("pages/ledgers.py", query_params=params)
     except StreamlitAPIException:
         st.warning(f"请在台账页查看条目 {params['item']}。", icon=":material/link:")
 
 # The item list, printable and exportable ---------------------------------------------------------
-st.subheader("条目清单")
 table = view.items_table(queries.park_items(scope))
 link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
-with st.container(key="screen_only_items"):
-    st.dataframe(
-        fmt.dashed(  # an item without an area or amount shows "—"
-            table.assign(条目=[link.format(i) for i in table["编号"]]).drop(columns="编号")[
-                ["条目", *table.columns[1:]]
-            ],
-            decimals=1,
-        ),
-        hide_index=True,
-        column_config={"条目": st.column_config.LinkColumn(display_text=r"item=(\w+)")},
-        placeholder="—",
-        key="park_items",
-    )
-with st.container(key="print_only_items"):  # every item on paper, wrapped, continued over the sheets
-    printed = table.assign(超期未整改=table["超期未整改"].map({True: "是", False: "否"}))
-    st.table(fmt.dashed(printed.set_index("编号"), decimals=1))
+with st.container(key="items_section"):  # printed on A4 landscape sheets of its own (assets/print.css)
+    st.subheader("条目清单")
+    with st.container(key="screen_only_items"):
+        st.dataframe(
+            fmt.dashed(  # an item without an area or amount shows "—"
+                table.assign(条目=[link.format(i) for i in table["编号"]]).drop(columns="编号")[
+                    ["条目", *table.columns[1:]]
+                ],
+                decimals=1,
+            ),
+            hide_index=True,
+            column_config={"条目": st.column_config.LinkColumn(display_text=r"item=(\w+)")},
+            placeholder="—",
+            key="park_items",
+        )
+    with st.container(key="print_only_items"):  # every item on paper, wrapped, continued over the sheets
+        printed = table.assign(超期未整改=table["超期未整改"].map({True: "是", False: "否"}))
+        st.table(fmt.dashed(printed.set_index("编号"), decimals=1))
 export_button(
     "导出条目清单（Excel）",
     view.items_xlsx(table, profile["name"], scope.asof, figure_stamp.demo),
@@ -172,4 +177,7 @@ export_button(
     icon=":material/download:",
     key="park_export",
 )
-st.caption("打印本页：使用浏览器的打印功能（Ctrl+P，A4），侧栏、按钮与导出说明不打印，条目清单全部打印。")
+with st.container(key="screen_only_print_hint"):
+    st.caption(
+        "打印本页：使用浏览器的打印功能（Ctrl+P，A4），侧栏、按钮与导出说明不打印；条目清单全部打印在横向 A4 纸上。"
+    )

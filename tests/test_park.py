@@ -279,16 +279,40 @@ def test_the_parks_map_shows_only_its_items_and_a_click_opens_one() -> None:
     scope = PARKS[0]
     at = park_page(scope)
     item = queries.map_items(scope).iloc[0]
-    at.session_state[f"park_map_{scope.park}"] = {
-        "selection": {
-            "indices": {f"items_{item.ledger}": [0]},
-            "objects": {f"items_{item.ledger}": [{"item_id": item.item_id, "ledger": item.ledger}]},
-        }
-    }
+    point = {"customdata": [item.item_id, item.ledger], "curve_number": 2, "point_index": 0}
+    at.session_state["park_map"] = {"selection": {"points": [point], "point_indices": [0], "box": [], "lasso": []}}
     at.run()
     assert not at.exception
     assert (at.query_params["item"], at.query_params["park"]) == (item.item_id, scope.park)
     assert at.title[0].value == "台账"
+
+
+@pytest.mark.parametrize("scope", PARKS[:2], ids=IDS[:2])
+def test_the_parks_small_map_has_its_league_outline_the_park_every_located_item_and_a_scale(
+    demo_db: Path, scope: Scope
+) -> None:
+    from charts.theme import Stamp
+
+    items = queries.map_items(scope)
+    outline = next(
+        f for f in queries.boundaries.league_boundaries()["features"] if f["properties"]["league_code"] == scope.league
+    )
+    fig = view.park_map_figure(outline, queries.map_parks(scope).iloc[0], items, Stamp("t", scope.asof, True), "示意图")
+    names = [t.name for t in fig.data]
+    assert {"league_outline", "park_locator", "park", "scale_bar"} <= set(names)  # a map, not dots in a box
+    drawn = [c[0] for t in fig.data if t.customdata is not None for c in t.customdata]
+    expected = sql(
+        demo_db,
+        "select i.item_id from item i left join land l using (item_id) left join stalled s using (item_id) "
+        "left join infrastructure f using (item_id) where i.park_id = $p and i.found_date <= $d "
+        "and coalesce(l.lat, s.lat, f.lat) is not null order by 1",
+        p=scope.park,
+        d=scope.asof,
+    ).item_id.tolist()
+    assert sorted(drawn) == expected
+    outline_trace = next(t for t in fig.data if t.name == "league_outline")
+    assert outline_trace.xaxis == "x" and len(outline_trace.x) > 50  # the league's own boundary, on the locator
+    assert "示意图" in fig.layout.title.subtitle.text
 
 
 def test_the_parks_deck_holds_its_items_and_only_its_park(demo_db: Path) -> None:
