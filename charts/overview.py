@@ -89,8 +89,8 @@ def completion_figure(
     ]
     fig = go.Figure(
         go.Bar(
-            y=data.name,
-            x=data.rate.clip(lower=0) * 100,
+            y=data.name.tolist(),  # lists: the deck counts a chart's rows with `trace.y or ()`
+            x=(data.rate.clip(lower=0) * 100).tolist(),
             orientation="h",
             marker_color=colors,
             text=[fmt.rate(r) if ok else "无台账" for r, ok in zip(data.rate, has_items, strict=True)],
@@ -98,7 +98,7 @@ def completion_figure(
             insidetextanchor="end",
             insidetextfont={"color": "white"},
             outsidetextfont={"color": "#212121"},
-            constraintext="none",
+            constraintext="inside",  # a label larger than its bar (the meeting's big type) shrinks to fit it
             customdata=data[[key, "found", "rectified", "overdue"]].to_numpy(),
             hovertemplate="%{y}<br>完成率 %{x:.1f}%<br>发现 %{customdata[1]} 项，已整改 %{customdata[2]} 项"
             "<br>超期未整改 %{customdata[3]} 项<extra>点击查看</extra>",
