@@ -1,6 +1,6 @@
 -- 园区档案's directory when no park is chosen: one page of the parks in scope whose name, county, id or league
--- matches $search, with their items on $asof; the page is cut before the items are counted, so a page of a
--- catalogue of thousands of parks costs what a page of twenty does.
+-- matches $search, with their items on $asof. The page is cut before the join, so only its rows travel; the
+-- status replay (items_at) still runs over every item in scope: about 0.8 s at 3,240 parks and 990k items.
 -- Params: $league, $park, $asof, $search (words; null: all), $page_size (null: 20), $offset (null: 0).
 -- Columns: park_id, name, league_code, league_name, county, level, park_type, found, open_items, overdue,
 --          completion_rate (null when nothing found), matches (parks matching in all pages).
