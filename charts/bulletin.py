@@ -6,12 +6,13 @@ from datetime import date, timedelta
 
 import pandas as pd
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 from charts import format as fmt
+from charts.supervision import league_figures
 
 MASTHEAD = "开发区闲置资源要素大起底工作"
 NAME = "要 情 通 报"
@@ -89,11 +90,11 @@ def default_previous(asof: date, first: date) -> date:
 def _wan(amount: float) -> str:
     """Money in 万元 with one decimal, as the published bulletins write it: one unit in every sentence
     (fmt.money would switch to 亿元 from 1 亿 on, and mix 1.78 亿元 with 16,368.8 万元)."""
-    return f"{amount:,.1f} 万元"
+    return f"{amount:,.1f}万元"
 
 
 def _hectares(mu: float) -> str:
-    return f"{mu / fmt.MU_PER_HA:,.1f} 公顷"
+    return f"{mu / fmt.MU_PER_HA:,.1f}公顷"
 
 
 def _quantity(category: str, row: pd.Series) -> tuple[float | None, str, int]:
@@ -123,8 +124,8 @@ def changes(now: pd.DataFrame, before: pd.DataFrame) -> list[Change]:
                 found=int(row.found),
                 rectified=int(row.rectified),
                 rectified_before=int(then.rectified),
-                quantity="—" if value is None else f"{value:,.{digits}f} {unit}",
-                quantity_change="—" if value is None else f"{value - previous:+,.{digits}f} {unit}",
+                quantity="—" if value is None else f"{value:,.{digits}f}{unit}",
+                quantity_change="—" if value is None else f"{value - previous:+,.{digits}f}{unit}",
             )
         )
     return out
@@ -138,9 +139,9 @@ def change_rows(now: pd.DataFrame, before: pd.DataFrame) -> list[tuple[str, ...]
     return [
         (
             c.name,
-            f"{c.rectified_before} {c.unit}",
-            f"{c.rectified} {c.unit}",
-            f"{c.rectified - c.rectified_before:+d} {c.unit}",
+            f"{c.rectified_before}{c.unit}",
+            f"{c.rectified}{c.unit}",
+            f"{c.rectified - c.rectified_before:+d}{c.unit}",
             c.quantity,
             c.quantity_change,
         )
@@ -159,33 +160,33 @@ def ledger_sentences(categories: pd.DataFrame) -> list[tuple[str, str]]:
     def counted(category: str, verb: str) -> str:
         r, unit = c.loc[category], UNITS[category]
         return (
-            f"{r['name']}发现 {int(r.found)} {unit}，已{verb} {int(r.rectified)} {unit}，"
-            f"整改完成率 {_rate(r.rectified, r.found)}"
+            f"{r['name']}发现{int(r.found)}{unit}，已{verb}{int(r.rectified)}{unit}，"
+            f"整改完成率{_rate(r.rectified, r.found)}"
         )
 
     def land(category: str) -> str:
         r = c.loc[category]
         return (
-            f"{r['name']}发现 {int(r.found)} 宗、{_hectares(r.found_area_mu)}，已处置 {int(r.rectified)} 宗、"
-            f"{_hectares(r.rectified_area_mu)}，面积盘活率 {_rate(r.rectified_area_mu, r.found_area_mu)}"
+            f"{r['name']}发现{int(r.found)}宗、{_hectares(r.found_area_mu)}，已处置{int(r.rectified)}宗、"
+            f"{_hectares(r.rectified_area_mu)}，面积盘活率{_rate(r.rectified_area_mu, r.found_area_mu)}"
         )
 
     def stalled(category: str) -> str:
-        return counted(category, "盘活") + f"，盘活占地 {_hectares(c.at[category, 'rectified_area_mu'])}"
+        return counted(category, "盘活") + f"，盘活占地{_hectares(c.at[category, 'rectified_area_mu'])}"
 
     pending, fund, low = c.loc["pending_approval"], c.loc["idle_fund"], c.loc["indicator"]
     return [
         (
             "待批项目",
-            f"排查发现待批项目 {int(pending.found)} 个、涉及审批事项 {int(pending.found_approvals)} 项，"
-            f"已办结 {int(pending.rectified)} 个、{int(pending.rectified_approvals)} 项，"
-            f"办结率 {_rate(pending.rectified, pending.found)}。",
+            f"排查发现待批项目{int(pending.found)}个、涉及审批事项{int(pending.found_approvals)}项，"
+            f"已办结{int(pending.rectified)}个、{int(pending.rectified_approvals)}项，"
+            f"办结率{_rate(pending.rectified, pending.found)}。",
         ),
         (
             "沉淀资金",
-            f"排查发现沉淀资金 {int(fund.found)} 笔、{_wan(fund.found_amount_wan)}，"
-            f"已整改 {int(fund.rectified)} 笔，收回上缴 {_wan(fund.returned_wan)}，"
-            f"整改完成率 {_rate(fund.rectified, fund.found)}。",
+            f"排查发现沉淀资金{int(fund.found)}笔、{_wan(fund.found_amount_wan)}，"
+            f"已整改{int(fund.rectified)}笔，收回上缴{_wan(fund.returned_wan)}，"
+            f"整改完成率{_rate(fund.rectified, fund.found)}。",
         ),
         ("土地", "；".join(land(k) for k in AREA_RATE) + "。"),
         (
@@ -205,8 +206,8 @@ def ledger_sentences(categories: pd.DataFrame) -> list[tuple[str, str]]:
         ),
         (
             "园区指标",
-            f"亩均效益不达标的低效项目 {int(low.found)} 个、用地 {_hectares(low.found_area_mu)}，"
-            f"已整改 {int(low.rectified)} 个，整改完成率 {_rate(low.rectified, low.found)}。",
+            f"亩均效益不达标的低效项目{int(low.found)}个、用地{_hectares(low.found_area_mu)}，"
+            f"已整改{int(low.rectified)}个，整改完成率{_rate(low.rectified, low.found)}。",
         ),
     ]
 
@@ -214,15 +215,15 @@ def ledger_sentences(categories: pd.DataFrame) -> list[tuple[str, str]]:
 def next_steps(asof: date, open_items: int, overdue: int) -> list[str]:
     """下一步工作: what the office asks for next, by the campaign's phase on the date."""
     first = (
-        f"全力推进集中整治。对照问题台账逐项整改销号，尚未整改的 {open_items} 项问题要明确责任单位和整改时限，"
+        f"全力推进集中整治。对照问题台账逐项整改销号，尚未整改的{open_items}项问题要明确责任单位和整改时限，"
         "确保年底前完成集中整治任务。"
         if asof <= date(2022, 12, 31)
-        else f"持续推进长效盘活。尚未整改的 {open_items} 项问题要坚持“一企一策”“一地一策”，"
+        else f"持续推进长效盘活。尚未整改的{open_items}项问题要坚持“一企一策”“一地一策”，"
         "对僵尸企业、停建项目和“半拉子”工程明确盘活路径，确保三年内全部盘活。"
     )
     return [
         first,
-        f"紧盯超期事项。超期未整改的 {overdue} 项问题，责任单位要逐项说明原因、限期整改，"
+        f"紧盯超期事项。超期未整改的{overdue}项问题，责任单位要逐项说明原因、限期整改，"
         "领导小组办公室实行周调度、月通报。",
         "严防纸面整改。已整改事项须上传佐证材料，销号须经盟市工信部门复核，领导小组办公室将组织“回头看”抽查。",
         "加强数据报送。各盟市每月5日前更新问题台账，确保台账数据与实际进展一致、与通报数字一致。",
@@ -230,6 +231,53 @@ def next_steps(asof: date, open_items: int, overdue: int) -> list[str]:
 
 
 # The document ------------------------------------------------------------------------------------
+# GB/T 9704-2012 (党政机关公文格式) where it applies to a bulletin: A4, 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm
+# (so bottom 35 mm, right 26 mm), 3号仿宋 body on a fixed 22-line grid, 2号小标宋 titles, 黑体 and 楷体 headings, and
+# the page number in 4号宋体 as "— 1 —" under the text, odd pages right and even pages left, one character in.
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+TOP, BOTTOM, LEFT, RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
+TEXT_WIDTH = PAGE_WIDTH - LEFT - RIGHT  # 156 mm
+LINE = 225 / 22 * 72 / 25.4  # points: 22 lines fill the 225 mm 版心
+TITLE_FONT = "方正小标宋简体"  # Word falls back to 宋体 where it is not installed
+
+
+def _page_number(paragraph) -> None:
+    """ "— PAGE —": a Word field, so Word and WPS number the pages themselves."""
+    _font(paragraph.add_run("— "), 14, family="宋体")
+    run = paragraph.add_run()
+    _font(run, 14, family="宋体")
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == "PAGE":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = " PAGE "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+    _font(paragraph.add_run(" —"), 14, family="宋体")
+
+
+def _page_setup(doc) -> None:
+    doc.settings.odd_and_even_pages_header_footer = True
+    for section in doc.sections:
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        section.top_margin, section.bottom_margin = TOP, BOTTOM
+        section.left_margin, section.right_margin = LEFT, RIGHT
+        section.footer_distance = Mm(28)  # the number sits about 7 mm below the last line of text
+        for footer, alignment, side in (
+            (section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right_indent"),
+            (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left_indent"),
+        ):
+            paragraph = footer.paragraphs[0]
+            paragraph.alignment = alignment
+            setattr(paragraph.paragraph_format, side, Pt(14))  # 空一字
+            _page_number(paragraph)
+
+
 def _font(run, size: float, bold: bool = False, family: str = "仿宋", color: RGBColor | None = None) -> None:
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -243,7 +291,7 @@ def _paragraph(doc, text: str = "", size: float = 16, bold: bool = False, family
     """A body paragraph (first line indented two characters) or, with center=True, a centred line."""
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(options.get("after", 0))
-    paragraph.paragraph_format.line_spacing = Pt(options.get("line", 28))
+    paragraph.paragraph_format.line_spacing = Pt(options.get("line", LINE))
     if options.get("center"):
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif options.get("indent", True):
@@ -291,18 +339,17 @@ def bulletin_docx(
     bulletin's date, the leagues that lag, next steps. ledgers/categories: ledger_kpis and category_kpis on asof,
     the *_before ones on previous; lagging: charts.supervision.lagging_leagues(...)."""
     doc = Document()
-    for section in doc.sections:
-        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-        section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    _page_setup(doc)
 
-    _paragraph(doc, MASTHEAD, 22, True, "宋体", center=True, color=RED, line=36)
-    _paragraph(doc, NAME, 42, True, "宋体", center=True, color=RED, line=56)
+    _paragraph(doc, MASTHEAD, 22, True, TITLE_FONT, center=True, color=RED, line=36)
+    _paragraph(doc, NAME, 42, True, TITLE_FONT, center=True, color=RED, line=56)
     _paragraph(doc, f"第{chinese_number(number)}期", 16, center=True, after=6)
-    masthead = _paragraph(doc, f"{ISSUER}　　　　{chinese_date(asof)}", 14, center=True, after=12)
+    masthead = _paragraph(doc, f"{ISSUER}\t{chinese_date(asof)}", 16, indent=False, after=12)
+    masthead.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)  # issuer left, date right
     _rule(masthead)
     if demo:
         _paragraph(doc, "【演示数据，仅供系统试用，不得对外发布】", 14, True, center=True, color=RED)
-    _paragraph(doc, HEADLINE, 22, True, "宋体", center=True, line=36, after=12)
+    _paragraph(doc, HEADLINE, 22, True, TITLE_FONT, center=True, line=36, after=12)
 
     found, rectified = int(ledgers.found.sum()), int(ledgers.rectified.sum())
     open_items, overdue = int(ledgers.open.sum()), int(ledgers.overdue.sum())
@@ -311,15 +358,13 @@ def bulletin_docx(
     rate_before = rectified_before / found_before if found_before else 0.0
     points = (rate - rate_before) * 100
     trend = (
-        f"提高 {points:.1f} 个百分点"
-        if points >= 0.05
-        else (f"下降 {-points:.1f} 个百分点" if points <= -0.05 else "持平")
+        f"提高{points:.1f}个百分点" if points >= 0.05 else (f"下降{-points:.1f}个百分点" if points <= -0.05 else "持平")
     )
     _paragraph(
         doc,
-        f"截至{chinese_date(asof)}，全区开发区闲置资源要素大起底共排查发现问题 {found} 项，已整改 {rectified} 项，"
-        f"整改完成率 {fmt.rate(rate)}；与{chinese_date(previous)}相比，新增整改 {rectified - rectified_before} 项，"
-        f"完成率{trend}。尚未整改 {open_items} 项，其中超期未整改 {overdue} 项。"
+        f"截至{chinese_date(asof)}，全区开发区闲置资源要素大起底共排查发现问题{found}项，已整改{rectified}项，"
+        f"整改完成率{fmt.rate(rate)}；与{chinese_date(previous)}相比，新增整改{rectified - rectified_before}项，"
+        f"完成率{trend}。尚未整改{open_items}项，其中超期未整改{overdue}项。"
         "现将有关情况通报如下。",
     )
 
@@ -352,14 +397,9 @@ def bulletin_docx(
     if lagging.empty:
         _paragraph(doc, "按督导通报标准，本期各盟市均无滞后情形。")
     else:
-        _paragraph(doc, f"按督导通报标准，本期有 {len(lagging)} 个盟市进展滞后：")
+        _paragraph(doc, f"按督导通报标准，本期有{len(lagging)}个盟市进展滞后：")
         for n, row in enumerate(lagging.itertuples(), start=1):
-            _paragraph(
-                doc,
-                f"{n}. {row.league_name}：发现问题 {int(row.found)} 项，已整改 {int(row.rectified)} 项；"
-                + "；".join(row.reasons)
-                + "。",
-            )
+            _paragraph(doc, f"{n}.{row.league_name}：{league_figures(row)}。通报原因：" + "；".join(row.reasons) + "。")
 
     _paragraph(doc, "四、下一步工作", bold=True, family="黑体")
     for n, text in enumerate(next_steps(asof, open_items, overdue), start=1):
@@ -369,7 +409,8 @@ def bulletin_docx(
     _rule(closing, color="000000", size=6)
     _paragraph(doc, "报：自治区工业园区建设工作领导小组组长、副组长。", 14, indent=False)
     _paragraph(doc, "送：领导小组各成员单位，各盟市工业园区建设工作领导小组办公室。", 14, indent=False)
-    end = _paragraph(doc, f"{ISSUER}　　　　{chinese_date(asof)}印发", 14, indent=False)
+    end = _paragraph(doc, f"{ISSUER}\t{chinese_date(asof)}印发", 14, indent=False)
+    end.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
     _rule(end, color="000000", size=6)
 
     buffer = io.BytesIO()

@@ -89,9 +89,9 @@ def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def style_matrix(table: pd.DataFrame, reference_rate: float | None):
-    """Colour rates against the reference (red below it by 5 points or more, amber below, green at or above)
-    and overdue counts above zero."""
+def style_rates(rates: pd.DataFrame, reference_rate: float | None):
+    """Colour the completion rates of matrix_parts against the reference (red below it by 5 points or more, amber
+    below, green at or above); a unit without items in a ledger shows "—", not None."""
 
     def rate_color(value: float) -> str:
         if pd.isna(value) or reference_rate is None:
@@ -102,14 +102,16 @@ def style_matrix(table: pd.DataFrame, reference_rate: float | None):
             return "background-color: #fff3e0"
         return "background-color: #e8f5e9"
 
-    rates = [c for c in table.columns if c.endswith("完成率")]
-    overdue = [c for c in table.columns if c.endswith("超期")]
-    return (
-        table.style.map(rate_color, subset=rates)
-        .map(lambda v: "color: #c62828; font-weight: 600" if v else "color: #9e9e9e", subset=overdue)
-        .format(na_rep="—")  # a unit without items in a ledger: "—", not None
-        .format(fmt.rate, subset=rates, na_rep="—")
-    )
+    columns = [c for c in rates.columns if c not in ("单位", "发现(项)", "已整改(项)")]
+    return rates.style.map(rate_color, subset=columns).format(na_rep="—").format(fmt.rate, subset=columns, na_rep="—")
+
+
+def style_overdue(overdue: pd.DataFrame):
+    """Overdue counts of matrix_parts: red and bold above zero, grey at zero."""
+    columns = [c for c in overdue.columns if c != "单位"]
+    return overdue.style.map(
+        lambda v: "color: #c62828; font-weight: 600" if v else "color: #9e9e9e", subset=columns
+    ).format(na_rep="—")
 
 
 def milestone_table(milestones: pd.DataFrame) -> pd.DataFrame:
@@ -131,3 +133,66 @@ def milestone_style(table: pd.DataFrame):
         return f"background-color: {MILESTONE_COLORS.get(state, 'white')}"
 
     return table.style.map(color, subset=[c for c in table.columns if c != "盟市"])
+
+
+OVERDUE_COLUMNS = {
+    "item_id": "编号",
+    "ledger_name": "台账",
+    "title": "名称",
+    "league_name": "盟市",
+    "park_name": "园区",
+    "responsible_unit": "责任单位",
+    "deadline": "整改时限",
+    "days_overdue": "超期天数",
+    "status": "状态",
+    "extensions": "经批准延期(次)",
+}
+
+
+def overdue_table(overdue: pd.DataFrame) -> pd.DataFrame:
+    """The 超期清单 with Chinese headers, deadlines as dates: for the Excel export (same rows as the page)."""
+    table = overdue[list(OVERDUE_COLUMNS)].rename(columns=OVERDUE_COLUMNS)
+    table["整改时限"] = pd.to_datetime(table["整改时限"]).dt.date
+    return table.astype({"超期天数": "int64", "经批准延期(次)": "int64"})
+
+
+def overdue_xlsx(table: pd.DataFrame, scope_label: str, asof: date, demo: bool, ledger: str | None) -> bytes:
+    """The 超期清单 as a ledger workbook (title, 数据截至, frozen header, 序号, autofilter, A4 landscape)."""
+    from charts.excel import ExportMeta, ledger_xlsx  # xlsxwriter only when an export is made
+
+    picked = f"　台账：{ledger}" if ledger else ""
+    note = "（演示数据）" if demo else ""
+    meta = ExportMeta(
+        title=f"{scope_label}超期未整改事项清单",
+        subtitle=f"数据截至 {asof:%Y-%m-%d}　范围：{scope_label}{picked}　共 {len(table)} 项"
+        f"（整改时限按经批准延期后的时限）{note}",
+        sheet="超期清单",
+    )
+    return ledger_xlsx(table, meta)
+
+
+def overdue_parks_table(parks: pd.DataFrame, asof: date) -> pd.DataFrame:
+    """Parks with overdue land (overdue_parks), with a link to each park's profile, areas in 公顷."""
+    link = "park?league={}&park={}&asof=" + f"{asof:%Y-%m-%d}"
+    return pd.DataFrame(
+        {
+            "园区": parks.park_name,
+            "盟市": parks.league_name,
+            "超期土地(宗)": parks.overdue_land.astype(int),
+            "其中闲置土地(宗)": parks.overdue_idle.astype(int),
+            "面积(公顷)": parks.overdue_area_mu.astype(float) / fmt.MU_PER_HA,
+            "最长超期(天)": parks.max_days_overdue.astype(int),
+            "园区档案": [link.format(lg, pk) for lg, pk in zip(parks.league_code, parks.park_id, strict=True)],
+        }
+    )
+
+
+def matrix_parts(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The unit × ledger matrix as two tables narrow enough for a 1366 screen: completion rates (with the unit's
+    found and rectified) and overdue counts, each with one column per ledger, named by the ledger alone."""
+    ledgers = [c.removesuffix("·完成率") for c in table.columns if c.endswith("·完成率") and c != "合计·完成率"]
+    rates = table[["单位", "合计·发现", "合计·已整改", "合计·完成率", *(f"{n}·完成率" for n in ledgers)]]
+    rates = rates.rename(columns={"合计·发现": "发现(项)", "合计·已整改": "已整改(项)", "合计·完成率": "合计"})
+    overdue = table[["单位", "合计·超期", *(f"{n}·超期" for n in ledgers)]]
+    rename = {f"{n}·完成率": n for n in ledgers} | {f"{n}·超期": n for n in ledgers} | {"合计·超期": "合计"}
+    return rates.rename(columns=rename), overdue.rename(columns=rename)

@@ -105,6 +105,25 @@ def _shown(df: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, str]:
     return pd.concat([ranked.head(10), ranked.tail(10)]), note
 
 
+LABEL_PLOT_PX = 900  # the narrowest plot width a label's length is judged against (a 1366 screen's)
+
+
+def _text_px(text: str, size: int = 14) -> float:
+    """Roughly how wide text is at size px: a CJK or full-width character is square, a digit about half."""
+    return sum(size if ord(ch) > 0x2E80 else size * 0.58 for ch in text)
+
+
+def _label_x(value: float, reference: float, text: str, x_max: float) -> float:
+    """Where a bar's value label starts: at the bar's end, so it stays with its bar; only when its reference mark
+    stands within the label's width beyond the bar (the label would be struck through) just after the mark."""
+    if pd.isna(value):
+        return 0.0
+    if pd.isna(reference) or reference <= value:
+        return value
+    width = _text_px(text) / LABEL_PLOT_PX * x_max
+    return value if reference - value > width else reference
+
+
 def ranking_figure(
     df: pd.DataFrame,
     key: str,
@@ -179,10 +198,11 @@ def ranking_figure(
                 customdata=custom,
                 hovertemplate="%{y}<br>" + reference_label + " %{x:.2f}<extra></extra>",
             )
-        # the label right of whichever is further out, the bar or its reference mark, so they never overlap
+        top = pd.concat([data["value"], ref]).max()
+        x_max = float(top) * 1.3 if pd.notna(top) and top > 0 else 1.0
         fig.add_scatter(
             y=labels,
-            x=pd.concat([data["value"], ref], axis=1).max(axis=1),
+            x=[_label_x(v, r, t, x_max) for v, r, t in zip(data["value"], ref, texts, strict=True)],
             mode="text",
             text=texts,
             textposition="middle right",
@@ -193,8 +213,6 @@ def ranking_figure(
             name="label",
         )
         axis_title = metric_label(metric)
-        top = pd.concat([data["value"], ref]).max()
-        x_max = float(top) * 1.3 if pd.notna(top) and top > 0 else 1.0
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
     fig.update_xaxes(title=axis_title, gridcolor="#eeeeee", range=[0, x_max])
     fig.update_layout(legend={"traceorder": "normal"}, bargap=0.25)

@@ -76,10 +76,23 @@ def comparison_slide(table: pd.DataFrame, key: str, stamp: Stamp, title: str, ov
     return Slide(title, figure, stamp, headlines, drill=key == "league_code", key="compare")
 
 
+def names_over_bubbles(fig: go.Figure) -> go.Figure:
+    """The 盟市 names drawn after the parks' circles, with a white halo, so no bubble hides a name (the deck's map
+    builder draws each name with its outline, under the parks)."""
+    labels = [t for t in fig.data if str(t.name or "").startswith("label_")]
+    if not labels:
+        return fig
+    rest = [t for t in fig.data if t not in labels]
+    for trace in labels:
+        trace.textfont.update(color="#424242", shadow="1px 1px 2px white, -1px -1px 2px white")
+    fig.data = rest + labels
+    return fig
+
+
 def map_slide(parks: pd.DataFrame, outlines: dict | None, stamp: Stamp, focus: str | None) -> Slide:
     """Where the idle assets still open lie (the static map the deck shows; it needs no map service)."""
     title = f"{stamp.scope_label}闲置资产分布"
-    figure = idle_assets_figure(parks, outlines, stamp, title, focus)
+    figure = names_over_bubbles(idle_assets_figure(parks, outlines, stamp, title, focus))
     kinds = [park_class(row) for _, row in parks.iterrows()]
     open_mu = float(parks.open_land_mu.astype(float).sum() + parks.open_stalled_mu.astype(float).sum())
     headlines = (
@@ -200,7 +213,7 @@ def lagging_slide(
         headlines += (Headline("在列" if listed else "不在列", f"{name}是否被通报", "bad" if listed else "good"),)
     notes = [
         f"通报标准：整改完成率低于全区 {rules.rate_gap_points:g} 个百分点及以上，"
-        f"或超期未整改 {rules.overdue_at_least} 项及以上，或未按期完成自查台账报送、动员部署任务；"
+        f"或超期未整改 {rules.overdue_at_least} 项及以上，或自查台账逾期仍未报送、动员部署任务逾期仍未完成；"
         "在全区范围比较12个盟市。"
     ]
     if lagging.empty:

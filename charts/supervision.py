@@ -32,19 +32,31 @@ class LagRules:
 
 
 def lag_reasons(row: pd.Series, rules: LagRules) -> list[str]:
+    """Why a league lags, each reason in numbers and without a space between a number and its unit (as a
+    government document writes "934项"). Survey and mobilization lapses count only while still outstanding
+    on the date: a park that filed late, or a meeting held late, is not listed a year later."""
     reasons = []
     rate, region = row.completion_rate, row.region_rate
     if pd.notna(rate) and pd.notna(region) and (region - rate) * 100 >= rules.rate_gap_points:
-        reasons.append(f"整改完成率 {fmt.rate(rate)}，低于全区 {fmt.rate(region)} {(region - rate) * 100:.1f} 个百分点")
+        reasons.append(f"整改完成率{fmt.rate(rate)}，低于全区{fmt.rate(region)}{(region - rate) * 100:.1f}个百分点")
     if row.overdue >= rules.overdue_at_least:
         extended = int(getattr(row, "extended", 0) or 0)
-        note = f"，另有 {extended} 项经批准延期未计入" if extended else ""
-        reasons.append(f"超期未整改 {int(row.overdue)} 项（通报线 {rules.overdue_at_least} 项{note}）")
-    if rules.survey_incomplete and row.parks_not_on_time:
-        reasons.append(f"{int(row.parks_not_on_time)} 个园区未按期报送自查台账")
-    if rules.survey_incomplete and row.milestones_missed:
-        reasons.append(f"{int(row.milestones_missed)} 项动员部署任务未按期完成")
+        note = f"，另有{extended}项经批准延期未计入" if extended else ""
+        reasons.append(f"超期未整改{int(row.overdue)}项（通报线{rules.overdue_at_least}项{note}）")
+    if rules.survey_incomplete and row.parks_unfiled:
+        reasons.append(f"{int(row.parks_unfiled)}个园区逾期仍未报送自查台账")
+    if rules.survey_incomplete and row.milestones_open:
+        reasons.append(f"{int(row.milestones_open)}项动员部署任务逾期仍未完成")
     return reasons
+
+
+def league_figures(row) -> str:
+    """A lagging league's own numbers, stated whichever rule listed it: found, rectified, rate, overdue."""
+    rate = fmt.rate(None if pd.isna(row.completion_rate) else row.completion_rate)
+    return (
+        f"发现问题{int(row.found)}项，已整改{int(row.rectified)}项，整改完成率{rate}"
+        f"（全区{fmt.rate(row.region_rate)}），超期未整改{int(row.overdue)}项"
+    )
 
 
 def lagging_leagues(summary: pd.DataFrame, rules: LagRules) -> pd.DataFrame:
@@ -88,8 +100,8 @@ def notice_docx(
     _paragraph(doc, "一、总体进展", bold=True, family="黑体")
     _paragraph(
         doc,
-        f"截至{asof.year}年{asof.month}月{asof.day}日，全区开发区闲置资源要素大起底共发现问题 {found} 项，"
-        f"已整改 {rectified} 项，整改完成率 {fmt.rate(rate)}；超期未整改 {overdue} 项。分台账情况如下：",
+        f"截至{asof.year}年{asof.month}月{asof.day}日，全区开发区闲置资源要素大起底共发现问题{found}项，"
+        f"已整改{rectified}项，整改完成率{fmt.rate(rate)}；超期未整改{overdue}项。分台账情况如下：",
     )
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
@@ -105,9 +117,9 @@ def notice_docx(
 
     _paragraph(doc, "二、进展滞后地区", bold=True, family="黑体")
     rule_text = (
-        f"通报标准：整改完成率低于全区 {rules.rate_gap_points:g} 个百分点及以上，"
-        f"或超期未整改 {rules.overdue_at_least} 项及以上"
-        + ("，或未按期完成自查台账报送、动员部署任务。" if rules.survey_incomplete else "。")
+        f"通报标准：整改完成率低于全区{rules.rate_gap_points:g}个百分点及以上，"
+        f"或超期未整改{rules.overdue_at_least}项及以上"
+        + ("，或自查台账逾期仍未报送、动员部署任务逾期仍未完成。" if rules.survey_incomplete else "。")
     )
     _paragraph(doc, rule_text, size=14)
     if lagging.empty:
@@ -115,9 +127,7 @@ def notice_docx(
     for n, row in enumerate(lagging.itertuples(), start=1):
         _paragraph(
             doc,
-            f"{n}. {row.league_name}：发现问题 {int(row.found)} 项，已整改 {int(row.rectified)} 项。"
-            + "；".join(row.reasons)
-            + "。",
+            f"{n}.{row.league_name}：{league_figures(row)}。" + "；".join(row.reasons) + "。",
         )
 
     _paragraph(doc, "三、工作要求", bold=True, family="黑体")

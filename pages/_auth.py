@@ -143,6 +143,7 @@ def sign_in_form() -> None:
                     for name, store_role, scope in _demo_rows()
                 ],
                 hide_index=True,
+                placeholder="—",
                 key="signin_demo_accounts",
             )
 

@@ -37,6 +37,7 @@ st.dataframe(
         }
     ),
     hide_index=True,
+    placeholder="—",
     key="accounts_table",
 )
 
@@ -115,7 +116,7 @@ log = pd.DataFrame(
         "结果": log["ok"].map({1: "成功", 0: "失败"}),
     }
 )
-st.dataframe(log, hide_index=True, key="accounts_log")
+st.dataframe(log, hide_index=True, placeholder="—", key="accounts_log")
 export_button(
     "导出审计日志（Excel）",
     lambda: ledger_xlsx(

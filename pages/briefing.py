@@ -52,7 +52,7 @@ if view in (None, "要情通报") and current_user().sees_region:
     )
     rows = change_rows(queries.category_kpis(now), queries.category_kpis(before))
     changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
-    st.dataframe(changes, hide_index=True, height=36 * (len(changes) + 1) + 2, key="briefing_changes")
+    st.dataframe(changes, hide_index=True, height=36 * (len(changes) + 1) + 2, placeholder="—", key="briefing_changes")
     lagging = lagging_leagues(queries.supervision_summary(now), LagRules())
     st.markdown(
         f"**进展滞后盟市 {len(lagging)} 个**（按督导通报的默认标准）："

@@ -136,6 +136,7 @@ for upload in [] if full else files or []:
                         columns=["工作表", "行", "列", "问题"],
                     ),
                     hide_index=True,
+                    placeholder="—",
                     key=f"data_import_errors_{plan.sha256[:12]}",
                 )
         if plan.warnings:
@@ -170,6 +171,7 @@ for upload in [] if full else files or []:
             st.dataframe(
                 preview_frame(plan),
                 hide_index=True,
+                placeholder="—",
                 key=f"data_import_preview_{plan.sha256[:12]}",
             )
             readings = readings_frame(plan)
@@ -211,6 +213,7 @@ else:
             }
         ),
         hide_index=True,
+        placeholder="—",
         key="data_import_history",
     )
     st.caption(f"原始文件保存在 {db_path().parent / 'imports'}。")

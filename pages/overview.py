@@ -4,10 +4,11 @@ import streamlit as st
 
 import queries
 from charts import format as fmt
-from charts.overview import completion_figure, kpi_cards, status_figure
+from charts.overview import changes, comparison_dates, completion_figure, kpi_cards, status_figure, totals
 from charts.theme import STATE_COLORS, plotly_config
 from pages._export import export_menu
 from pages._shell import catalog, drill, page_header, selected_key, stamp
+from queries.scope import Scope
 
 scope = page_header("总览")
 names = catalog()
@@ -20,8 +21,28 @@ for column, phase in zip(phase_columns, queries.phases(scope).itertuples(), stri
         st.markdown(f"**{phase.name}** :small[{phase.start_date:%Y-%m} — {phase.end_date:%Y-%m}]")
         st.markdown(f"<span style='color:{color};font-weight:600'>● {phase.state}</span>", unsafe_allow_html=True)
 
-# One card per ledger --------------------------------------------------------------------------
+# The totals with 环比 (a month before) and 同比 (a year before) ------------------------------------
 ledgers = queries.ledger_kpis(scope)
+earlier = {
+    label: (day, queries.ledger_kpis(Scope(scope.league, scope.park, day)))
+    for label, day in comparison_dates(scope.asof).items()
+}
+moves = changes(totals(ledgers), {k: (d, totals(t)) for k, (d, t) in earlier.items()}, names.first_date)
+now = totals(ledgers)
+headline = (
+    ("发现问题", "found", fmt.count(now["found"]), "normal"),
+    ("已整改", "rectified", fmt.count(now["rectified"]), "normal"),
+    ("整改完成率", "rate", fmt.rate(now["rate"]), "normal"),
+    ("超期未整改", "overdue", fmt.count(now["overdue"]), "inverse"),
+)
+for column, (label, measure, value, colour) in zip(st.columns(4), headline, strict=True):
+    month, year = moves[measure]
+    moved = bool(month.delta) and not month.delta.startswith("持平")
+    column.metric(label, value, month.delta, colour if moved else "off", help=month.text, delta_arrow="off")
+    column.caption(f"{month.text}；{year.text}")
+st.caption("环比：与上月同日相比；同比：与上年同日相比（按各日期当时的台账状态重算）。")
+
+# One card per ledger --------------------------------------------------------------------------
 cards = kpi_cards(ledgers, queries.category_kpis(scope))
 for row_start in (0, 3):
     for column, card in zip(st.columns(3), cards[row_start : row_start + 3], strict=True):
@@ -34,6 +55,9 @@ for row_start in (0, 3):
                 delta_arrow="off",
             )
             st.markdown(f"发现 **{card.found}** 项　已整改 **{card.rectified}** 项")
+            own = {k: (d, totals(t[t.ledger == card.ledger])) for k, (d, t) in earlier.items()}
+            month, year = changes(totals(ledgers[ledgers.ledger == card.ledger]), own, names.first_date)["rate"]
+            st.caption(f"完成率{month.text}；{year.text}")
             for line in card.lines:
                 st.caption(line)
 
@@ -80,6 +104,7 @@ if scope.park is None:
         hide_index=True,
         height=36 * (len(table) + 1) + 2,
         column_config={"完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        placeholder="—",
         key="overview_table",
     )
 else:

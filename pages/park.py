@@ -11,27 +11,71 @@ from charts.progress import curve_figure
 from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import export_menu
-from pages._shell import catalog, drill, page_header, stamp
+from pages._shell import drill, page_header, stamp
 from queries.boundaries import league_boundaries
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DIRECTORY_PAGE = 20  # parks per page of the directory
 
 scope = page_header("园区档案")
-names = catalog()
+
+
+def turn_directory(to: int) -> None:
+    st.session_state.park_directory_page = to
+
+
 if scope.park is None:
-    # The bottom of the drill-down: without a park, ask for one (from the chosen league, or any).
-    st.info("园区档案显示一个园区的全部情况。请选择园区：", icon=":material/apartment:")
-    choices = [pid for pid, (_, league) in names.parks.items() if scope.league in (None, league)]
-    chosen = st.selectbox(
-        "园区",
-        choices,
-        index=None,
-        format_func=lambda pid: f"{names.parks[pid][0]}（{names.leagues[names.parks[pid][1]]}）",
-        placeholder="选择园区",
-        key="park_choose",
+    # The bottom of the drill-down without a park: the directory of the scope's parks, searchable, a page at a time.
+    st.info("园区档案显示一个园区的全部情况。请在下表中选择园区（可搜索）。", icon=":material/apartment:")
+    search = st.text_input("搜索园区", key="park_directory_q", placeholder="例如：稀土、高新、P005、包头")
+    state = st.session_state
+    if state.get("park_directory_searched") != search:  # a new search starts on its first page
+        state.park_directory_searched, state.park_directory_page = search, 0
+    page_number = state.get("park_directory_page", 0)
+    directory = queries.park_directory(scope, search, page_number, DIRECTORY_PAGE)
+    matches = int(directory.matches.iloc[0]) if len(directory) else 0
+    pages = max(1, -(-matches // DIRECTORY_PAGE))
+    if matches and page_number >= pages:  # fewer parks than when the page was turned: the last page
+        state.park_directory_page = page_number = pages - 1
+        directory = queries.park_directory(scope, search, page_number, DIRECTORY_PAGE)
+    if not len(directory):
+        st.warning(f"没有名称、旗县、编号或盟市含“{search.strip()}”的园区。", icon=":material/search_off:")
+        st.stop()
+    event = st.dataframe(
+        view.directory_table(directory, scope.asof),
+        hide_index=True,
+        height=36 * (len(directory) + 1) + 2,  # the whole page of parks, no scroll box inside the page
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "园区档案": st.column_config.LinkColumn(display_text="打开档案"),
+            "完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+        },
+        placeholder="—",
+        key=f"park_directory_{page_number}_{search}",
     )
-    if chosen:
-        drill(scope, league=names.parks[chosen][1], park=chosen)
+    with st.container(horizontal=True, vertical_alignment="center", key="park_directory_pager"):
+        st.button(
+            "上一页",
+            icon=":material/chevron_left:",
+            disabled=page_number == 0,
+            on_click=turn_directory,
+            args=(page_number - 1,),
+            key="park_directory_prev",
+        )
+        st.markdown(f"第 {page_number + 1} / {pages} 页，共 {matches} 个园区", width="content")
+        st.button(
+            "下一页",
+            icon=":material/chevron_right:",
+            disabled=page_number + 1 >= pages,
+            on_click=turn_directory,
+            args=(page_number + 1,),
+            key="park_directory_next",
+        )
+    rows = event["selection"]["rows"] if event else []
+    if rows:
+        picked = directory.iloc[rows[0]]
+        drill(scope, league=picked.league_code, park=picked.park_id)
     st.stop()
 
 profile = queries.park_profile(scope)
@@ -58,6 +102,7 @@ with st.container(key="screen_only_ledgers"):
         ledger_rows,
         hide_index=True,
         column_config={"完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        placeholder="—",
         key="park_ledgers",
     )
 with st.container(key="print_only_ledgers"):  # paper cannot scroll a canvas sideways: a plain table instead
@@ -78,44 +123,50 @@ progress_figure = curve_figure(curve, None, figure_stamp)
 st.plotly_chart(progress_figure, config=plotly_config("园区整改进度"), key="park_curve")
 export_menu(progress_figure, f"园区整改进度_{scope.park}_{scope.asof:%Y%m%d}", "park_curve")
 
-# Where its idle assets are -----------------------------------------------------------------------
+# Where its idle assets are: a small map from the bundled boundaries (no map service) ---------------
 st.subheader("闲置资产分布")
-leagues, parks, items = queries.map_leagues(scope), queries.map_parks(scope), queries.map_items(scope)
-deck = maps.idle_assets_deck(
-    league_boundaries(), leagues, parks, items, league=scope.league, park=scope.park, height=420
+park_row, items = queries.map_parks(scope).iloc[0], queries.map_items(scope)
+outline = next(
+    (f for f in league_boundaries()["features"] if f["properties"]["league_code"] == park_row.league_code), None
 )
-map_column, legend_column = st.columns([5, 1])
-with map_column:
-    event = st.pydeck_chart(deck, on_select="rerun", height=420, key=f"park_map_{scope.park}")
-legend_column.html(maps.legend_html(leagues, None, maps.ITEM_LAYERS))
-st.caption("点击条目打开台账。" + maps.BOUNDARY_NOTE)
-picked = maps.selected_object(event)
-if picked and picked[0].startswith("items_"):
-    params = {**scope.query_params(), "ledger": picked[1]["ledger"], "item": picked[1]["item_id"]}
+unplaced = int(items[["lat", "lon"]].isna().any(axis=1).sum())
+note = maps.SKETCH + (f"；另有 {unplaced} 项台账未填坐标，未标出" if unplaced else "")
+park_map = view.park_map_figure(outline, park_row, items, figure_stamp, note)
+event = st.plotly_chart(
+    park_map, on_select="rerun", selection_mode="points", config=plotly_config("园区闲置资产分布"), key="park_map"
+)
+export_menu(park_map, f"园区闲置资产分布_{scope.park}_{scope.asof:%Y%m%d}", "park_map")
+st.caption(maps.BOUNDARY_NOTE + "点击条目打开台账。")
+points = event["selection"]["points"] if event else []
+picked = next((p["customdata"] for p in points if p.get("customdata")), None)
+if picked:
+    params = {**scope.query_params(), "ledger": picked[1], "item": picked[0]}
     try:
         st.switch_page("pages/ledgers.py", query_params=params)
     except StreamlitAPIException:
         st.warning(f"请在台账页查看条目 {params['item']}。", icon=":material/link:")
 
 # The item list, printable and exportable ---------------------------------------------------------
-st.subheader("条目清单")
 table = view.items_table(queries.park_items(scope))
 link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
-with st.container(key="screen_only_items"):
-    st.dataframe(
-        fmt.dashed(  # an item without an area or amount shows "—"
-            table.assign(条目=[link.format(i) for i in table["编号"]]).drop(columns="编号")[
-                ["条目", *table.columns[1:]]
-            ],
-            decimals=1,
-        ),
-        hide_index=True,
-        column_config={"条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)")},
-        key="park_items",
-    )
-with st.container(key="print_only_items"):  # every item on paper, wrapped, continued over the sheets
-    printed = table.assign(超期未整改=table["超期未整改"].map({True: "是", False: "否"}))
-    st.table(fmt.dashed(printed.set_index("编号"), decimals=1))
+with st.container(key="items_section"):  # printed on A4 landscape sheets of its own (assets/print.css)
+    st.subheader("条目清单")
+    with st.container(key="screen_only_items"):
+        st.dataframe(
+            fmt.dashed(  # an item without an area or amount shows "—"
+                table.assign(条目=[link.format(i) for i in table["编号"]]).drop(columns="编号")[
+                    ["条目", *table.columns[1:]]
+                ],
+                decimals=1,
+            ),
+            hide_index=True,
+            column_config={"条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)")},
+            placeholder="—",
+            key="park_items",
+        )
+    with st.container(key="print_only_items"):  # every item on paper, wrapped, continued over the sheets
+        printed = table.assign(超期未整改=table["超期未整改"].map({True: "是", False: "否"}))
+        st.table(fmt.dashed(printed.set_index("编号"), decimals=1))
 export_button(
     "导出条目清单（Excel）",
     view.items_xlsx(table, profile["name"], scope.asof, figure_stamp.demo),
@@ -126,4 +177,7 @@ export_button(
     icon=":material/download:",
     key="park_export",
 )
-st.caption("打印本页：使用浏览器的打印功能（Ctrl+P，A4），侧栏、按钮与导出说明不打印，条目清单全部打印。")
+with st.container(key="screen_only_print_hint"):
+    st.caption(
+        "打印本页：使用浏览器的打印功能（Ctrl+P，A4），侧栏、按钮与导出说明不打印；条目清单全部打印在横向 A4 纸上。"
+    )

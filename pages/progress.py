@@ -5,7 +5,19 @@ import streamlit as st
 import queries
 from charts import format as fmt
 from charts.overview import completion_figure
-from charts.progress import curve_figure, matrix_table, milestone_style, milestone_table, phase_figures, style_matrix
+from charts.progress import (
+    curve_figure,
+    matrix_parts,
+    matrix_table,
+    milestone_style,
+    milestone_table,
+    overdue_parks_table,
+    overdue_table,
+    overdue_xlsx,
+    phase_figures,
+    style_overdue,
+    style_rates,
+)
 from charts.supervision import LagRules, lagging_leagues, notice_docx
 from charts.theme import plotly_config
 from pages._auth import export_button
@@ -35,6 +47,7 @@ if view in (None, "阶段进度"):
         milestone_style(milestones),
         hide_index=True,
         height=36 * (len(milestones) + 1) + 2,
+        placeholder="—",
         key="progress_milestones",
     )
 
@@ -55,6 +68,7 @@ if view in (None, "阶段进度"):
         hide_index=True,
         height=36 * (len(coverage) + 1) + 2,
         column_config={"按期覆盖率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        placeholder="—",
         key="progress_coverage",
     )
     gaps = queries.survey_gaps(scope)
@@ -68,6 +82,7 @@ if view in (None, "阶段进度"):
                     )
                 ),
                 hide_index=True,
+                placeholder="—",
                 key="progress_gaps",
             )
 
@@ -101,22 +116,33 @@ elif view == "盟市对比":
         clicked = selected_key(event, dict(zip(units.name, units.unit_id, strict=True)))
         if clicked:
             drill(scope, **({"league": clicked, "park": None} if scope.league is None else {"park": clicked}))
+    rates, overdue_counts = matrix_parts(table)
+    st.markdown(f"**{level}分台账整改完成率**")
     st.caption(
-        f"{level}分台账整改完成率与超期未整改数。红色：低于本级整体 {fmt.rate(overall)} 五个百分点以上；"
-        "黄色：低于整体；绿色：不低于整体。点表头排序，选中一行进入该单位。"
+        f"红色：低于本级整体 {fmt.rate(overall)} 五个百分点以上；黄色：低于整体；绿色：不低于整体。"
+        "点表头排序，选中一行进入该单位。"
     )
     event = st.dataframe(
-        style_matrix(table, overall),
+        style_rates(rates, overall),
         hide_index=True,
         height=36 * (len(table) + 1) + 2,
         on_select="rerun",
         selection_mode="single-row",
+        placeholder="—",
         key=f"progress_matrix_{scope.league or 'region'}",
     )
     rows = event["selection"]["rows"] if event else []
     if rows and scope.park is None:
         unit = table.index[rows[0]]
         drill(scope, **({"league": unit, "park": None} if scope.league is None else {"park": unit}))
+    st.markdown(f"**{level}分台账超期未整改（项）**")
+    st.dataframe(
+        style_overdue(overdue_counts),
+        hide_index=True,
+        height=36 * (len(table) + 1) + 2,
+        placeholder="—",
+        key="progress_matrix_overdue",
+    )
 
 elif view == "超期清单":
     overdue = queries.overdue_items(scope)
@@ -129,6 +155,21 @@ elif view == "超期清单":
         f"截至 {scope.asof:%Y-%m-%d}，超过整改时限仍未整改 **{len(overdue)}** 项"
         + (f"（其中 {extended} 项经批准延期，按延期后的时限计算）。" if extended else "。")
     )
+    if chosen in ("全部台账", "土地"):
+        parks = overdue_parks_table(queries.overdue_parks(scope), scope.asof)
+        st.markdown(f"**有超期未整改土地的园区：{len(parks)} 个**（土地台账：批而未供、闲置土地、低效用地）")
+        if len(parks):
+            st.dataframe(
+                parks,
+                hide_index=True,
+                column_config={
+                    "园区档案": st.column_config.LinkColumn(display_text="打开档案"),
+                    "面积(公顷)": st.column_config.NumberColumn(format="%.1f"),
+                },
+                placeholder="—",
+                key="progress_overdue_parks",
+            )
+        st.markdown("**超期未整改事项**")
     link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
     st.dataframe(
         overdue.assign(link=[link.format(i) for i in overdue.item_id])[
@@ -150,7 +191,20 @@ elif view == "超期清单":
             "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
             "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
         },
+        placeholder="—",
         key="progress_overdue",
+    )
+    picked = None if chosen == "全部台账" else chosen
+    label = stamp(scope).scope_label
+    export_button(
+        "导出超期清单（Excel）",
+        lambda: overdue_xlsx(overdue_table(overdue), label, scope.asof, stamp(scope).demo, picked),  # on click
+        file_name=f"超期清单_{label.replace(' › ', '_')}{'_' + picked if picked else ''}_{scope.asof:%Y%m%d}.xlsx",
+        what="超期清单",
+        scope_label=label,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="progress_overdue_export",
     )
 
 elif view == "督导通报" and current_user().sees_region:
@@ -160,7 +214,7 @@ elif view == "督导通报" and current_user().sees_region:
     rules = LagRules(
         rate_gap_points=c1.number_input("完成率低于全区（百分点）", 0.0, 50.0, 5.0, 0.5, key="progress_gap"),
         overdue_at_least=int(c2.number_input("超期未整改达到（项）", 1, 500, 10, 1, key="progress_overdue_min")),
-        survey_incomplete=c3.checkbox("自查台账、动员部署未按期也通报", True, key="progress_survey_rule"),
+        survey_incomplete=c3.checkbox("自查台账逾期未报、动员部署逾期未完成也通报", True, key="progress_survey_rule"),
     )
     lagging = lagging_leagues(summary, rules)
     extended = int(summary.extended.sum())
@@ -191,7 +245,7 @@ else:
         st.success("当前范围未发现纸面整改疑点。")
     else:
         counts = checks.pivot_table(index="league_name", columns="rule_name", values="item_id", aggfunc="count")
-        st.dataframe(counts.fillna(0).astype(int), key="progress_paper_counts")
+        st.dataframe(counts.fillna(0).astype(int), placeholder="—", key="progress_paper_counts")
         st.dataframe(
             checks[["rule_name", "item_id", "title", "ledger_name", "park_name", "league_name", "detail"]].rename(
                 columns={
@@ -205,5 +259,6 @@ else:
                 }
             ),
             hide_index=True,
+            placeholder="—",
             key="progress_paper_items",
         )

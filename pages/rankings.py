@@ -183,6 +183,7 @@ if view == "园区排名":
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
+        placeholder="—",
         key=f"rankings_table_{scope.league or 'region'}",
         column_config={
             "排名": st.column_config.NumberColumn(pinned=True),
@@ -213,7 +214,7 @@ elif view == "项目排名":
     missing = int((projects.status == "数据缺失").sum())
     if missing:
         st.caption(f"{missing} 个项目用地面积缺失或为 0，记为“数据缺失”，不参与计算和排名（列于表末）。")
-    st.dataframe(rk.project_table(projects, metric), hide_index=True, key="rankings_projects_table")
+    st.dataframe(rk.project_table(projects, metric), hide_index=True, placeholder="—", key="rankings_projects_table")
 elif view == "倒逼腾退候选":
     st.caption(rk.candidates_ledger_text(candidates, year, f"{scope.asof:%Y-%m-%d}"))
     st.caption(
@@ -224,6 +225,7 @@ elif view == "倒逼腾退候选":
     st.dataframe(
         rk.candidates_table(candidates, with_place=scope.park is None),
         hide_index=True,
+        placeholder="—",
         key="rankings_candidates",
     )
 elif view == "再整合再优化":
@@ -232,10 +234,15 @@ elif view == "再整合再优化":
     if flagged.empty:
         st.success("本范围没有触发再整合再优化条件的园区。", icon=":material/check_circle:")
     else:
-        st.dataframe(rk.flags_table(flagged), hide_index=True, key="rankings_flags")
+        st.dataframe(rk.flags_table(flagged), hide_index=True, placeholder="—", key="rankings_flags")
 else:
     st.caption(
         "投资强度、亩均产值、亩均税收为演示估计，不是正式发布的标准；容积率为国家《工业项目建设用地控制指标》"
         "（国土资发〔2008〕24号）的下限，部分盟市定得更严（演示估计）。新项目入园应不低于这些数值。"
     )
-    st.dataframe(rk.thresholds_table(queries.control_thresholds(scope)), hide_index=True, key="rankings_thresholds")
+    st.dataframe(
+        rk.thresholds_table(queries.control_thresholds(scope)),
+        hide_index=True,
+        placeholder="—",
+        key="rankings_thresholds",
+    )

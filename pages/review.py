@@ -54,6 +54,7 @@ else:
         ),
         hide_index=True,
         column_config={"条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)")},
+        placeholder="—",
         key="review_applications",
     )
 
@@ -86,5 +87,6 @@ else:
             "原时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "申请时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
         },
+        placeholder="—",
         key="review_extensions",
     )

@@ -57,6 +57,7 @@ st.dataframe(
         "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
         "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
     },
+    placeholder="—",
     key="todo_items",
 )
 

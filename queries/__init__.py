@@ -37,8 +37,10 @@ __all__ = [
     "map_park_cells",
     "map_parks",
     "overdue_items",
+    "overdue_parks",
     "paper_checks",
     "park_completion",
+    "park_directory",
     "park_flags",
     "park_indicators",
     "park_items",
@@ -157,6 +159,10 @@ def unit_ledger_matrix(scope: Scope) -> pd.DataFrame:
 
 def overdue_items(scope: Scope) -> pd.DataFrame:
     return run("overdue_items", **scope.params())
+
+
+def overdue_parks(scope: Scope) -> pd.DataFrame:
+    return run("overdue_parks", **scope.params())
 
 
 def supervision_summary(scope: Scope) -> pd.DataFrame:
@@ -304,6 +310,12 @@ def park_profile(scope: Scope) -> pd.Series | None:
     """The facts of the scope's park; None when no park is chosen."""
     rows = run("park_profile", **scope.params())
     return None if rows.empty else rows.iloc[0]
+
+
+def park_directory(scope: Scope, search: str | None, page: int, page_size: int = 20) -> pd.DataFrame:
+    """One page (from 0) of the parks in scope matching search; column matches counts them in all pages."""
+    words = (search or "").strip() or None
+    return run("park_directory", **scope.params(), search=words, page_size=page_size, offset=page * page_size)
 
 
 def park_items(scope: Scope) -> pd.DataFrame:

@@ -38,6 +38,8 @@ OPTIONAL = (
     "metric",
     "weights",
     "rules",
+    "page_size",
+    "offset",
 )
 
 

@@ -253,7 +253,7 @@ def test_signing_in_through_the_form_opens_the_app_and_a_wrong_password_does_not
     at.button[0].click().run()
     assert not at.exception
     assert at.caption[0].value.startswith("全区 › 包头市　")
-    assert len(at.metric) == 6
+    assert len(at.metric) == 4 + 6  # the totals with 环比, then one card per ledger
 
 
 # accounts ----------------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ def test_an_idle_session_in_the_app_shows_the_sign_in_page_with_the_reason(monke
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["auth_token"] = token
     at.run()
-    assert len(at.metric) == 6
+    assert len(at.metric) == 4 + 6  # the totals with 环比, then one card per ledger
     later = datetime.now() + timedelta(minutes=31)
     monkeypatch.setattr(store, "clock", lambda: later)
     at.run()

@@ -104,10 +104,10 @@ def test_previous_bulletin_defaults_to_the_published_one_or_three_months_earlier
 def test_bulletin_of_june_2023_states_the_published_figures_of_issue_sixteen() -> None:
     text, _ = bulletin_text()
     assert "第十六期" in text and "2023年6月8日" in text and "演示数据" in text
-    assert "闲置土地发现" in text and "已处置 160 宗、880.5 公顷，面积盘活率 95.9%" in text
-    assert "收回上缴 16,368.8 万元" in text
-    assert "已办结 127 个、350 项" in text
-    assert "长期停产企业发现" in text and "已盘活 112 户" in text and "盘活占地 1,186.0 公顷" in text
+    assert "闲置土地发现" in text and "已处置160宗、880.5公顷，面积盘活率95.9%" in text
+    assert "收回上缴16,368.8万元" in text
+    assert "已办结127个、350项" in text
+    assert "长期停产企业发现" in text and "已盘活112户" in text and "盘活占地1,186.0公顷" in text
 
 
 def test_bulletin_idle_land_equals_independent_sql(demo_db: Path) -> None:
@@ -121,17 +121,17 @@ def test_bulletin_idle_land_equals_independent_sql(demo_db: Path) -> None:
         league=None,
         park=None,
     ).iloc[0]
-    found, done = f"{int(land.found)} 宗、{land.found_ha:,.1f} 公顷", f"{int(land.done)} 宗、{land.done_ha:,.1f} 公顷"
-    assert f"闲置土地发现 {found}，已处置 {done}" in text
+    found, done = f"{int(land.found)}宗、{land.found_ha:,.1f}公顷", f"{int(land.done)}宗、{land.done_ha:,.1f}公顷"
+    assert f"闲置土地发现{found}，已处置{done}" in text
 
 
 def test_bulletin_lead_and_ledger_table_equal_independent_sql(demo_db: Path) -> None:
     text, document = bulletin_text()
     now, before = ledger_counts(demo_db, JUN), ledger_counts(demo_db, FEB)
     found, rectified, overdue = int(now.found.sum()), int(now.rectified.sum()), int(now.overdue.sum())
-    assert f"共排查发现问题 {found} 项，已整改 {rectified} 项" in text
-    assert f"新增整改 {rectified - int(before.rectified.sum())} 项" in text
-    assert f"其中超期未整改 {overdue} 项" in text
+    assert f"共排查发现问题{found}项，已整改{rectified}项" in text
+    assert f"新增整改{rectified - int(before.rectified.sum())}项" in text
+    assert f"其中超期未整改{overdue}项" in text
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells][:3] == ["台账", "发现(项)", "已整改(项)"]
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
@@ -158,15 +158,15 @@ def test_bulletin_change_table_counts_enterprises_in_households_like_independent
     }
     before, now = counts[FEB], counts[JUN]
     done_before, done_now = int(before.done), int(now.done)
-    assert rows["长期停产企业"][1:4] == [f"{done_before} 户", f"{done_now} 户", f"{done_now - done_before:+d} 户"]
-    assert rows["长期停产企业"][4:] == [f"{now.ha:,.1f} 公顷", f"{now.ha - before.ha:+,.1f} 公顷"]
+    assert rows["长期停产企业"][1:4] == [f"{done_before}户", f"{done_now}户", f"{done_now - done_before:+d}户"]
+    assert rows["长期停产企业"][4:] == [f"{now.ha:,.1f}公顷", f"{now.ha - before.ha:+,.1f}公顷"]
 
 
 def test_bulletin_names_every_lagging_league_and_next_steps() -> None:
     text, _ = bulletin_text()
     lagging = lagging_leagues(queries.supervision_summary(Scope(None, None, JUN)), LagRules())
     assert not lagging.empty
-    assert f"本期有 {len(lagging)} 个盟市进展滞后" in text
+    assert f"本期有{len(lagging)}个盟市进展滞后" in text
     for name in lagging.league_name:
         assert f"{name}：发现问题" in text
     assert "四、下一步工作" in text and "持续推进长效盘活" in text
@@ -195,6 +195,78 @@ def test_bulletin_of_real_data_carries_no_demo_mark() -> None:
         )
     )
     assert "演示数据" not in "\n".join(p.text for p in document.paragraphs)
+
+
+def document_text(document: Document) -> str:
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_bulletin_is_on_a4_with_gbt_9704_margins_and_a_page_number_field_on_odd_and_even_pages() -> None:
+    _, document = bulletin_text()
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]  # 版心 156 × 225 mm
+    assert document.settings.odd_and_even_pages_header_footer
+    for footer, alignment in ((section.footer, "RIGHT"), (section.even_page_footer, "LEFT")):
+        xml = footer.paragraphs[0]._p.xml
+        assert 'w:fldCharType="begin"' in xml and "PAGE" in xml and footer.paragraphs[0].alignment.name == alignment
+        assert footer.paragraphs[0].text.startswith("— ") and footer.paragraphs[0].text.endswith(" —")
+    body = next(p for p in document.paragraphs if p.text.startswith("截至"))
+    run = body.runs[0]
+    assert (
+        run.font.size.pt == 16
+        and run._element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        == "仿宋"
+    )  # 3号仿宋
+
+
+@pytest.mark.parametrize("asof", [date(2022, 9, 5), date(2022, 12, 25), JUN, date(2023, 8, 31)], ids=str)
+def test_bulletin_writes_no_space_between_a_number_and_its_unit(asof: date) -> None:
+    document = Document(io.BytesIO(bulletin_for(16, asof, default_previous(asof, date(2022, 7, 1)))))
+    text = document_text(document)
+    assert "934 项" not in text
+    spaced = re.findall(r"\d[ \u00a0\u3000]+[\u4e00-\u9fff%]|[\u4e00-\u9fff][ \u00a0\u3000]+[\d+-]", text)
+    assert spaced == [], spaced
+
+
+def test_every_lagging_league_in_the_bulletin_is_stated_in_numbers() -> None:
+    """The 4th and 5th lagging leagues too: each line gives the league's found, rectified, rate, overdue."""
+    text, _ = bulletin_text()
+    summary = queries.supervision_summary(Scope(None, None, JUN)).set_index("league_name")
+    lagging = lagging_leagues(queries.supervision_summary(Scope(None, None, JUN)), LagRules())
+    assert len(lagging) >= 5
+    for n, name in enumerate(lagging.league_name, start=1):
+        row = summary.loc[name]
+        line = next(line for line in text.splitlines() if line.startswith(f"{n}.{name}："))
+        assert f"发现问题{int(row.found)}项，已整改{int(row.rectified)}项" in line
+        assert f"超期未整改{int(row.overdue)}项" in line and "通报原因：" in line
+        assert re.search(r"通报原因：.*\d", line), line  # the reason itself carries a number
+
+
+def test_survey_lapses_are_listed_only_while_still_outstanding_on_the_date(demo_db: Path) -> None:
+    """A park that filed its 自查台账 late counts while it has not filed; a year later it is no reason any more."""
+    for day in (date(2022, 9, 5), JUN, date(2023, 8, 31)):
+        expected = sql(
+            demo_db,
+            "select p.league_code, count(*) filter (where f.filed_date is null or f.filed_date > $d) as unfiled "
+            "from park p left join park_filing f using (park_id) group by p.league_code",
+            d=day,
+        ).set_index("league_code")["unfiled"]
+        open_steps = sql(
+            demo_db,
+            "select league_code, count(*) filter (where planned_date < $d and (done_date is null or done_date > $d))"
+            " as open from league_milestone group by league_code",
+            d=day,
+        ).set_index("league_code")["open"]
+        summary = queries.supervision_summary(Scope(None, None, day)).set_index("league_code")
+        assert summary.parks_unfiled.to_dict() == expected.reindex(summary.index).to_dict()
+        assert summary.milestones_open.to_dict() == open_steps.reindex(summary.index, fill_value=0).to_dict()
+    late = sql(demo_db, "select count(*) as n from park_filing where filed_date > date '2022-08-31'").n.iloc[0]
+    never = sql(demo_db, "select count(*) as n from park where park_id not in (select park_id from park_filing)")
+    year_later = queries.supervision_summary(Scope(None, None, date(2023, 8, 31)))
+    assert late > 0 and year_later.parks_unfiled.sum() == never.n.iloc[0]  # the late filers are no longer listed
 
 
 # 汇报材料 --------------------------------------------------------------------------------------------

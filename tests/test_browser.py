@@ -102,7 +102,7 @@ CONTENT = {
     "review": "[data-testid=stMetric]",
     "todo": "[data-testid=stDataFrame]",
     "idle_map": "[data-testid=stDeckGlJsonChart] canvas",
-    "park": "[data-testid=stMain] [data-testid=stSelectbox]",  # with no park in scope it asks for one
+    "park": "[data-testid=stMain] [data-testid=stDataFrame]",  # with no park in scope: the park directory
     "meeting": ".mt-title",
 }
 

@@ -9,6 +9,9 @@ from tests.conftest import ROOT
 
 RAW = {"None", "nan", "NaN", "NaT", "<NA>", "null"}
 LEAGUE, PARK = {"league": "150200"}, {"league": "150200", "park": "P005"}
+# The 台账 list's grid draws its empty cells (闲置起始, 收回上缴…) as "None": its st.dataframe needs placeholder="—" (a
+# Styler's na_rep does not reach the grid). pages/ledgers.py is being reworked on the paging branch.
+LEDGERS_GRID = pytest.mark.xfail(strict=True, reason="pages/ledgers.py: st.dataframe(..., placeholder='—') pending")
 VIEWS = [
     ("progress", {"view": view, **scope})
     for view in ("phases", "leagues", "overdue", "paper")
@@ -23,20 +26,32 @@ VIEWS = [
     ("rankings", {"view": "regroup"}),
     ("rankings", {"view": "thresholds"}),
     ("rankings", {"view": "projects", **PARK}),
-    ("ledgers", LEAGUE),
-    ("ledgers", {"ledger": "stalled", **LEAGUE}),
-    ("ledgers", {"ledger": "idle_fund"}),
+    pytest.param("ledgers", LEAGUE, marks=LEDGERS_GRID),
+    pytest.param("ledgers", {"ledger": "stalled", **LEAGUE}, marks=LEDGERS_GRID),
+    pytest.param("ledgers", {"ledger": "idle_fund"}, marks=LEDGERS_GRID),
     ("park", PARK),
     ("briefing", {"view": "bulletin"}),
 ]
 
 
 def shown_cells(element) -> pd.DataFrame:
-    """The table as the browser shows it: a Styler's display values, else the data itself."""
+    """The table as the browser shows it. st.table prints a Styler's display values. st.dataframe draws a Styler's
+    display values for cells that hold a value, but a cell whose data is missing as the element's placeholder, or
+    "None" when it has none, whatever the Styler says (seen in chromium: Styler na_rep does not reach the grid)."""
     arrow = getattr(element.proto, "arrow_data", element.proto)  # st.dataframe wraps it, st.table is it
     if arrow.HasField("styler") and arrow.styler.display_values:
-        return dataframe_util.convert_arrow_bytes_to_pandas_df(arrow.styler.display_values)
-    return element.value
+        shown = dataframe_util.convert_arrow_bytes_to_pandas_df(arrow.styler.display_values)
+    else:
+        shown = element.value.reset_index(drop=True)
+    if element.proto.DESCRIPTOR.name == "Table":  # st.table: the display values are what is printed
+        return shown
+    data = element.value.reset_index(drop=True)
+    grid = getattr(element.proto, "placeholder", "") or "None"
+    shown = shown.reset_index(drop=True).astype(object)
+    for column in data.columns:
+        if column in shown.columns:
+            shown.loc[data[column].isna().to_numpy(), column] = grid
+    return shown
 
 
 def raw_cells(frame: pd.DataFrame) -> list[tuple[str, object]]:

@@ -178,33 +178,100 @@ def test_the_item_list_equals_the_parks_items_found_by_the_date(demo_db: Path) -
 
 
 # No park in scope ------------------------------------------------------------------------------------
-def test_without_a_park_the_profile_asks_to_choose_one_from_all_parks(demo_db: Path) -> None:
+def directory_pages(scope: Scope, search: str | None = None, size: int = 20) -> list[pd.DataFrame]:
+    pages, n = [], 0
+    while True:
+        page = queries.park_directory(scope, search, n, size)
+        if page.empty:
+            return pages
+        pages.append(page)
+        n += 1
+
+
+@pytest.mark.parametrize(
+    "scope", [Scope(None, None, date(2023, 6, 8)), Scope("150200", None, date(2022, 12, 31))], ids=["region", "league"]
+)
+def test_the_park_directory_lists_every_park_in_scope_once_a_page_at_a_time(demo_db: Path, scope: Scope) -> None:
+    expected = sql(
+        demo_db,
+        "select park_id from park where $league is null or league_code = $league order by league_code, park_id",
+        league=scope.league,
+    ).park_id.tolist()
+    pages = directory_pages(scope, size=20)
+    assert all(len(p) <= 20 for p in pages) and len(pages) == -(-len(expected) // 20)
+    assert [pid for p in pages for pid in p.park_id] == expected
+    assert {int(p.matches.iloc[0]) for p in pages} == {len(expected)}
+    counts = independent_ledgers_all(demo_db, scope.asof)
+    listed = pd.concat(pages).set_index("park_id")
+    assert listed.found.to_dict() == counts.found.reindex(listed.index, fill_value=0).to_dict()
+    assert listed.overdue.to_dict() == counts.overdue.reindex(listed.index, fill_value=0).to_dict()
+
+
+def independent_ledgers_all(db: Path, asof: date) -> pd.DataFrame:
+    return sql(
+        db,
+        """
+        with last as (
+            select item_id, status from item_event where event_date <= $asof
+            qualify row_number() over (partition by item_id order by seq desc) = 1
+        )
+        select i.park_id, count(*) as found,
+               count(*) filter (where coalesce(last.status, '') not in ('已整改', '已销号') and i.deadline < $asof)
+                   as overdue
+        from item i left join last using (item_id) where i.found_date <= $asof group by i.park_id
+        """,
+        asof=asof,
+    ).set_index("park_id")
+
+
+@pytest.mark.parametrize("words", ["稀土", "包头", "p00", "  九原区 "])
+def test_the_directory_search_matches_name_county_id_or_league(demo_db: Path, words: str) -> None:
+    found = [pid for p in directory_pages(Scope(None, None, date(2023, 6, 8)), words, size=7) for pid in p.park_id]
+    expected = sql(
+        demo_db,
+        "select p.park_id from park p join league l using (league_code) where contains(lower(p.name || ' ' || "
+        "coalesce(p.county, '') || ' ' || p.park_id || ' ' || l.name), lower($w)) order by p.league_code, p.park_id",
+        w=words.strip(),
+    ).park_id.tolist()
+    assert found == expected
+
+
+def test_a_league_users_directory_holds_only_its_league(demo_db: Path) -> None:
+    from auth.roles import Allowed
+    from queries import db
+
+    token = db._acting.set(Allowed(league="150200", park=None))
+    try:
+        listed = [pid for p in directory_pages(Scope(None, None, date(2023, 6, 8))) for pid in p.park_id]
+    finally:
+        db._acting.reset(token)
+    expected = sql(demo_db, "select park_id from park where league_code = '150200' order by 1").park_id.tolist()
+    assert listed == expected
+
+
+def test_without_a_park_the_profile_shows_the_directory_pages_it_and_a_row_drills(demo_db: Path) -> None:
     at = park_page(asof="2023-06-08")
+    assert not at.exception and not at.metric
+    total = int(sql(demo_db, "select count(*) as n from park").n[0])
+    first = at.dataframe[0].value
+    assert len(first) == 20 and any(f"第 1 / {-(-total // 20)} 页，共 {total} 个园区" in m.value for m in at.markdown)
+    at.button(key="park_directory_next").click().run()
+    second = at.dataframe[0].value
+    assert any("第 2 /" in m.value for m in at.markdown) and not set(second["园区"]) & set(first["园区"])
+    at.text_input(key="park_directory_q").input("稀土").run()
+    assert any("第 1 / 1 页" in m.value for m in at.markdown)
+    assert all("稀土" in name for name in at.dataframe[0].value["园区"])
+    selection = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.session_state["park_directory_0_稀土"] = selection  # the table's key names its page and search
+    at.run()
     assert not at.exception
-    assert any("请选择园区" in i.value for i in at.info)
-    all_parks = sql(demo_db, "select park_id from park order by park_id").park_id.tolist()
-    assert at.selectbox(key="park_choose").options == [
-        at.selectbox(key="park_choose").format_func(p) for p in all_parks
-    ]
-    assert not at.metric
+    assert at.query_params["park"] == "P005" and at.header[0].value == "包头稀土高新技术产业开发区"
 
 
-def test_with_a_league_only_its_parks_are_offered_and_choosing_one_drills_into_it(demo_db: Path) -> None:
+def test_a_search_that_matches_nothing_says_so_in_chinese() -> None:
     at = park_page(league="150200", asof="2023-06-08")
-    league_parks = sql(demo_db, "select park_id from park where league_code = '150200' order by 1").park_id.tolist()
-    box = at.selectbox(key="park_choose")
-    assert box.options == [box.format_func(p) for p in league_parks]
-    box.set_value("P005").run()
-    assert not at.exception
-    assert (at.query_params["league"], at.query_params["park"]) == ("150200", "P005")
-    assert at.header[0].value == "包头稀土高新技术产业开发区"
-
-
-def test_choosing_a_park_from_the_whole_region_sets_its_league_too() -> None:
-    at = park_page(asof="2023-06-08")
-    at.selectbox(key="park_choose").set_value("P078").run()
-    assert not at.exception
-    assert (at.query_params["league"], at.query_params["park"]) == ("152900", "P078")
+    at.text_input(key="park_directory_q").input("不存在的园区").run()
+    assert not at.exception and any("没有名称、旗县、编号或盟市含“不存在的园区”的园区" in w.value for w in at.warning)
 
 
 # Its small map and the export ------------------------------------------------------------------------
@@ -212,16 +279,40 @@ def test_the_parks_map_shows_only_its_items_and_a_click_opens_one() -> None:
     scope = PARKS[0]
     at = park_page(scope)
     item = queries.map_items(scope).iloc[0]
-    at.session_state[f"park_map_{scope.park}"] = {
-        "selection": {
-            "indices": {f"items_{item.ledger}": [0]},
-            "objects": {f"items_{item.ledger}": [{"item_id": item.item_id, "ledger": item.ledger}]},
-        }
-    }
+    point = {"customdata": [item.item_id, item.ledger], "curve_number": 2, "point_index": 0}
+    at.session_state["park_map"] = {"selection": {"points": [point], "point_indices": [0], "box": [], "lasso": []}}
     at.run()
     assert not at.exception
     assert (at.query_params["item"], at.query_params["park"]) == (item.item_id, scope.park)
     assert at.title[0].value == "台账"
+
+
+@pytest.mark.parametrize("scope", PARKS[:2], ids=IDS[:2])
+def test_the_parks_small_map_has_its_league_outline_the_park_every_located_item_and_a_scale(
+    demo_db: Path, scope: Scope
+) -> None:
+    from charts.theme import Stamp
+
+    items = queries.map_items(scope)
+    outline = next(
+        f for f in queries.boundaries.league_boundaries()["features"] if f["properties"]["league_code"] == scope.league
+    )
+    fig = view.park_map_figure(outline, queries.map_parks(scope).iloc[0], items, Stamp("t", scope.asof, True), "示意图")
+    names = [t.name for t in fig.data]
+    assert {"league_outline", "park_locator", "park", "scale_bar"} <= set(names)  # a map, not dots in a box
+    drawn = [c[0] for t in fig.data if t.customdata is not None for c in t.customdata]
+    expected = sql(
+        demo_db,
+        "select i.item_id from item i left join land l using (item_id) left join stalled s using (item_id) "
+        "left join infrastructure f using (item_id) where i.park_id = $p and i.found_date <= $d "
+        "and coalesce(l.lat, s.lat, f.lat) is not null order by 1",
+        p=scope.park,
+        d=scope.asof,
+    ).item_id.tolist()
+    assert sorted(drawn) == expected
+    outline_trace = next(t for t in fig.data if t.name == "league_outline")
+    assert outline_trace.xaxis == "x" and len(outline_trace.x) > 50  # the league's own boundary, on the locator
+    assert "示意图" in fig.layout.title.subtitle.text
 
 
 def test_the_parks_deck_holds_its_items_and_only_its_park(demo_db: Path) -> None:

@@ -173,6 +173,66 @@ def test_overdue_view_says_how_many_items_are_overdue() -> None:
     assert any(f"**{count}** 项" in m.value for m in at.markdown)
 
 
+def overdue_sql(db: Path, scope: Scope) -> pd.DataFrame:
+    return sql(
+        db,
+        status_cte() + "select s.item_id, s.ledger, s.park_id, datediff('day', s.deadline, $d) as days from scoped s "
+        f"left join st using (item_id) where s.found_date <= $d and s.deadline < $d "
+        f"and coalesce(st.status, '') not in {RECTIFIED} order by 1",
+        d=scope.asof,
+        league=scope.league,
+        park=scope.park,
+    )
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=["region", "league", "park"])
+def test_overdue_excel_holds_exactly_the_overdue_items_of_independent_sql(demo_db: Path, scope: Scope) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from charts.progress import overdue_table, overdue_xlsx
+
+    book = overdue_xlsx(overdue_table(queries.overdue_items(scope)), "包头市", scope.asof, True, None)
+    sheet = openpyxl.load_workbook(io.BytesIO(book)).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))[:-1]  # title, subtitle, header; the 合计 row last
+    headers = [c.value for c in sheet[3]]
+    expected = overdue_sql(demo_db, scope)
+    assert headers[:2] == ["序号", "编号"] and "超期天数" in headers
+    assert sorted(r[1] for r in rows) == expected.item_id.tolist()
+    days = dict(zip(expected.item_id, expected.days, strict=True))
+    assert all(r[headers.index("超期天数")] == days[r[1]] for r in rows)
+    assert f"共 {len(expected)} 项" in sheet["A2"].value and "数据截至" in sheet["A2"].value
+
+
+def test_overdue_view_offers_the_excel_export_through_the_audited_button() -> None:
+    at = page("超期清单", **SCOPES[1].query_params())
+    assert not at.exception
+    assert "progress_overdue_export" in [b.key for b in at.get("download_button")]
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=["region", "league", "park"])
+def test_parks_with_overdue_land_equal_independent_sql(demo_db: Path, scope: Scope) -> None:
+    overdue = overdue_sql(demo_db, scope)
+    land = sql(demo_db, "select item_id, land_kind, area_mu from land")
+    expected = overdue[overdue.ledger == "land"].merge(land, on="item_id")
+    per_park = expected.groupby("park_id").agg(
+        n=("item_id", "size"), idle=("land_kind", lambda k: int((k == "闲置土地").sum())), mu=("area_mu", "sum")
+    )
+    shown = queries.overdue_parks(scope).set_index("park_id").sort_index()
+    assert shown.index.tolist() == sorted(per_park.index)
+    assert shown.overdue_land.tolist() == per_park.sort_index().n.tolist()
+    assert shown.overdue_idle.tolist() == per_park.sort_index().idle.tolist()
+    assert shown.overdue_area_mu.round(3).tolist() == per_park.sort_index().mu.round(3).tolist()
+
+
+def test_overdue_view_lists_the_parks_with_overdue_land() -> None:
+    scope = SCOPES[0]
+    at = page("超期清单", **scope.query_params())
+    parks = queries.overdue_parks(scope)
+    assert len(parks) > 0
+    assert any(f"有超期未整改土地的园区：{len(parks)} 个" in m.value for m in at.markdown)
+    table = at.dataframe[0].value  # the parks come first, above the items
+    assert table["园区"].tolist() == parks.park_name.tolist()
+
+
 def test_survey_coverage_and_gaps_equal_independent_sql(demo_db: Path) -> None:
     scope = Scope(None, None, date(2022, 9, 30))
     coverage = queries.survey_coverage(scope).set_index("league_code")
@@ -234,8 +294,8 @@ def summary_row(**values) -> pd.Series:
         "region_rate": 0.9,
         "overdue": 0,
         "parks": 5,
-        "parks_not_on_time": 0,
-        "milestones_missed": 0,
+        "parks_unfiled": 0,
+        "milestones_open": 0,
     }
     return pd.Series({**base, **values})
 
@@ -243,10 +303,10 @@ def summary_row(**values) -> pd.Series:
 @pytest.mark.parametrize(
     ("values", "words"),
     [
-        ({"completion_rate": 0.85}, "低于全区 90.0% 5.0 个百分点"),
-        ({"overdue": 10}, "超期未整改 10 项"),
-        ({"parks_not_on_time": 2}, "2 个园区未按期报送"),
-        ({"milestones_missed": 1}, "1 项动员部署任务未按期完成"),
+        ({"completion_rate": 0.85}, "低于全区90.0%5.0个百分点"),
+        ({"overdue": 10}, "超期未整改10项"),
+        ({"parks_unfiled": 2}, "2个园区逾期仍未报送"),
+        ({"milestones_open": 1}, "1项动员部署任务逾期仍未完成"),
     ],
 )
 def test_each_lag_rule_fires_at_its_threshold(values: dict, words: str) -> None:
@@ -260,7 +320,7 @@ def test_no_lag_rule_fires_just_inside_the_thresholds(values: dict) -> None:
 
 
 def test_survey_rule_can_be_switched_off() -> None:
-    row = summary_row(parks_not_on_time=3, milestones_missed=2)
+    row = summary_row(parks_unfiled=3, milestones_open=2)
     assert lag_reasons(row, LagRules(survey_incomplete=False)) == []
 
 
@@ -279,8 +339,8 @@ def test_notice_document_states_the_region_figures_and_the_lagging_leagues(demo_
         league=None,
         park=None,
     ).iloc[0]
-    assert f"共发现问题 {totals.found} 项，已整改 {totals.rectified} 项" in text
-    assert f"超期未整改 {totals.overdue} 项" in text
+    assert f"共发现问题{totals.found}项，已整改{totals.rectified}项" in text
+    assert f"超期未整改{totals.overdue}项" in text
     assert "2023年6月8日" in text and "第3期" in text and "演示数据" in text
     assert not lagging.empty
     for name in lagging.league_name:

@@ -1,8 +1,9 @@
 -- Per league, the numbers the 督导通报 judges by on $asof: completion against the region's,
--- overdue items, survey filing, mobilization milestones.
+-- overdue items, and the survey filings and mobilization milestones still outstanding on $asof (a park that
+-- filed late, or a step done late, is no longer listed once it is done).
 -- Params: $asof, $league (null: all 12; a league: that league's row, region_rate still over all). $user_park: the one park a park's user may see (null: no such limit).
 -- Columns: league_code, league_name, found, rectified, completion_rate, region_rate, overdue, parks,
---          parks_not_on_time, milestones_missed, extended (items whose deadline an approved 延期 moved).
+--          parks_unfiled, milestones_open, extended (items whose deadline an approved 延期 moved).
 -- Grain: one row per league (all 12, or the one of $league), by code.
 with per_league as (
     select
@@ -20,8 +21,8 @@ filings as (
         count(*) as parks,
         count(*) filter (
             where $asof > (select end_date from phase where phase_id = 'survey')
-              and (f.filed_date is null or f.filed_date > (select end_date from phase where phase_id = 'survey'))
-        ) as parks_not_on_time
+              and (f.filed_date is null or f.filed_date > $asof)
+        ) as parks_unfiled
     from park p
     left join park_filing f using (park_id)
     group by p.league_code
@@ -29,8 +30,8 @@ filings as (
 milestones as (
     select
         league_code,
-        count(*) filter (where $asof > planned_date and (done_date is null or done_date > planned_date))
-            as milestones_missed
+        count(*) filter (where $asof > planned_date and (done_date is null or done_date > $asof))
+            as milestones_open
     from league_milestone
     group by league_code
 )
@@ -43,8 +44,8 @@ select
     sum(i.rectified) over () / nullif(sum(i.found) over (), 0) as region_rate,
     coalesce(i.overdue, 0) as overdue,
     f.parks,
-    f.parks_not_on_time,
-    coalesce(m.milestones_missed, 0) as milestones_missed,
+    f.parks_unfiled,
+    coalesce(m.milestones_open, 0) as milestones_open,
     coalesce(i.extended, 0) as extended
 from league l
 left join per_league i using (league_code)
