@@ -235,6 +235,7 @@ else:
         key=table_key,
         selection_default={"selection": {"rows": [row_ids.index(item_id)] if item_id in row_ids else []}},
         column_config={h: st.column_config.NumberColumn(format="%.2f") for h in view.number_headers(ledger)},
+        placeholder="—",
     )
     st.caption("点击行首的选择框打开该条目：事实、整改状态变化、整改时限，以及上级园区和盟市的链接。")
 
@@ -274,5 +275,5 @@ if item is not None:
             config=plotly_config(f"{item['item_id']}整改状态"),
             key="ledgers_timeline",
         )
-        history_col.dataframe(view.history_table(history), hide_index=True, key="ledgers_history")
+        history_col.dataframe(view.history_table(history), hide_index=True, placeholder="—", key="ledgers_history")
         item_workflow(item["item_id"], figure_stamp.scope_label, item["details"].get("land_kind"))
