@@ -97,7 +97,8 @@ subtitle = (
 )
 has_previous_year = year > first_year
 place = names.parks[scope.park][0] if scope.park else names.leagues.get(scope.league, "全区")
-candidates = queries.retreat_candidates(scope, year)
+candidate_counts = queries.retreat_candidate_counts(scope, year)  # the list itself only in its own view
+chosen: list[str] = []
 flags = queries.park_flags(scope, year)
 parks = queries.park_rankings(scope, year, metric, weights)  # a park's scope ranks its league's parks
 
@@ -113,7 +114,7 @@ if scope.park is None:
             on_change=lambda: many_to_url("leagues", st.session_state["rankings_leagues"], list(names.leagues), []),
         )
         if chosen:
-            parks, candidates, flags = (t[t.league_code.isin(chosen)] for t in (parks, candidates, flags))
+            parks, candidate_counts, flags = (t[t.league_code.isin(chosen)] for t in (parks, candidate_counts, flags))
     counts = rk.grade_counts(parks)
     kpis = st.columns(4)
     kpis[0].metric(
@@ -124,7 +125,7 @@ if scope.park is None:
         delta_arrow="off",
     )
     kpis[1].metric("等级分布 A / B / C / D", " / ".join(str(counts[g]) for g in "ABCD"))
-    kpis[2].metric("倒逼腾退候选项目", f"{candidates.project_id.nunique()} 个", help="即园区指标台账的低效项目")
+    kpis[2].metric("倒逼腾退候选项目", f"{int(candidate_counts.candidates.sum())} 个", help="即园区指标台账的低效项目")
     kpis[3].metric("再整合再优化园区", f"{int((flags.triggers > 0).sum())} 个")
     st.caption(rk.grade_score_text(parks))
     views = {k: RANKING_VIEWS[k] for k in ("parks", "candidates", "regroup", "thresholds")}
@@ -138,7 +139,7 @@ else:
         rk.rank_text(row["rank"], int(parks["rank"].notna().sum())),
     )
     kpis[1].metric("综合得分 · 等级", f"{rk.value_text('score', row['score'])} · {row['grade']}")
-    kpis[2].metric("倒逼腾退候选项目", f"{candidates.project_id.nunique()} 个", help="即园区指标台账的低效项目")
+    kpis[2].metric("倒逼腾退候选项目", f"{int(candidate_counts.candidates.sum())} 个", help="即园区指标台账的低效项目")
     kpis[3].metric("再整合再优化", f"触发 {int(park_flags.triggers)} 条" if park_flags.triggers else "未触发")
     views = {k: RANKING_VIEWS[k] for k in ("projects", "candidates", "thresholds")}
     view = view_control(views, "projects", "rankings_view_park")
@@ -215,6 +216,9 @@ elif view == "项目排名":
         st.caption(f"{missing} 个项目用地面积缺失或为 0，记为“数据缺失”，不参与计算和排名（列于表末）。")
     st.dataframe(rk.project_table(projects, metric), hide_index=True, key="rankings_projects_table")
 elif view == "倒逼腾退候选":
+    candidates = queries.retreat_candidates(scope, year)
+    if chosen:
+        candidates = candidates[candidates.league_code.isin(chosen)]
     st.caption(rk.candidates_ledger_text(candidates, year, f"{scope.asof:%Y-%m-%d}"))
     st.caption(
         "控制性指标为演示估计（容积率为国家 2008 年标准或更严的盟市标准）；"

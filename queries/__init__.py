@@ -50,6 +50,7 @@ __all__ = [
     "project_rankings",
     "ranking_years",
     "rectification_curve",
+    "retreat_candidate_counts",
     "retreat_candidates",
     "review_queue",
     "status_breakdown",
@@ -272,6 +273,12 @@ def project_rankings(
 
 def retreat_candidates(scope: Scope, year: int | None = None) -> pd.DataFrame:
     return run("retreat_candidates", **scope.params(), year=year)
+
+
+def retreat_candidate_counts(scope: Scope, year: int | None = None) -> pd.DataFrame:
+    """Per league, how many candidates retreat_candidates would list, without listing them (a quarter of a
+    million rows at national scale)."""
+    return run("retreat_candidate_counts", **scope.params(), year=year)
 
 
 def park_flags(scope: Scope, year: int | None = None, rules: dict[str, float] | None = None) -> pd.DataFrame:
