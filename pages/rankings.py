@@ -31,6 +31,7 @@ if last_year is None:
 
 
 RANKING_PAGE = 50  # parks per page of the ranking table (a league has dozens; the nation thousands)
+CANDIDATE_PAGE = 50  # projects per page of the 倒逼腾退 candidates (the nation has some hundred thousand)
 WEIGHT_KEYS = [f"rankings_weight_{part}" for part in queries.DEFAULT_WEIGHTS]
 WEIGHT_DEFAULTS = list(queries.DEFAULT_WEIGHTS.values())
 
@@ -225,8 +226,27 @@ elif view == "倒逼腾退候选":
         "候选项目可通过转让、拍卖、合作开发等方式盘活。"
         "表中为“实际值 / 控制值（低于控制值的比例）”，未达标指标多者在前。"
     )
+    projects = candidates.project_id.unique()  # in the query's order: failing most first
+    pages = max(1, math.ceil(len(projects) / CANDIDATE_PAGE))
+    number = follow_page("cpage", "rankings_candidates_page", pages)
+    shown = candidates[candidates.project_id.isin(projects[(number - 1) * CANDIDATE_PAGE : number * CANDIDATE_PAGE])]
+    if pages > 1:
+        page_col, where_col = st.columns([1, 4], vertical_alignment="bottom")
+        page_col.number_input(
+            f"页码（共 {pages:,} 页）",
+            1,
+            pages,
+            key="rankings_candidates_page",
+            on_change=page_to_url,
+            args=("cpage", "rankings_candidates_page"),
+        )
+        first = (number - 1) * CANDIDATE_PAGE + 1
+        where_col.caption(
+            f"第 {first:,}–{first + shown.project_id.nunique() - 1:,} 个，共 {len(projects):,} 个候选项目"
+            f"（每页 {CANDIDATE_PAGE} 个）。"
+        )
     st.dataframe(
-        rk.candidates_table(candidates, with_place=scope.park is None),
+        rk.candidates_table(shown, with_place=scope.park is None),
         hide_index=True,
         key="rankings_candidates",
     )

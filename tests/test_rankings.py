@@ -652,3 +652,16 @@ def test_a_row_chosen_on_the_second_page_drills_into_that_park() -> None:
     at.run()
     assert not at.exception
     assert (at.query_params["league"], at.query_params["park"]) == (park.league_code, park.park_id)
+
+
+def test_the_candidates_are_paged_by_project_and_the_pages_together_list_every_one_in_order() -> None:
+    listed = queries.retreat_candidates(Scope(None, None, ASOF)).drop_duplicates("project_id")
+    assert len(listed) > 50  # the demo region's 97 candidates: two pages of 50
+    first = page(asof="2023-06-08", view="candidates")
+    second = page(asof="2023-06-08", view="candidates", cpage="2")
+    assert not first.exception and not second.exception
+    shown = [*first.dataframe[0].value["项目"], *second.dataframe[0].value["项目"]]
+    assert shown == listed.name.tolist()
+    assert any(f"第 51–{len(listed)} 个，共 {len(listed)} 个候选项目" in c.value for c in second.caption)
+    assert first.metric[2].value == f"{len(listed)} 个"  # the figure counts them all, not one page
+    assert "cpage" not in first.query_params
