@@ -49,7 +49,11 @@ from candidates c
 left join (
     select ind.project_id, x.item_id, x.status
     from indicator ind
-    join (from items_at($asof::date) where ledger = 'indicator') x using (item_id)
+    join (
+        from items_at($asof::date)
+        where ledger = 'indicator'
+          and item_id in (select item_id from indicator where project_id in (select project_id from candidates))
+    ) x using (item_id)
 ) ledger using (project_id)
 group by c.league_code
 order by c.league_code
