@@ -31,6 +31,7 @@ if last_year is None:
 
 
 RANKING_PAGE = 50  # parks per page of the ranking table (a league has dozens; the nation thousands)
+CANDIDATE_PAGE = 50  # projects per page of the 倒逼腾退 candidates (the nation has some hundred thousand)
 WEIGHT_KEYS = [f"rankings_weight_{part}" for part in queries.DEFAULT_WEIGHTS]
 WEIGHT_DEFAULTS = list(queries.DEFAULT_WEIGHTS.values())
 
@@ -97,7 +98,8 @@ subtitle = (
 )
 has_previous_year = year > first_year
 place = names.parks[scope.park][0] if scope.park else names.leagues.get(scope.league, "全区")
-candidates = queries.retreat_candidates(scope, year)
+candidate_counts = queries.retreat_candidate_counts(scope, year)  # the list itself only in its own view
+chosen: list[str] = []
 flags = queries.park_flags(scope, year)
 parks = queries.park_rankings(scope, year, metric, weights)  # a park's scope ranks its league's parks
 
@@ -113,7 +115,7 @@ if scope.park is None:
             on_change=lambda: many_to_url("leagues", st.session_state["rankings_leagues"], list(names.leagues), []),
         )
         if chosen:
-            parks, candidates, flags = (t[t.league_code.isin(chosen)] for t in (parks, candidates, flags))
+            parks, candidate_counts, flags = (t[t.league_code.isin(chosen)] for t in (parks, candidate_counts, flags))
     counts = rk.grade_counts(parks)
     kpis = st.columns(4)
     kpis[0].metric(
@@ -124,7 +126,7 @@ if scope.park is None:
         delta_arrow="off",
     )
     kpis[1].metric("等级分布 A / B / C / D", " / ".join(str(counts[g]) for g in "ABCD"))
-    kpis[2].metric("倒逼腾退候选项目", f"{candidates.project_id.nunique()} 个", help="即园区指标台账的低效项目")
+    kpis[2].metric("倒逼腾退候选项目", f"{int(candidate_counts.candidates.sum())} 个", help="即园区指标台账的低效项目")
     kpis[3].metric("再整合再优化园区", f"{int((flags.triggers > 0).sum())} 个")
     st.caption(rk.grade_score_text(parks))
     views = {k: RANKING_VIEWS[k] for k in ("parks", "candidates", "regroup", "thresholds")}
@@ -138,7 +140,7 @@ else:
         rk.rank_text(row["rank"], int(parks["rank"].notna().sum())),
     )
     kpis[1].metric("综合得分 · 等级", f"{rk.value_text('score', row['score'])} · {row['grade']}")
-    kpis[2].metric("倒逼腾退候选项目", f"{candidates.project_id.nunique()} 个", help="即园区指标台账的低效项目")
+    kpis[2].metric("倒逼腾退候选项目", f"{int(candidate_counts.candidates.sum())} 个", help="即园区指标台账的低效项目")
     kpis[3].metric("再整合再优化", f"触发 {int(park_flags.triggers)} 条" if park_flags.triggers else "未触发")
     views = {k: RANKING_VIEWS[k] for k in ("projects", "candidates", "thresholds")}
     view = view_control(views, "projects", "rankings_view_park")
@@ -216,14 +218,36 @@ elif view == "项目排名":
         st.caption(f"{missing} 个项目用地面积缺失或为 0，记为“数据缺失”，不参与计算和排名（列于表末）。")
     st.dataframe(rk.project_table(projects, metric), hide_index=True, placeholder="—", key="rankings_projects_table")
 elif view == "倒逼腾退候选":
+    candidates = queries.retreat_candidates(scope, year)
+    if chosen:
+        candidates = candidates[candidates.league_code.isin(chosen)]
     st.caption(rk.candidates_ledger_text(candidates, year, f"{scope.asof:%Y-%m-%d}"))
     st.caption(
         "控制性指标为演示估计（容积率为国家 2008 年标准或更严的盟市标准）；"
         "候选项目可通过转让、拍卖、合作开发等方式盘活。"
         "表中为“实际值 / 控制值（低于控制值的比例）”，未达标指标多者在前。"
     )
+    projects = candidates.project_id.unique()  # in the query's order: failing most first
+    pages = max(1, math.ceil(len(projects) / CANDIDATE_PAGE))
+    number = follow_page("cpage", "rankings_candidates_page", pages)
+    shown = candidates[candidates.project_id.isin(projects[(number - 1) * CANDIDATE_PAGE : number * CANDIDATE_PAGE])]
+    if pages > 1:
+        page_col, where_col = st.columns([1, 4], vertical_alignment="bottom")
+        page_col.number_input(
+            f"页码（共 {pages:,} 页）",
+            1,
+            pages,
+            key="rankings_candidates_page",
+            on_change=page_to_url,
+            args=("cpage", "rankings_candidates_page"),
+        )
+        first = (number - 1) * CANDIDATE_PAGE + 1
+        where_col.caption(
+            f"第 {first:,}–{first + shown.project_id.nunique() - 1:,} 个，共 {len(projects):,} 个候选项目"
+            f"（每页 {CANDIDATE_PAGE} 个）。"
+        )
     st.dataframe(
-        rk.candidates_table(candidates, with_place=scope.park is None),
+        rk.candidates_table(shown, with_place=scope.park is None),
         hide_index=True,
         placeholder="—",
         key="rankings_candidates",

@@ -4,8 +4,10 @@ import json
 from datetime import date
 
 import pandas as pd
+import streamlit as st
 
-from queries.db import run
+from ledger import db_path
+from queries.db import _file_version, allowed, run
 from queries.scope import Catalog, Scope
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "project_rankings",
     "ranking_years",
     "rectification_curve",
+    "retreat_candidate_counts",
     "retreat_candidates",
     "review_queue",
     "status_breakdown",
@@ -91,12 +94,22 @@ def phases(scope: Scope) -> pd.DataFrame:
 
 
 def catalog() -> Catalog:
-    """Everything a URL may name, for checking it."""
+    """Everything a URL may name, for checking it (for what the caller may see, as of the database's content)."""
+    permitted = allowed()
+    return _catalog(*_file_version(db_path()), permitted.league, permitted.park)
+
+
+@st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
+def _catalog(path: str, version: int, league: str | None, park: str | None) -> Catalog:
+    """Built once per database version and user limits, and shared as it is (not copied: nobody changes it): a
+    page asks for it several times a run, and building it from the 2,754 parks of the national scale, or even
+    copying it, took tens of milliseconds each time."""
     first, last = data_dates()
-    park_rows = parks()
+    park_rows, league_rows = parks(), leagues()
+    ids, names, codes = (park_rows[c].tolist() for c in ("park_id", "name", "league_code"))
     return Catalog(
-        leagues=dict(zip(leagues()["league_code"], leagues()["name"], strict=True)),
-        parks={r.park_id: (r.name, r.league_code) for r in park_rows.itertuples()},
+        leagues=dict(zip(league_rows["league_code"].tolist(), league_rows["name"].tolist(), strict=True)),
+        parks={i: (n, c) for i, n, c in zip(ids, names, codes, strict=True)},
         first_date=first,
         last_date=last,
     )
@@ -278,6 +291,12 @@ def project_rankings(
 
 def retreat_candidates(scope: Scope, year: int | None = None) -> pd.DataFrame:
     return run("retreat_candidates", **scope.params(), year=year)
+
+
+def retreat_candidate_counts(scope: Scope, year: int | None = None) -> pd.DataFrame:
+    """Per league, how many candidates retreat_candidates would list, without listing them (a quarter of a
+    million rows at national scale)."""
+    return run("retreat_candidate_counts", **scope.params(), year=year)
 
 
 def park_flags(scope: Scope, year: int | None = None, rules: dict[str, float] | None = None) -> pd.DataFrame:

@@ -156,3 +156,20 @@ def test_demo_if_missing_rebuilds_an_outdated_demo_database(tmp_path, monkeypatc
     monkeypatch.setenv("LEDGER_DB", str(path))
     assert main(["demo", "--if-missing"]) == 0
     assert stored_schema_version(path) == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("select a from t\norder by a, b", "select a from t"),
+        ("select a from t\norder by a limit 5", "select a from t\norder by a limit 5"),
+        ("select sum(a) over (order by b) from t", "select sum(a) over (order by b) from t"),
+        ("select list(a order by b) from t order by 1", "select list(a order by b) from t"),
+        ("-- a header (with parentheses)\nselect a from t order by a;", "select a from t"),
+    ],
+)
+def test_a_page_or_totals_wrapper_drops_only_the_querys_own_final_order(text: str, kept: str) -> None:
+    """DuckDB sorts a subquery by its order by even when the wrapper orders again (every row of the ledger, for one
+    page); a limit, a window's or an aggregate's order stays."""
+    wrapped, _ = db.shaped(text, ("page", (("a", False),), 10, 0))
+    assert wrapped == f'select * from ({kept}) q order by "a" asc nulls last limit $page_limit offset $page_offset'

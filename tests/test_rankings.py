@@ -252,6 +252,39 @@ def test_retreat_candidates_are_exactly_the_projects_below_a_threshold(demo_db: 
     assert got.failed_indicators.is_monotonic_decreasing
 
 
+@pytest.mark.parametrize(
+    ("day", "year", "league"),
+    [(ASOF, None, None), (ASOF, 2022, "150200"), (date(2022, 8, 1), None, None), (date(2025, 12, 25), 2025, None)],
+)
+def test_retreat_candidate_counts_equal_the_listed_candidates_and_an_independent_ledger_count(
+    demo_db: Path, day: date, year: int | None, league: str | None
+) -> None:
+    """The rankings page counts candidates without listing them: per league the same projects as the list, and
+    how many of them have their 园区指标 item found by the date, and rectified then (status replayed from the log)."""
+    listed = queries.retreat_candidates(Scope(league, None, day), year).drop_duplicates("project_id")
+    counts = queries.retreat_candidate_counts(Scope(league, None, day), year).set_index("league_code")
+    assert counts.candidates.to_dict() == listed.groupby("league_code").size().to_dict()
+    con = duckdb.connect(str(demo_db))
+    ledger = con.execute(
+        """
+        select ind.project_id, (
+            select e.status from item_event e where e.item_id = i.item_id and e.event_date <= $d
+            order by e.event_date desc, e.seq desc limit 1
+        ) as status
+        from indicator ind join item i using (item_id)
+        where i.found_date <= $d
+        """,
+        {"d": day},
+    ).df()
+    con.close()
+    ledger = listed[["project_id", "league_code"]].merge(ledger, on="project_id")
+    assert counts.listed.to_dict() == {k: v for k, v in ledger.groupby("league_code").size().items()} | {
+        k: 0 for k in counts.index if k not in set(ledger.league_code)
+    }
+    done = ledger[ledger.status.isin(["已整改", "已销号"])].groupby("league_code").size()
+    assert counts.rectified.to_dict() == {k: int(done.get(k, 0)) for k in counts.index}
+
+
 def test_park_flags_apply_the_stated_rules_to_independent_counts(demo_db: Path) -> None:
     got = queries.park_flags(Scope(None, None, ASOF), 2022).set_index("park_id")
     projects = raw_projects(demo_db)
@@ -619,3 +652,16 @@ def test_a_row_chosen_on_the_second_page_drills_into_that_park() -> None:
     at.run()
     assert not at.exception
     assert (at.query_params["league"], at.query_params["park"]) == (park.league_code, park.park_id)
+
+
+def test_the_candidates_are_paged_by_project_and_the_pages_together_list_every_one_in_order() -> None:
+    listed = queries.retreat_candidates(Scope(None, None, ASOF)).drop_duplicates("project_id")
+    assert len(listed) > 50  # the demo region's 97 candidates: two pages of 50
+    first = page(asof="2023-06-08", view="candidates")
+    second = page(asof="2023-06-08", view="candidates", cpage="2")
+    assert not first.exception and not second.exception
+    shown = [*first.dataframe[0].value["项目"], *second.dataframe[0].value["项目"]]
+    assert shown == listed.name.tolist()
+    assert any(f"第 51–{len(listed)} 个，共 {len(listed)} 个候选项目" in c.value for c in second.caption)
+    assert first.metric[2].value == f"{len(listed)} 个"  # the figure counts them all, not one page
+    assert "cpage" not in first.query_params
