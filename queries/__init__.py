@@ -328,5 +328,6 @@ def extension_queue(scope: Scope) -> pd.DataFrame:
     return run("extension_queue", **scope.params())
 
 
-def todo_items(scope: Scope) -> pd.DataFrame:
-    return run("todo_items", **scope.params())
+def todo_items(scope: Scope, unit: str | None = None) -> pd.DataFrame:
+    """Every open item in scope, or one responsible unit's (the page itself asks for pages: queries/todo.py)."""
+    return run("todo_items", **scope.params(), unit=unit)
