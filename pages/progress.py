@@ -12,7 +12,10 @@ from pages._auth import export_button
 from pages._export import export_menu
 from pages._shell import catalog, current_user, drill, page_header, selected_key, stamp
 from pages._state import PROGRESS_VIEWS, view_control
+from queries.overdue import overdue_counts, overdue_head
 from queries.scope import Scope
+
+OVERDUE_SHOWN = 500  # rows of the 超期清单 sent to the browser (the most overdue first); the counts cover all
 
 scope = page_header("整治进度")
 names = catalog()
@@ -119,16 +122,17 @@ elif view == "盟市对比":
         drill(scope, **({"league": unit, "park": None} if scope.league is None else {"park": unit}))
 
 elif view == "超期清单":
-    overdue = queries.overdue_items(scope)
-    ledgers = ["全部台账", *queries.ledger_kpis(scope).name]
-    chosen = st.selectbox("台账", ledgers, key="progress_overdue_ledger")
-    if chosen != "全部台账":
-        overdue = overdue[overdue.ledger_name == chosen]
-    extended = int((overdue.extensions > 0).sum())
+    kpis = queries.ledger_kpis(scope)
+    chosen = st.selectbox("台账", ["全部台账", *kpis.name], key="progress_overdue_ledger")
+    ledger = None if chosen == "全部台账" else dict(zip(kpis.name, kpis.ledger, strict=True))[chosen]
+    count, extended = overdue_counts(scope, ledger)  # of every overdue item; only the rows shown are fetched
+    overdue = overdue_head(scope, OVERDUE_SHOWN, ledger)
     st.markdown(
-        f"截至 {scope.asof:%Y-%m-%d}，超过整改时限仍未整改 **{len(overdue)}** 项"
+        f"截至 {scope.asof:%Y-%m-%d}，超过整改时限仍未整改 **{count}** 项"
         + (f"（其中 {extended} 项经批准延期，按延期后的时限计算）。" if extended else "。")
     )
+    if count > OVERDUE_SHOWN:
+        st.caption(f"下表列出超期最久的 {OVERDUE_SHOWN} 项；全部超期条目可在“台账”页选“仅看超期未整改”筛选并导出。")
     link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
     st.dataframe(
         overdue.assign(link=[link.format(i) for i in overdue.item_id])[

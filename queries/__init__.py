@@ -155,8 +155,9 @@ def unit_ledger_matrix(scope: Scope) -> pd.DataFrame:
     return run("unit_ledger_matrix", **scope.params())
 
 
-def overdue_items(scope: Scope) -> pd.DataFrame:
-    return run("overdue_items", **scope.params())
+def overdue_items(scope: Scope, ledger: str | None = None) -> pd.DataFrame:
+    """Every overdue item in scope (of one ledger), most overdue first (the 超期清单 pages it: queries/overdue.py)."""
+    return run("overdue_items", **scope.params(), ledger=ledger)
 
 
 def supervision_summary(scope: Scope) -> pd.DataFrame:
