@@ -65,11 +65,9 @@ st.subheader(f"督办单（超期及 {DUE_DAYS} 日内到期）")
 if not units:
     st.caption("本范围没有需要督办的条目。")
 else:
-    unit = st.selectbox("责任单位", units, key="todo_unit")
-    items = due_items(queries.todo_items(today, unit))
-    st.caption(
-        f"{unit}：超期 {int(items.is_overdue.sum())} 项，{DUE_DAYS} 日内到期 {int((~items.is_overdue).sum())} 项。"
-    )
+    unit = st.selectbox("责任单位", list(units), key="todo_unit")
+    late, soon = units[unit]
+    st.caption(f"{unit}：超期 {late} 项，{DUE_DAYS} 日内到期 {soon} 项。")
     name = f"督办单_{unit}_{today.asof:%Y%m%d}"
     for column, (label, build, ext, mime) in zip(
         st.columns(2),
@@ -79,7 +77,10 @@ else:
         with column:
             export_button(
                 label,
-                lambda build=build: build(unit, items, today.asof, here.scope_label, here.demo),
+                # the unit's items are fetched on the click that asks for its order
+                lambda build=build: build(
+                    unit, due_items(queries.todo_items(today, unit)), today.asof, here.scope_label, here.demo
+                ),
                 file_name=f"{name}.{ext}",
                 what=label,
                 scope_label=here.scope_label,

@@ -17,9 +17,9 @@ def todo_head(scope: Scope, limit: int, returned_first: bool = False) -> pd.Data
     return run_page("todo_items", order, limit, 0, **scope.params(), unit=None)
 
 
-def todo_counts(scope: Scope) -> tuple[dict[str, int], list[str]]:
-    """Over every open item in scope (one pass): items, overdue, returned, 已整改 waiting for review; and the
-    responsible units with at least one item a 督办单 names (overdue or due soon), by name."""
+def todo_counts(scope: Scope) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    """Over every open item in scope (one pass): items, overdue, returned, 已整改 waiting for review; and per
+    responsible unit with items a 督办单 names, by name: how many are overdue and how many due within 7 days."""
     units = run_totals("todo_items", "responsible_unit", FLAGS, (), **scope.params(), unit=None)
     counts = {
         "items": int(units["rows"].sum()),
@@ -27,4 +27,9 @@ def todo_counts(scope: Scope) -> tuple[dict[str, int], list[str]]:
         "returned": int(units["is_returned"].sum()),
         "waiting": int(units["is_waiting"].sum()),
     }
-    return counts, sorted(units.loc[units["is_due"] > 0, "responsible_unit"].dropna())
+    due = units[(units["is_due"] > 0) & units["responsible_unit"].notna()].sort_values("responsible_unit")
+    # an overdue item is never 已整改, so every overdue item is due: the rest are due within 7 days
+    return counts, {
+        unit: (int(late), int(d - late))
+        for unit, late, d in zip(due["responsible_unit"], due["is_overdue"], due["is_due"], strict=True)
+    }

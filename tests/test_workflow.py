@@ -508,7 +508,8 @@ def test_my_todo_counts_units_and_first_rows_asked_of_the_database_equal_the_who
         listed = queries.todo_items(scope)
         counts, units = todo_counts(scope)
         head, returned = todo_head(scope, 7), todo_head(scope, 3, returned_first=True)
-        one = queries.todo_items(scope, units[0])
+        first = next(iter(units))
+        one = queries.todo_items(scope, first)
     assert counts == {
         "items": open_count,
         "overdue": int(listed.is_overdue.sum()),
@@ -520,8 +521,11 @@ def test_my_todo_counts_units_and_first_rows_asked_of_the_database_equal_the_who
     assert set(returned.item_id[:2]) == set(items) and not returned.is_returned.iloc[2]
     due = due_items(listed)
     assert set(listed.loc[listed.is_due, "item_id"]) == set(due.item_id)
-    assert units == sorted(due.responsible_unit.dropna().unique())
-    assert list(one.item_id) == list(listed.loc[listed.responsible_unit == units[0], "item_id"])
+    assert list(units) == sorted(due.responsible_unit.dropna().unique())
+    for unit, (late, soon) in units.items():
+        named = due[due.responsible_unit == unit]
+        assert (late, soon) == (int(named.is_overdue.sum()), int((~named.is_overdue).sum()))
+    assert list(one.item_id) == list(listed.loc[listed.responsible_unit == first, "item_id"])
 
 
 def test_my_todo_list_sends_the_most_urgent_rows_and_counts_all_of_them() -> None:
