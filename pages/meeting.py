@@ -2,6 +2,7 @@
 
 import logging
 import time
+from pathlib import Path
 
 import streamlit as st
 
@@ -13,12 +14,22 @@ from pages._export import MEETING, meeting_deck, meeting_keys
 from pages._shell import current_user, drill, screen_scope, selected_key, stamp
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+# The browser loads Streamlit's plotly component (a 4.7 MB script) when the first chart appears; on a busy machine
+# that held the first chart slide back for seconds. The meeting loads it while the first slide is on screen.
+PLOTLY_SCRIPTS = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+PRELOAD = (
+    "<script>(() => { const main = document.querySelector('script[src*=\"/static/js/index.\"]');"
+    f" if (main) import(main.src.replace(/index\\.[^/]+\\.js$/, '{PLOTLY_SCRIPTS[0].name}')).catch(() => {{}}); }})();"
+    "</script>"
+    if PLOTLY_SCRIPTS
+    else ""
+)
 
 scope, warnings = screen_scope()
 KEYS = meeting_keys(current_user().sees_region)
 chosen = mt.options(dict(st.query_params), len(KEYS))
 theme = mt.THEMES[chosen.theme]
-st.html(mt.screen_css(theme))
+st.html(mt.screen_css(theme) + PRELOAD, unsafe_allow_javascript=bool(PRELOAD))
 state = st.session_state
 if "meeting_slide" not in state:
     state.meeting_slide, state.meeting_paused = chosen.slide, False

@@ -24,7 +24,10 @@ from pages._auth import export_button
 from pages._export import export_menu
 from pages._shell import catalog, current_user, drill, page_header, selected_key, stamp
 from pages._state import PROGRESS_VIEWS, view_control
+from queries.overdue import overdue_counts, overdue_head
 from queries.scope import Scope
+
+OVERDUE_SHOWN = 500  # rows of the 超期清单 sent to the browser (the most overdue first); the counts cover all
 
 scope = page_header("整治进度")
 names = catalog()
@@ -145,14 +148,13 @@ elif view == "盟市对比":
     )
 
 elif view == "超期清单":
-    overdue = queries.overdue_items(scope)
-    ledgers = ["全部台账", *queries.ledger_kpis(scope).name]
-    chosen = st.selectbox("台账", ledgers, key="progress_overdue_ledger")
-    if chosen != "全部台账":
-        overdue = overdue[overdue.ledger_name == chosen]
-    extended = int((overdue.extensions > 0).sum())
+    kpis = queries.ledger_kpis(scope)
+    chosen = st.selectbox("台账", ["全部台账", *kpis.name], key="progress_overdue_ledger")
+    ledger = None if chosen == "全部台账" else dict(zip(kpis.name, kpis.ledger, strict=True))[chosen]
+    count, extended = overdue_counts(scope, ledger)  # of every overdue item; only the rows shown are fetched
+    overdue = overdue_head(scope, OVERDUE_SHOWN, ledger)
     st.markdown(
-        f"截至 {scope.asof:%Y-%m-%d}，超过整改时限仍未整改 **{len(overdue)}** 项"
+        f"截至 {scope.asof:%Y-%m-%d}，超过整改时限仍未整改 **{count}** 项"
         + (f"（其中 {extended} 项经批准延期，按延期后的时限计算）。" if extended else "。")
     )
     if chosen in ("全部台账", "土地"):
@@ -170,6 +172,11 @@ elif view == "超期清单":
                 key="progress_overdue_parks",
             )
         st.markdown("**超期未整改事项**")
+    if count > OVERDUE_SHOWN:
+        st.caption(
+            f"下表列出超期最久的 {OVERDUE_SHOWN} 项；导出的 Excel 含全部 {count} 项，"
+            "也可在“台账”页选“仅看超期未整改”筛选。"
+        )
     link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
     st.dataframe(
         overdue.assign(link=[link.format(i) for i in overdue.item_id])[
@@ -198,7 +205,9 @@ elif view == "超期清单":
     label = stamp(scope).scope_label
     export_button(
         "导出超期清单（Excel）",
-        lambda: overdue_xlsx(overdue_table(overdue), label, scope.asof, stamp(scope).demo, picked),  # on click
+        lambda: overdue_xlsx(  # on click: every overdue item, not only the rows shown
+            overdue_table(queries.overdue_items(scope, ledger)), label, scope.asof, stamp(scope).demo, picked
+        ),
         file_name=f"超期清单_{label.replace(' › ', '_')}{'_' + picked if picked else ''}_{scope.asof:%Y%m%d}.xlsx",
         what="超期清单",
         scope_label=label,

@@ -9,6 +9,7 @@ import queries
 from pages._auth import export_button
 from pages._shell import current_user, page_header, stamp
 from queries.scope import Scope
+from queries.todo import todo_counts, todo_head
 from reports.orders import DUE_DAYS, due_items, order_docx, order_xlsx, todo_table
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -28,30 +29,30 @@ if user.role == "admin":
     right.metric("待审批的延期申请", f"{len(extensions)} 项")
     st.markdown(":material/fact_check: [去销号审核](review)")
 
-todo = queries.todo_items(today)
-returned = todo[todo.returned_reason.notna()]
-overdue = todo[todo.is_overdue]
+counts, units = todo_counts(today)  # of every open item; only the rows shown are fetched
 cols = st.columns(4)
-cols[0].metric("未销号条目", f"{len(todo)} 项")
-cols[1].metric("已超期", f"{len(overdue)} 项")
-cols[2].metric("被退回待补充", f"{len(returned)} 项")
-cols[3].metric("已整改未销号", f"{int((todo.status == '已整改').sum())} 项")
+cols[0].metric("未销号条目", f"{counts['items']} 项")
+cols[1].metric("已超期", f"{counts['overdue']} 项")
+cols[2].metric("被退回待补充", f"{counts['returned']} 项")
+cols[3].metric("已整改未销号", f"{counts['waiting']} 项")
 st.caption(
     f"待办按今天（{today.asof:%Y-%m-%d}）计算，不随“数据截至”日期变化；超期按批准延期后的时限。"
     "“已整改未销号”含台账报送时已整改的条目；在看板上提交的销号申请进入“销号审核”队列。"
 )
-for row in returned.head(RETURNED_SHOWN).itertuples():
-    st.error(f"**{row.item_id} {row.title}** 被退回：{row.returned_reason}", icon=":material/undo:")
-if len(returned) > RETURNED_SHOWN:
-    st.caption(f"另有 {len(returned) - RETURNED_SHOWN:,} 项被退回，见下表中标记为“退回”的条目。")
+if counts["returned"]:
+    returned = todo_head(today, RETURNED_SHOWN, returned_first=True)
+    for row in returned[returned.is_returned].itertuples():
+        st.error(f"**{row.item_id} {row.title}** 被退回：{row.returned_reason}", icon=":material/undo:")
+if counts["returned"] > RETURNED_SHOWN:
+    st.caption(f"另有 {counts['returned'] - RETURNED_SHOWN:,} 项被退回，见下表中标记为“退回”的条目。")
 
-if len(todo) > SHOWN:
+if counts["items"] > SHOWN:
     st.caption(
-        f"共 {len(todo):,} 项，下表列出最紧迫的 {SHOWN} 项（超期在前，再按时限）；"
+        f"共 {counts['items']:,} 项，下表列出最紧迫的 {SHOWN} 项（超期在前，再按时限）；"
         "全部条目可在“台账”页按状态、超期筛选并导出。"
     )
 st.dataframe(
-    todo_table(todo.head(SHOWN), "ledgers?item={}"),
+    todo_table(todo_head(today, SHOWN), "ledgers?item={}"),
     hide_index=True,
     column_config={
         "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
@@ -62,16 +63,12 @@ st.dataframe(
 )
 
 st.subheader(f"督办单（超期及 {DUE_DAYS} 日内到期）")
-due = due_items(todo)
-units = sorted(due.responsible_unit.dropna().unique())
 if not units:
     st.caption("本范围没有需要督办的条目。")
 else:
-    unit = st.selectbox("责任单位", units, key="todo_unit")
-    items = due[due.responsible_unit == unit]
-    st.caption(
-        f"{unit}：超期 {int(items.is_overdue.sum())} 项，{DUE_DAYS} 日内到期 {int((~items.is_overdue).sum())} 项。"
-    )
+    unit = st.selectbox("责任单位", list(units), key="todo_unit")
+    late, soon = units[unit]
+    st.caption(f"{unit}：超期 {late} 项，{DUE_DAYS} 日内到期 {soon} 项。")
     name = f"督办单_{unit}_{today.asof:%Y%m%d}"
     for column, (label, build, ext, mime) in zip(
         st.columns(2),
@@ -81,7 +78,10 @@ else:
         with column:
             export_button(
                 label,
-                lambda build=build: build(unit, items, today.asof, here.scope_label, here.demo),
+                # the unit's items are fetched on the click that asks for its order
+                lambda build=build: build(
+                    unit, due_items(queries.todo_items(today, unit)), today.asof, here.scope_label, here.demo
+                ),
                 file_name=f"{name}.{ext}",
                 what=label,
                 scope_label=here.scope_label,

@@ -170,8 +170,9 @@ def unit_ledger_matrix(scope: Scope) -> pd.DataFrame:
     return run("unit_ledger_matrix", **scope.params())
 
 
-def overdue_items(scope: Scope) -> pd.DataFrame:
-    return run("overdue_items", **scope.params())
+def overdue_items(scope: Scope, ledger: str | None = None) -> pd.DataFrame:
+    """Every overdue item in scope (of one ledger), most overdue first (the 超期清单 pages it: queries/overdue.py)."""
+    return run("overdue_items", **scope.params(), ledger=ledger)
 
 
 def overdue_parks(scope: Scope) -> pd.DataFrame:
@@ -359,5 +360,6 @@ def extension_queue(scope: Scope) -> pd.DataFrame:
     return run("extension_queue", **scope.params())
 
 
-def todo_items(scope: Scope) -> pd.DataFrame:
-    return run("todo_items", **scope.params())
+def todo_items(scope: Scope, unit: str | None = None) -> pd.DataFrame:
+    """Every open item in scope, or one responsible unit's (the page itself asks for pages: queries/todo.py)."""
+    return run("todo_items", **scope.params(), unit=unit)

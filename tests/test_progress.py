@@ -233,6 +233,36 @@ def test_overdue_view_lists_the_parks_with_overdue_land() -> None:
     assert table["园区"].tolist() == parks.park_name.tolist()
 
 
+@pytest.mark.parametrize("ledger", [None, "land", "stalled"])
+def test_overdue_counts_and_first_rows_asked_of_the_database_equal_the_whole_list(ledger: str | None) -> None:
+    from queries.overdue import overdue_counts, overdue_head
+
+    scope = SCOPES[0]
+    whole = queries.overdue_items(scope)
+    mine = whole[whole.ledger == ledger] if ledger else whole
+    assert len(mine) > 3
+    assert overdue_counts(scope, ledger) == (len(mine), int((mine.extensions > 0).sum()))
+    assert list(overdue_head(scope, 3, ledger).item_id) == list(mine.item_id[:3])
+    assert list(queries.overdue_items(scope, ledger).item_id) == list(mine.item_id)
+
+
+def test_overdue_view_lists_the_most_overdue_rows_and_counts_all_of_them() -> None:
+    scope = SCOPES[0]
+    whole = queries.overdue_items(scope)
+    source = (ROOT / "pages/progress.py").read_text(encoding="utf-8")
+    source = source.replace("OVERDUE_SHOWN = 500", "OVERDUE_SHOWN = 4", 1)
+    at = AppTest.from_string(source, default_timeout=60)
+    for key, value in scope.query_params().items():
+        at.query_params[key] = value
+    at.query_params["view"] = url_of(PROGRESS_VIEWS, "超期清单")
+    at.run()
+    assert not at.exception
+    table = next(d for d in at.dataframe if d.key == "progress_overdue").value
+    assert list(table["条目"].str.extract(r"item=([^&]+)")[0]) == list(whole.item_id[:4])
+    assert any(f"**{len(whole)}** 项" in m.value for m in at.markdown)
+    assert any("下表列出超期最久的 4 项" in c.value for c in at.caption)
+
+
 def test_survey_coverage_and_gaps_equal_independent_sql(demo_db: Path) -> None:
     scope = Scope(None, None, date(2022, 9, 30))
     coverage = queries.survey_coverage(scope).set_index("league_code")

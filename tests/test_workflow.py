@@ -481,6 +481,53 @@ def test_review_and_todo_pages_list_what_waits_and_the_order_lists_the_units_due
     assert set(mine.item_id) <= cells and any(f"{unit}：" == p.text for p in document.paragraphs)
 
 
+def test_my_todo_counts_units_and_first_rows_asked_of_the_database_equal_the_whole_list(db: Path, con) -> None:
+    import queries
+    from queries.db import acting_as
+    from queries.scope import Scope
+    from queries.todo import todo_counts, todo_head
+    from reports.orders import due_items
+
+    *items, other = open_items(con, "150200", n=3)
+    for item in items:  # two returned items, one waiting for review
+        seq = act(con, db, wf.record_progress, BAOTOU, item, state(con, item).seq, "已整改", "完成", files=[evidence()])
+        act(con, db, wf.review, ADMIN, item, seq, False, "材料不全")
+    act(con, db, wf.record_progress, BAOTOU, other, state(con, other).seq, "已整改", "完成", files=[evidence()])
+    today = date.today()
+    open_count = con.execute(
+        """select count(*) from item i join park p using (park_id)
+           where p.league_code = '150200' and i.found_date <= $d
+             and coalesce((select e.status from item_event e where e.item_id = i.item_id
+                           order by e.seq desc limit 1), '待整改') <> '已销号'""",
+        {"d": today},
+    ).fetchone()[0]
+    con.close()
+
+    scope = Scope(None, None, today)
+    with acting_as(BAOTOU):
+        listed = queries.todo_items(scope)
+        counts, units = todo_counts(scope)
+        head, returned = todo_head(scope, 7), todo_head(scope, 3, returned_first=True)
+        first = next(iter(units))
+        one = queries.todo_items(scope, first)
+    assert counts == {
+        "items": open_count,
+        "overdue": int(listed.is_overdue.sum()),
+        "returned": 2,
+        "waiting": int((listed.status == "已整改").sum()),
+    }
+    assert len(listed) == open_count and set(listed.loc[listed.is_returned, "item_id"]) == set(items)
+    assert list(head.item_id) == list(listed.item_id[:7])
+    assert set(returned.item_id[:2]) == set(items) and not returned.is_returned.iloc[2]
+    due = due_items(listed)
+    assert set(listed.loc[listed.is_due, "item_id"]) == set(due.item_id)
+    assert list(units) == sorted(due.responsible_unit.dropna().unique())
+    for unit, (late, soon) in units.items():
+        named = due[due.responsible_unit == unit]
+        assert (late, soon) == (int(named.is_overdue.sum()), int((~named.is_overdue).sum()))
+    assert list(one.item_id) == list(listed.loc[listed.responsible_unit == first, "item_id"])
+
+
 def test_my_todo_list_sends_the_most_urgent_rows_and_counts_all_of_them() -> None:
     from streamlit.testing.v1 import AppTest
 

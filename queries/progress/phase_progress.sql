@@ -12,41 +12,29 @@
 with ph as (
     select *, least($asof, end_date) as until from phase
 ),
-items as (  -- first_rectified: the first date of an event 已整改 or 已销号 (kept in item_fact)
-    select f.item_id, f.category, f.found_date, f.first_rectified as rect_date
-    from item_facts f
-    where ($league is null or f.league_code = $league)
-      and ($park is null or f.park_id = $park)
-),
+-- The status on a date from items_at (the current status where it has not changed since, a span lookup for the
+-- others); first_rectified: the first date of an event 已整改 or 已销号 (kept in item_fact).
 rect_phase as (
     select
-        count(*) filter (where i.found_date <= p.until) as target,
-        count(*) filter (
-            where i.found_date <= p.until
-              and s.status in ('已整改', '已销号')
-              and i.rect_date >= p.start_date
-        ) as done,
-        count(*) filter (
-            where i.found_date <= p.until
-              and s.status in ('已整改', '已销号')
-              and i.rect_date < p.start_date
-        ) as earlier
-    from items i
+        count(*) as target,
+        count(*) filter (where x.is_rectified and x.first_rectified >= p.start_date) as done,
+        count(*) filter (where x.is_rectified and x.first_rectified < p.start_date) as earlier
+    from items_at((select until from ph where phase_id = 'rectification')) x
     cross join (select * from ph where phase_id = 'rectification') p
-    left join status_at((select until from ph where phase_id = 'rectification')) s using (item_id)
+    where ($league is null or x.league_code = $league)
+      and ($park is null or x.park_id = $park)
 ),
 long_term as (
     select
         count(*) as target,
-        count(*) filter (where s.status in ('已整改', '已销号')) as done,
+        count(*) filter (where x.is_rectified) as done,
         count(*) filter (
-            where s.status in ('已整改', '已销号')
-              and i.rect_date < (select start_date from ph where phase_id = 'long_term')
+            where x.is_rectified and x.first_rectified < (select start_date from ph where phase_id = 'long_term')
         ) as earlier
-    from items i
-    left join status_at($asof) s using (item_id)
-    where i.found_date <= $asof
-      and i.category in ('stalled_long', 'stalled_zombie', 'stalled_project', 'infra_half_finished',
+    from items_at($asof) x
+    where ($league is null or x.league_code = $league)
+      and ($park is null or x.park_id = $park)
+      and x.category in ('stalled_long', 'stalled_zombie', 'stalled_project', 'infra_half_finished',
                          'infra_not_operating')
 ),
 milestones as (
