@@ -208,3 +208,8 @@ def page_to_url_value(param: str, number: int) -> None:
 
 def page_to_url(param: str, key: str) -> None:
     page_to_url_value(param, int(st.session_state.get(key) or 1))
+
+
+def page_input(where, param: str, key: str, pages: int) -> None:
+    """The page-number box of a paged list (in `where`, a column), its value written to the link (?param=)."""
+    where.number_input(f"页码（共 {pages:,} 页）", 1, pages, step=1, key=key, on_change=page_to_url, args=(param, key))

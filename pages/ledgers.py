@@ -13,7 +13,7 @@ from charts.excel import ledger_csv_frames, ledger_xlsx_frames
 from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._shell import catalog, drill, page_header, stamp
-from pages._state import flag_to_url, follow, follow_flag, follow_page, follow_text, page_to_url, text_to_url, to_url
+from pages._state import flag_to_url, follow, follow_flag, follow_page, follow_text, page_input, text_to_url, to_url
 from pages._workflow import item_workflow, returned_notice
 from queries import paging
 from queries.scope import breadcrumb
@@ -207,15 +207,7 @@ else:
         on_change=_refiltered(to_url),
         args=("size", "ledgers_size", SIZES, str(paging.DEFAULT_PAGE_SIZE)),
     )
-    page_col.number_input(
-        f"页码（共 {pages:,} 页）",
-        1,
-        pages,
-        step=1,
-        key="ledgers_page",
-        on_change=page_to_url,
-        args=("page", "ledgers_page"),
-    )
+    page_input(page_col, "page", "ledgers_page", pages)
     rows = paging.ledger_page(ledger, scope, number, size, paging.ledger_order(sort, descending), **filters)
     first = (number - 1) * size + 1
     where_col.caption(

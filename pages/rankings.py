@@ -17,7 +17,7 @@ from pages._state import (
     follow_page,
     many_to_url,
     numbers_to_url,
-    page_to_url,
+    page_input,
     to_url,
     view_control,
 )
@@ -170,14 +170,7 @@ if view == "园区排名":
     shown = parks.iloc[(number - 1) * RANKING_PAGE : number * RANKING_PAGE]
     if pages > 1:
         page_col, where_col = st.columns([1, 4], vertical_alignment="bottom")
-        page_col.number_input(
-            f"页码（共 {pages} 页）",
-            1,
-            pages,
-            key="rankings_page",
-            on_change=page_to_url,
-            args=("page", "rankings_page"),
-        )
+        page_input(page_col, "page", "rankings_page", pages)
         first = (number - 1) * RANKING_PAGE + 1
         where_col.caption(f"第 {first}–{first + len(shown) - 1} 名，共 {len(parks)} 个园区（每页 {RANKING_PAGE} 个）。")
     table = st.dataframe(
@@ -233,14 +226,7 @@ elif view == "倒逼腾退候选":
     shown = candidates[candidates.project_id.isin(projects[(number - 1) * CANDIDATE_PAGE : number * CANDIDATE_PAGE])]
     if pages > 1:
         page_col, where_col = st.columns([1, 4], vertical_alignment="bottom")
-        page_col.number_input(
-            f"页码（共 {pages:,} 页）",
-            1,
-            pages,
-            key="rankings_candidates_page",
-            on_change=page_to_url,
-            args=("cpage", "rankings_candidates_page"),
-        )
+        page_input(page_col, "cpage", "rankings_candidates_page", pages)
         first = (number - 1) * CANDIDATE_PAGE + 1
         where_col.caption(
             f"第 {first:,}–{first + shown.project_id.nunique() - 1:,} 个，共 {len(projects):,} 个候选项目"
