@@ -1,6 +1,7 @@
 """Shared fixtures: the calibrated demo database and a tiny hand-made one, caches cleared per test."""
 
 import os
+import shutil
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -15,6 +16,14 @@ from ledger import db_path
 from ledger.demo import build_demo, write_database
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [  # chromium on a machine without a display or an open network (STACK-NOTES)
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 os.environ.setdefault("LEDGER_DEBUG", "1")  # pages/_errors.py then also shows st.exception, which AppTest reports
 
 
@@ -346,3 +355,13 @@ def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def use_tiny_db(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return read_database(tiny_db, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright, one per test module (the browser tests' own skip marks apply)."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()

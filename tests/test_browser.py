@@ -1,7 +1,6 @@
 """Browser smoke test: Debian's chromium (through Playwright) opens every page of the running app."""
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from auth import store
-from tests.conftest import ROOT, copy_database, session_token
+from tests.conftest import CHROMIUM, ROOT, copy_database, session_token
 from tests.test_pages import PAGES
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -26,13 +24,6 @@ pytestmark = [
 ]
 SHOTS = ROOT / "screenshots"
 DATABASES: dict[str, Path] = {}  # the database each running app reads, by its url
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def free_port() -> int:
@@ -81,15 +72,6 @@ def running_app(db: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 CHART = ".js-plotly-plot .main-svg"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, SHOTS, browser, open_page, server, signed_in_page  # noqa: F401 - fixtures
+from tests.test_browser import CHROMIUM, SHOTS, open_page, server, signed_in_page  # noqa: F401 - fixtures
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,7 +43,7 @@ SIZES = [(1920, 1080), (1366, 768), (390, 844)]
 SIZE_IDS = [f"{w}x{h}" for w, h in SIZES]
 
 
-def open_at(browser, url: str, size: tuple[int, int], content: str):  # noqa: F811
+def open_at(browser, url: str, size: tuple[int, int], content: str):
     SHOTS.mkdir(exist_ok=True)
     page = signed_in_page(browser, url, viewport={"width": size[0], "height": size[1]})
     page.goto(url)

@@ -33,7 +33,7 @@ JUN = "2023-06-08"
 SCOPES = [{}, {"league": "150200"}, {"league": "150200", "park": "P005"}]
 SCOPE_IDS = ["region", "league", "park"]
 KEYS = list(MEETING)
-server, browser = test_browser.server, test_browser.browser  # the running app and chromium, as fixtures here too
+server = test_browser.server  # the running app, as a fixture here too (chromium: conftest.py)
 
 
 def meeting(**params: str) -> AppTest:

@@ -45,17 +45,6 @@ def national_server(national_db: Path) -> Iterator[str]:
     print(f"\nnational page views: {json.dumps(TIMINGS, ensure_ascii=False)}")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    from tests.test_browser import ARGS
-
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
-
-
 @pytest.mark.parametrize("script", PAGES)
 def test_every_page_on_the_national_database_sends_at_most_1_mb_per_view(national_server: str, browser, script: str):
     from bench.pages_bytes import view

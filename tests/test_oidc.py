@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from auth import store
-from tests.conftest import ROOT, copy_database
-from tests.test_browser import ARGS, CHROMIUM, free_port
+from tests.conftest import ARGS, CHROMIUM, ROOT, copy_database
+from tests.test_browser import free_port
 
 pytestmark = [
     pytest.mark.browser,

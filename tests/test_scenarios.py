@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, copy_database
-from tests.test_browser import ARGS, CHROMIUM, open_page, running_app
+from tests.conftest import ARGS, CHROMIUM, ROOT, copy_database
+from tests.test_browser import open_page, running_app
 from tests.test_import_real import office_rows, office_xlsx, with_cells
 
 pytestmark = [

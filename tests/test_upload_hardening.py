@@ -21,13 +21,12 @@ from streamlit.testing.v1 import AppTest
 from ledger import importer, safe_read
 from ledger.importer import ImportFileError, apply_import, clean_stray_files, plan_import
 from ledger.limits import MAX_ENTRIES, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, MB
-from tests import test_browser, test_import
+from tests import test_import
 from tests.conftest import ROOT
 from tests.test_browser import CHART, CHROMIUM, SHOTS, open_page, running_app
 from tests.test_import import BAOTOU, GOOD, HEADER, digest, with_cell, xlsx
 
-db = test_import.db  # fixtures: a private copy of the demo database; one chromium for the module
-browser = test_browser.browser
+db = test_import.db  # fixtures: a private copy of the demo database; chromium: conftest.py
 
 WUHAI = "150300"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
