@@ -25,6 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--league", required=True, help="盟市代码, 如 150200")
     load.add_argument("--dry-run", action="store_true", help="只校验和预览, 不写入")
     load.add_argument("--by", default="", help="导入人")
+    load.add_argument(
+        "--replace-history",
+        action="store_true",
+        help="确认替换已有整改销号记录的演示条目(其记录与佐证材料登记一并移除)",
+    )
     users = sub.add_parser("users", help="管理账号: add 新建 | reset 重置密码 | disable 停用 | enable 启用 | list 列出")
     users.add_argument("action", choices=["add", "reset", "disable", "enable", "list"])
     users.add_argument("username", nargs="?", help="用户名")
@@ -234,6 +239,13 @@ def _import(args: argparse.Namespace, path: Path) -> int:
         print("  请核对: " + warning.text())
     for column, written, read, rows in plan.mappings:
         print(f"  “{column}” 中的“{written}”读作“{read}”（{rows} 行）")
+    for sheet, column, where, rows in plan.derived:
+        print(f"  “{column}”：工作表“{sheet}”中没有此列，据{where}推得（{rows} 行），请核对")
+    for sheet, ledger, rows in plan.other_sheets:
+        print(f"  工作表“{sheet}”（{rows} 行）是{SPECS[ledger].name}，未按{SPECS[args.ledger].name}导入；"
+              f"用 --ledger {ledger} 导入这些工作表")  # fmt: skip
+    for item in plan.dropped_history:
+        print(f"  将移除的演示条目（有整改销号记录）: {item.text()}")
     if plan.already_imported:
         print(plan.already_imported)
         return 0
@@ -243,9 +255,14 @@ def _import(args: argparse.Namespace, path: Path) -> int:
     if args.dry_run or not plan.can_write:
         print("未写入(预览)" if args.dry_run else "没有需要写入的变化")
         return 0
+    if plan.dropped_history and not args.replace_history:
+        print(f"未写入: 导入将替换 {len(plan.dropped_history)} 条已有整改销号记录的演示条目（见上）, "
+              "其记录与佐证材料登记一并移除（文件保留, 记入审计日志）。核对后加 --replace-history 确认。",
+              file=sys.stderr)  # fmt: skip
+        return 1
     start = time.perf_counter()
     try:
-        batch = apply_import(plan, data, path, args.by)
+        batch = apply_import(plan, data, path, args.by, drop_history=args.replace_history)
     except ImportFileError as error:
         print(f"未写入: {error}", file=sys.stderr)
         return 2

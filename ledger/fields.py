@@ -27,6 +27,7 @@ class Field:
     aliases: tuple[str, ...] = ()  # other headers seen in real files (compared without spaces, brackets, units)
     synonyms: tuple[tuple[str, str], ...] = ()  # (free wording, choice) for choice fields, shown for confirmation
     find_in_text: bool = False  # a synonym found inside longer wording also counts ("依法无偿收回" -> 无偿收回…)
+    month_ok: bool = False  # a date that needs no day: 2021年7月 is read as 2021-07-01 (闲置起始, 停产停建时间)
 
     @property
     def label(self) -> str:
@@ -216,6 +217,7 @@ SPECS: dict[str, LedgerSpec] = {
                     example=date(2020, 6, 1),
                     table="detail",
                     aliases=("闲置时间", "闲置起始时间", "闲置起始日期", "开始闲置时间"),
+                    month_ok=True,
                 ),
                 Field(
                     "cause",
@@ -257,10 +259,34 @@ SPECS: dict[str, LedgerSpec] = {
             (
                 *_common("内蒙古某某化工有限公司"),
                 Field(
-                    "kind", "类型", "choice", True, choices=("停产企业", "停建项目"), example="停产企业", table="detail"
+                    "kind",
+                    "类型",
+                    "choice",
+                    True,
+                    choices=("停产企业", "停建项目"),
+                    example="停产企业",
+                    table="detail",
+                    aliases=("停产停建类型", "企业类型", "项目类型", "类别"),
                 ),
-                Field("zombie", "僵尸企业", "yesno", True, choices=YES_NO, example="否", table="detail"),
-                Field("stopped_since", "停产停建时间", "date", example=date(2020, 3, 1), table="detail"),
+                Field(
+                    "zombie",
+                    "僵尸企业",
+                    "yesno",
+                    True,
+                    choices=YES_NO,
+                    example="否",
+                    table="detail",
+                    aliases=("是否僵尸企业", "是否为僵尸企业", "僵尸企业认定"),
+                ),
+                Field(
+                    "stopped_since",
+                    "停产停建时间",
+                    "date",
+                    example=date(2020, 3, 1),
+                    table="detail",
+                    aliases=("停产时间", "停建时间", "停产停建日期", "停产日期", "停建日期", "停产停建起始时间"),
+                    month_ok=True,
+                ),
                 Field(
                     "land_mu",
                     "占地面积",
@@ -271,11 +297,44 @@ SPECS: dict[str, LedgerSpec] = {
                     maximum=1_000_000,
                     example=85.0,
                     table="detail",
+                    aliases=("用地面积", "土地面积", "面积"),
                 ),
-                Field("energy_tce", "用能", "number", unit="吨标煤", minimum=0, example=1200, table="detail"),
-                Field("water_t", "用水", "number", unit="吨", minimum=0, example=3000, table="detail"),
-                Field("reason", "停产停建原因", "text", example="资金短缺", table="detail", aliases=("原因",)),
-                Field("mode", "盘活方式", "text", example="兼并重组/引进战略投资者", table="detail"),
+                Field(
+                    "energy_tce",
+                    "用能",
+                    "number",
+                    unit="吨标煤",
+                    minimum=0,
+                    example=1200,
+                    table="detail",
+                    aliases=("能耗", "综合能耗", "年用能", "年综合能耗"),
+                ),
+                Field(
+                    "water_t",
+                    "用水",
+                    "number",
+                    unit="吨",
+                    minimum=0,
+                    example=3000,
+                    table="detail",
+                    aliases=("用水量", "年用水", "年用水量"),
+                ),
+                Field(
+                    "reason",
+                    "停产停建原因",
+                    "text",
+                    example="资金短缺",
+                    table="detail",
+                    aliases=("原因", "停产原因", "停建原因"),
+                ),
+                Field(
+                    "mode",
+                    "盘活方式",
+                    "text",
+                    example="兼并重组/引进战略投资者",
+                    table="detail",
+                    aliases=("盘活路径", "处置方式", "处置途径"),
+                ),
                 Field("parcel_code", "宗地编号", "text", example="150200-B-03", table="detail"),
                 LON,
                 LAT,

@@ -18,7 +18,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -68,6 +68,27 @@ class RowError:
         return f"工作表“{self.sheet}” {where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class DroppedItem:
+    """A demo item the import replaces that users had worked on: its 整改销号 records go with it."""
+
+    item_id: str
+    title: str
+    status: str
+    events: int  # status records entered by users (progress, application, review)
+    evidence: tuple[str, ...]  # file names
+    sha256: tuple[str, ...]  # of those files (kept in data/evidence/)
+    requests: int  # 延期申请
+
+    def text(self) -> str:
+        parts = [f"{self.events} 条整改记录（当前状态：{self.status}）"]
+        if self.evidence:
+            parts.append(f"佐证材料 {len(self.evidence)} 份：{'、'.join(self.evidence)}")
+        if self.requests:
+            parts.append(f"延期申请 {self.requests} 条")
+        return f"{self.item_id}“{self.title}”：" + "，".join(parts)
+
+
 @dataclass
 class ImportPlan:
     ledger: str
@@ -86,7 +107,10 @@ class ImportPlan:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     replaced_demo: int = 0
+    dropped_history: list["DroppedItem"] = field(default_factory=list)  # replaced demo items with workflow records
     already_imported: str | None = None  # when the same file was imported before
+    other_sheets: list[tuple[str, str, int]] = field(default_factory=list)  # (sheet, its ledger, rows): not read
+    derived: list[tuple[str, str, str, int]] = field(default_factory=list)  # (sheet, column, from what, rows)
 
     @property
     def can_write(self) -> bool:
@@ -144,37 +168,122 @@ def _match(spec: LedgerSpec, cell: object) -> tuple[Field, str, int] | None:
     return None
 
 
-def _header_rows(rows: list[list[object]]) -> Iterator[tuple[int, list[object]]]:
-    """Candidate headers: each of the first rows, and each pair of rows (merged group over sub-header)."""
-    for r in range(min(MAX_HEADER_SCAN, len(rows))):
-        yield r, rows[r]
-        if r > 0:
-            upper, lower, combined, group = rows[r - 1], rows[r], [], ""
-            for c in range(max(len(upper), len(lower))):
-                top = upper[c] if c < len(upper) else ""
-                bottom = lower[c] if c < len(lower) else ""
-                group = norm(top) or group if norm(top) or not norm(bottom) else group
-                if norm(bottom) == norm(top):  # one cell merged over both rows
-                    combined.append(top)
-                elif norm(bottom) and norm(top):
-                    combined.append(f"{norm(top)}{norm(bottom)}")
-                elif norm(bottom):
-                    combined.append(f"{group}({norm(bottom)})" if group and _is_unit(bottom) else bottom)
-                else:
-                    combined.append(top)
-            yield r, combined
+MAX_HEADER_DEPTH = 3  # a header over one row, or group titles over it on one or two rows more
+GROUP_WORDS = ("基本情况", "基本信息", "情况", "信息")  # 停产停建情况 · 时间 -> 停产停建时间
+
+
+def _text(cell: object) -> str:
+    return re.sub(r"\s+", " ", str(cell)).strip() if not _blank(cell) else ""
+
+
+def _stacks(rows: list[list[object]], top: int, bottom: int) -> list[tuple[str, ...]]:
+    """Each column's header texts from the top row of the block down, without repeats: a group title merged
+    across its columns (only its first cell holds the text) is carried right over the columns that have a
+    name below it; a name merged down the block (the reader repeats it) counts once."""
+    block = [[_text(cell) for cell in rows[r]] for r in range(top, bottom + 1)]
+    width = max(len(row) for row in block)
+    block = [row + [""] * (width - len(row)) for row in block]
+    for upper in range(len(block) - 1):
+        carry = ""
+        for c in range(width):
+            below = [block[r][c] for r in range(upper + 1, len(block)) if block[r][c]]
+            if block[upper][c]:
+                carry = block[upper][c] if below and norm(below[0]) != norm(block[upper][c]) else ""
+            elif carry and below:
+                block[upper][c] = carry
+            else:
+                carry = ""
+    stacks = []
+    for c in range(width):
+        stack: list[str] = []
+        for row in block:
+            if row[c] and (not stack or norm(stack[-1]) != norm(row[c])):
+                stack.append(row[c])
+        stacks.append(tuple(stack))
+    return stacks
+
+
+def _group_word(text: str) -> str:
+    word = norm(text)
+    for suffix in GROUP_WORDS:
+        if word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _candidates(stack: tuple[str, ...]) -> list[str]:
+    """The names a column's header texts may spell, most qualified first: the groups joined to the name
+    (停产停建情况 · 时间 -> 停产停建时间), then the name alone; a unit under a name is that name's unit."""
+    if not stack:
+        return []
+    *groups, name = stack
+    if _is_unit(name) and groups:
+        name = f"{groups.pop()}({norm(name).strip('()')})"
+    out = []
+    for first in range(len(groups)):
+        for word in ("".join(_group_word(g) for g in groups[first:]), "".join(norm(g) for g in groups[first:])):
+            if word and word + norm(name) not in out:
+                out.append(word + norm(name))
+    return [*out, name]
 
 
 def _is_unit(cell: object) -> bool:
     return norm(cell).strip("()") in UNITS
 
 
+UNITS_NOTE = re.compile(r"单位[:：]")
+
+
+def units_note(rows: list[list[object]]) -> tuple[str, tuple[str, ...]] | None:
+    """The units note of a title block (单位：亩、万元; 金额单位：元) as written and its units; a 填报单位 line
+    names an office, not units, and is not one."""
+    for row in rows:
+        for cell in row:
+            if _blank(cell) or not isinstance(cell, str):
+                continue
+            text = unicodedata.normalize("NFKC", cell)
+            units: list[str] = []
+            for found in UNITS_NOTE.finditer(text):
+                for token in re.split(r"[、,，/;；\s]+", text[found.end() :].strip()):
+                    token = token.strip("()（）")
+                    if token not in UNITS:
+                        break
+                    units.append(token)
+            if units:
+                return _text(cell), tuple(dict.fromkeys(units))
+    return None
+
+
+REPORT_DATE = re.compile(r"(?:填报|报送)(?:日期|时间)\s*[:：]?\s*(\S+)")
+DERIVED = "（推得）"  # the preview's mark on a column the file did not have
+
+
+def report_date(rows: list[list[object]]) -> tuple[date, str] | None:
+    """The 填报日期 of a title block (when the ledger's items were found) and the words it was read from."""
+    for row in rows:
+        for cell in row:
+            if _blank(cell) or not isinstance(cell, str):
+                continue
+            found = REPORT_DATE.search(cell.strip())
+            if found:
+                try:
+                    return _date(found.group(1).rstrip("。.,，"))[0], found.group(0).strip()
+                except CellError:
+                    continue
+    return None
+
+
 @dataclass(frozen=True)
 class Header:
     row: int  # 0-based index of the (last) header row
-    columns: dict[int, tuple[Field, str]]  # column -> (field, unit written in the header)
-    cells: tuple[str, ...]  # the header as the file writes it
-    missing: tuple[str, ...]  # labels of required fields no column names
+    columns: dict[int, tuple[Field, str]]  # column -> (field, unit written in the header or the units note)
+    cells: tuple[str, ...]  # the header as the file writes it (group · name for a grouped header)
+    missing: tuple[str, ...]  # labels of required fields no column names and the file does not give
+    top: int = -1  # 0-based index of the first header row (the title block is above it)
+    note: str = ""  # the title block's units note, as written
+    noted: frozenset[int] = frozenset()  # columns whose unit comes from the note
+    derived: tuple[tuple[str, str], ...] = ()  # (field key, where from) of required fields the file gives otherwise
+    found_date: date | None = None  # the 填报日期 of the title block, when 发现日期 is derived from it
 
     def reading(self) -> list[tuple[str, str, str]]:
         """(header in the file, field, how its numbers are converted) for each recognised column."""
@@ -182,6 +291,8 @@ class Header:
         for c, (f, unit) in sorted(self.columns.items()):
             factor = UNIT_FACTORS.get(f.unit, {}).get(unit, 1) if f.unit and unit else 1
             how = f"按 1 {unit} = {factor:g} {f.unit} 换算" if factor != 1 else ""
+            if how and c in self.noted:
+                how = f"按表头上方的“{self.note}”：1 {unit} = {factor:g} {f.unit} 换算"
             out.append((self.cells[c], f.label, how))
         return out
 
@@ -192,33 +303,84 @@ class Header:
 MIN_HEADER_MATCHES = 2
 
 
+def _derivable(spec: LedgerSpec, keys: set[str], above: list[list[object]]) -> dict[str, tuple[str, object]]:
+    """Required fields a file without their column still gives: 名称 of a land parcel from its park and number,
+    发现日期 from the 填报日期 of the title block (when the items were found)."""
+    out: dict[str, tuple[str, object]] = {}
+    if spec.ledger == "land" and "title" not in keys and "park" in keys and "item_id" in keys:
+        out["title"] = ("园区与编号", None)
+    if "found_date" not in keys and (reported := report_date(above)):
+        out["found_date"] = (f"表头上方的“{reported[1]}”", reported[0])
+    return out
+
+
 def find_header(spec: LedgerSpec, rows: list[list[object]]) -> Header | None:
-    """The row that names the most fields (complete ones first), and which column holds which field; None when
-    no row names at least two. A template name wins over an alias for the same field."""
+    """The header block (one row, or group titles over it on up to three rows) that names the most fields
+    (complete ones first, then the lower and shallower block), and which column holds which field; None when
+    no block names at least two. A template name wins over an alias for the same field."""
     best, best_key = None, None
     required = [f for f in spec.fields if f.required]
-    for r, cells in _header_rows(rows):
-        hits = sorted(
-            (
-                (score, c, f, unit)
-                for c, cell in enumerate(cells)
-                if (hit := _match(spec, cell))
-                for f, unit, score in [hit]
-            ),
-            key=lambda h: (-h[0], h[1]),
-        )
-        columns, taken = {}, set()
-        for _, c, f, unit in hits:
-            if f.key not in taken:
-                columns[c], taken = (f, unit), taken | {f.key}
-        if len(columns) < MIN_HEADER_MATCHES:
-            continue
-        missing = tuple(f.label for f in required if f.key not in taken)
-        key = (not missing, len(columns))
-        if best_key is None or key >= best_key:  # ties: the later (two-row) header
-            text = tuple(re.sub(r"\s+", " ", str(c)).strip() if not _blank(c) else "" for c in cells)
-            best, best_key = Header(r, dict(sorted(columns.items())), text, missing), key
+    for r in range(min(MAX_HEADER_SCAN, len(rows))):
+        for depth in range(1, min(MAX_HEADER_DEPTH, r + 1) + 1):
+            top = r - depth + 1
+            if depth > 1 and sum(1 for cell in rows[top] if not _blank(cell)) < 2:
+                continue  # a title over the table is no group row
+            stacks = _stacks(rows, top, r)
+            hits = sorted(
+                (
+                    (score, c, f, unit)
+                    for c, stack in enumerate(stacks)
+                    if (hit := _match_stack(spec, stack))
+                    for f, unit, score in [hit]
+                ),
+                key=lambda h: (-h[0], h[1]),
+            )
+            columns, taken = {}, set()
+            for _, c, f, unit in hits:
+                if f.key not in taken:
+                    columns[c], taken = (f, unit), taken | {f.key}
+            if len(columns) < MIN_HEADER_MATCHES:
+                continue
+            derivable = _derivable(spec, taken, rows[:top])
+            missing = tuple(f.label for f in required if f.key not in taken and f.key not in derivable)
+            key = (not missing, len(columns), r, -depth)
+            if best_key is None or key > best_key:
+                cells = tuple(" · ".join(stack) for stack in stacks)
+                header = Header(r, dict(sorted(columns.items())), cells, missing, top)
+                found = derivable.get("found_date")
+                best = _with_note(
+                    replace(
+                        header,
+                        derived=tuple((k, where) for k, (where, _) in derivable.items()),
+                        found_date=found[1] if found else None,
+                    ),
+                    rows[:top],
+                )
+                best_key = key
     return best
+
+
+def _with_note(header: Header, above: list[list[object]]) -> Header:
+    """The title block's units note applied to the columns whose header gives no unit of their own."""
+    note = units_note(above)
+    if note is None:
+        return header
+    columns, noted = dict(header.columns), set()
+    for c, (f, unit) in header.columns.items():
+        if f.unit and not unit:
+            meant = next((u for u in note[1] if u in UNIT_FACTORS.get(f.unit, {f.unit: 1})), None)
+            if meant:
+                columns[c], _ = (f, meant), noted.add(c)
+    return replace(header, columns=columns, note=note[0], noted=frozenset(noted))
+
+
+@functools.cache
+def _match_stack(spec: LedgerSpec, stack: tuple[str, ...]) -> tuple[Field, str, int] | None:
+    """The field a column's header texts name: the most qualified spelling that names one."""
+    for text in _candidates(stack):
+        if hit := _match(spec, text):
+            return hit
+    return None
 
 
 # cells -----------------------------------------------------------------------------------------
@@ -277,7 +439,12 @@ def _number(value: object, f: Field, header_unit: str) -> tuple[float, str]:
 DATE_FORMS = "可写作 2022-08-15、2022.8.15、2022/8/15 或 2022年8月15日"
 
 
-def _date(value: object) -> tuple[date, str]:
+MONTH_ONLY = "只写到月，按当月1日读取"
+
+
+def _date(value: object, f: Field | None = None) -> tuple[date, str]:
+    """A date as written; a month alone (2021年7月, 2021.7, 2021-07) is the first of that month where the field
+    needs no day (f.month_ok), an error elsewhere."""
     if isinstance(value, datetime):
         return value.date(), ""
     if isinstance(value, date):
@@ -287,17 +454,29 @@ def _date(value: object) -> tuple[date, str]:
         if 20000 <= value <= 80000:  # an Excel serial day number (a date cell WPS or a CSV left as a number)
             return EXCEL_EPOCH + timedelta(days=int(value)), "Excel 日期序号"
         text, how = (str(int(value)) if float(value).is_integer() else str(value)), "8 位数字"
+        if re.fullmatch(r"\d{4}\.1", text):  # 2021.10 typed into a number cell is 2021.1
+            year = text[:4]
+            raise CellError(
+                f"“{value}” 是数字格式，无法区分{year}年1月与{year}年10月：请写作“{year}年1月”或“{year}年10月”",
+                "month_ambiguous",
+            )
     else:
         text = norm(value)
     match = re.fullmatch(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?(?:\d{1,2}:\d{2}(?::\d{2})?)?", text)
     match = match or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    month = None if match else re.fullmatch(r"(\d{4})[-./年](\d{1,2})月?", text)
+    if month:
+        if f is None or not f.month_ok:
+            label = f"“{f.label}”" if f is not None else "此列"
+            raise CellError(f"“{value}” 只写到月，{label}须写到日", "no_day", DATE_FORMS)
+        match, how = month, MONTH_ONLY
     if not match:
         raise CellError(f"“{value}” 不是日期", "not_date", DATE_FORMS)
-    year, month, day = map(int, match.groups())
+    year, month_number, day = (*map(int, match.groups()), 1)[:3]
     try:
-        return date(year, month, day), how
+        return date(year, month_number, day), how
     except ValueError as error:
-        reason = f"{year}年{month}月没有{day}日" if 1 <= month <= 12 else f"没有{month}月"
+        reason = f"{year}年{month_number}月没有{day}日" if 1 <= month_number <= 12 else f"没有{month_number}月"
         raise CellError(f"“{value}” 不是有效日期：{reason}", "bad_date") from error
 
 
@@ -344,7 +523,7 @@ def read_cell(value: object, f: Field, header_unit: str = "") -> tuple[object, s
             raise CellError(f"“{value}” 应为整数", "not_integer")
         return int(number), how, False
     if f.kind == "date":
-        parsed, how = _date(value)
+        parsed, how = _date(value, f)
         if not date(2000, 1, 1) <= parsed <= date(2035, 12, 31):
             raise CellError(f"“{value}” 不在合理的日期范围（2000年至2035年）", "date_range")
         return parsed, how, False
@@ -424,6 +603,8 @@ class Checked:
     readings: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)  # item_id -> messy cells
     mappings: Counter = field(default_factory=Counter)  # (column, as written, read as) -> rows
     headers: list[tuple[str, Header]] = field(default_factory=list)  # (sheet, header found)
+    other_sheets: list[tuple[str, str, int]] = field(default_factory=list)  # (sheet, its ledger, rows)
+    derived: list[tuple[str, str, str, int]] = field(default_factory=list)  # (sheet, column, from what, rows)
 
 
 @dataclass
@@ -441,14 +622,45 @@ SECTION = re.compile(r"^([一二三四五六七八九十]+[、.]|\([一二三四
 FOOTER_WORDS = ("填报人", "填表人", "审核人", "负责人", "联系人", "联系电话", "填报单位", "备注", "说明", "注:", "注：")
 
 
+def sheet_ledger(cells: list[list[object]]) -> tuple[str, Header] | None:
+    """The ledger a sheet is written for: of the ledgers whose whole header it has, the one with the most of
+    its own columns (the columns every ledger shares do not tell them apart), then the most columns."""
+    best, best_key = None, None
+    for other in SPECS.values():
+        header = find_header(other, cells)
+        if header is None or header.missing:
+            continue
+        own = sum(1 for f, _ in header.columns.values() if f.table == "detail")
+        key = (own, len(header.columns))
+        if best_key is None or key > best_key:
+            best, best_key = (other.ledger, header), key
+    return best
+
+
 def validate(spec: LedgerSpec, league_code: str, sheets, ref: Reference) -> Checked:
     """Check every row of every sheet that has the ledger's header, in one pass: missing columns, each cell,
-    each row's rules, then ids repeated within the file."""
-    found = [(sheet, cells, find_header(spec, cells)) for sheet, cells in sheets]
-    _refuse_other_ledger(spec, sheets, found)
+    each row's rules, then ids repeated within the file. Sheets written for another ledger are named (with
+    their rows) for the clerk to import under that ledger, not read as rows of this one."""
+    out, lines = Checked(), []
+    found = []
+    for sheet, cells in sheets:
+        header = find_header(spec, cells)
+        belongs = sheet_ledger(cells)
+        if belongs and belongs[0] != spec.ledger:
+            other = SPECS[belongs[0]]
+            rows = sum(1 for _ in _read_rows(other, sheet, cells, belongs[1]))
+            out.other_sheets.append((sheet, other.ledger, rows))
+            continue
+        found.append((sheet, cells, header))
     complete = [entry for entry in found if entry[2] and not entry[2].missing]
     partial = [entry for entry in found if entry[2]]
     if not partial:
+        if out.other_sheets:
+            other = SPECS[out.other_sheets[0][1]]
+            raise ImportFileError(
+                f"未找到{spec.name}的表头：这份文件的表头是{other.name}的。"
+                f"请在“台账”中改选{other.name}，或上传{spec.name}。"
+            )
         missing = "、".join(f.label for f in spec.fields if f.required)
         raise ImportFileError(
             f"未找到{spec.name}的表头：前 {MAX_HEADER_SCAN} 行中没有一行写有 {missing} 等列名。"
@@ -457,7 +669,6 @@ def validate(spec: LedgerSpec, league_code: str, sheets, ref: Reference) -> Chec
         )
     # sheets with the whole header; failing that, the sheet that comes closest, whose missing columns are named
     used = complete or [max(partial, key=lambda entry: len(entry[2].columns))]
-    out, lines = Checked(), []
     for sheet, cells, header in used:
         out.headers.append((sheet, header))
         if header.missing:
@@ -469,7 +680,14 @@ def validate(spec: LedgerSpec, league_code: str, sheets, ref: Reference) -> Chec
                     kind="missing_column", hint="请在表头中加上这些列（列名见模板），或改正写法后重新上传",
                 )
             )  # fmt: skip
-        lines.extend(_read_rows(spec, sheet, cells, header))
+        read = list(_read_rows(spec, sheet, cells, header))
+        lines.extend(read)
+        for key, where in header.derived:
+            label = spec.field(key).label
+            given = [line.row[key] for line in read if line.row.get(key) is not None]
+            if key == "title" and given:
+                where = f"{where}（如“{given[0]}”）"
+            out.derived.append((sheet, label, where, len(given)))
     for line in lines:
         _check_row(spec, league_code, line, ref)
     _repeated_ids(spec, lines)
@@ -496,20 +714,6 @@ def _widest_row(sheets) -> str:
         return ""
     shown = " | ".join(best[2][:25])
     return f"工作表“{best[0]}”第{best[1]}行是：{shown[:300]}。"
-
-
-def _refuse_other_ledger(spec: LedgerSpec, sheets, found) -> None:
-    """A file of another ledger, uploaded under this one, is named as such instead of failing row by row."""
-    mine = max((len(h.columns) for _, _, h in found if h and not h.missing), default=0)
-    for other in SPECS.values():
-        if other.ledger == spec.ledger:
-            continue
-        theirs = [find_header(other, cells) for _, cells in sheets]
-        if any(h and not h.missing and len(h.columns) > mine for h in theirs):
-            raise ImportFileError(
-                f"未找到{spec.name}的表头：这份文件的表头是{other.name}的。"
-                f"请在“台账”中改选{other.name}，或上传{spec.name}。"
-            )
 
 
 def _read_rows(spec: LedgerSpec, sheet: str, cells: list[list[object]], header: Header) -> Iterator[_Line]:
@@ -548,6 +752,12 @@ def _read_rows(spec: LedgerSpec, sheet: str, cells: list[list[object]], header: 
                 line.mapped.append((f.label, _shown(value), line.row[f.key]))
         if str(line.row.get("item_id") or "").startswith(EXAMPLE_MARK):
             continue  # the template's example row
+        derived = dict(header.derived)
+        if "found_date" in derived:
+            line.row["found_date"] = header.found_date  # the report's date: when its items were found
+        if "title" in derived:  # a parcel is named by its park and number: 稀土高新区 BT-001 地块
+            park, number = line.row.get("park"), line.row.get("parcel_code") or line.row.get("item_id")
+            line.row["title"] = f"{park} {number} 地块" if park and number else None
         blank = disposal_column is None or _blank(values[disposal_column])
         if disposal and disposal.find_in_text and blank and line.row.get("measure"):
             try:  # the measure's free wording names the disposal method: read it, for the clerk to confirm
@@ -678,6 +888,8 @@ KIND_TITLES = {
     "not_integer": "不是整数",
     "not_date": "不是日期",
     "bad_date": "的日期不存在",
+    "no_day": "的日期只写到月",
+    "month_ambiguous": "的月份无法确定",
     "date_range": "的日期不在合理范围",
     "yesno": "应填“是”或“否”",
     "park": "的园区无法确定",
@@ -761,8 +973,9 @@ def plan_import(data: bytes, file_name: str, ledger: str, league_code: str, path
     con = duckdb.connect(str(path))
     try:
         ref = load_reference(con, league_code)
-        done = con.execute(
-            "select batch_id, imported_at from import_batch where sha256 = $sha", {"sha": plan.sha256}
+        done = con.execute(  # per ledger: a workbook with sheets of two ledgers is imported once under each
+            "select batch_id, imported_at from import_batch where sha256 = $sha and ledger = $ledger",
+            {"sha": plan.sha256, "ledger": ledger},
         ).fetchone()
         if done:
             plan.already_imported = f"此文件已于 {done[1]:%Y-%m-%d %H:%M} 导入（批次 {done[0]}），不会重复导入"
@@ -774,6 +987,7 @@ def plan_import(data: bytes, file_name: str, ledger: str, league_code: str, path
             checked.readings,
         )
         plan.mappings = [(*key, n) for key, n in sorted(checked.mappings.items())]
+        plan.other_sheets, plan.derived = checked.other_sheets, checked.derived
         for sheet, header in checked.headers:
             plan.columns.extend((sheet, *reading) for reading in header.reading())
             plan.ignored.extend(header.ignored())
@@ -785,6 +999,7 @@ def plan_import(data: bytes, file_name: str, ledger: str, league_code: str, path
             "where batch_id is null and ledger = $ledger and league_code = $league",
             {"ledger": ledger, "league": league_code},
         ).fetchone()[0]
+        plan.dropped_history = dropped_history(con, ledger, league_code, [r["item_id"] for r in plan.rows])
     finally:
         con.close()
     for row in plan.rows:
@@ -798,6 +1013,41 @@ def plan_import(data: bytes, file_name: str, ledger: str, league_code: str, path
     return plan
 
 
+def dropped_history(con, ledger: str, league_code: str, ids: list[str]) -> list[DroppedItem]:
+    """The league's demo items of this ledger an import of ids would replace that carry records users made:
+    status changes with an actor, evidence files, 延期申请 (the demo's own events have no actor)."""
+    rows = con.execute(
+        """
+        with replaced as (
+            select i.item_id, i.title from item i join park p using (park_id)
+            where i.batch_id is null and i.ledger = $l and p.league_code = $c
+              and i.item_id not in (select unnest($ids))
+        ),
+        worked as (
+            select item_id, count(*) filter (where actor is not null) as events, arg_max(status, seq) as status
+            from item_event where item_id in (select item_id from replaced) group by item_id
+        ),
+        files as (
+            select item_id, list(file_name order by file_name, sha256) as names,
+                list(sha256 order by file_name, sha256) as shas
+            from evidence where item_id in (select item_id from replaced) group by item_id
+        ),
+        requests as (
+            select item_id, count(*) as n from deadline_request
+            where item_id in (select item_id from replaced) group by item_id
+        )
+        select r.item_id, r.title, coalesce(w.status, '待整改'), coalesce(w.events, 0),
+            coalesce(f.names, []), coalesce(f.shas, []), coalesce(q.n, 0)
+        from replaced r left join worked w using (item_id) left join files f using (item_id)
+        left join requests q using (item_id)
+        where coalesce(w.events, 0) > 0 or f.names is not null or q.n is not null
+        order by r.item_id
+        """,
+        {"l": ledger, "c": league_code, "ids": ids},
+    ).fetchall()
+    return [DroppedItem(i, t, s, int(e), tuple(n), tuple(h), int(q)) for i, t, s, e, n, h, q in rows]
+
+
 def preview_frame(plan: ImportPlan, limit: int = 500) -> pd.DataFrame:
     """The rows to be written as they were read (parks by their catalogue name, choices standard)."""
     spec, new, changed = SPECS[plan.ledger], set(plan.new), {*plan.new, *plan.updated}
@@ -808,7 +1058,8 @@ def preview_frame(plan: ImportPlan, limit: int = 500) -> pd.DataFrame:
         columns=labels,
     )
     frame.insert(0, "变化", ["新增" if r["item_id"] in new else "更新" for r in rows])
-    return frame
+    derived = {label for _, label, _, _ in plan.derived}
+    return frame.rename(columns={label: label + DERIVED for label in derived})
 
 
 def readings_frame(plan: ImportPlan, limit: int = 2000) -> pd.DataFrame:
@@ -904,18 +1155,35 @@ def _remove_stray(path: Path) -> list[Path]:
 
 
 def apply_import(
-    plan: ImportPlan, data: bytes, path: Path, imported_by: str = "", writing: WritingContext | None = None
+    plan: ImportPlan,
+    data: bytes,
+    path: Path,
+    imported_by: str = "",
+    writing: WritingContext | None = None,
+    drop_history: bool = False,
 ) -> int:
     """Write a checked plan in one transaction: all rows of the file or none. Returns the new batch id.
 
     In the app, `writing` is queries.db.writing: the transaction runs on a cursor of the server's own
     connection (under its writer lock), and readers see the import once it is committed. Elsewhere (the
     command line, tests) the database is opened read-write here, which fails with a Chinese message while the
-    app holds it."""
+    app holds it.
+
+    Replaced demo items that users had worked on (plan.dropped_history) go only with drop_history, the clerk's
+    explicit confirmation: their status records, evidence rows and 延期申请 are removed with them (no row is
+    left pointing at a missing item), the evidence files stay in data/evidence/, and each such item with its
+    files (name and SHA-256) is written to the audit log (import_dropped_history)."""
     if plan.errors:
         raise ImportFileError(f"文件有 {len(plan.errors)} 处错误，未写入。请修改后重新上传。")
     if plan.already_imported:
         raise ImportFileError(plan.already_imported)
+    if plan.dropped_history and not drop_history:
+        raise ImportFileError(
+            f"导入将替换 {len(plan.dropped_history)} 条已有整改销号记录的演示条目（"
+            + "；".join(d.item_id for d in plan.dropped_history[:10])
+            + ("等" if len(plan.dropped_history) > 10 else "")
+            + "），其记录与佐证材料登记将一并移除：须确认后才能导入。"
+        )
     spec = SPECS[plan.ledger]
     check_free_space(path, needed=2 * len(data))
     folder = path.parent / "imports"
@@ -932,13 +1200,39 @@ def apply_import(
     finally:
         if con is not None:
             con.close()
+    _record_dropped(path, plan, batch_id, imported_by)
     return batch_id
+
+
+def _record_dropped(path: Path, plan: ImportPlan, batch_id: int, imported_by: str) -> None:
+    """The audit log keeps what a confirmed import removed of users' work: each item, its records and each
+    evidence file by name and SHA-256 (the file itself stays in data/evidence/)."""
+    if not plan.dropped_history:
+        return
+    from auth import store
+
+    who = imported_by or os.environ.get("USER", "") or "命令行"
+    name = SPECS[plan.ledger].name
+    for item in plan.dropped_history:
+        files = [f"{n}（SHA-256 {h[:12]}…）" for n, h in zip(item.evidence, item.sha256, strict=True)]
+        head = f"批次 {batch_id} 替换{name}演示条目 {item.text().split('：', 1)[0]}：{item.events} 条整改记录"
+        chunks = [files[n : n + 4] for n in range(0, len(files), 4)] or [[]]
+        for n, chunk in enumerate(chunks):
+            detail = (
+                head
+                + ("（续）" if n else "")
+                + ("；佐证材料文件仍保存在 data/evidence/：" + "、".join(chunk) if chunk else "")
+            )
+            store.record(store.auth_path(path), who, "import_dropped_history", detail, plan.league_code)
 
 
 def _write(con: duckdb.DuckDBPyConnection, spec: LedgerSpec, plan: ImportPlan, imported_by: str) -> int:
     """The import inside the caller's transaction (the tables beside item carry no foreign keys, so removing
     the replaced items and inserting the file's rows is one transaction; see schema.sql)."""
-    if con.execute("select count(*) from import_batch where sha256 = $s", {"s": plan.sha256}).fetchone()[0]:
+    done = con.execute(
+        "select count(*) from import_batch where sha256 = $s and ledger = $l", {"s": plan.sha256, "l": plan.ledger}
+    ).fetchone()[0]
+    if done:
         raise ImportFileError("此文件已导入，不会重复导入")
     batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from import_batch").fetchone()[0]
     wanted = {*plan.new, *plan.updated}
@@ -951,6 +1245,13 @@ def _write(con: duckdb.DuckDBPyConnection, spec: LedgerSpec, plan: ImportPlan, i
     ).fetchone()
     if taken:
         raise ImportFileError(f"编号“{taken[0]}”刚被其他盟市或台账使用，未写入。请重新上传此文件，查看逐行检查结果。")
+    confirmed = {d.item_id for d in plan.dropped_history}
+    worked = {d.item_id for d in dropped_history(con, spec.ledger, plan.league_code, [r["item_id"] for r in plan.rows])}
+    if worked - confirmed:  # someone recorded progress on a demo item since the preview
+        raise ImportFileError(
+            f"预览之后又有演示条目记录了整改进展（{'、'.join(sorted(worked - confirmed)[:5])}），未写入。"
+            "请重新上传此文件，核对将被替换的条目后再确认。"
+        )
     last = _last_events(con, ids)
     con.execute(
         "insert into import_batch values ($b, $ledger, $league, $file, $sha, $at, $rows, $by)",
