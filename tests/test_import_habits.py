@@ -34,7 +34,7 @@ def plan(data: bytes, ledger: str, league: str = BAOTOU, name: str = "包头市�
 
 
 def query(path: Path, sql: str, params: dict | None = None) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path))  # as the app in this process opened it (AppTest leaves it open)
     try:
         return con.execute(sql, params or {}).fetchall()
     finally:
@@ -372,3 +372,74 @@ def test_real_items_are_never_replaced_by_another_file_of_the_same_ledger(db: Pa
     apply_import(checked, second, db)
     assert query(db, "select item_id from item join park using (park_id) where ledger = 'land' and league_code = $c "
                      "order by 1", {"c": BAOTOU}) == [("BT-LD-001",), ("BT-LD-002",), ("BT-LD-003",)]  # fmt: skip
+
+
+# the import page --------------------------------------------------------------------------------
+def page(token: str, files: list[tuple[str, bytes]] = ()):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "pages/data_import.py"), default_timeout=60)
+    at.session_state["auth_token"] = token
+    at.query_params["league"] = BAOTOU
+    at.run()
+    if files:
+        at.file_uploader(key="data_import_files").set_value([(n, d, "application/octet-stream") for n, d in files])
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def clerk_token(db: Path) -> str:
+    """A real (not demo) 包头市 clerk: demo accounts stop once real data is imported."""
+    from auth.roles import User
+
+    accounts = store.auth_path(db)
+    store.add_user(accounts, "bt-clerk", "baotou-clerk-2022", "league", BAOTOU, None, "包头市工信局")
+    return store.session_for(accounts, User("bt-clerk", "league", BAOTOU, None, "包头市工信局"), "test")
+
+
+def test_the_import_page_shows_the_servers_disk_and_archive_folder_only_to_an_admin(db: Path) -> None:
+    from tests.conftest import session_token
+
+    data = xlsx(GOOD)
+    apply_import(plan(data, "land", name="land.xlsx"), data, db)  # a history, whose caption named the folder
+    for token, admin in ((session_token("test-admin", db), True), (clerk_token(db), False)):
+        at = page(token)
+        captions = " ".join(c.value for c in at.caption)
+        assert ("数据盘可用" in captions) is admin
+        assert (str(db.parent / "imports") in captions) is admin
+        assert any("导入记录" in s.value for s in at.subheader)
+
+
+def test_the_page_asks_for_a_tick_before_dropping_a_demo_items_history(db: Path) -> None:
+    from tests.conftest import session_token
+
+    item_id, _ = worked_demo_item(db)
+    data = xlsx(GOOD)
+    key = f"{__import__('hashlib').sha256(data).hexdigest()[:12]}_land"
+    at = page(session_token("test-admin", db), [("land.xlsx", data)])
+    [dropped] = [d for d in at.dataframe if "整改记录" in d.value.columns]
+    assert list(dropped.value["编号"]) == [item_id]
+    assert list(dropped.value["佐证材料"]) == ["现场照片.jpg、验收报告.pdf"]
+    assert "3 条记录、2 份佐证材料" in " ".join(e.value for e in at.error)
+    assert at.button(key=f"data_import_confirm_{key}").disabled
+    at.checkbox(key=f"data_import_drop_{key}").check().run()
+    assert not at.button(key=f"data_import_confirm_{key}").disabled
+    at.button(key=f"data_import_confirm_{key}").click().run()
+    assert not at.exception and any("批次 1" in s.value for s in at.success)
+    assert query(db, "select count(*) from item where item_id = $i", {"i": item_id}) == [(0,)]
+
+
+def test_the_page_offers_the_other_ledgers_sheets_with_their_own_preview_and_confirmation(db: Path) -> None:
+    from tests.conftest import session_token
+
+    data = two_ledger_book()
+    key = f"{__import__('hashlib').sha256(data).hexdigest()[:12]}_land"
+    at = page(session_token("test-admin", db), [("包头市台账.xlsx", data)])
+    assert any("工作表“停产企业”（3 行）是停产企业和停建项目台账" in i.value for i in at.info)
+    at.toggle(key=f"data_import_other_{key}_stalled").set_value(True).run()
+    at.button(key=f"data_import_confirm_{key}_stalled").click().run()
+    assert not at.exception and any("停产企业和停建项目台账，3 条新增" in s.value for s in at.success)
+    assert query(db, "select ledger, rows from import_batch") == [("stalled", 3)]
