@@ -229,11 +229,35 @@ def export_title(place: str, in_park: bool, ledger: str) -> str:
     return f"{place}{'' if in_park else '开发区'}{LEDGERS[ledger].title}"
 
 
-def export_meta(title: str, stamp: Stamp, ledger: str, filters: str) -> ExportMeta:
+def origin_note(origin: pd.DataFrame) -> str:
+    """Which part of one ledger in scope is real and which is still demo, league by league (ledger_origin):
+    真实台账：包头市（导入批次 1，2026-12-06）；其余 11 个盟市为演示数据，非真实台账."""
+    real = origin[origin["imported_items"] > 0]
+    demo = origin[origin["demo_items"] > 0]
+    if real.empty:
+        return "演示数据，非真实台账"
+    named = []
+    for row in real.itertuples(index=False):
+        when = f"{row.last_import:%Y-%m-%d}" if pd.notna(row.last_import) else ""
+        mixed = f"，另有演示数据 {int(row.demo_items)} 条" if row.demo_items else ""
+        named.append(f"{row.league_name}（导入批次 {row.batches}，{when}{mixed}）")
+    note = "真实台账：" + "、".join(named)
+    rest = demo[demo["imported_items"] == 0]
+    if len(rest):
+        names = "、".join(rest["league_name"]) if len(rest) <= 3 else f"其余 {len(rest)} 个盟市"
+        note += f"；{names}为演示数据，非真实台账"
+    return note
+
+
+def export_meta(title: str, stamp: Stamp, ledger: str, filters: str, origin: pd.DataFrame | None = None) -> ExportMeta:
+    """The export's title and its second row: 数据截至, scope, filters and what is real (per league when the
+    ledger's origin is given, else the scope's demo flag)."""
     parts = [f"数据截至 {stamp.asof:%Y-%m-%d}", f"范围：{stamp.scope_label}"]
     if filters:
         parts.append(f"筛选：{filters}")
-    if stamp.demo:
+    if origin is not None and not origin.empty:
+        parts.append(origin_note(origin))
+    elif stamp.demo:
         parts.append("演示数据，非真实台账")
     return ExportMeta(title=title, subtitle="　".join(parts), sum_headers=total_headers(ledger))
 

@@ -152,7 +152,8 @@ number = follow_page("page", "ledgers_page", pages)
 
 # The ledger, with its export --------------------------------------------------------------------
 title = view.export_title(breadcrumb(scope, catalog())[-1], scope.park is not None, ledger)
-meta = view.export_meta(title, figure_stamp, ledger, view.filter_note(status, overdue, unit, phases.get(phase), search))
+notes = view.filter_note(status, overdue, unit, phases.get(phase), search)
+meta = view.export_meta(title, figure_stamp, ledger, notes, queries.ledger_origin(scope, ledger))
 head, xlsx_col, csv_col = st.columns([6, 1, 1], vertical_alignment="bottom")
 head.markdown(f"**{title}**　:small[{meta.subtitle}]")
 

@@ -30,6 +30,7 @@ __all__ = [
     "ledger_infrastructure",
     "ledger_kpis",
     "ledger_land",
+    "ledger_origin",
     "ledger_pending_approval",
     "ledger_stalled",
     "ledger_units",
@@ -87,6 +88,10 @@ def data_dates() -> tuple[date, date]:
 
 def data_origin(scope: Scope) -> pd.Series:
     return run("data_origin", **scope.params()).iloc[0]
+
+
+def ledger_origin(scope: Scope, ledger: str) -> pd.DataFrame:
+    return run("ledger_origin", **scope.params(), ledger=ledger)
 
 
 def phases(scope: Scope) -> pd.DataFrame:

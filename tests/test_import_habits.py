@@ -443,3 +443,58 @@ def test_the_page_offers_the_other_ledgers_sheets_with_their_own_preview_and_con
     at.button(key=f"data_import_confirm_{key}_stalled").click().run()
     assert not at.exception and any("停产企业和停建项目台账，3 条新增" in s.value for s in at.success)
     assert query(db, "select ledger, rows from import_batch") == [("stalled", 3)]
+
+
+# the ledger's caption and Excel stamp after a real import ---------------------------------------------
+@pytest.mark.parametrize(
+    ("league", "says"),
+    [
+        (BAOTOU, "真实台账：包头市（导入批次 1，{today}）"),
+        (None, "真实台账：包头市（导入批次 1，{today}）；其余 11 个盟市为演示数据，非真实台账"),
+    ],
+)
+def test_the_ledger_caption_and_excel_stamp_say_which_part_is_real(db: Path, league, says) -> None:
+    import queries
+    from charts import ledgers as view
+    from charts.excel import ledger_xlsx_frames
+    from charts.theme import Stamp
+    from queries import paging
+    from queries.scope import Scope
+    from tests.conftest import session_token
+
+    data = xlsx(GOOD)
+    apply_import(plan(data, "land", name="land.xlsx"), data, db)
+    says = says.format(today=date.today())
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "pages/ledgers.py"), default_timeout=60)
+    at.session_state["auth_token"] = session_token("test-admin", db)
+    if league:
+        at.query_params["league"] = league
+    at.query_params["ledger"] = "land"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    caption = next(m.value for m in at.markdown if "数据截至" in m.value)
+    assert says in caption and (league is None or "演示数据" not in caption)
+    scope = Scope(league, None, date(2025, 12, 30))
+    meta = view.export_meta("台账", Stamp("包头市", scope.asof, True), "land", "", queries.ledger_origin(scope, "land"))
+    tables = (view.ledger_table(frame, "land") for frame in paging.ledger_frames("land", scope))
+    sheet = openpyxl.load_workbook(io.BytesIO(ledger_xlsx_frames(tables, meta))).active
+    assert says in sheet["A2"].value and (league is None or "演示数据" not in sheet["A2"].value)
+
+
+def test_a_ledger_still_all_demo_says_so_in_its_stamp(db: Path) -> None:
+    import queries
+    from charts import ledgers as view
+    from charts.theme import Stamp
+    from queries.scope import Scope
+
+    data = xlsx(GOOD)
+    apply_import(plan(data, "land", name="land.xlsx"), data, db)
+    scope = Scope(BAOTOU, None, date(2025, 12, 30))
+    meta = view.export_meta(
+        "台账", Stamp("包头市", scope.asof, True), "stalled", "", queries.ledger_origin(scope, "stalled")
+    )
+    assert meta.subtitle.endswith("演示数据，非真实台账") and "真实台账：" not in meta.subtitle
