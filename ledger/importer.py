@@ -203,6 +203,12 @@ def _stacks(rows: list[list[object]], top: int, bottom: int) -> list[tuple[str, 
     return stacks
 
 
+def _group_row(cells: list[object]) -> bool:
+    """A row that may hold group titles: several cells, none of them a 填报单位：… or 单位：… line."""
+    texts = [norm(cell) for cell in cells if not _blank(cell)]
+    return len(texts) >= 2 and not any(":" in text for text in texts)
+
+
 def _group_word(text: str) -> str:
     word = norm(text)
     for suffix in GROUP_WORDS:
@@ -316,15 +322,15 @@ def _derivable(spec: LedgerSpec, keys: set[str], above: list[list[object]]) -> d
 
 def find_header(spec: LedgerSpec, rows: list[list[object]]) -> Header | None:
     """The header block (one row, or group titles over it on up to three rows) that names the most fields
-    (complete ones first, then the lower and shallower block), and which column holds which field; None when
-    no block names at least two. A template name wins over an alias for the same field."""
+    (complete ones first, then the lower block, then with its group rows), and which column holds which field;
+    None when no block names at least two. A template name wins over an alias for the same field."""
     best, best_key = None, None
     required = [f for f in spec.fields if f.required]
     for r in range(min(MAX_HEADER_SCAN, len(rows))):
         for depth in range(1, min(MAX_HEADER_DEPTH, r + 1) + 1):
             top = r - depth + 1
-            if depth > 1 and sum(1 for cell in rows[top] if not _blank(cell)) < 2:
-                continue  # a title over the table is no group row
+            if not all(_group_row(rows[upper]) for upper in range(top, r)):
+                continue  # a title, 填报单位：… or 单位：… over the table is no group row
             stacks = _stacks(rows, top, r)
             hits = sorted(
                 (
@@ -343,7 +349,7 @@ def find_header(spec: LedgerSpec, rows: list[list[object]]) -> Header | None:
                 continue
             derivable = _derivable(spec, taken, rows[:top])
             missing = tuple(f.label for f in required if f.key not in taken and f.key not in derivable)
-            key = (not missing, len(columns), r, -depth)
+            key = (not missing, len(columns), r, depth)  # a group row over the names is part of the header
             if best_key is None or key > best_key:
                 cells = tuple(" · ".join(stack) for stack in stacks)
                 header = Header(r, dict(sorted(columns.items())), cells, missing, top)

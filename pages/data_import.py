@@ -242,7 +242,7 @@ def confirm(plan, name: str, data: bytes, key: str) -> None:
             audit("import", f"批次 {batch}：{spec.name} {name}（{len(plan.rows)} 行）", league)
             st.cache_data.clear()
             st.session_state["data_import_done"] = (
-                f"已导入：{plain(display_name(name))}，批次 {batch}，{spec.name}，"
+                f"已导入{spec.name}：{plain(display_name(name))}，批次 {batch}，"
                 f"{len(plan.new)} 条新增，{len(plan.updated)} 条更新。"
             )
             st.rerun()

@@ -80,6 +80,51 @@ def office_xlsx(rows: list[list], header: list | None = None, extra_sheet: list[
     return buffer.getvalue()
 
 
+GROUPS = [  # the group row of a government workbook, over OFFICE_HEADER's columns (序号 and 备注 merged down)
+    ("序号", 1, 1), ("基本情况", 2, 5), ("整改情况", 6, 10), ("土地情况", 11, 14), ("处置情况", 15, 16),
+    ("备注", 17, 17),
+]  # fmt: skip
+
+
+def grouped_office_xlsx(rows: list[list]) -> bytes:
+    """The same ledger with a two-row grouped header: merged group titles over the column names, the areas'
+    unit in a units note of the title block (单位：亩) instead of in their headers."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "闲置土地"
+    sheet.append(["包头市开发区闲置土地要素大起底台账"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(OFFICE_HEADER))
+    sheet.append(["填报单位（盖章）：包头市工业和信息化局", None, None, None, None, "填报日期：2022年8月31日", None,
+                  None, None, None, None, None, None, None, "单位：亩"])  # fmt: skip
+    group_row = [None] * len(OFFICE_HEADER)
+    for name, start, _ in GROUPS:
+        group_row[start - 1] = name
+    sheet.append(group_row)
+    sheet.append([h.replace("（亩）", "") for h in OFFICE_HEADER])
+    for _, start, end in GROUPS:
+        if start == end:
+            sheet.merge_cells(start_row=3, start_column=start, end_row=4, end_column=end)
+        else:
+            sheet.merge_cells(start_row=3, start_column=start, end_row=3, end_column=end)
+    for row in rows:
+        sheet.append(row)
+    sheet.append(["合计", None, None, None, None, None, None, None, None, None, None, "1376.25"])
+    sheet.append(["填报人：张三", None, None, "联系电话：0472-5123456"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_same_ledger_under_a_grouped_header_with_a_units_note_reads_to_the_same_rows(db: Path) -> None:
+    flat, grouped = plan(office_xlsx(office_rows())), plan(grouped_office_xlsx(office_rows()))
+    assert grouped.errors == [] and grouped.rows == flat.rows
+    assert [(w.row, w.kind) for w in grouped.warnings] == [(w.row, w.kind) for w in flat.warnings]
+    read = {header: label for _, header, label, _ in grouped.columns}
+    assert read["土地情况 · 土地面积"] == "面积(亩)" and read["基本情况 · 地块名称"] == "名称"
+    bad = plan(grouped_office_xlsx(with_cells(BAD_CELLS)))  # the same rows, the same Excel row numbers
+    assert {(e.row, e.column, e.kind) for e in bad.errors} == BAD_EXPECTED
+
+
 def column(name: str) -> int:
     return OFFICE_HEADER.index(name)
 
