@@ -112,9 +112,10 @@ if not user.may_import(league):  # the choice above offers only allowed leagues;
     st.stop()
 
 
-def show_plan(name: str, data: bytes, ledger: str, key: str) -> None:
+def show_plan(name: str, data: bytes, ledger: str, key: str, parent: str | None = None) -> None:
     """One file read as one ledger: counts, every problem, how it was read, the preview and the one
-    confirmation; sheets of other ledgers are offered for their own preview below."""
+    confirmation; sheets of other ledgers are offered for their own preview below (parent: the ledger whose
+    preview offered this one, not offered again)."""
     spec = SPECS[ledger]
     st.markdown(f"**{plain(display_name(name))}** · {spec.name} · {names.leagues[league]}")
     try:
@@ -128,9 +129,11 @@ def show_plan(name: str, data: bytes, ledger: str, key: str) -> None:
     counts[1].metric("更新", len(plan.updated))
     counts[2].metric("未变", len(plan.unchanged))
     counts[3].metric("有错误的行", len({(e.sheet, e.row) for e in plan.errors}))
-    for sheet, other, rows in plan.other_sheets:
+    others = [(sheet, other, rows) for sheet, other, rows in plan.other_sheets if other != parent]
+    for sheet, other, rows in others:
         st.info(
-            f"工作表“{plain(sheet)}”（{rows} 行）是{SPECS[other].name}，不按{spec.name}导入。",
+            f"工作表“{plain(sheet)}”（{rows} 行）是{SPECS[other].name}，不按{spec.name}导入；"
+            f"可在本文件预览的末尾按{SPECS[other].name}预览并导入。",
             icon=":material/tab:",
         )
     if plan.already_imported:
@@ -159,10 +162,10 @@ def show_plan(name: str, data: bytes, ledger: str, key: str) -> None:
             st.success("文件内容与系统中的台账一致，无需导入。")
         else:
             confirm(plan, name, data, key)
-    for other in dict.fromkeys(o for _, o, _ in plan.other_sheets):
+    for other in dict.fromkeys(o for _, o, _ in others):
         if st.toggle(f"按{SPECS[other].name}预览这些工作表并导入", key=f"data_import_other_{key}_{other}"):
             with st.container(border=True):
-                show_plan(name, data, other, key)
+                show_plan(name, data, other, key, parent=ledger)
 
 
 def show_readings(plan, key: str) -> None:
@@ -207,10 +210,15 @@ def confirm(plan, name: str, data: bytes, key: str) -> None:
     agreed = True
     if plan.dropped_history:
         dropped = plan.dropped_history
+        counted = [
+            (sum(d.events for d in dropped), "条整改记录"),
+            (sum(len(d.evidence) for d in dropped), "份佐证材料"),
+            (sum(d.requests for d in dropped), "条延期申请"),
+        ]
         st.error(
-            f"其中 {len(dropped)} 条演示条目已有整改销号记录（共 {sum(d.events for d in dropped)} 条记录、"
-            f"{sum(len(d.evidence) for d in dropped)} 份佐证材料、{sum(d.requests for d in dropped)} 条延期申请），"
-            "导入后这些记录随条目一并移除；佐证材料文件仍保存在服务器上，移除的条目和文件记入审计日志。",
+            f"其中 {len(dropped)} 条演示条目已有整改销号记录（共 "
+            + "、".join(f"{n} {what}" for n, what in counted if n)
+            + "），导入后这些记录随条目一并移除；佐证材料文件仍保存在服务器上，移除的条目和文件记入审计日志。",
             icon=":material/delete_history:",
         )
         st.dataframe(

@@ -423,7 +423,7 @@ def test_the_page_asks_for_a_tick_before_dropping_a_demo_items_history(db: Path)
     [dropped] = [d for d in at.dataframe if "整改记录" in d.value.columns]
     assert list(dropped.value["编号"]) == [item_id]
     assert list(dropped.value["佐证材料"]) == ["现场照片.jpg、验收报告.pdf"]
-    assert "3 条记录、2 份佐证材料" in " ".join(e.value for e in at.error)
+    assert "共 3 条整改记录、2 份佐证材料）" in " ".join(e.value for e in at.error)
     assert at.button(key=f"data_import_confirm_{key}").disabled
     at.checkbox(key=f"data_import_drop_{key}").check().run()
     assert not at.button(key=f"data_import_confirm_{key}").disabled
