@@ -380,7 +380,7 @@ def _with_note(header: Header, above: list[list[object]]) -> Header:
     return replace(header, columns=columns, note=note[0], noted=frozenset(noted))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=50_000)  # headers of uploaded files: bounded, a server runs for months
 def _match_stack(spec: LedgerSpec, stack: tuple[str, ...]) -> tuple[Field, str, int] | None:
     """The field a column's header texts name: the most qualified spelling that names one."""
     for text in _candidates(stack):
