@@ -260,22 +260,28 @@ def units_note(rows: list[list[object]]) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
-REPORT_DATE = re.compile(r"(?:填报|报送)(?:日期|时间)\s*[:：]?\s*(\S+)")
+REPORT_WORDS = re.compile(r"(?:填报|报送)(?:日期|时间)")
+REPORT_DATE = re.compile(r"(?:填报|报送)(?:日期|时间)\s*[:：]?\s*([0-9０-９][0-9０-９\s年月日./\-－]*)")
 DERIVED = "（推得）"  # the preview's mark on a column the file did not have
 
 
 def report_date(rows: list[list[object]]) -> tuple[date, str] | None:
-    """The 填报日期 of a title block (when the ledger's items were found) and the words it was read from."""
+    """The 填报日期 of a title block (when the ledger's items were found) and the words it was read from; the
+    date may follow in the same cell or in the next filled one (a date cell)."""
     for row in rows:
-        for cell in row:
-            if _blank(cell) or not isinstance(cell, str):
+        for c, cell in enumerate(row):
+            if _blank(cell) or not isinstance(cell, str) or not REPORT_WORDS.search(cell):
                 continue
             found = REPORT_DATE.search(cell.strip())
-            if found:
-                try:
-                    return _date(found.group(1).rstrip("。.,，"))[0], found.group(0).strip()
-                except CellError:
-                    continue
+            written = found.group(1) if found else next((v for v in row[c + 1 :] if not _blank(v)), None)
+            if written is None:
+                continue
+            try:
+                when = _date(written.strip().rstrip(".") if isinstance(written, str) else written)[0]
+            except CellError:
+                continue
+            shown = found.group(0).strip() if found else f"{_text(cell)}{_display(when)}"
+            return when, shown
     return None
 
 
@@ -376,7 +382,8 @@ def _with_note(header: Header, above: list[list[object]]) -> Header:
         if f.unit and not unit:
             meant = next((u for u in note[1] if u in UNIT_FACTORS.get(f.unit, {f.unit: 1})), None)
             if meant:
-                columns[c], _ = (f, meant), noted.add(c)
+                columns[c] = (f, meant)
+                noted.add(c)
     return replace(header, columns=columns, note=note[0], noted=frozenset(noted))
 
 

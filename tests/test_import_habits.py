@@ -500,3 +500,24 @@ def test_a_ledger_still_all_demo_says_so_in_its_stamp(db: Path) -> None:
         "台账", Stamp("包头市", scope.asof, True), "stalled", "", queries.ledger_origin(scope, "stalled")
     )
     assert meta.subtitle.endswith("演示数据，非真实台账") and "真实台账：" not in meta.subtitle
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["填报单位：包头市工信局    填报日期：2022 年 8 月 31 日    联系人：张三"],
+        ["填报单位（盖章）：包头市工信局", None, "填报日期：2022.8.31"],
+        ["填报时间:２０２２年８月３１日"],
+        ["填报日期：", None, datetime(2022, 8, 31)],
+    ],
+)
+def test_the_report_date_of_a_title_block_is_read_as_people_write_it(row) -> None:
+    from ledger.importer import report_date
+
+    assert report_date([["包头市开发区闲置土地台账"], row])[0] == date(2022, 8, 31)
+
+
+def test_a_title_block_without_a_report_date_gives_none() -> None:
+    from ledger.importer import report_date
+
+    assert report_date([["填报单位：包头市工信局", "填报日期：", None], ["单位：亩"]]) is None
