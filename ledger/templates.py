@@ -12,6 +12,10 @@ DATA_ROWS = 5000  # rows that carry drop-down lists and formats
 
 
 GUIDE_SHEET = "填写说明"
+DERIVABLE = {  # required columns a file may leave out, and what stands in for them (ledger.importer._derivable)
+    "land": {"title": "可不设此列：按园区与宗地编号（或编号）命名，如“稀土高新区 BT-001 地块”"},
+    "*": {"found_date": "可不设此列：表头上方写明“填报日期：2022年8月31日”时，以填报日期为发现日期"},
+}
 
 
 def _guide(book: xlsxwriter.Workbook, spec) -> None:
@@ -29,9 +33,21 @@ def _guide(book: xlsxwriter.Workbook, spec) -> None:
             values += "。也可写：" + "；".join(f"{w}→{c}" for w, c in f.synonyms)
         elif f.kind == "date":
             values = "2022-08-15、2022.8.15、2022/8/15、2022年8月15日"
+            if f.month_ok:
+                values += "；可只写到月（2021年7月、2021.7、2021-07），读作当月1日"
         elif f.unit:
             values = f"数字，单位{f.unit}；可写“12.5{f.unit}”"
+        if f.key in DERIVABLE.get(spec.ledger, {}) | DERIVABLE["*"]:
+            values = (values + "。" if values else "") + (DERIVABLE.get(spec.ledger, {}) | DERIVABLE["*"])[f.key]
         sheet.write_string(r, 2, values, wrap)
+    notes = (
+        "表头可以是两三行的分组表头（如“基本情况”“整改情况”横跨其下各列），按“分组 + 列名”识别。",
+        "面积、金额等的单位可写在表头里（面积(公顷)），也可在表头上方写一行单位说明（单位：公顷、万元），"
+        "表头没写单位的列按说明换算。",
+        "一个文件可含几本台账的工作表：导入时每个工作表按表头归入各自的台账。",
+    )
+    for n, text in enumerate(notes, start=len(spec.fields) + 2):
+        sheet.write_string(n, 0, text)
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, 40)
     sheet.set_column(2, 2, 90)

@@ -356,7 +356,8 @@ def test_a_first_real_import_names_the_demo_items_with_history_it_drops_and_asks
     assert query(db, "select count(*) from item where item_id = $i", {"i": item_id}) == [(0,)]
     # no evidence or event row points at an item that is gone; the files stay on disk for the record
     assert query(db, "select count(*) from evidence where item_id not in (select item_id from item)") == [(0,)]
-    assert query(db, "select count(*) from item_event where item_id not in (select item_id from item)") == [(0,)]
+    for table in ("item_event", "deadline_request", "status_span", "item_fact"):
+        assert query(db, f"select count(*) from {table} where item_id not in (select item_id from item)") == [(0,)]
     assert all(evidence_file(evidence_root(db), sha).exists() for sha in shas)
     [record] = store.audit_rows(store.auth_path(db), action="import_dropped_history")
     assert item_id in record["detail"] and f"批次 {batch}" in record["detail"]
