@@ -16,7 +16,7 @@ from ledger.evidence import evidence_file, evidence_root
 from ledger.fields import SPECS
 from ledger.importer import ImportFileError, apply_import, plan_import, preview_frame, readings_frame
 from tests.test_import import GOOD, xlsx
-from tests.test_import_real import OFFICE_HEADER, office_rows
+from tests.test_import_real import OFFICE_HEADER, grouped_office_xlsx, office_rows, with_cells
 
 BAOTOU = "150200"
 
@@ -140,6 +140,31 @@ def test_every_error_of_a_grouped_header_file_is_reported_in_the_first_upload(db
         (7, "占地面积(亩)", "not_number"),
         (6, "园区", "park"),
     }  # Excel's row numbers: title, 填报单位, two header rows above the first row
+
+
+def test_a_bare_area_under_a_hectare_note_converts_to_mu_and_a_unit_in_the_cell_still_wins(db: Path) -> None:
+    rows = with_cells({(2, "已盘活面积（亩）"): "30亩"})  # written 30 under 单位：公顷 it is 450 亩, above the area
+    assert [e.kind for e in plan(grouped_office_xlsx(office_rows(), note="单位：公顷"), "land").errors] == ["over_area"]
+    data = grouped_office_xlsx(rows, note="单位：公顷")
+    checked = plan(data, "land")
+    assert checked.errors == []
+    batch = apply_import(checked, data, db)
+    stored = query(db, "select item_id, area_mu from land join item using (item_id) where batch_id = $b order by 1",
+                   {"b": batch})  # fmt: skip
+    # １２.５ and 1,200.5 and 45.25 and ８８ are 公顷 by the note; "30亩" and "0.8公顷" say their own unit
+    assert [(i, float(a)) for i, a in stored] == [
+        ("BT-TD-001", 187.5), ("BT-TD-002", 18007.5), ("BT-TD-003", 30.0), ("BT-TD-004", 12.0),
+        ("BT-TD-005", 678.75), ("BT-TD-006", 1320.0),
+    ]  # fmt: skip
+
+
+def test_the_template_guide_names_month_only_dates_and_the_columns_a_file_may_leave_out() -> None:
+    from ledger.templates import GUIDE_SHEET, template_xlsx
+
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx("land", "包头市")))
+    guide = {row[0]: row[2] for row in book[GUIDE_SHEET].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert "只写到月" in guide["闲置起始"] and "只写到月" not in guide["发现日期*"]
+    assert "可不设此列" in guide["名称*"] and "填报日期" in guide["发现日期*"]
 
 
 def test_a_units_note_of_yuan_converts_money_to_wan_yuan(db: Path) -> None:

@@ -86,7 +86,7 @@ GROUPS = [  # the group row of a government workbook, over OFFICE_HEADER's colum
 ]  # fmt: skip
 
 
-def grouped_office_xlsx(rows: list[list]) -> bytes:
+def grouped_office_xlsx(rows: list[list], note: str = "单位：亩") -> bytes:
     """The same ledger with a two-row grouped header: merged group titles over the column names, the areas'
     unit in a units note of the title block (单位：亩) instead of in their headers."""
     book = openpyxl.Workbook()
@@ -95,7 +95,7 @@ def grouped_office_xlsx(rows: list[list]) -> bytes:
     sheet.append(["包头市开发区闲置土地要素大起底台账"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(OFFICE_HEADER))
     sheet.append(["填报单位（盖章）：包头市工业和信息化局", None, None, None, None, "填报日期：2022年8月31日", None,
-                  None, None, None, None, None, None, None, "单位：亩"])  # fmt: skip
+                  None, None, None, None, None, None, None, note])  # fmt: skip
     group_row = [None] * len(OFFICE_HEADER)
     for name, start, _ in GROUPS:
         group_row[start - 1] = name
