@@ -33,9 +33,11 @@ def browser():
         instance.close()
 
 
-def upload(page, path: Path) -> None:
+def upload(page, path: Path, last: str) -> None:
+    """Upload a file and wait for the last part of its block (the run renders the block top to bottom)."""
     page.set_input_files("[data-testid=stFileUploaderDropzoneInput]", str(path))
     page.wait_for_selector(f"text={path.name} ·", timeout=30_000)
+    page.wait_for_selector(f"text={last}", timeout=60_000)
     page.wait_for_timeout(1500)
 
 
@@ -55,7 +57,7 @@ def test_a_league_reports_in_fixes_two_rows_and_its_figures_stop_being_demo(
     SHOTS.mkdir(exist_ok=True)
     with running_app(db) as url:
         page = open_page(browser, f"{url}/data_import?league=150200", "[data-testid=stFileUploader]", "demo-150200")
-        upload(page, bad)
+        upload(page, bad, "表头识别：文件中的列与台账字段的对应")
         text = page.inner_text("[data-testid=stMain]")
         page.screenshot(path=str(SHOTS / "scene4_1_errors.png"), full_page=True)
         assert "发现 4 处错误，整份文件不会写入" in text
@@ -75,7 +77,7 @@ def test_a_league_reports_in_fixes_two_rows_and_its_figures_stop_being_demo(
         page.close()
 
         page = open_page(browser, f"{url}/data_import?league=150200", "[data-testid=stFileUploader]", "demo-150200")
-        upload(page, fixed)
+        upload(page, fixed, "逐格读取说明")
         text = page.inner_text("[data-testid=stMain]")
         assert "导入后将替换包头市闲置土地台账中的" in text and "以下写法已按标准名称读取，请核对" in text
         assert "整改时限 2022-06-30 早于发现日期 2022-08-19，请核对" in text
