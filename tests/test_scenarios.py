@@ -86,7 +86,8 @@ def test_a_league_reports_in_fixes_two_rows_and_its_figures_stop_being_demo(
         page.screenshot(path=str(SHOTS / "scene4_2_preview.png"), full_page=True)
         page.get_by_role("button", name="确认导入").click()
         page.wait_for_selector("text=批次 1，6 条新增", timeout=30_000)
-        assert "不会重复导入" in page.inner_text("[data-testid=stMain]")
+        page.wait_for_selector("text=导入（批次 1），不会重复导入", timeout=30_000)  # the same file, shown again
+        page.wait_for_timeout(1500)
         page.screenshot(path=str(SHOTS / "scene4_3_imported.png"), full_page=True)
         page.close()
 
