@@ -266,8 +266,9 @@ def _text(value: object, column: Column | None = None) -> str:
     return str(value)
 
 
-def item_facts(item: pd.Series) -> pd.DataFrame:
-    """The item's facts as 项目/内容 rows: where it is, who is responsible, what was agreed, its own columns."""
+def item_facts(item: pd.Series, files: int = 0) -> pd.DataFrame:
+    """The item's facts as 项目/内容 rows: where it is, who is responsible, what was agreed, its own columns;
+    佐证材料 names the ledger's own entry and the files attached on the dashboard (files, not withdrawn)."""
     spec = LEDGERS[item["ledger"]]
     phase = f"（{item['found_phase']}阶段）" if item["found_phase"] else ""
     facts = [
@@ -279,7 +280,7 @@ def item_facts(item: pd.Series) -> pd.DataFrame:
         ("发现日期", f"{_text(item['found_date'])}{phase}"),
         ("责任单位", _text(item["responsible_unit"])),
         ("整改措施", _text(item["measure"])),
-        ("整改时限", _text(item["deadline"])),
+        ("整改时限", _text(item["deadline"]) + _extended(item)),
     ]
     details: Mapping = item["details"]
     for column in spec.columns:
@@ -287,9 +288,24 @@ def item_facts(item: pd.Series) -> pd.DataFrame:
     facts += [
         ("整改完成日期", _text(item["rectified_date"])),
         ("销号日期", _text(item["closed_date"])),
-        ("佐证材料", _text(item["evidence"])),
+        ("佐证材料", _evidence(item["evidence"], files)),
     ]
     return pd.DataFrame(facts, columns=["项目", "内容"])
+
+
+def _evidence(entry: object, files: int) -> str:
+    """The ledger's own 佐证材料 entry (shown while rectified) and the count of files attached on the dashboard."""
+    parts = [] if entry is None or pd.isna(entry) or not str(entry).strip() else [str(entry).strip()]
+    if files:
+        parts.append(f"{files} 个文件（见下方）")
+    return "；".join(parts) or "—"
+
+
+def _extended(item: pd.Series) -> str:
+    """（经批准延期，原时限 …） after a deadline moved by an approved 延期."""
+    if not item.get("extensions") or pd.isna(item.get("original_deadline")):
+        return ""
+    return f"（经批准延期，原时限 {_text(item['original_deadline'])}）"
 
 
 def _found(item: pd.Series) -> bool:

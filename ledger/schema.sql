@@ -104,6 +104,9 @@ create table evidence (
     mime        varchar not null,
     uploaded_by varchar not null,
     uploaded_at timestamp not null,
+    withdrawn_by     varchar,                 -- the office withdrew a wrongly attached file (schema 7): who,
+    withdrawn_at     timestamp,               -- when (null: the file counts as evidence)
+    withdrawn_reason varchar,                 -- and why; the file itself stays in data/evidence/ for the record
     primary key (item_id, sha256)
 );
 
