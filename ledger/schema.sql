@@ -440,4 +440,4 @@ create table meta (
     key   varchar primary key,
     value varchar not null
 );
-insert into meta values ('schema_version', '6');  -- ledger.SCHEMA_VERSION
+insert into meta values ('schema_version', '7');  -- ledger.SCHEMA_VERSION

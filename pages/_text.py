@@ -5,24 +5,28 @@ cells of st.table, widget labels) renders it as Markdown with Streamlit's extens
 viewer's browser fetch url, `:red[**…**]` colours text, a bare http:// or www. address becomes a link. plain()
 backslash-escapes what would start such a construct, so the characters show as written; numbers, dates and
 parentheses (1,234.50 · 2023-06-08 · E-53地块(闲置土地)) keep their form: a link or an image needs its brackets,
-which are escaped.
+which are escaped. A bare address (http://…, www.…, a@b.c) gets an invisible word joiner that keeps it from
+becoming a link.
 """
 
 import re
 
 import pandas as pd
 
-_ANYWHERE = re.compile(r"([\\`*_{}\[\]#+!|<>~$:&@^])")  # links, images, emphasis, code, HTML, math, directives
+_ANYWHERE = re.compile(r"([\\`*_{}\[\]#+!|<>~$:&^])")  # links, images, emphasis, code, HTML, math, directives
 _LINE_START = re.compile(r"(?m)^(\s*)([-=]|\d{1,9}(?=[.)](\s|$)))")  # lists, setext headings, thematic breaks
-_WWW = re.compile(r"(?i)\b(www)\.")  # GFM turns www.example.com into a link
+# GFM turns http://…, www.… and a@b.c into links after parsing, from the text itself: escapes do not stop it, an
+# invisible word joiner (U+2060) inside the pattern does.
+_AUTOLINK = re.compile(r"(?i)(://|\bwww(?=\.)|@)")
+JOINER = "\u2060"
 
 
 def plain(value: object) -> str:
     """value as literal text inside Markdown (None and NaN as an empty string)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    text = _ANYWHERE.sub(r"\\\1", str(value))
-    text = _WWW.sub(r"\1\\.", text)
+    text = _AUTOLINK.sub(lambda m: ":" + JOINER + "//" if m.group(1) == "://" else m.group(1) + JOINER, str(value))
+    text = _ANYWHERE.sub(r"\\\1", text)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if m.group(2) in "-=" else m.group(0) + "\\", text)
 
 

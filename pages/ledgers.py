@@ -240,7 +240,7 @@ if item is not None:
     files = files_on(item["item_id"], day)
     with st.container(border=True, key="ledgers_item"):
         heading, close = st.columns([9, 1], vertical_alignment="center")
-        heading.subheader(f"{item['item_id']}　{plain(item['title'])}")
+        heading.subheader(f"{item['item_id']}　{plain(item['title'])}", anchor=False)
         close.button("关闭", icon=":material/close:", on_click=_close_item, key="ledgers_close")
         label, color = view.status_badge(shown, day)
         st.badge(label, color=color)

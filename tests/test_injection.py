@@ -18,7 +18,7 @@ from ledger.evidence import check_evidence, evidence_root, store_file
 from ledger.writing import transaction
 from pages._text import plain
 from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database, session_token
-from tests.test_workflow import PDF
+from tests.test_workflow import PDF, image_bytes
 
 BEACON = "http://127.0.0.1:9/beacon.png"
 PAYLOAD = f"![x]({BEACON}) :red[**红字**] <img src=x onerror=alert(1)> [link](javascript:alert(1))"
@@ -34,10 +34,9 @@ def payload(field: str) -> str:
 NAMED = User("inject-150200", "league", "150200", None, payload("姓名"))  # an account whose name is a payload
 
 
-@pytest.fixture
-def db(tmp_path: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The demo with the payloads written into every user-writable field of one item and one account."""
-    path = read_database(copy_database(demo_db, tmp_path), monkeypatch)
+def plant_payloads(path: Path) -> None:
+    """The payloads written into every user-writable field of one item (applied with a PDF and a photo, returned,
+    an extension asked) and into the display name of one account."""
     con = duckdb.connect(str(path))
     con.execute(
         "update item set title = $t, measure = $m, responsible_unit = $u where item_id = $i",
@@ -45,17 +44,26 @@ def db(tmp_path: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
     con.execute("update land set cause = $c where item_id = $i", {"c": payload("原因"), "i": ITEM})
     league, admin = DEMO_USERS["demo-150200"], DEMO_USERS["demo-admin"]
-    letter = check_evidence("通知书.pdf", PDF)
+    photo_bytes = image_bytes("JPEG", (800, 600))
+    letter, photo = check_evidence("通知书.pdf", PDF), check_evidence("现场照片.jpg", photo_bytes)
     store_file(evidence_root(path), letter, PDF)
+    store_file(evidence_root(path), photo, photo_bytes)
     with transaction(con, path) as cur:
         seq = wf.record_progress(cur, league, ITEM, wf.item_state(cur, ITEM).seq, wf.APPLIED, payload("进展"),
-                                 files=[letter])  # fmt: skip
-        cur.execute("update evidence set file_name = $n where item_id = $i", {"n": payload("文件") + ".pdf", "i": ITEM})
+                                 files=[letter, photo])  # fmt: skip
+        cur.execute("update evidence set file_name = $n where item_id = $i and sha256 = $s",
+                    {"n": payload("文件") + ".pdf", "i": ITEM, "s": letter.sha256})  # fmt: skip
         seq = wf.review(cur, admin, ITEM, seq, False, payload("退回"))
         wf.request_extension(cur, league, ITEM, date(TODAY.year + 1, 12, 31), payload("延期"))
     con.close()
     store.add_user(store.auth_path(path), NAMED.username, "Zq7-yanshi-2022!", "league", "150200", None,
                    NAMED.display_name)  # fmt: skip
+
+
+@pytest.fixture
+def db(tmp_path: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = read_database(copy_database(demo_db, tmp_path), monkeypatch)
+    plant_payloads(path)
     return path
 
 
@@ -82,7 +90,7 @@ def _markdown_bodies(at: AppTest) -> list[str]:
     return bodies
 
 
-FORMATTING = ("![", "](http", "](javascript", ":red[", "**红字", "<img")
+FORMATTING = ("![", "](http", "](javascript", ":red[", "**红字", "<img", "://")  # ://: a bare address is a link
 
 
 def rendered_formatting(body: str) -> list[str]:
