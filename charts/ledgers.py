@@ -340,14 +340,18 @@ def deadline_note(item: pd.Series, asof: date) -> tuple[str, str]:
 
 
 def status_timeline_figure(history: pd.DataFrame, item: pd.Series, asof: date, stamp: Stamp) -> go.Figure:
-    """Each status as a bar from its event to the next (up to asof), with the deadline and asof marked."""
+    """Each status as a bar from its event to the next (up to asof), with the deadline and asof marked. The status
+    in force on asof always shows as a labelled bar, however recent: it reaches a little past asof if need be."""
     fig = go.Figure()
     shown = history[~history["after_asof"]]
     end_of_view = pd.Timestamp(asof)
-    for row in shown.itertuples():
+    readable = max(timedelta(days=1), (end_of_view - shown["event_date"].min()) * 0.12) if len(shown) else None
+    for number, row in enumerate(shown.itertuples(), start=1):
         start = row.event_date
         end = min(row.end_date, end_of_view) if not pd.isna(row.end_date) else end_of_view
         end = max(end, start + timedelta(days=1))  # a same-day change still shows as a sliver
+        if number == len(shown):  # drawn last, over any same-day slivers before it
+            end = max(end, start + readable)
         fig.add_trace(
             go.Bar(
                 x=[(end - start).total_seconds() * 1000],

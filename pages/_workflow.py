@@ -291,6 +291,8 @@ def review_form(state: wf.ItemState, scope_label: str) -> None:
     reason_key = _key("review_reason", state.item_id)
     with st.form(f"workflow_review_{state.item_id}", border=True):
         st.markdown("**销号审核**　请核对上方佐证材料。")
+        if state.evidence == 0 and state.withdrawn:
+            st.warning("该申请的佐证材料已全部撤回，不能审核通过；请退回整改，要求补充材料。", icon=":material/block:")
         st.text_area("审核意见（退回时必填）", max_chars=wf.MAX_NOTE, key=reason_key)
         approve, back = st.columns(2)
         approve.form_submit_button("审核通过，予以销号", type="primary", icon=":material/task_alt:", on_click=_review,

@@ -52,6 +52,7 @@ def seen(at: AppTest) -> dict:
         "badge": badge.split("[", 1)[1].split("（", 1)[0],
         "badge_day": badge.split("截至 ", 1)[1][:10] if "截至 " in badge else None,
         "chart": chart["data"][-1]["name"] if chart["data"] else None,
+        "chart_share": _last_bar_share(chart["data"]),
         "history": list(at.dataframe[-1].value["状态"]),
         "rectified_banner": any(f"已于 {TODAY}" in s.value for s in [*at.success, *at.warning]),
         "returned": [e.value for e in at.error if "已退回，请补充整改" in e.value],
@@ -64,9 +65,25 @@ def seen(at: AppTest) -> dict:
     }
 
 
+def _last_bar_share(bars: list[dict]) -> float:
+    """How much of the timeline the last bar (the status in force) takes: a sliver nobody sees is not shown."""
+    import pandas as pd
+
+    def start(bar: dict) -> pd.Timestamp:
+        return pd.Timestamp(bar["base"][0])
+
+    def end(bar: dict) -> pd.Timestamp:
+        return start(bar) + pd.Timedelta(milliseconds=bar["x"][0])
+
+    if not bars:
+        return 0.0
+    return (end(bars[-1]) - start(bars[-1])) / (max(end(b) for b in bars) - min(start(b) for b in bars))
+
+
 def agrees(view: dict, status: str, files: int) -> None:
     """Badge, chart, history, banner, facts and file list all tell the same state: today's."""
     assert (view["badge"], view["chart"], view["history"][-1]) == (status, status, status)
+    assert view["chart_share"] >= 0.05  # the current status is a bar one can see and read, not a one-day sliver
     assert view["badge_day"] == str(TODAY) and not view["past"]
     assert view["rectified_banner"] == (status in (wf.APPLIED, wf.CLOSED))
     assert len(view["files"]) == files
