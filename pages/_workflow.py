@@ -345,8 +345,8 @@ def item_workflow(item_id: str, scope_label: str, files: pd.DataFrame, land_kind
     and (when the item is shown as it is now) the forms the user may use."""
     if DONE in st.session_state:
         tone, message = st.session_state.pop(DONE)
-        (st.success if tone == "success" else st.error)(message, icon=":material/check_circle:"
-                                                        if tone == "success" else ":material/error:")  # fmt: skip
+        show, icon = (st.success, ":material/check_circle:") if tone == "success" else (st.error, ":material/error:")
+        show(plain(message), icon=icon)  # messages quote file names and users' words: text, not Markdown
     state = item_state(item_id)
     if state is None:
         return

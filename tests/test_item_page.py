@@ -261,3 +261,15 @@ def test_an_image_preview_is_sent_inside_the_page_not_as_a_media_url(db: Path) -
     assert len(url) < len(photo) and len(url) < 200_000  # a preview, not the file
     outsider = item_page("demo-150600", asof=str(TODAY))  # another league: neither the item nor its files
     assert not outsider.get("image") and not [c for c in outsider.caption if "上传于" in c.value]
+
+
+def test_a_refused_upload_quotes_its_file_name_as_text(db: Path) -> None:
+    from tests.test_injection import rendered_formatting
+
+    at = item_page("demo-150200", asof=str(TODAY))
+    at = record(at, wf.APPLIED, "附照片", ("![x](beacon.png) **红字** [link](x).jpg", BROKEN_JPEG, "image/jpeg"))
+    [refusal] = [e.value for e in at.error if "不是能打开的JPG 图片" in e.value]
+    assert "红字" in refusal and not rendered_formatting(refusal)
+    assert [
+        r[0] for r in duckdb.connect(str(db)).execute("select note from item_event where note = '附照片'").fetchall()
+    ] == []
