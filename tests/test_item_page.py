@@ -273,3 +273,22 @@ def test_a_refused_upload_quotes_its_file_name_as_text(db: Path) -> None:
     assert [
         r[0] for r in duckdb.connect(str(db)).execute("select note from item_event where note = '附照片'").fetchall()
     ] == []
+
+
+def test_an_extension_asked_and_approved_on_the_page_moves_the_deadline_the_item_shows(db: Path) -> None:
+    from datetime import timedelta
+
+    later = TODAY + timedelta(days=90)
+    league = item_page("demo-150200", asof=LAST_DEMO_DAY)
+    next(d for d in league.date_input if d.label == "申请的新整改时限").set_value(later)
+    next(t for t in league.text_area if t.label == "延期原因").input("冬季停工，次年开春复工")
+    league = button(league, "提交延期申请").click().run()
+    assert "延期申请已提交，等待大起底办公室审批。" in seen(league)["messages"]
+    assert any("已有延期申请等待审批" in c.value for c in league.caption)
+    office = item_page("demo-admin", asof=LAST_DEMO_DAY)
+    assert any("冬季停工，次年开春复工" in m.value for m in office.markdown)
+    office = button(office, "批准延期").click().run()
+    assert "已批准延期，超期按新的时限计算。" in seen(office)["messages"]
+    facts = office.table[0].value
+    assert facts.loc["整改时限", "内容"] == f"{later}（经批准延期，原时限 2022-12-31）"
+    assert any(f"距整改时限（{later}）还有 90 天" in i.value for i in office.info)
