@@ -170,7 +170,7 @@ def test_league_text_shows_as_text_in_the_browser_and_previews_come_inside_the_p
                 page = signed_in_page(browser, url, user, viewport={"width": 1440, "height": 2400})
             page.on("request", lambda request: fetched.append(request.url))
             page.goto(f"{url}{path}")
-            page.wait_for_selector(ready, timeout=30_000)
+            page.wait_for_selector(ready, state="attached", timeout=120_000)  # the machine may be busy
             page.wait_for_timeout(4000)
             found = page.evaluate(DOM_CHECK)
             page.screenshot(path=str(SHOTS / f"injection_{path.strip('/').split('?')[0]}.png"), full_page=True)
