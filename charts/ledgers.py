@@ -290,8 +290,9 @@ def _text(value: object, column: Column | None = None) -> str:
     return str(value)
 
 
-def item_facts(item: pd.Series) -> pd.DataFrame:
-    """The item's facts as 项目/内容 rows: where it is, who is responsible, what was agreed, its own columns."""
+def item_facts(item: pd.Series, files: int = 0) -> pd.DataFrame:
+    """The item's facts as 项目/内容 rows: where it is, who is responsible, what was agreed, its own columns;
+    佐证材料 names the ledger's own entry and the files attached on the dashboard (files, not withdrawn)."""
     spec = LEDGERS[item["ledger"]]
     phase = f"（{item['found_phase']}阶段）" if item["found_phase"] else ""
     facts = [
@@ -303,7 +304,7 @@ def item_facts(item: pd.Series) -> pd.DataFrame:
         ("发现日期", f"{_text(item['found_date'])}{phase}"),
         ("责任单位", _text(item["responsible_unit"])),
         ("整改措施", _text(item["measure"])),
-        ("整改时限", _text(item["deadline"])),
+        ("整改时限", _text(item["deadline"]) + _extended(item)),
     ]
     details: Mapping = item["details"]
     for column in spec.columns:
@@ -311,9 +312,24 @@ def item_facts(item: pd.Series) -> pd.DataFrame:
     facts += [
         ("整改完成日期", _text(item["rectified_date"])),
         ("销号日期", _text(item["closed_date"])),
-        ("佐证材料", _text(item["evidence"])),
+        ("佐证材料", _evidence(item["evidence"], files)),
     ]
     return pd.DataFrame(facts, columns=["项目", "内容"])
+
+
+def _evidence(entry: object, files: int) -> str:
+    """The ledger's own 佐证材料 entry (shown while rectified) and the count of files attached on the dashboard."""
+    parts = [] if entry is None or pd.isna(entry) or not str(entry).strip() else [str(entry).strip()]
+    if files:
+        parts.append(f"{files} 个文件（见下方）")
+    return "；".join(parts) or "—"
+
+
+def _extended(item: pd.Series) -> str:
+    """（经批准延期，原时限 …） after a deadline moved by an approved 延期."""
+    if not item.get("extensions") or pd.isna(item.get("original_deadline")):
+        return ""
+    return f"（经批准延期，原时限 {_text(item['original_deadline'])}）"
 
 
 def _found(item: pd.Series) -> bool:
@@ -348,14 +364,18 @@ def deadline_note(item: pd.Series, asof: date) -> tuple[str, str]:
 
 
 def status_timeline_figure(history: pd.DataFrame, item: pd.Series, asof: date, stamp: Stamp) -> go.Figure:
-    """Each status as a bar from its event to the next (up to asof), with the deadline and asof marked."""
+    """Each status as a bar from its event to the next (up to asof), with the deadline and asof marked. The status
+    in force on asof always shows as a labelled bar, however recent: it reaches a little past asof if need be."""
     fig = go.Figure()
     shown = history[~history["after_asof"]]
     end_of_view = pd.Timestamp(asof)
-    for row in shown.itertuples():
+    readable = max(timedelta(days=1), (end_of_view - shown["event_date"].min()) * 0.12) if len(shown) else None
+    for number, row in enumerate(shown.itertuples(), start=1):
         start = row.event_date
         end = min(row.end_date, end_of_view) if not pd.isna(row.end_date) else end_of_view
         end = max(end, start + timedelta(days=1))  # a same-day change still shows as a sliver
+        if number == len(shown):  # drawn last, over any same-day slivers before it
+            end = max(end, start + readable)
         fig.add_trace(
             go.Bar(
                 x=[(end - start).total_seconds() * 1000],

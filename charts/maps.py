@@ -349,8 +349,8 @@ def _item_records(items: pd.DataFrame) -> list[dict]:
             "park_id": row["park_id"],
             "position": _position(row),
             "color": [*STATUS_RGB[row["map_status"]], 235],
-            "tip_title": row["title"],
-            "tip_body": _item_tip(row),
+            "tip_title": html.escape(str(row["title"])),  # the tooltip is HTML: a title is text, never markup
+            "tip_body": html.escape(_item_tip(row)),
         }
         for row in _records(items.dropna(subset=["lat", "lon"]))
     ]

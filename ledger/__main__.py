@@ -58,8 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         if args.if_missing and path.exists():
             version = stored_schema_version(path)
-            if version == "5" and upgrade(path):
-                print(f"数据库结构已由版本 5 升级到 {SCHEMA_VERSION}(增加状态区间表 status_span, 原有数据不变): {path}")
+            if version in ("5", "6") and upgrade(path):
+                print(
+                    f"数据库结构已由版本 {version} 升级到 {SCHEMA_VERSION}"
+                    f"(增加状态区间表、佐证材料撤回记录, 原有数据不变): {path}"
+                )
                 version = SCHEMA_VERSION
             if version == SCHEMA_VERSION:
                 print(f"数据库已存在, 跳过生成: {path}")

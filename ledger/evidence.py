@@ -20,6 +20,8 @@ KINDS = {  # extension -> (what the content must be, MIME type, Chinese name)
 }
 ACCEPTED = "PDF、JPG/PNG 图片、Word（.docx）或 Excel（.xlsx）"
 MAX_ZIP_ENTRIES = 2000  # a .docx/.xlsx is a zip: refuse archive bombs before trusting it
+MAX_IMAGE_PIXELS = 60_000_000  # a 60-megapixel photo decodes to about 180 MB: refuse larger before decoding
+PREVIEW_PIXELS = 720  # the preview's longer side: a few dozen KB sent inside the page, never a media URL
 
 
 class EvidenceError(ValueError):
@@ -87,7 +89,53 @@ def check_evidence(file_name: str, data: bytes) -> Evidence:
         raise EvidenceError(
             f"“{name}”的内容不是{label}（文件名是{suffix}，内容与之不符或文件已损坏）；请用原程序另存后再上传"
         )
+    if expected in ("jpeg", "png"):
+        _check_image(name, data, expected, label)
     return Evidence(hashlib.sha256(data).hexdigest(), name, len(data), mime)
+
+
+def _check_image(name: str, data: bytes, expected: str, label: str) -> None:
+    """An image must decode completely: its first bytes alone (a JPEG header on anything) are not a picture."""
+    from PIL import Image, UnidentifiedImageError
+
+    broken = f"“{name}”不是能打开的{label}（文件不完整或已损坏）；请用相机或看图程序重新导出后再上传"
+    too_large = f"超过 {MAX_IMAGE_PIXELS // 1_000_000} 百万像素的上限；请缩小图片后再上传"
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if (image.format or "").lower() != expected:
+                raise EvidenceError(broken)
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise EvidenceError(f"“{name}”有 {width}×{height} 像素，{too_large}")
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except EvidenceError:
+        raise
+    except Image.DecompressionBombError:  # Pillow's own limit, far above ours, met while reading the header
+        raise EvidenceError(f"“{name}”的像素数{too_large}") from None
+    except (OSError, SyntaxError, ValueError, EOFError, UnidentifiedImageError):
+        raise EvidenceError(broken) from None
+
+
+def preview_jpeg(data: bytes) -> bytes:
+    """A small JPEG of an evidence image, decoded afresh (a file stored before images were checked may be broken:
+    the caller shows a download link instead when this raises)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        if width * height > MAX_IMAGE_PIXELS:
+            raise ValueError(f"{width}×{height} pixels")
+        image.draft("RGB", (PREVIEW_PIXELS, PREVIEW_PIXELS))  # a JPEG decodes at a reduced scale
+        image.load()
+        rgba = image.convert("RGBA")
+        small = Image.new("RGB", rgba.size, "white")
+        small.paste(rgba, mask=rgba.getchannel("A"))  # transparency on white, as on paper
+        small.thumbnail((PREVIEW_PIXELS, PREVIEW_PIXELS))
+        out = io.BytesIO()
+        small.save(out, format="JPEG", quality=80)
+    return out.getvalue()
 
 
 def evidence_root(db_path: Path) -> Path:

@@ -104,6 +104,9 @@ create table evidence (
     mime        varchar not null,
     uploaded_by varchar not null,
     uploaded_at timestamp not null,
+    withdrawn_by     varchar,                 -- the office withdrew a wrongly attached file (schema 7): who,
+    withdrawn_at     timestamp,               -- when (null: the file counts as evidence)
+    withdrawn_reason varchar,                 -- and why; the file itself stays in data/evidence/ for the record
     primary key (item_id, sha256)
 );
 
@@ -437,4 +440,4 @@ create table meta (
     key   varchar primary key,
     value varchar not null
 );
-insert into meta values ('schema_version', '6');  -- ledger.SCHEMA_VERSION
+insert into meta values ('schema_version', '7');  -- ledger.SCHEMA_VERSION

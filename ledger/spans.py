@@ -77,19 +77,41 @@ def refresh(con: duckdb.DuckDBPyConnection, item_ids: Iterable[str] | None = Non
 
 
 def upgrade(path: Path) -> bool:
-    """Bring a schema-5 database file to schema 6 in place (under the writer lock); False if it is not at 5."""
+    """Bring a schema-5 or schema-6 database file to the current schema in place (under the writer lock); False
+    if it is at neither."""
     from ledger import stored_schema_version
     from ledger.writing import open_for_writing, writer_lock
 
     with writer_lock(path):
-        if stored_schema_version(path) != "5":
+        version = stored_schema_version(path)
+        if version not in ("5", "6"):
             return False
         con = open_for_writing(path)
         try:
-            upgrade_from_v5(con)
+            if version == "5":
+                upgrade_from_v5(con)
+            upgrade_from_v6(con)
         finally:
             con.close()
     return True
+
+
+def upgrade_from_v6(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 6 → 7 in place, in one transaction: an evidence file can be withdrawn (who, when, why), its row and
+    file kept. Every existing file stays counted."""
+    con.execute("begin transaction")
+    try:
+        for column, kind in (
+            ("withdrawn_by", "varchar"),
+            ("withdrawn_at", "timestamp"),
+            ("withdrawn_reason", "varchar"),
+        ):
+            con.execute(f"alter table evidence add column if not exists {column} {kind}")
+        con.execute("update meta set value = '7' where key = 'schema_version'")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 def upgrade_from_v5(con: duckdb.DuckDBPyConnection) -> None:

@@ -46,10 +46,11 @@ class ItemState:
     last_actor: str | None
     last_recorded: datetime | None
     returned_reason: str | None  # the reason of a 退回 that is the item's latest action
-    evidence: int
+    evidence: int  # files that count (not withdrawn)
     pending_request: int | None  # an undecided 延期申请
     area_mu: float | None  # the parcel's (or project's) area: revitalised area may not exceed it
     balance_wan: float | None  # an idle fund's balance: a returned amount may not exceed it
+    withdrawn: int = 0  # files the office withdrew (kept for the record, no longer evidence)
 
 
 def item_state(cur: duckdb.DuckDBPyConnection, item_id: str) -> ItemState | None:
@@ -64,9 +65,10 @@ def item_state(cur: duckdb.DuckDBPyConnection, item_id: str) -> ItemState | None
                coalesce((select arg_max(new_deadline, decided_at) from deadline_request
                          where item_id = $item and decision = '批准'), i.deadline),
                l.actor, l.recorded_at, case when l.status = '整改中' then l.reason end,
-               (select count(*) from evidence where item_id = $item),
+               (select count(*) from evidence where item_id = $item and withdrawn_at is null),
                (select min(request_id) from deadline_request where item_id = $item and decision is null),
-               f.area_mu::double, f.amount_wan::double
+               f.area_mu::double, f.amount_wan::double,
+               (select count(*) from evidence where item_id = $item and withdrawn_at is not null)
         from item i join park p using (park_id) left join last l using (item_id)
         left join item_facts f using (item_id)
         where i.item_id = $item
@@ -103,11 +105,14 @@ def actions(user: User, state: ItemState) -> set[str]:
     return out
 
 
-def _require(user: User, state: ItemState | None, action: str, item_id: str) -> ItemState:
+def _require(user: User, state: ItemState | None, action: str, item_id: str, seen: int | None = None) -> ItemState:
+    """The item's state if the user may do action now; a change since the user's page (seen) is said first."""
     if state is None:
         raise WorkflowError(f"没有编号为“{item_id}”的条目")
     if not in_scope(user, state):
         raise WorkflowError(f"条目“{item_id}”不在本账号的范围内，不能操作")
+    if seen is not None:
+        _fresh(state, seen)
     if action not in actions(user, state):
         reasons = {
             "progress": f"条目当前为“{state.status}”，不能再记录进展"
@@ -157,9 +162,12 @@ def _event(cur, state: ItemState, status: str, user: User, when: datetime, note:
 
 
 def _attach(cur, state: ItemState, seq: int, files: list[Evidence], user: User, when: datetime) -> int:
-    known = {
-        r[0] for r in cur.execute("select sha256 from evidence where item_id = $i", {"i": state.item_id}).fetchall()
-    }
+    known = dict(
+        cur.execute("select sha256, withdrawn_at from evidence where item_id = $i", {"i": state.item_id}).fetchall()
+    )
+    for file in files:
+        if known.get(file.sha256) is not None:
+            raise WorkflowError(f"“{file.file_name}”与此前被撤回的佐证材料是同一个文件，不能再作为该条目的佐证材料")
     added = 0
     for file in files:
         if file.sha256 in known:
@@ -170,7 +178,7 @@ def _attach(cur, state: ItemState, seq: int, files: list[Evidence], user: User, 
             {"item": state.item_id, "seq": seq, "sha": file.sha256, "name": file.file_name, "size": file.size,
              "mime": file.mime, "by": user.username, "at": when},
         )  # fmt: skip
-        known.add(file.sha256)
+        known[file.sha256] = None
         added += 1
     return added
 
@@ -191,8 +199,9 @@ def record_progress(
     """整改中 (progress) or 已整改 (the application for 销号, with at least one evidence file). Returns the seq."""
     if status not in (WORKING, APPLIED):
         raise WorkflowError("进展只能记为“整改中”或“已整改”；销号由大起底办公室审核")
-    state = _require(user, item_state(cur, item_id), "apply" if status == APPLIED else "progress", item_id)
-    _fresh(state, expected_seq)
+    state = _require(
+        user, item_state(cur, item_id), "apply" if status == APPLIED else "progress", item_id, expected_seq
+    )
     note = _note(note, "请写明本次做了什么（情况说明）")
     if status == APPLIED and state.evidence + len(files) == 0:
         raise WorkflowError("申请销号（已整改）须至少上传一份佐证材料（PDF、图片、Word 或 Excel）")
@@ -223,14 +232,38 @@ def add_evidence(cur, user: User, item_id: str, files: list[Evidence], now: date
 def review(cur, user: User, item_id: str, expected_seq: int, approve: bool, reason: str = "",
            now: datetime | None = None) -> int:  # fmt: skip
     """Approve an application (→ 已销号) or return it (退回 → 整改中, with a required reason)."""
-    state = _require(user, item_state(cur, item_id), "review", item_id)
-    _fresh(state, expected_seq)
+    state = _require(user, item_state(cur, item_id), "review", item_id, expected_seq)
     when = now or datetime.now().replace(microsecond=0)
+    if approve and state.evidence == 0 and state.withdrawn:
+        raise WorkflowError("该条目的佐证材料已全部撤回，不能销号；请退回整改，要求补充佐证材料")
     if approve:
         cur.execute("update item set closed_date = $d where item_id = $i", {"d": when.date(), "i": item_id})
         return _event(cur, state, CLOSED, user, when, (reason or "").strip()[:MAX_NOTE] or "审核通过，予以销号")
     text = _note(reason, "退回须写明原因，责任单位据此补充整改")
     return _event(cur, state, WORKING, user, when, f"退回：{text}", reason=text)
+
+
+def withdraw_evidence(cur, user: User, item_id: str, sha256: str, reason: str, now: datetime | None = None) -> str:
+    """The region office withdraws a wrongly attached file: its row records who, when and why, the file stays on
+    disk for the record, and it no longer counts as evidence (an application left without any must be returned).
+    Returns the file's name."""
+    if user.role != ADMIN:
+        raise WorkflowError("只有大起底办公室能撤回佐证材料")
+    text = _note(reason, "撤回佐证材料须写明原因")
+    row = cur.execute(
+        "select file_name, withdrawn_at from evidence where item_id = $i and sha256 = $s", {"i": item_id, "s": sha256}
+    ).fetchone()
+    if row is None:
+        raise WorkflowError(f"条目“{item_id}”没有这份佐证材料")
+    if row[1] is not None:
+        raise WorkflowError(f"“{row[0]}”已于 {row[1]:%Y-%m-%d %H:%M} 撤回，未重复处理")
+    when = now or datetime.now().replace(microsecond=0)
+    cur.execute(
+        "update evidence set withdrawn_by = $by, withdrawn_at = $at, withdrawn_reason = $why"
+        " where item_id = $i and sha256 = $s and withdrawn_at is null",
+        {"by": user.username, "at": when, "why": text, "i": item_id, "s": sha256},
+    )
+    return row[0]
 
 
 def request_extension(cur, user: User, item_id: str, new_deadline: date, reason: str,

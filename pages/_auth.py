@@ -16,6 +16,7 @@ from auth import store
 from auth.oidc import DEFAULT_CLAIMS, PROVIDER, user_from_claims
 from auth.roles import User
 from ledger import db_path
+from pages._text import plain
 from queries.db import SESSION_USER, acting_as, before_sign_in
 
 COOKIE = "ledger_session"
@@ -170,7 +171,7 @@ def require_user() -> User:
 def sign_out_box(user: User) -> None:
     """Who is signed in, and the sign-out button (in the sidebar)."""
     place = user.park or user.league
-    st.caption(f":material/person: {user.display_name or user.username}（{user.role_name}）")
+    st.caption(f":material/person: {plain(user.display_name or user.username)}（{user.role_name}）")
     if place:
         st.caption(f"可查看范围：{queries.catalog().label(place)}")
     if st.button("退出登录", key="auth_sign_out", icon=":material/logout:", type="tertiary"):

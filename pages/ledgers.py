@@ -14,7 +14,8 @@ from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._shell import catalog, drill, page_header, stamp
 from pages._state import flag_to_url, follow, follow_flag, follow_page, follow_text, page_input, text_to_url, to_url
-from pages._workflow import item_workflow, returned_notice
+from pages._text import plain, plain_frame
+from pages._workflow import files_on, item_day, item_workflow, past_notice, returned_notice
 from queries import paging
 from queries.scope import breadcrumb
 
@@ -232,16 +233,24 @@ else:
     )
     st.caption("点击行首的选择框打开该条目：事实、整改状态变化、整改时限，以及上级园区和盟市的链接。")
 
-# One item ---------------------------------------------------------------------------------------
+# One item: at the newest data as it is today; at an earlier 数据截至 date as it was then, saying so ------
 if item is not None:
+    day, past = item_day(scope.asof)
+    shown = item if day == scope.asof else queries.item_detail(item["item_id"], day)
+    history = queries.item_history(item["item_id"], day)
+    files = files_on(item["item_id"], day)
     with st.container(border=True, key="ledgers_item"):
         heading, close = st.columns([9, 1], vertical_alignment="center")
-        heading.subheader(f"{item['item_id']}　{item['title']}")
+        heading.subheader(f"{item['item_id']}　{plain(item['title'])}", anchor=False)
         close.button("关闭", icon=":material/close:", on_click=_close_item, key="ledgers_close")
-        label, color = view.status_badge(item, scope.asof)
+        label, color = view.status_badge(shown, day)
         st.badge(label, color=color)
-        returned_notice(item["item_id"])
-        tone, note = view.deadline_note(item, scope.asof)
+        if past:
+            past_notice(item["item_id"], day, history)
+        elif day != scope.asof:
+            st.caption(f"条目显示今天（{day:%Y-%m-%d}）的情况；上方列表的数据截至 {scope.asof:%Y-%m-%d}。")
+        returned_notice(history)
+        tone, note = view.deadline_note(shown, day)
         {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}[tone](note)
         if scope.league not in (None, item["league_code"]) or scope.park not in (None, item["park_id"]):
             st.caption("该条目不在当前范围内；上方列表仍按当前范围显示。")
@@ -261,12 +270,12 @@ if item is not None:
         ):
             drill(scope, league=item["league_code"], park=None)
         facts_col, history_col = st.columns([2, 3])
-        facts_col.table(view.item_facts(item).set_index("项目"))
-        history = queries.item_history(item["item_id"], scope.asof)
+        valid_files = int(files["withdrawn_at"].isna().sum())
+        facts_col.table(plain_frame(view.item_facts(shown, valid_files).set_index("项目")))
         history_col.plotly_chart(
-            view.status_timeline_figure(history, item, scope.asof, figure_stamp),
+            view.status_timeline_figure(history, shown, day, figure_stamp),
             config=plotly_config(f"{item['item_id']}整改状态"),
             key="ledgers_timeline",
         )
         history_col.dataframe(view.history_table(history), hide_index=True, placeholder="—", key="ledgers_history")
-        item_workflow(item["item_id"], figure_stamp.scope_label, item["details"].get("land_kind"))
+        item_workflow(item["item_id"], figure_stamp.scope_label, files, item["details"].get("land_kind"), not past)

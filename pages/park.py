@@ -12,6 +12,7 @@ from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import export_menu
 from pages._shell import drill, page_header, stamp
+from pages._text import plain_frame
 from queries.boundaries import league_boundaries
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -165,7 +166,7 @@ with st.container(key="items_section"):  # printed on A4 landscape sheets of its
             key="park_items",
         )
     with st.container(key="print_only_items"):  # every item on paper, wrapped, continued over the sheets
-        printed = table.assign(超期未整改=table["超期未整改"].map({True: "是", False: "否"}))
+        printed = plain_frame(table.assign(超期未整改=table["超期未整改"].map({True: "是", False: "否"})))
         st.table(fmt.dashed(printed.set_index("编号"), decimals=1))
 export_button(
     "导出条目清单（Excel）",

@@ -8,6 +8,7 @@ import streamlit as st
 import queries
 from pages._auth import export_button
 from pages._shell import current_user, page_header, stamp
+from pages._text import plain
 from queries.scope import Scope
 from queries.todo import todo_counts, todo_head
 from reports.orders import DUE_DAYS, due_items, order_docx, order_xlsx, todo_table
@@ -42,7 +43,9 @@ st.caption(
 if counts["returned"]:
     returned = todo_head(today, RETURNED_SHOWN, returned_first=True)
     for row in returned[returned.is_returned].itertuples():
-        st.error(f"**{row.item_id} {row.title}** 被退回：{row.returned_reason}", icon=":material/undo:")
+        st.error(
+            f"**{plain(row.item_id)} {plain(row.title)}** 被退回：{plain(row.returned_reason)}", icon=":material/undo:"
+        )
 if counts["returned"] > RETURNED_SHOWN:
     st.caption(f"另有 {counts['returned'] - RETURNED_SHOWN:,} 项被退回，见下表中标记为“退回”的条目。")
 
@@ -68,7 +71,7 @@ if not units:
 else:
     unit = st.selectbox("责任单位", list(units), key="todo_unit")
     late, soon = units[unit]
-    st.caption(f"{unit}：超期 {late} 项，{DUE_DAYS} 日内到期 {soon} 项。")
+    st.caption(f"{plain(unit)}：超期 {late} 项，{DUE_DAYS} 日内到期 {soon} 项。")
     name = f"督办单_{unit}_{today.asof:%Y%m%d}"
     for column, (label, build, ext, mime) in zip(
         st.columns(2),

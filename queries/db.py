@@ -157,7 +157,7 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise FileNotFoundError(f"数据库文件不存在: {path}。请先运行 `python -m ledger demo` 生成演示数据。")
     version = stored_schema_version(path)
-    if version == "5" and spans.upgrade(path):  # 5 → 6 adds the status spans in place; nothing is discarded
+    if version in ("5", "6") and spans.upgrade(path):  # 6 adds the status spans, 7 evidence withdrawal; in place
         version = stored_schema_version(path)
     if version != SCHEMA_VERSION:
         raise RuntimeError(

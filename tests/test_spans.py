@@ -200,7 +200,7 @@ def test_a_schema_5_database_with_imports_is_upgraded_in_place_when_the_app_open
     assert stored_schema_version(db) == "5"
     con = qdb.connect(db)
     con.close()
-    assert stored_schema_version(db) == SCHEMA_VERSION == "6"
+    assert stored_schema_version(db) == SCHEMA_VERSION == "7"
     con = duckdb.connect(str(db))
     assert con.execute("select count(*), (select count(*) from item_event) from item").fetchone() == before
     assert con.execute("select count(*) from import_batch").fetchone() == (1,)

@@ -24,7 +24,18 @@ ADMIN, LEADER = DEMO_USERS["demo-admin"], DEMO_USERS["demo-leader"]
 BAOTOU, ORDOS, PARK = DEMO_USERS["demo-150200"], DEMO_USERS["demo-150600"], DEMO_USERS["demo-P005"]
 NOW = datetime(2026, 3, 2, 10, 0)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG_HEADER_ONLY = b"\x89PNG\r\n\x1a\n" + b"\0" * 64  # the signature of a PNG and nothing a viewer can open
+
+
+def image_bytes(kind: str = "PNG", size: tuple[int, int] = (40, 30)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 60, 40)).save(out, format=kind)
+    return out.getvalue()
+
+
+PNG = image_bytes()
 
 
 def docx_bytes() -> bytes:
@@ -272,7 +283,7 @@ def test_measures_offered_are_the_standard_disposal_methods_of_the_ledger() -> N
 @pytest.mark.parametrize(
     ("name", "data", "words"),
     [
-        ("照片.pdf", PNG, "内容不是PDF"),
+        ("照片.pdf", PNG_HEADER_ONLY, "内容不是PDF"),
         ("说明.docx", b"PK\x03\x04" + b"\0" * 40, "内容不是Word 文档"),
         ("程序.exe", b"MZ" + b"\0" * 40, "类型不能作为佐证材料"),
         ("空.pdf", b"", "空文件"),
@@ -295,6 +306,104 @@ def test_accepted_evidence_is_stored_once_by_its_hash_with_a_clean_name(tmp_path
     again = store_file(root, check_evidence("另一个名字.pdf", PDF), PDF)
     assert first == again and first.read_bytes() == PDF and first.name == hostile.sha256
     assert len(list(root.rglob("*"))) == 2  # one folder, one file
+
+
+def huge_png(width: int = 20_000, height: int = 20_000) -> bytes:
+    """A PNG whose header claims width × height pixels (a decompression bomb is refused before decoding)."""
+    import struct
+    import zlib
+
+    data = bytearray(PNG)
+    ihdr = 8 + 4  # after the signature and the chunk's length
+    data[ihdr + 4 : ihdr + 12] = struct.pack(">II", width, height)
+    data[ihdr + 17 : ihdr + 21] = struct.pack(">I", zlib.crc32(bytes(data[ihdr : ihdr + 17])))
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("现场照片.jpg", b"\xff\xd8\xff\xe0" + b"JFIF\0" + b"\x13" * 4000, "不是能打开的JPG 图片"),
+        ("现场照片.jpg", image_bytes("JPEG", (400, 300))[:900], "不是能打开的JPG 图片"),
+        ("现场照片.png", PNG_HEADER_ONLY, "不是能打开的PNG 图片"),
+        ("现场照片.png", image_bytes()[:-30], "不是能打开的PNG 图片"),
+        ("巨幅.png", huge_png(), "超过 60 百万像素的上限"),
+    ],
+    ids=["jpeg-header-then-junk", "truncated-jpeg", "png-signature-only", "truncated-png", "pixel-bomb"],
+)
+def test_an_image_is_decoded_at_upload_and_refused_in_chinese_when_it_does_not_open(
+    name: str, data: bytes, words: str
+) -> None:
+    with pytest.raises(EvidenceError, match=words):
+        check_evidence(name, data)
+
+
+def test_real_photos_pass_and_their_preview_is_small() -> None:
+    from ledger.evidence import preview_jpeg
+
+    for name, kind in (("a.jpg", "JPEG"), ("b.png", "PNG")):
+        data = image_bytes(kind, (2400, 1800))
+        assert check_evidence(name, data).size == len(data)
+        from PIL import Image
+
+        preview = Image.open(io.BytesIO(preview_jpeg(data)))
+        assert preview.format == "JPEG" and max(preview.size) == 720
+
+
+def test_a_withdrawn_file_is_kept_and_recorded_but_no_longer_counts_for_closing(con, db: Path) -> None:
+    import queries
+    from queries.db import acting_as
+    from queries.scope import Scope
+
+    item = open_items(con, "150200", ledger="land")[0]
+    photo, letter = evidence("现场照片.png", PNG), evidence("通知书.pdf")
+    seq = act(con, db, wf.record_progress, BAOTOU, item, state(con, item).seq, "已整改", "完成", files=[photo])
+    with pytest.raises(wf.WorkflowError, match="只有大起底办公室能撤回佐证材料"):
+        act(con, db, wf.withdraw_evidence, BAOTOU, item, photo.sha256, "传错了")
+    with pytest.raises(wf.WorkflowError, match="撤回佐证材料须写明原因"):
+        act(con, db, wf.withdraw_evidence, ADMIN, item, photo.sha256, " ")
+    assert act(con, db, wf.withdraw_evidence, ADMIN, item, photo.sha256, "与本条目无关", now=NOW) == "现场照片.png"
+    with pytest.raises(wf.WorkflowError, match="已于 2026-03-02 10:00 撤回，未重复处理"):
+        act(con, db, wf.withdraw_evidence, ADMIN, item, photo.sha256, "再撤一次")
+    assert con.execute(
+        "select withdrawn_by, withdrawn_at, withdrawn_reason from evidence where item_id = $i", {"i": item}
+    ).fetchall() == [("demo-admin", NOW, "与本条目无关")]
+    assert (state(con, item).evidence, state(con, item).withdrawn, state(con, item).seq) == (0, 1, seq)
+    with acting_as(ADMIN):
+        waiting = queries.review_queue(Scope(None, None, date.today())).set_index("item_id")
+    assert waiting.loc[item, "evidence_files"] == 0  # the office sees the application has nothing left
+    with pytest.raises(wf.WorkflowError, match="佐证材料已全部撤回，不能销号"):
+        act(con, db, wf.review, ADMIN, item, seq, True)
+    seq = act(con, db, wf.review, ADMIN, item, seq, False, "请补充与本条目相符的材料")
+    with pytest.raises(wf.WorkflowError, match="须至少上传一份佐证材料"):
+        act(con, db, wf.record_progress, BAOTOU, item, seq, "已整改", "再次申请")
+    with pytest.raises(wf.WorkflowError, match="与此前被撤回的佐证材料是同一个文件"):
+        act(con, db, wf.record_progress, BAOTOU, item, seq, "已整改", "再次申请", files=[photo])
+    seq = act(con, db, wf.record_progress, BAOTOU, item, seq, "已整改", "再次申请", files=[letter])
+    act(con, db, wf.review, ADMIN, item, seq, True)
+    assert state(con, item).status == "已销号"
+    with acting_as(ADMIN):
+        listed = queries.item_evidence(item)
+    assert sorted(listed.file_name) == sorted(["通知书.pdf", "现场照片.png"])  # both listed; one marked withdrawn
+    assert listed.set_index("file_name").withdrawn_reason.to_dict()["现场照片.png"] == "与本条目无关"
+
+
+def test_a_schema_6_database_gains_the_withdrawal_columns_in_place(db: Path) -> None:
+    from ledger import SCHEMA_VERSION, spans, stored_schema_version
+
+    con = duckdb.connect(str(db))
+    con.execute("drop index evidence_item")  # what a schema-6 file holds: the table without the three columns
+    for column in ("withdrawn_by", "withdrawn_at", "withdrawn_reason"):
+        con.execute(f"alter table evidence drop column {column}")
+    con.execute("create index evidence_item on evidence (item_id)")
+    con.execute("update meta set value = '6' where key = 'schema_version'")
+    items = con.execute("select count(*) from item").fetchone()
+    con.close()
+    assert spans.upgrade(db) and stored_schema_version(db) == SCHEMA_VERSION == "7"
+    con = duckdb.connect(str(db))
+    assert con.execute("select count(*) from item").fetchone() == items
+    assert con.execute("select count(withdrawn_at) from evidence").fetchone() == (0,)
+    con.close()
 
 
 # a killed writer ---------------------------------------------------------------------------------

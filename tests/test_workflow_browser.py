@@ -2,6 +2,7 @@
 it with a reason, 包头市 sees the reason, adds evidence and applies again, the office approves; the numbers and
 the item's history follow. Screenshots of every step in screenshots/."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -120,3 +121,65 @@ def test_the_whole_rectification_loop_in_chromium(demo_db: Path, tmp_path: Path,
                      ("已销号", "demo-admin")]  # fmt: skip
     actions = [r["action"] for r in store.audit_rows(store.auth_path(db))]
     assert {"apply", "return", "approve"} <= set(actions)
+
+
+DOM_CHECK = """() => {
+    const main = document.querySelector('[data-testid=stMain]');
+    const side = document.querySelector('[data-testid=stSidebar]');
+    const all = [main, side].filter(Boolean);
+    const q = (sel) => all.flatMap((root) => [...root.querySelectorAll(sel)]);
+    return {
+        beacons: q('img').filter((i) => /beacon|^x$/.test(i.getAttribute('src') || '')).length,
+        scripted: q('[onerror]').length,
+        links: q('a').filter((a) => /javascript|beacon/.test(a.getAttribute('href') || '') || a.textContent === 'link')
+            .map((a) => a.outerHTML.slice(0, 200)),
+        styled: q('span, strong, em').filter((e) => e.textContent.trim() === '红字').length,
+        previews: q('img').map((i) => (i.getAttribute('src') || '').slice(0, 30)),
+        text: all.map((root) => root.textContent).join('\\n'),
+    };
+}"""
+
+
+def test_league_text_shows_as_text_in_the_browser_and_previews_come_inside_the_page(
+    demo_db: Path, tmp_path: Path, browser
+) -> None:
+    from auth.store import auth_path, session_for
+    from tests.test_injection import NAMED, plant_payloads
+
+    db = copy_database(demo_db, tmp_path)
+    plant_payloads(db)
+    con = duckdb.connect(str(db))
+    park = con.execute("select park_id from item where item_id = $i", {"i": ITEM}).fetchone()[0]
+    con.close()
+    fetched: list[str] = []
+    SHOTS.mkdir(exist_ok=True)
+    with running_app(db) as url:
+        views = [
+            ("demo-admin", f"/ledgers?item={ITEM}", "[data-testid=stImage] img"),  # the photo's preview, last
+            ("demo-150200", "/todo", "[data-testid=stDataFrame]"),
+            ("demo-admin", f"/park?league=150200&park={park}", "[data-testid=stDataFrame]"),
+            (NAMED.username, "/overview", "[data-testid=stSidebar]"),
+        ]
+        for user, path, ready in views:
+            page = browser.new_page(viewport={"width": 1440, "height": 2400})
+            token = session_for(auth_path(db), NAMED, "test") if user == NAMED.username else None
+            if token:
+                page.context.add_cookies([{"name": "ledger_session", "value": token, "url": url}])
+            else:
+                page.close()
+                page = signed_in_page(browser, url, user, viewport={"width": 1440, "height": 2400})
+            page.on("request", lambda request: fetched.append(request.url))
+            page.goto(f"{url}{path}")
+            page.wait_for_selector(ready, state="attached", timeout=120_000)  # the machine may be busy
+            page.wait_for_timeout(4000)
+            found = page.evaluate(DOM_CHECK)
+            page.screenshot(path=str(SHOTS / f"injection_{path.strip('/').split('?')[0]}.png"), full_page=True)
+            page.close()
+            assert (found["beacons"], found["scripted"], found["links"], found["styled"]) == (0, 0, [], 0), path
+            text = found["text"].replace("\u2060", "")  # the word joiner that keeps an address from becoming a link
+            assert ":red[**红字**]" in text and "![x](http://127.0.0.1:9/beacon.png)" in text, path
+            if path.startswith("/ledgers"):
+                assert any(src.startswith("data:image/jpeg;base64,") for src in found["previews"]), found["previews"]
+    assert not [u for u in fetched if "beacon" in u or "127.0.0.1:9/" in u]
+    images = [u for u in fetched if re.search(r"/media/[0-9a-f]+\.(png|jpe?g|webp|gif)$", u)]  # Streamlit's media
+    assert not images  # no preview served from a URL that works without a session

@@ -1,19 +1,31 @@
 -- One ledger item on $asof, whatever its scope: its facts, park and league, the phase it was found in, its
 -- status, rectification and deadline on that date, and its ledger's own columns as a JSON object whose
 -- keys are the column names of the ledger_* queries. status is null when the item was found after $asof;
--- returned_wan, closed_date and evidence show only once the item is rectified (closed) on $asof.
+-- returned_wan, closed_date and evidence show only while the item is rectified (closed) on $asof (a 退回 hides
+-- them again); deadline is the one in force on $asof (after approved 延期), original_deadline the ledger's.
 -- Params: $item, $asof, $league, $park (an item outside them gives no row, as an unknown id does).
 -- Columns: item_id, ledger, ledger_name, title, league_code, league_name, park_id, park_name, found_date,
---          found_phase, responsible_unit, measure, deadline, status, status_date, rectified_date, closed_date,
+--          found_phase, responsible_unit, measure, deadline, original_deadline, extensions, status, status_date,
+--          rectified_date, closed_date,
 --          evidence, days_to_deadline, overdue, details.
 -- Grain: one row; no row when the id is unknown.
-with events as (
+with seen as (
+    select seq, event_date, status from item_event where item_id = $item and event_date <= $asof
+),
+events as (  -- rectified_date: when the item's present run of 已整改/已销号 began (a 退回 ends a run)
     select
         max(event_date) as status_date,
         arg_max(status, seq) as status,
-        min(event_date) filter (where status in ('已整改', '已销号')) as rectified_date
-    from item_event
-    where item_id = $item and event_date <= $asof
+        min(event_date) filter (
+            where status in ('已整改', '已销号')
+              and seq > coalesce((select max(seq) from seen where status in ('待整改', '整改中')), 0)
+        ) as rectified_date
+    from seen
+),
+extended as (  -- the deadline in force on $asof: the latest approved 延期 decided by then
+    select arg_max(new_deadline, decided_at) as deadline, count(*) as extensions
+    from deadline_request
+    where item_id = $item and decision = '批准' and decided_date <= $asof
 )
 select
     i.item_id,
@@ -28,14 +40,16 @@ select
     (select ph.name from phase ph where i.found_date between ph.start_date and ph.end_date) as found_phase,
     i.responsible_unit,
     i.measure,
-    i.deadline,
+    coalesce(x.deadline, i.deadline) as deadline,
+    i.deadline as original_deadline,
+    x.extensions,
     e.status,
     e.status_date,
     e.rectified_date,
     case when e.status = '已销号' then coalesce(i.closed_date, e.status_date) end as closed_date,
     case when e.rectified_date is not null then i.evidence end as evidence,
-    datediff('day', $asof::date, i.deadline) as days_to_deadline,
-    coalesce(e.status not in ('已整改', '已销号') and i.deadline < $asof, false) as overdue,
+    datediff('day', $asof::date, coalesce(x.deadline, i.deadline)) as days_to_deadline,
+    coalesce(e.status not in ('已整改', '已销号') and coalesce(x.deadline, i.deadline) < $asof, false) as overdue,
     case i.ledger
         when 'land' then json_object(
             'land_kind', l.land_kind, 'area_mu', l.area_mu::double, 'approved_date', l.approved_date,
@@ -64,6 +78,7 @@ join park p on p.park_id = i.park_id
 join league lg on lg.league_code = p.league_code
 join ledger_def ld on ld.ledger = i.ledger
 cross join events e
+cross join extended x
 left join land l on l.item_id = i.item_id
 left join stalled s on s.item_id = i.item_id
 left join infrastructure f on f.item_id = i.item_id

@@ -1,7 +1,7 @@
 -- 销号审核: items whose latest action is an application (已整改), oldest application first.
 -- Params: $league, $park.
 -- Columns: item_id, ledger_name, title, league_name, park_name, responsible_unit, applied_by, applied_at, note,
---          measure, evidence_files, returns (how often it was returned before).
+--          measure, evidence_files (not withdrawn), returns (how often it was returned before).
 -- Grain: one row per waiting item.
 with last as (  -- each item's latest event: the one its status span still in force holds
     select e.item_id, e.seq, e.status, e.actor, e.recorded_at, e.note, e.measure
@@ -20,7 +20,7 @@ select
     x.recorded_at as applied_at,
     x.note,
     x.measure,
-    (select count(*) from evidence e where e.item_id = i.item_id) as evidence_files,
+    (select count(*) from evidence e where e.item_id = i.item_id and e.withdrawn_at is null) as evidence_files,
     (select count(*) from item_event r where r.item_id = i.item_id and r.reason is not null) as returns
 from last x
 join item i using (item_id)
