@@ -3,7 +3,6 @@
 The one page that writes: it calls ledger.importer (the write path) instead of queries/."""
 
 import hashlib
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +28,7 @@ from ledger.templates import template_xlsx
 from ledger.writing import DatabaseBusy, WriteConflict
 from pages._auth import audit
 from pages._shell import catalog, current_user, page_header
+from pages._text import plain
 from queries.db import writing
 
 
@@ -36,11 +36,6 @@ from queries.db import writing
 def _cleaned_once(path: str) -> list[Path]:
     """Files a killed import left behind are removed once per server process (and before every import)."""
     return clean_stray_files(Path(path))
-
-
-def plain(text: str) -> str:
-    """User-supplied text (file names inside messages) shown literally, not as Markdown or formulas."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
 
 
 def problem_list(problems: list) -> str:

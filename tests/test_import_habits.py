@@ -358,7 +358,8 @@ def worked_demo_item(db: Path) -> tuple[str, list[str]]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
             con.execute(
-                "insert into evidence values ($i, $s, $sha, $n, $size, 'application/pdf', 'demo-150200', $at)",
+                "insert into evidence (item_id, event_seq, sha256, file_name, size_bytes, mime, uploaded_by,"
+                " uploaded_at) values ($i, $s, $sha, $n, $size, 'application/pdf', 'demo-150200', $at)",
                 {"i": item_id, "s": seq + 2, "sha": sha, "n": name, "size": len(content), "at": at},
             )
             shas.append(sha)
