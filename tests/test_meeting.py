@@ -14,6 +14,7 @@ import pytest
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
+import queries
 from charts import meeting as mt
 from charts.deck import slides_deck
 from ledger import spans
@@ -378,3 +379,61 @@ def test_meeting_in_chromium_fills_the_screen_with_large_type_on_every_slide(ser
             "(document.querySelector('.mt-scope')?.innerText)"
         )
     page.close()
+
+
+def shape_text(shape) -> str:
+    return shape.text_frame.text if shape.has_text_frame else ""
+
+
+@pytest.mark.parametrize("params", SCOPES[:2], ids=SCOPE_IDS[:2])
+def test_deck_headings_sentences_and_notes_fit_their_boxes_and_never_run_into_the_chart(params: dict) -> None:
+    """The sentence under a heading took two lines in a one-line box and ran into the chart; notes ran into the
+    footnote. Each text box holds its text at its size (widths estimated from the characters), the chart or table
+    starts below the sentence and ends above the notes, and the notes end above the footnote."""
+    from charts.deck import FOOT_TOP, text_pt
+
+    scope = Scope(params.get("league"), None, date.fromisoformat(JUN))
+    with acting_as(DEMO_USERS["demo-admin"]):
+        slides = [MEETING[key](scope) for key in KEYS]
+        deck = Presentation(io.BytesIO(slides_deck(stamp(scope), slides, render=blank_chart)))
+    for slide, item in zip(list(deck.slides)[1:], slides, strict=True):
+        boxes = [s for s in slide.shapes if s.has_text_frame and shape_text(s)]
+        for box in boxes:
+            room = (box.width - 91440) / 12700 * 0.97  # pt of a line, less the box's margins
+            needed = 91440  # the box's own margins (EMU)
+            for paragraph in box.text_frame.paragraphs:
+                size = max((r.font.size.pt for r in paragraph.runs), default=0)
+                width = sum(text_pt(r.text, r.font.size.pt) for r in paragraph.runs)
+                needed += int(size * 1.2 * max(1, -(-width // room)) * 12700)
+            assert box.height >= needed - 12700, (item.title, shape_text(box))
+        body = [s for s in slide.shapes if s.shape_type in (13, 19)]  # the chart's picture or the table
+        summary = next((b for b in boxes if shape_text(b) == item.summary_text()), None)
+        notes = next((b for b in boxes if item.notes and shape_text(b) == "；".join(item.notes)), None)
+        for shape in body:
+            if summary is not None:
+                assert shape.top >= summary.top + summary.height, item.title
+            if notes is not None:
+                assert shape.top + shape.height <= notes.top, item.title
+        if notes is not None:
+            assert notes.top + notes.height <= FOOT_TOP, item.title
+        if item.table is not None:
+            table = next(s for s in body if s.shape_type == 19).table
+            assert len(table.rows) == len(item.table) + 1
+
+
+def test_the_lagging_slide_lists_every_lagging_league_even_all_twelve() -> None:
+    from charts.slides import lagging_slide
+    from charts.supervision import LagRules, lagging_leagues
+
+    rules = LagRules(rate_gap_points=-100.0)  # every league lags by this rule
+    scope = Scope(None, None, date.fromisoformat(JUN))
+    with acting_as(DEMO_USERS["demo-admin"]):
+        summary = queries.supervision_summary(scope)
+    lagging = lagging_leagues(summary, rules)
+    assert len(lagging) == 12
+    slide = lagging_slide(summary, lagging, stamp(scope), rules, None)
+    assert len(slide.table) == 12 and not any("另有" in n for n in slide.notes)
+    deck = Presentation(io.BytesIO(slides_deck(stamp(scope), [slide], render=blank_chart)))
+    table = next(s for s in deck.slides[1].shapes if s.shape_type == 19)
+    assert len(table.table.rows) == 13
+    assert table.top + table.height <= next(s for s in deck.slides[1].shapes if "通报标准" in shape_text(s)).top
