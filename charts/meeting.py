@@ -294,6 +294,9 @@ def _room_for_labels(figure: dict, screen_px: float) -> None:
     notes = [a for a in layout.get("annotations", ()) if a.get("name") == "value_label"]
     if not notes or "range" not in layout.get("xaxis", {}):
         return
+    for note in notes:  # a patch no taller than the type: on a small projector the rows stand close together
+        size = note.setdefault("font", {}).get("size") or BODY
+        note.update(height=round(size * 1.15), borderpad=0, valign="middle")
     names = [str(y) for t in figure["data"] if t.get("type") == "bar" for y in (t.get("y") or ())]
     tick = layout.get("yaxis", {}).get("tickfont", {}).get("size") or BODY
     name_px = max((rk.text_px(n, tick) for n in names), default=0.0)

@@ -207,9 +207,10 @@ def ranking_figure(
                 hovertemplate="%{y}<br>" + reference_label + " %{x:.2f}<extra></extra>",
             )
         x_max = labelled_range(data["value"], texts, ref, LABEL_SIZE, LABEL_PLOT_PX)
-        # each label starts at its own bar's end, on a patch of the page's colour: a reference mark standing where
-        # the label is passes under it instead of striking the text (the label states the difference anyway)
-        for y, value, text in zip(labels, data["value"], texts, strict=True):
+        # each label starts at its own bar's end; where the reference mark stands beyond the bar (under the label),
+        # the label sits on a patch of the page's colour, so the mark passes under it instead of striking the text
+        # (the label states the difference anyway)
+        for y, value, mark, text in zip(labels, data["value"], ref, texts, strict=True):
             if pd.notna(value):
                 fig.add_annotation(
                     x=float(value),
@@ -218,9 +219,10 @@ def ranking_figure(
                     yref="y",
                     text=text,
                     xanchor="left",
+                    xshift=LABEL_GAP / 4,
                     showarrow=False,
-                    bgcolor="white",
-                    borderpad=LABEL_GAP / 2,  # the patch starts at the bar's end, the text a little after
+                    bgcolor="white" if pd.notna(mark) and mark > value else "rgba(0,0,0,0)",
+                    borderpad=LABEL_GAP / 4,
                     font={"size": LABEL_SIZE, "color": "#212121"},
                     name="value_label",
                 )

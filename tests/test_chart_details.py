@@ -72,7 +72,8 @@ def test_a_reference_mark_passes_under_the_label_instead_of_striking_it() -> Non
         struck += start <= mark <= end
     labels = [a for a in fig.layout.annotations if a.name == "value_label"]
     assert struck, "the demo has a median mark inside a label's span"
-    assert all(a.bgcolor == "white" for a in labels)  # an opaque patch: the mark (a trace) is drawn under it
+    for label, mark in zip(labels, marks.x, strict=True):  # a mark beyond the bar: an opaque patch, drawn over it
+        assert label.bgcolor == ("white" if mark > label.x else "rgba(0,0,0,0)")
     assert all(a.showarrow is False and a.xanchor == "left" for a in labels)
 
 
