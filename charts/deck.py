@@ -16,6 +16,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 from charts import format as fmt
+from charts import rankings as rk
 from charts.export import figure_png
 from charts.overview import Card
 from charts.theme import ACCENT, BAD, GOOD, NEUTRAL, Stamp, finish
@@ -253,9 +254,12 @@ def slide_png(fig: go.Figure) -> bytes:
     width, height = IMAGE_PIXELS
     rows = _rows(fig)
     font_scale = max(1.0, min(1.7, (height - 140) / rows / (13 * 1.3))) if rows else 1.7
-    return figure_png(
-        fig, width, height, scale=3, chrome=False, font_scale=font_scale, adjust=lambda f: name_labels(f, MAP_LABEL)
-    )
+
+    def laid_out(figure: dict) -> None:  # what depends on the picture's size: names and labels that must fit
+        name_labels(figure, MAP_LABEL)
+        rk.room_for_labels(figure, width)
+
+    return figure_png(fig, width, height, scale=3, chrome=False, font_scale=font_scale, adjust=laid_out)
 
 
 def _font(run, size: float, bold: bool = False, color: RGBColor = DARK) -> None:

@@ -238,6 +238,9 @@ def press_figure(
     if (title.get("subtitle") or {}).get("text"):
         title["subtitle"]["text"] = SCREEN_ONLY.sub("", title["subtitle"]["text"])
     annotations = layout.get("annotations") or []
+    for note in annotations:  # a ranking's value label: its patch no taller than its type (rows stand close)
+        if note.get("name") == "value_label":
+            note.update(height=round(((note.get("font") or {}).get("size") or 13 * factor) * 1.15), borderpad=0)
     footnote = next((a for a in annotations if a.get("name") == "footnote"), None)
     if not chrome:
         subtitle = (title.pop("subtitle", None) or {}).get("text") or ""

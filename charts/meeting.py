@@ -287,27 +287,6 @@ def chart_height(slide: Slide) -> int:
     return (700 if slide.headlines else 840) - NOTE_HEIGHT * sum(1 + len(n) // 70 for n in slide.notes)
 
 
-def _room_for_labels(figure: dict, screen_px: float) -> None:
-    """A ranking's value labels stand at their bars' ends in type twice the export's: the x axis reaches far enough
-    for the longest of them on the smallest projector, beside the park names of the y axis."""
-    layout = figure["layout"]
-    notes = [a for a in layout.get("annotations", ()) if a.get("name") == "value_label"]
-    if not notes or "range" not in layout.get("xaxis", {}):
-        return
-    for note in notes:  # a patch no taller than the type: on a small projector the rows stand close together
-        size = note.setdefault("font", {}).get("size") or BODY
-        note.update(height=round(size * 1.15), borderpad=0, valign="middle")
-    names = [str(y) for t in figure["data"] if t.get("type") == "bar" for y in (t.get("y") or ())]
-    tick = layout.get("yaxis", {}).get("tickfont", {}).get("size") or BODY
-    name_px = max((rk.text_px(n, tick) for n in names), default=0.0)
-    plot_px = screen_px - name_px - 64  # 64: the chart's own left and right margins
-    size = max(a.get("font", {}).get("size") or BODY for a in notes)
-    end = rk.labelled_range(
-        pd.Series([a["x"] for a in notes]), [a["text"] for a in notes], pd.Series(dtype=float), size, plot_px
-    )
-    layout["xaxis"]["range"] = [layout["xaxis"]["range"][0], max(layout["xaxis"]["range"][1], end)]
-
-
 def _shows_legend(figure: dict) -> bool:
     layout, data = figure["layout"], figure["data"]
     if layout.get("showlegend") is not None:
@@ -368,7 +347,8 @@ def screen_figure(fig: go.Figure, theme: str, height: int, phone: bool = False) 
     for key in layout:
         if key.startswith(("xaxis", "yaxis")):
             layout[key]["automargin"] = True
-    _room_for_labels(figure, PHONE_CHART_PX if phone else (WIDTH - 2 * PAD) * SMALLEST)
+    # a ranking's labels in type twice the export's: room for the longest on the smallest projector
+    rk.room_for_labels(figure, PHONE_CHART_PX if phone else (WIDTH - 2 * PAD) * SMALLEST)
     # the size is the screen's: the page gives the chart its box (chart_css), plotly fills it
     layout.pop("width", None)
     layout.pop("height", None)

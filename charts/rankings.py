@@ -135,6 +135,24 @@ def labelled_range(values: pd.Series, texts: list[str], marks: pd.Series, size: 
     return max(needed) or 1.0
 
 
+def room_for_labels(figure: dict, chart_px: float) -> None:
+    """A laid-out ranking (a plotly dict, fonts as drawn): the x axis reaches far enough for the longest value label
+    at its type's size in a chart chart_px wide, beside the park names of the y axis. Changes figure in place."""
+    layout = figure["layout"]
+    notes = [a for a in layout.get("annotations", ()) if a.get("name") == "value_label"]
+    if not notes or "range" not in layout.get("xaxis", {}):
+        return
+    names = [str(y) for t in figure["data"] if t.get("type") == "bar" for y in (t.get("y") or ())]
+    tick = (layout.get("yaxis", {}).get("tickfont") or {}).get("size") or (layout.get("font") or {}).get("size") or 13
+    name_px = max((text_px(n, tick) for n in names), default=0.0)
+    plot_px = chart_px - name_px - 64  # 64: the chart's own left and right margins
+    size = max((a.get("font") or {}).get("size") or LABEL_SIZE for a in notes)
+    end = labelled_range(
+        pd.Series([a["x"] for a in notes]), [a["text"] for a in notes], pd.Series(dtype=float), size, plot_px
+    )
+    layout["xaxis"]["range"] = [layout["xaxis"]["range"][0], max(layout["xaxis"]["range"][1], end)]
+
+
 def ranking_figure(
     df: pd.DataFrame,
     key: str,

@@ -183,3 +183,17 @@ def test_meeting_bar_labels_keep_the_body_size_however_thin_the_bars(league) -> 
     bars = [t for t in screen.data if t.type == "bar" and t.text is not None]
     assert bars and all(t.constraintext == "none" and t.textfont.size >= mt.BODY for t in bars)
     assert screen.layout.uniformtext.minsize >= mt.BODY and screen.layout.uniformtext.mode == "show"
+
+
+def test_the_decks_ranking_picture_has_room_for_its_labels_and_patches_no_taller_than_their_type() -> None:
+    scope = Scope(None, None, ASOF)
+    slide = tax_slide(queries.park_rankings(scope, None, "tax_per_mu"), STAMP, "全区", None)
+    width, height = deck.IMAGE_PIXELS
+    laid_out = press_figure(slide.figure, width, height, chrome=False, font_scale=1.7).to_dict()
+    rk.room_for_labels(laid_out, width)
+    figure = go.Figure(laid_out)
+    names = max(rk.text_px(str(y), figure.layout.yaxis.tickfont.size or 13 * 1.7) for y in figure.data[0].y)
+    labels = [a for a in figure.layout.annotations if a.name == "value_label"]
+    assert labels and all(a.height <= a.font.size * 1.2 and a.borderpad == 0 for a in labels)
+    for _, end, _ in label_boxes(figure, width - names - 64):
+        assert end <= figure.layout.xaxis.range[1]
