@@ -188,7 +188,8 @@ html, body {{ overflow: hidden !important; scrollbar-width: none; background: {t
   .mt-value {{ font-size: {u(44)}; }}
   .mt-cards {{ grid-template-columns: 1fr; }}
   .mt-card {{ height: auto; }}
-  .mt-table td:first-child, .mt-table td:nth-child(2), .mt-table td:nth-child(3) {{ white-space: normal; }}
+  .mt-table th, .mt-table td {{ padding: {u(4)} {u(6)}; font-size: {u(22)}; }}
+  .mt-table th {{ white-space: normal; }}  /* the short columns keep their figures on one line; the reason wraps */
   .st-key-meeting_chart {{ height: var(--mt-chart-phone) !important; }}
   .st-key-meeting_controls {{ position: static; flex-wrap: wrap; }}
   .st-key-meeting_source, .st-key-meeting_controls > div:has(.st-key-meeting_source) {{ flex: 1 1 100%; }}
