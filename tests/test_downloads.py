@@ -4,6 +4,7 @@ download that fails is logged, audited and tells the user so in Chinese."""
 
 import csv
 import io
+import os
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from ledger.writing import transaction
 from pages._state import BRIEFING_VIEWS, PROGRESS_VIEWS, RANKING_VIEWS, url_of
 from queries.db import db_path
 from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database, session_token
+from tests.test_browser import CHROMIUM, SHOTS, free_port
 
 JUN = "2023-06-08"
 needs_export = pytest.mark.skipif(export_problem() is not None, reason=f"服务器端导出不可用：{export_problem()}")
@@ -244,3 +246,60 @@ def test_a_failed_download_says_so_in_chinese_in_place_of_streamlits_words() -> 
     assert any("stDownloadButtonError" in p.read_text(encoding="utf-8") for p in bundle)  # the element exists
     assert '[data-testid="stDownloadButtonError"]' in SCREEN_CSS
     assert "文件生成失败" in SCREEN_CSS
+
+
+FAILING_APP = """
+import streamlit as st
+from pages._shell import SCREEN_CSS
+
+st.html(f"<style>{SCREEN_CSS}</style>")
+
+
+def broken() -> bytes:
+    raise ValueError("The truth value of an array with more than one element is ambiguous")
+
+
+st.download_button("会议材料", broken, file_name="会议材料.pptx", on_click="ignore", key="broken")
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+def test_in_chromium_a_failed_download_says_so_in_chinese(tmp_path: Path, browser) -> None:
+    """The words the user reads under a button whose file could not be made: Chinese, not Streamlit's English."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    script = tmp_path / "failing.py"
+    script.write_text(FAILING_APP, encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true"]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.25)
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.click("[data-testid=stDownloadButton] button", timeout=60_000)
+        error = page.wait_for_selector("[data-testid=stDownloadButtonError]", timeout=30_000)
+        shown = page.evaluate(
+            "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content, "
+            "parseFloat(getComputedStyle(e, '::after').fontSize)]",
+            error,
+        )
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "download_failed.png"))
+        page.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert shown[0] == "0px"  # Streamlit's "Failed to generate file for download" takes no room
+    assert "文件生成失败" in shown[1] and shown[2] >= 12
