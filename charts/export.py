@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -237,6 +238,9 @@ def press_figure(
     if (title.get("subtitle") or {}).get("text"):
         title["subtitle"]["text"] = SCREEN_ONLY.sub("", title["subtitle"]["text"])
     annotations = layout.get("annotations") or []
+    for note in annotations:  # a ranking's value label: its patch no taller than its type (rows stand close)
+        if note.get("name") == "value_label":
+            note.update(height=round(((note.get("font") or {}).get("size") or 13 * factor) * 1.15), borderpad=0)
     footnote = next((a for a in annotations if a.get("name") == "footnote"), None)
     if not chrome:
         subtitle = (title.pop("subtitle", None) or {}).get("text") or ""
@@ -277,8 +281,12 @@ def _export(
     scale: float,
     chrome: bool = True,
     font_scale: float | None = None,
+    adjust: Callable[[dict], Any] | None = None,
 ) -> bytes:
-    return _render(press_figure(fig, width, height, chrome, font_scale).to_dict(), fmt, width, height, scale)
+    figure = press_figure(fig, width, height, chrome, font_scale).to_dict()
+    if adjust is not None:  # what depends on the laid-out size (a map's names that must not collide)
+        adjust(figure)
+    return _render(figure, fmt, width, height, scale)
 
 
 def figure_png(
@@ -288,9 +296,11 @@ def figure_png(
     scale: float = SCALE,
     chrome: bool = True,
     font_scale: float | None = None,
+    adjust: Callable[[dict], Any] | None = None,
 ) -> bytes:
-    """PNG for slides and print: 1920 × 1080 layout pixels at scale 2 (3840 × 2160 pixels) by default."""
-    return _export(fig, "png", width, height, scale, chrome, font_scale)
+    """PNG for slides and print: 1920 × 1080 layout pixels at scale 2 (3840 × 2160 pixels) by default; adjust may
+    change the laid-out figure (a dict) before it is drawn."""
+    return _export(fig, "png", width, height, scale, chrome, font_scale, adjust)
 
 
 def figure_svg(fig: go.Figure, width: int = WIDTH, height: int = HEIGHT) -> bytes:

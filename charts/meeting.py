@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import format as fmt
-from charts.deck import Slide
+from charts import rankings as rk
+from charts.deck import Slide, name_labels
 from charts.export import press_figure
 from charts.overview import Card
 from charts.theme import FONT
@@ -20,6 +21,10 @@ CHART_WIDTH = WIDTH - 2 * PAD
 NOTE_HEIGHT = 36  # a line of notes under the chart
 FONT_SCALE = 2.0  # plotly's 12–13 px builders' fonts become 24–26 px: readable from the back of the room
 MAP_LABEL = 20  # px: names of the 盟市 on the map (its legend and list keep 24 px and more)
+BODY = 24  # px: the slide's body text, and the least a chart's label may have
+PHONE_FONT_SCALE, PHONE_BODY = 1.2, 15  # a phone (its browser says Mobile): the chart's type at a phone's size
+PHONE_CHART_PX = 358  # a chart's width on a 390 px phone
+SMALLEST = 1280 / WIDTH  # the smallest projector (1280 × 720) shows the slide at 2/3 (its charts' type stays)
 INTERVAL, INTERVAL_RANGE = 20, (5, 600)  # seconds a slide stays up
 
 
@@ -98,11 +103,23 @@ def options(raw: Mapping[str, str], slides: int) -> Options:
     return Options(interval, theme, slide, tuple(notices))
 
 
+def _u(px: float) -> str:
+    """A length of the 1920 × 1080 slide on the actual screen: 1 slide pixel = min(100vw / 1920, 100vh / 1080)."""
+    return f"calc({px} * var(--u))"
+
+
+PHONE = "(max-width: 760px)"  # a phone held upright (390 × 844) or a narrow window: one readable column
+
+
 def screen_css(theme: Theme) -> str:
-    """No sidebar, header, toolbar, footer or scrollbar; the page is one 1920 × 1080 slide. A 3840 × 2160 screen shows
-    it at 200% display scaling (the usual setting for 4K, or the browser's 200% zoom): every figure twice as sharp.
-    CSS zoom or transform on the page would enlarge it too, but Streamlit then draws plotly charts twice as large."""
+    """No sidebar, header, toolbar, footer or scrollbar; the page is one 16:9 slide laid out on 1920 × 1080 slide
+    pixels and drawn at the screen's size (a 1366 × 768 or 1280 × 720 projector: 0.71 or 0.67 of them; 4K at 200%
+    display scaling: 1), so nothing moves or overlaps between projectors. Lengths are CSS units of the viewport, not
+    zoom or transform: plotly measures its box and draws wrongly inside a zoomed or scaled page. On a phone the slide
+    becomes one column that scrolls, in type a phone reads."""
+    u = _u
     return f"""<style>
+:root {{ --u: min(calc(100vw / {WIDTH}), calc(100vh / {HEIGHT})); }}
 [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], [data-testid=stSidebarNav],
 header[data-testid=stHeader], [data-testid=stToolbar], [data-testid=stDecoration], [data-testid=stStatusWidget],
 footer, [data-testid=stBottom] {{ display: none !important; }}
@@ -110,47 +127,80 @@ html, body {{ overflow: hidden !important; scrollbar-width: none; background: {t
 ::-webkit-scrollbar {{ display: none; }}
 .stApp, [data-testid=stAppViewContainer], [data-testid=stMain] {{
   background: {theme.background} !important; color: {theme.text}; overflow: hidden !important; }}
-[data-testid=stMainBlockContainer] {{ padding: 24px {PAD}px 0 {PAD}px !important; max-width: none !important;
-  height: {HEIGHT}px; overflow: hidden; }}
-[data-testid=stMainBlockContainer] > div > [data-testid=stVerticalBlock] {{ gap: 12px; }}
+[data-testid=stMainBlockContainer] {{ padding: {u(24)} {u(PAD)} 0 {u(PAD)} !important; max-width: none !important;
+  height: 100vh; overflow: hidden; }}
+[data-testid=stMainBlockContainer] [data-testid=stVerticalBlock] {{ gap: {u(12)}; }}
 .mt, .mt * {{ font-family: {FONT}; color: {theme.text}; }}
-.mt-head {{ display: flex; justify-content: space-between; align-items: flex-start; gap: 32px;
-  border-bottom: 4px solid {theme.accent}; padding-bottom: 10px; }}
-.mt-title {{ font-size: 52px; font-weight: 700; line-height: 1.2; margin: 0; }}
-.mt-scope {{ font-size: 26px; color: {theme.muted}; text-align: right; line-height: 1.45; white-space: nowrap; }}
-.mt-demo {{ display: inline-block; font-size: 26px; font-weight: 700; color: {theme.bad} !important;
-  border: 3px solid {theme.bad}; border-radius: 6px; padding: 0 12px; margin-left: 14px; }}
-.mt-notice {{ font-size: 24px; color: #ef6c00 !important; margin-top: 4px; }}
-.mt-figures {{ display: flex; gap: 24px; margin-top: 12px; }}
-.mt-figure {{ flex: 1 1 0; min-width: 0; background: {theme.panel}; border: 2px solid {theme.border};
-  border-radius: 10px; padding: 8px 20px 10px 20px; }}
-.mt-value {{ font-size: 64px; font-weight: 700; line-height: 1.1; white-space: nowrap; overflow: hidden;
+.mt-head {{ display: flex; justify-content: space-between; align-items: flex-start; gap: {u(32)};
+  border-bottom: {u(4)} solid {theme.accent}; padding-bottom: {u(10)}; }}
+.mt-title {{ font-size: {u(52)}; font-weight: 700; line-height: 1.2; margin: 0; }}
+.mt-scope {{ font-size: {u(26)}; color: {theme.muted}; text-align: right; line-height: 1.45; white-space: nowrap; }}
+.mt-demo {{ display: inline-block; font-size: {u(26)}; font-weight: 700; color: {theme.bad} !important;
+  border: {u(3)} solid {theme.bad}; border-radius: {u(6)}; padding: 0 {u(12)}; margin-left: {u(14)}; }}
+.mt-notice {{ font-size: {u(24)}; color: #ef6c00 !important; margin-top: {u(4)}; }}
+.mt-figures {{ display: flex; gap: {u(24)}; margin-top: {u(12)}; }}
+.mt-figure {{ flex: 1 1 0; min-width: 0; background: {theme.panel}; border: {u(2)} solid {theme.border};
+  border-radius: {u(10)}; padding: {u(8)} {u(20)} {u(10)} {u(20)}; }}
+.mt-value {{ font-size: {u(64)}; font-weight: 700; line-height: 1.1; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
-.mt-label {{ font-size: 24px; color: {theme.muted} !important; line-height: 1.35; white-space: nowrap;
+.mt-label {{ font-size: {u(24)}; color: {theme.muted} !important; line-height: 1.35; white-space: nowrap;
   overflow: hidden; text-overflow: ellipsis; }}
 .mt-good {{ color: {theme.good} !important; }} .mt-bad {{ color: {theme.bad} !important; }}
-.mt-cards {{ display: grid; grid-template-columns: repeat(3, 1fr); gap: 20px; margin-top: 16px; }}
-.mt-card {{ background: {theme.panel}; border: 2px solid {theme.border}; border-radius: 10px; padding: 12px 22px;
-  height: 318px; overflow: hidden; }}
-.mt-card-name {{ font-size: 30px; font-weight: 700; line-height: 1.3; }}
-.mt-card-rate {{ font-size: 64px; font-weight: 700; line-height: 1.15; }}
-.mt-body {{ font-size: 24px; line-height: 1.4; }}
-.mt-table {{ width: 100%; border-collapse: collapse; margin-top: 18px; }}
-.mt-table th {{ font-size: 26px; text-align: left; color: {theme.muted} !important; padding: 8px 14px;
-  border-bottom: 3px solid {theme.border}; white-space: nowrap; }}
-.mt-table td {{ font-size: 26px; line-height: 1.35; padding: 10px 14px; border-bottom: 1px solid {theme.border};
+.mt-cards {{ display: grid; grid-template-columns: repeat(3, 1fr); gap: {u(20)}; margin-top: {u(16)}; }}
+.mt-card {{ background: {theme.panel}; border: {u(2)} solid {theme.border}; border-radius: {u(10)};
+  padding: {u(12)} {u(22)}; height: {u(318)}; overflow: hidden; }}
+.mt-card-name {{ font-size: {u(30)}; font-weight: 700; line-height: 1.3; }}
+.mt-card-rate {{ font-size: {u(64)}; font-weight: 700; line-height: 1.15; }}
+.mt-body {{ font-size: {u(24)}; line-height: 1.4; }}
+.mt-table {{ width: 100%; border-collapse: collapse; margin-top: {u(12)}; }}
+.mt-table th {{ font-size: {u(24)}; text-align: left; color: {theme.muted} !important; padding: {u(6)} {u(14)};
+  border-bottom: {u(3)} solid {theme.border}; white-space: nowrap; }}
+.mt-table td {{ font-size: {u(24)}; line-height: 1.3; padding: {u(6)} {u(14)}; border-bottom: 1px solid {theme.border};
   vertical-align: top; }}
 .mt-table td:first-child, .mt-table td:nth-child(2), .mt-table td:nth-child(3) {{ white-space: nowrap; }}
 .mt-note {{ color: {theme.muted} !important; }}
-.mt-foot {{ font-size: 24px; color: {theme.muted} !important; line-height: 1.35; }}
-.st-key-meeting_controls {{ position: fixed; left: {PAD}px; right: {PAD}px; bottom: 14px; width: auto !important;
-  align-items: center; }}
+.mt-foot {{ font-size: {u(24)}; color: {theme.muted} !important; line-height: 1.35; }}
+[data-testid=stMarkdownContainer]:has(> .mt) {{ margin-bottom: 0 !important; }}  /* Streamlit's -1rem overlapped */
+.st-key-meeting_chart {{ height: var(--mt-chart) !important; flex: none !important; }}
+.st-key-meeting_chart [data-testid=stElementContainer], .st-key-meeting_chart [data-testid=stPlotlyChart] {{
+  height: 100% !important; }}
+.st-key-meeting_controls {{ position: fixed; left: {u(PAD)}; right: {u(PAD)}; bottom: {u(14)}; width: auto !important;
+  align-items: center; gap: {u(16)} !important; }}
 .st-key-meeting_source, .st-key-meeting_controls > div:has(.st-key-meeting_source) {{ order: -1; flex: 1 1 0;
   min-width: 0; }}
-.st-key-meeting_controls p, .st-key-meeting_controls button {{ font-size: 22px !important; }}
-.st-key-meeting_controls button {{ background: {theme.panel}; color: {theme.text}; border-color: {theme.border}; }}
-.st-key-meeting_controls button * {{ color: {theme.text} !important; }}
+.st-key-meeting_controls p, .st-key-meeting_controls a, .st-key-meeting_controls button {{
+  font-size: {u(22)} !important; }}
+.st-key-meeting_controls button, .st-key-meeting_controls a {{ min-height: {u(50)}; padding: {u(4)} {u(16)};
+  background: {theme.panel}; color: {theme.text}; border-color: {theme.border}; }}
+.st-key-meeting_controls button *, .st-key-meeting_controls a * {{ color: {theme.text} !important; }}
+.st-key-meeting_controls [data-testid=stMarkdownContainer] p {{ margin: 0; }}
+.st-key-meeting_controls svg, .st-key-meeting_controls [data-testid=stIconMaterial] {{ font-size: {u(26)} !important; }}
+.st-key-meeting_controls kbd, .st-key-meeting_controls [data-testid=stShortcut] {{ display: none; }}
+@media {PHONE} {{
+  :root {{ --u: calc(100vw / 600); }}
+  html, body, .stApp, [data-testid=stAppViewContainer], [data-testid=stMain] {{ overflow: auto !important; }}
+  [data-testid=stMainBlockContainer] {{ height: auto; overflow: visible; padding-bottom: {u(24)} !important; }}
+  .mt-head {{ flex-direction: column; gap: {u(4)}; }}
+  .mt-scope {{ text-align: left; white-space: normal; }}
+  .mt-figures {{ flex-wrap: wrap; }}
+  .mt-figure {{ flex: 1 1 40%; }}
+  .mt-label, .mt-value {{ white-space: normal; }}
+  .mt-value {{ font-size: {u(44)}; }}
+  .mt-cards {{ grid-template-columns: 1fr; }}
+  .mt-card {{ height: auto; }}
+  .mt-table th, .mt-table td {{ padding: {u(4)} {u(6)}; font-size: {u(22)}; }}
+  .mt-table th {{ white-space: normal; }}  /* the short columns keep their figures on one line; the reason wraps */
+  .st-key-meeting_chart {{ height: var(--mt-chart-phone) !important; }}
+  .st-key-meeting_controls {{ position: static; flex-wrap: wrap; }}
+  .st-key-meeting_source, .st-key-meeting_controls > div:has(.st-key-meeting_source) {{ flex: 1 1 100%; }}
+}}
 </style>"""
+
+
+def chart_css(height: int) -> str:
+    """The chart's box for this slide: `height` slide pixels on a projector; on a phone, tall enough for its
+    labels at the phone's width."""
+    return f"<style>:root {{ --mt-chart: {_u(height)}; --mt-chart-phone: {max(360, round(height * 0.62))}px; }}</style>"
 
 
 def _esc(text: object) -> str:
@@ -238,62 +288,70 @@ def chart_height(slide: Slide) -> int:
     return (700 if slide.headlines else 840) - NOTE_HEIGHT * sum(1 + len(n) // 70 for n in slide.notes)
 
 
-def _extent(trace: dict) -> float:
-    xs, ys = [v for v in trace["x"] if v is not None], [v for v in trace["y"] if v is not None]
-    return (max(xs) - min(xs)) * (max(ys) - min(ys))
+def _shows_legend(figure: dict) -> bool:
+    layout, data = figure["layout"], figure["data"]
+    if layout.get("showlegend") is not None:
+        return bool(layout["showlegend"])
+    return len(data) > 1 and any(t.get("showlegend") is not False for t in data)
 
 
-def _uncrowded(labels: list[dict], figure: dict) -> list[dict]:
-    """The map's name labels, larger 盟市 first, less those that would overlap one placed before (in pixels at the
-    figure's size)."""
-    if not labels:
-        return labels
+def _top_room(figure: dict, body: float) -> float:
+    """Pixels above the plot: the subtitle (pinned to the top) and, under it, a legend laid across the top."""
     layout = figure["layout"]
-    size = {t["name"].removeprefix("outline_"): _extent(t) for t in figure["data"] if t["name"].startswith("outline_")}
-    labels = sorted(labels, key=lambda t: -size.get(t["name"].removeprefix("label_"), 0))
-    x_axis, y_axis, margin = layout["xaxis"], layout["yaxis"], layout["margin"]
-    (x0, x1), (y0, y1), ratio = x_axis["range"], y_axis["range"], y_axis.get("scaleratio", 1)
-    domain = x_axis.get("domain", [0, 1])
-    width = (layout["width"] - margin["l"] - margin["r"]) * (domain[1] - domain[0])
-    height = layout["height"] - margin["t"] - margin["b"]
-    scale = min(width / (x1 - x0), height / ((y1 - y0) * ratio))  # pixels per degree of longitude
-    # plotly widens the range of the axis with room to spare, centred: that is what the screen shows
-    middle_x, middle_y = (x0 + x1) / 2 * scale, (y0 + y1) / 2 * ratio * scale
-    edges = (middle_x - width / 2, middle_x + width / 2, middle_y - height / 2, middle_y + height / 2)
-    placed: list[tuple[float, float, float, float]] = []
-    kept = []
-    for trace in labels:
-        x, y = trace["x"][0] * scale, trace["y"][0] * ratio * scale
-        half_w, half_h = len(trace["text"][0]) * MAP_LABEL / 2 + 4, MAP_LABEL * 0.7
-        box = (x - half_w, x + half_w, y - half_h, y + half_h)
-        inside = edges[0] <= box[0] and box[1] <= edges[1] and edges[2] <= box[2] and box[3] <= edges[3]
-        if not inside or any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed):
-            continue
-        placed.append(box)
-        kept.append(trace)
-    return kept
+    title = layout.get("title") or {}
+    room = 8.0
+    if title.get("text"):
+        size = (title.get("font") or {}).get("size") or body
+        lines = title["text"].count("<br>") + 1
+        title.update(yref="container", y=1, yanchor="top", pad={"t": 8, "b": 0, "l": 0, "r": 0})
+        room += size * 1.35 * lines + 8
+    legend = layout.get("legend") or {}
+    if _shows_legend(figure) and legend.get("orientation") == "h" and legend.get("y", 1) >= 1:
+        legend.update(y=1, yanchor="bottom", yref="paper")
+        room += ((legend.get("font") or {}).get("size") or body) * 1.8
+    return room
 
 
-def screen_figure(fig: go.Figure, theme: str, height: int) -> go.Figure:
+def screen_figure(fig: go.Figure, theme: str, height: int, phone: bool = False) -> go.Figure:
     """A copy of a builder's figure for the screen: the slide carries the title and footnote as text, so the figure
-    keeps only its subtitle; fonts doubled (ticks, legend, labels 24 px and up); the theme's colours."""
-    figure = press_figure(fig, CHART_WIDTH, height, chrome=False, font_scale=FONT_SCALE).to_dict()
+    keeps only its subtitle; fonts doubled (ticks, legend, labels 24 px and up; on a phone a little over the
+    builders' own, 15 px and up); the theme's colours."""
+    scale, body = (PHONE_FONT_SCALE, PHONE_BODY) if phone else (FONT_SCALE, BODY)
+    figure = press_figure(fig, CHART_WIDTH, height, chrome=False, font_scale=scale).to_dict()
     colors = THEMES[theme]
     if theme == "dark":
         figure = _recolor(figure, DARK_COLORS)
     layout = figure["layout"]
     layout.update(paper_bgcolor=colors.background, plot_bgcolor=colors.background)
     layout["font"]["color"] = colors.text
-    layout.setdefault("legend", {}).update(bgcolor="rgba(0,0,0,0)", font={"size": 24, "color": colors.text})
+    layout.setdefault("legend", {}).update(bgcolor="rgba(0,0,0,0)", font={"size": body, "color": colors.text})
     for trace in figure["data"]:
         if trace.get("type") == "bar":
             trace["cliponaxis"] = False  # a label above a full bar stays whole
-    # 盟市 names on the map: smaller (the central ones are crowded), with a halo, over the parks' circles
-    labels = [t for t in figure["data"] if str(t.get("name", "")).startswith("label_")]
-    for trace in labels:
-        trace["textfont"].update(size=MAP_LABEL, shadow="auto")
-    figure["data"] = [t for t in figure["data"] if t not in labels] + _uncrowded(labels, figure)
+            # plotly shrinks a bar's label to the bar's thickness (8 px in a drill into a league's many parks): the
+            # labels keep the body size and may stand out of a thin bar instead
+            trace["constraintext"] = "none"
+            for key in ("textfont", "insidetextfont", "outsidetextfont"):
+                if key in trace or key == "textfont":
+                    font = trace.setdefault(key, {})
+                    font["size"] = max(body, font.get("size") or 0)
+    layout["uniformtext"] = {"minsize": body, "mode": "show"}
+    # 盟市 names on the map: smaller (the central ones are crowded), with a halo, over the parks' circles; names that
+    # stand apart at 1920 × 1080 must stand apart on the smallest projector, where the map is 2/3 as large
+    name_labels(figure, MAP_LABEL * body / BODY, SMALLEST)
     for key in layout:
         if key.startswith(("xaxis", "yaxis")):
-            layout[key].setdefault("tickfont", {}).update(size=max(24, layout[key]["tickfont"].get("size") or 0))
+            layout[key].setdefault("tickfont", {}).update(size=max(body, layout[key]["tickfont"].get("size") or 0))
+    # the press layout's margins keep room for a title and footnote the slide has as text: on a projector that room
+    # squeezed the bars until their labels ran together; the axes make the room their labels need
+    layout["margin"] = {**layout.get("margin", {}), "t": _top_room(figure, body), "b": 16, "l": 16, "r": 48}
+    for key in layout:
+        if key.startswith(("xaxis", "yaxis")):
+            layout[key]["automargin"] = True
+    # a ranking's labels in type twice the export's: room for the longest on the smallest projector
+    rk.room_for_labels(figure, PHONE_CHART_PX if phone else (WIDTH - 2 * PAD) * SMALLEST)
+    # the size is the screen's: the page gives the chart its box (chart_css), plotly fills it
+    layout.pop("width", None)
+    layout.pop("height", None)
+    layout["autosize"] = True
     return go.Figure(figure)

@@ -89,7 +89,7 @@ def completion_figure(
     ]
     fig = go.Figure(
         go.Bar(
-            y=data.name.tolist(),  # lists: the deck counts a chart's rows with `trace.y or ()`
+            y=data.name.tolist(),  # the deck counts a chart's rows from trace.y
             x=(data.rate.clip(lower=0) * 100).tolist(),
             orientation="h",
             marker_color=colors,

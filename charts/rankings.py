@@ -106,22 +106,51 @@ def _shown(df: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, str]:
 
 
 LABEL_PLOT_PX = 900  # the narrowest plot width a label's length is judged against (a 1366 screen's)
+LABEL_SIZE = 13  # px, a bar's value label (the export and the meeting scale it with the rest)
+LABEL_GAP = 8  # px between a bar's end and its label
 
 
-def _text_px(text: str, size: int = 14) -> float:
+def text_px(text: str, size: int = 14) -> float:
     """Roughly how wide text is at size px: a CJK or full-width character is square, a digit about half."""
     return sum(size if ord(ch) > 0x2E80 else size * 0.58 for ch in text)
 
 
-def _label_x(value: float, reference: float, text: str, x_max: float) -> float:
-    """Where a bar's value label starts: at the bar's end, so it stays with its bar; only when its reference mark
-    stands within the label's width beyond the bar (the label would be struck through) just after the mark."""
-    if pd.isna(value):
-        return 0.0
-    if pd.isna(reference) or reference <= value:
-        return value
-    width = _text_px(text) / LABEL_PLOT_PX * x_max
-    return value if reference - value > width else reference
+def label_text(metric: str, value: float, reference: float) -> str:
+    """A bar's value label: the number and its difference from the reference, '7.3（-35.7%）' (the unit is the
+    axis title's: a label as short as it can be stays beside its bar)."""
+    number = f"{value:,.{DECIMALS[metric]}f}"
+    return number + ("" if pd.isna(reference) or not reference else f"（{value / reference - 1:+.1%}）")
+
+
+def labelled_range(values: pd.Series, texts: list[str], marks: pd.Series, size: float, plot_px: float) -> float:
+    """The x axis's end so that every label, starting at its bar's end, ends inside the plot (plot_px wide, labels
+    size px), and every reference mark is in view."""
+    needed = [0.0]
+    for value, text in zip(values.astype(float), texts, strict=True):
+        share = (text_px(text, size) + LABEL_GAP) / plot_px  # of the axis's length
+        if pd.notna(value) and share < 0.9:
+            needed.append(max(value, 0.0) / (0.98 - share))
+    top = pd.concat([values.astype(float), marks.astype(float)]).max()
+    needed.append(float(top) * 1.05 if pd.notna(top) else 0.0)
+    return max(needed) or 1.0
+
+
+def room_for_labels(figure: dict, chart_px: float) -> None:
+    """A laid-out ranking (a plotly dict, fonts as drawn): the x axis reaches far enough for the longest value label
+    at its type's size in a chart chart_px wide, beside the park names of the y axis. Changes figure in place."""
+    layout = figure["layout"]
+    notes = [a for a in layout.get("annotations", ()) if a.get("name") == "value_label"]
+    if not notes or "range" not in layout.get("xaxis", {}):
+        return
+    names = [str(y) for t in figure["data"] if t.get("type") == "bar" for y in (t.get("y") or ())]
+    tick = (layout.get("yaxis", {}).get("tickfont") or {}).get("size") or (layout.get("font") or {}).get("size") or 13
+    name_px = max((text_px(n, tick) for n in names), default=0.0)
+    plot_px = chart_px - name_px - 64  # 64: the chart's own left and right margins
+    size = max((a.get("font") or {}).get("size") or LABEL_SIZE for a in notes)
+    end = labelled_range(
+        pd.Series([a["x"] for a in notes]), [a["text"] for a in notes], pd.Series(dtype=float), size, plot_px
+    )
+    layout["xaxis"]["range"] = [layout["xaxis"]["range"][0], max(layout["xaxis"]["range"][1], end)]
 
 
 def ranking_figure(
@@ -174,10 +203,7 @@ def ranking_figure(
     else:
         ref = data[reference].astype(float) if reference else pd.Series(float("nan"), index=data.index)
         below = data["value"] < ref
-        texts = [
-            "  " + value_text(metric, v) + ("" if pd.isna(r) or not r else f"（{v / r - 1:+.1%}）")
-            for v, r in zip(data["value"], ref, strict=True)
-        ]
+        texts = [label_text(metric, v, r) for v, r in zip(data["value"], ref, strict=True)]
         fig.add_bar(
             y=labels,
             x=data["value"],
@@ -198,20 +224,26 @@ def ranking_figure(
                 customdata=custom,
                 hovertemplate="%{y}<br>" + reference_label + " %{x:.2f}<extra></extra>",
             )
-        top = pd.concat([data["value"], ref]).max()
-        x_max = float(top) * 1.3 if pd.notna(top) and top > 0 else 1.0
-        fig.add_scatter(
-            y=labels,
-            x=[_label_x(v, r, t, x_max) for v, r, t in zip(data["value"], ref, texts, strict=True)],
-            mode="text",
-            text=texts,
-            textposition="middle right",
-            cliponaxis=False,
-            customdata=custom,
-            hoverinfo="skip",
-            showlegend=False,
-            name="label",
-        )
+        x_max = labelled_range(data["value"], texts, ref, LABEL_SIZE, LABEL_PLOT_PX)
+        # each label starts at its own bar's end; where the reference mark stands beyond the bar (under the label),
+        # the label sits on a patch of the page's colour, so the mark passes under it instead of striking the text
+        # (the label states the difference anyway)
+        for y, value, mark, text in zip(labels, data["value"], ref, texts, strict=True):
+            if pd.notna(value):
+                fig.add_annotation(
+                    x=float(value),
+                    y=y,
+                    xref="x",
+                    yref="y",
+                    text=text,
+                    xanchor="left",
+                    xshift=LABEL_GAP / 4,
+                    showarrow=False,
+                    bgcolor="white" if pd.notna(mark) and mark > value else "rgba(0,0,0,0)",
+                    borderpad=LABEL_GAP / 4,
+                    font={"size": LABEL_SIZE, "color": "#212121"},
+                    name="value_label",
+                )
         axis_title = metric_label(metric)
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
     fig.update_xaxes(title=axis_title, gridcolor="#eeeeee", range=[0, x_max])

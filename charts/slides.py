@@ -14,7 +14,6 @@ from charts.supervision import LagRules
 from charts.theme import BAD, Stamp, finish
 
 TOP_BOTTOM = 5  # parks shown at each end of the 亩均税收 ranking
-MAX_ROWS = 8  # lagging leagues listed on one slide; more are counted in a note
 
 
 def _tone(rate: float | None, reference: float | None) -> str:
@@ -191,7 +190,7 @@ def lagging_slide(
 ) -> Slide:
     """督导通报: the leagues that lag by the default rules (always compared across the region), with why."""
     region = summary.region_rate.iloc[0] if len(summary) else None
-    rows = lagging.head(MAX_ROWS)
+    rows = lagging  # every lagging league, up to all twelve: the slide's type and rows shrink to hold them
     table = pd.DataFrame(
         {
             "盟市": [
@@ -218,6 +217,4 @@ def lagging_slide(
     ]
     if lagging.empty:
         notes.insert(0, "按上述标准，本期各盟市均无通报事项。")
-    if len(lagging) > MAX_ROWS:
-        notes.append(f"另有 {len(lagging) - MAX_ROWS} 个盟市，见整治进度页。")
     return Slide("督导通报：进展滞后盟市", None, stamp, headlines, table=table, notes=tuple(notes), key="lagging")

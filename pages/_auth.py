@@ -5,6 +5,7 @@ the password; the server stores only the token's SHA-256 and ends it after IDLE_
 Streamlit's script API cannot set response headers, so the cookie is written by a line of script in the page
 (SameSite=Strict, Secure over https); it cannot be HttpOnly, which is why it carries nothing but that token."""
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -206,8 +207,14 @@ def export_button(
         build = data
 
         def audited() -> bytes:
-            with acting_as(user):
-                content = build()
+            try:
+                with acting_as(user):
+                    content = build()
+            except Exception as error:  # Streamlit then shows a line under the button (in Chinese: assets/screen.css)
+                logging.getLogger(__name__).exception("export failed: %s", detail)
+                failed = f"{detail}（失败：{type(error).__name__}）"
+                store.record(path, user.username, "export", failed, scope_label, False)
+                raise
             store.record(path, user.username, "export", detail, scope_label)
             return content
 

@@ -16,7 +16,10 @@ from queries.db import SESSION_USER, limit
 from queries.scope import EVERYWHERE, Catalog, Scope, breadcrumb, resolve_scope
 
 SCOPE_KEYS = ("league", "park", "asof")
-PRINT_CSS = (Path(__file__).resolve().parent.parent / "assets" / "print.css").read_text(encoding="utf-8")
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+PRINT_CSS = (ASSETS / "print.css").read_text(encoding="utf-8")
+SCREEN_CSS = (ASSETS / "screen.css").read_text(encoding="utf-8")  # a failed download's message in Chinese
+PRINT_JS = (ASSETS / "print.js").read_text(encoding="utf-8")  # charts drawn again at the sheet's width to print
 LAST = "scope_last"  # the scope of the previous run, restored when navigation drops the query string
 
 
@@ -101,7 +104,8 @@ def page_header(title: str) -> Scope:
     for warning in warnings:
         st.warning(warning, icon=":material/warning:")
     set_scope(scope)
-    st.html(f"<style>{PRINT_CSS}</style>")  # the browser's print: A4, no controls (assets/print.css)
+    # the browser's print: A4, no controls (assets/print.css), charts at the sheet's width (assets/print.js)
+    st.html(f"<style>{SCREEN_CSS}{PRINT_CSS}</style><script>{PRINT_JS}</script>", unsafe_allow_javascript=True)
     st.title(title)
     meeting_link(scope)
     st.caption(" › ".join(breadcrumb(scope, catalog())) + f"　｜　数据截至 {scope.asof:%Y-%m-%d}")

@@ -11,7 +11,7 @@ from charts.deck import Slide
 from charts.export import export_problem
 from pages._auth import export_button
 from pages._export import MEETING, meeting_deck, meeting_keys
-from pages._shell import current_user, drill, screen_scope, selected_key, stamp
+from pages._shell import SCREEN_CSS, current_user, drill, screen_scope, selected_key, stamp
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 # The browser loads Streamlit's plotly component (a 4.7 MB script) when the first chart appears; on a busy machine
@@ -29,7 +29,7 @@ scope, warnings = screen_scope()
 KEYS = meeting_keys(current_user().sees_region)
 chosen = mt.options(dict(st.query_params), len(KEYS))
 theme = mt.THEMES[chosen.theme]
-st.html(mt.screen_css(theme) + PRELOAD, unsafe_allow_javascript=bool(PRELOAD))
+st.html(f"<style>{SCREEN_CSS}</style>" + mt.screen_css(theme) + PRELOAD, unsafe_allow_javascript=bool(PRELOAD))
 state = st.session_state
 if "meeting_slide" not in state:
     state.meeting_slide, state.meeting_paused = chosen.slide, False
@@ -56,7 +56,9 @@ def screen() -> None:
         st.query_params["slide"] = str(index + 1)
     try:
         slide = MEETING[KEYS[index]](scope)
-        figure = None if slide.figure is None else mt.screen_figure(slide.figure, chosen.theme, mt.chart_height(slide))
+        phone = "Mobile" in st.context.headers.get("User-Agent", "")  # the layout: CSS; the chart's type: here
+        height = mt.chart_height(slide)
+        figure = None if slide.figure is None else mt.screen_figure(slide.figure, chosen.theme, height, phone)
     except Exception:  # one slide that cannot be drawn must not stop the meeting: say so, turn on
         logging.getLogger(__name__).exception("meeting slide %s failed", KEYS[index])
         st.error(f"第 {index + 1} 页暂时无法显示，已记录错误，会议继续翻页。", icon=":material/error:")
@@ -65,14 +67,17 @@ def screen() -> None:
     if slide.cards:
         st.markdown(mt.cards_html(slide.cards), unsafe_allow_html=True)
     elif figure is not None:
-        event = st.plotly_chart(
-            figure,
-            theme=None,
-            config={"displayModeBar": False},
-            on_select="rerun" if slide.drill and scope.league is None else "ignore",
-            selection_mode="points",
-            key=f"meeting_{slide.key}_{scope.league or 'region'}",
-        )
+        st.html(mt.chart_css(mt.chart_height(slide)))  # the chart's box in slide pixels (a projector's or a phone's)
+        with st.container(key="meeting_chart"):
+            event = st.plotly_chart(
+                figure,
+                theme=None,
+                height="stretch",
+                config={"displayModeBar": False, "responsive": True},
+                on_select="rerun" if slide.drill and scope.league is None else "ignore",
+                selection_mode="points",
+                key=f"meeting_{slide.key}_{scope.league or 'region'}",
+            )
         clicked = selected_key(event, {}) if slide.drill and scope.league is None else None
         if clicked:
             drill(scope, league=clicked, park=None)
@@ -97,6 +102,8 @@ def screen() -> None:
         )
         if scope.league is not None and st.button("返回全区", icon=":material/arrow_upward:", key="meeting_up"):
             drill(scope, league=None, park=None)
+        if st.button("退出会议模式", icon=":material/close_fullscreen:", key="meeting_exit"):
+            st.switch_page("pages/overview.py", query_params=scope.query_params())  # the desk pages, same scope
         problem = export_problem()
         label = stamp(scope).scope_label
         export_button(

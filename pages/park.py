@@ -137,7 +137,9 @@ event = st.plotly_chart(
     park_map, on_select="rerun", selection_mode="points", config=plotly_config("园区闲置资产分布"), key="park_map"
 )
 export_menu(park_map, f"园区闲置资产分布_{scope.park}_{scope.asof:%Y%m%d}", "park_map")
-st.caption(maps.BOUNDARY_NOTE + "点击条目打开台账。")
+st.caption(maps.BOUNDARY_NOTE)
+with st.container(key="screen_only_map_hint"):  # a click means nothing on paper (assets/print.css)
+    st.caption("点击地图上的条目打开台账。")
 points = event["selection"]["points"] if event else []
 picked = next((p["customdata"] for p in points if p.get("customdata")), None)
 if picked:

@@ -129,7 +129,19 @@ def test_the_printed_park_profile_is_a4_with_every_item_and_no_controls(server: 
     from queries.scope import Scope
 
     page = open_at(browser, f"{server}/park?league=150200&park=P005&asof=2023-06-08", size, ".js-plotly-plot")
+    # each chart has its copy drawn at the sheet's width (assets/print.js), made after the chart was drawn
+    page.wait_for_function("document.querySelectorAll('img.print-copy').length >= 2", timeout=30_000)
     page.emulate_media(media="print")
+    printed = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')].map(e => {
+          const img = e.querySelector('img.print-copy'), live = e.querySelector('.js-plotly-plot');
+          const holder = e.closest('[data-testid=stElementContainer]');
+          return {copy: !!img && getComputedStyle(img).display !== 'none', copyWidth: img ? img.naturalWidth : 0,
+                  live: getComputedStyle(live).display, zoom: getComputedStyle(holder).zoom};
+        })"""
+    )
+    assert printed and all(p["copy"] and p["live"] == "none" for p in printed), printed  # paper shows the copy
+    assert all(p["copyWidth"] <= 718 and p["zoom"] == "1" for p in printed), printed  # in the sheet, in its own type
     document = page.pdf(format="A4", print_background=True)
     page.close()
     pdf = pypdf.PdfReader(io.BytesIO(document))
@@ -143,7 +155,7 @@ def test_the_printed_park_profile_is_a4_with_every_item_and_no_controls(server: 
     assert items <= set(re.findall(r"[A-Z]{2}\d{4}", text))  # every item, not the ten a scroll box shows
     assert "完成率" in text and "100.0%" in text  # the column a canvas table cut off
     assert re.search(r"数据截至\s*2023-06-08", text) and "演示数据" in text and "示意图" in text
-    for control in ("导出图表", "导出条目清单", "会议模式", "退出登录", "打印本页"):
+    for control in ("导出图表", "导出条目清单", "会议模式", "退出登录", "打印本页", "打开台账"):
         assert control not in text, control
     if shutil.which("pdftoppm"):
         target = SHOTS / f"print_park_{size[0]}x{size[1]}.pdf"

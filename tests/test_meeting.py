@@ -14,6 +14,7 @@ import pytest
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
+import queries
 from charts import meeting as mt
 from charts.deck import slides_deck
 from ledger import spans
@@ -316,17 +317,24 @@ def test_meeting_deck_holds_the_meeting_slides_with_their_footnotes() -> None:
 MEASURE = """() => {
   const box = (e) => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left,
     right: r.right, name: e.className.baseVal ?? e.className}; };
-  const size = (sel) => [...document.querySelectorAll(sel)].map(e => parseFloat(getComputedStyle(e).fontSize));
+  const size = (sel) => [...document.querySelectorAll(sel)].filter(e => e.textContent.trim())
+    .map(e => parseFloat(getComputedStyle(e).fontSize));
   const sidebar = document.querySelector('[data-testid=stSidebar]');
   const parts = ['.mt-head', '.mt-figures', '.mt-cards', '.mt-table', '.mt-note', '[data-testid=stPlotlyChart]',
                  '.st-key-meeting_controls'].flatMap(s => [...document.querySelectorAll(s)]).map(box);
+  const scroller = document.querySelector('[data-testid=stMain]');
   return {
-    scrollHeight: document.documentElement.scrollHeight, scrollWidth: document.documentElement.scrollWidth,
+    scrollHeight: Math.max(document.documentElement.scrollHeight, scroller.scrollHeight),
+    scrollWidth: Math.max(document.documentElement.scrollWidth, scroller.scrollWidth),
     innerHeight, innerWidth,
     sidebar: sidebar ? sidebar.getBoundingClientRect().width : 0,
     header: !!document.querySelector('header[data-testid=stHeader]')?.getBoundingClientRect().height,
     headline: size('.mt-value'), body: size('.mt-body, .mt-label, .mt-foot, .mt-table td, .mt-table th, .mt-scope'),
     chart: size('.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .legendtext'),
+    labels: size('.js-plotly-plot text.bartext, .js-plotly-plot .annotation-text'),
+    rows: [...document.querySelectorAll('.mt-table tr')].map(box),
+    buttons: [...document.querySelectorAll('.st-key-meeting_controls button')].map(e => ({...box(e),
+      text: e.innerText, scrollWidth: e.scrollWidth, clientWidth: e.clientWidth})),
     parts,
   };
 }"""
@@ -334,38 +342,80 @@ MEASURE = """() => {
 
 SOURCE_FIRST = """() => [document.querySelector('.mt-foot').getBoundingClientRect().left,
   document.querySelector('.st-key-meeting_prev').getBoundingClientRect().left]"""
+PROJECTORS = [(1920, 1080), (1366, 768), (1280, 720)]
+PHONE_UA = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.0 Mobile/15E148 Safari/604.1"
+)
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (apt-get install chromium)")
-@pytest.mark.parametrize(("name", "query"), [("region", ""), ("league", "&league=150200&theme=dark")])
-def test_meeting_in_chromium_fills_the_screen_with_large_type_on_every_slide(server, browser, name, query) -> None:
-    page = signed_in_page(browser, server, viewport={"width": 1920, "height": 1080})
+def lagging_count(asof: str) -> int:
+    """Leagues the 督导通报 lists on asof (the server reads a copy of the same demo database)."""
+    from charts.supervision import LagRules, lagging_leagues
+
+    with acting_as(DEMO_USERS["demo-admin"]):
+        summary = queries.supervision_summary(Scope(None, None, date.fromisoformat(asof)))
+    return len(lagging_leagues(summary, LagRules()))
+
+
+def walk(page, server: str, name: str, query: str, check) -> None:
+    """Every slide of the meeting, from the first, a screenshot of each (screenshots/), check(n, measures) on each."""
     page.goto(f"{server}/meeting?asof=2023-06-08&interval=600{query}")
     SHOTS.mkdir(exist_ok=True)
     for n in range(1, len(KEYS) + 1):
         page.wait_for_selector(f".mt-foot[data-slide='{n}']", timeout=30_000)  # drawn last
         page.wait_for_selector(".mt-cards, .js-plotly-plot .main-svg, .mt-table", timeout=30_000)
-        page.wait_for_timeout(300)  # plotly finishes drawing
-        m = page.evaluate(MEASURE)
-        page.screenshot(path=str(SHOTS / f"meeting_{name}_{n}.png"))
+        page.wait_for_timeout(400)  # plotly finishes drawing
+        page.screenshot(path=str(SHOTS / f"meeting_{name}_{n}.png"), full_page=True)
+        check(n, page.evaluate(MEASURE))
+        assert page.locator("[data-testid=stException]").count() == 0
+        page.locator(".st-key-meeting_next button").click()
+    page.wait_for_function(f"document.querySelector('.mt-scope')?.innerText.includes('第 1/{len(KEYS)} 页')")
+
+
+def no_overlap(n: int, parts: list[dict]) -> None:
+    parts = sorted(parts, key=lambda p: p["top"])
+    for upper, lower in itertools.pairwise(parts):  # one below the other, none cut off, none under the buttons
+        assert upper["bottom"] <= lower["top"] + 1, (n, upper, lower)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+@pytest.mark.parametrize("size", PROJECTORS, ids=[f"{w}x{h}" for w, h in PROJECTORS])
+@pytest.mark.parametrize(("name", "query"), [("region", ""), ("league", "&league=150200&theme=dark")])
+def test_meeting_fits_a_projector_with_nothing_cut_or_overlapping_on_every_slide(
+    server, browser, size, name, query
+) -> None:
+    """At 1920 × 1080 and on 1366 × 768 and 1280 × 720 projectors: no scrollbar, every part of a slide below the
+    other and above the presenter's buttons, type in proportion to the screen (1 slide pixel = the screen's width /
+    1920), chart labels at least the body size, every lagging league in the 督导通报 table, a way out."""
+    width, height = size
+    u = min(width / 1920, height / 1080)
+    page = signed_in_page(browser, server, viewport={"width": width, "height": height})
+    lagging = lagging_count("2023-06-08")
+
+    def check(n: int, m: dict) -> None:
         assert m["scrollHeight"] <= m["innerHeight"] and m["scrollWidth"] <= m["innerWidth"], n
         assert m["sidebar"] == 0 and not m["header"]
-        assert m["headline"] and min(m["headline"]) >= 64, (n, m["headline"])
-        assert m["body"] and min(m["body"]) >= 24, (n, m["body"])
-        assert min(m["chart"], default=24) >= 24, (n, m["chart"])
-        parts = sorted(m["parts"], key=lambda p: p["top"])
-        for upper, lower in itertools.pairwise(parts):  # one below the other, none cut off
-            assert upper["bottom"] <= lower["top"] + 1, (n, upper, lower)
-        assert all(p["bottom"] <= m["innerHeight"] and p["right"] <= m["innerWidth"] for p in parts), n
-        assert page.locator("[data-testid=stException]").count() == 0
-        assert page.locator(".st-key-meeting_deck button").count() >= 1  # 会议材料, the last of the controls
+        assert m["headline"] and min(m["headline"]) >= 64 * u - 0.5, (n, m["headline"])
+        assert m["body"] and min(m["body"]) >= 24 * u - 0.5, (n, m["body"])
+        assert min(m["chart"], default=24) >= 24 * u - 0.5, (n, m["chart"])
+        assert min(m["labels"], default=24) >= 24 * u - 0.5, (n, m["labels"])  # bar and value labels
+        no_overlap(n, m["parts"])
+        assert all(p["bottom"] <= m["innerHeight"] and p["right"] <= m["innerWidth"] for p in m["parts"]), n
+        for button in m["buttons"]:  # whole, not cut to "会议…"
+            assert button["scrollWidth"] <= button["clientWidth"] + 1 and button["right"] <= m["innerWidth"], button
+        assert any("退出会议模式" in b["text"] for b in m["buttons"])
+        if m["rows"]:  # the 督导通报: a header and every lagging league (the region's), all above the buttons
+            controls = next(p for p in m["parts"] if "meeting_controls" in str(p["name"]))
+            assert name != "region" or len(m["rows"]) == lagging + 1, (n, m["rows"])
+            assert m["rows"][-1]["bottom"] <= controls["top"], (n, m["rows"])
         order = page.evaluate(SOURCE_FIRST)
         assert order[0] < order[1], "the footnote stands left of the buttons"
-        page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"document.querySelector('.mt-scope')?.innerText.includes('第 1/{len(KEYS)} 页')")
+
+    walk(page, server, f"{name}_{width}x{height}", query, check)
     assert "slide=1" in page.url and ("league=150200" in page.url) is (name == "league")
-    if name == "region":  # a click on a league's bar drills the whole meeting
+    if name == "region":  # a click on a league's bar drills the whole meeting; its parks' labels keep the body size
         for n in (2, 3):
             page.keyboard.press("ArrowRight")
             page.wait_for_selector(f".mt-foot[data-slide='{n}']", timeout=30_000)
@@ -377,4 +427,94 @@ def test_meeting_in_chromium_fills_the_screen_with_large_type_on_every_slide(ser
             "(s => s && s.includes('范围：') && !s.includes('范围：全区'))"
             "(document.querySelector('.mt-scope')?.innerText)"
         )
+        page.wait_for_selector(".js-plotly-plot text.bartext", timeout=30_000)
+        page.wait_for_timeout(400)
+        page.screenshot(path=str(SHOTS / f"meeting_drill_{width}x{height}.png"))
+        m = page.evaluate(MEASURE)
+        assert m["labels"] and min(m["labels"]) >= 24 * u - 0.5, m["labels"]
+        no_overlap(3, m["parts"])
+        page.get_by_role("button", name="退出会议模式").click()  # back to the desk pages, the same scope
+        page.wait_for_function("!location.pathname.includes('meeting') && location.search.includes('league=')")
+        page.wait_for_selector("[data-testid=stSidebar]", timeout=15_000)  # the desk pages' frame, 总览 first
+        page.wait_for_selector("h1:has-text('总览')", timeout=15_000)
     page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+def test_meeting_on_a_phone_is_one_readable_column_that_scrolls(server, browser) -> None:
+    page = signed_in_page(
+        browser, server, viewport={"width": 390, "height": 844}, user_agent=PHONE_UA, is_mobile=True, has_touch=True
+    )
+    lagging = lagging_count("2023-06-08")
+
+    def check(n: int, m: dict) -> None:
+        assert m["scrollWidth"] <= m["innerWidth"], n  # nothing wider than the phone
+        assert all(p["right"] <= m["innerWidth"] + 1 and p["left"] >= -1 for p in m["parts"]), n
+        no_overlap(n, m["parts"])  # one column: each part below the one before, the buttons last
+        assert min(m["body"]) >= 14, (n, m["body"])
+        assert min(m["headline"]) >= 24, (n, m["headline"])
+        assert min(m["chart"], default=14) >= 14 and min(m["labels"], default=14) >= 14, (n, m["chart"], m["labels"])
+        if m["rows"]:
+            assert len(m["rows"]) == lagging + 1, n
+
+    walk(page, server, "phone_390x844", "", check)
+    page.close()
+
+
+def shape_text(shape) -> str:
+    return shape.text_frame.text if shape.has_text_frame else ""
+
+
+@pytest.mark.parametrize("params", SCOPES[:2], ids=SCOPE_IDS[:2])
+def test_deck_headings_sentences_and_notes_fit_their_boxes_and_never_run_into_the_chart(params: dict) -> None:
+    """The sentence under a heading took two lines in a one-line box and ran into the chart; notes ran into the
+    footnote. Each text box holds its text at its size (widths estimated from the characters), the chart or table
+    starts below the sentence and ends above the notes, and the notes end above the footnote."""
+    from charts.deck import FOOT_TOP, text_pt
+
+    scope = Scope(params.get("league"), None, date.fromisoformat(JUN))
+    with acting_as(DEMO_USERS["demo-admin"]):
+        slides = [MEETING[key](scope) for key in KEYS]
+        deck = Presentation(io.BytesIO(slides_deck(stamp(scope), slides, render=blank_chart)))
+    for slide, item in zip(list(deck.slides)[1:], slides, strict=True):
+        boxes = [s for s in slide.shapes if s.has_text_frame and shape_text(s)]
+        for box in boxes:
+            room = (box.width - 91440) / 12700 * 0.97  # pt of a line, less the box's margins
+            needed = 91440  # the box's own margins (EMU)
+            for paragraph in box.text_frame.paragraphs:
+                size = max((r.font.size.pt for r in paragraph.runs), default=0)
+                width = sum(text_pt(r.text, r.font.size.pt) for r in paragraph.runs)
+                needed += int(size * 1.2 * max(1, -(-width // room)) * 12700)
+            assert box.height >= needed - 12700, (item.title, shape_text(box))
+        body = [s for s in slide.shapes if s.shape_type in (13, 19)]  # the chart's picture or the table
+        summary = next((b for b in boxes if shape_text(b) == item.summary_text()), None)
+        notes = next((b for b in boxes if item.notes and shape_text(b) == "；".join(item.notes)), None)
+        for shape in body:
+            if summary is not None:
+                assert shape.top >= summary.top + summary.height, item.title
+            if notes is not None:
+                assert shape.top + shape.height <= notes.top, item.title
+        if notes is not None:
+            assert notes.top + notes.height <= FOOT_TOP, item.title
+        if item.table is not None:
+            table = next(s for s in body if s.shape_type == 19).table
+            assert len(table.rows) == len(item.table) + 1
+
+
+def test_the_lagging_slide_lists_every_lagging_league_even_all_twelve() -> None:
+    from charts.slides import lagging_slide
+    from charts.supervision import LagRules, lagging_leagues
+
+    rules = LagRules(rate_gap_points=-100.0)  # every league lags by this rule
+    scope = Scope(None, None, date.fromisoformat(JUN))
+    with acting_as(DEMO_USERS["demo-admin"]):
+        summary = queries.supervision_summary(scope)
+    lagging = lagging_leagues(summary, rules)
+    assert len(lagging) == 12
+    slide = lagging_slide(summary, lagging, stamp(scope), rules, None)
+    assert len(slide.table) == 12 and not any("另有" in n for n in slide.notes)
+    deck = Presentation(io.BytesIO(slides_deck(stamp(scope), [slide], render=blank_chart)))
+    table = next(s for s in deck.slides[1].shapes if s.shape_type == 19)
+    assert len(table.table.rows) == 13
+    assert table.top + table.height <= next(s for s in deck.slides[1].shapes if "通报标准" in shape_text(s)).top

@@ -518,7 +518,8 @@ def test_ranking_figure_stacks_the_score_parts_and_carries_the_park_id_and_footn
     footnote = next(a for a in fig.layout.annotations if a.name == "footnote")
     assert "演示数据" in footnote.text and "数据截至：2023-06-08" in footnote.text
     one = rk.ranking_figure(table, "park_id", "tax_per_mu", stamp, "t", "league_median", "所属盟市中位数")
-    assert [t.type for t in one.data] == ["bar", "scatter", "scatter"] and one.data[1].name == "所属盟市中位数"
+    assert [t.type for t in one.data] == ["bar", "scatter"] and one.data[1].name == "所属盟市中位数"
+    assert len([a for a in one.layout.annotations if a.name == "value_label"]) == len(table)  # one label a bar
 
 
 def test_ranking_figure_shows_first_and_last_ten_of_a_long_list() -> None:
