@@ -5,6 +5,7 @@ import streamlit as st
 import queries
 from charts import format as fmt
 from charts.overview import changes, comparison_dates, completion_figure, kpi_cards, status_figure, totals
+from charts.supervision import standing_rule
 from charts.theme import STATE_COLORS, plotly_config
 from pages._export import export_menu
 from pages._shell import catalog, drill, page_header, selected_key, stamp
@@ -88,6 +89,7 @@ if scope.park is None:
         config=plotly_config("整改完成率"),
     )
     export_menu(figure, f"整改完成率_{figure_stamp.scope_label}_{scope.asof:%Y%m%d}", "overview_compare")
+    st.caption(standing_rule(f"{figure_stamp.scope_label}整体", overall))
     clicked = selected_key(event, dict(zip(table.name, table[key], strict=True)))
     if clicked:
         drill(scope, **({"league": clicked, "park": None} if key == "league_code" else {"park": clicked}))

@@ -18,7 +18,7 @@ from charts.progress import (
     style_overdue,
     style_rates,
 )
-from charts.supervision import LagRules, lagging_leagues, notice_docx
+from charts.supervision import LAG_POINTS, LagRules, lagging_leagues, notice_docx, standing_rule
 from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import export_menu
@@ -101,12 +101,12 @@ elif view == "盟市对比":
     table = matrix_table(matrix)
     overall = table["合计·已整改"].sum() / max(table["合计·发现"].sum(), 1)
     level = "各盟市" if scope.league is None else f"{names.leagues[scope.league]}各园区"
+    whole = f"{names.leagues[scope.league]}整体" if scope.league else "全区整体"
     if scope.park is None:
         units = table.reset_index().rename(
             columns={"单位": "name", "合计·发现": "found", "合计·已整改": "rectified", "合计·超期": "overdue",
                      "合计·完成率": "completion_rate"}
         )  # fmt: skip
-        whole = f"{names.leagues[scope.league]}整体" if scope.league else "全区整体"
         bars = completion_figure(units, "unit_id", stamp(scope), f"{level}整改完成率（点击柱形进入）", overall, whole)
         event = st.plotly_chart(
             bars,
@@ -121,10 +121,7 @@ elif view == "盟市对比":
             drill(scope, **({"league": clicked, "park": None} if scope.league is None else {"park": clicked}))
     rates, overdue_counts = matrix_parts(table)
     st.markdown(f"**{level}分台账整改完成率**")
-    st.caption(
-        f"红色：低于本级整体 {fmt.rate(overall)} 五个百分点以上；黄色：低于整体；绿色：不低于整体。"
-        "点表头排序，选中一行进入该单位。"
-    )
+    st.caption(standing_rule(whole, overall) + "点表头排序，选中一行进入该单位。")
     event = st.dataframe(
         style_rates(rates, overall),
         hide_index=True,
@@ -221,7 +218,7 @@ elif view == "督导通报" and current_user().sees_region:
     st.caption("督导通报在全区范围比较12个盟市，不随所选盟市、园区变化。通报标准可调整：")
     c1, c2, c3 = st.columns(3)
     rules = LagRules(
-        rate_gap_points=c1.number_input("完成率低于全区（百分点）", 0.0, 50.0, 5.0, 0.5, key="progress_gap"),
+        rate_gap_points=c1.number_input("完成率低于全区（百分点）", 0.0, 50.0, LAG_POINTS, 0.5, key="progress_gap"),
         overdue_at_least=int(c2.number_input("超期未整改达到（项）", 1, 500, 10, 1, key="progress_overdue_min")),
         survey_incomplete=c3.checkbox("自查台账逾期未报、动员部署逾期未完成也通报", True, key="progress_survey_rule"),
     )
