@@ -251,7 +251,8 @@ else:
         st.success("当前范围未发现纸面整改疑点。")
     else:
         counts = checks.pivot_table(index="league_name", columns="rule_name", values="item_id", aggfunc="count")
-        st.dataframe(counts.fillna(0).astype(int), placeholder="—", key="progress_paper_counts")
+        counts = counts.fillna(0).astype(int).rename_axis(index="盟市", columns=None).reset_index()
+        st.dataframe(counts, hide_index=True, placeholder="—", key="progress_paper_counts")
         st.dataframe(
             checks[["rule_name", "item_id", "title", "ledger_name", "park_name", "league_name", "detail"]].rename(
                 columns={
