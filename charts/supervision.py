@@ -57,7 +57,7 @@ def standing_rule(label: str, reference: float | None, points: float = LAG_POINT
     )
 
 
-RATE_REASON = "整改完成率"  # how the rate rule's reason begins
+RATE_REASON, OVERDUE_REASON = "整改完成率", "超期未整改"  # how the rate and overdue rules' reasons begin
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def lag_reasons(row: pd.Series, rules: LagRules) -> list[str]:
     if row.overdue >= rules.overdue_at_least:
         extended = int(getattr(row, "extended", 0) or 0)
         note = f"，另有{extended}项经批准延期未计入" if extended else ""
-        reasons.append(f"超期未整改{int(row.overdue)}项（通报线{rules.overdue_at_least}项{note}）")
+        reasons.append(f"{OVERDUE_REASON}{int(row.overdue)}项（通报线{rules.overdue_at_least}项{note}）")
     if rules.survey_incomplete and row.parks_unfiled:
         reasons.append(f"{int(row.parks_unfiled)}个园区逾期仍未报送自查台账")
     if rules.survey_incomplete and row.milestones_open:
@@ -90,15 +90,16 @@ def lag_reasons(row: pd.Series, rules: LagRules) -> list[str]:
 
 
 def league_figures(row) -> str:
-    """A lagging league's own numbers, stated whichever rule listed it: found, rectified, rate, overdue. The rate is
-    left to the reasons when the rate rule listed the league, so a document states each number once."""
-    rate = fmt.rate(None if pd.isna(row.completion_rate) else row.completion_rate)
-    stated = any(reason.startswith(RATE_REASON) for reason in getattr(row, "reasons", ()))
-    return (
-        f"发现问题{int(row.found)}项，已整改{int(row.rectified)}项，"
-        + ("" if stated else f"整改完成率{rate}，")
-        + f"超期未整改{int(row.overdue)}项"
-    )
+    """A lagging league's own numbers, stated whichever rule listed it: found, rectified, rate, overdue. The rate and
+    the overdue count are left to the reasons when those rules listed the league, so a document states each number
+    once."""
+    reasons = tuple(getattr(row, "reasons", ()))
+    parts = [f"发现问题{int(row.found)}项", f"已整改{int(row.rectified)}项"]
+    if not any(reason.startswith(RATE_REASON) for reason in reasons):
+        parts.append(f"整改完成率{fmt.rate(None if pd.isna(row.completion_rate) else row.completion_rate)}")
+    if not any(reason.startswith(OVERDUE_REASON) for reason in reasons):
+        parts.append(f"{OVERDUE_REASON}{int(row.overdue)}项")
+    return "，".join(parts)
 
 
 def lagging_leagues(summary: pd.DataFrame, rules: LagRules) -> pd.DataFrame:
