@@ -102,10 +102,12 @@ if scope.park is None:
                 "overdue": "超期未整改(项)",
                 "completion_rate": "完成率",
             }
-        ).drop(columns=[key, "league_code"], errors="ignore"),
+        )
+        .drop(columns=[key, "league_code"], errors="ignore")
+        .pipe(fmt.in_percent, "完成率"),
         hide_index=True,
         height=36 * (len(table) + 1) + 2,
-        column_config={"完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        column_config={"完成率": st.column_config.ProgressColumn(format=fmt.PERCENT, min_value=0, max_value=100)},
         placeholder="—",
         key="overview_table",
     )

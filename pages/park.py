@@ -42,14 +42,14 @@ if scope.park is None:
         st.warning(f"没有名称、旗县、编号或盟市含“{search.strip()}”的园区。", icon=":material/search_off:")
         st.stop()
     event = st.dataframe(
-        view.directory_table(directory, scope.asof),
+        fmt.in_percent(view.directory_table(directory, scope.asof), "完成率"),
         hide_index=True,
         height=36 * (len(directory) + 1) + 2,  # the whole page of parks, no scroll box inside the page
         on_select="rerun",
         selection_mode="single-row",
         column_config={
             "园区档案": st.column_config.LinkColumn(display_text="打开档案"),
-            "完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+            "完成率": st.column_config.ProgressColumn(format=fmt.PERCENT, min_value=0, max_value=100),
         },
         placeholder="—",
         key=f"park_directory_{page_number}_{search}",
@@ -99,9 +99,9 @@ totals[3].metric("超期未整改", f"{overdue} 项", "需督办" if overdue els
 ledger_rows = view.ledger_table(kpis)
 with st.container(key="screen_only_ledgers"):
     st.dataframe(
-        ledger_rows,
+        fmt.in_percent(ledger_rows, "完成率"),
         hide_index=True,
-        column_config={"完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        column_config={"完成率": st.column_config.ProgressColumn(format=fmt.PERCENT, min_value=0, max_value=100)},
         placeholder="—",
         key="park_ledgers",
     )

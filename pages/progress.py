@@ -58,7 +58,8 @@ if view in (None, "阶段进度"):
     coverage = queries.survey_coverage(scope)
     left, right = st.columns([3, 2])
     left.dataframe(
-        coverage.drop(columns="league_code").rename(
+        coverage.drop(columns="league_code")
+        .rename(
             columns={
                 "league_name": "盟市",
                 "parks": "园区数",
@@ -67,10 +68,11 @@ if view in (None, "阶段进度"):
                 "not_filed": "未报送",
                 "coverage": "按期覆盖率",
             }
-        ),
+        )
+        .pipe(fmt.in_percent, "按期覆盖率"),
         hide_index=True,
         height=36 * (len(coverage) + 1) + 2,
-        column_config={"按期覆盖率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        column_config={"按期覆盖率": st.column_config.ProgressColumn(format=fmt.PERCENT, min_value=0, max_value=100)},
         placeholder="—",
         key="progress_coverage",
     )

@@ -123,3 +123,27 @@ def test_no_table_header_is_a_raw_column_name(page: str, params: dict) -> None:
     tables = [*at.dataframe, *at.table]
     raw = {f"{page}#{n}": [h for h in shown_headers(t) if RAW_NAME.match(h)] for n, t in enumerate(tables)}
     assert {k: v for k, v in raw.items() if v} == {}
+
+
+@pytest.mark.parametrize(("page", "params"), HEADER_VIEWS)
+def test_every_share_in_a_table_is_shown_with_one_decimal(page: str, params: dict) -> None:
+    """Streamlit's "percent" format writes 90% beside 33.33% (issue 24): a share column uses "%.1f%%" on values
+    in percent (a progress bar then runs to 100), like every other rate the dashboard prints."""
+    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
+    at.query_params["asof"] = "2023-06-08"
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    wrong = []
+    for table in at.dataframe:
+        for column, settings in json.loads(table.proto.columns or "{}").items():
+            config = settings.get("type_config") or {}
+            shown = config.get("format") or ""
+            if "percent" in shown or "%%" in shown:
+                values = table.value[column].dropna().astype(float)
+                scale_ok = config.get("max_value", 100) == 100 and (
+                    values.empty or values.max() > 1 or values.max() == 0
+                )
+                if shown != "%.1f%%" or not scale_ok:
+                    wrong.append((column, shown, config.get("max_value")))
+    assert wrong == []
