@@ -17,6 +17,7 @@ from queries.scope import EVERYWHERE, Catalog, Scope, breadcrumb, resolve_scope
 
 SCOPE_KEYS = ("league", "park", "asof")
 PRINT_CSS = (Path(__file__).resolve().parent.parent / "assets" / "print.css").read_text(encoding="utf-8")
+CHINESE_CSS = (Path(__file__).resolve().parent.parent / "assets" / "streamlit_zh.css").read_text(encoding="utf-8")
 LAST = "scope_last"  # the scope of the previous run, restored when navigation drops the query string
 
 
@@ -77,6 +78,21 @@ def _through_router() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def chinese_chrome() -> None:
+    """Streamlit's and plotly's own English (upload button, "Press Enter…", toolbar tooltips) replaced or hidden
+    where they have no setting (assets/streamlit_zh.css); app.py loads it on every page, the sign-in page too."""
+    st.html(f"<style>{CHINESE_CSS}</style>")
+
+
+def page_links(pages: list) -> None:
+    """The sidebar's list of pages. Streamlit's own list is switched off (client.showSidebarNavigation = false):
+    on a cold start it first lists the pages/ folder's module names (app, auth, errors, shell…) until app.py's
+    st.navigation replaces them."""
+    with st.container(key="page_links"):
+        for page in pages:
+            st.page_link(page, width="stretch")
 
 
 def screen_scope() -> tuple[Scope, list[str]]:
