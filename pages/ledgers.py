@@ -14,6 +14,7 @@ from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._shell import catalog, drill, page_header, stamp
 from pages._state import flag_to_url, follow, follow_flag, follow_page, follow_text, page_input, text_to_url, to_url
+from pages._tables import item_table_options
 from pages._workflow import item_workflow, returned_notice
 from queries import paging
 from queries.scope import breadcrumb
@@ -66,6 +67,7 @@ if item_id and item is None:
         icon=":material/warning:",
     )
     del st.query_params["item"]
+item_slot = st.container()  # an asked item opens here, at the top, above its ledger's list (issue 24)
 ledger = item["ledger"] if item is not None else st.query_params.get("ledger", view.DEFAULT_LEDGER)
 if ledger not in view.LEDGERS:
     st.warning(
@@ -153,7 +155,7 @@ number = follow_page("page", "ledgers_page", pages)
 # The ledger, with its export --------------------------------------------------------------------
 title = view.export_title(breadcrumb(scope, catalog())[-1], scope.park is not None, ledger)
 meta = view.export_meta(title, figure_stamp, ledger, view.filter_note(status, overdue, unit, phases.get(phase), search))
-head, xlsx_col, csv_col = st.columns([6, 1, 1], vertical_alignment="bottom")
+head, xlsx_col, csv_col = st.columns([5, 1.3, 1.3], vertical_alignment="bottom")  # 1366: labels not cut
 head.markdown(f"**{title}**　:small[{meta.subtitle}]")
 
 
@@ -226,14 +228,16 @@ else:
         selection_mode="single-row",
         key=table_key,
         selection_default={"selection": {"rows": [row_ids.index(item_id)] if item_id in row_ids else []}},
-        column_config={h: st.column_config.NumberColumn(format="%.2f") for h in view.number_headers(ledger)},
+        **item_table_options(  # 1366 wide: 整改时限, 超期, 状态, 责任单位 beside the name (pages/_tables.py)
+            table.columns, {h: st.column_config.NumberColumn(format="%.2f") for h in view.number_headers(ledger)}
+        ),
         placeholder="—",
     )
     st.caption("点击行首的选择框打开该条目：事实、整改状态变化、整改时限，以及上级园区和盟市的链接。")
 
 # One item ---------------------------------------------------------------------------------------
 if item is not None:
-    with st.container(border=True, key="ledgers_item"):
+    with item_slot.container(border=True, key="ledgers_item"):
         heading, close = st.columns([9, 1], vertical_alignment="center")
         heading.subheader(f"{item['item_id']}　{item['title']}")
         close.button("关闭", icon=":material/close:", on_click=_close_item, key="ledgers_close")
@@ -243,7 +247,7 @@ if item is not None:
         tone, note = view.deadline_note(item, scope.asof)
         {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}[tone](note)
         if scope.league not in (None, item["league_code"]) or scope.park not in (None, item["park_id"]):
-            st.caption("该条目不在当前范围内；上方列表仍按当前范围显示。")
+            st.caption("该条目不在当前范围内；下方列表仍按当前范围显示。")
         up_park, up_league, _ = st.columns([3, 2, 2])
         if up_park.button(
             f"进入园区：{item['park_name']}",

@@ -12,6 +12,7 @@ from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import export_menu
 from pages._shell import drill, page_header, stamp
+from pages._tables import item_link, item_table_options
 from queries.boundaries import league_boundaries
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -148,19 +149,18 @@ if picked:
 
 # The item list, printable and exportable ---------------------------------------------------------
 table = view.items_table(queries.park_items(scope))
-link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
 with st.container(key="items_section"):  # printed on A4 landscape sheets of its own (assets/print.css)
     st.subheader("条目清单")
     with st.container(key="screen_only_items"):
+        shown = table.assign(条目=[item_link(i, scope) for i in table["编号"]]).drop(columns="编号")[
+            ["条目", *table.columns[1:]]
+        ]
         st.dataframe(
-            fmt.dashed(  # an item without an area or amount shows "—"
-                table.assign(条目=[link.format(i) for i in table["编号"]]).drop(columns="编号")[
-                    ["条目", *table.columns[1:]]
-                ],
-                decimals=1,
-            ),
+            fmt.dashed(shown, decimals=1),  # an item without an area or amount shows "—"
             hide_index=True,
-            column_config={"条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)")},
+            **item_table_options(  # 1366 wide: 整改时限, 状态, 责任单位 beside the name (pages/_tables.py)
+                shown.columns, {"条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)")}, ["条目", "名称"]
+            ),
             placeholder="—",
             key="park_items",
         )

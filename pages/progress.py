@@ -24,6 +24,7 @@ from pages._auth import export_button
 from pages._export import export_menu
 from pages._shell import catalog, current_user, drill, page_header, selected_key, stamp
 from pages._state import PROGRESS_VIEWS, view_control
+from pages._tables import item_link, item_table_options
 from queries.overdue import overdue_counts, overdue_head
 from queries.scope import Scope
 
@@ -176,27 +177,31 @@ elif view == "超期清单":
             f"下表列出超期最久的 {OVERDUE_SHOWN} 项；导出的 Excel 含全部 {count} 项，"
             "也可在“台账”页选“仅看超期未整改”筛选。"
         )
-    link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
+    shown = overdue.assign(link=[item_link(i, scope) for i in overdue.item_id])[
+        ["link", "ledger_name", "title", "park_name", "days_overdue", "deadline", "responsible_unit", "league_name"]
+    ].rename(
+        columns={
+            "link": "条目",
+            "ledger_name": "台账",
+            "title": "名称",
+            "park_name": "园区",
+            "league_name": "盟市",
+            "responsible_unit": "责任单位",
+            "deadline": "整改时限",
+            "days_overdue": "超期天数",
+        }
+    )
     st.dataframe(
-        overdue.assign(link=[link.format(i) for i in overdue.item_id])[
-            ["link", "ledger_name", "title", "park_name", "days_overdue", "deadline", "responsible_unit", "league_name"]
-        ].rename(
-            columns={
-                "link": "条目",
-                "ledger_name": "台账",
-                "title": "名称",
-                "park_name": "园区",
-                "league_name": "盟市",
-                "responsible_unit": "责任单位",
-                "deadline": "整改时限",
-                "days_overdue": "超期天数",
-            }
-        ),
+        shown,
         hide_index=True,
-        column_config={
-            "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
-            "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        },
+        **item_table_options(
+            shown.columns,
+            {
+                "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
+                "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            },
+            lead=["条目", "名称"],
+        ),
         placeholder="—",
         key="progress_overdue",
     )
