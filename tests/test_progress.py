@@ -533,3 +533,20 @@ def test_leagues_the_chart_calls_lagging_are_those_the_notice_lists_for_their_ra
     red = {name for name, color in zip(bars.y, bars.marker.color, strict=True) if color == STANDINGS["lagging"][0]}
     lagging = lagging_leagues(summary, LagRules(overdue_at_least=10**6, survey_incomplete=False))
     assert red == set(lagging.league_name)
+
+
+@pytest.mark.parametrize("asof", [date(2022, 12, 31), date(2023, 6, 8)])
+def test_meeting_comparison_slide_counts_as_lagging_the_leagues_its_chart_colours_red(asof: date) -> None:
+    from charts.slides import comparison_slide
+    from charts.supervision import STANDINGS
+    from charts.theme import Stamp
+
+    scope = Scope(None, None, asof)
+    table = queries.league_completion(scope)
+    kpis = queries.ledger_kpis(scope)
+    overall = int(kpis.rectified.sum()) / int(kpis.found.sum())
+    slide = comparison_slide(table, "league_code", Stamp("全区", asof, True), "各盟市整改完成率", overall)
+    bars = slide.figure.data[0]
+    red = sum(color == STANDINGS["lagging"][0] for color in bars.marker.color)
+    counted = next(h for h in slide.headlines if h.label.startswith("滞后的盟市"))
+    assert int(counted.value) == red
