@@ -36,7 +36,7 @@ if view in (None, "要情通报") and current_user().sees_region:
         doc = f"，文号 {last.doc_number}" if last.doc_number else ""
         by = f"，{last.username} {last.issued_at.replace('T', ' ')} 下载印发" if last.username else ""
         said.append(f"最近一期：第{chinese_number(last.number)}期（数据截至 {last.asof:%Y-%m-%d}{doc}{by}）。")
-    if offered and offered.asof == scope.asof and offered is not last:
+    if offered is not None and offered is not last and any(i is offered for i in register):  # issued for this date
         said.append(f"该日期已印发过第{chinese_number(offered.number)}期，期数与文号默认沿用。")
     st.caption("".join(said))
     left, middle, right = st.columns([1, 2, 2])

@@ -467,6 +467,7 @@ def test_issue_number_defaults_to_the_next_after_the_last_issued_and_a_download_
     assert page("要情通报", asof="2023-06-08").number_input[0].value == 16  # the published 第十六期 itself
     at = page("要情通报", asof="2023-06-30")
     assert at.number_input[0].value == 17  # the next after 第十六期, not 16 for every date
+    assert not any("已印发过" in c.value for c in at.caption)  # nothing issued for this date yet
     at.text_input[0].set_value("内园建办〔2023〕17号").run()
     button = next(b for b in at.get("download_button") if b.key == "briefing_bulletin")
     content = made[button.proto.deferred_file_id]()  # the browser's click
@@ -482,3 +483,6 @@ def test_issue_number_defaults_to_the_next_after_the_last_issued_and_a_download_
     assert any("最近一期：第十七期" in c.value and "内园建办〔2023〕17号" in c.value for c in again.caption)
     same_day = page("要情通报", asof="2023-06-30")  # reopening an issued date offers that issue again
     assert same_day.number_input[0].value == 17 and same_day.text_input[0].value == "内园建办〔2023〕17号"
+    published = page("要情通报", asof="2023-06-08")  # 第十六期 was issued for this date, and 第十七期 since
+    assert published.number_input[0].value == 16
+    assert any("该日期已印发过第十六期" in c.value for c in published.caption)
