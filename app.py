@@ -4,9 +4,10 @@ import streamlit as st
 
 from pages._auth import current_user, require_user, sign_out_box
 from pages._errors import guarded
-from pages._shell import scope_bar
+from pages._shell import chinese_chrome, page_links, scope_bar
 
 st.set_page_config(page_title="开发区闲置资源要素大起底看板", page_icon=":material/factory:", layout="wide")
+chinese_chrome()  # Streamlit's own English, replaced or hidden (assets/streamlit_zh.css)
 
 if current_user() is None:  # anonymous: every URL gets the sign-in page and nothing else
     signin = st.Page("pages/signin.py", title="登录", url_path="signin", default=True)
@@ -37,6 +38,7 @@ if user.manages_accounts:
 navigation = st.navigation(pages)
 
 with st.sidebar:
+    page_links(pages)  # Streamlit's own list is off (.streamlit/config.toml showSidebarNavigation)
     st.markdown("### 开发区闲置资源要素大起底")
     sign_out_box(user)
     scope_bar()

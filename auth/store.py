@@ -82,6 +82,7 @@ ACTIONS = {
     "import": "导入",
     "import_refused": "导入被拒绝",
     "export": "导出",
+    "bulletin_issue": "印发要情通报",
     "progress": "记录整改进展",
     "apply": "申请销号",
     "approve": "审核销号",

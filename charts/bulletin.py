@@ -149,6 +149,31 @@ def change_rows(now: pd.DataFrame, before: pd.DataFrame) -> list[tuple[str, ...]
     ]
 
 
+def change_summary(now: pd.DataFrame, before: pd.DataFrame, previous: date) -> str:
+    """The sentence that leads the 较上期变化 table: how many more items were rectified, where most, and how much
+    more land and money that moved (category_kpis at the two dates)."""
+    rows = changes(now, before)
+    added = sum(c.rectified - c.rectified_before for c in rows)
+    if added <= 0:
+        return f"与{chinese_date(previous)}相比，各类问题整改数量没有增加，详见下表。"
+    top = sorted((c for c in rows if c.rectified > c.rectified_before), key=lambda c: c.rectified_before - c.rectified)
+    most = "、".join(f"{c.name}{c.rectified - c.rectified_before}{c.unit}" for c in top[:3])
+    earlier, later = before.set_index("category"), now.set_index("category")
+    land = [k for k in (*AREA_RATE, *STALLED, "indicator") if k in later.index]
+    area = float(later.loc[land, "rectified_area_mu"].sum() - earlier.loc[land, "rectified_area_mu"].sum())
+    money = float(later.at["idle_fund", "returned_wan"] - earlier.at["idle_fund", "returned_wan"])
+    moved = []
+    if round(area / fmt.MU_PER_HA, 1):
+        moved.append(f"处置、盘活用地{'增加' if area > 0 else '减少'}{_hectares(abs(area))}")
+    if round(money, 1):
+        moved.append(f"收回上缴资金{'增加' if money > 0 else '减少'}{_wan(abs(money))}")
+    return (
+        f"与{chinese_date(previous)}相比，各类问题新增整改{added}项，较多的是{most}"
+        + ("；" + "，".join(moved) if moved else "")
+        + "。各类别变化见下表。"
+    )
+
+
 def _rate(numerator: float, denominator: float) -> str:
     return fmt.rate(numerator / denominator if denominator else None)
 
@@ -334,16 +359,20 @@ def bulletin_docx(
     categories_before: pd.DataFrame,
     lagging: pd.DataFrame,
     demo: bool,
+    doc_number: str = "",
 ) -> bytes:
     """要情通报 第N期 for the whole region on asof: masthead, lead, per-ledger figures, the change since the previous
     bulletin's date, the leagues that lag, next steps. ledgers/categories: ledger_kpis and category_kpis on asof,
-    the *_before ones on previous; lagging: charts.supervision.lagging_leagues(...)."""
+    the *_before ones on previous; lagging: charts.supervision.lagging_leagues(...); doc_number: the 文号, printed
+    under the issue number when given."""
     doc = Document()
     _page_setup(doc)
 
     _paragraph(doc, MASTHEAD, 22, True, TITLE_FONT, center=True, color=RED, line=36)
     _paragraph(doc, NAME, 42, True, TITLE_FONT, center=True, color=RED, line=56)
-    _paragraph(doc, f"第{chinese_number(number)}期", 16, center=True, after=6)
+    _paragraph(doc, f"第{chinese_number(number)}期", 16, center=True, after=0 if doc_number.strip() else 6)
+    if doc_number.strip():
+        _paragraph(doc, doc_number.strip(), 16, center=True, after=6)
     masthead = _paragraph(doc, f"{ISSUER}\t{chinese_date(asof)}", 16, indent=False, after=12)
     masthead.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)  # issuer left, date right
     _rule(masthead)
@@ -391,6 +420,7 @@ def bulletin_docx(
     )
 
     _paragraph(doc, f"二、较上期（{chinese_date(previous)}）变化", bold=True, family="黑体")
+    _paragraph(doc, change_summary(categories, categories_before, previous))
     _table(doc, CHANGE_COLUMNS, change_rows(categories, categories_before))
 
     _paragraph(doc, "三、进展滞后地区", bold=True, family="黑体")

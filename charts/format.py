@@ -20,6 +20,15 @@ def rate(x: float | None) -> str:
     return "—" if _missing(x) else f"{x * 100:.1f}%"
 
 
+PERCENT = "%.1f%%"  # st.column_config format of a share given in percent (in_percent): 90.0% beside 33.3%
+
+
+def in_percent(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """The table with the shares (0–1) of columns as percentages (0–100), for a column formatted PERCENT with
+    max_value=100: Streamlit's own "percent" format writes 90% beside 33.33%, not one decimal like fmt.rate."""
+    return table.assign(**{c: table[c].astype(float) * 100 for c in columns})
+
+
 def money(wan: float | None) -> str:
     """万元 below 1 亿, 亿元 (two decimals) from 1 亿 on."""
     if _missing(wan):

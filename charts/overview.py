@@ -8,7 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import format as fmt
-from charts.theme import BAD, GOOD, NEUTRAL, STATUS_COLORS, Stamp, finish
+from charts.supervision import LAG_POINTS, STANDINGS, rate_standing
+from charts.theme import STATUS_COLORS, Stamp, finish
 
 
 @dataclass(frozen=True)
@@ -76,17 +77,16 @@ def completion_figure(
     df: pd.DataFrame, key: str, stamp: Stamp, title: str, reference_rate: float | None, reference_label: str
 ) -> go.Figure:
     """Horizontal bars of completion rate per league or park (df has key, name, found, rectified, overdue,
-    completion_rate), best on top; below the reference rate in red. Names stand level on the left, so they read on
+    completion_rate), best on top; coloured by charts.supervision.rate_standing against the reference rate (the same
+    rule as the 盟市对比 table and the 督导通报). Names stand level on the left, so they read on
     a phone as on a projector; each value sits inside its bar's end, where the reference line (drawn under the
     bars) cannot strike it through. customdata[0] is the key to drill."""
     data = df.assign(rate=df.completion_rate.astype(float).fillna(-1)).sort_values(
         ["rate", "name"], ascending=[False, True]
     )
     has_items = data.found > 0
-    colors = [
-        NEUTRAL if not ok else (BAD if reference_rate is not None and r < reference_rate else GOOD)
-        for r, ok in zip(data.rate, has_items, strict=True)
-    ]
+    standings = [rate_standing(r if ok else None, reference_rate) for r, ok in zip(data.rate, has_items, strict=True)]
+    colors = [STANDINGS[s][0] for s in standings]
     fig = go.Figure(
         go.Bar(
             y=data.name.tolist(),  # the deck counts a chart's rows from trace.y
@@ -108,7 +108,7 @@ def completion_figure(
     if reference_rate is not None:
         fig.add_vline(x=reference_rate * 100, line_dash="dash", line_color="#424242", layer="below", name="reference")
         fig.add_annotation(
-            text=f"虚线：{reference_label} {fmt.rate(reference_rate)}（低于者标红）",
+            text=f"虚线：{reference_label} {fmt.rate(reference_rate)}（红：低{LAG_POINTS:g}个百分点及以上，橙：略低）",
             xref="paper",
             yref="paper",
             x=1,

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import format as fmt
+from charts.supervision import STANDINGS, rate_standing
 from charts.theme import ACCENT, BAD, GOOD, Stamp, finish
 
 RECTIFICATION_PLAN = (date(2022, 9, 1), date(2022, 12, 31))  # 集中整治: all found items rectified by year end
@@ -90,17 +91,13 @@ def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
 
 
 def style_rates(rates: pd.DataFrame, reference_rate: float | None):
-    """Colour the completion rates of matrix_parts against the reference (red below it by 5 points or more, amber
-    below, green at or above); a unit without items in a ledger shows "—", not None."""
+    """Colour the completion rates of matrix_parts against the reference by charts.supervision.rate_standing (the
+    chart's and the 督导通报's rule: red 滞后, orange a little below, green at or above); a unit without items in a
+    ledger shows "—", not None."""
 
     def rate_color(value: float) -> str:
-        if pd.isna(value) or reference_rate is None:
-            return "color: #9e9e9e"
-        if value < reference_rate - 0.05:
-            return "background-color: #ffcdd2"
-        if value < reference_rate:
-            return "background-color: #fff3e0"
-        return "background-color: #e8f5e9"
+        standing = rate_standing(value, reference_rate)
+        return "color: #9e9e9e" if standing == "none" else f"background-color: {STANDINGS[standing][1]}"
 
     columns = [c for c in rates.columns if c not in ("单位", "发现(项)", "已整改(项)")]
     return rates.style.map(rate_color, subset=columns).format(na_rep="—").format(fmt.rate, subset=columns, na_rep="—")

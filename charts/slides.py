@@ -10,16 +10,10 @@ from charts import rankings as rk
 from charts.deck import Headline, Slide, idle_assets_figure, kpi_summary, park_class
 from charts.overview import Card, completion_figure
 from charts.progress import curve_figure, phase_figures
-from charts.supervision import LagRules
+from charts.supervision import LagRules, rate_standing
 from charts.theme import BAD, Stamp, finish
 
 TOP_BOTTOM = 5  # parks shown at each end of the 亩均税收 ranking
-
-
-def _tone(rate: float | None, reference: float | None) -> str:
-    if rate is None or reference is None:
-        return ""
-    return "bad" if rate < reference else "good"
 
 
 def kpi_slide(cards: list[Card], stamp: Stamp) -> Slide:
@@ -60,17 +54,21 @@ def comparison_slide(table: pd.DataFrame, key: str, stamp: Stamp, title: str, ov
     """Completion per league (or per park of a league) against the whole, as on the 总览 page; leagues drill."""
     figure = completion_figure(table, key, stamp, title, overall, f"{stamp.scope_label}整体")
     rates = table.completion_rate.astype(float)
-    below = int((rates < overall).sum()) if overall is not None else 0
+    below = sum(rate_standing(r, overall) == "lagging" for r in rates)  # the chart's red bars (one rule)
     unit = "盟市" if key == "league_code" else "园区"
     headlines = (
         Headline(fmt.rate(overall), f"{stamp.scope_label}整体完成率"),
-        Headline(str(below), f"低于整体的{unit}（个）", "bad" if below else "good"),
+        Headline(str(below), f"滞后的{unit}（个）", "bad" if below else "good"),
     )
     if rates.notna().any():
         best, worst = table.loc[rates.idxmax()], table.loc[rates.idxmin()]
         headlines += (
             Headline(fmt.rate(best.completion_rate), f"最高：{best['name']}", "good"),
-            Headline(fmt.rate(worst.completion_rate), f"最低：{worst['name']}", _tone(worst.completion_rate, overall)),
+            Headline(
+                fmt.rate(worst.completion_rate),
+                f"最低：{worst['name']}",
+                "bad" if rate_standing(worst.completion_rate, overall) == "lagging" else "",
+            ),
         )
     return Slide(title, figure, stamp, headlines, drill=key == "league_code", key="compare")
 

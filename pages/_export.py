@@ -180,8 +180,9 @@ def deck_content(scope: Scope, metric: str = "tax_per_mu") -> tuple[Stamp, list[
     return stamp(scope), cards, figures
 
 
-def bulletin_for(number: int, asof: date, previous: date) -> bytes:
-    """要情通报 第N期 for the whole region on asof, compared with previous, from the pages' own queries."""
+def bulletin_for(number: int, asof: date, previous: date, doc_number: str = "") -> bytes:
+    """要情通报 第N期 (文号 doc_number) for the whole region on asof, compared with previous, from the pages' own
+    queries."""
     now, before = Scope(None, None, asof), Scope(None, None, previous)
     return bulletin_docx(
         number,
@@ -193,4 +194,5 @@ def bulletin_for(number: int, asof: date, previous: date) -> bytes:
         queries.category_kpis(before),
         lagging_leagues(queries.supervision_summary(now), LagRules()),
         bool(queries.data_origin(now).demo_items),
+        doc_number,
     )

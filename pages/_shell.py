@@ -18,8 +18,8 @@ from queries.scope import EVERYWHERE, Catalog, Scope, breadcrumb, resolve_scope
 SCOPE_KEYS = ("league", "park", "asof")
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 PRINT_CSS = (ASSETS / "print.css").read_text(encoding="utf-8")
-SCREEN_CSS = (ASSETS / "screen.css").read_text(encoding="utf-8")  # a failed download's message in Chinese
 PRINT_JS = (ASSETS / "print.js").read_text(encoding="utf-8")  # charts drawn again at the sheet's width to print
+CHINESE_CSS = (ASSETS / "streamlit_zh.css").read_text(encoding="utf-8")  # Streamlit's own English replaced
 LAST = "scope_last"  # the scope of the previous run, restored when navigation drops the query string
 
 
@@ -82,6 +82,21 @@ def _through_router() -> None:
         st.rerun()
 
 
+def chinese_chrome() -> None:
+    """Streamlit's and plotly's own English (upload button, "Press Enter…", toolbar tooltips) replaced or hidden
+    where they have no setting (assets/streamlit_zh.css); app.py loads it on every page, the sign-in page too."""
+    st.html(f"<style>{CHINESE_CSS}</style>")
+
+
+def page_links(pages: list) -> None:
+    """The sidebar's list of pages. Streamlit's own list is switched off (client.showSidebarNavigation = false):
+    on a cold start it first lists the pages/ folder's module names (app, auth, errors, shell…) until app.py's
+    st.navigation replaces them."""
+    with st.container(key="page_links"):
+        for page in pages:
+            st.page_link(page, width="stretch")
+
+
 def screen_scope() -> tuple[Scope, list[str]]:
     """page_header's scope without the header, for a full-screen page (会议模式) that draws its own."""
     _through_router()
@@ -105,7 +120,7 @@ def page_header(title: str) -> Scope:
         st.warning(warning, icon=":material/warning:")
     set_scope(scope)
     # the browser's print: A4, no controls (assets/print.css), charts at the sheet's width (assets/print.js)
-    st.html(f"<style>{SCREEN_CSS}{PRINT_CSS}</style><script>{PRINT_JS}</script>", unsafe_allow_javascript=True)
+    st.html(f"<style>{PRINT_CSS}</style><script>{PRINT_JS}</script>", unsafe_allow_javascript=True)
     st.title(title)
     meeting_link(scope)
     st.caption(" › ".join(breadcrumb(scope, catalog())) + f"　｜　数据截至 {scope.asof:%Y-%m-%d}")

@@ -4,14 +4,15 @@ import pandas as pd
 import streamlit as st
 
 import queries
+from auth import issued
 from charts import format as fmt
 from charts import rankings as rk
-from charts.bulletin import CHANGE_COLUMNS, PUBLISHED, change_rows, chinese_date, chinese_number, default_previous
+from charts.bulletin import CHANGE_COLUMNS, change_rows, chinese_date, chinese_number, default_previous
 from charts.deck import briefing_deck
 from charts.export import export_problem
 from charts.supervision import LagRules, lagging_leagues
 from charts.theme import plotly_config
-from pages._auth import export_button
+from pages._auth import accounts_path, export_button
 from pages._export import bulletin_for, deck_content, export_menu
 from pages._shell import catalog, current_user, page_header
 from pages._state import BRIEFING_VIEWS, view_control
@@ -28,12 +29,35 @@ if not current_user().sees_region:
 
 if view in (None, "要情通报") and current_user().sees_region:
     first = catalog().first_date
-    st.caption(
-        f"要情通报按全区统计，不随所选盟市、园区变化；本期数据截至左侧所选日期 {scope.asof:%Y-%m-%d}。"
-        f"已发布的第十六期数据截至 {PUBLISHED[-1]:%Y-%m-%d}。"
+    register = issued.issues(accounts_path())
+    offered, last = issued.suggestion(register, scope.asof), issued.last_issue(register)
+    said = [f"要情通报按全区统计，不随所选盟市、园区变化；本期数据截至左侧所选日期 {scope.asof:%Y-%m-%d}。"]
+    if last:
+        doc = f"，文号 {last.doc_number}" if last.doc_number else ""
+        by = f"，{last.username} {last.issued_at.replace('T', ' ')} 下载印发" if last.username else ""
+        said.append(f"最近一期：第{chinese_number(last.number)}期（数据截至 {last.asof:%Y-%m-%d}{doc}{by}）。")
+    if offered is not None and offered is not last and any(i is offered for i in register):  # issued for this date
+        said.append(f"该日期已印发过第{chinese_number(offered.number)}期，期数与文号默认沿用。")
+    st.caption("".join(said))
+    left, middle, right = st.columns([1, 2, 2])
+    number = int(
+        left.number_input(
+            "期数（第N期）",
+            1,
+            999,
+            offered.number if offered else 1,
+            1,
+            key=f"briefing_number_{scope.asof}",  # each 数据截至 date starts from its own suggestion
+            help="默认为最近已印发一期之后的下一期；数据截至日期已印发过的，默认为该期。",
+        )
     )
-    left, right = st.columns(2)
-    number = int(left.number_input("期数（第N期）", 1, 999, 16, 1, key="briefing_number"))
+    doc_number = middle.text_input(
+        "文号（可选，印在期数下）",
+        offered.doc_number if offered else "",
+        max_chars=60,
+        key=f"briefing_doc_number_{scope.asof}",
+        placeholder="例如：内园建办〔2023〕17号",
+    )
     previous = right.date_input(
         "与哪一期比较（上期数据截至）",
         value=default_previous(scope.asof, first),
@@ -58,9 +82,17 @@ if view in (None, "要情通报") and current_user().sees_region:
         f"**进展滞后盟市 {len(lagging)} 个**（按督导通报的默认标准）："
         + ("、".join(lagging.league_name) if len(lagging) else "无")
     )
+    user = current_user()
+
+    def issue() -> bytes:
+        """The document, registered as issued (number, 文号, date, who) with its audit row."""
+        content = bulletin_for(number, scope.asof, previous, doc_number)
+        issued.record(accounts_path(), user.username, number, doc_number, scope.asof)
+        return content
+
     export_button(
         f"下载要情通报第{chinese_number(number)}期（Word）",
-        lambda: bulletin_for(number, scope.asof, previous),
+        issue,
         file_name=f"要情通报第{chinese_number(number)}期_{scope.asof:%Y%m%d}.docx",
         what=f"要情通报第{chinese_number(number)}期",
         scope_label="全区",
@@ -69,7 +101,10 @@ if view in (None, "要情通报") and current_user().sees_region:
         icon=":material/description:",
         key="briefing_bulletin",
     )
-    st.caption("数字与看板各页面使用同一查询：总览卡片、整治进度、督导通报在同一日期显示的数字与通报一致。")
+    st.caption(
+        "下载即登记为已印发（期数、文号、数据截至、下载人），下次打开时默认下一期。"
+        "数字与看板各页面使用同一查询：总览卡片、整治进度、督导通报在同一日期显示的数字与通报一致。"
+    )
 
 else:
     metric = st.segmented_control(

@@ -14,6 +14,7 @@ from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._shell import catalog, drill, page_header, stamp
 from pages._state import flag_to_url, follow, follow_flag, follow_page, follow_text, page_input, text_to_url, to_url
+from pages._tables import item_table_options
 from pages._text import plain, plain_frame
 from pages._workflow import files_on, item_day, item_workflow, past_notice, returned_notice
 from queries import paging
@@ -67,6 +68,7 @@ if item_id and item is None:
         icon=":material/warning:",
     )
     del st.query_params["item"]
+item_slot = st.container()  # an asked item opens here, at the top, above its ledger's list (issue 24)
 ledger = item["ledger"] if item is not None else st.query_params.get("ledger", view.DEFAULT_LEDGER)
 if ledger not in view.LEDGERS:
     st.warning(
@@ -155,7 +157,7 @@ number = follow_page("page", "ledgers_page", pages)
 title = view.export_title(breadcrumb(scope, catalog())[-1], scope.park is not None, ledger)
 notes = view.filter_note(status, overdue, unit, phases.get(phase), search)
 meta = view.export_meta(title, figure_stamp, ledger, notes, queries.ledger_origin(scope, ledger))
-head, xlsx_col, csv_col = st.columns([6, 1, 1], vertical_alignment="bottom")
+head, xlsx_col, csv_col = st.columns([5, 1.3, 1.3], vertical_alignment="bottom")  # 1366: labels not cut
 head.markdown(f"**{title}**　:small[{meta.subtitle}]")
 
 
@@ -228,7 +230,9 @@ else:
         selection_mode="single-row",
         key=table_key,
         selection_default={"selection": {"rows": [row_ids.index(item_id)] if item_id in row_ids else []}},
-        column_config={h: st.column_config.NumberColumn(format="%.2f") for h in view.number_headers(ledger)},
+        **item_table_options(  # 1366 wide: 整改时限, 超期, 状态, 责任单位 beside the name (pages/_tables.py)
+            table.columns, {h: st.column_config.NumberColumn(format="%.2f") for h in view.number_headers(ledger)}
+        ),
         placeholder="—",
     )
     st.caption("点击行首的选择框打开该条目：事实、整改状态变化、整改时限，以及上级园区和盟市的链接。")
@@ -239,7 +243,7 @@ if item is not None:
     shown = item if day == scope.asof else queries.item_detail(item["item_id"], day)
     history = queries.item_history(item["item_id"], day)
     files = files_on(item["item_id"], day)
-    with st.container(border=True, key="ledgers_item"):
+    with item_slot.container(border=True, key="ledgers_item"):
         heading, close = st.columns([9, 1], vertical_alignment="center")
         heading.subheader(f"{item['item_id']}　{plain(item['title'])}", anchor=False)
         close.button("关闭", icon=":material/close:", on_click=_close_item, key="ledgers_close")
@@ -253,7 +257,7 @@ if item is not None:
         tone, note = view.deadline_note(shown, day)
         {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}[tone](note)
         if scope.league not in (None, item["league_code"]) or scope.park not in (None, item["park_id"]):
-            st.caption("该条目不在当前范围内；上方列表仍按当前范围显示。")
+            st.caption("该条目不在当前范围内；下方列表仍按当前范围显示。")
         up_park, up_league, _ = st.columns([3, 2, 2])
         if up_park.button(
             f"进入园区：{item['park_name']}",

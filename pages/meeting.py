@@ -11,7 +11,7 @@ from charts.deck import Slide
 from charts.export import export_problem
 from pages._auth import export_button
 from pages._export import MEETING, meeting_deck, meeting_keys
-from pages._shell import SCREEN_CSS, current_user, drill, screen_scope, selected_key, stamp
+from pages._shell import CHINESE_CSS, current_user, drill, screen_scope, selected_key, stamp
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 # The browser loads Streamlit's plotly component (a 4.7 MB script) when the first chart appears; on a busy machine
@@ -29,7 +29,7 @@ scope, warnings = screen_scope()
 KEYS = meeting_keys(current_user().sees_region)
 chosen = mt.options(dict(st.query_params), len(KEYS))
 theme = mt.THEMES[chosen.theme]
-st.html(f"<style>{SCREEN_CSS}</style>" + mt.screen_css(theme) + PRELOAD, unsafe_allow_javascript=bool(PRELOAD))
+st.html(f"<style>{CHINESE_CSS}</style>" + mt.screen_css(theme) + PRELOAD, unsafe_allow_javascript=bool(PRELOAD))
 state = st.session_state
 if "meeting_slide" not in state:
     state.meeting_slide, state.meeting_paused = chosen.slide, False

@@ -5,6 +5,7 @@ import streamlit as st
 import queries
 from charts import format as fmt
 from charts.overview import changes, comparison_dates, completion_figure, kpi_cards, status_figure, totals
+from charts.supervision import standing_rule
 from charts.theme import STATE_COLORS, plotly_config
 from pages._export import export_menu
 from pages._shell import catalog, drill, page_header, selected_key, stamp
@@ -88,6 +89,7 @@ if scope.park is None:
         config=plotly_config("整改完成率"),
     )
     export_menu(figure, f"整改完成率_{figure_stamp.scope_label}_{scope.asof:%Y%m%d}", "overview_compare")
+    st.caption(standing_rule(f"{figure_stamp.scope_label}整体", overall))
     clicked = selected_key(event, dict(zip(table.name, table[key], strict=True)))
     if clicked:
         drill(scope, **({"league": clicked, "park": None} if key == "league_code" else {"park": clicked}))
@@ -100,10 +102,12 @@ if scope.park is None:
                 "overdue": "超期未整改(项)",
                 "completion_rate": "完成率",
             }
-        ).drop(columns=[key, "league_code"], errors="ignore"),
+        )
+        .drop(columns=[key, "league_code"], errors="ignore")
+        .pipe(fmt.in_percent, "完成率"),
         hide_index=True,
         height=36 * (len(table) + 1) + 2,
-        column_config={"完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        column_config={"完成率": st.column_config.ProgressColumn(format=fmt.PERCENT, min_value=0, max_value=100)},
         placeholder="—",
         key="overview_table",
     )

@@ -12,6 +12,7 @@ from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import export_menu
 from pages._shell import drill, page_header, stamp
+from pages._tables import item_link, item_table_options
 from pages._text import plain_frame
 from queries.boundaries import league_boundaries
 
@@ -43,14 +44,14 @@ if scope.park is None:
         st.warning(f"没有名称、旗县、编号或盟市含“{search.strip()}”的园区。", icon=":material/search_off:")
         st.stop()
     event = st.dataframe(
-        view.directory_table(directory, scope.asof),
+        fmt.in_percent(view.directory_table(directory, scope.asof), "完成率"),
         hide_index=True,
         height=36 * (len(directory) + 1) + 2,  # the whole page of parks, no scroll box inside the page
         on_select="rerun",
         selection_mode="single-row",
         column_config={
             "园区档案": st.column_config.LinkColumn(display_text="打开档案"),
-            "完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+            "完成率": st.column_config.ProgressColumn(format=fmt.PERCENT, min_value=0, max_value=100),
         },
         placeholder="—",
         key=f"park_directory_{page_number}_{search}",
@@ -100,9 +101,9 @@ totals[3].metric("超期未整改", f"{overdue} 项", "需督办" if overdue els
 ledger_rows = view.ledger_table(kpis)
 with st.container(key="screen_only_ledgers"):
     st.dataframe(
-        ledger_rows,
+        fmt.in_percent(ledger_rows, "完成率"),
         hide_index=True,
-        column_config={"完成率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        column_config={"完成率": st.column_config.ProgressColumn(format=fmt.PERCENT, min_value=0, max_value=100)},
         placeholder="—",
         key="park_ledgers",
     )
@@ -151,19 +152,18 @@ if picked:
 
 # The item list, printable and exportable ---------------------------------------------------------
 table = view.items_table(queries.park_items(scope))
-link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
 with st.container(key="items_section"):  # printed on A4 landscape sheets of its own (assets/print.css)
     st.subheader("条目清单")
     with st.container(key="screen_only_items"):
+        shown = table.assign(条目=[item_link(i, scope) for i in table["编号"]]).drop(columns="编号")[
+            ["条目", *table.columns[1:]]
+        ]
         st.dataframe(
-            fmt.dashed(  # an item without an area or amount shows "—"
-                table.assign(条目=[link.format(i) for i in table["编号"]]).drop(columns="编号")[
-                    ["条目", *table.columns[1:]]
-                ],
-                decimals=1,
-            ),
+            fmt.dashed(shown, decimals=1),  # an item without an area or amount shows "—"
             hide_index=True,
-            column_config={"条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)")},
+            **item_table_options(  # 1366 wide: 整改时限, 状态, 责任单位 beside the name (pages/_tables.py)
+                shown.columns, {"条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)")}, ["条目", "名称"]
+            ),
             placeholder="—",
             key="park_items",
         )

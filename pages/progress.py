@@ -18,12 +18,13 @@ from charts.progress import (
     style_overdue,
     style_rates,
 )
-from charts.supervision import LagRules, lagging_leagues, notice_docx
+from charts.supervision import LAG_POINTS, LagRules, lagging_leagues, notice_docx, standing_rule
 from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import export_menu
 from pages._shell import catalog, current_user, drill, page_header, selected_key, stamp
 from pages._state import PROGRESS_VIEWS, view_control
+from pages._tables import item_link, item_table_options
 from queries.overdue import overdue_counts, overdue_head
 from queries.scope import Scope
 
@@ -58,7 +59,8 @@ if view in (None, "阶段进度"):
     coverage = queries.survey_coverage(scope)
     left, right = st.columns([3, 2])
     left.dataframe(
-        coverage.drop(columns="league_code").rename(
+        coverage.drop(columns="league_code")
+        .rename(
             columns={
                 "league_name": "盟市",
                 "parks": "园区数",
@@ -67,10 +69,11 @@ if view in (None, "阶段进度"):
                 "not_filed": "未报送",
                 "coverage": "按期覆盖率",
             }
-        ),
+        )
+        .pipe(fmt.in_percent, "按期覆盖率"),
         hide_index=True,
         height=36 * (len(coverage) + 1) + 2,
-        column_config={"按期覆盖率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        column_config={"按期覆盖率": st.column_config.ProgressColumn(format=fmt.PERCENT, min_value=0, max_value=100)},
         placeholder="—",
         key="progress_coverage",
     )
@@ -101,12 +104,12 @@ elif view == "盟市对比":
     table = matrix_table(matrix)
     overall = table["合计·已整改"].sum() / max(table["合计·发现"].sum(), 1)
     level = "各盟市" if scope.league is None else f"{names.leagues[scope.league]}各园区"
+    whole = f"{names.leagues[scope.league]}整体" if scope.league else "全区整体"
     if scope.park is None:
         units = table.reset_index().rename(
             columns={"单位": "name", "合计·发现": "found", "合计·已整改": "rectified", "合计·超期": "overdue",
                      "合计·完成率": "completion_rate"}
         )  # fmt: skip
-        whole = f"{names.leagues[scope.league]}整体" if scope.league else "全区整体"
         bars = completion_figure(units, "unit_id", stamp(scope), f"{level}整改完成率（点击柱形进入）", overall, whole)
         event = st.plotly_chart(
             bars,
@@ -121,10 +124,7 @@ elif view == "盟市对比":
             drill(scope, **({"league": clicked, "park": None} if scope.league is None else {"park": clicked}))
     rates, overdue_counts = matrix_parts(table)
     st.markdown(f"**{level}分台账整改完成率**")
-    st.caption(
-        f"红色：低于本级整体 {fmt.rate(overall)} 五个百分点以上；黄色：低于整体；绿色：不低于整体。"
-        "点表头排序，选中一行进入该单位。"
-    )
+    st.caption(standing_rule(whole, overall) + "点表头排序，选中一行进入该单位。")
     event = st.dataframe(
         style_rates(rates, overall),
         hide_index=True,
@@ -177,27 +177,31 @@ elif view == "超期清单":
             f"下表列出超期最久的 {OVERDUE_SHOWN} 项；导出的 Excel 含全部 {count} 项，"
             "也可在“台账”页选“仅看超期未整改”筛选。"
         )
-    link = "ledgers?item={}&asof=" + f"{scope.asof:%Y-%m-%d}"
+    shown = overdue.assign(link=[item_link(i, scope) for i in overdue.item_id])[
+        ["link", "ledger_name", "title", "park_name", "days_overdue", "deadline", "responsible_unit", "league_name"]
+    ].rename(
+        columns={
+            "link": "条目",
+            "ledger_name": "台账",
+            "title": "名称",
+            "park_name": "园区",
+            "league_name": "盟市",
+            "responsible_unit": "责任单位",
+            "deadline": "整改时限",
+            "days_overdue": "超期天数",
+        }
+    )
     st.dataframe(
-        overdue.assign(link=[link.format(i) for i in overdue.item_id])[
-            ["link", "ledger_name", "title", "park_name", "days_overdue", "deadline", "responsible_unit", "league_name"]
-        ].rename(
-            columns={
-                "link": "条目",
-                "ledger_name": "台账",
-                "title": "名称",
-                "park_name": "园区",
-                "league_name": "盟市",
-                "responsible_unit": "责任单位",
-                "deadline": "整改时限",
-                "days_overdue": "超期天数",
-            }
-        ),
+        shown,
         hide_index=True,
-        column_config={
-            "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
-            "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        },
+        **item_table_options(
+            shown.columns,
+            {
+                "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
+                "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            },
+            lead=["条目", "名称"],
+        ),
         placeholder="—",
         key="progress_overdue",
     )
@@ -221,7 +225,7 @@ elif view == "督导通报" and current_user().sees_region:
     st.caption("督导通报在全区范围比较12个盟市，不随所选盟市、园区变化。通报标准可调整：")
     c1, c2, c3 = st.columns(3)
     rules = LagRules(
-        rate_gap_points=c1.number_input("完成率低于全区（百分点）", 0.0, 50.0, 5.0, 0.5, key="progress_gap"),
+        rate_gap_points=c1.number_input("完成率低于全区（百分点）", 0.0, 50.0, LAG_POINTS, 0.5, key="progress_gap"),
         overdue_at_least=int(c2.number_input("超期未整改达到（项）", 1, 500, 10, 1, key="progress_overdue_min")),
         survey_incomplete=c3.checkbox("自查台账逾期未报、动员部署逾期未完成也通报", True, key="progress_survey_rule"),
     )
@@ -254,7 +258,8 @@ else:
         st.success("当前范围未发现纸面整改疑点。")
     else:
         counts = checks.pivot_table(index="league_name", columns="rule_name", values="item_id", aggfunc="count")
-        st.dataframe(counts.fillna(0).astype(int), placeholder="—", key="progress_paper_counts")
+        counts = counts.fillna(0).astype(int).rename_axis(index="盟市", columns=None).reset_index()
+        st.dataframe(counts, hide_index=True, placeholder="—", key="progress_paper_counts")
         st.dataframe(
             checks[["rule_name", "item_id", "title", "ledger_name", "park_name", "league_name", "detail"]].rename(
                 columns={

@@ -4,6 +4,7 @@ import streamlit as st
 
 import queries
 from pages._shell import current_user, page_header
+from pages._tables import item_table_options
 
 APPLICATION_COLUMNS = {
     "item_id": "条目", "ledger_name": "台账", "title": "名称", "league_name": "盟市", "park_name": "园区",
@@ -31,29 +32,17 @@ if applications.empty:
     st.caption("本范围暂无待审核的销号申请。")
 else:
     st.caption("点击条目编号打开条目，核对佐证材料后在条目页“审核通过”或“退回整改”（退回须写明原因）。")
+    shown = applications.assign(
+        item_id=[link.format(i) for i in applications.item_id],
+        applied_at=applications.applied_at.dt.strftime("%Y-%m-%d %H:%M"),
+        measure=applications.measure.fillna(""),
+    ).rename(columns=APPLICATION_COLUMNS)
     st.dataframe(
-        applications.assign(
-            item_id=[link.format(i) for i in applications.item_id],
-            applied_at=applications.applied_at.dt.strftime("%Y-%m-%d %H:%M"),
-            measure=applications.measure.fillna(""),
-        ).rename(
-            columns={
-                "item_id": "条目",
-                "ledger_name": "台账",
-                "title": "名称",
-                "league_name": "盟市",
-                "park_name": "园区",
-                "responsible_unit": "责任单位",
-                "applied_by": "申请人",
-                "applied_at": "申请时间",
-                "note": "情况说明",
-                "measure": "处置方式",
-                "evidence_files": "佐证材料",
-                "returns": "曾退回次数",
-            }
-        ),
+        shown,
         hide_index=True,
-        column_config={"条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)")},
+        **item_table_options(
+            shown.columns, {"条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)")}, lead=["条目", "名称"]
+        ),
         placeholder="—",
         key="review_applications",
     )
@@ -62,31 +51,26 @@ st.subheader("延期申请")
 if extensions.empty:
     st.caption("本范围暂无待审批的延期申请。")
 else:
-    st.dataframe(
+    shown = (
         extensions.assign(
             item_id=[link.format(i) for i in extensions.item_id],
             requested_at=extensions.requested_at.dt.strftime("%Y-%m-%d %H:%M"),
         )
         .drop(columns="request_id")
-        .rename(
-            columns={
-                "item_id": "条目",
-                "title": "名称",
-                "league_name": "盟市",
-                "park_name": "园区",
-                "requested_by": "申请人",
-                "requested_at": "申请时间",
-                "old_deadline": "原时限",
-                "new_deadline": "申请时限",
-                "reason": "原因",
-            }
-        ),
+        .rename(columns=EXTENSION_COLUMNS)
+    )
+    st.dataframe(
+        shown,
         hide_index=True,
-        column_config={
-            "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
-            "原时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "申请时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        },
+        **item_table_options(
+            shown.columns,
+            {
+                "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
+                "原时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                "申请时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            },
+            lead=["条目", "名称"],
+        ),
         placeholder="—",
         key="review_extensions",
     )

@@ -8,6 +8,7 @@ import streamlit as st
 import queries
 from pages._auth import export_button
 from pages._shell import current_user, page_header, stamp
+from pages._tables import item_table_options
 from pages._text import plain
 from queries.scope import Scope
 from queries.todo import todo_counts, todo_head
@@ -54,13 +55,18 @@ if counts["items"] > SHOWN:
         f"共 {counts['items']:,} 项，下表列出最紧迫的 {SHOWN} 项（超期在前，再按时限）；"
         "全部条目可在“台账”页按状态、超期筛选并导出。"
     )
+todo = todo_table(todo_head(today, SHOWN), "ledgers?item={}")
 st.dataframe(
-    todo_table(todo_head(today, SHOWN), "ledgers?item={}"),
+    todo,
     hide_index=True,
-    column_config={
-        "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
-        "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
-    },
+    **item_table_options(
+        todo.columns,
+        {
+            "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
+            "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
+        },
+        lead=["条目", "名称"],
+    ),
     placeholder="—",
     key="todo_items",
 )

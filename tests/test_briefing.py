@@ -380,3 +380,109 @@ def test_deck_view_says_what_is_missing_instead_of_a_broken_deck(monkeypatch: py
     assert not at.exception
     assert "briefing_deck" not in [b.key for b in at.get("download_button")]
     assert any("BROWSER_PATH" in w.value for w in at.warning)
+
+
+# Issue 24: how the bulletin words its numbers, the change section's sentence, 期数 and 文号 --------------------------
+def lagging_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if re.match(r"\d+\.\S+?(盟|市)：发现问题", line)]
+
+
+@pytest.mark.parametrize("asof", [date(2022, 12, 31), JUN, date(2024, 6, 28)], ids=str)
+def test_bulletin_compares_a_league_rate_with_the_region_in_brackets(asof: date) -> None:
+    text, _ = bulletin_text(17, asof, default_previous(asof, date(2022, 7, 1)))
+    region = queries.supervision_summary(Scope(None, None, asof)).region_rate.iloc[0]
+    assert not re.search(r"低于全区\d", text)  # was: 低于全区81.6%17.7个百分点
+    compared = re.findall(r"比全区（(\d+\.\d%)）低(\d+\.\d)个百分点", text)
+    assert compared and {share for share, _ in compared} == {f"{region * 100:.1f}%"}
+
+
+def test_each_lagging_league_states_its_rate_and_overdue_count_once() -> None:
+    text, _ = bulletin_text()
+    summary = queries.supervision_summary(Scope(None, None, JUN)).set_index("league_name")
+    lines = lagging_lines(text)
+    assert len(lines) == len(lagging_leagues(summary.reset_index(), LagRules()))
+    for line in lines:
+        name = line.split("：")[0].split(".", 1)[1]
+        rate = f"{summary.at[name, 'completion_rate'] * 100:.1f}%"
+        assert line.count(rate) == 1, line
+        assert line.count(f"超期未整改{int(summary.at[name, 'overdue'])}项") == 1, line
+        assert line.count(f"{summary.at[name, 'region_rate'] * 100:.1f}%") <= 1, line
+
+
+def test_change_section_opens_with_a_sentence_that_sums_up_its_table(demo_db: Path) -> None:
+    _, document = bulletin_text()
+    paragraphs = [p.text for p in document.paragraphs]
+    heading = next(n for n, p in enumerate(paragraphs) if p.startswith("二、较上期"))
+    lead = paragraphs[heading + 1]
+    done = {d: ledger_counts(demo_db, d).rectified.sum() for d in (JUN, FEB)}
+    assert lead.startswith("与2023年2月14日相比") and f"新增整改{done[JUN] - done[FEB]}项" in lead
+    assert "较多的是" in lead and lead.endswith("各类别变化见下表。")
+    # and the table follows that sentence, before section 三
+    body = document.element.body
+    order = [child.tag.rsplit("}", 1)[1] for child in body.iterchildren()]
+    texts = ["".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")) for child in body.iterchildren()]
+    at = texts.index(lead)
+    assert order[at + 1] == "tbl"
+
+
+@pytest.mark.parametrize("asof", [date(2022, 9, 5), date(2022, 12, 31), JUN, date(2025, 12, 30)], ids=str)
+def test_every_percentage_in_the_bulletin_has_one_decimal(asof: date) -> None:
+    text = document_text(Document(io.BytesIO(bulletin_for(17, asof, default_previous(asof, date(2022, 7, 1))))))
+    shares = re.findall(r"[\d.]+%", text)
+    assert shares and [s for s in shares if not re.fullmatch(r"\d+\.\d%", s)] == []
+
+
+def test_bulletin_prints_the_doc_number_under_the_issue_number() -> None:
+    document = Document(io.BytesIO(bulletin_for(17, date(2023, 6, 30), JUN, "内园建办〔2023〕17号")))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert paragraphs[paragraphs.index("第十七期") + 1] == "内园建办〔2023〕17号"
+    without = [p.text for p in Document(io.BytesIO(bulletin_for(17, date(2023, 6, 30), JUN))).paragraphs]
+    assert "内园建办" not in "".join(without) and without[without.index("第十七期") + 1].startswith("自治区")
+
+
+def deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """file id -> the callable behind each download button made on click (what the browser's click runs)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def add(self, data_callable, *args, **kwargs):
+        file_id = original(self, data_callable, *args, **kwargs)
+        made[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add)
+    return made
+
+
+def test_issue_number_defaults_to_the_next_after_the_last_issued_and_a_download_registers_it(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auth import issued, store
+    from tests.conftest import copy_database, read_database
+
+    db = read_database(copy_database(demo_db, tmp_path / "copy"), monkeypatch)
+    made = deferred_downloads(monkeypatch)
+    assert page("要情通报", asof="2023-06-08").number_input[0].value == 16  # the published 第十六期 itself
+    at = page("要情通报", asof="2023-06-30")
+    assert at.number_input[0].value == 17  # the next after 第十六期, not 16 for every date
+    assert not any("已印发过" in c.value for c in at.caption)  # nothing issued for this date yet
+    at.text_input[0].set_value("内园建办〔2023〕17号").run()
+    button = next(b for b in at.get("download_button") if b.key == "briefing_bulletin")
+    content = made[button.proto.deferred_file_id]()  # the browser's click
+    paragraphs = [p.text for p in Document(io.BytesIO(content)).paragraphs]
+    assert "第十七期" in paragraphs and "内园建办〔2023〕17号" in paragraphs
+    last = issued.issues(store.auth_path(db))[-1]
+    assert (last.number, last.doc_number, last.asof, last.username) == (17, "内园建办〔2023〕17号", date(2023, 6, 30),
+                                                                        "demo-admin")  # fmt: skip
+    audit = store.audit_rows(store.auth_path(db), action="bulletin_issue")
+    assert audit and "第17期" in audit[0]["detail"] and "内园建办〔2023〕17号" in audit[0]["detail"]
+    again = page("要情通报", asof="2023-07-31")
+    assert again.number_input[0].value == 18
+    assert any("最近一期：第十七期" in c.value and "内园建办〔2023〕17号" in c.value for c in again.caption)
+    same_day = page("要情通报", asof="2023-06-30")  # reopening an issued date offers that issue again
+    assert same_day.number_input[0].value == 17 and same_day.text_input[0].value == "内园建办〔2023〕17号"
+    published = page("要情通报", asof="2023-06-08")  # 第十六期 was issued for this date, and 第十七期 since
+    assert published.number_input[0].value == 16
+    assert any("该日期已印发过第十六期" in c.value for c in published.caption)

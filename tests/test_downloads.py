@@ -240,19 +240,19 @@ def _failing(audited: Callable[[], bytes], broken: Callable[[], bytes]) -> Calla
 
 
 def test_a_failed_download_says_so_in_chinese_in_place_of_streamlits_words() -> None:
-    from pages._shell import SCREEN_CSS
+    from pages._shell import CHINESE_CSS
 
     bundle = (Path(st.__file__).parent / "static" / "static" / "js").glob("DownloadButton.*.js")
     assert any("stDownloadButtonError" in p.read_text(encoding="utf-8") for p in bundle)  # the element exists
-    assert '[data-testid="stDownloadButtonError"]' in SCREEN_CSS
-    assert "文件生成失败" in SCREEN_CSS
+    assert '[data-testid="stDownloadButtonError"]' in CHINESE_CSS
+    assert "文件生成失败" in CHINESE_CSS
 
 
 FAILING_APP = """
 import streamlit as st
-from pages._shell import SCREEN_CSS
+from pages._shell import CHINESE_CSS
 
-st.html(f"<style>{SCREEN_CSS}</style>")
+st.html(f"<style>{CHINESE_CSS}</style>")
 
 
 def broken() -> bytes:

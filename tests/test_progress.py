@@ -333,7 +333,7 @@ def summary_row(**values) -> pd.Series:
 @pytest.mark.parametrize(
     ("values", "words"),
     [
-        ({"completion_rate": 0.85}, "低于全区90.0%5.0个百分点"),
+        ({"completion_rate": 0.85}, "整改完成率85.0%，比全区（90.0%）低5.0个百分点"),
         ({"overdue": 10}, "超期未整改10项"),
         ({"parks_unfiled": 2}, "2个园区逾期仍未报送"),
         ({"milestones_open": 1}, "1项动员部署任务逾期仍未完成"),
@@ -471,3 +471,82 @@ def test_clicking_a_league_bar_in_the_comparison_drills_into_it() -> None:
     at.run()
     assert not at.exception
     assert at.query_params["league"] == "150700"
+
+
+# One colour rule for the league comparison (issue 24): chart, table, 督导通报 -----------------------------------------
+def cell_styles(styler) -> dict[tuple[int, int], str]:
+    """The CSS of each (row, column) a Styler coloured, read from the element's proto as the browser gets it."""
+    import re
+
+    out: dict[tuple[int, int], str] = {}
+    for selectors, props in re.findall(r"([^{}]+)\{([^{}]*)\}", styler.styles):
+        for row, col in re.findall(r"_row(\d+)_col(\d+)", selectors):
+            out[int(row), int(col)] = out.get((int(row), int(col)), "") + props
+    return out
+
+
+def standing_of_bar(color: str) -> str:
+    from charts.supervision import STANDINGS
+
+    return next(s for s, (bar, _, _) in STANDINGS.items() if bar == color)
+
+
+def standing_of_cell(css: str) -> str:
+    from charts.supervision import STANDINGS
+
+    return next((s for s, (_, cell, _) in STANDINGS.items() if cell in css), "none")
+
+
+@pytest.mark.parametrize("asof", ["2022-10-31", "2022-11-30", "2022-12-31", "2023-06-08", "2024-12-31"])
+@pytest.mark.parametrize("league", [None, "150600"], ids=["region", "ordos"])
+def test_league_chart_and_table_colour_every_unit_by_one_rule(asof: str, league: str | None) -> None:
+    import json
+
+    from charts.supervision import rate_standing
+
+    params = {"asof": asof, **({"league": league} if league else {})}
+    at = page("盟市对比", **params)
+    bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    chart = {name: standing_of_bar(color) for name, color in zip(bars["y"], bars["marker"]["color"], strict=True)}
+    table = at.dataframe[0]
+    data = table.value.reset_index(drop=True)
+    column = list(data.columns).index("合计")
+    styles = cell_styles(table.proto.arrow_data.styler)
+    grid = {name: standing_of_cell(styles.get((n, column), "")) for n, name in enumerate(data["单位"])}
+    found, rectified = data["发现(项)"].sum(), data["已整改(项)"].sum()
+    expected = {name: rate_standing(r, rectified / found) for name, r in zip(data["单位"], data["合计"], strict=True)}
+    assert chart == grid == {k: v for k, v in expected.items()}
+    assert "滞后" in " ".join(c.value for c in at.caption)  # the rule is stated beside them
+
+
+@pytest.mark.parametrize("asof", [date(2022, 11, 30), date(2022, 12, 31), date(2023, 6, 8)])
+def test_leagues_the_chart_calls_lagging_are_those_the_notice_lists_for_their_rate(asof: date) -> None:
+    from charts.overview import completion_figure
+    from charts.supervision import STANDINGS
+    from charts.theme import Stamp
+
+    scope = Scope(None, None, asof)
+    summary = queries.supervision_summary(scope)
+    table = summary.rename(columns={"league_name": "name"})
+    overall = float(summary.region_rate.iloc[0])
+    bars = completion_figure(table, "league_code", Stamp("全区", asof, True), "t", overall, "全区整体").data[0]
+    red = {name for name, color in zip(bars.y, bars.marker.color, strict=True) if color == STANDINGS["lagging"][0]}
+    lagging = lagging_leagues(summary, LagRules(overdue_at_least=10**6, survey_incomplete=False))
+    assert red == set(lagging.league_name)
+
+
+@pytest.mark.parametrize("asof", [date(2022, 12, 31), date(2023, 6, 8)])
+def test_meeting_comparison_slide_counts_as_lagging_the_leagues_its_chart_colours_red(asof: date) -> None:
+    from charts.slides import comparison_slide
+    from charts.supervision import STANDINGS
+    from charts.theme import Stamp
+
+    scope = Scope(None, None, asof)
+    table = queries.league_completion(scope)
+    kpis = queries.ledger_kpis(scope)
+    overall = int(kpis.rectified.sum()) / int(kpis.found.sum())
+    slide = comparison_slide(table, "league_code", Stamp("全区", asof, True), "各盟市整改完成率", overall)
+    bars = slide.figure.data[0]
+    red = sum(color == STANDINGS["lagging"][0] for color in bars.marker.color)
+    counted = next(h for h in slide.headlines if h.label.startswith("滞后的盟市"))
+    assert int(counted.value) == red

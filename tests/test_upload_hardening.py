@@ -414,7 +414,7 @@ def test_after_the_far_cell_upload_the_same_session_still_answers(db: Path, brow
         page.screenshot(path=str(SHOTS / "upload_far_cell_refused.png"), full_page=True)
         refusal = page.locator("[data-testid=stAlertContentError]").inner_text()
         assert "超过本台账允许的 41 列" in refusal and "Traceback" not in page.inner_text("body")
-        page.locator("[data-testid=stSidebarNav] a", has_text="总览").click()  # same session, no reload
+        page.locator("[data-testid=stPageLink] a", has_text="总览").click()  # same session, no reload
         page.wait_for_selector(CHART, timeout=30_000)
         page.wait_for_timeout(1000)
         page.screenshot(path=str(SHOTS / "upload_far_cell_then_overview.png"), full_page=True)
