@@ -210,7 +210,7 @@ def export_button(
             try:
                 with acting_as(user):
                     content = build()
-            except Exception as error:  # Streamlit then shows a line under the button (in Chinese: assets/streamlit_zh.css)
+            except Exception as error:  # Streamlit shows a line under the button (Chinese: assets/streamlit_zh.css)
                 logging.getLogger(__name__).exception("export failed: %s", detail)
                 failed = f"{detail}（失败：{type(error).__name__}）"
                 store.record(path, user.username, "export", failed, scope_label, False)

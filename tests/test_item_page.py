@@ -53,7 +53,7 @@ def seen(at: AppTest) -> dict:
         "badge_day": badge.split("截至 ", 1)[1][:10] if "截至 " in badge else None,
         "chart": chart["data"][-1]["name"] if chart["data"] else None,
         "chart_share": _last_bar_share(chart["data"]),
-        "history": list(at.dataframe[-1].value["状态"]),
+        "history": list(next(d.value for d in at.dataframe if "经办人" in d.value.columns)["状态"]),
         "rectified_banner": any(f"已于 {TODAY}" in s.value for s in [*at.success, *at.warning]),
         "returned": [e.value for e in at.error if "已退回，请补充整改" in e.value],
         "evidence_field": facts.loc["佐证材料", "内容"],
