@@ -552,3 +552,10 @@ def oidc_activity(path: Path, subject: str, issued_at: datetime | None) -> str:
 
 def oidc_forget(path: Path, subject: str) -> None:
     _write(path, lambda con: con.execute("delete from oidc_seen where subject = ?", (subject,)))
+
+
+def oidc_live(path: Path, subject: str) -> bool:
+    """Whether a 统一身份认证 sign-in was active within IDLE_MINUTES (a read: for downloads made on click)."""
+    with reading(path) as con:
+        row = con.execute("select last_seen from oidc_seen where subject = ?", (subject,)).fetchone()
+    return row is not None and clock() - datetime.fromisoformat(row["last_seen"]) <= timedelta(minutes=IDLE_MINUTES)

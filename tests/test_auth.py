@@ -720,4 +720,124 @@ def test_a_deferred_download_of_a_disabled_account_is_not_made(db: Path, monkeyp
     with pytest.raises(PermissionError):
         made["meeting_deck"]()
     assert built == []
-    assert not [r for r in store.audit_rows(store.auth_path(db), action="export") if r["username"] == "demo-leader"]
+    exports = store.audit_rows(store.auth_path(db), action="export", username="demo-leader")
+    assert [r["ok"] for r in exports] in ([], [0])  # at most the refusal, never a made export
+
+
+# a shared link opened while signed out -----------------------------------------------------------
+def open_link(path: str, monkeypatch: pytest.MonkeyPatch, **params: str) -> tuple[AppTest, list[str]]:
+    """A signed-out browser's first request for …/path?params (the browser asks for the page by its name, which
+    AppTest cannot do by itself), and the "page not found" messages Streamlit sent (its English modal).
+
+    As on a server that has served its first run: AppTest starts every run as if the process were new, when
+    Streamlit still treats the pages/ folder as old-style pages (see pages/_shell.py _through_router)."""
+    import dataclasses
+
+    from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    class Served(PagesManager):  # AppTest resets this class's flag, not the one the script runner reads
+        pass
+
+    monkeypatch.setattr(app_test, "PagesManager", Served)
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", False)
+
+    not_found: list[str] = []
+    enqueue = ForwardMsgQueue.enqueue
+
+    def watched(self, msg):
+        if msg.HasField("page_not_found"):
+            not_found.append(msg.page_not_found.page_name)
+        return enqueue(self, msg)
+
+    monkeypatch.setattr(ForwardMsgQueue, "enqueue", watched)
+    original = LocalScriptRunner.request_rerun
+
+    def by_name(self, rerun_data):
+        named = dataclasses.replace(rerun_data, page_name=path, page_script_hash="")
+        accepted = original(self, named)
+        self._requests._rerun_data = named
+        return accepted
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    with monkeypatch.context() as patched:
+        patched.setattr(LocalScriptRunner, "request_rerun", by_name)
+        at.run()
+    return at, not_found
+
+
+def sign_in(at: AppTest, username: str) -> AppTest:
+    """The session the sign-in form starts (AppTest loses a form's click on a page other than the app's default
+    one, so the form itself is walked on the default page above and in chromium in test_scenarios.py)."""
+    at.session_state["auth_token"] = session_token(username)
+    return at.run()
+
+
+LINKS = [
+    ("progress", {"asof": "2022-12-31"}),
+    ("ledgers", {"item": "LD-150200-0001", "asof": ASOF}),
+    ("meeting", {"asof": ASOF, "slide": "3"}),
+    ("overview", {}),
+    ("rankings", {"metric": "tax_per_mu"}),
+    ("idle_map", {}),
+    ("park", {"league": BAOTOU, "park": "P005"}),
+    ("briefing", {}),
+    ("todo", {}),
+    ("review", {}),
+    ("data_import", {}),
+    ("accounts", {}),
+    ("signin", {}),
+    ("no-such-page", {"asof": ASOF}),
+]
+
+
+@pytest.mark.user(None)
+@pytest.mark.parametrize(("path", "params"), LINKS)
+def test_every_link_opened_while_signed_out_shows_the_sign_in_page_without_page_not_found(
+    path: str, params: dict, monkeypatch
+) -> None:
+    at, not_found = open_link(path, monkeypatch, **params)
+    assert not at.exception
+    assert not_found == []
+    assert at.title[0].value == "开发区闲置资源要素大起底看板"
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+    assert not at.metric and not at.get("plotly_chart")
+
+
+@pytest.mark.user(None)
+def test_signing_in_from_a_shared_link_continues_to_that_page_and_view(demo_db: Path, monkeypatch) -> None:
+    at, _ = open_link("progress", monkeypatch, asof="2022-12-31")
+    at = sign_in(at, "demo-leader")
+    assert not at.exception
+    assert at.title[0].value == "整治进度"
+    assert at.query_params["asof"] == ["2022-12-31"] or at.query_params["asof"] == "2022-12-31"
+    assert "数据截至 2022-12-31" in at.caption[0].value
+    _, _, items = demo_facts(demo_db)
+    at, _ = open_link("ledgers", monkeypatch, item=items[BAOTOU], asof=ASOF)
+    at = sign_in(at, "demo-150200")
+    assert not at.exception and at.title[0].value == "台账"
+    assert items[BAOTOU] in page_text(at) and "数据截至 2023-06-08" in page_text(at)
+
+
+@pytest.mark.user(None)
+@pytest.mark.parametrize(
+    ("path", "user", "words"),
+    [
+        ("data_import", "demo-leader", "“数据导入”页不对领导小组成员开放，已转到总览"),
+        ("accounts", "demo-150200", "“账号管理”页不对盟市工信局开放，已转到总览"),
+        ("no-such-page", "demo-leader", "没有“no-such-page”这个页面，已转到总览"),
+    ],
+)
+def test_a_link_to_a_page_the_user_does_not_have_lands_on_the_overview_with_a_chinese_notice(
+    path: str, user: str, words: str, monkeypatch
+) -> None:
+    at, _ = open_link(path, monkeypatch)
+    at = sign_in(at, user)
+    assert not at.exception
+    assert any(words in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.title[0].value == "总览"
+    assert len(at.metric) == 4 + 6
