@@ -388,13 +388,30 @@ def test_the_command_line_manages_accounts(db: Path, monkeypatch, capsys) -> Non
 
 
 # audit -------------------------------------------------------------------------------------------
+def capture_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """The data of every download button a page draws, by key (a callable for a file made on click, which
+    AppTest cannot click: the test calls it as Streamlit would)."""
+    import streamlit as st
+
+    made: dict[str, object] = {}
+    real = st.download_button
+
+    def capture(label, data=None, *args, **kwargs):
+        made[kwargs.get("key")] = data
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", capture)
+    return made
+
+
 @pytest.mark.user("test-admin")
-def test_sign_in_import_export_and_sign_out_are_written_to_the_audit_log(db: Path) -> None:
+def test_sign_in_import_export_and_sign_out_are_written_to_the_audit_log(db: Path, monkeypatch) -> None:
     path = store.auth_path(db)
     store.authenticate(path, "demo-150200", store.DEMO_PASSWORD, True)
     store.authenticate(path, "demo-150200", "wrong-password", True)
-    at = open_page("park", league=BAOTOU, park="P005", asof=ASOF)
-    at.download_button(key="park_export").click().run()
+    made = capture_downloads(monkeypatch)
+    open_page("park", league=BAOTOU, park="P005", asof=ASOF)
+    made["park_export"]()  # the Excel file made on click
     store.end_session(path, session_token("test-admin"), "test-admin")  # the sidebar button: test_browser.py
     rows = store.audit_rows(path)
     done = {(r["username"], r["action"]) for r in rows}
@@ -698,16 +715,7 @@ def test_a_meeting_screen_whose_account_is_disabled_stops_at_its_next_turn(db: P
 
 
 def test_a_deferred_download_of_a_disabled_account_is_not_made(db: Path, monkeypatch) -> None:
-    import streamlit as st
-
-    made: dict[str, object] = {}
-    real = st.download_button
-
-    def capture(label, data=None, *args, **kwargs):
-        made[kwargs.get("key")] = data
-        return real(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", capture)
+    made = capture_downloads(monkeypatch)
     built: list[str] = []
     import pages._export as export
 
