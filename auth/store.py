@@ -133,24 +133,32 @@ def _open(path: Path) -> sqlite3.Connection:
     writer; writes go through _write(). The schema and WAL mode are set once per file and process."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
-    con.row_factory = sqlite3.Row
-    con.execute(f"pragma busy_timeout={int(BUSY_SECONDS * 1000)}")
-    key = (str(path), path.stat().st_ino)
-    if key not in _ready:
-        with _ready_lock:
-            if key not in _ready:
-                con.execute("pragma journal_mode=wal")
-                con.execute("begin immediate")
-                try:
-                    for statement in SCHEMA.split(";"):
-                        if statement.strip():
-                            con.execute(statement)
-                except BaseException:
-                    con.execute("rollback")
-                    raise
-                con.execute("commit")
-                _ready.add(key)
+    try:
+        con.row_factory = sqlite3.Row
+        con.execute(f"pragma busy_timeout={int(BUSY_SECONDS * 1000)}")
+        key = (str(path), path.stat().st_ino)
+        if key not in _ready:
+            with _ready_lock:
+                if key not in _ready:
+                    _create(con)
+                    _ready.add(key)
+    except BaseException:
+        con.close()
+        raise
     return con
+
+
+def _create(con: sqlite3.Connection) -> None:
+    con.execute("pragma journal_mode=wal")
+    con.execute("begin immediate")
+    try:
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                con.execute(statement)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
 
 
 @contextmanager
@@ -194,19 +202,6 @@ def _write(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
             return result
 
     return _retrying(attempt)
-
-
-@contextmanager
-def connect(path: Path) -> Iterator[sqlite3.Connection]:
-    """A write transaction as a with-block (for a few quick statements; not retried: prefer _write)."""
-    with closing(_retrying(lambda: _open(path))) as con:
-        _retrying(lambda: con.execute("begin immediate"))
-        try:
-            yield con
-        except BaseException:
-            con.execute("rollback")
-            raise
-        con.execute("commit")
 
 
 def _stamp(moment: datetime) -> str:
