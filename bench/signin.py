@@ -179,6 +179,8 @@ def measure(db: Path, users: int, cwd: Path = ROOT, link: str = LINK) -> dict:
         process.terminate()
         process.wait(timeout=20)
     server_log = log.read_text(encoding="utf-8", errors="replace")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "signin_server.log").write_text(server_log, encoding="utf-8")  # the last run's server output
     done = [u["signed_in_s"] for u in run["users"] if u["signed_in_s"] is not None]
     landed = [u["page_s"] for u in run["users"] if u["page_s"] is not None]
     errors = [u for u in run["users"] if u["error"]]

@@ -854,8 +854,8 @@ def test_a_link_to_a_page_the_user_does_not_have_lands_on_the_overview_with_a_ch
 @pytest.mark.browser
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium is not installed")
 def test_twenty_five_people_pressing_sign_in_together_all_get_in(demo_db: Path, tmp_path: Path, browser) -> None:
-    """Against a running app: five chromium users press 登录 on a shared link while twenty more sign in and view
-    pages through the accounts file at the same moment (another process, as the app's other sessions)."""
+    """Against a running app: three chromium users press 登录 on a shared link while twenty-two more sign in and
+    view pages through the accounts file at the same moment (another process, as the app's other sessions)."""
     import threading
 
     from tests.test_browser import running_app
@@ -865,10 +865,10 @@ def test_twenty_five_people_pressing_sign_in_together_all_get_in(demo_db: Path, 
     names = [f"meeting-{n:02d}" for n in range(25)]
     for name in names:
         store.add_user(path, name, "Meeting-room-2026", "leader")
-    errors: list[str] = []
+    errors: list[str] = []  # every failure of a user, browser or thread
     with running_app(db) as url:
         pages = []
-        for name in names[:5]:
+        for name in names[:3]:
             page = browser.new_page(viewport={"width": 1366, "height": 900})
             page.goto(f"{url}/progress?asof=2022-12-31")
             page.get_by_label("用户名").fill(name)
@@ -885,17 +885,17 @@ def test_twenty_five_people_pressing_sign_in_together_all_get_in(demo_db: Path, 
             except Exception as error:  # collected
                 errors.append(f"{name}: {error!r}")
 
-        threads = [threading.Thread(target=user, args=(name,)) for name in names[5:]]
+        threads = [threading.Thread(target=user, args=(name,)) for name in names[3:]]
         for thread in threads:
             thread.start()
         together.wait()
         for page in pages:
             page.get_by_role("button", name="登录").click()
-        for page in pages:
-            page.locator("h1", has_text="整治进度").or_(page.get_by_text("系统出错")).first.wait_for(timeout=60_000)
-            text = page.inner_text("[data-testid=stMain]")
-            if "系统出错" in text or "数据截至 2022-12-31" not in text:
-                errors.append(f"browser: {text[:80]}")
+        for page in pages:  # signed in: app.py draws the sidebar with 退出登录 before the linked page
+            signed_in = page.get_by_role("button", name="退出登录").or_(page.get_by_text("系统出错")).first
+            signed_in.wait_for(timeout=240_000)  # seconds on a quiet machine; minutes when two cores serve many
+            if page.get_by_text("系统出错").count() or "/progress" not in page.url:
+                errors.append(f"browser: {page.url} {page.inner_text('body')[:80]}")
         for thread in threads:
             thread.join()
         for page in pages:
