@@ -72,6 +72,7 @@ def signed_in(user: User) -> None:
     hidden = [st.Page(not_here(p, user, home), title="总览", url_path=p, visibility="hidden") for p in elsewhere]
     navigation = st.navigation([*mine.values(), alias, *hidden])
     continue_after_sign_in(mine, home, lambda path: not_here_text(path, user))
+    issue_cookie()  # after any switch to the page asked for: a script sent just before a rerun may never run
 
     with st.sidebar:
         st.markdown("### 开发区闲置资源要素大起底")
@@ -104,7 +105,6 @@ def route() -> None:
     if user is None:
         anonymous()
     else:
-        issue_cookie()
         signed_in(user)
 
 

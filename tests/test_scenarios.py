@@ -119,6 +119,9 @@ def test_the_monthly_meeting_finds_the_weakest_league_and_its_overdue_idle_land(
         assert "数据截至 2022-12-31" in page.inner_text("[data-testid=stMain]")
         assert "集中整治" in page.inner_text("[data-testid=stMain]")
         page.screenshot(path=str(SHOTS / "scene1_1_phases.png"), full_page=True)
+        page.reload()  # the session cookie was written on the page reached after signing in
+        page.locator("h1", has_text="整治进度").wait_for(timeout=60_000)
+        assert page.locator("input[type=password]").count() == 0
 
         page.get_by_text("盟市对比", exact=True).click()
         page.wait_for_selector(".js-plotly-plot .point path", timeout=30_000)
