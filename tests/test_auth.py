@@ -901,4 +901,5 @@ def test_twenty_five_people_pressing_sign_in_together_all_get_in(demo_db: Path, 
         for page in pages:
             page.close()
     assert errors == []
-    assert {r["username"] for r in store.audit_rows(path, action="sign_in")} == set(names)
+    signed = [r["username"] for r in store.audit_rows(path, action="sign_in") if r["username"] in names]
+    assert sorted(signed) == names  # each once (the copied file may hold earlier tests' sign-ins of others)
