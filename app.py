@@ -2,45 +2,112 @@
 
 import streamlit as st
 
-from pages._auth import current_user, require_user, sign_out_box
+from auth.roles import User
+from pages._auth import (
+    PAGE_NOTICE,
+    WANTED,
+    asked_path,
+    continue_after_sign_in,
+    current_user,
+    issue_cookie,
+    page_notice,
+    remember_request,
+    sign_out_box,
+)
 from pages._errors import guarded
 from pages._shell import chinese_chrome, page_links, scope_bar
 
 st.set_page_config(page_title="开发区闲置资源要素大起底看板", page_icon=":material/factory:", layout="wide")
 chinese_chrome()  # Streamlit's own English, replaced or hidden (assets/streamlit_zh.css)
 
-if current_user() is None:  # anonymous: every URL gets the sign-in page and nothing else
-    signin = st.Page("pages/signin.py", title="登录", url_path="signin", default=True)
-    guarded(st.navigation([signin], position="hidden").run)
-    st.stop()
-user = require_user()
+EVERYONE = ("leader", "admin", "league", "park")
+# (script, title, icon, url_path, the roles that have the page), in the order of the sidebar
+PAGES = (
+    ("pages/overview.py", "总览", ":material/dashboard:", "overview", EVERYONE),
+    ("pages/todo.py", "我的待办", ":material/checklist:", "todo", ("admin", "league", "park")),
+    ("pages/review.py", "销号审核", ":material/fact_check:", "review", ("admin",)),
+    ("pages/progress.py", "整治进度", ":material/timeline:", "progress", EVERYONE),
+    ("pages/rankings.py", "园区排名", ":material/leaderboard:", "rankings", EVERYONE),
+    ("pages/idle_map.py", "闲置资产地图", ":material/map:", "idle_map", EVERYONE),
+    ("pages/ledgers.py", "台账", ":material/table_view:", "ledgers", EVERYONE),
+    ("pages/park.py", "园区档案", ":material/apartment:", "park", EVERYONE),
+    ("pages/briefing.py", "导出与通报", ":material/campaign:", "briefing", EVERYONE),
+    ("pages/meeting.py", "会议模式", ":material/tv:", "meeting", EVERYONE),
+    ("pages/data_import.py", "数据导入", ":material/upload_file:", "data_import", ("admin", "league")),
+    ("pages/accounts.py", "账号管理", ":material/manage_accounts:", "accounts", ("admin",)),
+)
+TITLES = {path: title for _, title, _, path, _ in PAGES}
+HOME = "home"  # the default page's own path; it is only ever shown as the root URL
 
-pages = [
-    st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("pages/progress.py", title="整治进度", icon=":material/timeline:", url_path="progress"),
-    st.Page("pages/rankings.py", title="园区排名", icon=":material/leaderboard:", url_path="rankings"),
-    st.Page("pages/idle_map.py", title="闲置资产地图", icon=":material/map:", url_path="idle_map"),
-    st.Page("pages/ledgers.py", title="台账", icon=":material/table_view:", url_path="ledgers"),
-    st.Page("pages/park.py", title="园区档案", icon=":material/apartment:", url_path="park"),
-    st.Page("pages/briefing.py", title="导出与通报", icon=":material/campaign:", url_path="briefing"),
-    st.Page("pages/meeting.py", title="会议模式", icon=":material/tv:", url_path="meeting"),
-]
-if user.role in ("admin", "league", "park"):
-    pages.insert(1, st.Page("pages/todo.py", title="我的待办", icon=":material/checklist:", url_path="todo"))
-if user.role == "admin":
-    pages.insert(2, st.Page("pages/review.py", title="销号审核", icon=":material/fact_check:", url_path="review"))
-if user.role in ("admin", "league"):
-    pages.append(
-        st.Page("pages/data_import.py", title="数据导入", icon=":material/upload_file:", url_path="data_import")
-    )
-if user.manages_accounts:
-    pages.append(st.Page("pages/accounts.py", title="账号管理", icon=":material/manage_accounts:", url_path="accounts"))
-navigation = st.navigation(pages)
 
-with st.sidebar:
-    page_links(pages)  # Streamlit's own list is off (.streamlit/config.toml showSidebarNavigation)
-    st.markdown("### 开发区闲置资源要素大起底")
-    sign_out_box(user)
-    scope_bar()
+def anonymous() -> None:
+    """Every URL gets the sign-in page and nothing else: each page's path (and a path that is no page) is the
+    sign-in page too, so a shared link shows no "page not found"; the link is remembered for after sign-in."""
+    asked = asked_path()
+    paths = dict.fromkeys([*TITLES, "signin", *([asked] if asked else []), *remembered_path()])
+    # A default page answers only at the root, never by its own path: it gets one nobody types (HOME).
+    signin = st.Page("pages/signin.py", title="登录", url_path=HOME, default=True)
+    hidden = [st.Page("pages/signin.py", title="登录", url_path=p, visibility="hidden") for p in paths if p != HOME]
+    page = st.navigation([signin, *hidden], position="hidden")
+    remember_request(page.url_path)
+    page.run()
 
-guarded(navigation.run)
+
+def remembered_path() -> list[str]:
+    wanted = st.session_state.get(WANTED)
+    return [wanted[0]] if wanted and wanted[0] else []
+
+
+def signed_in(user: User) -> None:
+    home = st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path=HOME, default=True)
+    mine = {"overview": home} | {
+        path: st.Page(script, title=title, icon=icon, url_path=path)
+        for script, title, icon, path, roles in PAGES[1:]
+        if user.role in roles
+    }
+    # /overview is 总览 too; the other pages' paths (and a path that is no page) lead to 总览 with a notice,
+    # not to Streamlit's "page not found".
+    asked = asked_path()
+    alias = st.Page("pages/overview.py", title="总览", url_path="overview", visibility="hidden")
+    elsewhere = [p for p in dict.fromkeys([*TITLES, "signin", *([asked] if asked else [])]) if p not in mine]
+    hidden = [st.Page(not_here(p, user, home), title="总览", url_path=p, visibility="hidden") for p in elsewhere]
+    navigation = st.navigation([*mine.values(), alias, *hidden])
+    continue_after_sign_in(mine, home, lambda path: not_here_text(path, user))
+    issue_cookie()  # after any switch to the page asked for: a script sent just before a rerun may never run
+
+    with st.sidebar:
+        page_links(list(mine.values()))  # Streamlit's own list is off (.streamlit/config.toml showSidebarNavigation)
+        st.markdown("### 开发区闲置资源要素大起底")
+        sign_out_box(user)
+        scope_bar()
+    notice = page_notice()
+    if notice:
+        st.warning(notice, icon=":material/info:")
+    navigation.run()
+
+
+def not_here_text(path: str, user: User) -> str:
+    if path == "signin":  # already signed in
+        return ""
+    if path in TITLES:
+        return f"“{TITLES[path]}”页不对{user.role_name}开放，已转到总览。"
+    return f"没有“{path}”这个页面，已转到总览。"
+
+
+def not_here(path: str, user: User, home: st.Page):
+    def go_home() -> None:
+        st.session_state[PAGE_NOTICE] = not_here_text(path, user)
+        st.switch_page(home)
+
+    return go_home
+
+
+def route() -> None:
+    user = current_user()
+    if user is None:
+        anonymous()
+    else:
+        signed_in(user)
+
+
+guarded(route)  # everything, the session check at the top included: a failure is a Chinese notice with its number

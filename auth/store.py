@@ -6,13 +6,18 @@ Passwords are hashed with Argon2id (argon2-cffi); a session is a random token of
 stored, so neither the database nor the browser ever holds a password."""
 
 import hashlib
+import logging
+import random
 import secrets
 import sqlite3
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,9 +30,12 @@ IDLE_MINUTES = 30  # a session ends after this long without a page view
 MIN_PASSWORD = 10
 MAX_PASSWORD = 128
 MAX_USERNAME = 64
-TOUCH_SECONDS = 30  # a session's last-seen time is written at most this often
+TOUCH_SECONDS = 60  # a session's last-seen time is written at most this often (a short write of its own)
+BUSY_SECONDS = 5.0  # how long a write waits for another writer before SQLite gives up (then it is retried)
+RETRIES = 4
 DEMO_PASSWORD = "yanshi-2022"  # the demo accounts' password, shown on the sign-in page while all data is demo
 
+T = TypeVar("T")
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("no such account, same work")  # unknown names cost as much time as wrong passwords
 
@@ -63,6 +71,12 @@ create table if not exists audit_log (
     ok        integer not null default 1
 );
 create index if not exists audit_at on audit_log (at);
+create table if not exists name_failure (
+    username       text primary key,
+    failed_count   integer not null default 0,
+    locked_until   text
+);
+create table if not exists oidc_seen (subject text primary key, last_seen text not null);
 """
 
 # The demo database's accounts: one per role (see ledger/demo.py, which seeds them).
@@ -110,22 +124,85 @@ def auth_path(ledger_db: Path) -> Path:
     return ledger_db.with_name(ledger_db.stem + ".auth.sqlite")
 
 
-@contextmanager
-def connect(path: Path) -> Iterator[sqlite3.Connection]:
-    """A short-lived connection in WAL mode; commits on success, rolls back on error."""
+_ready: set[tuple[str, int]] = set()  # accounts files (path, inode) whose schema this process has checked
+_ready_lock = threading.Lock()
+log = logging.getLogger("ledger.auth")
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode: a SELECT is its own short read, which in WAL mode never waits for a
+    writer; writes go through _write(). The schema and WAL mode are set once per file and process."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(path, timeout=10, isolation_level=None)) as con:
+    con = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
+    try:
         con.row_factory = sqlite3.Row
-        con.execute("pragma journal_mode=wal")
-        con.execute("pragma busy_timeout=10000")
-        con.executescript(SCHEMA)
-        con.execute("begin immediate")
+        con.execute(f"pragma busy_timeout={int(BUSY_SECONDS * 1000)}")
+        key = (str(path), path.stat().st_ino)
+        if key not in _ready:
+            with _ready_lock:
+                if key not in _ready:
+                    _create(con)
+                    _ready.add(key)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _create(con: sqlite3.Connection) -> None:
+    con.execute("pragma journal_mode=wal")
+    con.execute("begin immediate")
+    try:
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                con.execute(statement)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection for SELECTs only: no transaction is opened, so no lock is taken or waited for."""
+    with closing(_retrying(lambda: _open(path))) as con:
+        yield con
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _retrying(step: Callable[[], T]) -> T:
+    """Run step, again after a short pause if SQLite still reports the file busy after its busy timeout."""
+    for attempt in range(RETRIES):
         try:
-            yield con
-        except BaseException:
-            con.execute("rollback")
-            raise
-        con.execute("commit")
+            return step()
+        except sqlite3.OperationalError as error:
+            if not _busy(error) or attempt == RETRIES - 1:
+                raise
+            log.warning("accounts file busy, retry %s: %s", attempt + 1, error)
+            time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)
+    raise AssertionError("unreachable")
+
+
+def _write(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run work in one short write transaction (BEGIN IMMEDIATE: the write lock is taken at the start, so two
+    writers never deadlock), retried as a whole if the file stays busy. Keep slow work (password hashing) out
+    of `work`: every other writer waits for it."""
+
+    def attempt() -> T:
+        with closing(_open(path)) as con:
+            con.execute("begin immediate")
+            try:
+                result = work(con)
+            except BaseException:
+                con.execute("rollback")
+                raise
+            con.execute("commit")
+            return result
+
+    return _retrying(attempt)
 
 
 def _stamp(moment: datetime) -> str:
@@ -136,13 +213,35 @@ def _user(row: sqlite3.Row) -> User:
     return User(row["username"], row["role"], row["league_code"], row["park_id"], row["display_name"])
 
 
+# Passwords nobody should choose, lower case (their stems too: "password2026" and "admin@123" are refused).
+COMMON_PASSWORDS = frozenset(
+    line.strip()
+    for line in (Path(__file__).with_name("common_passwords.txt")).read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+SEQUENCES = ("0123456789", "1234567890", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
 def check_password(password: str, username: str = "") -> None:
+    """The one password rule for the 账号管理 page and `python -m ledger users` alike: length, not the user
+    name, not one character or a short pattern repeated, not a run along the alphabet, the digits or a keyboard
+    row, not a common password. Raises AccountError with the reason in Chinese."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"密码至少需要 {MIN_PASSWORD} 个字符")
     if len(password) > MAX_PASSWORD:
         raise AccountError(f"密码不能超过 {MAX_PASSWORD} 个字符")
-    if username and password.lower() == username.lower():
+    lowered = password.lower()
+    if username and lowered == username.lower():
         raise AccountError("密码不能与用户名相同")
+    if len(set(lowered)) == 1:
+        raise AccountError("密码不能由同一个字符重复组成")
+    if any(lowered == (lowered[:unit] * len(lowered))[: len(lowered)] for unit in range(2, 5)):
+        raise AccountError("密码不能是几个字符的简单重复（如 abcabcabca、1212121212）")
+    if any(lowered in run or lowered in run[::-1] for run in (s * 3 for s in SEQUENCES)):
+        raise AccountError("密码不能是连续的数字、字母或键盘上的一排键（如 1234567890、abcdefghij、qwertyuiop）")
+    stem = lowered.strip("0123456789!@#$%^&*._-+ ")
+    if lowered in COMMON_PASSWORDS or stem in COMMON_PASSWORDS or (username and stem == username.lower()):
+        raise AccountError("密码过于常见或容易猜到，请换一个（可用几个词加数字和符号组合）")
 
 
 def _check_username(username: str) -> None:
@@ -159,8 +258,7 @@ def audit(con: sqlite3.Connection, username: str, action: str, detail: str = "",
 
 def record(path: Path, username: str, action: str, detail: str = "", scope: str = "", ok: bool = True) -> None:
     """Write one audit row on its own."""
-    with connect(path) as con:
-        audit(con, username, action, detail, scope, ok)
+    _write(path, lambda con: audit(con, username, action, detail, scope, ok))
 
 
 def add_user(
@@ -182,34 +280,43 @@ def add_user(
         check_role(role, league if role != PARK else None, park)
     except ValueError as error:
         raise AccountError(str(error)) from error
-    now = _stamp(clock())
-    with connect(path) as con:
+    hashed = _hasher.hash(password)  # before the transaction: it takes a good tenth of a second
+
+    def insert(con: sqlite3.Connection) -> None:
         if con.execute("select 1 from account where username = ?", (username,)).fetchone():
             raise AccountError(f"用户名“{username}”已存在")
+        now = _stamp(clock())
         con.execute(
             "insert into account (username, password_hash, role, league_code, park_id, display_name, demo,"
             " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (username, _hasher.hash(password), role, league, park, display_name, int(demo), now, now),
+            (username, hashed, role, league, park, display_name, int(demo), now, now),
         )
+        con.execute("delete from name_failure where username = ?", (username,))
         audit(con, by, "account_add", f"{username}（{ROLE_NAMES[role]} {park or league or '全区'}）")
+
+    _write(path, insert)
     return User(username, role, league, park, display_name)
 
 
 def reset_password(path: Path, username: str, password: str, by: str = "命令行") -> None:
     check_password(password, username)
-    with connect(path) as con:
+    hashed = _hasher.hash(password)
+
+    def reset(con: sqlite3.Connection) -> None:
         if not con.execute(
             "update account set password_hash = ?, failed_count = 0, locked_until = null, updated_at = ? "
             "where username = ? returning username",
-            (_hasher.hash(password), _stamp(clock()), username),
+            (hashed, _stamp(clock()), username),
         ).fetchone():
             raise AccountError(f"用户名“{username}”不存在")
         con.execute("delete from session where username = ?", (username,))
         audit(con, by, "account_reset", username)
 
+    _write(path, reset)
+
 
 def set_disabled(path: Path, username: str, disabled: bool, by: str = "命令行") -> None:
-    with connect(path) as con:
+    def change(con: sqlite3.Connection) -> None:
         if not con.execute(
             "update account set disabled = ?, updated_at = ? where username = ? returning username",
             (int(disabled), _stamp(clock()), username),
@@ -219,9 +326,11 @@ def set_disabled(path: Path, username: str, disabled: bool, by: str = "命令行
             con.execute("delete from session where username = ?", (username,))
         audit(con, by, "account_disable" if disabled else "account_enable", username)
 
+    _write(path, change)
+
 
 def list_users(path: Path) -> list[dict]:
-    with connect(path) as con:
+    with reading(path) as con:
         rows = con.execute(
             "select username, role, league_code, park_id, display_name, disabled, demo, failed_count, locked_until,"
             " created_at, (select max(at) from audit_log a where a.username = account.username"
@@ -231,15 +340,19 @@ def list_users(path: Path) -> list[dict]:
 
 
 def has_real_admin(path: Path) -> bool:
-    with connect(path) as con:
+    """Asked on every page view and by the sign-in page: a plain read, never a lock."""
+    with reading(path) as con:
         return bool(con.execute("select 1 from account where role = 'admin' and demo = 0 and disabled = 0").fetchone())
 
 
 def seed_demo_accounts(path: Path) -> None:
     """(Re)create the demo accounts, one per role, all with DEMO_PASSWORD; real accounts stay as they are."""
-    with connect(path) as con:
+
+    def clear(con: sqlite3.Connection) -> None:
         con.execute("delete from session where username in (select username from account where demo = 1)")
         con.execute("delete from account where demo = 1")
+
+    _write(path, clear)
     for username, role, league, park, name in DEMO_ACCOUNTS:
         add_user(path, username, DEMO_PASSWORD, role, league, park, name, by="演示数据", demo=True)
 
@@ -251,46 +364,72 @@ class SignIn:
     token: str = ""
 
 
+REFUSED = "用户名或密码不正确"
+
+
+def _locked(until: datetime) -> str:
+    return f"连续 {MAX_FAILURES} 次密码错误，账号已锁定至 {until:%H:%M}，请稍后再试或联系管理员"
+
+
 def authenticate(path: Path, username: str, password: str, demo_allowed: bool) -> SignIn:
-    """Check a password; five failures in a row lock the account for LOCK_MINUTES. Returns a new session."""
+    """Check a password; five failures in a row lock the account for LOCK_MINUTES. Returns a new session.
+
+    An unknown name is answered exactly as an account is (wrong five times: "locked"), so the answers do not
+    tell which names exist; the audit log keeps the difference. The password hash (Argon2, about 0.1 s) is
+    checked between a plain read and one short write transaction, never while holding the write lock."""
     username = username.strip()[:MAX_USERNAME]
-    refused = SignIn(None, "用户名或密码不正确")
+    refused = SignIn(None, REFUSED)
     if not username or not password or len(password) > MAX_PASSWORD:
         return refused
     now = clock()
-    with connect(path) as con:
+    with reading(path) as con:
         row = con.execute("select * from account where username = ?", (username,)).fetchone()
-        if row is None:
-            _verify(_DUMMY, password)
-            audit(con, username, "sign_in_failed", "用户名不存在", ok=False)
+        counter = row or con.execute("select * from name_failure where username = ?", (username,)).fetchone()
+    known = row is not None
+    until = datetime.fromisoformat(counter["locked_until"]) if counter and counter["locked_until"] else None
+    if until and until > now:
+        why = "账号锁定中" if known else "用户名不存在（锁定中）"
+        record(path, username, "sign_in_failed", why, ok=False)
+        return SignIn(None, _locked(until))
+    stored = row["password_hash"] if known else _DUMMY
+    if not (_verify(stored, password) and known):  # unknown names cost as much time as wrong passwords
+        return _write(path, lambda con: _failed(con, username, known, now))
+
+    def admit(con: sqlite3.Connection) -> SignIn:
+        fresh = con.execute("select * from account where username = ?", (username,)).fetchone()
+        if fresh is None or fresh["password_hash"] != stored:  # removed or reset since the read: try again
             return refused
-        if row["locked_until"] and datetime.fromisoformat(row["locked_until"]) > now:
-            audit(con, username, "sign_in_failed", "账号锁定中", ok=False)
-            until = datetime.fromisoformat(row["locked_until"])
-            return SignIn(None, f"连续 {MAX_FAILURES} 次密码错误，账号已锁定至 {until:%H:%M}，请稍后再试或联系管理员")
-        if not _verify(row["password_hash"], password):
-            failures = row["failed_count"] + 1
-            locked = _stamp(now + timedelta(minutes=LOCK_MINUTES)) if failures >= MAX_FAILURES else None
-            con.execute(
-                "update account set failed_count = ?, locked_until = ? where username = ?",
-                (0 if locked else failures, locked, username),
-            )
-            audit(con, username, "sign_in_failed", f"密码错误（连续第 {failures} 次）", ok=False)
-            if locked:
-                audit(con, username, "lockout", f"锁定 {LOCK_MINUTES} 分钟", ok=False)
-                return SignIn(None, f"连续 {MAX_FAILURES} 次密码错误，账号已锁定 {LOCK_MINUTES} 分钟")
-            return refused
-        if row["disabled"]:
+        if fresh["disabled"]:
             audit(con, username, "sign_in_failed", "账号已停用", ok=False)
             return SignIn(None, "该账号已停用，请联系大起底办公室")
-        if row["demo"] and not demo_allowed:
+        if fresh["demo"] and not demo_allowed:
             audit(con, username, "sign_in_failed", "已建立正式管理员，演示账号不再可用", ok=False)
             return SignIn(None, "演示账号已停用：系统已建立正式管理员账号。请使用本人账号登录")
         con.execute("update account set failed_count = 0, locked_until = null where username = ?", (username,))
-        user = _user(row)
+        user = _user(fresh)
         token = _new_session(con, user, "builtin")
         audit(con, username, "sign_in", scope=_scope_text(user))
-    return SignIn(user, token=token)
+        return SignIn(user, token=token)
+
+    return _write(path, admit)
+
+
+def _failed(con: sqlite3.Connection, username: str, known: bool, now: datetime) -> SignIn:
+    """Count a failure for an account, or for a name that is no account, the same way; lock at MAX_FAILURES."""
+    table = "account" if known else "name_failure"  # one of two fixed names, never user text
+    if not known:
+        con.execute("insert or ignore into name_failure (username) values (?)", (username,))
+    (failures,) = con.execute(
+        f"update {table} set failed_count = failed_count + 1 where username = ? returning failed_count", (username,)
+    ).fetchone()
+    what = "密码错误" if known else "用户名不存在"
+    audit(con, username, "sign_in_failed", f"{what}（连续第 {failures} 次）", ok=False)
+    if failures < MAX_FAILURES:
+        return SignIn(None, REFUSED)
+    locked = _stamp(now + timedelta(minutes=LOCK_MINUTES))
+    con.execute(f"update {table} set failed_count = 0, locked_until = ? where username = ?", (locked, username))
+    audit(con, username, "lockout", f"锁定 {LOCK_MINUTES} 分钟" + ("" if known else "（用户名不存在）"), ok=False)
+    return SignIn(None, f"连续 {MAX_FAILURES} 次密码错误，账号已锁定 {LOCK_MINUTES} 分钟")
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -325,41 +464,55 @@ class Resumed:
 
 
 def resume(path: Path, token: str, demo_allowed: bool) -> Resumed:
-    """The user of a session token, if it is live; every page view keeps it alive for IDLE_MINUTES more."""
+    """The user of a session token, if it is live; every page view keeps it alive for IDLE_MINUTES more.
+
+    A page view is a read; its last-seen time is written at most once per TOUCH_SECONDS, in a short
+    transaction of its own that a busy file may skip (the session then ends at most a minute early)."""
     if not token or len(token) > 100:
         return Resumed(None)
-    now = clock()
-    with connect(path) as con:
+    now, digest = clock(), _digest(token)
+    with reading(path) as con:
         row = con.execute(
-            "select s.last_seen, a.* from session s join account a using (username) where s.token_sha = ?",
-            (_digest(token),),
+            "select s.last_seen, a.* from session s join account a using (username) where s.token_sha = ?", (digest,)
         ).fetchone()
-        if row is None:
-            return Resumed(None)
-        seen = datetime.fromisoformat(row["last_seen"])
-        if now - seen > timedelta(minutes=IDLE_MINUTES) or row["disabled"] or (row["demo"] and not demo_allowed):
-            con.execute("delete from session where token_sha = ?", (_digest(token),))
-            audit(con, row["username"], "session_expired", f"{IDLE_MINUTES} 分钟未操作")
-            return Resumed(None, expired=True)
-        if (now - seen).total_seconds() >= TOUCH_SECONDS:
-            con.execute("update session set last_seen = ? where token_sha = ?", (_stamp(now), _digest(token)))
-        return Resumed(_user(row))
+    if row is None:
+        return Resumed(None)
+    seen = datetime.fromisoformat(row["last_seen"])
+    if now - seen > timedelta(minutes=IDLE_MINUTES) or row["disabled"] or (row["demo"] and not demo_allowed):
+        why = f"{IDLE_MINUTES} 分钟未操作"
+        if row["disabled"] or (row["demo"] and not demo_allowed):
+            why = "账号已停用" if row["disabled"] else "已建立正式管理员，演示账号不再可用"
+
+        def end(con: sqlite3.Connection) -> None:
+            if con.execute("delete from session where token_sha = ? returning 1", (digest,)).fetchone():
+                audit(con, row["username"], "session_expired", why)
+
+        _write(path, end)
+        return Resumed(None, expired=True)
+    if (now - seen).total_seconds() >= TOUCH_SECONDS:
+        touch = "update session set last_seen = ? where token_sha = ? and last_seen < ?"
+        try:
+            _write(path, lambda con: con.execute(touch, (_stamp(now), digest, _stamp(now))))
+        except sqlite3.OperationalError as error:  # the page view goes on; the next one writes it
+            log.warning("session last-seen not written: %s", error)
+    return Resumed(_user(row))
 
 
 def end_session(path: Path, token: str, username: str) -> None:
-    with connect(path) as con:
+    def end(con: sqlite3.Connection) -> None:
         con.execute("delete from session where token_sha = ?", (_digest(token),))
         audit(con, username, "sign_out")
+
+    _write(path, end)
 
 
 def session_for(path: Path, user: User, source: str) -> str:
     """A session for a user who signed in elsewhere (OIDC) or in a test."""
-    with connect(path) as con:
-        return _new_session(con, user, source)
+    return _write(path, lambda con: _new_session(con, user, source))
 
 
 def audit_rows(path: Path, action: str | None = None, username: str | None = None, limit: int = 5000) -> list[dict]:
-    with connect(path) as con:
+    with reading(path) as con:
         rows = con.execute(
             "select at, username, action, scope, detail, ok from audit_log "
             "where (? is null or action = ?) and (? is null or username = ?) order by id desc limit ?",
@@ -373,23 +526,32 @@ def oidc_activity(path: Path, subject: str, issued_at: datetime | None) -> str:
     signing in, 'live' within IDLE_MINUTES of the last one, 'expired' otherwise (the caller signs out)."""
     now = clock()
     idle = timedelta(minutes=IDLE_MINUTES)
-    with connect(path) as con:
-        con.execute("create table if not exists oidc_seen (subject text primary key, last_seen text not null)")
+    with reading(path) as con:
         row = con.execute("select last_seen from oidc_seen where subject = ?", (subject,)).fetchone()
-        seen = datetime.fromisoformat(row["last_seen"]) if row else None
-        if seen is None and issued_at is not None and now - issued_at <= idle:
-            state = "new"
-        elif seen is not None and now - seen <= idle:
-            state = "live"
-        else:
-            con.execute("delete from oidc_seen where subject = ?", (subject,))
-            return "expired"
-        if seen is None or (now - seen).total_seconds() >= TOUCH_SECONDS:
-            con.execute("insert or replace into oidc_seen (subject, last_seen) values (?, ?)", (subject, _stamp(now)))
-        return state
+    seen = datetime.fromisoformat(row["last_seen"]) if row else None
+    if seen is None and issued_at is not None and now - issued_at <= idle:
+        state = "new"
+    elif seen is not None and now - seen <= idle:
+        state = "live"
+    else:
+        oidc_forget(path, subject)
+        return "expired"
+    if seen is None or (now - seen).total_seconds() >= TOUCH_SECONDS:
+        _write(
+            path,
+            lambda con: con.execute(
+                "insert or replace into oidc_seen (subject, last_seen) values (?, ?)", (subject, _stamp(now))
+            ),
+        )
+    return state
 
 
 def oidc_forget(path: Path, subject: str) -> None:
-    with connect(path) as con:
-        con.execute("create table if not exists oidc_seen (subject text primary key, last_seen text not null)")
-        con.execute("delete from oidc_seen where subject = ?", (subject,))
+    _write(path, lambda con: con.execute("delete from oidc_seen where subject = ?", (subject,)))
+
+
+def oidc_live(path: Path, subject: str) -> bool:
+    """Whether a 统一身份认证 sign-in was active within IDLE_MINUTES (a read: for downloads made on click)."""
+    with reading(path) as con:
+        row = con.execute("select last_seen from oidc_seen where subject = ?", (subject,)).fetchone()
+    return row is not None and clock() - datetime.fromisoformat(row["last_seen"]) <= timedelta(minutes=IDLE_MINUTES)

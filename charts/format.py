@@ -55,3 +55,18 @@ def dashed(table: pd.DataFrame, decimals: int = 2):  # -> a pandas Styler
     floats = {c: f"{{:,.{decimals}f}}" for c in table.columns if pd.api.types.is_float_dtype(table[c])}
     stamps = {c: "{:%Y-%m-%d}" for c in table.columns if pd.api.types.is_datetime64_any_dtype(table[c])}
     return table.style.format(na_rep="—", precision=decimals).format({**floats, **stamps}, na_rep="—")
+
+
+def dashed_text(table: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
+    """dashed() as plain text, for a table too large for a pandas Styler (it refuses more than 262,144 cells):
+    every cell a string, missing ones "—"."""
+    text = table.copy()
+    for column in text.columns:
+        values = text[column]
+        if pd.api.types.is_float_dtype(values):
+            text[column] = ["—" if pd.isna(v) else f"{v:,.{decimals}f}" for v in values]
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            text[column] = ["—" if pd.isna(v) else f"{v:%Y-%m-%d}" for v in values]
+        else:
+            text[column] = ["—" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values]
+    return text

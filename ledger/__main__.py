@@ -128,7 +128,7 @@ def _users(args: argparse.Namespace, path: Path) -> int:
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\n")
         else:
-            password = getpass.getpass("密码(至少10个字符): ")
+            password = getpass.getpass("密码(至少10个字符; 不能是重复、连续的字符或常见密码): ")
             if getpass.getpass("再输一次: ") != password:
                 print("两次输入的密码不一致", file=sys.stderr)
                 return 2

@@ -6,11 +6,13 @@ Streamlit's script API cannot set response headers, so the cookie is written by 
 (SameSite=Strict, Secure over https); it cannot be HttpOnly, which is why it carries nothing but that token."""
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import queries
 from auth import store
@@ -18,12 +20,14 @@ from auth.oidc import DEFAULT_CLAIMS, PROVIDER, user_from_claims
 from auth.roles import User
 from ledger import db_path
 from pages._text import plain
-from queries.db import SESSION_USER, acting_as, before_sign_in
+from queries.db import SESSION_USER, NotSignedIn, acting_as, before_sign_in
 
 COOKIE = "ledger_session"
 TOKEN = "auth_token"
 NOTICE = "auth_notice"
 COOKIE_HOURS = 8  # the browser forgets the token after a working day; the server's idle limit ends it sooner
+WANTED = "auth_wanted"  # (url path, query params) a signed-out visitor opened: where sign-in continues to
+PAGE_NOTICE = "auth_page_notice"  # why a signed-in user was taken to 总览 instead of the page asked for
 
 
 def accounts_path() -> Path:
@@ -94,6 +98,13 @@ def _oidc_user() -> User | None:
     return user
 
 
+def check_session(token: str) -> store.Resumed:
+    """The one session check: is this built-in session token still live (not signed out, idle, disabled)?
+    Used by every page run (current_user), every fragment run (recheck_session) and every download made on
+    click (export_button); it needs no Streamlit, so it works in the thread that builds a download."""
+    return store.resume(accounts_path(), token, demo_allowed())
+
+
 def current_user() -> User | None:
     """The signed-in user of this browser session, or None; checks the session on every run (idle expiry,
     disabled accounts and sign-outs in other tabs take effect at the next click)."""
@@ -106,7 +117,7 @@ def current_user() -> User | None:
     if not isinstance(token, str) or not token:
         _forget()
         return None
-    resumed = store.resume(accounts_path(), token, demo_allowed())
+    resumed = check_session(token)
     if resumed.user is None:
         _forget(f"{store.IDLE_MINUTES} 分钟未操作，已自动退出，请重新登录。" if resumed.expired else "")
         _cookie("", 0)
@@ -164,8 +175,55 @@ def require_user() -> User:
     if user is None:
         sign_in_form()
         st.stop()
+    issue_cookie()
+    return user
+
+
+def issue_cookie() -> None:
+    """After a sign-in, the browser keeps the new session token (see the module's docstring)."""
     if "auth_new_cookie" in st.session_state:
         _cookie(st.session_state.pop("auth_new_cookie"), COOKIE_HOURS)
+
+
+def asked_path() -> str:
+    """The page path the browser asked for when this session opened a link (…/progress → "progress"), if it is
+    a plain name; "" for the root or a reload by page hash. Streamlit offers no public call for it."""
+    ctx = get_script_run_ctx()
+    name = str(getattr(ctx.pages_manager, "intended_page_name", "") or "") if ctx else ""
+    name = name.strip("/")
+    return name if re.fullmatch(r"[A-Za-z0-9_.\-]{1,80}", name) else ""
+
+
+def remember_request(path: str) -> None:
+    """While signed out: the page and view (query parameters) asked for, for after sign-in."""
+    if path or WANTED not in st.session_state:
+        st.session_state[WANTED] = (path, st.query_params.to_dict())
+
+
+def continue_after_sign_in(pages: dict[str, st.Page], home: st.Page, refusal: Callable[[str], str]) -> None:
+    """Right after sign-in: on to the page and view the signed-out visitor opened, if this user has that page;
+    otherwise 总览 with a notice saying why (refusal(path))."""
+    wanted = st.session_state.pop(WANTED, None)
+    if not wanted or wanted[0] in ("", "signin"):
+        return
+    path, params = wanted
+    if path not in pages:
+        st.session_state[PAGE_NOTICE] = refusal(path)
+        st.switch_page(home)
+    st.switch_page(pages[path], query_params=params)
+
+
+def page_notice() -> str:
+    return st.session_state.pop(PAGE_NOTICE, "")
+
+
+def recheck_session() -> User:
+    """For a fragment's own run (a timer or a click inside it reruns only the fragment, not app.py and the
+    page around it): the session is checked again, and if it has ended the whole app reruns, which shows the
+    sign-in page. Every st.fragment starts with this."""
+    user = current_user()
+    if user is None:
+        st.rerun(scope="app")
     return user
 
 
@@ -194,6 +252,15 @@ def audit(action: str, detail: str = "", scope: str = "", ok: bool = True) -> No
     store.record(accounts_path(), user.username if user else "（未登录）", action, detail, scope, ok)
 
 
+def _still_signed_in(user: User, token: str) -> bool:
+    """At the moment a download is made: the session that drew the button is still live (built-in accounts
+    through check_session; 统一身份认证 through its idle record)."""
+    if user.source == "oidc":
+        return store.oidc_live(accounts_path(), user.username)
+    resumed = check_session(token)
+    return resumed.user is not None and resumed.user.username == user.username
+
+
 def export_button(
     label: str, data: bytes | Callable[[], bytes], file_name: str, what: str, scope_label: str, **options
 ) -> None:
@@ -204,9 +271,12 @@ def export_button(
     detail = f"{what}：{file_name}"
 
     if callable(data):
-        build = data
+        build, token = data, st.session_state.get(TOKEN, "")
 
         def audited() -> bytes:
+            if not _still_signed_in(user, token):  # signed out, disabled or idle since the page was drawn
+                store.record(path, user.username, "export", f"{detail}（会话已结束，未生成）", scope_label, ok=False)
+                raise NotSignedIn("登录已失效，请刷新页面重新登录")
             try:
                 with acting_as(user):
                     content = build()

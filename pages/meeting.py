@@ -9,7 +9,7 @@ import streamlit as st
 from charts import meeting as mt
 from charts.deck import Slide
 from charts.export import export_problem
-from pages._auth import export_button
+from pages._auth import export_button, recheck_session
 from pages._export import MEETING, meeting_deck, meeting_keys
 from pages._shell import CHINESE_CSS, current_user, drill, screen_scope, selected_key, stamp
 
@@ -49,6 +49,7 @@ def pause() -> None:
 @st.fragment(run_every=chosen.interval)
 def screen() -> None:
     """The current slide, rebuilt on every turn from the queries (an import or a 销号 shows on the next turn)."""
+    recheck_session()  # a turn reruns only this fragment: a signed-out or disabled account stops here
     if not state.meeting_paused and time.monotonic() - state.meeting_turned >= chosen.interval - 0.5:
         turn(1)
     index = state.meeting_slide

@@ -1,5 +1,7 @@
 """园区档案: one park on one page — facts, its six ledgers, indicators against thresholds, progress, a map."""
 
+import math
+
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
@@ -12,12 +14,15 @@ from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import export_menu
 from pages._shell import drill, page_header, stamp
+from pages._state import follow_page, page_input
 from pages._tables import item_link, item_table_options
 from pages._text import plain_frame
+from queries import paging
 from queries.boundaries import league_boundaries
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DIRECTORY_PAGE = 20  # parks per page of the directory
+PRINTED_ITEMS = 2_000  # the print lists every item up to this many (beyond, the Excel export holds them)
 
 scope = page_header("园区档案")
 
@@ -150,11 +155,14 @@ if picked:
     except StreamlitAPIException:
         st.warning(f"请在台账页查看条目 {params['item']}。", icon=":material/link:")
 
-# The item list, printable and exportable ---------------------------------------------------------
-table = view.items_table(queries.park_items(scope))
+# The item list, a page at a time (a park may hold tens of thousands), printable and exportable -------------
+item_count = paging.park_items_count(scope)
+item_pages = max(1, math.ceil(item_count / paging.PARK_PAGE_SIZE))
 with st.container(key="items_section"):  # printed on A4 landscape sheets of its own (assets/print.css)
     st.subheader("条目清单")
     with st.container(key="screen_only_items"):
+        number = follow_page("ipage", "park_items_page", item_pages)
+        table = view.items_table(paging.park_items_page(scope, number))
         shown = table.assign(条目=[item_link(i, scope) for i in table["编号"]]).drop(columns="编号")[
             ["条目", *table.columns[1:]]
         ]
@@ -167,17 +175,38 @@ with st.container(key="items_section"):  # printed on A4 landscape sheets of its
             placeholder="—",
             key="park_items",
         )
+        if item_pages > 1:
+            page_col, where_col = st.columns([1.4, 6], vertical_alignment="bottom")
+            page_input(page_col, "ipage", "park_items_page", item_pages)
+            first = (number - 1) * paging.PARK_PAGE_SIZE + 1
+            span = f"第 {first:,}–{first + len(table) - 1:,} 项，共 {item_count:,} 项"
+            where_col.caption(f"{span}；导出的 Excel 含全部条目。")
     with st.container(key="print_only_items"):  # every item on paper, wrapped, continued over the sheets
-        printed = plain_frame(table.assign(超期未整改=table["超期未整改"].map({True: "是", False: "否"})))
-        st.table(fmt.dashed(printed.set_index("编号"), decimals=1))
+        if item_count <= PRINTED_ITEMS:
+            printed = view.items_table(queries.park_items(scope))
+            printed = plain_frame(printed.assign(超期未整改=printed["超期未整改"].map({True: "是", False: "否"})))
+            st.table(fmt.dashed_text(printed.set_index("编号"), decimals=1))  # plain text: no Styler cell limit
+        else:
+            st.markdown(
+                f"本园区共 {item_count:,} 项条目，超过 {PRINTED_ITEMS:,} 项不逐条打印；"
+                "全部条目请用页面上的“导出条目清单（Excel）”取得后打印。"
+            )
+
+
+def items_workbook() -> bytes:
+    """Every item of the park (not the page on screen), made when the button is clicked."""
+    return view.items_xlsx(view.items_table(queries.park_items(scope)), profile["name"], scope.asof, figure_stamp.demo)
+
+
 export_button(
     "导出条目清单（Excel）",
-    view.items_xlsx(table, profile["name"], scope.asof, figure_stamp.demo),
+    items_workbook,
     file_name=f"{profile['name']}_台账条目_{scope.asof:%Y%m%d}.xlsx",
     what="园区条目清单",
     scope_label=figure_stamp.scope_label,
     mime=XLSX,
     icon=":material/download:",
+    help=f"全部 {item_count:,} 项，点击后生成",
     key="park_export",
 )
 with st.container(key="screen_only_print_hint"):

@@ -53,3 +53,18 @@ def ledger_totals(ledger: str, scope: Scope, sums: tuple[str, ...], **filters: s
 def ledger_frames(ledger: str, scope: Scope, **filters: str | bool | None) -> Iterator[pd.DataFrame]:
     """All the filtered items in the ledger's order, a frame of some thousand rows at a time, uncached."""
     yield from run_stream(f"ledger_{ledger}", **scope.params(), **(NO_FILTER | filters))
+
+
+# The park profile's item list (park_items.sql): in the ledgers' order, then by item id (unique)
+PARK_ITEM_ORDER: tuple[tuple[str, bool], ...] = (("ledger_sort", False), ("item_id", False))
+PARK_PAGE_SIZE = 100
+
+
+def park_items_page(scope: Scope, number: int, size: int = PARK_PAGE_SIZE) -> pd.DataFrame:
+    """Page `number` (from 1) of the scope's items as the park profile lists them."""
+    return run_page("park_items", PARK_ITEM_ORDER, size, (number - 1) * size, **scope.params())
+
+
+def park_items_count(scope: Scope) -> int:
+    """How many items the park profile lists, counted in the database."""
+    return int(run_totals("park_items", "ledger", (), (), **scope.params())["rows"].sum())

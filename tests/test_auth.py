@@ -359,7 +359,7 @@ def test_demo_accounts_are_listed_while_all_data_is_demo_and_work_until_a_real_a
     data = xlsx(GOOD)
     apply_import(plan_import(data, "包头.xlsx", "land", BAOTOU, db), data, db)
     assert _auth.demo_allowed() and not _auth.demo_listed()
-    store.add_user(path, "real-admin", "Real-admin-2026", "admin", by="命令行")
+    store.add_user(path, "real-admin", "Office-head-2026", "admin", by="命令行")
     assert not _auth.demo_allowed() and not _auth.demo_listed()
     refused = store.authenticate(path, "demo-admin", store.DEMO_PASSWORD, _auth.demo_allowed())
     assert refused.user is None and "演示账号已停用" in refused.message
@@ -388,13 +388,30 @@ def test_the_command_line_manages_accounts(db: Path, monkeypatch, capsys) -> Non
 
 
 # audit -------------------------------------------------------------------------------------------
+def capture_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """The data of every download button a page draws, by key (a callable for a file made on click, which
+    AppTest cannot click: the test calls it as Streamlit would)."""
+    import streamlit as st
+
+    made: dict[str, object] = {}
+    real = st.download_button
+
+    def capture(label, data=None, *args, **kwargs):
+        made[kwargs.get("key")] = data
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", capture)
+    return made
+
+
 @pytest.mark.user("test-admin")
-def test_sign_in_import_export_and_sign_out_are_written_to_the_audit_log(db: Path) -> None:
+def test_sign_in_import_export_and_sign_out_are_written_to_the_audit_log(db: Path, monkeypatch) -> None:
     path = store.auth_path(db)
     store.authenticate(path, "demo-150200", store.DEMO_PASSWORD, True)
     store.authenticate(path, "demo-150200", "wrong-password", True)
-    at = open_page("park", league=BAOTOU, park="P005", asof=ASOF)
-    at.download_button(key="park_export").click().run()
+    made = capture_downloads(monkeypatch)
+    open_page("park", league=BAOTOU, park="P005", asof=ASOF)
+    made["park_export"]()  # the Excel file made on click
     store.end_session(path, session_token("test-admin"), "test-admin")  # the sidebar button: test_browser.py
     rows = store.audit_rows(path)
     done = {(r["username"], r["action"]) for r in rows}
@@ -454,3 +471,435 @@ def test_an_oidc_sign_in_expires_after_thirty_idle_minutes_despite_its_30_day_co
     # the browser comes back days later with st.login's cookie: no recent activity, an old token
     now = login + timedelta(days=3)
     assert store.oidc_activity(accounts, "oidc:bt", login) == "expired"
+
+
+# many users at once ------------------------------------------------------------------------------
+def slow_hash(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Argon2 made as slow as on a machine under load (the pause releases the GIL as the real hash does)."""
+    import time
+
+    verify = store._verify
+
+    def slow(stored: str, password: str) -> bool:
+        time.sleep(seconds)
+        return verify(stored, password)
+
+    monkeypatch.setattr(store, "_verify", slow)
+
+
+def test_twenty_five_simultaneous_sign_ins_and_page_views_on_one_accounts_file_give_no_error(
+    accounts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit's 25 users pressing 登录 together, each then viewing pages (session checks and the sign-in
+    page's "is there a real admin" question), against one accounts file, with the hash slowed as under load."""
+    import threading
+
+    names = [f"user-{n:02d}" for n in range(25)]
+    for name in names:
+        store.add_user(accounts, name, f"{name}-Lianxi-2026", "leader")
+    slow_hash(monkeypatch, 0.5)
+    errors: list[BaseException] = []
+    signed: dict[str, str] = {}
+    start = threading.Barrier(len(names))
+
+    def user(name: str) -> None:
+        try:
+            start.wait()
+            store.has_real_admin(accounts)
+            result = store.authenticate(accounts, name, f"{name}-Lianxi-2026", True)
+            assert result.user is not None, result.message
+            signed[name] = result.token
+            for _ in range(5):
+                assert store.has_real_admin(accounts) is False
+                assert store.resume(accounts, result.token, True).user.username == name
+        except BaseException as error:  # collected: every thread's failure counts
+            errors.append(error)
+
+    threads = [threading.Thread(target=user, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(signed) == len(names)
+    assert len(store.audit_rows(accounts, action="sign_in")) == len(names)
+
+
+def test_the_password_hash_is_never_computed_inside_a_transaction(accounts: Path, monkeypatch) -> None:
+    """While a hash is being computed or checked, another connection can take the write lock at once."""
+    import sqlite3
+
+    free: list[bool] = []
+
+    def writer_free() -> None:
+        with closing_connection(accounts) as other:
+            try:
+                other.execute("begin immediate")
+            except sqlite3.OperationalError:
+                free.append(False)
+            else:
+                other.execute("rollback")
+                free.append(True)
+
+    class Watched:
+        def __init__(self, real):
+            self.real = real
+
+        def hash(self, password: str) -> str:
+            writer_free()
+            return self.real.hash(password)
+
+        def verify(self, stored: str, password: str) -> bool:
+            return self.real.verify(stored, password)
+
+    verify = store._verify
+
+    def watched_verify(stored: str, password: str) -> bool:
+        writer_free()
+        return verify(stored, password)
+
+    store.add_user(accounts, "first", "First-account-01", "leader")  # makes the file
+    monkeypatch.setattr(store, "_hasher", Watched(store._hasher))
+    monkeypatch.setattr(store, "_verify", watched_verify)
+    store.add_user(accounts, "zhou", "Zhou-password-01", "leader")
+    store.reset_password(accounts, "zhou", "Zhou-password-02")
+    assert store.authenticate(accounts, "zhou", "Zhou-password-02", True).user is not None
+    assert store.authenticate(accounts, "zhou", "Wrong-password-9", True).user is None
+    assert store.authenticate(accounts, "nobody-here", "Wrong-password-9", True).user is None
+    assert len(free) == 5 and all(free), free
+
+
+def closing_connection(path: Path):
+    import sqlite3
+    from contextlib import closing
+
+    return closing(sqlite3.connect(path, timeout=0, isolation_level=None))
+
+
+def test_page_views_are_answered_while_another_process_holds_the_write_lock(accounts: Path, monkeypatch) -> None:
+    """A page view reads (session, 'is there a real admin', the account list, the audit log) without waiting for
+    a writer; its last-seen time is written at most once a minute."""
+    store.add_user(accounts, "wu", "Wu-password-0001", "leader")
+    now = datetime(2026, 12, 1, 9, 0)
+    monkeypatch.setattr(store, "clock", lambda: now)
+    token = store.authenticate(accounts, "wu", "Wu-password-0001", True).token
+    monkeypatch.setattr(store, "BUSY_SECONDS", 0.2, raising=False)
+    with closing_connection(accounts) as other:
+        other.execute("begin immediate")  # e.g. `python -m ledger users` in the middle of a change
+        now = datetime(2026, 12, 1, 9, 0, 50)
+        assert store.resume(accounts, token, True).user.username == "wu"
+        assert store.has_real_admin(accounts) is False
+        assert [u["username"] for u in store.list_users(accounts)] == ["wu"]
+        assert store.audit_rows(accounts, action="sign_in")[0]["username"] == "wu"
+        other.execute("rollback")
+    import sqlite3
+
+    def last_seen() -> str:
+        with closing_connection(accounts) as con:
+            return con.execute("select last_seen from session").fetchone()[0]
+
+    assert last_seen() == "2026-12-01T09:00:00"  # 50 s later: not written
+    now = datetime(2026, 12, 1, 9, 1, 5)
+    store.resume(accounts, token, True)
+    assert last_seen() == "2026-12-01T09:01:05"
+    assert sqlite3  # imported for closing_connection's errors
+
+
+@pytest.mark.user("demo-leader")
+def test_an_accounts_file_that_fails_at_the_top_of_the_app_gives_the_chinese_notice_with_an_error_number(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(store, "resume", locked)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    notices = [e.value for e in at.error]
+    assert any(n.startswith("系统出错，请稍后重试或联系管理员，错误编号 ") for n in notices), notices
+
+
+# the smaller sign-in faults ----------------------------------------------------------------------
+def test_an_unknown_name_is_answered_exactly_like_an_account_and_only_the_audit_log_tells_them_apart(
+    accounts: Path, monkeypatch
+) -> None:
+    store.add_user(accounts, "zheng", "Zheng-password-1", "leader")
+    now = datetime(2026, 12, 1, 9, 0)
+    monkeypatch.setattr(store, "clock", lambda: now)
+    answers = {
+        name: [store.authenticate(accounts, name, f"bad-guess-{n}", True).message for n in range(7)]
+        for name in ("zheng", "no-such-user")
+    }
+    assert answers["zheng"] == answers["no-such-user"]
+    assert answers["zheng"][3] == "用户名或密码不正确" and "已锁定" in answers["zheng"][4]
+    failed = {r["username"]: r["detail"] for r in store.audit_rows(accounts, action="sign_in_failed")}
+    assert "密码错误" in str(store.audit_rows(accounts, username="zheng"))
+    assert "用户名不存在" in failed["no-such-user"]
+
+
+@pytest.mark.parametrize(
+    ("password", "words"),
+    [
+        ("aaaaaaaaaa", "同一个字符"),
+        ("1111111111", "同一个字符"),
+        ("abcabcabca", "简单重复"),
+        ("1212121212", "简单重复"),
+        ("1234567890", "连续"),
+        ("0987654321", "连续"),
+        ("abcdefghij", "连续"),
+        ("Qwertyuiop", "连续"),
+        ("password2026", "过于常见"),
+        ("Admin@123456", "过于常见"),
+        ("woaini1314!", "过于常见"),
+    ],
+)
+def test_passwords_of_one_character_simple_sequences_or_common_ones_are_refused(accounts, password, words) -> None:
+    with pytest.raises(store.AccountError, match=words):
+        store.add_user(accounts, "feng-liu", password, "leader")
+    store.add_user(accounts, "feng-liu", "Liu-feng-2026!", "leader")
+    with pytest.raises(store.AccountError, match=words):
+        store.reset_password(accounts, "feng-liu", password)
+
+
+def test_the_command_line_and_the_account_page_refuse_a_weak_password_with_the_same_reason(
+    db: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("aaaaaaaaaa\n"))
+    assert cli(["users", "add", "weak-one", "--role", "leader", "--password-stdin"]) == 1
+    said = capsys.readouterr().err
+    assert "密码不能由同一个字符重复组成" in said
+    at = open_page("accounts")
+    at.text_input(key="accounts_new_username").input("weak-two")
+    at.selectbox(key="accounts_new_role").set_value("leader")
+    at.text_input(key="accounts_new_pw").input("aaaaaaaaaa")
+    next(b for b in at.button if b.label == "新建").click().run()
+    assert any("密码不能由同一个字符重复组成" in e.value for e in at.error)
+    assert not {"weak-one", "weak-two"} & {u["username"] for u in store.list_users(store.auth_path(db))}
+
+
+# a session that ends while its screen keeps working ------------------------------------------------
+def fragment_rerun(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """Run only the page's fragments, as the browser's run_every timer does (AppTest has no call for it)."""
+    import dataclasses
+
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    fragments = list(at._fragment_storage._fragments)
+    assert fragments, "the page has no fragment"
+    original = LocalScriptRunner.request_rerun
+
+    def fragment_only(self, rerun_data):
+        scoped = dataclasses.replace(rerun_data, fragment_id_queue=fragments, is_fragment_scoped_rerun=True)
+        accepted = original(self, scoped)
+        self._requests._rerun_data = scoped  # a new runner starts with a full run pending, which would absorb it
+        return accepted
+
+    with monkeypatch.context() as patched:
+        patched.setattr(LocalScriptRunner, "request_rerun", fragment_only)
+        return at.run()
+
+
+def test_a_meeting_screen_whose_account_is_disabled_stops_at_its_next_turn(db: Path, monkeypatch) -> None:
+    at = AppTest.from_file(str(ROOT / "pages" / "meeting.py"), default_timeout=60)
+    at.session_state["auth_token"] = session_token("demo-leader")
+    at.query_params["asof"] = ASOF
+    at.run()
+    assert not at.exception and "mt-title" in page_text(at)
+    turned = fragment_rerun(at, monkeypatch)
+    assert "mt-title" in page_text(turned)  # the fragment alone draws the next slide while signed in
+    store.set_disabled(store.auth_path(db), "demo-leader", True, by="demo-admin")
+    stopped = fragment_rerun(at, monkeypatch)
+    assert not stopped.exception
+    assert "mt-title" not in page_text(stopped) and not stopped.get("plotly_chart")
+    assert [t.label for t in stopped.text_input] == ["用户名", "密码"]
+
+
+def test_a_deferred_download_of_a_disabled_account_is_not_made(db: Path, monkeypatch) -> None:
+    made = capture_downloads(monkeypatch)
+    built: list[str] = []
+    import pages._export as export
+
+    monkeypatch.setattr(export, "meeting_deck", lambda scope, keys: built.append("deck") or b"pptx")
+    at = AppTest.from_file(str(ROOT / "pages" / "meeting.py"), default_timeout=60)
+    at.session_state["auth_token"] = session_token("demo-leader")
+    at.run()
+    assert callable(made.get("meeting_deck"))
+    store.set_disabled(store.auth_path(db), "demo-leader", True, by="demo-admin")
+    with pytest.raises(PermissionError):
+        made["meeting_deck"]()
+    assert built == []
+    exports = store.audit_rows(store.auth_path(db), action="export", username="demo-leader")
+    assert [r["ok"] for r in exports] in ([], [0])  # at most the refusal, never a made export
+
+
+# a shared link opened while signed out -----------------------------------------------------------
+def open_link(path: str, monkeypatch: pytest.MonkeyPatch, **params: str) -> tuple[AppTest, list[str]]:
+    """A signed-out browser's first request for …/path?params (the browser asks for the page by its name, which
+    AppTest cannot do by itself), and the "page not found" messages Streamlit sent (its English modal).
+
+    As on a server that has served its first run: AppTest starts every run as if the process were new, when
+    Streamlit still treats the pages/ folder as old-style pages (see pages/_shell.py _through_router)."""
+    import dataclasses
+
+    from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    class Served(PagesManager):  # AppTest resets this class's flag, not the one the script runner reads
+        pass
+
+    monkeypatch.setattr(app_test, "PagesManager", Served)
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", False)
+
+    not_found: list[str] = []
+    enqueue = ForwardMsgQueue.enqueue
+
+    def watched(self, msg):
+        if msg.HasField("page_not_found"):
+            not_found.append(msg.page_not_found.page_name)
+        return enqueue(self, msg)
+
+    monkeypatch.setattr(ForwardMsgQueue, "enqueue", watched)
+    original = LocalScriptRunner.request_rerun
+
+    def by_name(self, rerun_data):
+        named = dataclasses.replace(rerun_data, page_name=path, page_script_hash="")
+        accepted = original(self, named)
+        self._requests._rerun_data = named
+        return accepted
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    with monkeypatch.context() as patched:
+        patched.setattr(LocalScriptRunner, "request_rerun", by_name)
+        at.run()
+    return at, not_found
+
+
+def sign_in(at: AppTest, username: str) -> AppTest:
+    """The session the sign-in form starts (AppTest loses a form's click on a page other than the app's default
+    one, so the form itself is walked on the default page above and in chromium in test_scenarios.py)."""
+    at.session_state["auth_token"] = session_token(username)
+    return at.run()
+
+
+LINKS = [
+    ("progress", {"asof": "2022-12-31"}),
+    ("ledgers", {"item": "LD-150200-0001", "asof": ASOF}),
+    ("meeting", {"asof": ASOF, "slide": "3"}),
+    ("overview", {}),
+    ("rankings", {"metric": "tax_per_mu"}),
+    ("idle_map", {}),
+    ("park", {"league": BAOTOU, "park": "P005"}),
+    ("briefing", {}),
+    ("todo", {}),
+    ("review", {}),
+    ("data_import", {}),
+    ("accounts", {}),
+    ("signin", {}),
+    ("no-such-page", {"asof": ASOF}),
+]
+
+
+@pytest.mark.user(None)
+@pytest.mark.parametrize(("path", "params"), LINKS)
+def test_every_link_opened_while_signed_out_shows_the_sign_in_page_without_page_not_found(
+    path: str, params: dict, monkeypatch
+) -> None:
+    at, not_found = open_link(path, monkeypatch, **params)
+    assert not at.exception
+    assert not_found == []
+    assert at.title[0].value == "开发区闲置资源要素大起底看板"
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+    assert not at.metric and not at.get("plotly_chart")
+
+
+@pytest.mark.user(None)
+def test_signing_in_from_a_shared_link_continues_to_that_page_and_view(demo_db: Path, monkeypatch) -> None:
+    at, _ = open_link("progress", monkeypatch, asof="2022-12-31")
+    at = sign_in(at, "demo-leader")
+    assert not at.exception
+    assert at.title[0].value == "整治进度"
+    assert at.query_params["asof"] == ["2022-12-31"] or at.query_params["asof"] == "2022-12-31"
+    assert "数据截至 2022-12-31" in at.caption[0].value
+    _, _, items = demo_facts(demo_db)
+    at, _ = open_link("ledgers", monkeypatch, item=items[BAOTOU], asof=ASOF)
+    at = sign_in(at, "demo-150200")
+    assert not at.exception and at.title[0].value == "台账"
+    assert items[BAOTOU] in page_text(at) and "数据截至 2023-06-08" in page_text(at)
+
+
+@pytest.mark.user(None)
+@pytest.mark.parametrize(
+    ("path", "user", "words"),
+    [
+        ("data_import", "demo-leader", "“数据导入”页不对领导小组成员开放，已转到总览"),
+        ("accounts", "demo-150200", "“账号管理”页不对盟市工信局开放，已转到总览"),
+        ("no-such-page", "demo-leader", "没有“no-such-page”这个页面，已转到总览"),
+    ],
+)
+def test_a_link_to_a_page_the_user_does_not_have_lands_on_the_overview_with_a_chinese_notice(
+    path: str, user: str, words: str, monkeypatch
+) -> None:
+    at, _ = open_link(path, monkeypatch)
+    at = sign_in(at, user)
+    assert not at.exception
+    assert any(words in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.title[0].value == "总览"
+    assert len(at.metric) == 4 + 6
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium is not installed")
+def test_twenty_five_people_pressing_sign_in_together_all_get_in(demo_db: Path, tmp_path: Path, browser) -> None:
+    """Against a running app: three chromium users press 登录 on a shared link while twenty-two more sign in and
+    view pages through the accounts file at the same moment (another process, as the app's other sessions)."""
+    import threading
+
+    from tests.test_browser import running_app
+
+    db = copy_database(demo_db, tmp_path)
+    path = store.auth_path(db)
+    names = [f"meeting-{n:02d}" for n in range(25)]
+    for name in names:
+        store.add_user(path, name, "Meeting-room-2026", "leader")
+    errors: list[str] = []  # every failure of a user, browser or thread
+    with running_app(db) as url:
+        pages = []
+        for name in names[:3]:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(f"{url}/progress?asof=2022-12-31")
+            page.get_by_label("用户名").fill(name)
+            page.get_by_label("密码").fill("Meeting-room-2026")
+            pages.append(page)
+        together = threading.Barrier(len(names) - len(pages) + 1)
+
+        def user(name: str) -> None:
+            together.wait()
+            try:
+                token = store.authenticate(path, name, "Meeting-room-2026", not store.has_real_admin(path)).token
+                for _ in range(5):
+                    assert store.resume(path, token, True).user.username == name
+            except Exception as error:  # collected
+                errors.append(f"{name}: {error!r}")
+
+        threads = [threading.Thread(target=user, args=(name,)) for name in names[3:]]
+        for thread in threads:
+            thread.start()
+        together.wait()
+        for page in pages:
+            page.get_by_role("button", name="登录").click()
+        for page in pages:  # signed in: app.py draws the sidebar with 退出登录 before the linked page
+            signed_in = page.get_by_role("button", name="退出登录").or_(page.get_by_text("系统出错")).first
+            signed_in.wait_for(timeout=240_000)  # seconds on a quiet machine; minutes when two cores serve many
+            if page.get_by_text("系统出错").count() or "/progress" not in page.url:
+                errors.append(f"browser: {page.url} {page.inner_text('body')[:80]}")
+        for thread in threads:
+            thread.join()
+        for page in pages:
+            page.close()
+    assert errors == []
+    signed = [r["username"] for r in store.audit_rows(path, action="sign_in") if r["username"] in names]
+    assert sorted(signed) == names  # each once (the copied file may hold earlier tests' sign-ins of others)

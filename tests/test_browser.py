@@ -167,7 +167,11 @@ def test_a_league_user_signs_in_drills_exports_and_cannot_reach_another_league(
         assert "全区 › 包头市" in main and "赤峰" not in main
         assert "yanshi-2022" not in str(page.context.cookies())
         page.screenshot(path=str(SHOTS / "signin_2_baotou.png"))
+        assert "/progress" in page.url  # sign-in continued to the page the link named
 
+        page.goto(f"{url}/")
+        page.wait_for_selector(CHART, timeout=30_000)
+        page.wait_for_timeout(1500)
         bar = page.locator(".js-plotly-plot .point path").first.bounding_box()
         page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
         page.wait_for_url("**park=*", timeout=15_000)

@@ -101,13 +101,33 @@ def test_a_league_reports_in_fixes_two_rows_and_its_figures_stop_being_demo(
 def test_the_monthly_meeting_finds_the_weakest_league_and_its_overdue_idle_land(
     demo_db: Path, tmp_path: Path, browser
 ) -> None:
-    """Scene 1: …/progress?asof=2022-12-31, the weakest league's bar, then its overdue land in two clicks."""
+    """Scene 1: the link sent before the meeting, …/progress?asof=2022-12-31, opened signed out; sign in as the
+    leader and land on 整治进度 at that date; the weakest league's bar, then its overdue land in two clicks."""
     import duckdb
 
     with running_app(copy_database(demo_db, tmp_path)) as url:
-        page = open_page(browser, f"{url}/progress?asof=2022-12-31")
+        page = browser.new_page(viewport={"width": 1440, "height": 1600})
+        page.goto(f"{url}/progress?asof=2022-12-31")
+        page.get_by_label("用户名").wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "scene1_0_signin.png"), full_page=True)
+        body = page.inner_text("body")
+        assert "Page not found" not in body and "You have requested a page" not in body
+        assert page.locator("[data-testid=stDialog]").count() == 0
+        page.get_by_label("用户名").fill("demo-leader")
+        page.get_by_label("密码").fill("yanshi-2022")
+        page.get_by_role("button", name="登录").click()
+        page.locator("h1", has_text="整治进度").wait_for(timeout=60_000)
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+        page.wait_for_timeout(1500)
+        assert "/progress" in page.url and "asof=2022-12-31" in page.url
+        assert "数据截至 2022-12-31" in page.inner_text("[data-testid=stMain]")
         assert "集中整治" in page.inner_text("[data-testid=stMain]")
         page.screenshot(path=str(SHOTS / "scene1_1_phases.png"), full_page=True)
+        page.reload()  # the session cookie was written on the page reached after signing in
+        page.locator("h1", has_text="整治进度").wait_for(timeout=60_000)
+        assert page.locator("input[type=password]").count() == 0
 
         page.get_by_text("盟市对比", exact=True).click()
         page.wait_for_selector(".js-plotly-plot .point path", timeout=30_000)

@@ -1,8 +1,8 @@
--- Every ledger item of the scope found by $asof with its status on that date (for the park profile's list
--- and its Excel export); status and overdue as items_at defines them.
+-- Every ledger item of the scope found by $asof with its status on that date (for the park profile's list,
+-- a page at a time by ledger_sort and item_id, and its Excel export); status and overdue as items_at defines them.
 -- Params: $league, $park, $asof.
 -- Columns: item_id, ledger, ledger_name, category_name, title, status, overdue, found_date, deadline,
---          responsible_unit, measure, area_mu, amount_wan.
+--          responsible_unit, measure, area_mu, amount_wan, ledger_sort.
 -- Grain: one row per item, by ledger order then item id.
 select
     f.item_id,
@@ -17,7 +17,8 @@ select
     f.responsible_unit,
     f.measure,
     f.area_mu::double as area_mu,
-    f.amount_wan::double as amount_wan
+    f.amount_wan::double as amount_wan,
+    g.sort as ledger_sort
 from items_at($asof) f
 join ledger_def g using (ledger)
 join category_def c using (category)
