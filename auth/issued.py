@@ -1,23 +1,15 @@
 """已印发的要情通报: issue number, 文号, data date, who and when, beside the audit log in the accounts store."""
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from auth import store
 
+# The issued_bulletin table is in the accounts store's schema (auth/store.py).
 # The issue published before the dashboard kept a register (data/reference/campaign_figures.csv: 要情通报第十六期).
 PUBLISHED = ((16, date(2023, 6, 8)),)
-TABLE = """
-create table if not exists issued_bulletin (
-    id          integer primary key autoincrement,
-    number      integer not null,
-    doc_number  text not null default '',
-    asof        text not null,
-    issued_at   text not null,
-    username    text not null
-)
-"""
 
 
 @dataclass(frozen=True)
@@ -31,22 +23,23 @@ class Issue:
 
 def record(path: Path, username: str, number: int, doc_number: str, asof: date) -> None:
     """Register an issued bulletin and write the audit row in the same transaction."""
-    with store.connect(path) as con:
-        con.execute(TABLE)
+    words = f"要情通报第{number}期（数据截至 {asof:%Y-%m-%d}）"
+    if doc_number.strip():
+        words += f"，文号 {doc_number.strip()}"
+
+    def register(con: sqlite3.Connection) -> None:
         con.execute(
             "insert into issued_bulletin (number, doc_number, asof, issued_at, username) values (?, ?, ?, ?, ?)",
             (number, doc_number.strip()[:100], asof.isoformat(), store._stamp(store.clock()), username),
         )
-        words = f"要情通报第{number}期（数据截至 {asof:%Y-%m-%d}）"
-        if doc_number.strip():
-            words += f"，文号 {doc_number.strip()}"
         store.audit(con, username, "bulletin_issue", words, "全区")
+
+    store.write(path, register)
 
 
 def issues(path: Path) -> list[Issue]:
     """Every registered issue, the latest registration last, after the published ones."""
-    with store.connect(path) as con:
-        con.execute(TABLE)
+    with store.reading(path) as con:
         rows = con.execute(
             "select number, doc_number, asof, issued_at, username from issued_bulletin order by id"
         ).fetchall()

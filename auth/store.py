@@ -77,6 +77,14 @@ create table if not exists name_failure (
     locked_until   text
 );
 create table if not exists oidc_seen (subject text primary key, last_seen text not null);
+create table if not exists issued_bulletin (      -- 已印发的要情通报 (auth/issued.py)
+    id          integer primary key autoincrement,
+    number      integer not null,
+    doc_number  text not null default '',         -- 文号, may be empty
+    asof        text not null,                    -- 数据截至
+    issued_at   text not null,
+    username    text not null
+);
 """
 
 # The demo database's accounts: one per role (see ledger/demo.py, which seeds them).
@@ -131,7 +139,7 @@ log = logging.getLogger("ledger.auth")
 
 def _open(path: Path) -> sqlite3.Connection:
     """A connection in autocommit mode: a SELECT is its own short read, which in WAL mode never waits for a
-    writer; writes go through _write(). The schema and WAL mode are set once per file and process."""
+    writer; writes go through write(). The schema and WAL mode are set once per file and process."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
     try:
@@ -186,7 +194,7 @@ def _retrying(step: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def _write(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+def write(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
     """Run work in one short write transaction (BEGIN IMMEDIATE: the write lock is taken at the start, so two
     writers never deadlock), retried as a whole if the file stays busy. Keep slow work (password hashing) out
     of `work`: every other writer waits for it."""
@@ -258,7 +266,7 @@ def audit(con: sqlite3.Connection, username: str, action: str, detail: str = "",
 
 def record(path: Path, username: str, action: str, detail: str = "", scope: str = "", ok: bool = True) -> None:
     """Write one audit row on its own."""
-    _write(path, lambda con: audit(con, username, action, detail, scope, ok))
+    write(path, lambda con: audit(con, username, action, detail, scope, ok))
 
 
 def add_user(
@@ -294,7 +302,7 @@ def add_user(
         con.execute("delete from name_failure where username = ?", (username,))
         audit(con, by, "account_add", f"{username}（{ROLE_NAMES[role]} {park or league or '全区'}）")
 
-    _write(path, insert)
+    write(path, insert)
     return User(username, role, league, park, display_name)
 
 
@@ -312,7 +320,7 @@ def reset_password(path: Path, username: str, password: str, by: str = "命令�
         con.execute("delete from session where username = ?", (username,))
         audit(con, by, "account_reset", username)
 
-    _write(path, reset)
+    write(path, reset)
 
 
 def set_disabled(path: Path, username: str, disabled: bool, by: str = "命令行") -> None:
@@ -326,7 +334,7 @@ def set_disabled(path: Path, username: str, disabled: bool, by: str = "命令行
             con.execute("delete from session where username = ?", (username,))
         audit(con, by, "account_disable" if disabled else "account_enable", username)
 
-    _write(path, change)
+    write(path, change)
 
 
 def list_users(path: Path) -> list[dict]:
@@ -352,7 +360,7 @@ def seed_demo_accounts(path: Path) -> None:
         con.execute("delete from session where username in (select username from account where demo = 1)")
         con.execute("delete from account where demo = 1")
 
-    _write(path, clear)
+    write(path, clear)
     for username, role, league, park, name in DEMO_ACCOUNTS:
         add_user(path, username, DEMO_PASSWORD, role, league, park, name, by="演示数据", demo=True)
 
@@ -393,7 +401,7 @@ def authenticate(path: Path, username: str, password: str, demo_allowed: bool) -
         return SignIn(None, _locked(until))
     stored = row["password_hash"] if known else _DUMMY
     if not (_verify(stored, password) and known):  # unknown names cost as much time as wrong passwords
-        return _write(path, lambda con: _failed(con, username, known, now))
+        return write(path, lambda con: _failed(con, username, known, now))
 
     def admit(con: sqlite3.Connection) -> SignIn:
         fresh = con.execute("select * from account where username = ?", (username,)).fetchone()
@@ -411,7 +419,7 @@ def authenticate(path: Path, username: str, password: str, demo_allowed: bool) -
         audit(con, username, "sign_in", scope=_scope_text(user))
         return SignIn(user, token=token)
 
-    return _write(path, admit)
+    return write(path, admit)
 
 
 def _failed(con: sqlite3.Connection, username: str, known: bool, now: datetime) -> SignIn:
@@ -487,12 +495,12 @@ def resume(path: Path, token: str, demo_allowed: bool) -> Resumed:
             if con.execute("delete from session where token_sha = ? returning 1", (digest,)).fetchone():
                 audit(con, row["username"], "session_expired", why)
 
-        _write(path, end)
+        write(path, end)
         return Resumed(None, expired=True)
     if (now - seen).total_seconds() >= TOUCH_SECONDS:
         touch = "update session set last_seen = ? where token_sha = ? and last_seen < ?"
         try:
-            _write(path, lambda con: con.execute(touch, (_stamp(now), digest, _stamp(now))))
+            write(path, lambda con: con.execute(touch, (_stamp(now), digest, _stamp(now))))
         except sqlite3.OperationalError as error:  # the page view goes on; the next one writes it
             log.warning("session last-seen not written: %s", error)
     return Resumed(_user(row))
@@ -503,12 +511,12 @@ def end_session(path: Path, token: str, username: str) -> None:
         con.execute("delete from session where token_sha = ?", (_digest(token),))
         audit(con, username, "sign_out")
 
-    _write(path, end)
+    write(path, end)
 
 
 def session_for(path: Path, user: User, source: str) -> str:
     """A session for a user who signed in elsewhere (OIDC) or in a test."""
-    return _write(path, lambda con: _new_session(con, user, source))
+    return write(path, lambda con: _new_session(con, user, source))
 
 
 def audit_rows(path: Path, action: str | None = None, username: str | None = None, limit: int = 5000) -> list[dict]:
@@ -537,7 +545,7 @@ def oidc_activity(path: Path, subject: str, issued_at: datetime | None) -> str:
         oidc_forget(path, subject)
         return "expired"
     if seen is None or (now - seen).total_seconds() >= TOUCH_SECONDS:
-        _write(
+        write(
             path,
             lambda con: con.execute(
                 "insert or replace into oidc_seen (subject, last_seen) values (?, ?)", (subject, _stamp(now))
@@ -547,7 +555,7 @@ def oidc_activity(path: Path, subject: str, issued_at: datetime | None) -> str:
 
 
 def oidc_forget(path: Path, subject: str) -> None:
-    _write(path, lambda con: con.execute("delete from oidc_seen where subject = ?", (subject,)))
+    write(path, lambda con: con.execute("delete from oidc_seen where subject = ?", (subject,)))
 
 
 def oidc_live(path: Path, subject: str) -> bool:

@@ -65,6 +65,20 @@ def session_token(username: str, db: Path | None = None) -> str:
     return store.session_for(accounts, user, "test")
 
 
+def capture_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """The data of every download button a page draws, by key (a callable for a file made on click, which
+    AppTest cannot click: the test calls it as Streamlit would)."""
+    made: dict[str, object] = {}
+    real = st.download_button
+
+    def capture(label, data=None, *args, **kwargs):
+        made[kwargs.get("key")] = data
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", capture)
+    return made
+
+
 @pytest.fixture(autouse=True)
 def signed_in(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every AppTest runs signed in as demo-admin, unless the test is marked @pytest.mark.user("demo-150200")

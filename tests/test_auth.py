@@ -20,7 +20,7 @@ from charts.excel import ExportMeta, ledger_csv, ledger_xlsx
 from ledger.__main__ import main as cli
 from queries.db import acting_as
 from queries.scope import Scope
-from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database, session_token
+from tests.conftest import DEMO_USERS, ROOT, capture_downloads, copy_database, read_database, session_token
 
 ASOF = "2023-06-08"
 BAOTOU, ORDOS, CHIFENG = "150200", "150600", "150400"
@@ -388,22 +388,6 @@ def test_the_command_line_manages_accounts(db: Path, monkeypatch, capsys) -> Non
 
 
 # audit -------------------------------------------------------------------------------------------
-def capture_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
-    """The data of every download button a page draws, by key (a callable for a file made on click, which
-    AppTest cannot click: the test calls it as Streamlit would)."""
-    import streamlit as st
-
-    made: dict[str, object] = {}
-    real = st.download_button
-
-    def capture(label, data=None, *args, **kwargs):
-        made[kwargs.get("key")] = data
-        return real(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", capture)
-    return made
-
-
 @pytest.mark.user("test-admin")
 def test_sign_in_import_export_and_sign_out_are_written_to_the_audit_log(db: Path, monkeypatch) -> None:
     path = store.auth_path(db)

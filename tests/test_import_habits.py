@@ -3,7 +3,6 @@ one workbook, columns the league leaves out, month-only dates; and what a first 
 
 import io
 import os
-import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from auth import store
 from ledger.evidence import evidence_file, evidence_root
 from ledger.fields import SPECS
 from ledger.importer import ImportFileError, apply_import, plan_import, preview_frame, readings_frame
+from tests.conftest import copy_database, read_database
 from tests.test_import import GOOD, xlsx
 from tests.test_import_real import OFFICE_HEADER, grouped_office_xlsx, office_rows, with_cells
 
@@ -23,10 +23,7 @@ BAOTOU = "150200"
 
 @pytest.fixture
 def db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "ledger.duckdb"
-    shutil.copyfile(demo_db, path)
-    monkeypatch.setenv("LEDGER_DB", str(path))
-    return path
+    return read_database(copy_database(demo_db, tmp_path), monkeypatch)
 
 
 def plan(data: bytes, ledger: str, league: str = BAOTOU, name: str = "包头市台账.xlsx"):

@@ -8,12 +8,11 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from ledger import spans
 from queries import paging
-from tests.conftest import ROOT, copy_database, read_database
+from tests.conftest import ROOT, capture_downloads, copy_database, read_database
 
 PARK, LEAGUE, ASOF = "P005", "150200", "2025-12-30"
 EXTRA = 22_500
@@ -102,14 +101,7 @@ def test_a_park_with_more_items_than_a_styler_can_draw_shows_its_items_a_page_at
 
 def test_the_big_parks_excel_export_holds_every_item(big_park: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     read_database(big_park, monkeypatch)
-    made: dict[str, object] = {}
-    real = st.download_button
-
-    def capture(label, data=None, *args, **kwargs):
-        made[kwargs.get("key")] = data
-        return real(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", capture)
+    made = capture_downloads(monkeypatch)
     at = profile()
     assert not at.exception and callable(made["park_export"])
     book = openpyxl.load_workbook(io.BytesIO(made["park_export"]()), read_only=True)
