@@ -16,6 +16,7 @@ from pages._auth import (
 )
 from pages._errors import guarded
 from pages._shell import chinese_chrome, page_links, scope_bar
+from pages._text import plain
 
 st.set_page_config(page_title="开发区闲置资源要素大起底看板", page_icon=":material/factory:", layout="wide")
 chinese_chrome()  # Streamlit's own English, replaced or hidden (assets/streamlit_zh.css)
@@ -91,7 +92,7 @@ def not_here_text(path: str, user: User) -> str:
         return ""
     if path in TITLES:
         return f"“{TITLES[path]}”页不对{user.role_name}开放，已转到总览。"
-    return f"没有“{path}”这个页面，已转到总览。"
+    return f"没有“{plain(path)}”这个页面，已转到总览。"  # the path comes from the address bar
 
 
 def not_here(path: str, user: User, home: st.Page):
