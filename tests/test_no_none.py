@@ -64,13 +64,18 @@ def raw_cells(frame: pd.DataFrame) -> list[tuple[str, object]]:
     return bad
 
 
-@pytest.mark.parametrize(("page", "params"), VIEWS)
-def test_no_table_cell_shows_none_or_nan(page: str, params: dict) -> None:
+def page_at(page: str, params: dict) -> AppTest:
+    """The page at 2023-06-08 with the view's own query parameters, run once."""
     at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
     at.query_params["asof"] = "2023-06-08"
     for key, value in params.items():
         at.query_params[key] = value
-    at.run()
+    return at.run()
+
+
+@pytest.mark.parametrize(("page", "params"), VIEWS)
+def test_no_table_cell_shows_none_or_nan(page: str, params: dict) -> None:
+    at = page_at(page, params)
     assert not at.exception
     frames = [(d.key or str(i), shown_cells(d)) for i, d in enumerate(at.dataframe)]
     frames += [(f"table{i}", shown_cells(t)) for i, t in enumerate(at.table)]
@@ -114,11 +119,7 @@ def shown_headers(element) -> list[str]:
 
 @pytest.mark.parametrize(("page", "params"), HEADER_VIEWS)
 def test_no_table_header_is_a_raw_column_name(page: str, params: dict) -> None:
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
-    at.query_params["asof"] = "2023-06-08"
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
+    at = page_at(page, params)
     assert not at.exception
     tables = [*at.dataframe, *at.table]
     raw = {f"{page}#{n}": [h for h in shown_headers(t) if RAW_NAME.match(h)] for n, t in enumerate(tables)}
@@ -129,11 +130,7 @@ def test_no_table_header_is_a_raw_column_name(page: str, params: dict) -> None:
 def test_every_share_in_a_table_is_shown_with_one_decimal(page: str, params: dict) -> None:
     """Streamlit's "percent" format writes 90% beside 33.33% (issue 24): a share column uses "%.1f%%" on values
     in percent (a progress bar then runs to 100), like every other rate the dashboard prints."""
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
-    at.query_params["asof"] = "2023-06-08"
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
+    at = page_at(page, params)
     wrong = []
     for table in at.dataframe:
         for column, settings in json.loads(table.proto.columns or "{}").items():
