@@ -56,8 +56,11 @@ def item_day(asof: date) -> tuple[date, bool]:
 
 
 def _to_current() -> None:
+    """The page moves to the newest data (from a past 数据截至 date; at the newest it stays)."""
     scope, _ = current_scope()
-    set_scope(Scope(scope.league, scope.park, catalog().last_date))
+    latest = catalog().last_date
+    if scope.asof < latest:
+        set_scope(Scope(scope.league, scope.park, latest))
 
 
 def past_notice(item_id: str, day: date, history: pd.DataFrame) -> None:
@@ -115,9 +118,7 @@ def perform(action: str, item_id: str, work: Callable, detail: str, scope_label:
     audit(action, f"{item_id}：{detail}"[:400], scope_label)
     st.session_state[DONE] = ("success", done)
     st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
-    scope, _ = current_scope()
-    if scope.asof < catalog().last_date:
-        set_scope(Scope(scope.league, scope.park, catalog().last_date))
+    _to_current()
     return True
 
 
