@@ -29,8 +29,9 @@ SCOPES = (  # (league, park, 数据截至): the region, a league, a park, each a
 def _fingerprint(value: object) -> str:
     if isinstance(value, pd.Series):
         value = value.to_frame()
-    if isinstance(value, pd.DataFrame):
-        text = value.to_csv(index=False, float_format="%.9g")
+    if isinstance(value, pd.DataFrame):  # rows sorted: a query's order among equal keys is not a figure
+        header, *rows = value.to_csv(index=False, float_format="%.6f").splitlines()
+        text = "\n".join([header, *sorted(rows)])
         return f"{len(value)}\t{hashlib.sha256(text.encode()).hexdigest()[:16]}"
     if hasattr(value, "__dataclass_fields__") or isinstance(value, (list, tuple, dict, int, str, date)):
         return f"-\t{hashlib.sha256(repr(value).encode()).hexdigest()[:16]}"
@@ -75,7 +76,6 @@ def main(out: Path) -> None:
         tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
         for table in tables:
             frame = con.execute(f'SELECT * FROM "{table}"').df()
-            frame = frame.sort_values(list(frame.columns)).reset_index(drop=True) if len(frame) else frame
             lines.append(f"table {table}\t{_fingerprint(frame)}")
     last = queries.data_dates()[1]
     items = queries.ledger_land(Scope(None, None, last))["item_id"].head(3).tolist()
