@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from auth.roles import User
+from auth.roles import Action, User
 from pages._auth import (
     PAGE_NOTICE,
     WANTED,
@@ -21,21 +21,20 @@ from pages._text import plain
 st.set_page_config(page_title="开发区闲置资源要素大起底看板", page_icon=":material/factory:", layout="wide")
 chinese_chrome()  # Streamlit's own English, replaced or hidden (assets/streamlit_zh.css)
 
-EVERYONE = ("leader", "admin", "league", "park")
-# (script, title, icon, url_path, the roles that have the page), in the order of the sidebar
+# (script, title, icon, url_path, the action that opens the page: auth/roles.py), in the order of the sidebar
 PAGES = (
-    ("pages/overview.py", "总览", ":material/dashboard:", "overview", EVERYONE),
-    ("pages/todo.py", "我的待办", ":material/checklist:", "todo", ("admin", "league", "park")),
-    ("pages/review.py", "销号审核", ":material/fact_check:", "review", ("admin",)),
-    ("pages/progress.py", "整治进度", ":material/timeline:", "progress", EVERYONE),
-    ("pages/rankings.py", "园区排名", ":material/leaderboard:", "rankings", EVERYONE),
-    ("pages/idle_map.py", "闲置资产地图", ":material/map:", "idle_map", EVERYONE),
-    ("pages/ledgers.py", "台账", ":material/table_view:", "ledgers", EVERYONE),
-    ("pages/park.py", "园区档案", ":material/apartment:", "park", EVERYONE),
-    ("pages/briefing.py", "导出与通报", ":material/campaign:", "briefing", EVERYONE),
-    ("pages/meeting.py", "会议模式", ":material/tv:", "meeting", EVERYONE),
-    ("pages/data_import.py", "数据导入", ":material/upload_file:", "data_import", ("admin", "league")),
-    ("pages/accounts.py", "账号管理", ":material/manage_accounts:", "accounts", ("admin",)),
+    ("pages/overview.py", "总览", ":material/dashboard:", "overview", Action.VIEW),
+    ("pages/todo.py", "我的待办", ":material/checklist:", "todo", Action.WORK_ON_ITEMS),
+    ("pages/review.py", "销号审核", ":material/fact_check:", "review", Action.REVIEW_CLOSURE),
+    ("pages/progress.py", "整治进度", ":material/timeline:", "progress", Action.VIEW),
+    ("pages/rankings.py", "园区排名", ":material/leaderboard:", "rankings", Action.VIEW),
+    ("pages/idle_map.py", "闲置资产地图", ":material/map:", "idle_map", Action.VIEW),
+    ("pages/ledgers.py", "台账", ":material/table_view:", "ledgers", Action.VIEW),
+    ("pages/park.py", "园区档案", ":material/apartment:", "park", Action.VIEW),
+    ("pages/briefing.py", "导出与通报", ":material/campaign:", "briefing", Action.VIEW),
+    ("pages/meeting.py", "会议模式", ":material/tv:", "meeting", Action.VIEW),
+    ("pages/data_import.py", "数据导入", ":material/upload_file:", "data_import", Action.IMPORT),
+    ("pages/accounts.py", "账号管理", ":material/manage_accounts:", "accounts", Action.MANAGE_ACCOUNTS),
 )
 TITLES = {path: title for _, title, _, path, _ in PAGES}
 HOME = "home"  # the default page's own path; it is only ever shown as the root URL
@@ -63,8 +62,8 @@ def signed_in(user: User) -> None:
     home = st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path=HOME, default=True)
     mine = {"overview": home} | {
         path: st.Page(script, title=title, icon=icon, url_path=path)
-        for script, title, icon, path, roles in PAGES[1:]
-        if user.role in roles
+        for script, title, icon, path, action in PAGES[1:]
+        if user.may(action)
     }
     # /overview is 总览 too; the other pages' paths (and a path that is no page) lead to 总览 with a notice,
     # not to Streamlit's "page not found".

@@ -1,6 +1,7 @@
 """The four roles and what each may see and do: the one place that defines them."""
 
 from dataclasses import dataclass
+from enum import Enum
 
 LEADER, ADMIN, LEAGUE, PARK = "leader", "admin", "league", "park"
 ROLE_NAMES = {
@@ -9,10 +10,28 @@ ROLE_NAMES = {
     LEAGUE: "盟市工信局",
     PARK: "园区管委会",
 }
-# What each role may do besides reading (and exporting) its own part.
-IMPORTS = {ADMIN, LEAGUE}  # import ledgers: admin for any league, a league for its own
-MANAGES_ACCOUNTS = {ADMIN}
-SEES_REGION = {LEADER, ADMIN}  # region-wide documents: 要情通报, 督导通报 comparing the 12 leagues
+EVERYONE = tuple(ROLE_NAMES)
+
+
+class Action(Enum):
+    """The permission table: each action a signed-in user may be given, what it means, and the roles that have it.
+
+    Menus, pages, exports and the workflow all ask User.may(action); nothing else compares role names, so a
+    change of who may do what is one line here."""
+
+    VIEW = "查看并导出本账号范围的数据：总览、进度、排名、地图、台账、园区档案、汇报材料、会议模式", EVERYONE
+    WORK_ON_ITEMS = "处理本账号范围的条目：我的待办、记录整改进展、申请销号和延期、补充佐证材料", (ADMIN, LEAGUE, PARK)
+    REVIEW_CLOSURE = "审核销号申请（审核通过或退回整改）", (ADMIN,)
+    DECIDE_EXTENSION = "审批延期申请", (ADMIN,)
+    WITHDRAW_EVIDENCE = "撤回误传的佐证材料", (ADMIN,)
+    IMPORT = "导入台账：大起底办公室为任何盟市，盟市工信局为本盟市", (ADMIN, LEAGUE)
+    SEE_STORAGE = "查看服务器存储：原始文件占用、数据盘可用空间和保存位置", (ADMIN,)
+    MANAGE_ACCOUNTS = "账号管理和审计日志", (ADMIN,)
+    SEE_REGION = "全区性文件：要情通报、比较12个盟市的督导通报（含会议模式的督导通报页）", (LEADER, ADMIN)
+
+    def __init__(self, description: str, roles: tuple[str, ...]) -> None:
+        self.description = description
+        self.roles = frozenset(roles)
 
 
 @dataclass(frozen=True)
@@ -38,16 +57,10 @@ class User:
             return Allowed(self.league, self.park)
         return Allowed(None, None)
 
-    def may_import(self, league: str) -> bool:
-        return self.role == ADMIN or (self.role == LEAGUE and league == self.league)
-
-    @property
-    def manages_accounts(self) -> bool:
-        return self.role in MANAGES_ACCOUNTS
-
-    @property
-    def sees_region(self) -> bool:
-        return self.role in SEES_REGION
+    def may(self, action: Action, league: str | None = None, park: str | None = None) -> bool:
+        """Whether the role has the action and, when a league (and park) is named, the place is the user's own:
+        may(Action.IMPORT) opens the import page, may(Action.IMPORT, league) allows an import for that league."""
+        return self.role in action.roles and self.allowed.covers(league, park)
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,12 @@ class Allowed:
     @property
     def everything(self) -> bool:
         return self.league is None and self.park is None
+
+    def covers(self, league: str | None, park: str | None) -> bool:
+        """Whether the named place lies within what is allowed (naming no place asks about none)."""
+        if self.everything or (league is None and park is None):
+            return True
+        return league == self.league and self.park in (None, park)
 
     def clamp(self, league: str | None, park: str | None, park_league: str | None) -> tuple[str | None, str | None]:
         """The requested (league, park) limited to what is allowed; park_league is the requested park's league.

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from auth.roles import ADMIN, LEAGUE, PARK, User
+from auth.roles import Action, User
 from ledger import spans
 from ledger.evidence import Evidence
 
@@ -79,15 +79,12 @@ def item_state(cur: duckdb.DuckDBPyConnection, item_id: str) -> ItemState | None
 
 
 def in_scope(user: User, state: ItemState) -> bool:
-    allowed = user.allowed
-    if allowed.everything:
-        return True
-    return state.league_code == allowed.league and (allowed.park is None or state.park_id == allowed.park)
+    return user.allowed.covers(state.league_code, state.park_id)
 
 
 def may_work(user: User, state: ItemState) -> bool:
     """The responsible side (a league or park of the item, or the region office) may record progress."""
-    return user.role in (ADMIN, LEAGUE, PARK) and in_scope(user, state)
+    return user.may(Action.WORK_ON_ITEMS, state.league_code, state.park_id)
 
 
 def actions(user: User, state: ItemState) -> set[str]:
@@ -97,11 +94,10 @@ def actions(user: User, state: ItemState) -> set[str]:
         out |= {"progress", "apply"}
         if state.pending_request is None:
             out.add("extend")
-    if user.role == ADMIN:
-        if state.status == APPLIED:
-            out.add("review")
-        if state.pending_request is not None:
-            out.add("decide_extension")
+    if user.may(Action.REVIEW_CLOSURE) and state.status == APPLIED:
+        out.add("review")
+    if user.may(Action.DECIDE_EXTENSION) and state.pending_request is not None:
+        out.add("decide_extension")
     return out
 
 
@@ -121,9 +117,11 @@ def _require(user: User, state: ItemState | None, action: str, item_id: str, see
             "apply": f"条目当前为“{state.status}”，不能申请销号" if may_work(user, state) else "本账号不能申请销号",
             "extend": "该条目已有待审批的延期申请" if state.pending_request else "本账号不能申请延期",
             "review": "只有大起底办公室能审核销号"
-            if user.role != ADMIN
+            if not user.may(Action.REVIEW_CLOSURE)
             else f"条目当前为“{state.status}”，没有待审核的销号申请",
-            "decide_extension": "只有大起底办公室能审批延期" if user.role != ADMIN else "该条目没有待审批的延期申请",
+            "decide_extension": "只有大起底办公室能审批延期"
+            if not user.may(Action.DECIDE_EXTENSION)
+            else "该条目没有待审批的延期申请",
         }
         raise WorkflowError(reasons[action])
     return state
@@ -247,7 +245,7 @@ def withdraw_evidence(cur, user: User, item_id: str, sha256: str, reason: str, n
     """The region office withdraws a wrongly attached file: its row records who, when and why, the file stays on
     disk for the record, and it no longer counts as evidence (an application left without any must be returned).
     Returns the file's name."""
-    if user.role != ADMIN:
+    if not user.may(Action.WITHDRAW_EVIDENCE):
         raise WorkflowError("只有大起底办公室能撤回佐证材料")
     text = _note(reason, "撤回佐证材料须写明原因")
     row = cur.execute(
@@ -292,7 +290,7 @@ def decide_extension(cur, user: User, request_id: int, approve: bool, note: str 
     ).fetchone()
     if row is None:
         raise WorkflowError(f"没有编号为 {request_id} 的延期申请")
-    if user.role != ADMIN:
+    if not user.may(Action.DECIDE_EXTENSION):
         raise WorkflowError("只有大起底办公室能审批延期")
     if row[1] is not None:
         raise WorkflowError(f"该延期申请已于此前处理（{row[1]}），未重复处理")

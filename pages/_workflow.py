@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from auth.roles import ADMIN, User
+from auth.roles import Action, User
 from ledger import db_path
 from ledger import workflow as wf
 from ledger.evidence import (
@@ -163,7 +163,7 @@ def evidence_list(item_id: str, scope_label: str, files: pd.DataFrame, editable:
     head = f"**佐证材料**（{valid} 个" + (f"，另有 {withdrawn} 个已撤回）" if withdrawn else "）")
     st.markdown(head if len(files) else "**佐证材料**：尚未上传")
     root = evidence_root(db_path())
-    admin = current_user().role == ADMIN
+    may_withdraw = current_user().may(Action.WITHDRAW_EVIDENCE)
     for row in files.itertuples():
         path = evidence_file(root, row.sha256)
         gone = pd.notna(row.withdrawn_at)
@@ -193,7 +193,7 @@ def evidence_list(item_id: str, scope_label: str, files: pd.DataFrame, editable:
                 icon=":material/download:",
                 key=f"workflow_file_{row.sha256[:16]}",
             )
-        if admin and editable and not gone:
+        if may_withdraw and editable and not gone:
             with extra.popover("撤回", icon=":material/remove_circle:"):
                 withdraw_form(item_id, row.sha256, row.file_name, scope_label)
         if row.mime.startswith("image/") and not gone:

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from auth import store
-from auth.roles import LEAGUE, PARK, ROLE_NAMES
+from auth.roles import LEAGUE, PARK, ROLE_NAMES, Action
 from charts.excel import ExportMeta, ledger_xlsx
 from pages._auth import accounts_path, export_button
 from pages._shell import catalog, current_user, page_header
@@ -14,7 +14,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 scope = page_header("账号管理")
 user = current_user()
-if not user.manages_accounts:
+if not user.may(Action.MANAGE_ACCOUNTS):
     st.error("账号管理仅对自治区大起底办公室（管理员）开放。", icon=":material/block:")
     st.stop()
 names = catalog()

@@ -5,6 +5,7 @@ import streamlit as st
 
 import queries
 from auth import issued
+from auth.roles import Action
 from charts import format as fmt
 from charts import rankings as rk
 from charts.bulletin import CHANGE_COLUMNS, change_rows, chinese_date, chinese_number, default_previous
@@ -22,12 +23,13 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 scope = page_header("导出与通报")
-views = BRIEFING_VIEWS if current_user().sees_region else {"deck": "汇报材料"}  # the 要情通报 counts the whole region
+sees_region = current_user().may(Action.SEE_REGION)  # the 要情通报 counts the whole region
+views = BRIEFING_VIEWS if sees_region else {"deck": "汇报材料"}
 view = view_control(views, next(iter(views)), "briefing_view")
-if not current_user().sees_region:
+if not sees_region:
     st.caption("要情通报按全区统计，由自治区大起底办公室发布；本账号可生成本范围的汇报材料。")
 
-if view in (None, "要情通报") and current_user().sees_region:
+if view in (None, "要情通报") and sees_region:
     first = catalog().first_date
     register = issued.issues(accounts_path())
     offered, last = issued.suggestion(register, scope.asof), issued.last_issue(register)

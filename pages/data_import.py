@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from auth.roles import ADMIN, IMPORTS
+from auth.roles import Action
 from ledger import db_path
 from ledger.fields import SPECS
 from ledger.importer import (
@@ -50,7 +50,7 @@ def problem_list(problems: list) -> str:
 scope = page_header("数据导入")
 _cleaned_once(str(db_path()))
 user = current_user()
-if user.role not in IMPORTS:
+if not user.may(Action.IMPORT):
     st.error("数据导入仅对自治区大起底办公室和盟市工信局账号开放；本账号只能查看和导出。", icon=":material/block:")
     st.stop()
 names = catalog()  # a league's user: only its own league
@@ -84,13 +84,13 @@ st.download_button(
 )
 
 archived, free = disk_status(db_path())
-if user.role == ADMIN:  # the server's disk and folders are the office's business, not a league clerk's
+if user.may(Action.SEE_STORAGE):  # the server's disk and folders are the office's business, not a league clerk's
     st.caption(f"已保存的原始文件（data/imports/）占用 {archived / MB:,.1f} MB；数据盘可用 {free / GB:,.1f} GB。")
 full = free < MIN_FREE_BYTES
 if full:
     st.error(
         f"数据盘可用空间只剩 {free / GB:.1f} GB，低于 {MIN_FREE_BYTES / GB:g} GB 的下限，暂停接收新文件。"
-        if user.role == ADMIN
+        if user.may(Action.SEE_STORAGE)
         else "服务器存储空间不足，暂停接收新文件。请联系自治区大起底办公室。",
         icon=":material/error:",
     )
@@ -101,7 +101,8 @@ files = st.file_uploader(
     disabled=full,
     key="data_import_files",
 )
-if not user.may_import(league):  # the choice above offers only allowed leagues; this holds whatever the widget says
+# the choice above offers only allowed leagues; this holds whatever the widget says
+if not user.may(Action.IMPORT, league):
     audit("import_refused", f"{spec.name}：无权为盟市 {league} 导入", league, ok=False)
     st.error("本账号只能导入本盟市的台账。", icon=":material/block:")
     st.stop()
@@ -277,5 +278,5 @@ else:
         placeholder="—",
         key="data_import_history",
     )
-    if user.role == ADMIN:
+    if user.may(Action.SEE_STORAGE):
         st.caption(f"原始文件保存在 {db_path().parent / 'imports'}。")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from auth.roles import Action
 from charts import meeting as mt
 from charts.deck import Slide
 from charts.export import export_problem
@@ -26,7 +27,7 @@ PRELOAD = (
 )
 
 scope, warnings = screen_scope()
-KEYS = meeting_keys(current_user().sees_region)
+KEYS = meeting_keys(current_user().may(Action.SEE_REGION))
 chosen = mt.options(dict(st.query_params), len(KEYS))
 theme = mt.THEMES[chosen.theme]
 st.html(f"<style>{CHINESE_CSS}</style>" + mt.screen_css(theme) + PRELOAD, unsafe_allow_javascript=bool(PRELOAD))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import queries
+from auth.roles import Action
 from charts import format as fmt
 from charts.overview import completion_figure
 from charts.progress import (
@@ -32,7 +33,8 @@ OVERDUE_SHOWN = 500  # rows of the 超期清单 sent to the browser (the most ov
 
 scope = page_header("整治进度")
 names = catalog()
-views = {k: v for k, v in PROGRESS_VIEWS.items() if current_user().sees_region or k != "notice"}  # all 12 leagues
+sees_region = current_user().may(Action.SEE_REGION)  # the 督导通报 compares all 12 leagues
+views = {k: v for k, v in PROGRESS_VIEWS.items() if sees_region or k != "notice"}
 view = view_control(views, "phases", "progress_view")
 
 if view in (None, "阶段进度"):
@@ -220,7 +222,7 @@ elif view == "超期清单":
         key="progress_overdue_export",
     )
 
-elif view == "督导通报" and current_user().sees_region:
+elif view == "督导通报" and sees_region:
     summary = queries.supervision_summary(scope)
     st.caption("督导通报在全区范围比较12个盟市，不随所选盟市、园区变化。通报标准可调整：")
     c1, c2, c3 = st.columns(3)

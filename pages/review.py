@@ -3,6 +3,7 @@
 import streamlit as st
 
 import queries
+from auth.roles import Action
 from pages._shell import current_user, page_header
 from pages._tables import item_table_options
 
@@ -17,7 +18,7 @@ EXTENSION_COLUMNS = {
 }  # fmt: skip
 
 scope = page_header("销号审核")
-if current_user().role != "admin":
+if not current_user().may(Action.REVIEW_CLOSURE):
     st.error("销号审核仅对自治区大起底办公室（管理员）开放。", icon=":material/block:")
     st.stop()
 

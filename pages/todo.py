@@ -6,6 +6,7 @@ from datetime import date
 import streamlit as st
 
 import queries
+from auth.roles import Action
 from pages._auth import export_button
 from pages._shell import current_user, page_header, stamp
 from pages._tables import item_table_options
@@ -24,7 +25,7 @@ user = current_user()
 today = Scope(scope.league, scope.park, date.today())  # the to-do list is about now, whatever the 数据截至 date
 here = stamp(today)
 
-if user.role == "admin":
+if user.may(Action.REVIEW_CLOSURE):
     applications, extensions = queries.review_queue(today), queries.extension_queue(today)
     left, right = st.columns(2)
     left.metric("待审核的销号申请", f"{len(applications)} 项")

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 import queries
 from auth import store
 from auth.oidc import user_from_claims
-from auth.roles import Allowed
+from auth.roles import Action, Allowed
 from charts.excel import ExportMeta, ledger_csv, ledger_xlsx
 from ledger.__main__ import main as cli
 from queries.db import acting_as
@@ -222,8 +222,9 @@ def test_a_league_user_may_import_only_for_its_own_league(db: Path) -> None:
     assert not at.exception
     assert any("只能导入本盟市" in e.value for e in at.error) or at.selectbox(key="data_import_league").value == BAOTOU
     assert db.read_bytes() == before
-    assert DEMO_USERS["demo-150200"].may_import(BAOTOU) and not DEMO_USERS["demo-150200"].may_import(CHIFENG)
-    assert DEMO_USERS["demo-admin"].may_import(CHIFENG) and not DEMO_USERS["demo-leader"].may_import(BAOTOU)
+    league, admin, leader = (DEMO_USERS[f"demo-{name}"] for name in ("150200", "admin", "leader"))
+    assert league.may(Action.IMPORT, BAOTOU) and not league.may(Action.IMPORT, CHIFENG)
+    assert admin.may(Action.IMPORT, CHIFENG) and not leader.may(Action.IMPORT, BAOTOU)
 
 
 # anonymous ---------------------------------------------------------------------------------------

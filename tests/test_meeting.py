@@ -15,6 +15,7 @@ from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
 import queries
+from auth.roles import Action
 from charts import meeting as mt
 from charts.deck import slides_deck
 from ledger import spans
@@ -276,7 +277,9 @@ def test_a_limited_users_meeting_shows_only_its_own_part_on_every_slide_and_in_t
     assert titles[0] == "六本台账整改进展" and "督导通报：进展滞后盟市" not in titles and title(at) == titles[0]
     with acting_as(user):
         scope = Scope(None, None, date.fromisoformat(JUN))
-        deck = Presentation(io.BytesIO(meeting_deck(scope, meeting_keys(user.sees_region), render=blank_chart)))
+        deck = Presentation(
+            io.BytesIO(meeting_deck(scope, meeting_keys(user.may(Action.SEE_REGION)), render=blank_chart))
+        )
     text = "\n".join(slide_texts(deck))
     assert [name for name in forbidden if name in text] == [] and "包头市" in text
     assert len(deck.slides) == len(KEYS)  # the title slide and six
