@@ -44,8 +44,8 @@ def render_times(path: Path, repeat: int, **params: str) -> tuple[float, float]:
 def export_times(path: Path, repeat: int) -> dict[str, float]:
     """Rows of the largest ledger (region-wide) and the time to write it as .xlsx and as CSV, in ms."""
     from charts import ledgers as view
-    from charts.excel import ExportMeta, ledger_csv, ledger_xlsx
     from queries import db
+    from reports.workbooks import ExportMeta, ledger_csv, ledger_xlsx
 
     con = db.connect(path)
     params = {"league": None, "park": None, "asof": ASOF, "status": None, "overdue_only": None}
@@ -76,8 +76,8 @@ def _export_peak(path: str, ledger: str, streamed: bool, out) -> None:
     import time
 
     from charts import ledgers as view
-    from charts.excel import ExportMeta, ledger_xlsx, ledger_xlsx_frames
     from queries import db
+    from reports.workbooks import ExportMeta, ledger_xlsx, ledger_xlsx_frames
 
     con = db.connect(Path(path))
     params = {"league": None, "park": None, "asof": ASOF, "status": None, "overdue_only": None}

@@ -25,8 +25,8 @@ def server_times(repeat: int = 5) -> dict[str, dict[str, float]]:
     import streamlit as st
 
     from charts import meeting as mt
-    from pages._export import MEETING
     from queries.scope import Scope
+    from reports.meeting_deck import MEETING
 
     def render(key: str, scope: Scope) -> None:
         slide = MEETING[key](scope)

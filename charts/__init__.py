@@ -1,1 +1,1 @@
-"""Pure builders: plotly figures, number formats, the look shared by every chart."""
+"""Pure builders: plotly figures, pydeck decks, number formats, the look shared by every chart (no document library)."""

@@ -9,7 +9,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import format as fmt
-from charts.excel import ExportMeta
 from charts.theme import ACCENT, BAD, STATUS_COLORS, Stamp, finish
 
 STATUSES = ("待整改", "整改中", "已整改", "已销号")
@@ -247,19 +246,6 @@ def origin_note(origin: pd.DataFrame) -> str:
         names = "、".join(rest["league_name"]) if len(rest) <= 3 else f"其余 {len(rest)} 个盟市"
         note += f"；{names}为演示数据，非真实台账"
     return note
-
-
-def export_meta(title: str, stamp: Stamp, ledger: str, filters: str, origin: pd.DataFrame | None = None) -> ExportMeta:
-    """The export's title and its second row: 数据截至, scope, filters and what is real (per league when the
-    ledger's origin is given, else the scope's demo flag)."""
-    parts = [f"数据截至 {stamp.asof:%Y-%m-%d}", f"范围：{stamp.scope_label}"]
-    if filters:
-        parts.append(f"筛选：{filters}")
-    if origin is not None and not origin.empty:
-        parts.append(origin_note(origin))
-    elif stamp.demo:
-        parts.append("演示数据，非真实台账")
-    return ExportMeta(title=title, subtitle="　".join(parts), sum_headers=total_headers(ledger))
 
 
 def filter_note(status: str | None, overdue_only: bool, unit: str | None, phase: str | None, search: str) -> str:

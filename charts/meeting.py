@@ -10,9 +10,10 @@ import plotly.graph_objects as go
 
 from charts import format as fmt
 from charts import rankings as rk
-from charts.deck import Slide, name_labels
-from charts.export import press_figure
 from charts.overview import Card
+from charts.press import press_figure
+from charts.slide import Slide
+from charts.static_map import name_labels
 from charts.theme import FONT
 
 WIDTH, HEIGHT = 1920, 1080  # the slide's layout pixels (CSS pixels; a 4K screen has two device pixels to each)

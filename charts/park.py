@@ -8,7 +8,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from charts.excel import ExportMeta, ledger_xlsx
 from charts.theme import Stamp, finish
 
 # indicator column -> (threshold column, label, unit, decimals)
@@ -125,18 +124,6 @@ def items_table(items: pd.DataFrame) -> pd.DataFrame:
     for column in ("发现日期", "整改时限"):
         table[column] = pd.to_datetime(table[column]).dt.date
     return table
-
-
-def items_xlsx(table: pd.DataFrame, park_name: str, asof: date, demo: bool) -> bytes:
-    """The item list in ledger layout; text that looks like a formula stays text (charts.excel)."""
-    note = "（演示数据）" if demo else ""
-    meta = ExportMeta(
-        title=f"{park_name}台账条目",
-        subtitle=f"数据截至 {asof:%Y-%m-%d}　范围：{park_name}　共 {len(table)} 项{note}",
-        sum_headers=("面积(亩)", "金额(万元)"),
-        sheet="园区台账条目",
-    )
-    return ledger_xlsx(table, meta)
 
 
 def directory_table(directory: pd.DataFrame, asof: date) -> pd.DataFrame:

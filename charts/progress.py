@@ -1,5 +1,6 @@
-"""Builders for the 整治进度 page: cumulative progress against the plan, the unit × ledger matrix."""
+"""Builders for the 整治进度 page: cumulative progress against the plan, the unit × ledger matrix, overdue per unit."""
 
+import math
 from datetime import date
 
 import pandas as pd
@@ -153,21 +154,6 @@ def overdue_table(overdue: pd.DataFrame) -> pd.DataFrame:
     return table.astype({"超期天数": "int64", "经批准延期(次)": "int64"})
 
 
-def overdue_xlsx(table: pd.DataFrame, scope_label: str, asof: date, demo: bool, ledger: str | None) -> bytes:
-    """The 超期清单 as a ledger workbook (title, 数据截至, frozen header, 序号, autofilter, A4 landscape)."""
-    from charts.excel import ExportMeta, ledger_xlsx  # xlsxwriter only when an export is made
-
-    picked = f"　台账：{ledger}" if ledger else ""
-    note = "（演示数据）" if demo else ""
-    meta = ExportMeta(
-        title=f"{scope_label}超期未整改事项清单",
-        subtitle=f"数据截至 {asof:%Y-%m-%d}　范围：{scope_label}{picked}　共 {len(table)} 项"
-        f"（整改时限按经批准延期后的时限）{note}",
-        sheet="超期清单",
-    )
-    return ledger_xlsx(table, meta)
-
-
 def overdue_parks_table(parks: pd.DataFrame, asof: date) -> pd.DataFrame:
     """Parks with overdue land (overdue_parks), with a link to each park's profile, areas in 公顷."""
     link = "park?league={}&park={}&asof=" + f"{asof:%Y-%m-%d}"
@@ -193,3 +179,40 @@ def matrix_parts(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     overdue = table[["单位", "合计·超期", *(f"{n}·超期" for n in ledgers)]]
     rename = {f"{n}·完成率": n for n in ledgers} | {f"{n}·超期": n for n in ledgers} | {"合计·超期": "合计"}
     return rates.rename(columns=rename), overdue.rename(columns=rename)
+
+
+def overdue_counts(overdue: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Overdue items per league (level league), park (park) or ledger (ledger): key, name, overdue, most first."""
+    key, name = {"league": ("league_code", "league_name"), "park": ("park_id", "park_name")}.get(
+        level, ("ledger", "ledger_name")
+    )
+    counts = overdue.groupby([key, name], as_index=False).size().rename(columns={key: "key", name: "name"})
+    return counts.rename(columns={"size": "overdue"}).sort_values(["overdue", "name"], ascending=[False, True])
+
+
+def overdue_figure(counts: pd.DataFrame, stamp: Stamp, title: str) -> go.Figure:
+    """Horizontal bars of overdue items per unit, most on top; customdata[0] is the unit's key."""
+    fig = go.Figure(
+        go.Bar(
+            y=counts.name,
+            x=counts.overdue,
+            orientation="h",
+            marker_color=BAD,
+            text=[f"{n} 项" for n in counts.overdue],
+            textposition="outside",
+            constraintext="none",
+            cliponaxis=False,
+            customdata=counts[["key"]].to_numpy(),
+            hovertemplate="%{y}：超期未整改 %{x} 项<extra></extra>",
+            name="超期未整改",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    most = max(1, int(counts.overdue.max() or 0))
+    fig.update_xaxes(
+        dtick=max(1, math.ceil(most / 6)),
+        title="超期未整改（项）",
+        gridcolor="#eeeeee",
+        range=[0, most * 1.2],
+    )
+    return finish(fig, title, stamp, height=max(340, 34 * len(counts) + 200))

@@ -1,26 +1,11 @@
-"""督导通报: which leagues lag and why (adjustable rules), and the draft notice as a Word document."""
+"""督导通报's rules: how a completion rate stands against its reference, which leagues lag and why (adjustable
+rules), in the words the documents print."""
 
-import io
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
 
 from charts import format as fmt
-
-TITLE = "关于全区开发区闲置资源要素大起底工作进展情况的通报"
-ISSUER = "自治区工业园区建设工作领导小组办公室"
-REQUIREMENTS = (
-    "被通报的盟市要对照问题台账逐项制定整改措施，明确责任单位和整改时限，于15个工作日内将整改情况报领导小组办公室。",
-    "严禁纸面整改、虚假整改。已整改事项须上传佐证材料，销号须经盟市工信部门复核，领导小组办公室将组织“回头看”抽查。",
-    "超期未整改事项要逐项说明原因，对长期停产企业、僵尸企业和“半拉子”工程坚持“一企一策”，确保三年内全部盘活。",
-    "未按期报送自查台账的园区要立即“补课”“返工”，做到“全覆盖”“零死角”。",
-)
-
 
 # The one rule for a completion rate against its reference (the region's, or the league's for its parks): the chart,
 # the table, the meeting slides and the bulletins all colour and call a unit by rate_standing, and say so with
@@ -107,76 +92,3 @@ def lagging_leagues(summary: pd.DataFrame, rules: LagRules) -> pd.DataFrame:
     out = summary.assign(reasons=[lag_reasons(row, rules) for _, row in summary.iterrows()])
     out = out[out.reasons.str.len() > 0]
     return out.sort_values(["completion_rate", "league_code"], na_position="last").reset_index(drop=True)
-
-
-def _font(run, size: float, bold: bool = False, family: str = "仿宋") -> None:
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = family
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), family)
-
-
-def _paragraph(doc, text: str, size: float = 16, bold: bool = False, family: str = "仿宋", center: bool = False):
-    paragraph = doc.add_paragraph()
-    if center:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    else:
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    _font(paragraph.add_run(text), size, bold, family)
-    return paragraph
-
-
-def notice_docx(
-    ledgers: pd.DataFrame, lagging: pd.DataFrame, asof: date, demo: bool, rules: LagRules, number: str = ""
-) -> bytes:
-    """A draft 督导通报 in the usual layout: title, issuer and date, overall figures, the lagging leagues, requirements.
-    ledgers: the region's ledger_kpis; lagging: lagging_leagues(...)."""
-    doc = Document()
-    _paragraph(doc, TITLE, size=22, bold=True, family="黑体", center=True)
-    _paragraph(doc, f"{ISSUER}　{number}".strip(), size=16, center=True)
-    _paragraph(doc, f"（{asof.year}年{asof.month}月{asof.day}日）", size=16, center=True)
-    if demo:
-        _paragraph(doc, "【演示数据，仅供系统试用，不得对外发布】", size=14, bold=True, center=True)
-
-    found, rectified, overdue = int(ledgers.found.sum()), int(ledgers.rectified.sum()), int(ledgers.overdue.sum())
-    rate = rectified / found if found else None
-    _paragraph(doc, "一、总体进展", bold=True, family="黑体")
-    _paragraph(
-        doc,
-        f"截至{asof.year}年{asof.month}月{asof.day}日，全区开发区闲置资源要素大起底共发现问题{found}项，"
-        f"已整改{rectified}项，整改完成率{fmt.rate(rate)}；超期未整改{overdue}项。分台账情况如下：",
-    )
-    table = doc.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("台账", "发现(项)", "已整改(项)", "完成率", "超期(项)"), strict=True):
-        cell.text = text
-    for row in ledgers.itertuples():
-        cells = table.add_row().cells
-        rate_text = fmt.rate(None if pd.isna(row.completion_rate) else row.completion_rate)
-        for cell, text in zip(
-            cells, (row.name, str(row.found), str(row.rectified), rate_text, str(row.overdue)), strict=True
-        ):
-            cell.text = text
-
-    _paragraph(doc, "二、进展滞后地区", bold=True, family="黑体")
-    rule_text = (
-        f"通报标准：整改完成率低于全区{rules.rate_gap_points:g}个百分点及以上，"
-        f"或超期未整改{rules.overdue_at_least}项及以上"
-        + ("，或自查台账逾期仍未报送、动员部署任务逾期仍未完成。" if rules.survey_incomplete else "。")
-    )
-    _paragraph(doc, rule_text, size=14)
-    if lagging.empty:
-        _paragraph(doc, "按上述标准，本期各盟市均无通报事项。")
-    for n, row in enumerate(lagging.itertuples(), start=1):
-        _paragraph(
-            doc,
-            f"{n}.{row.league_name}：{league_figures(row)}。" + "；".join(row.reasons) + "。",
-        )
-
-    _paragraph(doc, "三、工作要求", bold=True, family="黑体")
-    for n, text in enumerate(REQUIREMENTS, start=1):
-        _paragraph(doc, f"（{'一二三四五'[n - 1]}）{text}")
-
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()

@@ -32,7 +32,7 @@ MIN_TEXT = 14  # px: ticks, legends, notes and the footnote stay readable on a p
 def _bottom_offset(fig: go.Figure) -> float:
     """Pixels from the plot's bottom edge to below the x axis' tick labels (turned or not) and title, so the
     footnote never overprints a rotated park name."""
-    from charts.export import _bottom_axis_height  # the export's own estimate; it imports this module
+    from charts.press import _bottom_axis_height  # the press layout's own estimate; it imports this module
 
     layout = fig.layout.to_plotly_json()
     data = [trace.to_plotly_json() for trace in fig.data]

@@ -10,9 +10,8 @@ from streamlit.runtime.pages_manager import PagesManager
 
 import queries
 from auth.roles import User
-from charts.theme import Stamp
 from pages._auth import require_user
-from queries.db import SESSION_USER, limit
+from queries.db import SESSION_USER
 from queries.scope import EVERYWHERE, Catalog, Scope, breadcrumb, resolve_scope
 
 SCOPE_KEYS = ("league", "park", "asof")
@@ -63,14 +62,6 @@ def drill(scope: Scope, **changes: Any) -> None:
     values = {"league": scope.league, "park": scope.park, "asof": scope.asof, **changes}
     set_scope(Scope(**values))
     st.rerun()
-
-
-def stamp(scope: Scope) -> Stamp:
-    """What an export says about itself; its scope is the one the queries were limited to (a league's user
-    asking for the region gets its league, and the stamp says so)."""
-    scope = Scope(*limit(scope.league, scope.park), scope.asof)
-    origin = queries.data_origin(scope)
-    return Stamp(" › ".join(breadcrumb(scope, catalog())[1:]) or "全区", scope.asof, bool(origin.demo_items))
 
 
 def _through_router() -> None:

@@ -6,9 +6,9 @@ import streamlit as st
 
 from auth import store
 from auth.roles import LEAGUE, PARK, ROLE_NAMES, Action
-from charts.excel import ExportMeta, ledger_xlsx
 from pages._auth import accounts_path, export_button
 from pages._shell import catalog, current_user, page_header
+from reports.workbooks import ExportMeta, ledger_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

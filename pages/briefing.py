@@ -8,16 +8,18 @@ from auth import issued
 from auth.roles import Action
 from charts import format as fmt
 from charts import rankings as rk
-from charts.bulletin import CHANGE_COLUMNS, change_rows, chinese_date, chinese_number, default_previous
-from charts.deck import briefing_deck
-from charts.export import export_problem
 from charts.supervision import LagRules, lagging_leagues
 from charts.theme import plotly_config
 from pages._auth import accounts_path, export_button
-from pages._export import bulletin_for, deck_content, export_menu
+from pages._export import export_menu
 from pages._shell import catalog, current_user, page_header
 from pages._state import BRIEFING_VIEWS, view_control
 from queries.scope import Scope
+from reports.bulletin import CHANGE_COLUMNS, change_rows, chinese_date, chinese_number, default_previous
+from reports.bulletin_content import bulletin_for
+from reports.deck import briefing_deck
+from reports.images import export_problem
+from reports.meeting_deck import deck_content
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

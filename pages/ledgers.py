@@ -9,16 +9,17 @@ import streamlit as st
 import queries
 from charts import format as fmt
 from charts import ledgers as view
-from charts.excel import ledger_csv_frames, ledger_xlsx_frames
 from charts.theme import plotly_config
 from pages._auth import export_button
-from pages._shell import catalog, drill, page_header, stamp
+from pages._shell import catalog, drill, page_header
 from pages._state import flag_to_url, follow, follow_flag, follow_page, follow_text, page_input, text_to_url, to_url
 from pages._tables import item_table_options
 from pages._text import plain, plain_frame
 from pages._workflow import files_on, item_day, item_workflow, past_notice, returned_notice
 from queries import paging
 from queries.scope import breadcrumb
+from reports.stamp import stamp
+from reports.workbooks import export_meta, ledger_csv_frames, ledger_xlsx_frames
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -156,7 +157,7 @@ number = follow_page("page", "ledgers_page", pages)
 # The ledger, with its export --------------------------------------------------------------------
 title = view.export_title(breadcrumb(scope, catalog())[-1], scope.park is not None, ledger)
 notes = view.filter_note(status, overdue, unit, phases.get(phase), search)
-meta = view.export_meta(title, figure_stamp, ledger, notes, queries.ledger_origin(scope, ledger))
+meta = export_meta(title, figure_stamp, ledger, notes, queries.ledger_origin(scope, ledger))
 head, xlsx_col, csv_col = st.columns([5, 1.3, 1.3], vertical_alignment="bottom")  # 1366: labels not cut
 head.markdown(f"**{title}**　:small[{meta.subtitle}]")
 

@@ -8,11 +8,12 @@ import streamlit as st
 
 from auth.roles import Action
 from charts import meeting as mt
-from charts.deck import Slide
-from charts.export import export_problem
+from charts.slide import Slide
 from pages._auth import export_button, recheck_session
-from pages._export import MEETING, meeting_deck, meeting_keys
-from pages._shell import CHINESE_CSS, current_user, drill, screen_scope, selected_key, stamp
+from pages._shell import CHINESE_CSS, current_user, drill, screen_scope, selected_key
+from reports.images import export_problem
+from reports.meeting_deck import MEETING, meeting_deck, meeting_keys
+from reports.stamp import stamp
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 # The browser loads Streamlit's plotly component (a 4.7 MB script) when the first chart appears; on a busy machine

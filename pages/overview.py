@@ -8,8 +8,9 @@ from charts.overview import changes, comparison_dates, completion_figure, kpi_ca
 from charts.supervision import standing_rule
 from charts.theme import STATE_COLORS, plotly_config
 from pages._export import export_menu
-from pages._shell import catalog, drill, page_header, selected_key, stamp
+from pages._shell import catalog, drill, page_header, selected_key
 from queries.scope import Scope
+from reports.stamp import stamp
 
 scope = page_header("总览")
 names = catalog()

@@ -13,12 +13,14 @@ from charts.progress import curve_figure
 from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import export_menu
-from pages._shell import drill, page_header, stamp
+from pages._shell import drill, page_header
 from pages._state import follow_page, page_input
 from pages._tables import item_link, item_table_options
 from pages._text import plain_frame
 from queries import paging
 from queries.boundaries import league_boundaries
+from reports.stamp import stamp
+from reports.workbooks import items_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DIRECTORY_PAGE = 20  # parks per page of the directory
@@ -195,7 +197,7 @@ with st.container(key="items_section"):  # printed on A4 landscape sheets of its
 
 def items_workbook() -> bytes:
     """Every item of the park (not the page on screen), made when the button is clicked."""
-    return view.items_xlsx(view.items_table(queries.park_items(scope)), profile["name"], scope.asof, figure_stamp.demo)
+    return items_xlsx(view.items_table(queries.park_items(scope)), profile["name"], scope.asof, figure_stamp.demo)
 
 
 export_button(

@@ -14,20 +14,22 @@ from charts.progress import (
     milestone_table,
     overdue_parks_table,
     overdue_table,
-    overdue_xlsx,
     phase_figures,
     style_overdue,
     style_rates,
 )
-from charts.supervision import LAG_POINTS, LagRules, lagging_leagues, notice_docx, standing_rule
+from charts.supervision import LAG_POINTS, LagRules, lagging_leagues, standing_rule
 from charts.theme import plotly_config
 from pages._auth import export_button
 from pages._export import export_menu
-from pages._shell import catalog, current_user, drill, page_header, selected_key, stamp
+from pages._shell import catalog, current_user, drill, page_header, selected_key
 from pages._state import PROGRESS_VIEWS, view_control
 from pages._tables import item_link, item_table_options
 from queries.overdue import overdue_counts, overdue_head
 from queries.scope import Scope
+from reports.stamp import stamp
+from reports.supervision_notice import notice_docx
+from reports.workbooks import overdue_xlsx
 
 OVERDUE_SHOWN = 500  # rows of the 超期清单 sent to the browser (the most overdue first); the counts cover all
 

@@ -8,7 +8,7 @@ import queries
 from charts import rankings as rk
 from charts.theme import plotly_config
 from pages._export import export_menu
-from pages._shell import catalog, drill, page_header, selected_key, stamp
+from pages._shell import catalog, drill, page_header, selected_key
 from pages._state import (
     RANKING_VIEWS,
     follow,
@@ -21,6 +21,7 @@ from pages._state import (
     to_url,
     view_control,
 )
+from reports.stamp import stamp
 
 scope = page_header("园区排名")
 names = catalog()

@@ -8,12 +8,13 @@ import streamlit as st
 import queries
 from auth.roles import Action
 from pages._auth import export_button
-from pages._shell import current_user, page_header, stamp
+from pages._shell import current_user, page_header
 from pages._tables import item_table_options
 from pages._text import plain
 from queries.scope import Scope
 from queries.todo import todo_counts, todo_head
 from reports.orders import DUE_DAYS, due_items, order_docx, order_xlsx, todo_table
+from reports.stamp import stamp
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -5,10 +5,9 @@ from datetime import date
 
 import pandas as pd
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
-from charts.excel import ExportMeta, ledger_xlsx
+from reports import typography as ty
+from reports.workbooks import ExportMeta, ledger_xlsx
 
 DUE_DAYS = 7
 COLUMNS = {
@@ -67,35 +66,32 @@ def order_xlsx(unit: str, items: pd.DataFrame, asof: date, scope_label: str, dem
 
 
 def order_docx(unit: str, items: pd.DataFrame, asof: date, scope_label: str, demo: bool, number: str = "") -> bytes:
+    """The 督办单 for one unit in 公文 layout (reports/typography): title, 文号, the request, the list, the issuer."""
     document = Document()
-    style = document.styles["Normal"]
-    style.font.name, style.font.size = "仿宋", Pt(12)
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run("开发区闲置资源要素大起底督办单")
-    run.bold, run.font.size = True, Pt(20)
+    ty.page_setup(document)
+    ty.paragraph(document, "开发区闲置资源要素大起底督办单", 20, bold=True, center=True)
     if number:
-        document.add_paragraph(number).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(f"{unit}：")
+        ty.paragraph(document, number, ty.XIAO_SI, center=True)
+    ty.paragraph(document, f"{unit}：", ty.XIAO_SI, indent=False)
     overdue = int(items["is_overdue"].sum())
-    document.add_paragraph(
+    ty.paragraph(
+        document,
         f"截至 {asof:%Y年%m月%d日}，贵单位负责的整改事项中，已超过整改时限仍未整改 {overdue} 项，"
         f"{DUE_DAYS} 日内到期 {len(items) - overdue} 项（清单附后）。请按时限完成整改，"
-        "整改完成后在看板中记录进展并上传佐证材料，申请销号。"
+        "整改完成后在看板中记录进展并上传佐证材料，申请销号。",
+        ty.XIAO_SI,
+        indent=False,
     )
     table = order_table(items)
-    grid = document.add_table(rows=1, cols=len(table.columns))
-    grid.style = "Table Grid"
-    for cell, name in zip(grid.rows[0].cells, table.columns, strict=True):
-        cell.text = name
-    for row in table.itertuples(index=False):
-        for cell, value in zip(grid.add_row().cells, row, strict=True):
-            cell.text = str(value)
-    document.add_paragraph(
-        f"范围：{scope_label}　数据来源：开发区闲置资源要素大起底台账" + ("（演示数据）" if demo else "")
+    ty.table(document, table.columns, table.itertuples(index=False))
+    ty.paragraph(
+        document,
+        f"范围：{scope_label}　数据来源：开发区闲置资源要素大起底台账" + ("（演示数据）" if demo else ""),
+        ty.XIAO_SI,
+        indent=False,
     )
-    document.add_paragraph("自治区工业园区建设工作领导小组办公室").alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    document.add_paragraph(f"{asof:%Y年%m月%d日}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    ty.paragraph(document, "自治区工业园区建设工作领导小组办公室", ty.XIAO_SI, right=True)
+    ty.paragraph(document, f"{asof:%Y年%m月%d日}", ty.XIAO_SI, right=True)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -16,10 +16,10 @@ import queries
 from auth import store
 from auth.oidc import user_from_claims
 from auth.roles import Action, Allowed
-from charts.excel import ExportMeta, ledger_csv, ledger_xlsx
 from ledger.__main__ import main as cli
 from queries.db import acting_as
 from queries.scope import Scope
+from reports.workbooks import ExportMeta, ledger_csv, ledger_xlsx
 from tests.conftest import DEMO_USERS, ROOT, capture_downloads, copy_database, read_database, session_token
 
 ASOF = "2023-06-08"
@@ -151,8 +151,8 @@ def test_exports_of_a_league_user_hold_only_its_own_league(demo_db: Path) -> Non
     """The ledger workbook and CSV, the park list and the briefing deck, built as the page builds them."""
     from pptx import Presentation
 
-    from charts.deck import briefing_deck
-    from pages._export import deck_content
+    from reports.deck import briefing_deck
+    from reports.meeting_deck import deck_content
 
     user = DEMO_USERS["demo-150200"]
     forbidden = forbidden_names(demo_db, user.allowed)
@@ -180,9 +180,9 @@ def test_exports_of_a_league_user_hold_only_its_own_league(demo_db: Path) -> Non
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chart images need Debian chromium")
 def test_a_chart_exported_by_a_league_user_names_only_its_parks(demo_db: Path) -> None:
-    from charts.export import figure_svg
     from charts.overview import completion_figure
-    from pages._shell import stamp
+    from reports.images import figure_svg
+    from reports.stamp import stamp
 
     user = DEMO_USERS["demo-150200"]
     with acting_as(user):
@@ -702,7 +702,7 @@ def test_a_meeting_screen_whose_account_is_disabled_stops_at_its_next_turn(db: P
 def test_a_deferred_download_of_a_disabled_account_is_not_made(db: Path, monkeypatch) -> None:
     made = capture_downloads(monkeypatch)
     built: list[str] = []
-    import pages._export as export
+    import reports.meeting_deck as export
 
     monkeypatch.setattr(export, "meeting_deck", lambda scope, keys: built.append("deck") or b"pptx")
     at = AppTest.from_file(str(ROOT / "pages" / "meeting.py"), default_timeout=60)

@@ -16,13 +16,14 @@ from pptx.util import Inches
 from streamlit.testing.v1 import AppTest
 
 import queries
-from charts.bulletin import bulletin_docx, chinese_number, default_previous
-from charts.deck import IMAGE_PIXELS, briefing_deck
-from charts.export import export_problem
 from charts.supervision import LagRules, lagging_leagues
-from pages._export import bulletin_for, deck_content
 from pages._state import BRIEFING_VIEWS, url_of
 from queries.scope import Scope
+from reports.bulletin import bulletin_docx, chinese_number, default_previous
+from reports.bulletin_content import bulletin_for
+from reports.deck import IMAGE_PIXELS, briefing_deck
+from reports.images import export_problem
+from reports.meeting_deck import deck_content
 from tests.conftest import ROOT
 
 JUN, FEB = date(2023, 6, 8), date(2023, 2, 14)

@@ -8,15 +8,16 @@ import plotly.graph_objects as go
 import pytest
 
 import queries
-from charts import deck
 from charts import meeting as mt
 from charts import rankings as rk
-from charts.export import press_figure
 from charts.overview import completion_figure
-from charts.slides import map_slide, tax_slide
+from charts.press import press_figure
+from charts.static_map import name_labels
 from charts.theme import Stamp
-from pages._export import MEETING, _outlines
 from queries.scope import Scope
+from reports import deck
+from reports.meeting_deck import MEETING, _outlines
+from reports.slides import map_slide, tax_slide
 
 ASOF = date(2023, 6, 8)
 STAMP = Stamp("全区", ASOF, True)
@@ -157,7 +158,7 @@ def test_the_decks_map_names_do_not_run_together_and_stand_over_the_bubbles_with
     scope = Scope(league, None, ASOF)
     slide = map_slide(queries.map_parks(scope), _outlines(ASOF), STAMP, league)
     width, height = deck.IMAGE_PIXELS
-    laid_out = deck.name_labels(press_figure(slide.figure, width, height, chrome=False, font_scale=1.7).to_dict(), 15)
+    laid_out = name_labels(press_figure(slide.figure, width, height, chrome=False, font_scale=1.7).to_dict(), 15)
     names = [t for t in laid_out["data"] if str(t.get("name", "")).startswith("label_")]
     assert len(names) >= (6 if league is None else 1)
     assert not overlapping(name_boxes(laid_out))

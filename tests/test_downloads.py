@@ -22,12 +22,12 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from auth import store
-from charts.export import export_problem
 from ledger import workflow as wf
 from ledger.evidence import check_evidence, evidence_root, store_file
 from ledger.writing import transaction
 from pages._state import BRIEFING_VIEWS, PROGRESS_VIEWS, RANKING_VIEWS, url_of
 from queries.db import db_path
+from reports.images import export_problem
 from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database, session_token
 from tests.test_browser import CHROMIUM, SHOTS, free_port
 

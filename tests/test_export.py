@@ -10,13 +10,14 @@ from PIL import Image
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-import charts.export
 import queries
-from charts.export import export_problem, figure_pdf, figure_png, figure_svg, press_figure
+import reports.images
 from charts.overview import completion_figure
+from charts.press import press_figure
 from charts.rankings import ranking_figure
 from charts.theme import Stamp
 from queries.scope import Scope
+from reports.images import export_problem, figure_pdf, figure_png, figure_svg
 from tests.conftest import ROOT
 
 SCOPE = Scope(None, None, date(2023, 6, 8))
@@ -96,7 +97,7 @@ def test_export_problem_names_chromium_when_browser_path_points_to_a_missing_fil
 
 
 def test_export_problem_names_the_missing_chinese_font(monkeypatch) -> None:
-    monkeypatch.setattr(charts.export, "has_cjk_font", lambda: False)
+    monkeypatch.setattr(reports.images, "has_cjk_font", lambda: False)
     problem = export_problem()
     assert problem is not None and "中文字体" in problem and "fc-list :lang=zh" in problem
     assert "fonts-noto-cjk" in problem
@@ -104,15 +105,15 @@ def test_export_problem_names_the_missing_chinese_font(monkeypatch) -> None:
 
 def test_export_problem_without_any_browser_says_where_it_looked(monkeypatch) -> None:
     monkeypatch.delenv("BROWSER_PATH", raising=False)
-    monkeypatch.setattr(charts.export, "DEBIAN_CHROMIUM", "/nonexistent/chromium")
-    monkeypatch.setattr(charts.export.shutil, "which", lambda name: None)
+    monkeypatch.setattr(reports.images, "DEBIAN_CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(reports.images.shutil, "which", lambda name: None)
     problem = export_problem()
     assert problem is not None and "/nonexistent/chromium 不存在" in problem
 
 
 def test_exporting_without_a_browser_raises_the_same_message_instead_of_hanging(monkeypatch) -> None:
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    with pytest.raises(charts.export.ExportError, match="BROWSER_PATH"):
+    with pytest.raises(reports.images.ExportError, match="BROWSER_PATH"):
         figure_png(league_figure())
 
 

@@ -482,10 +482,10 @@ def test_the_page_offers_the_other_ledgers_sheets_with_their_own_preview_and_con
 def test_the_ledger_caption_and_excel_stamp_say_which_part_is_real(db: Path, league, says) -> None:
     import queries
     from charts import ledgers as view
-    from charts.excel import ledger_xlsx_frames
     from charts.theme import Stamp
     from queries import paging
     from queries.scope import Scope
+    from reports.workbooks import export_meta, ledger_xlsx_frames
     from tests.conftest import session_token
 
     data = xlsx(GOOD)
@@ -505,7 +505,7 @@ def test_the_ledger_caption_and_excel_stamp_say_which_part_is_real(db: Path, lea
     caption = next(m.value for m in at.markdown if "数据截至" in m.value)
     assert says in caption and (league is None or "演示数据" not in caption)
     scope = Scope(league, None, date(2025, 12, 30))
-    meta = view.export_meta("台账", Stamp("包头市", scope.asof, True), "land", "", queries.ledger_origin(scope, "land"))
+    meta = export_meta("台账", Stamp("包头市", scope.asof, True), "land", "", queries.ledger_origin(scope, "land"))
     tables = (view.ledger_table(frame, "land") for frame in paging.ledger_frames("land", scope))
     sheet = openpyxl.load_workbook(io.BytesIO(ledger_xlsx_frames(tables, meta))).active
     assert says in sheet["A2"].value and (league is None or "演示数据" not in sheet["A2"].value)
@@ -513,14 +513,14 @@ def test_the_ledger_caption_and_excel_stamp_say_which_part_is_real(db: Path, lea
 
 def test_a_ledger_still_all_demo_says_so_in_its_stamp(db: Path) -> None:
     import queries
-    from charts import ledgers as view
     from charts.theme import Stamp
     from queries.scope import Scope
+    from reports.workbooks import export_meta
 
     data = xlsx(GOOD)
     apply_import(plan(data, "land", name="land.xlsx"), data, db)
     scope = Scope(BAOTOU, None, date(2025, 12, 30))
-    meta = view.export_meta(
+    meta = export_meta(
         "台账", Stamp("包头市", scope.asof, True), "stalled", "", queries.ledger_origin(scope, "stalled")
     )
     assert meta.subtitle.endswith("演示数据，非真实台账") and "真实台账：" not in meta.subtitle

@@ -13,11 +13,11 @@ from streamlit.testing.v1 import AppTest
 
 import queries
 from charts import ledgers as view
-from charts.excel import ExportMeta, ledger_csv, ledger_csv_frames, ledger_xlsx, ledger_xlsx_frames
 from charts.theme import Stamp
 from ledger.demo import write_database
 from queries import db, paging
 from queries.scope import Scope
+from reports.workbooks import ExportMeta, export_meta, ledger_csv, ledger_csv_frames, ledger_xlsx, ledger_xlsx_frames
 from tests.conftest import ROOT, read_database, tiny_rows
 
 ASOF = date(2023, 6, 8)
@@ -429,7 +429,7 @@ def test_xlsx_export_is_in_ledger_layout_with_title_headers_rows_and_total(demo_
     table = view.ledger_table(rows, "land")
     title = view.export_title("包头市", False, "land")
     assert title == "包头市开发区闲置土地台账"
-    meta = view.export_meta(title, Stamp("包头市", ASOF, True), "land", "仅超期未整改")
+    meta = export_meta(title, Stamp("包头市", ASOF, True), "land", "仅超期未整改")
     sheet = workbook(ledger_xlsx(table, meta))
     assert sheet["A1"].value == "包头市开发区闲置土地台账"
     assert "数据截至 2023-06-08" in sheet["A2"].value and "仅超期未整改" in sheet["A2"].value
@@ -623,7 +623,7 @@ def test_the_export_streams_every_filtered_item_in_frames_with_the_sql_totals(de
     frames = list(paging.ledger_frames("land", scope))
     whole = queries.ledger_land(scope)
     assert pd.concat(frames).item_id.tolist() == whole.item_id.tolist()
-    meta = view.export_meta("全区开发区闲置土地台账", Stamp("全区", ASOF, True), "land", "")
+    meta = export_meta("全区开发区闲置土地台账", Stamp("全区", ASOF, True), "land", "")
     # the same rows cut into frames of 40 make the same workbook as one table
     table = view.ledger_table(whole, "land")
     cut = [whole.iloc[i : i + 40].reset_index(drop=True) for i in range(0, len(whole), 40)]

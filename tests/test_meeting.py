@@ -17,13 +17,13 @@ from streamlit.testing.v1 import AppTest
 import queries
 from auth.roles import Action
 from charts import meeting as mt
-from charts.deck import slides_deck
 from ledger import spans
-from pages._export import MEETING, meeting_deck, meeting_keys
-from pages._shell import stamp
 from pages._state import PROGRESS_VIEWS, url_of
 from queries.db import acting_as
 from queries.scope import Scope
+from reports.deck import slides_deck
+from reports.meeting_deck import MEETING, meeting_deck, meeting_keys
+from reports.stamp import stamp
 from tests import test_browser
 from tests.conftest import DEMO_USERS, ROOT, read_database, session_token
 from tests.test_auth import forbidden_names, page_text
@@ -474,7 +474,7 @@ def test_deck_headings_sentences_and_notes_fit_their_boxes_and_never_run_into_th
     """The sentence under a heading took two lines in a one-line box and ran into the chart; notes ran into the
     footnote. Each text box holds its text at its size (widths estimated from the characters), the chart or table
     starts below the sentence and ends above the notes, and the notes end above the footnote."""
-    from charts.deck import FOOT_TOP, text_pt
+    from reports.deck import FOOT_TOP, text_pt
 
     scope = Scope(params.get("league"), None, date.fromisoformat(JUN))
     with acting_as(DEMO_USERS["demo-admin"]):
@@ -506,8 +506,8 @@ def test_deck_headings_sentences_and_notes_fit_their_boxes_and_never_run_into_th
 
 
 def test_the_lagging_slide_lists_every_lagging_league_even_all_twelve() -> None:
-    from charts.slides import lagging_slide
     from charts.supervision import LagRules, lagging_leagues
+    from reports.slides import lagging_slide
 
     rules = LagRules(rate_gap_points=-100.0)  # every league lags by this rule
     scope = Scope(None, None, date.fromisoformat(JUN))

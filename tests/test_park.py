@@ -14,6 +14,7 @@ import queries
 from charts import maps
 from charts import park as view
 from queries.scope import Scope
+from reports.workbooks import items_xlsx
 from tests.conftest import ROOT
 
 PARKS = [
@@ -344,7 +345,7 @@ def test_excel_export_holds_every_item_and_keeps_formula_like_text_as_text() -> 
     table = view.items_table(queries.park_items(scope))
     table.loc[0, "名称"] = '=HYPERLINK("http://example.com","点我")'
     table.loc[1, "责任单位"] = "@SUM(A1:A2)"
-    book = openpyxl.load_workbook(io.BytesIO(view.items_xlsx(table, "测试园区", scope.asof, demo=True)))
+    book = openpyxl.load_workbook(io.BytesIO(items_xlsx(table, "测试园区", scope.asof, demo=True)))
     sheet = book.active
     header_row = next(r for r in range(1, 6) if sheet.cell(r, 2).value == "编号")
     ids = [sheet.cell(r, 2).value for r in range(header_row + 1, sheet.max_row + 1)]

@@ -23,8 +23,8 @@ from charts import park as park_view
 from charts import rankings as rk
 from ledger.fields import SPECS
 from ledger.importer import plan_import
-from pages._export import bulletin_for
 from queries.scope import Scope
+from reports.bulletin_content import bulletin_for
 from tests.test_park import sql
 
 SHARE_BAND = (0.10, 0.20)  # README: 10-20 % of the judged projects below at least one threshold

@@ -11,10 +11,11 @@ from docx import Document
 from streamlit.testing.v1 import AppTest
 
 import queries
-from charts.supervision import LagRules, lag_reasons, lagging_leagues, notice_docx
+from charts.supervision import LagRules, lag_reasons, lagging_leagues
 from ledger.demo import write_database
 from pages._state import PROGRESS_VIEWS, url_of
 from queries.scope import Scope
+from reports.supervision_notice import notice_docx
 from tests.conftest import ROOT, tiny_rows
 
 VIEWS = ["阶段进度", "盟市对比", "超期清单", "督导通报", "纸面整改"]
@@ -188,7 +189,8 @@ def overdue_sql(db: Path, scope: Scope) -> pd.DataFrame:
 @pytest.mark.parametrize("scope", SCOPES, ids=["region", "league", "park"])
 def test_overdue_excel_holds_exactly_the_overdue_items_of_independent_sql(demo_db: Path, scope: Scope) -> None:
     openpyxl = pytest.importorskip("openpyxl")
-    from charts.progress import overdue_table, overdue_xlsx
+    from charts.progress import overdue_table
+    from reports.workbooks import overdue_xlsx
 
     book = overdue_xlsx(overdue_table(queries.overdue_items(scope)), "包头市", scope.asof, True, None)
     sheet = openpyxl.load_workbook(io.BytesIO(book)).active
@@ -537,9 +539,9 @@ def test_leagues_the_chart_calls_lagging_are_those_the_notice_lists_for_their_ra
 
 @pytest.mark.parametrize("asof", [date(2022, 12, 31), date(2023, 6, 8)])
 def test_meeting_comparison_slide_counts_as_lagging_the_leagues_its_chart_colours_red(asof: date) -> None:
-    from charts.slides import comparison_slide
     from charts.supervision import STANDINGS
     from charts.theme import Stamp
+    from reports.slides import comparison_slide
 
     scope = Scope(None, None, asof)
     table = queries.league_completion(scope)

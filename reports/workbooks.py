@@ -1,4 +1,5 @@
-"""Ledger exports: .xlsx in ledger layout (title, 数据截至, headers with units, 合计) and CSV that Excel opens."""
+"""Excel workbooks and CSV: .xlsx in ledger layout (title, 数据截至, headers with units, 合计), the ledger, 超期清单 and
+park item workbooks the pages offer, and CSV that Excel opens."""
 
 import io
 import math
@@ -9,6 +10,9 @@ from datetime import date, datetime
 
 import pandas as pd
 import xlsxwriter
+
+from charts.ledgers import origin_note, total_headers
+from charts.theme import Stamp
 
 # Text starting with these is a formula (or DDE) to Excel and other spreadsheets: CSV/Excel injection.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -154,3 +158,42 @@ def ledger_csv_frames(tables: Iterable[pd.DataFrame]) -> bytes:
         out.write(safe.to_csv(index=False, header=header).encode("utf-8"))
         header = False
     return out.getvalue()
+
+
+# The workbooks the pages offer ---------------------------------------------------------------------
+def export_meta(title: str, stamp: Stamp, ledger: str, filters: str, origin: pd.DataFrame | None = None) -> ExportMeta:
+    """The export's title and its second row: 数据截至, scope, filters and what is real (per league when the
+    ledger's origin is given, else the scope's demo flag)."""
+    parts = [f"数据截至 {stamp.asof:%Y-%m-%d}", f"范围：{stamp.scope_label}"]
+    if filters:
+        parts.append(f"筛选：{filters}")
+    if origin is not None and not origin.empty:
+        parts.append(origin_note(origin))
+    elif stamp.demo:
+        parts.append("演示数据，非真实台账")
+    return ExportMeta(title=title, subtitle="　".join(parts), sum_headers=total_headers(ledger))
+
+
+def overdue_xlsx(table: pd.DataFrame, scope_label: str, asof: date, demo: bool, ledger: str | None) -> bytes:
+    """The 超期清单 as a ledger workbook (title, 数据截至, frozen header, 序号, autofilter, A4 landscape)."""
+    picked = f"　台账：{ledger}" if ledger else ""
+    note = "（演示数据）" if demo else ""
+    meta = ExportMeta(
+        title=f"{scope_label}超期未整改事项清单",
+        subtitle=f"数据截至 {asof:%Y-%m-%d}　范围：{scope_label}{picked}　共 {len(table)} 项"
+        f"（整改时限按经批准延期后的时限）{note}",
+        sheet="超期清单",
+    )
+    return ledger_xlsx(table, meta)
+
+
+def items_xlsx(table: pd.DataFrame, park_name: str, asof: date, demo: bool) -> bytes:
+    """The item list in ledger layout; text that looks like a formula stays text (ledger_xlsx)."""
+    note = "（演示数据）" if demo else ""
+    meta = ExportMeta(
+        title=f"{park_name}台账条目",
+        subtitle=f"数据截至 {asof:%Y-%m-%d}　范围：{park_name}　共 {len(table)} 项{note}",
+        sum_headers=("面积(亩)", "金额(万元)"),
+        sheet="园区台账条目",
+    )
+    return ledger_xlsx(table, meta)

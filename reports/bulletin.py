@@ -6,13 +6,12 @@ from datetime import date, timedelta
 
 import pandas as pd
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.shared import RGBColor
 
 from charts import format as fmt
 from charts.supervision import league_figures
+from reports import typography as ty
 
 MASTHEAD = "开发区闲置资源要素大起底工作"
 NAME = "要 情 通 报"
@@ -255,98 +254,10 @@ def next_steps(asof: date, open_items: int, overdue: int) -> list[str]:
     ]
 
 
-# The document ------------------------------------------------------------------------------------
-# GB/T 9704-2012 (党政机关公文格式) where it applies to a bulletin: A4, 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm
-# (so bottom 35 mm, right 26 mm), 3号仿宋 body on a fixed 22-line grid, 2号小标宋 titles, 黑体 and 楷体 headings, and
-# the page number in 4号宋体 as "— 1 —" under the text, odd pages right and even pages left, one character in.
-PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
-TOP, BOTTOM, LEFT, RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
-TEXT_WIDTH = PAGE_WIDTH - LEFT - RIGHT  # 156 mm
-LINE = 225 / 22 * 72 / 25.4  # points: 22 lines fill the 225 mm 版心
-TITLE_FONT = "方正小标宋简体"  # Word falls back to 宋体 where it is not installed
-
-
-def _page_number(paragraph) -> None:
-    """ "— PAGE —": a Word field, so Word and WPS number the pages themselves."""
-    _font(paragraph.add_run("— "), 14, family="宋体")
-    run = paragraph.add_run()
-    _font(run, 14, family="宋体")
-    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        elif text == "PAGE":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = " PAGE "
-        else:
-            element = OxmlElement("w:t")
-            element.text = text
-        run._r.append(element)
-    _font(paragraph.add_run(" —"), 14, family="宋体")
-
-
-def _page_setup(doc) -> None:
-    doc.settings.odd_and_even_pages_header_footer = True
-    for section in doc.sections:
-        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-        section.top_margin, section.bottom_margin = TOP, BOTTOM
-        section.left_margin, section.right_margin = LEFT, RIGHT
-        section.footer_distance = Mm(28)  # the number sits about 7 mm below the last line of text
-        for footer, alignment, side in (
-            (section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right_indent"),
-            (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left_indent"),
-        ):
-            paragraph = footer.paragraphs[0]
-            paragraph.alignment = alignment
-            setattr(paragraph.paragraph_format, side, Pt(14))  # 空一字
-            _page_number(paragraph)
-
-
-def _font(run, size: float, bold: bool = False, family: str = "仿宋", color: RGBColor | None = None) -> None:
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = family
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), family)
-    if color is not None:
-        run.font.color.rgb = color
-
-
-def _paragraph(doc, text: str = "", size: float = 16, bold: bool = False, family: str = "仿宋", **options):
-    """A body paragraph (first line indented two characters) or, with center=True, a centred line."""
-    paragraph = doc.add_paragraph()
-    paragraph.paragraph_format.space_after = Pt(options.get("after", 0))
-    paragraph.paragraph_format.line_spacing = Pt(options.get("line", LINE))
-    if options.get("center"):
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    elif options.get("indent", True):
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    if text:
-        _font(paragraph.add_run(text), size, bold, family, options.get("color"))
-    return paragraph
-
-
-def _rule(paragraph, color: str = "C00000", size: int = 18) -> None:
-    """A line under the paragraph (the red rule under a bulletin's masthead)."""
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", color)):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
-
-
-def _table(doc, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        _font(cell.paragraphs[0].add_run(text), 12, bold=True, family="黑体")
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for row in rows:
-        for n, (cell, text) in enumerate(zip(table.add_row().cells, row, strict=True)):
-            _font(cell.paragraphs[0].add_run(text), 12)
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if n == 0 else WD_ALIGN_PARAGRAPH.CENTER
+# The document (公文 layout: reports/typography.py) -----------------------------------------------------
+def _paragraph(doc, text: str = "", size: float = ty.SAN, bold: bool = False, family: str = ty.BODY, **options):
+    """A bulletin's paragraph: on the fixed 22-line grid with no space after, unless told otherwise."""
+    return ty.paragraph(doc, text, size, bold, family, **{"line": ty.LINE, "after": 0, **options})
 
 
 def bulletin_docx(
@@ -366,19 +277,19 @@ def bulletin_docx(
     the *_before ones on previous; lagging: charts.supervision.lagging_leagues(...); doc_number: the 文号, printed
     under the issue number when given."""
     doc = Document()
-    _page_setup(doc)
+    ty.page_setup(doc)
 
-    _paragraph(doc, MASTHEAD, 22, True, TITLE_FONT, center=True, color=RED, line=36)
-    _paragraph(doc, NAME, 42, True, TITLE_FONT, center=True, color=RED, line=56)
-    _paragraph(doc, f"第{chinese_number(number)}期", 16, center=True, after=0 if doc_number.strip() else 6)
+    _paragraph(doc, MASTHEAD, ty.ER, True, ty.TITLE, center=True, color=RED, line=36)
+    _paragraph(doc, NAME, ty.CHU, True, ty.TITLE, center=True, color=RED, line=56)
+    _paragraph(doc, f"第{chinese_number(number)}期", ty.SAN, center=True, after=0 if doc_number.strip() else 6)
     if doc_number.strip():
-        _paragraph(doc, doc_number.strip(), 16, center=True, after=6)
-    masthead = _paragraph(doc, f"{ISSUER}\t{chinese_date(asof)}", 16, indent=False, after=12)
-    masthead.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)  # issuer left, date right
-    _rule(masthead)
+        _paragraph(doc, doc_number.strip(), ty.SAN, center=True, after=6)
+    masthead = _paragraph(doc, f"{ISSUER}\t{chinese_date(asof)}", ty.SAN, indent=False, after=12)
+    masthead.paragraph_format.tab_stops.add_tab_stop(ty.TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)  # issuer left, date right
+    ty.rule(masthead)
     if demo:
-        _paragraph(doc, "【演示数据，仅供系统试用，不得对外发布】", 14, True, center=True, color=RED)
-    _paragraph(doc, HEADLINE, 22, True, TITLE_FONT, center=True, line=36, after=12)
+        _paragraph(doc, "【演示数据，仅供系统试用，不得对外发布】", ty.SI, True, center=True, color=RED)
+    _paragraph(doc, HEADLINE, ty.ER, True, ty.TITLE, center=True, line=36, after=12)
 
     found, rectified = int(ledgers.found.sum()), int(ledgers.rectified.sum())
     open_items, overdue = int(ledgers.open.sum()), int(ledgers.overdue.sum())
@@ -397,13 +308,13 @@ def bulletin_docx(
         "现将有关情况通报如下。",
     )
 
-    _paragraph(doc, "一、分台账进展", bold=True, family="黑体")
+    _paragraph(doc, "一、分台账进展", bold=True, family=ty.HEADING)
     for n, (heading, sentence) in enumerate(ledger_sentences(categories)):
         paragraph = _paragraph(doc)
-        _font(paragraph.add_run(f"（{chinese_number(n + 1)}）{heading}。"), 16, True, "楷体")
-        _font(paragraph.add_run(sentence), 16)
+        ty.set_font(paragraph.add_run(f"（{chinese_number(n + 1)}）{heading}。"), ty.SAN, True, ty.SUBHEADING)
+        ty.set_font(paragraph.add_run(sentence), ty.SAN)
     before = ledgers_before.set_index("ledger")
-    _table(
+    ty.table(
         doc,
         ("台账", "发现(项)", "已整改(项)", "完成率", "较上期新增整改(项)", "超期未整改(项)"),
         [
@@ -419,11 +330,11 @@ def bulletin_docx(
         ],
     )
 
-    _paragraph(doc, f"二、较上期（{chinese_date(previous)}）变化", bold=True, family="黑体")
+    _paragraph(doc, f"二、较上期（{chinese_date(previous)}）变化", bold=True, family=ty.HEADING)
     _paragraph(doc, change_summary(categories, categories_before, previous))
-    _table(doc, CHANGE_COLUMNS, change_rows(categories, categories_before))
+    ty.table(doc, CHANGE_COLUMNS, change_rows(categories, categories_before))
 
-    _paragraph(doc, "三、进展滞后地区", bold=True, family="黑体")
+    _paragraph(doc, "三、进展滞后地区", bold=True, family=ty.HEADING)
     if lagging.empty:
         _paragraph(doc, "按督导通报标准，本期各盟市均无滞后情形。")
     else:
@@ -431,17 +342,17 @@ def bulletin_docx(
         for n, row in enumerate(lagging.itertuples(), start=1):
             _paragraph(doc, f"{n}.{row.league_name}：{league_figures(row)}。通报原因：" + "；".join(row.reasons) + "。")
 
-    _paragraph(doc, "四、下一步工作", bold=True, family="黑体")
+    _paragraph(doc, "四、下一步工作", bold=True, family=ty.HEADING)
     for n, text in enumerate(next_steps(asof, open_items, overdue), start=1):
         _paragraph(doc, f"（{chinese_number(n)}）{text}")
 
     closing = _paragraph(doc, "", after=0)
-    _rule(closing, color="000000", size=6)
-    _paragraph(doc, "报：自治区工业园区建设工作领导小组组长、副组长。", 14, indent=False)
-    _paragraph(doc, "送：领导小组各成员单位，各盟市工业园区建设工作领导小组办公室。", 14, indent=False)
-    end = _paragraph(doc, f"{ISSUER}\t{chinese_date(asof)}印发", 14, indent=False)
-    end.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
-    _rule(end, color="000000", size=6)
+    ty.rule(closing, color="000000", size=6)
+    _paragraph(doc, "报：自治区工业园区建设工作领导小组组长、副组长。", ty.SI, indent=False)
+    _paragraph(doc, "送：领导小组各成员单位，各盟市工业园区建设工作领导小组办公室。", ty.SI, indent=False)
+    end = _paragraph(doc, f"{ISSUER}\t{chinese_date(asof)}印发", ty.SI, indent=False)
+    end.paragraph_format.tab_stops.add_tab_stop(ty.TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    ty.rule(end, color="000000", size=6)
 
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -1,17 +1,16 @@
 """The slides of 会议模式 and its 会议材料 deck (one definition serves both): pure builders from query results."""
 
-import math
-
 import pandas as pd
-import plotly.graph_objects as go
 
 from charts import format as fmt
 from charts import rankings as rk
-from charts.deck import Headline, Slide, idle_assets_figure, kpi_summary, park_class
 from charts.overview import Card, completion_figure
-from charts.progress import curve_figure, phase_figures
+from charts.progress import curve_figure, overdue_counts, overdue_figure, phase_figures
+from charts.slide import Headline, Slide
+from charts.static_map import idle_assets_figure, names_over_bubbles, park_class
 from charts.supervision import LagRules, rate_standing
-from charts.theme import BAD, Stamp, finish
+from charts.theme import Stamp
+from reports.deck import kpi_summary
 
 TOP_BOTTOM = 5  # parks shown at each end of the 亩均税收 ranking
 
@@ -73,19 +72,6 @@ def comparison_slide(table: pd.DataFrame, key: str, stamp: Stamp, title: str, ov
     return Slide(title, figure, stamp, headlines, drill=key == "league_code", key="compare")
 
 
-def names_over_bubbles(fig: go.Figure) -> go.Figure:
-    """The 盟市 names drawn after the parks' circles, with a white halo, so no bubble hides a name (the deck's map
-    builder draws each name with its outline, under the parks)."""
-    labels = [t for t in fig.data if str(t.name or "").startswith("label_")]
-    if not labels:
-        return fig
-    rest = [t for t in fig.data if t not in labels]
-    for trace in labels:
-        trace.textfont.update(color="#424242", shadow="1px 1px 2px white, -1px -1px 2px white")
-    fig.data = rest + labels
-    return fig
-
-
 def map_slide(parks: pd.DataFrame, outlines: dict | None, stamp: Stamp, focus: str | None) -> Slide:
     """Where the idle assets still open lie (the static map the deck shows; it needs no map service)."""
     title = f"{stamp.scope_label}闲置资产分布"
@@ -125,43 +111,6 @@ def tax_slide(parks: pd.DataFrame, stamp: Stamp, place: str, year: int | None) -
             Headline(rk.value_text("tax_per_mu", last.value), f"第{int(last['rank'])}名：{last['name']}", "bad"),
         )
     return Slide(title, figure, stamp, headlines, key="tax")
-
-
-def overdue_counts(overdue: pd.DataFrame, level: str) -> pd.DataFrame:
-    """Overdue items per league (level league), park (park) or ledger (ledger): key, name, overdue, most first."""
-    key, name = {"league": ("league_code", "league_name"), "park": ("park_id", "park_name")}.get(
-        level, ("ledger", "ledger_name")
-    )
-    counts = overdue.groupby([key, name], as_index=False).size().rename(columns={key: "key", name: "name"})
-    return counts.rename(columns={"size": "overdue"}).sort_values(["overdue", "name"], ascending=[False, True])
-
-
-def overdue_figure(counts: pd.DataFrame, stamp: Stamp, title: str) -> go.Figure:
-    """Horizontal bars of overdue items per unit, most on top; customdata[0] is the unit's key."""
-    fig = go.Figure(
-        go.Bar(
-            y=counts.name,
-            x=counts.overdue,
-            orientation="h",
-            marker_color=BAD,
-            text=[f"{n} 项" for n in counts.overdue],
-            textposition="outside",
-            constraintext="none",
-            cliponaxis=False,
-            customdata=counts[["key"]].to_numpy(),
-            hovertemplate="%{y}：超期未整改 %{x} 项<extra></extra>",
-            name="超期未整改",
-        )
-    )
-    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
-    most = max(1, int(counts.overdue.max() or 0))
-    fig.update_xaxes(
-        dtick=max(1, math.ceil(most / 6)),
-        title="超期未整改（项）",
-        gridcolor="#eeeeee",
-        range=[0, most * 1.2],
-    )
-    return finish(fig, title, stamp, height=max(340, 34 * len(counts) + 200))
 
 
 def overdue_slide(overdue: pd.DataFrame, level: str, stamp: Stamp) -> Slide:
