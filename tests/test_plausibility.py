@@ -22,7 +22,7 @@ import queries
 from charts import park as park_view
 from charts import rankings as rk
 from ledger.fields import SPECS
-from ledger.importer import plan_import
+from ledger.importing import plan_import
 from pages._export import bulletin_for
 from queries.scope import Scope
 from tests.test_park import sql
