@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# pytest workers: the suite waits on servers and chromium as much as it computes, so two share two cores well
+WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
 .PHONY: run test quick demo bench system-deps clean
 
@@ -31,13 +34,13 @@ demo: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 ## quick: the inner loop: lint, format check and every test that needs no browser (make test runs them all)
 quick: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q -m "not browser"
+	$(PYTEST) -q -m "not browser"
 
 ## system-deps: Debian packages for chart export, browser tests and Chinese glyphs (needs root; CI runs it)
 system-deps:

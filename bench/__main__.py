@@ -241,7 +241,7 @@ def _pandas_category_kpis(facts, now, t: dict, asof: date) -> pd.DataFrame:
 def import_times(source: Path, rows: int) -> dict[str, float]:
     """Check and write a land ledger of `rows` rows for one league (a copy of the database)."""
     from bench.uploads import land_xlsx
-    from ledger.importer import apply_import, plan_import
+    from ledger.importing import apply_import, plan_import
 
     path = source.with_name("import.duckdb")
     shutil.copyfile(source, path)

@@ -76,7 +76,7 @@ CASES = {
 def one(path: Path, mode: str) -> dict:
     """Read one file the way the import does (mode 'worker') or, for comparison, in this process."""
     from ledger.fields import SPECS
-    from ledger.importer import ImportFileError
+    from ledger.importing import ImportFileError
     from ledger.limits import COLUMN_MARGIN
     from ledger.safe_read import parse, read_sheets
 

@@ -212,7 +212,7 @@ def _has_imports(path: Path) -> bool:
 
 
 def _import(args: argparse.Namespace, path: Path) -> int:
-    from ledger.importer import ImportFileError, apply_import, clean_stray_files, plan_import
+    from ledger.importing import ImportFileError, apply_import, clean_stray_files, plan_import
     from ledger.safe_read import check_size, display_name
 
     clean_stray_files(path)
@@ -233,7 +233,7 @@ def _import(args: argparse.Namespace, path: Path) -> int:
     )
     for error in plan.errors:
         print("  " + error.text(), file=sys.stderr)
-    from ledger.importer import group_problems
+    from ledger.importing import group_problems
 
     for group in group_problems(plan.errors):
         if group.hint:

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import date
 
-STATUSES = ("待整改", "整改中", "已整改", "已销号")
+from ledger.vocabulary import APPLIED, OPEN, STATUSES, WORKING
+
 YES_NO = ("是", "否")
 STATUS_SYNONYMS = (  # never to 已销号: only the office's review closes an item
-    ("未整改", "待整改"), ("未启动", "待整改"), ("尚未整改", "待整改"), ("未开始", "待整改"),
-    ("正在整改", "整改中"), ("推进中", "整改中"), ("整改推进中", "整改中"), ("正在推进", "整改中"),
-    ("已完成", "已整改"), ("整改完成", "已整改"), ("完成整改", "已整改"), ("已完成整改", "已整改"),
+    ("未整改", OPEN), ("未启动", OPEN), ("尚未整改", OPEN), ("未开始", OPEN),
+    ("正在整改", WORKING), ("推进中", WORKING), ("整改推进中", WORKING), ("正在推进", WORKING),
+    ("已完成", APPLIED), ("整改完成", APPLIED), ("完成整改", APPLIED), ("已完成整改", APPLIED),
 )  # fmt: skip
 
 

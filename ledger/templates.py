@@ -6,13 +6,13 @@ from datetime import date
 import xlsxwriter
 
 from ledger.fields import SPECS
-from ledger.importer import EXAMPLE_MARK
+from ledger.importing.rows import EXAMPLE_MARK
 
 DATA_ROWS = 5000  # rows that carry drop-down lists and formats
 
 
 GUIDE_SHEET = "填写说明"
-DERIVABLE = {  # required columns a file may leave out, and what stands in for them (ledger.importer._derivable)
+DERIVABLE = {  # required columns a file may leave out, and what stands in for them (importing.headers._derivable)
     "land": {"title": "可不设此列：按园区与宗地编号（或编号）命名，如“稀土高新区 BT-001 地块”"},
     "*": {"found_date": "可不设此列：表头上方写明“填报日期：2022年8月31日”时，以填报日期为发现日期"},
 }

@@ -1,6 +1,6 @@
 """数据导入: templates, upload, row-level checks in Chinese, preview, confirmed atomic import, history.
 
-The one page that writes: it calls ledger.importer (the write path) instead of queries/."""
+The one page that writes: it calls ledger.importing (the write path) instead of queries/."""
 
 import hashlib
 from pathlib import Path
@@ -12,7 +12,7 @@ import queries
 from auth.roles import Action
 from ledger import db_path
 from ledger.fields import SPECS
-from ledger.importer import (
+from ledger.importing import (
     ImportFileError,
     apply_import,
     clean_stray_files,

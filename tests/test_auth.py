@@ -351,7 +351,7 @@ def test_disabling_an_account_ends_its_sessions_and_refuses_sign_in(accounts: Pa
 
 
 def test_demo_accounts_are_listed_while_all_data_is_demo_and_work_until_a_real_admin_exists(db: Path) -> None:
-    from ledger.importer import apply_import, plan_import
+    from ledger.importing import apply_import, plan_import
     from pages import _auth
     from tests.test_import import GOOD, xlsx
 

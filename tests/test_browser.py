@@ -143,61 +143,58 @@ def test_clicking_a_league_bar_in_chromium_puts_the_league_in_the_url(server: st
     page.close()
 
 
-def test_a_league_user_signs_in_drills_exports_and_cannot_reach_another_league(
-    demo_db: Path, tmp_path: Path, browser
-) -> None:
+def test_a_league_user_signs_in_drills_exports_and_cannot_reach_another_league(server: str, browser) -> None:
     """demo-150200 (包头市工信局) signs in through the form, reloads and stays signed in, drills into a park,
     exports the ledger, tries a link to 赤峰市 and is shown 包头市, then signs out and sees only the form."""
     SHOTS.mkdir(exist_ok=True)
-    db = copy_database(demo_db, tmp_path)
-    with running_app(db) as url:
-        page = signed_in_page(browser, url, None)
-        page.goto(f"{url}/progress?league=150400")
-        page.wait_for_selector("input[type=password]", timeout=30_000)
-        page.screenshot(path=str(SHOTS / "signin_1_form.png"))
-        assert "演示账号" in page.inner_text("body") and "整治进度" not in page.inner_text("body")
-        page.get_by_label("用户名").fill("demo-150200")
-        page.get_by_label("密码").fill("yanshi-2022")
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_selector(CHART, timeout=30_000)
-        page.reload()  # the session survives a reload (cookie with the token, never the password)
-        page.wait_for_selector(CHART, timeout=30_000)
-        page.wait_for_timeout(1500)
-        main = page.inner_text("[data-testid=stMain]")
-        assert "全区 › 包头市" in main and "赤峰" not in main
-        assert "yanshi-2022" not in str(page.context.cookies())
-        page.screenshot(path=str(SHOTS / "signin_2_baotou.png"))
-        assert "/progress" in page.url  # sign-in continued to the page the link named
+    url, db = server, DATABASES[server]  # the module's app: no other test signs in as demo-150200
+    page = signed_in_page(browser, url, None)
+    page.goto(f"{url}/progress?league=150400")
+    page.wait_for_selector("input[type=password]", timeout=30_000)
+    page.screenshot(path=str(SHOTS / "signin_1_form.png"))
+    assert "演示账号" in page.inner_text("body") and "整治进度" not in page.inner_text("body")
+    page.get_by_label("用户名").fill("demo-150200")
+    page.get_by_label("密码").fill("yanshi-2022")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector(CHART, timeout=30_000)
+    page.reload()  # the session survives a reload (cookie with the token, never the password)
+    page.wait_for_selector(CHART, timeout=30_000)
+    page.wait_for_timeout(1500)
+    main = page.inner_text("[data-testid=stMain]")
+    assert "全区 › 包头市" in main and "赤峰" not in main
+    assert "yanshi-2022" not in str(page.context.cookies())
+    page.screenshot(path=str(SHOTS / "signin_2_baotou.png"))
+    assert "/progress" in page.url  # sign-in continued to the page the link named
 
-        page.goto(f"{url}/")
-        page.wait_for_selector(CHART, timeout=30_000)
-        page.wait_for_timeout(1500)
-        bar = page.locator(".js-plotly-plot .point path").first.bounding_box()
-        page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
-        page.wait_for_url("**park=*", timeout=15_000)
-        page.wait_for_timeout(1500)
-        assert "包头市 › " in page.inner_text("[data-testid=stMain]")
+    page.goto(f"{url}/")
+    page.wait_for_selector(CHART, timeout=30_000)
+    page.wait_for_timeout(1500)
+    bar = page.locator(".js-plotly-plot .point path").first.bounding_box()
+    page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
+    page.wait_for_url("**park=*", timeout=15_000)
+    page.wait_for_timeout(1500)
+    assert "包头市 › " in page.inner_text("[data-testid=stMain]")
 
-        page.goto(f"{url}/ledgers?league=150200&asof=2023-06-08")
-        page.wait_for_selector("[data-testid=stDataFrame]", timeout=30_000)
-        with page.expect_download(timeout=30_000) as download:
-            page.get_by_role("button", name="导出 Excel").click()
-        assert download.value.suggested_filename.endswith(".xlsx")
+    page.goto(f"{url}/ledgers?league=150200&asof=2023-06-08")
+    page.wait_for_selector("[data-testid=stDataFrame]", timeout=30_000)
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="导出 Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
 
-        page.goto(f"{url}/?league=150400&asof=2023-06-08")
-        page.wait_for_selector(CHART, timeout=30_000)
-        page.wait_for_timeout(1500)
-        main = page.inner_text("[data-testid=stMain]")
-        page.screenshot(path=str(SHOTS / "signin_3_other_league.png"))
-        assert "您的账号只能查看包头市的数据" in main and "赤峰市" not in main.replace("“150400”", "")
-        assert "league=150200" in page.url
+    page.goto(f"{url}/?league=150400&asof=2023-06-08")
+    page.wait_for_selector(CHART, timeout=30_000)
+    page.wait_for_timeout(1500)
+    main = page.inner_text("[data-testid=stMain]")
+    page.screenshot(path=str(SHOTS / "signin_3_other_league.png"))
+    assert "您的账号只能查看包头市的数据" in main and "赤峰市" not in main.replace("“150400”", "")
+    assert "league=150200" in page.url
 
-        page.get_by_role("button", name="退出登录").click()
-        page.wait_for_selector("input[type=password]", timeout=30_000)
-        page.goto(f"{url}/?league=150200")
-        page.wait_for_selector("input[type=password]", timeout=30_000)
-        page.screenshot(path=str(SHOTS / "signin_4_signed_out.png"))
-        assert "整改完成率" not in page.inner_text("body")
-        page.close()
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_selector("input[type=password]", timeout=30_000)
+    page.goto(f"{url}/?league=150200")
+    page.wait_for_selector("input[type=password]", timeout=30_000)
+    page.screenshot(path=str(SHOTS / "signin_4_signed_out.png"))
+    assert "整改完成率" not in page.inner_text("body")
+    page.close()
     rows = [r["action"] for r in store.audit_rows(store.auth_path(db), username="demo-150200")]
     assert {"sign_in", "export", "sign_out"} <= set(rows)

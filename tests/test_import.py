@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ledger.fields import SPECS
-from ledger.importer import ImportFileError, apply_import, plan_import
+from ledger.importing import ImportFileError, apply_import, plan_import
 from ledger.templates import template_xlsx
 from tests.conftest import ROOT
 

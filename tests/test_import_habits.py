@@ -13,7 +13,7 @@ import pytest
 from auth import store
 from ledger.evidence import evidence_file, evidence_root
 from ledger.fields import SPECS
-from ledger.importer import ImportFileError, apply_import, plan_import, preview_frame, readings_frame
+from ledger.importing import ImportFileError, apply_import, plan_import, preview_frame, readings_frame
 from tests.conftest import copy_database, read_database
 from tests.test_import import GOOD, xlsx
 from tests.test_import_real import OFFICE_HEADER, grouped_office_xlsx, office_rows, with_cells
@@ -189,7 +189,7 @@ def test_a_units_note_of_yuan_converts_money_to_wan_yuan(db: Path) -> None:
 
 
 def test_the_title_blocks_own_units_line_is_not_read_as_a_reporting_unit() -> None:
-    from ledger.importer import units_note
+    from ledger.importing.headers import units_note
 
     note = units_note([["填报单位：包头市工业和信息化局"], [None, "单位：亩、万元"]])
     assert note == ("单位：亩、万元", ("亩", "万元"))
@@ -303,14 +303,14 @@ def test_what_cannot_be_derived_is_still_refused_with_every_row_error(db: Path) 
     [("2021年7月", "只写到月"), ("2021.7", "只写到月"), (2021.1, "无法区分2021年1月与2021年10月")],
 )
 def test_a_month_only_date_where_a_day_is_needed_is_an_error(written, error) -> None:
-    from ledger.importer import CellError, read_cell
+    from ledger.importing.cells import CellError, read_cell
 
     with pytest.raises(CellError, match=error):
         read_cell(written, SPECS["land"].field("found_date" if isinstance(written, str) else "idle_since"))
 
 
 def test_a_month_only_number_cell_reads_as_the_first_of_that_month() -> None:
-    from ledger.importer import read_cell
+    from ledger.importing.cells import read_cell
 
     assert read_cell(2021.7, SPECS["land"].field("idle_since"))[:2] == (date(2021, 7, 1), "只写到月，按当月1日读取")
     assert read_cell("2021/7", SPECS["stalled"].field("stopped_since"))[0] == date(2021, 7, 1)
@@ -536,12 +536,12 @@ def test_a_ledger_still_all_demo_says_so_in_its_stamp(db: Path) -> None:
     ],
 )
 def test_the_report_date_of_a_title_block_is_read_as_people_write_it(row) -> None:
-    from ledger.importer import report_date
+    from ledger.importing.headers import report_date
 
     assert report_date([["包头市开发区闲置土地台账"], row])[0] == date(2022, 8, 31)
 
 
 def test_a_title_block_without_a_report_date_gives_none() -> None:
-    from ledger.importer import report_date
+    from ledger.importing.headers import report_date
 
     assert report_date([["填报单位：包头市工信局", "填报日期：", None], ["单位：亩"]]) is None

@@ -13,18 +13,17 @@ import pytest
 
 from ledger import REFERENCE
 from ledger.fields import DISPOSALS_BY_LAND_KIND, LAND_DISPOSAL_SYNONYMS, LAND_DISPOSALS, SPECS, STATUS_SYNONYMS
-from ledger.importer import (
-    CellError,
+from ledger.importing import (
     ImportFileError,
     apply_import,
-    find_header,
     group_problems,
-    load_reference,
     plan_import,
     preview_frame,
-    read_cell,
     readings_frame,
 )
+from ledger.importing.cells import CellError, read_cell
+from ledger.importing.checks import load_reference
+from ledger.importing.headers import find_header
 
 LAND = SPECS["land"]
 BAOTOU = "150200"

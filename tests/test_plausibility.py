@@ -22,7 +22,7 @@ import queries
 from charts import park as park_view
 from charts import rankings as rk
 from ledger.fields import SPECS
-from ledger.importer import plan_import
+from ledger.importing import plan_import
 from queries.scope import Scope
 from reports.bulletin_content import bulletin_for
 from tests.test_park import sql

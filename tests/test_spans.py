@@ -12,7 +12,7 @@ import pytest
 from ledger import SCHEMA_VERSION, spans, stored_schema_version
 from ledger import workflow as wf
 from ledger.evidence import check_evidence
-from ledger.importer import apply_import
+from ledger.importing import apply_import
 from ledger.writing import transaction
 from tests.conftest import DEMO_USERS
 from tests.test_import import GOOD, plan, xlsx

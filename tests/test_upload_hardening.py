@@ -18,8 +18,8 @@ import pytest
 import xlsxwriter
 from streamlit.testing.v1 import AppTest
 
-from ledger import importer, safe_read
-from ledger.importer import ImportFileError, apply_import, clean_stray_files, plan_import
+from ledger import safe_read, writing
+from ledger.importing import ImportFileError, apply_import, clean_stray_files, disk, plan_import
 from ledger.limits import MAX_ENTRIES, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, MB
 from tests import test_import
 from tests.conftest import ROOT
@@ -318,7 +318,7 @@ def test_files_left_by_a_killed_import_are_removed_unless_an_import_runs(db: Pat
     held, release = threading.Event(), threading.Event()
 
     def running_import() -> None:
-        with importer.writer_lock(db):
+        with writing.writer_lock(db):
             held.set()
             release.wait(10)
 
@@ -334,7 +334,7 @@ def test_files_left_by_a_killed_import_are_removed_unless_an_import_runs(db: Pat
 
 def test_below_the_free_space_floor_no_new_file_is_accepted(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = digest(db)
-    monkeypatch.setattr(importer, "free_bytes", lambda folder: 900 * MB)
+    monkeypatch.setattr(disk, "free_bytes", lambda folder: 900 * MB)
     with pytest.raises(ImportFileError, match=r"只剩 0\.9 GB 可用空间，低于 1 GB 的下限，暂停接收新文件"):
         plan(xlsx(GOOD))
     at = AppTest.from_file(str(ROOT / "pages/data_import.py"), default_timeout=60).run()
@@ -348,7 +348,7 @@ def test_an_import_that_would_cross_the_floor_is_refused(db: Path, monkeypatch: 
     checked = plan(data)
     before = digest(db)
     # an import writes in place: it needs room for its log and the archived file, about twice the file
-    monkeypatch.setattr(importer, "free_bytes", lambda folder: 1024 * MB + len(data) // 2)
+    monkeypatch.setattr(disk, "free_bytes", lambda folder: 1024 * MB + len(data) // 2)
     with pytest.raises(ImportFileError, match="本次导入还需约"):
         apply_import(checked, data, db)
     assert digest(db) == before

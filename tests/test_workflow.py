@@ -527,7 +527,7 @@ def test_an_import_may_not_set_an_item_closed_only_review_does(db: Path) -> None
 
 
 def test_an_import_may_not_move_a_status_backwards_and_keeps_the_workflow_history(db: Path) -> None:
-    from ledger.importer import apply_import
+    from ledger.importing import apply_import
     from tests.test_import import GOOD, plan, with_cell, xlsx
 
     data = xlsx(GOOD)
