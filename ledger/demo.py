@@ -15,7 +15,7 @@ import chinese_calendar
 import duckdb
 import pandas as pd
 
-from ledger import REFERENCE, SCHEMA, spans
+from ledger import REFERENCE, SCHEMA, rules, spans
 from ledger.calibration import (
     COHORTS,
     DATA_END,
@@ -880,6 +880,7 @@ def write_database(rows: dict[str, list[dict]], path: Path) -> None:
     con = duckdb.connect(str(tmp))
     try:
         con.execute(SCHEMA.read_text(encoding="utf-8"))
+        rules.install(con)
         for table in TABLE_ORDER:
             frame = pd.DataFrame(rows.get(table, []))
             if frame.empty:

@@ -77,7 +77,7 @@ ranked as (
         ) as tax_rank,
         count(k.tax_per_mu) over () as ranked_parks
     from parks k
-    left join threshold_row t using (league_code, industry_category)
+    left join rules.threshold_row() t using (league_code, industry_category)
 )
 select
     park_id,

@@ -5,7 +5,7 @@
 -- Grain: one row per item and rule it breaks, by rule then item id.
 with scoped as (  -- narrow: the rules need these; the rows found get their names from item_fact below
     select item_id, status, evidence, closed_date, found_date
-    from items_at($asof)
+    from rules.items_at($asof)
     where ($league is null or league_code = $league)
       and ($park is null or park_id = $park)
 ),

@@ -28,7 +28,7 @@ with settings as (
         ) as w
 ),
 weights as (
-    select * from score_weights((select w from settings))
+    select * from rules.score_weights((select w from settings))
 ),
 projects as (
     select
@@ -53,7 +53,7 @@ projects as (
         b.floor_area_m2::double / (nullif(b.land_mu::double, 0) * 666.67) / nullif(t.plot_min, 0) as plot_vs_min
     from built_project b
     join park p using (park_id)
-    left join threshold_row t on t.league_code = p.league_code and t.industry_category = b.industry_category
+    left join rules.threshold_row() t on t.league_code = p.league_code and t.industry_category = b.industry_category
 ),
 project_scores as (
     -- if(...) rather than least(): least() skips nulls, and a missing ratio must stay missing

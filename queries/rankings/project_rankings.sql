@@ -27,7 +27,7 @@ with settings as (
         ) as w
 ),
 weights as (
-    select * from score_weights((select w from settings))
+    select * from rules.score_weights((select w from settings))
 ),
 projects as (
     select
@@ -57,7 +57,7 @@ projects as (
         t.plot_min
     from built_project b
     join park p using (park_id)
-    left join threshold_row t on t.league_code = p.league_code and t.industry_category = b.industry_category
+    left join rules.threshold_row() t on t.league_code = p.league_code and t.industry_category = b.industry_category
     where b.year <= (select rank_year from settings)
       and ($league is null or p.league_code = $league)
       and ($park is null or b.park_id = $park)

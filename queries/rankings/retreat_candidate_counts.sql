@@ -50,7 +50,7 @@ left join (
     select ind.project_id, x.item_id, x.status
     from indicator ind
     join (
-        from items_at($asof::date)
+        from rules.items_at($asof::date)
         where ledger = 'indicator'
           and item_id in (select item_id from indicator where project_id in (select project_id from candidates))
     ) x using (item_id)

@@ -80,7 +80,7 @@ from checked
 left join (
     select ind.project_id, x.item_id, x.status
     from indicator ind
-    join (from items_at($asof::date) where ledger = 'indicator') x using (item_id)
+    join (from rules.items_at($asof::date) where ledger = 'indicator') x using (item_id)
 ) ledger using (project_id)
 where value < threshold
 order by failed_indicators desc, park_name, name, project_id, sort
