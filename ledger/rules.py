@@ -5,7 +5,7 @@ import threading
 
 import duckdb
 
-from ledger import ROOT
+from ledger import ROOT, SCHEMA
 
 RULES = ROOT / "queries" / "rules.sql"
 _installing = threading.Lock()  # threads of one server install on one instance: the first one does it
@@ -24,3 +24,15 @@ def install(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         finally:
             cursor.close()
     return con
+
+
+def value_of(expression: str) -> object:
+    """The value of a rule that reads no table (e.g. "rules.default_weights()"), for Python code that needs the
+    same figure: asked of an empty in-memory database, so the rules file stays its one definition."""
+    con = duckdb.connect()
+    try:
+        con.execute(SCHEMA.read_text(encoding="utf-8"))  # the table rules are bound to the schema's tables
+        install(con)
+        return con.execute(f"select {expression}").fetchone()[0]
+    finally:
+        con.close()

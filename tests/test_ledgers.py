@@ -15,7 +15,7 @@ import queries
 from charts import ledgers as view
 from charts.excel import ExportMeta, ledger_csv, ledger_csv_frames, ledger_xlsx, ledger_xlsx_frames
 from charts.theme import Stamp
-from ledger.demo import write_database
+from ledger.demo.database import write_database
 from queries import db, paging
 from queries.scope import Scope
 from tests.conftest import ROOT, read_database, tiny_rows

@@ -12,7 +12,7 @@ with scoped as (  -- narrow: the rules need these; the rows found get their name
 hits as (
     select 'no_evidence' as rule, 1 as sort, item_id, '状态为' || status || '，但无佐证材料' as detail
     from scoped
-    where status in ('已整改', '已销号') and coalesce(trim(evidence), '') = ''
+    where rules.rectified(status) and coalesce(trim(evidence), '') = ''
     union all
     select 'closed_before_found', 2, item_id,
         '销号日期 ' || strftime(closed_date, '%Y-%m-%d') || ' 早于发现日期 ' || strftime(found_date, '%Y-%m-%d')
