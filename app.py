@@ -17,6 +17,7 @@ from pages._auth import (
 from pages._errors import guarded
 from pages._shell import chinese_chrome, page_links, scope_bar
 from pages._text import plain
+from queries.db import upgraded_at_start
 
 st.set_page_config(page_title="开发区闲置资源要素大起底看板", page_icon=":material/factory:", layout="wide")
 chinese_chrome()  # Streamlit's own English, replaced or hidden (assets/streamlit_zh.css)
@@ -110,4 +111,5 @@ def route() -> None:
         signed_in(user)
 
 
+upgraded_at_start()  # an earlier schema upgraded (ledger/migrate.py) before anything is read
 guarded(route)  # everything, the session check at the top included: a failure is a Chinese notice with its number

@@ -87,7 +87,7 @@ create table if not exists issued_bulletin (      -- 已印发的要情通报 (a
 );
 """
 
-# The demo database's accounts: one per role (see ledger/demo.py, which seeds them).
+# The demo database's accounts: one per role (`python -m ledger demo` seeds them).
 DEMO_ACCOUNTS = (
     ("demo-admin", "admin", None, None, "演示：自治区大起底办公室"),
     ("demo-leader", "leader", None, None, "演示：领导小组成员"),

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ledger.vocabulary import RECTIFIED
+
 logging.getLogger("streamlit").setLevel(logging.ERROR)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,7 +182,7 @@ def _status_from_log(t: dict, asof: date) -> pd.DataFrame:
 
 
 def _facts_from_ledgers(t: dict) -> pd.DataFrame:
-    """item_facts_live in pandas: each item with its league, category, area and amount from the ledger tables."""
+    """rules.item_facts_of in pandas: each item with its league, category, area and amount from the ledger tables."""
     x = t["item"].merge(t["park"][["park_id", "league_code"]], on="park_id")
     x = x.merge(t["land"][["item_id", "land_kind", "area_mu"]], on="item_id", how="left")
     x = x.merge(t["stalled"][["item_id", "kind", "zombie", "land_mu"]], on="item_id", how="left")
@@ -217,7 +219,7 @@ def _pandas_category_kpis(facts, now, t: dict, asof: date) -> pd.DataFrame:
     x = x.merge(latest, on="item_id", how="left")
     deadline = pd.to_datetime(x["new_deadline"]).fillna(pd.to_datetime(x["deadline"]))
     x["status"] = x["status"].fillna("待整改")
-    x["is_rectified"] = x["status"].isin(["已整改", "已销号"])
+    x["is_rectified"] = x["status"].isin(RECTIFIED)
     x["is_overdue"] = ~x["is_rectified"] & (deadline < day).fillna(False)
     for column in ["area_mu", "amount_wan", "returned_wan", "approval_count"]:
         x[column] = pd.to_numeric(x[column]).astype("float64")

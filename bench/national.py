@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from auth.store import auth_path, seed_demo_accounts
-from ledger import SCHEMA, spans
+from ledger import SCHEMA, rules, spans
 from ledger.demo import build_demo
 
 # Tables copied unchanged (one region's reference data, and what the schema itself inserts is left alone).
@@ -44,6 +44,7 @@ def build(target: Path, *, factor_parks: int = 34, factor_items: int = 34, sourc
         con = duckdb.connect(str(part))
         try:
             con.execute(SCHEMA.read_text(encoding="utf-8"))
+            rules.install(con)
             con.execute("attach $path as src (read_only)", {"path": str(source)})
             _copy(con, factor_parks, factor_items)
             _make_coordinates_distinct(con)

@@ -12,7 +12,6 @@ from charts import format as fmt
 from charts.theme import ACCENT, BAD, STATUS_COLORS, Stamp, finish
 
 STATUSES = ("待整改", "整改中", "已整改", "已销号")
-RECTIFIED = ("已整改", "已销号")
 BADGE_COLORS = {"待整改": "red", "整改中": "orange", "已整改": "green", "已销号": "green"}
 INDICATOR_NAMES = {
     "output_per_mu": "亩均产值(万元/亩)",

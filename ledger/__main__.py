@@ -1,4 +1,4 @@
-"""Command line: `python -m ledger demo | template | import | users` (see --help)."""
+"""Command line: `python -m ledger demo | migrate | template | import | users | backup | restore` (see --help)."""
 
 import argparse
 import sys
@@ -8,7 +8,7 @@ from pathlib import Path
 from ledger import SCHEMA_VERSION, db_path, stored_schema_version
 from ledger.demo import build_demo
 from ledger.fields import SPECS
-from ledger.spans import upgrade
+from ledger.migrate import upgrade
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="生成演示数据库(演示数据, 与公开数字校准)")
     demo.add_argument("--if-missing", action="store_true", help="数据库已存在时不重建")
+    sub.add_parser("migrate", help="把旧版本的数据库升级到本程序的结构(原地升级, 原有数据不变; 看板启动时也会自动执行)")
     template = sub.add_parser("template", help="下载某本台账的Excel模板")
     template.add_argument("--ledger", required=True, choices=sorted(SPECS))
     template.add_argument("--out", type=Path, required=True)
@@ -81,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
 
             seed_demo_accounts(auth_path(path))
             print(f"演示账号已建立(密码均为 {DEMO_PASSWORD}), 登录页列出; 导入真实台账或建立正式管理员后停用。")
+    elif args.command == "migrate":
+        return _migrate(path)
     elif args.command == "users":
         return _users(args, path)
     elif args.command in ("backup", "restore"):
@@ -92,6 +95,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"模板已保存: {args.out}")
     else:
         return _import(args, path)
+    return 0
+
+
+def _migrate(path: Path) -> int:
+    if not path.exists():
+        print(f"数据库文件不存在: {path}。请先运行 `python -m ledger demo` 生成演示数据。", file=sys.stderr)
+        return 1
+    version = stored_schema_version(path)
+    if not upgrade(path):
+        print(f"数据库 {path} 的结构版本为 {version or '旧版'}，本程序需要 {SCHEMA_VERSION}，无法自动升级。"
+              "演示数据库请运行 `make demo` 重新生成；含真实台账的数据库请先备份再迁移。", file=sys.stderr)  # fmt: skip
+        return 1
+    if version == SCHEMA_VERSION:
+        print(f"数据库结构已是版本 {SCHEMA_VERSION}, 无需升级: {path}")
+    else:
+        print(f"数据库结构已由版本 {version} 升级到 {SCHEMA_VERSION}(原有数据不变): {path}")
     return 0
 
 

@@ -140,7 +140,7 @@ COHORTS: list[Cohort] = [
     Cohort("infra_not_operating", 5, PRESS, _w("2023-06-09", "2025-06-30"), {"investment_wan": D("19750")}),
     Cohort("infra_not_operating", 2, PRESS, None, {"investment_wan": D("8900")}),
     # 园区指标: no cohort here. Its items are the built projects below their thresholds (the rankings'
-    # 倒逼腾退 candidates), derived by ledger.demo.DemoBuilder.indicator_items; nothing published counts them.
+    # 倒逼腾退 candidates), derived by ledger/demo/items.py (indicator_items); nothing published counts them.
 ]
 
 # Energy and water of the stalled items found by survey end (万吨 published, stored in 吨).

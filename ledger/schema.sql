@@ -1,6 +1,6 @@
 -- Schema of the campaign database (开发区闲置资源要素大起底台账).
 -- Areas are stored in 亩 (1 公顷 = 15 亩), money in 万元. Status is never stored on an item:
--- it is replayed from item_event (status_span keeps it by date range, see the status_at macro).
+-- it is replayed from item_event (status_span keeps it by date range, see rules.status_at in queries/rules.sql).
 
 create table league (
     league_code varchar primary key,          -- 统计用区划代码, e.g. 150200
@@ -254,72 +254,33 @@ create table stopped_enterprise (
     item_id       varchar
 );
 
--- Each item with its league and its category (the published figures count by these), computed from the
--- ledgers; item_facts reads the same rows from item_fact, where ledger/spans.py keeps them in step.
--- ids: the items to compute (a list), or null for all; every table is narrowed to them before the joins, so one
--- item's facts cost a few scans rather than eight joins over whole tables (a workflow action writes them).
-create macro item_facts_of(ids) as table
-select
-    i.*,
-    p.league_code,
-    case i.ledger
-        when 'land' then case l.land_kind
-            when '闲置土地' then 'land_idle'
-            when '批而未供' then 'land_unsupplied'
-            else 'land_inefficient' end
-        when 'stalled' then case
-            when s.kind = '停建项目' then 'stalled_project'
-            when s.zombie then 'stalled_zombie'
-            else 'stalled_long' end
-        when 'infrastructure' then case f.build_status
-            when '长期未建成' then 'infra_half_finished'
-            when '建成未投运' then 'infra_not_operating'
-            else 'infra_procedures' end
-        else i.ledger
-    end as category,
-    coalesce(l.area_mu, s.land_mu, bp.land_mu) as area_mu,
-    coalesce(fd.balance_wan, f.investment_wan) as amount_wan,
-    fd.returned_wan,
-    pa.approval_count,
-    cs.current_status,                        -- the status in force now (the latest event's), and since when
-    cs.current_from,
-    cs.first_rectified                        -- the first date of an event 已整改 or 已销号
-from (from item where ids is null or list_contains(ids, item_id)) i
-join park p using (park_id)
-left join (from land where ids is null or list_contains(ids, item_id)) l using (item_id)
-left join (from stalled where ids is null or list_contains(ids, item_id)) s using (item_id)
-left join (from infrastructure where ids is null or list_contains(ids, item_id)) f using (item_id)
-left join (from idle_fund where ids is null or list_contains(ids, item_id)) fd using (item_id)
-left join (from pending_approval where ids is null or list_contains(ids, item_id)) pa using (item_id)
-left join (from indicator where ids is null or list_contains(ids, item_id)) ind using (item_id)
-left join (
-    from built_project
-    where ids is null or project_id in (select project_id from indicator where list_contains(ids, item_id))
-) bp on bp.project_id = ind.project_id
-left join (
-    select
-        item_id,
-        arg_max(status, seq) as current_status,
-        max(event_date) as current_from,
-        min(event_date) filter (where status in ('已整改', '已销号')) as first_rectified
-    from item_event
-    where ids is null or list_contains(ids, item_id)
-    group by item_id
-) cs on cs.item_id = i.item_id;
-
-create view item_facts_live as select * from item_facts_of(null);
-
--- item_facts_live stored (one scan instead of eight joins on every page): written in the same transaction as
+-- Each item with its league and its category (the published figures count by these): rules.item_facts_of
+-- (queries/rules.sql) stored, one scan instead of eight joins on every page. Written in the same transaction as
 -- every change to an item, its details or its events (ledger/spans.py refresh), rebuilt from the ledgers.
-create table item_fact as select * from item_facts_live limit 0;
+create table item_fact (
+    item_id          varchar,
+    ledger           varchar,
+    park_id          varchar,
+    title            varchar,
+    found_date       date,
+    deadline         date,
+    responsible_unit varchar,
+    measure          varchar,
+    closed_date      date,
+    evidence         varchar,
+    batch_id         integer,
+    league_code      varchar,
+    category         varchar,
+    area_mu          decimal(14, 4),
+    amount_wan       decimal(14, 2),
+    returned_wan     decimal(14, 2),
+    approval_count   integer,
+    current_status   varchar,                -- the status in force now (the latest event's), and since when
+    current_from     date,
+    first_rectified  date                    -- the first date of a rectified event
+);
 create index item_fact_item on item_fact (item_id);
 create view item_facts as select * exclude (current_status, current_from) from item_fact;
-
--- Status of every item by a date: its last event on or before that date, looked up in its status spans.
-create macro status_at(as_of) as table
-select item_id, status, valid_from as status_date
-from status_span
-where valid_from <= as_of and (valid_to > as_of or valid_to is null);
 
 -- Names of the six ledgers and of the categories the published figures count by.
 create table ledger_def (
@@ -354,87 +315,6 @@ insert into category_def values
     ('stalled_zombie', 'stalled', '僵尸企业', 10),
     ('stalled_project', 'stalled', '长期停建项目', 11),
     ('indicator', 'indicator', '低效项目(园区指标)', 12);
-
--- Every item found by a date, with its status then and whether it counts as rectified or overdue
--- (overdue: not 已整改/已销号 and its 整改时限 passed). All progress figures are counted from this.
--- The deadline in force on a date: the latest 延期 approved by then, else the ledger's own 整改时限.
-create macro deadline_at(as_of) as table
-select item_id, arg_max(new_deadline, decided_at) as deadline, count(*) as extensions
-from deadline_request
-where decision = '批准' and decided_date <= as_of
-group by item_id;
-
-create macro items_at(as_of) as table
-select
-    x.* exclude (original_deadline, extensions),
-    x.status in ('已整改', '已销号') as is_rectified,
-    x.status not in ('已整改', '已销号') and coalesce(x.deadline < as_of, false) as is_overdue,
-    x.original_deadline,
-    x.extensions
-from (
-    select
-        f.* replace (coalesce(d.deadline, f.deadline) as deadline),
-        f.deadline as original_deadline,
-        coalesce(d.extensions, 0) as extensions
-    from (
-        -- the status now, for the items whose status has not changed since as_of (no join) ...
-        select * exclude (current_status, current_from), current_status as status
-        from item_fact
-        where found_date <= as_of and current_from <= as_of
-        union all
-        -- ... and for the others the span in force on as_of, which has ended since (none: 待整改)
-        select f.* exclude (current_status, current_from), coalesce(s.status, '待整改') as status
-        from (from item_fact where found_date <= as_of and (current_from > as_of or current_from is null)) f
-        left join (
-            select item_id, status from status_span where valid_from <= as_of and valid_to > as_of
-        ) s using (item_id)
-    ) f
-    left join deadline_at(as_of) d using (item_id)
-) x;
-
--- The 台账 page's rows of one ledger: items in scope on a date with park and league names, narrowed by
--- the page's filters, each off when null (phase: found within that phase; search: words in title or id).
-create macro ledger_rows(ledger_key, league, park, as_of, status_is, overdue_only, unit, phase_key, search) as table
-select
-    x.*,
-    p.name as park_name,
-    l.name as league_name,
-    case when x.is_overdue then datediff('day', x.deadline, as_of) end as overdue_days
-from items_at(as_of) x
-join park p on p.park_id = x.park_id
-join league l on l.league_code = x.league_code
-where x.ledger = ledger_key
-  and (league is null or x.league_code = league)
-  and (park is null or x.park_id = park)
-  and (status_is is null or x.status = status_is)
-  and (overdue_only is null or not overdue_only or x.is_overdue)
-  and (unit is null or x.responsible_unit = unit)
-  and (phase_key is null or x.found_date between
-          (select start_date from phase where phase_id = phase_key)
-          and (select end_date from phase where phase_id = phase_key))
-  and (search is null or contains(lower(x.title || ' ' || x.item_id), lower(trim(search))));
-
--- Each league's 控制性指标 for one industry category as one row (the thresholds' long table, pivoted).
-create view threshold_row as
-select
-    league_code,
-    industry_category,
-    max(min_value) filter (where indicator = 'investment_intensity') as investment_min,
-    max(min_value) filter (where indicator = 'output_per_mu') as output_min,
-    max(min_value) filter (where indicator = 'tax_per_mu') as tax_min,
-    max(min_value) filter (where indicator = 'plot_ratio') as plot_min,
-    string_agg(distinct basis, '、') as basis
-from control_threshold
-group by league_code, industry_category;
-
--- The composite 亩均效益 score's weights (a struct of four) as doubles with their total (null when 0).
-create macro score_weights(w) as table
-select
-    w['tax_per_mu']::double as w_tax,
-    w['output_per_mu']::double as w_output,
-    w['investment_intensity']::double as w_investment,
-    w['plot_ratio']::double as w_plot,
-    nullif(w['tax_per_mu'] + w['output_per_mu'] + w['investment_intensity'] + w['plot_ratio'], 0)::double as w_total;
 
 create table meta (
     key   varchar primary key,

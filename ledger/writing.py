@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from ledger import rules
+
 
 class DatabaseBusy(RuntimeError):
     """Another program holds the database (the app while the command line tries to write, or the reverse)."""
@@ -48,7 +50,10 @@ def writer_lock(path: Path, wait: bool = True) -> Iterator[None]:
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A transaction on a new cursor of con, under the writer lock of path when given."""
+    """A transaction on a new cursor of con, under the writer lock of path when given; the cursor has the rules
+    (the derived tables are written with them), installed before the transaction begins (one transaction
+    writes to one database only)."""
+    rules.install(con)
     with writer_lock(path) if path is not None else _nothing():
         cursor = con.cursor()
         try:

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ledger import db_path
+from ledger import db_path, rules
 from queries.db import _file_version, allowed, run
 from queries.scope import Catalog, Scope
 
@@ -259,7 +259,7 @@ def item_history(item_id: str, asof: date) -> pd.DataFrame:
 
 # rankings --------------------------------------------------------------------------------------
 RANKING_METRICS = ("score", "tax_per_mu", "output_per_mu", "investment_intensity", "plot_ratio")
-DEFAULT_WEIGHTS = {"tax_per_mu": 40, "output_per_mu": 30, "investment_intensity": 20, "plot_ratio": 10}
+DEFAULT_WEIGHTS = rules.value_of("rules.default_weights()")  # the composite score's weights (queries/rules.sql)
 FLAG_RULES = {"min_projects": 5, "min_enterprises": 5, "min_output_share": 1.0}
 
 

@@ -4,7 +4,7 @@ one place where what a user may see limits every query's scope."""
 import re
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import date
 from functools import cache
@@ -18,8 +18,8 @@ from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from auth.roles import Allowed, User
-from ledger import SCHEMA_VERSION, db_path, spans, stored_schema_version
-from ledger.writing import open_for_writing, transaction
+from ledger import SCHEMA_VERSION, db_path, migrate, rules, stored_schema_version
+from ledger.writing import DatabaseBusy, open_for_writing, transaction
 
 SQL_DIR = Path(__file__).resolve().parent
 PARAM = re.compile(r"\$([a-z_]+)")
@@ -45,9 +45,10 @@ OPTIONAL = (
 
 @cache
 def sql_files() -> dict[str, Path]:
-    """Every query file by its stem; stems are unique across folders."""
+    """Every query file by its stem; stems are unique across folders. rules.sql is no query: it defines the rules
+    the queries call (ledger/rules.py installs it on each connection)."""
     files: dict[str, Path] = {}
-    for path in sorted(SQL_DIR.rglob("*.sql")):
+    for path in sorted(set(SQL_DIR.rglob("*.sql")) - {rules.RULES}):
         if path.stem in files:
             raise ValueError(f"duplicate query name {path.stem}: {files[path.stem]} and {path}")
         files[path.stem] = path
@@ -62,7 +63,6 @@ IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 # A query's own final order by: the last one with no parenthesis, limit or offset after it (a window's or an
 # aggregate's order by is always followed by its closing parenthesis)
 OWN_ORDER = re.compile(r"\border\s+by\b(?:(?!\blimit\b|\boffset\b)[^()])*$", re.IGNORECASE)
-RECTIFIED_STATUSES = ("已整改", "已销号")
 
 
 def _column(name: str) -> str:
@@ -152,19 +152,18 @@ def stream(
 
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """The database read-write (the server owns its one connection; readers and writers use cursors of it)."""
+    """The database read-write with the campaign's rules (the server owns its one connection; readers and writers
+    use cursors of it)."""
     path = path or db_path()
     if not path.exists():
         raise FileNotFoundError(f"数据库文件不存在: {path}。请先运行 `python -m ledger demo` 生成演示数据。")
-    version = stored_schema_version(path)
-    if version in ("5", "6") and spans.upgrade(path):  # 6 adds the status spans, 7 evidence withdrawal; in place
-        version = stored_schema_version(path)
+    version = stored_schema_version(path)  # an earlier one is upgraded at start-up (ledger/migrate.py), not here
     if version != SCHEMA_VERSION:
         raise RuntimeError(
             f"数据库 {path} 的结构版本为 {version or '旧版'}，本程序需要 {SCHEMA_VERSION}。"
             "演示数据库请运行 `make demo` 重新生成；含真实台账的数据库请先备份再迁移。"
         )
-    return open_for_writing(path)
+    return rules.install(open_for_writing(path))
 
 
 def _mtime(path: Path) -> int:
@@ -233,6 +232,19 @@ class SharedConnection:
         if self._con is not None:
             self._con.close()
             self._con = None
+
+
+def upgraded_at_start() -> None:
+    """The schema upgrade (ledger/migrate.py) before the app serves the database: app.py calls it on each run."""
+    _upgraded(str(db_path()))
+
+
+@st.cache_resource(show_spinner=False)
+def _upgraded(path: str) -> None:
+    """Once per process and database file; a busy file is left to the read path, which says so in the usual
+    place."""
+    with suppress(DatabaseBusy):
+        migrate.upgrade(Path(path))
 
 
 @st.cache_resource(on_release=SharedConnection.close)

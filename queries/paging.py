@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from ledger.vocabulary import RECTIFIED
 from queries import NO_FILTER
-from queries.db import RECTIFIED_STATUSES, run_page, run_stream, run_totals
+from queries.db import run_page, run_stream, run_totals
 from queries.scope import Scope
 
 PAGE_SIZES = (50, 100, 200, 500)
@@ -40,7 +41,7 @@ def ledger_totals(ledger: str, scope: Scope, sums: tuple[str, ...], **filters: s
     """Over all the filtered items (not one page): items, open (not 已整改/已销号), overdue, rectified and the sum
     of each column in `sums`, computed in the database."""
     groups = run_totals(f"ledger_{ledger}", "status", ("overdue",), sums, **scope.params(), **(NO_FILTER | filters))
-    rectified = groups["status"].isin(RECTIFIED_STATUSES)
+    rectified = groups["status"].isin(RECTIFIED)
     totals = {
         "items": int(groups["rows"].sum()),
         "open": int(groups.loc[~rectified, "rows"].sum()),

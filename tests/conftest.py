@@ -120,7 +120,8 @@ from streamlit.testing.v1 import AppTest
 from auth import store
 from auth.roles import User
 from ledger import db_path
-from ledger.demo import build_demo, write_database
+from ledger.demo import build_demo
+from ledger.demo.database import write_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

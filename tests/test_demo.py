@@ -7,7 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ledger.demo import build_demo, split_total
+from ledger.demo import build_demo
+from ledger.demo.basics import split_total
 
 TABLES = ["league", "park", "item", "item_event", "land", "stalled", "idle_fund", "built_project", "stopped_enterprise"]
 

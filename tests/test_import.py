@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ledger import rules
 from ledger.fields import SPECS
 from ledger.importing import ImportFileError, apply_import, plan_import
 from ledger.templates import template_xlsx
@@ -294,7 +295,7 @@ def test_import_replaces_the_leagues_demo_items_of_that_ledger_and_records_the_b
     checked = plan(data)
     assert checked.new == ["BT-LD-001", "BT-LD-002", "BT-LD-003"] and checked.replaced_demo > 0
     batch = apply_import(checked, data, db, "测试")
-    con = duckdb.connect(str(db))
+    con = rules.install(duckdb.connect(str(db)))
     land = con.execute(
         "select item_id, batch_id from item join park using (park_id) where league_code = $c and ledger = 'land' "
         "order by 1",
@@ -302,7 +303,7 @@ def test_import_replaces_the_leagues_demo_items_of_that_ledger_and_records_the_b
     ).fetchall()
     record = con.execute("select ledger, league_code, file_name, rows, imported_by from import_batch").fetchall()
     area = con.execute("select area_mu from land where item_id = 'BT-LD-002'").fetchone()[0]
-    status = con.execute("select status from status_at(date '2022-12-31') where item_id = 'BT-LD-001'").fetchone()
+    status = con.execute("select status from rules.status_at(date '2022-12-31') where item_id = 'BT-LD-001'").fetchone()
     con.close()
     assert land == [("BT-LD-001", batch), ("BT-LD-002", batch), ("BT-LD-003", batch)]
     assert record == [("land", BAOTOU, "land.xlsx", 3, "测试")]

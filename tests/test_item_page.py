@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from auth import store
+from ledger import rules
 from ledger import workflow as wf
 from ledger.evidence import evidence_file, evidence_root
 from ledger.writing import transaction
@@ -174,9 +175,10 @@ BROKEN_JPEG = b"\xff\xd8\xff\xe0" + b"JFIF\0" + b"\x13" * 4000  # a JPEG's first
 
 
 def open_item_of(db: Path, park: str) -> str:
-    con = duckdb.connect(str(db))
+    con = rules.install(duckdb.connect(str(db)))
     [(item,)] = con.execute(
-        "select item_id from items_at(current_date) where park_id = $p and not is_rectified order by item_id limit 1",
+        "select item_id from rules.items_at(current_date)"
+        " where park_id = $p and not is_rectified order by item_id limit 1",
         {"p": park},
     ).fetchall()
     con.close()

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 import queries
 from charts import ledgers as view
 from charts.theme import Stamp
-from ledger.demo import write_database
+from ledger.demo.database import write_database
 from queries import db, paging
 from queries.scope import Scope
 from reports.workbooks import ExportMeta, export_meta, ledger_csv, ledger_csv_frames, ledger_xlsx, ledger_xlsx_frames

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 import queries
 from auth.roles import Action
 from charts import meeting as mt
-from ledger import spans
+from ledger import rules, spans
 from pages._state import PROGRESS_VIEWS, url_of
 from queries.db import acting_as
 from queries.scope import Scope
@@ -212,7 +212,7 @@ def close_an_overdue_item(path: Path, day: str) -> str:
     """What an import does: write a copy (one overdue item 已销号 on day) and swap it in with os.replace."""
     copy = path.with_suffix(".new")
     shutil.copy(path, copy)
-    con = duckdb.connect(str(copy))
+    con = rules.install(duckdb.connect(str(copy)))
     item = con.execute(
         "select item_id from item where deadline < $d and found_date <= $d and item_id not in "
         "(select item_id from item_event where status in ('已整改', '已销号')) order by item_id limit 1",

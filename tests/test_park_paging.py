@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ledger import spans
+from ledger import rules, spans
 from queries import paging
 from tests.conftest import ROOT, capture_downloads, copy_database, read_database
 
@@ -22,7 +22,7 @@ EXTRA = 22_500
 def big_park(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the demo database whose park P005 gets EXTRA more idle-fund items (copies of one of them)."""
     db = copy_database(demo_db, tmp_path_factory.mktemp("big_park"))
-    con = duckdb.connect(str(db))
+    con = rules.install(duckdb.connect(str(db)))
     try:
         (source,) = con.execute(
             "select min(item_id) from item where ledger = 'idle_fund' and park_id = $p", {"p": PARK}

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import queries
 from charts.supervision import LagRules, lag_reasons, lagging_leagues
-from ledger.demo import write_database
+from ledger.demo.database import write_database
 from pages._state import PROGRESS_VIEWS, url_of
 from queries.scope import Scope
 from reports.supervision_notice import notice_docx

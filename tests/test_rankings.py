@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 import queries
 from charts import rankings as rk
 from charts.theme import Stamp
-from ledger.demo import write_database
+from ledger.demo.database import write_database
 from queries import db
 from queries.scope import Scope
 from tests.conftest import ROOT, read_database, tiny_rows

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger import rules
 from tests.conftest import ARGS, CHROMIUM, ROOT, copy_database
 from tests.test_browser import open_page, running_app
 from tests.test_import_real import grouped_office_xlsx, office_rows, with_cells
@@ -139,15 +140,15 @@ def test_the_monthly_meeting_finds_the_weakest_league_and_its_overdue_idle_land(
         page.wait_for_url("**league=*", timeout=30_000)
         page.wait_for_timeout(2000)
         league = page.url.split("league=")[1].split("&")[0]
-        con = duckdb.connect(str(demo_db))
+        con = rules.install(duckdb.connect(str(demo_db)))
         name = con.execute("select name from league where league_code = $c", {"c": league}).fetchone()[0]
         expected = con.execute(
-            "select count(*) from items_at(date '2022-12-31') "
+            "select count(*) from rules.items_at(date '2022-12-31') "
             "where league_code = $c and ledger = 'land' and is_overdue",
             {"c": league},
         ).fetchone()[0]
         worst = con.execute(
-            "select league_code from items_at(date '2022-12-31') group by 1 "
+            "select league_code from rules.items_at(date '2022-12-31') group by 1 "
             "order by count(*) filter (where is_rectified) / count(*) limit 1"
         ).fetchone()[0]
         con.close()

@@ -9,10 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ledger import SCHEMA_VERSION, spans, stored_schema_version
+from ledger import SCHEMA_VERSION, rules, spans, stored_schema_version
 from ledger import workflow as wf
 from ledger.evidence import check_evidence
 from ledger.importing import apply_import
+from ledger.migrate import upgrade
 from ledger.writing import transaction
 from tests.conftest import DEMO_USERS
 from tests.test_import import GOOD, plan, xlsx
@@ -30,7 +31,7 @@ def kept_and_rebuilt(con: duckdb.DuckDBPyConnection) -> tuple[list, list]:
     kept = con.execute("select item_id, seq, status, valid_from, valid_to from status_span order by all").fetchall()
     rebuilt = con.execute(f"select * from ({spans.spans_sql()}) order by all").fetchall()
     facts = con.execute("select * from item_fact order by item_id").fetchall()
-    live = con.execute("select * from item_facts_live order by item_id").fetchall()
+    live = con.execute("select * from rules.item_facts_of(null) order by item_id").fetchall()
     assert len(facts) == con.execute("select count(*) from item").fetchone()[0]
     return [*kept, *facts], [*rebuilt, *live]
 
@@ -55,8 +56,8 @@ def replay_differences(con: duckdb.DuckDBPyConnection, days: list[date]) -> int:
     ).fetchone()
     spot = days[len(days) // 2]  # and the macro itself is that range lookup
     (m,) = con.execute(
-        f"select count(*) from ((from status_at($d) except all ({REPLAY})) union all (({REPLAY}) except all"
-        " from status_at($d)))",
+        f"select count(*) from ((from rules.status_at($d) except all ({REPLAY})) union all (({REPLAY}) except all"
+        " from rules.status_at($d)))",
         {"d": spot},
     ).fetchone()
     return n + m
@@ -76,7 +77,7 @@ def db(demo_db: Path, tmp_path: Path) -> Path:
 
 
 def test_demo_build_keeps_the_spans_the_log_gives(demo_db: Path) -> None:
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = rules.install(duckdb.connect(str(demo_db), read_only=True))
     kept, rebuilt = kept_and_rebuilt(con)
     spans_n, events, items = con.execute(
         "select (select count(*) from status_span), (select count(*) from item_event), (select count(*) from item)"
@@ -88,7 +89,7 @@ def test_demo_build_keeps_the_spans_the_log_gives(demo_db: Path) -> None:
 
 
 def test_status_at_over_spans_equals_the_replay_even_for_events_entered_out_of_date_order(db: Path) -> None:
-    con = duckdb.connect(str(db))
+    con = rules.install(duckdb.connect(str(db)))
     item = con.execute("select item_id from item_event group by 1 having count(*) >= 3 order by 1 limit 1").fetchone()
     # a late entry dated before the item's latest event, and two events on one day (the later seq wins)
     con.execute(
@@ -107,9 +108,9 @@ def test_status_at_over_spans_equals_the_replay_even_for_events_entered_out_of_d
 
 
 def test_a_workflow_action_keeps_the_spans_in_step_in_its_transaction(db: Path) -> None:
-    con = duckdb.connect(str(db))
+    con = rules.install(duckdb.connect(str(db)))
     item = con.execute(
-        "select item_id from status_at(date '2030-01-01') join item using (item_id) join park using (park_id)"
+        "select item_id from rules.status_at(date '2030-01-01') join item using (item_id) join park using (park_id)"
         " where league_code = '150200' and status in ('待整改', '整改中') order by item_id limit 1"
     ).fetchone()[0]
     league, admin = DEMO_USERS["demo-150200"], DEMO_USERS["demo-admin"]
@@ -122,7 +123,7 @@ def test_a_workflow_action_keeps_the_spans_in_step_in_its_transaction(db: Path) 
     kept, rebuilt = kept_and_rebuilt(con)
     assert kept == rebuilt
     other = con.execute(
-        "select item_id from status_at(date '2030-01-01') join item using (item_id) join park using (park_id)"
+        "select item_id from rules.status_at(date '2030-01-01') join item using (item_id) join park using (park_id)"
         " where league_code = '150200' and status = '已整改' and evidence is not null order by item_id limit 1"
     ).fetchone()[0]
     with transaction(con, db) as cur:
@@ -130,17 +131,17 @@ def test_a_workflow_action_keeps_the_spans_in_step_in_its_transaction(db: Path) 
     closed = con.execute("select closed_date from item_facts where item_id = $i", {"i": other}).fetchone()
     assert closed == (date(2026, 3, 2),)
     assert kept_and_rebuilt(con)[0] == kept_and_rebuilt(con)[1]
-    status = con.execute("select status from status_at(date '2026-03-02') where item_id = $i", {"i": item})
+    status = con.execute("select status from rules.status_at(date '2026-03-02') where item_id = $i", {"i": item})
     assert status.fetchone() == ("已整改",)
-    assert con.execute("select status from status_at(current_date) where item_id = $i", {"i": item}).fetchone() == (
-        "整改中",
-    )
+    assert con.execute(
+        "select status from rules.status_at(current_date) where item_id = $i", {"i": item}
+    ).fetchone() == ("整改中",)
     assert replay_differences(con, [date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3)]) == 0
     con.close()
 
 
 def test_a_rolled_back_action_leaves_no_span(db: Path) -> None:
-    con = duckdb.connect(str(db))
+    con = rules.install(duckdb.connect(str(db)))
     before = kept_and_rebuilt(con)[0]
     item = before[0][0]
     with pytest.raises(RuntimeError), transaction(con, db) as cur:
@@ -155,13 +156,13 @@ def test_an_import_keeps_the_spans_in_step_and_drops_those_of_replaced_items(db:
     checked = plan(data, path=db)
     assert checked.replaced_demo > 0
     apply_import(checked, data, db, "测试")
-    con = duckdb.connect(str(db))
+    con = rules.install(duckdb.connect(str(db)))
     kept, rebuilt = kept_and_rebuilt(con)
     assert kept == rebuilt
     assert {r[0] for r in kept} == {r[0] for r in con.execute("select item_id from item_event").fetchall()}
-    assert con.execute("select status from status_at(date '2022-12-31') where item_id = 'BT-LD-001'").fetchone() == (
-        "已整改",
-    )
+    assert con.execute(
+        "select status from rules.status_at(date '2022-12-31') where item_id = 'BT-LD-001'"
+    ).fetchone() == ("已整改",)
     assert replay_differences(con, event_dates(con)) == 0
     con.close()
 
@@ -176,21 +177,24 @@ def as_schema_5(path: Path) -> None:
         return v5[start : v5.index(";\n", start) + 1]
 
     con = duckdb.connect(str(path))
-    con.execute("drop view item_facts_live")
-    con.execute("drop macro table item_facts_of")
     con.execute("drop view item_facts")
     con.execute("drop table item_fact")
     con.execute("drop table status_span")
     con.execute(statement("create view item_facts as"))
-    for head in ("create macro status_at", "create macro items_at"):
-        con.execute(statement(head).replace("create macro", "create or replace macro"))
+    for head in (  # and the rules it stored (ledger/migrate.py drops them)
+        "create macro status_at",
+        "create macro deadline_at",
+        "create macro items_at",
+        "create macro ledger_rows",
+        "create view threshold_row",
+        "create macro score_weights",
+    ):
+        con.execute(statement(head))
     con.execute("update meta set value = '5' where key = 'schema_version'")
     con.close()
 
 
 def test_a_schema_5_database_with_imports_is_upgraded_in_place_when_the_app_opens_it(db: Path, monkeypatch) -> None:
-    from queries import db as qdb
-
     data = xlsx(GOOD)
     apply_import(plan(data, path=db), data, db, "测试")
     as_schema_5(db)
@@ -198,10 +202,9 @@ def test_a_schema_5_database_with_imports_is_upgraded_in_place_when_the_app_open
     before = con.execute("select count(*), (select count(*) from item_event) from item").fetchone()
     con.close()
     assert stored_schema_version(db) == "5"
-    con = qdb.connect(db)
-    con.close()
+    upgrade(db)  # as the app does when it starts (ledger/migrate.py), before it opens the database
     assert stored_schema_version(db) == SCHEMA_VERSION == "7"
-    con = duckdb.connect(str(db))
+    con = rules.install(duckdb.connect(str(db)))
     assert con.execute("select count(*), (select count(*) from item_event) from item").fetchone() == before
     assert con.execute("select count(*) from import_batch").fetchone() == (1,)
     kept, rebuilt = kept_and_rebuilt(con)
@@ -220,7 +223,7 @@ def test_demo_if_missing_upgrades_a_schema_5_database_instead_of_rebuilding_it(d
     monkeypatch.setenv("LEDGER_DB", str(db))
     assert main(["demo", "--if-missing"]) == 0
     assert stored_schema_version(db) == SCHEMA_VERSION
-    con = duckdb.connect(str(db), read_only=True)
+    con = rules.install(duckdb.connect(str(db), read_only=True))
     assert con.execute("select count(*) from item where title = '升级后仍在'").fetchone() == (1,)
     assert kept_and_rebuilt(con)[0] == kept_and_rebuilt(con)[1]
     con.close()

@@ -14,6 +14,7 @@ import pytest
 
 from auth import store
 from auth.roles import User
+from ledger import rules
 from ledger import workflow as wf
 from ledger.evidence import EvidenceError, check_evidence, evidence_root, store_file
 from ledger.fields import SPECS
@@ -55,7 +56,7 @@ def db(tmp_path: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def con(db: Path):
-    connection = duckdb.connect(str(db))
+    connection = rules.install(duckdb.connect(str(db)))
     yield connection
     connection.close()
 
@@ -226,7 +227,7 @@ def test_an_extension_moves_the_deadline_that_overdue_counts_use_and_history_kee
 
     def overdue(day: date) -> tuple:
         return con.execute(
-            "select is_overdue, deadline, original_deadline, extensions from items_at($d) where item_id = $i",
+            "select is_overdue, deadline, original_deadline, extensions from rules.items_at($d) where item_id = $i",
             {"d": day, "i": item},
         ).fetchone()
 
@@ -241,16 +242,18 @@ def test_a_refused_extension_needs_a_reason_and_changes_no_deadline(con, db: Pat
     with pytest.raises(wf.WorkflowError, match="不予批准须写明原因"):
         act(con, db, wf.decide_extension, ADMIN, request, False, "")
     act(con, db, wf.decide_extension, ADMIN, request, False, "理由不充分", now=NOW)
-    assert con.execute("select count(*) from deadline_at($d)", {"d": date(2030, 1, 1)}).fetchone()[0] == 0
+    assert con.execute("select count(*) from rules.deadline_at($d)", {"d": date(2030, 1, 1)}).fetchone()[0] == 0
 
 
 def test_the_status_at_a_past_date_is_the_one_in_force_then(con, db: Path) -> None:
     item = open_items(con, "150200")[0]
-    before = con.execute("select status from items_at($d) where item_id = $i", {"d": NOW.date(), "i": item}).fetchone()
+    before = con.execute(
+        "select status from rules.items_at($d) where item_id = $i", {"d": NOW.date(), "i": item}
+    ).fetchone()
     act(con, db, wf.record_progress, BAOTOU, item, state(con, item).seq, "整改中", "进展", now=NOW + timedelta(days=3))
-    assert con.execute("select status from items_at($d) where item_id = $i",
+    assert con.execute("select status from rules.items_at($d) where item_id = $i",
                        {"d": NOW.date(), "i": item}).fetchone() == before  # fmt: skip
-    assert con.execute("select status from items_at($d) where item_id = $i",
+    assert con.execute("select status from rules.items_at($d) where item_id = $i",
                        {"d": NOW.date() + timedelta(days=3), "i": item}).fetchone()[0] == "整改中"  # fmt: skip
 
 
@@ -389,7 +392,8 @@ def test_a_withdrawn_file_is_kept_and_recorded_but_no_longer_counts_for_closing(
 
 
 def test_a_schema_6_database_gains_the_withdrawal_columns_in_place(db: Path) -> None:
-    from ledger import SCHEMA_VERSION, spans, stored_schema_version
+    from ledger import SCHEMA_VERSION, stored_schema_version
+    from ledger.migrate import upgrade
 
     con = duckdb.connect(str(db))
     con.execute("drop index evidence_item")  # what a schema-6 file holds: the table without the three columns
@@ -399,7 +403,7 @@ def test_a_schema_6_database_gains_the_withdrawal_columns_in_place(db: Path) -> 
     con.execute("update meta set value = '6' where key = 'schema_version'")
     items = con.execute("select count(*) from item").fetchone()
     con.close()
-    assert spans.upgrade(db) and stored_schema_version(db) == SCHEMA_VERSION == "7"
+    assert upgrade(db) and stored_schema_version(db) == SCHEMA_VERSION == "7"
     con = duckdb.connect(str(db))
     assert con.execute("select count(*) from item").fetchone() == items
     assert con.execute("select count(withdrawn_at) from evidence").fetchone() == (0,)

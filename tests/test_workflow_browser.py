@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from auth import store
+from ledger import rules
 from tests.conftest import copy_database
 from tests.test_browser import CHROMIUM, SHOTS, running_app, signed_in_page
 
@@ -33,9 +34,9 @@ def browser():
 
 
 def rectified_land(db: Path) -> int:
-    con = duckdb.connect(str(db))
+    con = rules.install(duckdb.connect(str(db)))
     count = con.execute(
-        "select count(*) from items_at($d) where ledger = 'land' and league_code = '150200' and is_rectified",
+        "select count(*) from rules.items_at($d) where ledger = 'land' and league_code = '150200' and is_rectified",
         {"d": date.today()},
     ).fetchone()[0]
     con.close()

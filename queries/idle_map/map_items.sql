@@ -25,7 +25,7 @@ select
     f.responsible_unit,
     coalesce(l.lat, s.lat, r.lat) as lat,
     coalesce(l.lon, s.lon, r.lon) as lon
-from items_at($asof) f
+from rules.items_at($asof) f
 join park p using (park_id)
 left join land l using (item_id)
 left join stalled s using (item_id)

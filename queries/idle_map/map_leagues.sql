@@ -6,7 +6,7 @@
 -- Grain: one row per league (all 12, zeros where none), by code.
 with scoped as (
     select item_id, league_code, category, area_mu::double as area_mu, is_rectified, is_overdue
-    from items_at($asof)
+    from rules.items_at($asof)
 )
 select
     l.league_code,

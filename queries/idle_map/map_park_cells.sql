@@ -8,7 +8,7 @@
 -- Grain: one row per cell holding at least one park with coordinates, by cell (south to north, west to east).
 with open_items as (
     select park_id, ledger, area_mu::double as area_mu, is_overdue
-    from items_at($asof)
+    from rules.items_at($asof)
     where not is_rectified
       and ledger in ('land', 'stalled', 'infrastructure')
       and ($league is null or league_code = $league)

@@ -14,7 +14,7 @@ with open_items as (
         amount_wan::double as amount_wan,
         ledger in ('land', 'stalled', 'infrastructure') as is_asset,
         is_overdue as is_late
-    from items_at($asof)
+    from rules.items_at($asof)
     where not is_rectified
       and ($league is null or league_code = $league)
       and ($park is null or park_id = $park)

@@ -17,15 +17,13 @@ events as (  -- rectified_date: when the item's present run of 已整改/已销�
         max(event_date) as status_date,
         arg_max(status, seq) as status,
         min(event_date) filter (
-            where status in ('已整改', '已销号')
+            where rules.rectified(status)
               and seq > coalesce((select max(seq) from seen where status in ('待整改', '整改中')), 0)
         ) as rectified_date
     from seen
 ),
-extended as (  -- the deadline in force on $asof: the latest approved 延期 decided by then
-    select arg_max(new_deadline, decided_at) as deadline, count(*) as extensions
-    from deadline_request
-    where item_id = $item and decision = '批准' and decided_date <= $asof
+extended as (  -- the deadline in force on $asof (none: the ledger's own)
+    select deadline, extensions from rules.deadline_at($asof) where item_id = $item
 )
 select
     i.item_id,
@@ -42,14 +40,14 @@ select
     i.measure,
     coalesce(x.deadline, i.deadline) as deadline,
     i.deadline as original_deadline,
-    x.extensions,
+    coalesce(x.extensions, 0) as extensions,
     e.status,
     e.status_date,
     e.rectified_date,
     case when e.status = '已销号' then coalesce(i.closed_date, e.status_date) end as closed_date,
     case when e.rectified_date is not null then i.evidence end as evidence,
     datediff('day', $asof::date, coalesce(x.deadline, i.deadline)) as days_to_deadline,
-    coalesce(e.status not in ('已整改', '已销号') and coalesce(x.deadline, i.deadline) < $asof, false) as overdue,
+    coalesce(rules.overdue(e.status, coalesce(x.deadline, i.deadline), $asof), false) as overdue,
     case i.ledger
         when 'land' then json_object(
             'land_kind', l.land_kind, 'area_mu', l.area_mu::double, 'approved_date', l.approved_date,
@@ -78,7 +76,7 @@ join park p on p.park_id = i.park_id
 join league lg on lg.league_code = p.league_code
 join ledger_def ld on ld.ledger = i.ledger
 cross join events e
-cross join extended x
+left join extended x on true
 left join land l on l.item_id = i.item_id
 left join stalled s on s.item_id = i.item_id
 left join infrastructure f on f.item_id = i.item_id

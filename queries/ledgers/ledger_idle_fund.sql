@@ -24,7 +24,7 @@ select
     d.nature,
     d.fund_year,
     d.balance_wan::double as balance_wan,
-    case when x.status in ('已整改', '已销号') then d.returned_wan::double end as returned_wan
-from ledger_rows('idle_fund', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
+    case when rules.rectified(x.status) then d.returned_wan::double end as returned_wan
+from rules.ledger_rows('idle_fund', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
 join idle_fund d on d.item_id = x.item_id
 order by x.league_code, x.park_id, x.item_id

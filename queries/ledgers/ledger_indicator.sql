@@ -28,7 +28,7 @@ select
     d.threshold,
     b.land_mu::double as land_mu,
     b.output_wan::double as output_wan
-from ledger_rows('indicator', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
+from rules.ledger_rows('indicator', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
 join indicator d on d.item_id = x.item_id
 join built_project b on b.project_id = d.project_id
 order by x.league_code, x.park_id, x.item_id

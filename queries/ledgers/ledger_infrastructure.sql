@@ -24,6 +24,6 @@ select
     d.investment_wan::double as investment_wan,
     d.build_status,
     d.procedures_complete
-from ledger_rows('infrastructure', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
+from rules.ledger_rows('infrastructure', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
 join infrastructure d on d.item_id = x.item_id
 order by x.league_code, x.park_id, x.item_id

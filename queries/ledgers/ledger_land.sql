@@ -26,6 +26,6 @@ select
     d.idle_since,
     d.cause,
     d.disposal
-from ledger_rows('land', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
+from rules.ledger_rows('land', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
 join land d on d.item_id = x.item_id
 order by x.league_code, x.park_id, x.item_id

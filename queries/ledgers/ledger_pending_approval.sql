@@ -25,6 +25,6 @@ select
     d.approval_count,
     d.approval_authority,
     d.acceptance
-from ledger_rows('pending_approval', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
+from rules.ledger_rows('pending_approval', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
 join pending_approval d on d.item_id = x.item_id
 order by x.league_code, x.park_id, x.item_id

@@ -28,6 +28,6 @@ select
     d.water_t::double as water_t,
     d.reason,
     d.mode
-from ledger_rows('stalled', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
+from rules.ledger_rows('stalled', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
 join stalled d on d.item_id = x.item_id
 order by x.league_code, x.park_id, x.item_id

@@ -7,7 +7,7 @@
 -- Grain: one row per category (all 12, zeros where the scope has none), in display order.
 with scoped as (
     select *
-    from items_at($asof)
+    from rules.items_at($asof)
     where ($league is null or league_code = $league)
       and ($park is null or park_id = $park)
 )

@@ -10,7 +10,7 @@ select
     count(x.item_id) filter (where x.is_overdue) as overdue,
     count(x.item_id) filter (where x.is_rectified) / nullif(count(x.item_id), 0) as completion_rate
 from league l
-left join items_at($asof) x using (league_code)
+left join rules.items_at($asof) x using (league_code)
 where ($league is null or l.league_code = $league) and $user_park is null  -- a park's user: no league rows
 group by l.league_code, l.name
 order by l.league_code

@@ -4,7 +4,7 @@
 -- Grain: one row per ledger (all 6), in display order.
 with scoped as (
     select *
-    from items_at($asof)
+    from rules.items_at($asof)
     where ($league is null or league_code = $league)
       and ($park is null or park_id = $park)
 )

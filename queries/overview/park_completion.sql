@@ -11,7 +11,7 @@ select
     count(x.item_id) filter (where x.is_overdue) as overdue,
     count(x.item_id) filter (where x.is_rectified) / nullif(count(x.item_id), 0) as completion_rate
 from park p
-left join items_at($asof) x using (park_id)
+left join rules.items_at($asof) x using (park_id)
 where ($league is null or p.league_code = $league) and ($user_park is null or p.park_id = $user_park)
 group by p.park_id, p.name, p.league_code
 order by p.park_id

@@ -6,7 +6,7 @@ select
     d.name,
     x.status,
     count(*) as items
-from items_at($asof) x
+from rules.items_at($asof) x
 join ledger_def d using (ledger)
 where ($league is null or x.league_code = $league)
   and ($park is null or x.park_id = $park)

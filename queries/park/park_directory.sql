@@ -35,6 +35,6 @@ select
     count(x.item_id) filter (where x.is_rectified) / nullif(count(x.item_id), 0) as completion_rate,
     g.matches
 from page g
-left join items_at($asof) x on x.park_id = g.park_id
+left join rules.items_at($asof) x on x.park_id = g.park_id
 group by all
 order by g.league_code, g.park_id

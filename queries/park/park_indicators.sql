@@ -1,9 +1,8 @@
 -- Park indicators from the built projects completed by the end of the data year (as the rankings' default
 -- year: $asof's year, or the latest completion year before it when $asof's year has none), against the
 -- 控制性指标 of the park's league for the park's industry category, and each park's rank on 亩均税收.
--- 亩均产值 = Σ产值 / Σ用地, 亩均税收 = Σ税收 / Σ用地, 投资强度 = Σ投资 / Σ用地 (万元/亩),
--- 容积率 = Σ建筑面积 / (Σ用地 × 666.67 m²), as on the rankings page: only projects with land > 0 and all
--- four quantities count; the others are 数据缺失 (missing_projects) and are never divided by.
+-- The indicators (queries/rules.sql) over the sums of the park's valid projects, as on the rankings page; the
+-- others are 数据缺失 (missing_projects) and are never divided by.
 -- tax_rank: 1 = highest 亩均税收 among all parks, ties by park name; null for a park without a valid project.
 -- Params: $park (null: every park), $league (null: every league), $asof.
 -- Columns: park_id, name, league_code, industry_category, year (the data year), projects, missing_projects,
@@ -17,14 +16,7 @@ with settings as (
 projects as (
     select
         park_id,
-        coalesce(
-            land_mu > 0
-            and investment_wan is not null
-            and output_wan is not null
-            and tax_wan is not null
-            and floor_area_m2 is not null,
-            false
-        ) as valid,
+        rules.valid_project(land_mu, investment_wan, output_wan, tax_wan, floor_area_m2) as valid,
         land_mu::double as land_mu,
         investment_wan::double as investment_wan,
         output_wan::double as output_wan,
@@ -42,11 +34,13 @@ parks as (
         count(b.park_id) filter (where b.valid) as projects,
         count(b.park_id) filter (where not b.valid) as missing_projects,
         sum(b.land_mu) filter (where b.valid) as land_mu,
-        sum(b.output_wan) filter (where b.valid) / sum(b.land_mu) filter (where b.valid) as output_per_mu,
-        sum(b.tax_wan) filter (where b.valid) / sum(b.land_mu) filter (where b.valid) as tax_per_mu,
-        sum(b.investment_wan) filter (where b.valid) / sum(b.land_mu) filter (where b.valid)
+        rules.output_per_mu(sum(b.output_wan) filter (where b.valid), sum(b.land_mu) filter (where b.valid))
+            as output_per_mu,
+        rules.tax_per_mu(sum(b.tax_wan) filter (where b.valid), sum(b.land_mu) filter (where b.valid)) as tax_per_mu,
+        rules.investment_intensity(sum(b.investment_wan) filter (where b.valid), sum(b.land_mu) filter (where b.valid))
             as investment_intensity,
-        sum(b.floor_area_m2) filter (where b.valid) / (sum(b.land_mu) filter (where b.valid) * 666.67) as plot_ratio
+        rules.plot_ratio(sum(b.floor_area_m2) filter (where b.valid), sum(b.land_mu) filter (where b.valid))
+            as plot_ratio
     from park p
     left join projects b using (park_id)
     group by p.park_id, p.name, p.league_code, p.industry_category
@@ -77,7 +71,7 @@ ranked as (
         ) as tax_rank,
         count(k.tax_per_mu) over () as ranked_parks
     from parks k
-    left join threshold_row t using (league_code, industry_category)
+    left join rules.threshold_row() t using (league_code, industry_category)
 )
 select
     park_id,

@@ -19,7 +19,7 @@ select
     f.area_mu::double as area_mu,
     f.amount_wan::double as amount_wan,
     g.sort as ledger_sort
-from items_at($asof) f
+from rules.items_at($asof) f
 join ledger_def g using (ledger)
 join category_def c using (category)
 where ($league is null or f.league_code = $league)

@@ -20,7 +20,7 @@ select
     f.status,
     f.extensions,
     f.extensions > 0 as is_extended
-from items_at($asof) f
+from rules.items_at($asof) f
 join ledger_def g using (ledger)
 join park p using (park_id)
 join league l on l.league_code = f.league_code

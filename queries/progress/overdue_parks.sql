@@ -14,7 +14,7 @@ select
     count(*) filter (where d.land_kind = '闲置土地') as overdue_idle,
     coalesce(sum(d.area_mu), 0) as overdue_area_mu,
     max(date_diff('day', f.deadline, $asof)) as max_days_overdue
-from items_at($asof) f
+from rules.items_at($asof) f
 join land d using (item_id)
 join park p using (park_id)
 join league l on l.league_code = f.league_code

@@ -5,14 +5,14 @@
 -- Grain: one row per item and rule it breaks, by rule then item id.
 with scoped as (  -- narrow: the rules need these; the rows found get their names from item_fact below
     select item_id, status, evidence, closed_date, found_date
-    from items_at($asof)
+    from rules.items_at($asof)
     where ($league is null or league_code = $league)
       and ($park is null or park_id = $park)
 ),
 hits as (
     select 'no_evidence' as rule, 1 as sort, item_id, '状态为' || status || '，但无佐证材料' as detail
     from scoped
-    where status in ('已整改', '已销号') and coalesce(trim(evidence), '') = ''
+    where rules.rectified(status) and coalesce(trim(evidence), '') = ''
     union all
     select 'closed_before_found', 2, item_id,
         '销号日期 ' || strftime(closed_date, '%Y-%m-%d') || ' 早于发现日期 ' || strftime(found_date, '%Y-%m-%d')

@@ -19,7 +19,7 @@ rect_phase as (
         count(*) as target,
         count(*) filter (where x.is_rectified and x.first_rectified >= p.start_date) as done,
         count(*) filter (where x.is_rectified and x.first_rectified < p.start_date) as earlier
-    from items_at((select until from ph where phase_id = 'rectification')) x
+    from rules.items_at((select until from ph where phase_id = 'rectification')) x
     cross join (select * from ph where phase_id = 'rectification') p
     where ($league is null or x.league_code = $league)
       and ($park is null or x.park_id = $park)
@@ -31,7 +31,7 @@ long_term as (
         count(*) filter (
             where x.is_rectified and x.first_rectified < (select start_date from ph where phase_id = 'long_term')
         ) as earlier
-    from items_at($asof) x
+    from rules.items_at($asof) x
     where ($league is null or x.league_code = $league)
       and ($park is null or x.park_id = $park)
       and x.category in ('stalled_long', 'stalled_zombie', 'stalled_project', 'infra_half_finished',

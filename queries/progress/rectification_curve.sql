@@ -25,7 +25,7 @@ rectified as (
     select s.ledger, p.valid_from, p.valid_to, count(*) as n
     from status_span p
     join scoped s using (item_id)
-    where p.status in ('已整改', '已销号')
+    where rules.rectified(p.status)
     group by all
 ),
 deltas as (

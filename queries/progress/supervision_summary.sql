@@ -12,7 +12,7 @@ with per_league as (
         count(*) filter (where is_rectified) as rectified,
         count(*) filter (where is_overdue) as overdue,
         count(*) filter (where extensions > 0) as extended
-    from items_at($asof)
+    from rules.items_at($asof)
     group by league_code
 ),
 filings as (

@@ -23,6 +23,6 @@ select
     count(x.item_id) filter (where x.is_rectified) / nullif(count(x.item_id), 0) as completion_rate
 from units u
 cross join ledger_def g
-left join items_at($asof) x on x.park_id = u.park_id and x.ledger = g.ledger
+left join rules.items_at($asof) x on x.park_id = u.park_id and x.ledger = g.ledger
 group by u.unit_id, u.unit_name, g.ledger, g.name, g.sort
 order by u.unit_id, g.sort

@@ -19,14 +19,7 @@ projects as (
     select
         b.park_id,
         coalesce(nullif(regexp_extract(b.name, '^(.+?)年产', 1), ''), b.name) as enterprise,
-        coalesce(
-            b.land_mu > 0
-            and b.investment_wan is not null
-            and b.output_wan is not null
-            and b.tax_wan is not null
-            and b.floor_area_m2 is not null,
-            false
-        ) as valid,
+        rules.valid_project(b.land_mu, b.investment_wan, b.output_wan, b.tax_wan, b.floor_area_m2) as valid,
         b.land_mu::double as land_mu,
         b.output_wan::double as output_wan,
         t.min_value as output_min
@@ -47,7 +40,8 @@ parks as (
         count(pr.park_id) filter (where pr.valid) as projects,
         count(distinct pr.enterprise) as enterprises,
         sum(pr.land_mu) filter (where pr.valid) as land_mu,
-        sum(pr.output_wan) filter (where pr.valid) / sum(pr.land_mu) filter (where pr.valid) as output_per_mu,
+        rules.output_per_mu(sum(pr.output_wan) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid))
+            as output_per_mu,
         sum(pr.land_mu * pr.output_min) filter (where pr.valid)
             / sum(pr.land_mu) filter (where pr.valid and pr.output_min is not null) as output_benchmark
     from park k

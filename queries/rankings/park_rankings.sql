@@ -1,18 +1,17 @@
 -- Parks ranked for a year by $metric (the composite 亩均效益 score or one indicator), from the built
 -- projects completed by the end of that year, with the previous year's rank, the league median, the
 -- score's breakdown and the A/B/C/D grade.
--- Park indicators: 亩均产值 = Σ产值 / Σ用地, 亩均税收 = Σ税收 / Σ用地, 投资强度 = Σ投资 / Σ用地 (万元/亩),
--- 容积率 = Σ建筑面积 / (Σ用地 × 666.67 m²). Only projects with land > 0 and all four quantities count;
--- the others are 数据缺失 (missing_projects) and are never divided by.
--- Indicator score of a project = min(value / its league's threshold for its category, 1.5) × 100, so
--- 100 = exactly at the threshold; a park's indicator score is the land-weighted mean of its projects'
--- scores; score = Σ weight × indicator score / Σ weights; the *_points columns add up to score.
+-- Park indicators: the rules of queries/rules.sql over the sums of the park's valid projects (rules.
+-- valid_project); the others are 数据缺失 (missing_projects) and are never divided by.
+-- Indicator score of a project = rules.capped_score(value / its league's threshold for its category); a
+-- park's indicator score is the land-weighted mean of its projects' scores; score = Σ weight × indicator
+-- score / Σ weights; the *_points columns add up to score.
 -- rank: 1 = highest value, ties broken by park name; parks without a valid project are unranked (null).
 -- grade: among parks with at least 3 valid projects (the others 不定等级), by q = parks with a strictly
 -- higher score / graded parks: A q < 20%, B q < 60%, C q < 90%, D otherwise; equal scores, equal grades.
 -- Params: $league, $asof, $year (null: the latest completion year not after $asof), $metric (one of $user_park: the one park a park's user may see (null: no such limit).
 --         score, output_per_mu, tax_per_mu, investment_intensity, plot_ratio; null: score), $weights
---         (struct of tax_per_mu, output_per_mu, investment_intensity, plot_ratio; null: 40, 30, 20, 10).
+--         (struct of tax_per_mu, output_per_mu, investment_intensity, plot_ratio; null: rules.default_weights()).
 -- Columns: park_id, name, league_code, league_name, year, projects, new_projects, missing_projects,
 --          land_mu, output_per_mu, tax_per_mu, investment_intensity, plot_ratio, output_score, tax_score,
 --          investment_score, plot_score, tax_points, output_points, investment_points, plot_points, score,
@@ -23,46 +22,39 @@ with settings as (
     select
         coalesce($year, (select least(max(year), year($asof::date)) from built_project)) as rank_year,
         coalesce($metric, 'score') as metric,
-        coalesce(
-            $weights, {'tax_per_mu': 40, 'output_per_mu': 30, 'investment_intensity': 20, 'plot_ratio': 10}
-        ) as w
+        $weights as w
 ),
 weights as (
-    select * from score_weights((select w from settings))
+    select * from rules.score_weights((select w from settings))
 ),
 projects as (
     select
         b.park_id,
         b.year,
-        coalesce(
-            b.land_mu > 0
-            and b.investment_wan is not null
-            and b.output_wan is not null
-            and b.tax_wan is not null
-            and b.floor_area_m2 is not null,
-            false
-        ) as valid,
+        rules.valid_project(b.land_mu, b.investment_wan, b.output_wan, b.tax_wan, b.floor_area_m2) as valid,
         b.land_mu::double as land_mu,
         b.investment_wan::double as investment_wan,
         b.output_wan::double as output_wan,
         b.tax_wan::double as tax_wan,
         b.floor_area_m2::double as floor_area_m2,
-        b.output_wan::double / nullif(b.land_mu::double, 0) / nullif(t.output_min, 0) as output_vs_min,
-        b.tax_wan::double / nullif(b.land_mu::double, 0) / nullif(t.tax_min, 0) as tax_vs_min,
-        b.investment_wan::double / nullif(b.land_mu::double, 0) / nullif(t.investment_min, 0) as investment_vs_min,
-        b.floor_area_m2::double / (nullif(b.land_mu::double, 0) * 666.67) / nullif(t.plot_min, 0) as plot_vs_min
+        rules.output_per_mu(b.output_wan::double, nullif(b.land_mu::double, 0)) / nullif(t.output_min, 0)
+            as output_vs_min,
+        rules.tax_per_mu(b.tax_wan::double, nullif(b.land_mu::double, 0)) / nullif(t.tax_min, 0) as tax_vs_min,
+        rules.investment_intensity(b.investment_wan::double, nullif(b.land_mu::double, 0))
+            / nullif(t.investment_min, 0) as investment_vs_min,
+        rules.plot_ratio(b.floor_area_m2::double, nullif(b.land_mu::double, 0)) / nullif(t.plot_min, 0)
+            as plot_vs_min
     from built_project b
     join park p using (park_id)
-    left join threshold_row t on t.league_code = p.league_code and t.industry_category = b.industry_category
+    left join rules.threshold_row() t on t.league_code = p.league_code and t.industry_category = b.industry_category
 ),
 project_scores as (
-    -- if(...) rather than least(): least() skips nulls, and a missing ratio must stay missing
     select
         pr.*,
-        if(pr.output_vs_min > 1.5, 1.5, pr.output_vs_min) * 100 as output_score,
-        if(pr.tax_vs_min > 1.5, 1.5, pr.tax_vs_min) * 100 as tax_score,
-        if(pr.investment_vs_min > 1.5, 1.5, pr.investment_vs_min) * 100 as investment_score,
-        if(pr.plot_vs_min > 1.5, 1.5, pr.plot_vs_min) * 100 as plot_score
+        rules.capped_score(pr.output_vs_min) as output_score,
+        rules.capped_score(pr.tax_vs_min) as tax_score,
+        rules.capped_score(pr.investment_vs_min) as investment_score,
+        rules.capped_score(pr.plot_vs_min) as plot_score
     from projects pr
 ),
 park_year as (
@@ -75,11 +67,14 @@ park_year as (
         count(pr.park_id) filter (where pr.valid and pr.year = y.rank_year) as new_projects,
         count(pr.park_id) filter (where not pr.valid) as missing_projects,
         sum(pr.land_mu) filter (where pr.valid) as land_mu,
-        sum(pr.output_wan) filter (where pr.valid) / sum(pr.land_mu) filter (where pr.valid) as output_per_mu,
-        sum(pr.tax_wan) filter (where pr.valid) / sum(pr.land_mu) filter (where pr.valid) as tax_per_mu,
-        sum(pr.investment_wan) filter (where pr.valid) / sum(pr.land_mu) filter (where pr.valid)
-            as investment_intensity,
-        sum(pr.floor_area_m2) filter (where pr.valid) / (sum(pr.land_mu) filter (where pr.valid) * 666.67)
+        rules.output_per_mu(sum(pr.output_wan) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid))
+            as output_per_mu,
+        rules.tax_per_mu(sum(pr.tax_wan) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid))
+            as tax_per_mu,
+        rules.investment_intensity(
+            sum(pr.investment_wan) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid)
+        ) as investment_intensity,
+        rules.plot_ratio(sum(pr.floor_area_m2) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid))
             as plot_ratio,
         sum(pr.land_mu * pr.output_score) filter (where pr.valid)
             / sum(pr.land_mu) filter (where pr.valid and pr.output_score is not null) as output_score,

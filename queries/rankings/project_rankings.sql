@@ -1,17 +1,16 @@
 -- Built projects completed by the end of the ranking year, ranked by $metric, each indicator set
 -- against its league's threshold for its category, with the composite 亩均效益 score and grade.
--- Project indicators: 亩均产值 = 产值 / 用地, 亩均税收 = 税收 / 用地, 投资强度 = 投资 / 用地 (万元/亩),
--- 容积率 = 建筑面积 / (用地 × 666.67 m²). A project with no land area (null or 0) or a missing quantity
--- is status 数据缺失: its indicators are null (never divided by), it has no rank and no grade.
--- Indicator score = min(value / threshold, 1.5) × 100 (null stays null); score = Σ weight × indicator score / Σ weights;
--- the *_points columns add up to score.
+-- Indicators, valid projects, indicator scores and weights: the rules of queries/rules.sql. A project that is
+-- not rules.valid_project is status 数据缺失: its indicators are null (never divided by), it has no rank and no
+-- grade. Indicator score = rules.capped_score(value / threshold) (null stays null); score = Σ weight × indicator
+-- score / Σ weights; the *_points columns add up to score.
 -- rank: 1 = highest value, ties broken by project name then id, among the valid projects in scope.
 -- grade: among valid projects completed before the ranking year (those completed in it are 当年投产 and
 -- 不定等级), by q = projects with a strictly higher score / graded projects: A q < 20%, B q < 60%,
 -- C q < 90%, D otherwise; equal scores, equal grades.
 -- Params: $league, $park, $asof, $year (null: the latest completion year not after $asof), $metric (one
 --         of score, output_per_mu, tax_per_mu, investment_intensity, plot_ratio; null: score), $weights
---         (struct of tax_per_mu, output_per_mu, investment_intensity, plot_ratio; null: 40, 30, 20, 10).
+--         (struct of tax_per_mu, output_per_mu, investment_intensity, plot_ratio; null: rules.default_weights()).
 -- Columns: project_id, name, park_id, park_name, league_code, industry_category, year, land_mu,
 --          investment_wan, output_wan, tax_wan, floor_area_m2, output_per_mu, tax_per_mu,
 --          investment_intensity, plot_ratio, output_min, tax_min, investment_min, plot_min, output_score,
@@ -22,12 +21,10 @@ with settings as (
     select
         coalesce($year, (select least(max(year), year($asof::date)) from built_project)) as rank_year,
         coalesce($metric, 'score') as metric,
-        coalesce(
-            $weights, {'tax_per_mu': 40, 'output_per_mu': 30, 'investment_intensity': 20, 'plot_ratio': 10}
-        ) as w
+        $weights as w
 ),
 weights as (
-    select * from score_weights((select w from settings))
+    select * from rules.score_weights((select w from settings))
 ),
 projects as (
     select
@@ -43,21 +40,14 @@ projects as (
         b.output_wan::double as output_wan,
         b.tax_wan::double as tax_wan,
         b.floor_area_m2::double as floor_area_m2,
-        coalesce(
-            b.land_mu > 0
-            and b.investment_wan is not null
-            and b.output_wan is not null
-            and b.tax_wan is not null
-            and b.floor_area_m2 is not null,
-            false
-        ) as valid,
+        rules.valid_project(b.land_mu, b.investment_wan, b.output_wan, b.tax_wan, b.floor_area_m2) as valid,
         t.output_min,
         t.tax_min,
         t.investment_min,
         t.plot_min
     from built_project b
     join park p using (park_id)
-    left join threshold_row t on t.league_code = p.league_code and t.industry_category = b.industry_category
+    left join rules.threshold_row() t on t.league_code = p.league_code and t.industry_category = b.industry_category
     where b.year <= (select rank_year from settings)
       and ($league is null or p.league_code = $league)
       and ($park is null or b.park_id = $park)
@@ -65,10 +55,10 @@ projects as (
 indicators as (
     select
         pr.*,
-        case when pr.valid then pr.output_wan / pr.land_mu end as output_per_mu,
-        case when pr.valid then pr.tax_wan / pr.land_mu end as tax_per_mu,
-        case when pr.valid then pr.investment_wan / pr.land_mu end as investment_intensity,
-        case when pr.valid then pr.floor_area_m2 / (pr.land_mu * 666.67) end as plot_ratio
+        case when pr.valid then rules.output_per_mu(pr.output_wan, pr.land_mu) end as output_per_mu,
+        case when pr.valid then rules.tax_per_mu(pr.tax_wan, pr.land_mu) end as tax_per_mu,
+        case when pr.valid then rules.investment_intensity(pr.investment_wan, pr.land_mu) end as investment_intensity,
+        case when pr.valid then rules.plot_ratio(pr.floor_area_m2, pr.land_mu) end as plot_ratio
     from projects pr
 ),
 vs_min as (
@@ -81,13 +71,12 @@ vs_min as (
     from indicators i
 ),
 scored as (
-    -- if(...) rather than least(): least() skips nulls, and a missing ratio must stay missing
     select
         v.*,
-        if(v.output_vs_min > 1.5, 1.5, v.output_vs_min) * 100 as output_score,
-        if(v.tax_vs_min > 1.5, 1.5, v.tax_vs_min) * 100 as tax_score,
-        if(v.investment_vs_min > 1.5, 1.5, v.investment_vs_min) * 100 as investment_score,
-        if(v.plot_vs_min > 1.5, 1.5, v.plot_vs_min) * 100 as plot_score
+        rules.capped_score(v.output_vs_min) as output_score,
+        rules.capped_score(v.tax_vs_min) as tax_score,
+        rules.capped_score(v.investment_vs_min) as investment_score,
+        rules.capped_score(v.plot_vs_min) as plot_score
     from vs_min v
 ),
 composite as (

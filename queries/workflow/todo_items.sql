@@ -33,7 +33,7 @@ select
     x.status <> '已整改' and (x.is_overdue or coalesce(datediff('day', $asof::date, x.deadline) <= 7, false))
         as is_due,  -- 7: reports.orders.DUE_DAYS
     exists (select 1 from deadline_request r where r.item_id = x.item_id and r.decision is null) as pending_extension
-from items_at($asof) x
+from rules.items_at($asof) x
 join park p on p.park_id = x.park_id
 join league l on l.league_code = x.league_code
 join ledger_def d on d.ledger = x.ledger

@@ -1,0 +1,146 @@
+"""Schema upgrades, all in one place: a database file of an earlier schema brought to the current one in place
+(its ledgers kept), run from the command line (`python -m ledger migrate`) and once when the app starts, never
+from the read path."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from ledger import SCHEMA, SCHEMA_VERSION, rules, spans, stored_schema_version
+from ledger.writing import open_for_writing, writer_lock
+
+UPGRADABLE = ("5", "6", SCHEMA_VERSION)  # the current version too: it may still hold stored rules
+
+# The statements of schema.sql that schema 6 added or changed, in order.
+UPGRADE_5 = (
+    "create table status_span",
+    "create index status_span_item",
+    "create table item_fact",
+    "create index item_fact_item",
+    "create view item_facts as",
+)
+
+# Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file
+# defines them. Views first: item_facts_live reads item_facts_of.
+STORED_RULES = (
+    ("view", "item_facts_live"),
+    ("view", "threshold_row"),
+    ("macro table", "item_facts_of"),
+    ("macro table", "status_at"),
+    ("macro table", "ledger_rows"),
+    ("macro table", "items_at"),
+    ("macro table", "deadline_at"),
+    ("macro table", "score_weights"),
+)
+
+
+def upgrade(path: Path) -> bool:
+    """Bring a database file at schema 5, 6 or the current one to the current schema in place (under the writer
+    lock) and drop the rules it stores; False if the file is missing or at another (older or unknown) schema."""
+    if not path.exists():
+        return False
+    if stored_schema_version(path) == SCHEMA_VERSION and not _stored_rules(path):
+        return True  # nothing to do: the app's start-up writes nothing then
+    with writer_lock(path):
+        version = stored_schema_version(path)
+        if version not in UPGRADABLE:
+            return False
+        con = open_for_writing(path)
+        try:
+            if version == "5":
+                upgrade_from_v5(con)
+            if version in ("5", "6"):
+                upgrade_from_v6(con)
+            drop_stored_rules(con)
+        finally:
+            con.close()
+    return True
+
+
+def _stored_rules(path: Path) -> list[tuple[str, str]]:
+    con = open_for_writing(path)
+    try:
+        return stored_rules(con)
+    finally:
+        con.close()
+
+
+def stored_rules(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """The rules of STORED_RULES this database file still holds."""
+    names = [name for _, name in STORED_RULES]
+    found = {
+        row[0]
+        for row in con.execute(
+            """
+            select view_name from duckdb_views()
+            where database_name = current_database() and list_contains($n, view_name)
+            union all
+            select function_name from duckdb_functions()
+            where database_name = current_database() and list_contains($n, function_name)
+            """,
+            {"n": names},
+        ).fetchall()
+    }
+    return [(kind, name) for kind, name in STORED_RULES if name in found]
+
+
+def drop_stored_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the rules an earlier version stored in the file, in one transaction (no schema change: the tables
+    stay as they are, and queries call the rules file's rules.<name>, never these)."""
+    stored = stored_rules(con)
+    if stored:
+        with _transaction(con):
+            for kind, name in stored:
+                con.execute(f"drop {kind} {name}")
+
+
+def upgrade_from_v6(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 6 → 7 in place, in one transaction: an evidence file can be withdrawn (who, when, why), its row and
+    file kept. Every existing file stays counted."""
+    with _transaction(con):
+        for column in ("withdrawn_by varchar", "withdrawn_at timestamp", "withdrawn_reason varchar"):
+            con.execute(f"alter table evidence add column if not exists {column}")
+        con.execute("update meta set value = '7' where key = 'schema_version'")
+
+
+def upgrade_from_v5(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 5 → 6 in place: add status_span and item_fact and fill them from the log and the ledgers (nothing
+    else changes, so a database with imported ledgers keeps every row). Two transactions around the rules'
+    installation (a transaction writes to one database only, and the rules bind to the new tables): a file left
+    between them is still at version 5 and upgrades again."""
+    with _transaction(con):
+        for head in UPGRADE_5:
+            con.execute(_repeatable(_schema_statement(head)))
+    rules.install(con)
+    with _transaction(con):
+        spans.refresh(con)
+        con.execute("update meta set value = '6' where key = 'schema_version'")
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction on con itself (ledger.writing.transaction installs the rules, which an upgrade must
+    do only once the tables they read exist)."""
+    con.execute("begin transaction")
+    try:
+        yield
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def _repeatable(statement: str) -> str:
+    """A schema statement that a repeated upgrade can run again (a view is replaced: schema 5 had its own)."""
+    for kind in ("table", "index"):
+        statement = statement.replace(f"create {kind} ", f"create {kind} if not exists ", 1)
+    return statement.replace("create view", "create or replace view", 1)
+
+
+def _schema_statement(head: str) -> str:
+    """The statement of schema.sql that starts with head (the upgrade runs the schema's own definitions)."""
+    text = SCHEMA.read_text(encoding="utf-8")
+    start = text.index(head)
+    return text[start : text.index(";\n", start) + 1]  # no statement of schema.sql has ";\n" inside
