@@ -7,10 +7,9 @@ import streamlit as st
 from auth import store
 from auth.roles import LEAGUE, PARK, ROLE_NAMES
 from charts.excel import ExportMeta, ledger_xlsx
-from pages._auth import accounts_path, export_button
-from pages._shell import catalog, current_user, page_header
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ui.downloads import export_button
+from ui.scope import catalog, page_header
+from ui.session import accounts_path, current_user
 
 scope = page_header("账号管理")
 user = current_user()
@@ -125,7 +124,6 @@ export_button(
     file_name=f"审计日志_{scope.asof:%Y%m%d}.xlsx",
     what="审计日志",
     scope_label="全区",
-    mime=XLSX,
     icon=":material/download:",
     key="accounts_log_export",
 )

@@ -12,14 +12,12 @@ from charts.deck import briefing_deck
 from charts.export import export_problem
 from charts.supervision import LagRules, lagging_leagues
 from charts.theme import plotly_config
-from pages._auth import accounts_path, export_button
-from pages._export import bulletin_for, deck_content, export_menu
-from pages._shell import catalog, current_user, page_header
-from pages._state import BRIEFING_VIEWS, view_control
+from pages._export import bulletin_for, deck_content
 from queries.scope import Scope
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+from ui.downloads import export_button, export_menu
+from ui.scope import catalog, page_header
+from ui.session import accounts_path, current_user
+from ui.url_state import BRIEFING_VIEWS, view_control
 
 scope = page_header("导出与通报")
 views = BRIEFING_VIEWS if current_user().sees_region else {"deck": "汇报材料"}  # the 要情通报 counts the whole region
@@ -96,7 +94,6 @@ if view in (None, "要情通报") and current_user().sees_region:
         file_name=f"要情通报第{chinese_number(number)}期_{scope.asof:%Y%m%d}.docx",
         what=f"要情通报第{chinese_number(number)}期",
         scope_label="全区",
-        mime=DOCX,
         type="primary",
         icon=":material/description:",
         key="briefing_bulletin",
@@ -129,7 +126,6 @@ else:
             file_name=f"汇报材料_{stamp.scope_label.replace(' › ', '_')}_{scope.asof:%Y%m%d}.pptx",
             what="汇报材料",
             scope_label=stamp.scope_label,
-            mime=PPTX,
             type="primary",
             icon=":material/slideshow:",
             key="briefing_deck",

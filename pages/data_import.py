@@ -26,10 +26,10 @@ from ledger.limits import GB, MAX_FILE_BYTES, MAX_ROWS, MB, MIN_FREE_BYTES
 from ledger.safe_read import display_name
 from ledger.templates import template_xlsx
 from ledger.writing import DatabaseBusy, WriteConflict
-from pages._auth import audit
-from pages._shell import catalog, current_user, page_header
-from pages._text import plain
 from queries.db import writing
+from ui.scope import catalog, page_header
+from ui.session import audit, current_user
+from ui.text import plain
 
 
 @st.cache_resource(show_spinner=False)

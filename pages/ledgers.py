@@ -11,16 +11,14 @@ from charts import format as fmt
 from charts import ledgers as view
 from charts.excel import ledger_csv_frames, ledger_xlsx_frames
 from charts.theme import plotly_config
-from pages._auth import export_button
-from pages._shell import catalog, drill, page_header, stamp
-from pages._state import flag_to_url, follow, follow_flag, follow_page, follow_text, page_input, text_to_url, to_url
-from pages._tables import item_table_options
-from pages._text import plain, plain_frame
-from pages._workflow import files_on, item_day, item_workflow, past_notice, returned_notice
 from queries import paging
 from queries.scope import breadcrumb
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ui.downloads import export_button
+from ui.item_actions import files_on, item_day, item_workflow, past_notice, returned_notice
+from ui.scope import catalog, drill, page_header, stamp
+from ui.tables import item_table_options
+from ui.text import plain, plain_frame
+from ui.url_state import flag_to_url, follow, follow_flag, follow_page, follow_text, page_input, text_to_url, to_url
 
 
 def _close_item() -> None:
@@ -173,7 +171,6 @@ with xlsx_col:
         file_name=f"{title}_{scope.asof}.xlsx",
         what="台账 Excel",
         scope_label=figure_stamp.scope_label,
-        mime=XLSX,
         icon=":material/download:",
         help=f"全部 {totals['items']:,} 项（不只本页）",
         key="ledgers_xlsx",
@@ -185,7 +182,6 @@ with csv_col:
         file_name=f"{title}_{scope.asof}.csv",
         what="台账 CSV",
         scope_label=figure_stamp.scope_label,
-        mime="text/csv",
         icon=":material/download:",
         help=f"全部 {totals['items']:,} 项（不只本页）",
         key="ledgers_csv",

@@ -7,9 +7,9 @@ from charts import format as fmt
 from charts.overview import changes, comparison_dates, completion_figure, kpi_cards, status_figure, totals
 from charts.supervision import standing_rule
 from charts.theme import STATE_COLORS, plotly_config
-from pages._export import export_menu
-from pages._shell import catalog, drill, page_header, selected_key, stamp
 from queries.scope import Scope
+from ui.downloads import export_menu
+from ui.scope import catalog, drill, page_header, selected_key, stamp
 
 scope = page_header("总览")
 names = catalog()

@@ -11,16 +11,14 @@ from charts import maps
 from charts import park as view
 from charts.progress import curve_figure
 from charts.theme import plotly_config
-from pages._auth import export_button
-from pages._export import export_menu
-from pages._shell import drill, page_header, stamp
-from pages._state import follow_page, page_input
-from pages._tables import item_link, item_table_options
-from pages._text import plain_frame
 from queries import paging
 from queries.boundaries import league_boundaries
+from ui.downloads import export_button, export_menu
+from ui.scope import drill, page_header, stamp
+from ui.tables import item_link, item_table_options
+from ui.text import plain_frame
+from ui.url_state import follow_page, page_input
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DIRECTORY_PAGE = 20  # parks per page of the directory
 PRINTED_ITEMS = 2_000  # the print lists every item up to this many (beyond, the Excel export holds them)
 
@@ -204,7 +202,6 @@ export_button(
     file_name=f"{profile['name']}_台账条目_{scope.asof:%Y%m%d}.xlsx",
     what="园区条目清单",
     scope_label=figure_stamp.scope_label,
-    mime=XLSX,
     icon=":material/download:",
     help=f"全部 {item_count:,} 项，点击后生成",
     key="park_export",

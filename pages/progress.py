@@ -20,13 +20,13 @@ from charts.progress import (
 )
 from charts.supervision import LAG_POINTS, LagRules, lagging_leagues, notice_docx, standing_rule
 from charts.theme import plotly_config
-from pages._auth import export_button
-from pages._export import export_menu
-from pages._shell import catalog, current_user, drill, page_header, selected_key, stamp
-from pages._state import PROGRESS_VIEWS, view_control
-from pages._tables import item_link, item_table_options
 from queries.overdue import overdue_counts, overdue_head
 from queries.scope import Scope
+from ui.downloads import export_button, export_menu
+from ui.scope import catalog, drill, page_header, selected_key, stamp
+from ui.session import current_user
+from ui.tables import item_link, item_table_options
+from ui.url_state import PROGRESS_VIEWS, view_control
 
 OVERDUE_SHOWN = 500  # rows of the 超期清单 sent to the browser (the most overdue first); the counts cover all
 
@@ -215,7 +215,6 @@ elif view == "超期清单":
         file_name=f"超期清单_{label.replace(' › ', '_')}{'_' + picked if picked else ''}_{scope.asof:%Y%m%d}.xlsx",
         what="超期清单",
         scope_label=label,
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
         key="progress_overdue_export",
     )
@@ -246,7 +245,6 @@ elif view == "督导通报" and current_user().sees_region:
         file_name=f"督导通报_{scope.asof:%Y%m%d}.docx",
         what="督导通报",
         scope_label="全区",
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon=":material/download:",
         key="progress_notice",
     )

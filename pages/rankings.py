@@ -7,9 +7,9 @@ import streamlit as st
 import queries
 from charts import rankings as rk
 from charts.theme import plotly_config
-from pages._export import export_menu
-from pages._shell import catalog, drill, page_header, selected_key, stamp
-from pages._state import (
+from ui.downloads import export_menu
+from ui.scope import catalog, drill, page_header, selected_key, stamp
+from ui.url_state import (
     RANKING_VIEWS,
     follow,
     follow_many,

@@ -3,8 +3,9 @@
 import streamlit as st
 
 import queries
-from pages._shell import current_user, page_header
-from pages._tables import item_table_options
+from ui.scope import page_header
+from ui.session import current_user
+from ui.tables import item_table_options
 
 APPLICATION_COLUMNS = {
     "item_id": "条目", "ledger_name": "台账", "title": "名称", "league_name": "盟市", "park_name": "园区",

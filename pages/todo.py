@@ -6,16 +6,15 @@ from datetime import date
 import streamlit as st
 
 import queries
-from pages._auth import export_button
-from pages._shell import current_user, page_header, stamp
-from pages._tables import item_table_options
-from pages._text import plain
 from queries.scope import Scope
 from queries.todo import todo_counts, todo_head
 from reports.orders import DUE_DAYS, due_items, order_docx, order_xlsx, todo_table
+from ui.downloads import export_button
+from ui.scope import page_header, stamp
+from ui.session import current_user
+from ui.tables import item_table_options
+from ui.text import plain
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN = 500  # rows of the list sent to the browser (the most urgent first); the counts above cover every item
 RETURNED_SHOWN = 20
 
@@ -79,10 +78,8 @@ else:
     late, soon = units[unit]
     st.caption(f"{plain(unit)}：超期 {late} 项，{DUE_DAYS} 日内到期 {soon} 项。")
     name = f"督办单_{unit}_{today.asof:%Y%m%d}"
-    for column, (label, build, ext, mime) in zip(
-        st.columns(2),
-        [("督办单（Word）", order_docx, "docx", DOCX), ("督办单（Excel）", order_xlsx, "xlsx", XLSX)],
-        strict=True,
+    for column, (label, build, ext) in zip(
+        st.columns(2), [("督办单（Word）", order_docx, "docx"), ("督办单（Excel）", order_xlsx, "xlsx")], strict=True
     ):
         with column:
             export_button(
@@ -94,6 +91,5 @@ else:
                 file_name=f"{name}.{ext}",
                 what=label,
                 scope_label=here.scope_label,
-                mime=mime,
                 key=f"todo_{ext}",
             )

@@ -21,9 +21,9 @@ from charts.deck import IMAGE_PIXELS, briefing_deck
 from charts.export import export_problem
 from charts.supervision import LagRules, lagging_leagues
 from pages._export import bulletin_for, deck_content
-from pages._state import BRIEFING_VIEWS, url_of
 from queries.scope import Scope
 from tests.conftest import ROOT
+from ui.url_state import BRIEFING_VIEWS, url_of
 
 JUN, FEB = date(2023, 6, 8), date(2023, 2, 14)
 SCOPES = [Scope(None, None, JUN), Scope("150200", None, JUN), Scope("150200", "P005", JUN)]

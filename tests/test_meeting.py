@@ -19,8 +19,6 @@ from charts import meeting as mt
 from charts.deck import slides_deck
 from ledger import spans
 from pages._export import MEETING, meeting_deck, meeting_keys
-from pages._shell import stamp
-from pages._state import PROGRESS_VIEWS, url_of
 from queries.db import acting_as
 from queries.scope import Scope
 from tests import test_browser
@@ -29,6 +27,8 @@ from tests.test_auth import forbidden_names, page_text
 from tests.test_briefing import blank_chart, slide_texts
 from tests.test_browser import CHROMIUM, SHOTS, signed_in_page
 from tests.test_pages import independent_counts, selection
+from ui.scope import stamp
+from ui.url_state import PROGRESS_VIEWS, url_of
 
 JUN = "2023-06-08"
 SCOPES = [{}, {"league": "150200"}, {"league": "150200", "park": "P005"}]
