@@ -9,7 +9,7 @@ from charts.supervision import standing_rule
 from charts.theme import STATE_COLORS, plotly_config
 from queries.scope import Scope
 from ui.downloads import export_menu
-from ui.scope import catalog, drill, page_header, selected_key, stamp
+from ui.scope import catalog, drill_down, page_header, selected_key, stamp
 
 scope = page_header("总览")
 names = catalog()
@@ -92,7 +92,7 @@ if scope.park is None:
     st.caption(standing_rule(f"{figure_stamp.scope_label}整体", overall))
     clicked = selected_key(event, dict(zip(table.name, table[key], strict=True)))
     if clicked:
-        drill(scope, **({"league": clicked, "park": None} if key == "league_code" else {"park": clicked}))
+        drill_down(scope, clicked)
     st.dataframe(
         table.rename(
             columns={

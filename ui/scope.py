@@ -56,6 +56,11 @@ def drill(scope: Scope, **changes: Any) -> None:
     st.rerun()
 
 
+def drill_down(scope: Scope, unit: str) -> None:
+    """One level down from the scope: from the region into league `unit`, from a league into its park `unit`."""
+    drill(scope, **({"league": unit, "park": None} if scope.league is None else {"park": unit}))
+
+
 def stamp(scope: Scope) -> Stamp:
     """What an export says about itself; its scope is the one the queries were limited to (a league's user
     asking for the region gets its league, and the stamp says so)."""
