@@ -10,6 +10,7 @@ from charts.excel import ExportMeta, ledger_xlsx
 from ui.downloads import export_button
 from ui.scope import catalog, page_header
 from ui.session import accounts_path, current_user
+from ui.tables import table
 
 scope = page_header("账号管理")
 user = current_user()
@@ -20,7 +21,7 @@ names = catalog()
 path = accounts_path()
 
 rows = pd.DataFrame(store.list_users(path))
-st.dataframe(
+table(
     pd.DataFrame(
         {
             "用户名": rows.username,
@@ -35,9 +36,7 @@ st.dataframe(
             "最近登录": rows.last_sign_in.fillna(""),
         }
     ),
-    hide_index=True,
-    placeholder="—",
-    key="accounts_table",
+    "accounts_table",
 )
 
 add, change = st.columns(2)
@@ -115,7 +114,7 @@ log = pd.DataFrame(
         "结果": log["ok"].map({1: "成功", 0: "失败"}),
     }
 )
-st.dataframe(log, hide_index=True, placeholder="—", key="accounts_log")
+table(log, "accounts_log")
 export_button(
     "导出审计日志（Excel）",
     lambda: ledger_xlsx(

@@ -17,6 +17,7 @@ from queries.scope import Scope
 from ui.downloads import export_button, export_menu
 from ui.scope import catalog, page_header
 from ui.session import accounts_path, current_user
+from ui.tables import table
 from ui.url_state import BRIEFING_VIEWS, view_control
 
 scope = page_header("导出与通报")
@@ -74,7 +75,7 @@ if view in (None, "要情通报") and current_user().sees_region:
     )
     rows = change_rows(queries.category_kpis(now), queries.category_kpis(before))
     changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
-    st.dataframe(changes, hide_index=True, height=36 * (len(changes) + 1) + 2, placeholder="—", key="briefing_changes")
+    table(changes, "briefing_changes", fit=True)
     lagging = lagging_leagues(queries.supervision_summary(now), LagRules())
     st.markdown(
         f"**进展滞后盟市 {len(lagging)} 个**（按督导通报的默认标准）："

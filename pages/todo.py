@@ -12,7 +12,7 @@ from reports.orders import DUE_DAYS, due_items, order_docx, order_xlsx, todo_tab
 from ui.downloads import export_button
 from ui.scope import page_header, stamp
 from ui.session import current_user
-from ui.tables import item_table_options
+from ui.tables import date_column, item_table
 from ui.text import plain
 
 SHOWN = 500  # rows of the list sent to the browser (the most urgent first); the counts above cover every item
@@ -55,20 +55,7 @@ if counts["items"] > SHOWN:
         "全部条目可在“台账”页按状态、超期筛选并导出。"
     )
 todo = todo_table(todo_head(today, SHOWN), "ledgers?item={}")
-st.dataframe(
-    todo,
-    hide_index=True,
-    **item_table_options(
-        todo.columns,
-        {
-            "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
-            "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        },
-        lead=["条目", "名称"],
-    ),
-    placeholder="—",
-    key="todo_items",
-)
+item_table(todo, "todo_items", {"整改时限": date_column()})
 
 st.subheader(f"督办单（超期及 {DUE_DAYS} 日内到期）")
 if not units:

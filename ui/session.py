@@ -19,6 +19,7 @@ from auth.oidc import DEFAULT_CLAIMS, PROVIDER, user_from_claims
 from auth.roles import User
 from ledger import db_path
 from queries.db import SESSION_USER, before_sign_in
+from ui.tables import table
 from ui.text import plain
 
 COOKIE = "ledger_session"
@@ -155,15 +156,11 @@ def sign_in_form() -> None:
     if demo_listed():
         with st.container(border=True):
             st.markdown("**演示账号**（仅在全部台账均为演示数据时列出；建立正式管理员账号后全部停用）")
-            st.dataframe(
-                [
-                    {"用户名": name, "密码": store.DEMO_PASSWORD, "角色": store_role, "单位": scope}
-                    for name, store_role, scope in _demo_rows()
-                ],
-                hide_index=True,
-                placeholder="—",
-                key="signin_demo_accounts",
-            )
+            rows = [
+                {"用户名": name, "密码": store.DEMO_PASSWORD, "角色": store_role, "单位": scope}
+                for name, store_role, scope in _demo_rows()
+            ]
+            table(rows, "signin_demo_accounts")
 
 
 def _demo_rows() -> list[tuple[str, str, str]]:

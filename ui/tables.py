@@ -130,7 +130,7 @@ def percent_column() -> dict:
     return st.column_config.ProgressColumn(format=fmt.PERCENT, min_value=0, max_value=100)
 
 
-def table(data: pd.DataFrame | Styler, key: str, *, fit: bool = False, most: int | None = None, **options):
+def table(data: pd.DataFrame | Styler | list, key: str, *, fit: bool = False, most: int | None = None, **options):
     """st.dataframe as the pages show a table: without the index, — in an empty cell; fit: as high as all its rows
     (fitted_height, at most `most`). Returns the selection event of a table with on_select."""
     if fit:
@@ -145,5 +145,5 @@ def item_table(data: pd.DataFrame | Styler, key: str, config: Mapping | None = N
     return table(data, key, **item_table_options(_frame(data).columns, columns, list(ITEM_LEAD)), **options)
 
 
-def _frame(data: pd.DataFrame | Styler) -> pd.DataFrame:
+def _frame(data: pd.DataFrame | Styler | list) -> pd.DataFrame | list:
     return data.data if isinstance(data, Styler) else data
