@@ -3,21 +3,22 @@
 import streamlit as st
 
 from auth.roles import Action, User
-from pages._auth import (
+from queries.db import upgraded_at_start
+from ui.chrome import chinese_chrome, page_links
+from ui.errors import guarded
+from ui.scope import scope_bar
+from ui.session import (
     PAGE_NOTICE,
     WANTED,
     asked_path,
     continue_after_sign_in,
-    current_user,
     issue_cookie,
     page_notice,
     remember_request,
     sign_out_box,
+    signed_in_user,
 )
-from pages._errors import guarded
-from pages._shell import chinese_chrome, page_links, scope_bar
-from pages._text import plain
-from queries.db import upgraded_at_start
+from ui.text import plain
 
 st.set_page_config(page_title="开发区闲置资源要素大起底看板", page_icon=":material/factory:", layout="wide")
 chinese_chrome()  # Streamlit's own English, replaced or hidden (assets/streamlit_zh.css)
@@ -104,7 +105,7 @@ def not_here(path: str, user: User, home: st.Page):
 
 
 def route() -> None:
-    user = current_user()
+    user = signed_in_user()
     if user is None:
         anonymous()
     else:

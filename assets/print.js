@@ -2,7 +2,7 @@
 // wider than A4's 190 mm (718 CSS px). Scaled down whole they came out as a strip of 5 px type, or cut off at the
 // sheet's edge. So every chart keeps a copy drawn at the sheet's width in its own type (an SVG image, made after
 // each drawing, ready before anyone prints); paper shows the copy, the screen the chart (assets/print.css).
-// Injected once per page by pages/_shell.py page_header.
+// Injected once per page by ui/chrome.py print_layout (from page_header).
 (() => {
   if (window.__ledgerPrintCharts) return;
   window.__ledgerPrintCharts = true;

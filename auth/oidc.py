@@ -1,6 +1,6 @@
 """统一身份认证 (OIDC): how the identity provider's claims become a role and a league or park.
 
-Sign-in itself is Streamlit's st.login (pages/_auth.py), switched on by an [auth] section in
+Sign-in itself is Streamlit's st.login (ui/session.py), switched on by an [auth] section in
 .streamlit/secrets.toml.
 
 This is the one place where claims are mapped. By default the claims

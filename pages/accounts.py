@@ -6,11 +6,11 @@ import streamlit as st
 
 from auth import store
 from auth.roles import LEAGUE, PARK, ROLE_NAMES, Action
-from pages._auth import accounts_path, export_button
-from pages._shell import catalog, current_user, page_header
 from reports.workbooks import ExportMeta, ledger_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ui.downloads import export_button
+from ui.scope import catalog, page_header
+from ui.session import accounts_path, current_user
+from ui.tables import table
 
 scope = page_header("账号管理")
 user = current_user()
@@ -21,7 +21,7 @@ names = catalog()
 path = accounts_path()
 
 rows = pd.DataFrame(store.list_users(path))
-st.dataframe(
+table(
     pd.DataFrame(
         {
             "用户名": rows.username,
@@ -36,9 +36,7 @@ st.dataframe(
             "最近登录": rows.last_sign_in.fillna(""),
         }
     ),
-    hide_index=True,
-    placeholder="—",
-    key="accounts_table",
+    "accounts_table",
 )
 
 add, change = st.columns(2)
@@ -116,7 +114,7 @@ log = pd.DataFrame(
         "结果": log["ok"].map({1: "成功", 0: "失败"}),
     }
 )
-st.dataframe(log, hide_index=True, placeholder="—", key="accounts_log")
+table(log, "accounts_log")
 export_button(
     "导出审计日志（Excel）",
     lambda: ledger_xlsx(
@@ -125,7 +123,6 @@ export_button(
     file_name=f"审计日志_{scope.asof:%Y%m%d}.xlsx",
     what="审计日志",
     scope_label="全区",
-    mime=XLSX,
     icon=":material/download:",
     key="accounts_log_export",
 )

@@ -10,19 +10,17 @@ from charts import format as fmt
 from charts import rankings as rk
 from charts.supervision import LagRules, lagging_leagues
 from charts.theme import plotly_config
-from pages._auth import accounts_path, export_button
-from pages._export import export_menu
-from pages._shell import catalog, current_user, page_header
-from pages._state import BRIEFING_VIEWS, view_control
 from queries.scope import Scope
 from reports.bulletin import CHANGE_COLUMNS, change_rows, chinese_date, chinese_number, default_previous
 from reports.bulletin_content import bulletin_for
 from reports.deck import briefing_deck
 from reports.images import export_problem
 from reports.meeting_deck import deck_content
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+from ui.downloads import export_button, export_menu
+from ui.scope import catalog, page_header
+from ui.session import accounts_path, current_user
+from ui.tables import table
+from ui.url_state import BRIEFING_VIEWS, view_control
 
 scope = page_header("导出与通报")
 sees_region = current_user().may(Action.SEE_REGION)  # the 要情通报 counts the whole region
@@ -80,7 +78,7 @@ if view in (None, "要情通报") and sees_region:
     )
     rows = change_rows(queries.category_kpis(now), queries.category_kpis(before))
     changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
-    st.dataframe(changes, hide_index=True, height=36 * (len(changes) + 1) + 2, placeholder="—", key="briefing_changes")
+    table(changes, "briefing_changes", fit=True)
     lagging = lagging_leagues(queries.supervision_summary(now), LagRules())
     st.markdown(
         f"**进展滞后盟市 {len(lagging)} 个**（按督导通报的默认标准）："
@@ -100,7 +98,6 @@ if view in (None, "要情通报") and sees_region:
         file_name=f"要情通报第{chinese_number(number)}期_{scope.asof:%Y%m%d}.docx",
         what=f"要情通报第{chinese_number(number)}期",
         scope_label="全区",
-        mime=DOCX,
         type="primary",
         icon=":material/description:",
         key="briefing_bulletin",
@@ -133,7 +130,6 @@ else:
             file_name=f"汇报材料_{stamp.scope_label.replace(' › ', '_')}_{scope.asof:%Y%m%d}.pptx",
             what="汇报材料",
             scope_label=stamp.scope_label,
-            mime=PPTX,
             type="primary",
             icon=":material/slideshow:",
             key="briefing_deck",

@@ -7,11 +7,11 @@ from streamlit.errors import StreamlitAPIException
 
 import queries
 from charts import maps
-from pages import _state as state
-from pages._shell import catalog, drill, page_header
-from pages._state import follow, follow_many, many_to_url
 from queries.boundaries import league_boundaries
 from queries.scope import Scope
+from ui import url_state
+from ui.scope import catalog, drill, page_header
+from ui.url_state import follow, follow_many, many_to_url
 
 BASEMAP = os.environ.get("MAP_BASEMAP_STYLE") or None  # a MapLibre style URL inside the network; none by default
 REVIEW = os.environ.get("MAP_REVIEW_NUMBER") or None  # the basemap's 审图号, when it has one (e.g. 蒙S（2024）012号)
@@ -28,7 +28,7 @@ def follow_url() -> None:
 
 
 def to_url() -> None:
-    state.to_url("measure", "idle_map_measure", list(maps.MEASURES), "idle_land")
+    url_state.to_url("measure", "idle_map_measure", list(maps.MEASURES), "idle_land")
     many_to_url("layers", st.session_state["idle_map_layers"], list(maps.ITEM_LAYERS), list(maps.ITEM_LAYERS))
 
 

@@ -9,13 +9,14 @@ import streamlit as st
 from auth.roles import Action
 from charts import meeting as mt
 from charts.slide import Slide
-from pages._auth import export_button, recheck_session
-from pages._shell import CHINESE_CSS, current_user, drill, screen_scope, selected_key
 from reports.images import export_problem
 from reports.meeting_deck import MEETING, meeting_deck, meeting_keys
 from reports.stamp import stamp
+from ui.chrome import CHINESE_CSS
+from ui.downloads import export_button
+from ui.scope import drill, screen_scope, selected_key
+from ui.session import current_user, recheck_session
 
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 # The browser loads Streamlit's plotly component (a 4.7 MB script) when the first chart appears; on a busy machine
 # that held the first chart slide back for seconds. The meeting loads it while the first slide is on screen.
 PLOTLY_SCRIPTS = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
@@ -115,7 +116,6 @@ def screen() -> None:
             file_name=f"会议材料_{label.replace(' › ', '_')}_{scope.asof:%Y%m%d}.pptx",
             what="会议材料 PPT",
             scope_label=label,
-            mime=PPTX,
             icon=":material/slideshow:",
             disabled=problem is not None,
             help=problem or "本范围全部幻灯片的 PPT（16:9），点击后在服务器上生成，约需十余秒",

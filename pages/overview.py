@@ -7,10 +7,18 @@ from charts import format as fmt
 from charts.overview import changes, comparison_dates, completion_figure, kpi_cards, status_figure, totals
 from charts.supervision import standing_rule
 from charts.theme import STATE_COLORS, plotly_config
-from pages._export import export_menu
-from pages._shell import catalog, drill, page_header, selected_key
 from queries.scope import Scope
 from reports.stamp import stamp
+from ui.downloads import export_menu
+from ui.scope import catalog, drill_down, page_header, selected_key
+from ui.tables import percent_column, table
+
+COMPLETION_HEADERS = {
+    "found": "发现(项)",
+    "rectified": "已整改(项)",
+    "overdue": "超期未整改(项)",
+    "completion_rate": "完成率",
+}
 
 scope = page_header("总览")
 names = catalog()
@@ -76,12 +84,12 @@ overall = int(ledgers.rectified.sum()) / found if found else None
 figure_stamp = stamp(scope)
 if scope.park is None:
     if scope.league is None:
-        table = queries.league_completion(scope)
+        completion = queries.league_completion(scope)
         key, title, label = "league_code", "各盟市整改完成率（点击柱形进入该盟市）", "盟市"
     else:
-        table = queries.park_completion(scope)
+        completion = queries.park_completion(scope)
         key, title, label = "park_id", f"{names.leagues[scope.league]}各园区整改完成率（点击柱形进入园区）", "园区"
-    figure = completion_figure(table, key, figure_stamp, title, overall, f"{figure_stamp.scope_label}整体")
+    figure = completion_figure(completion, key, figure_stamp, title, overall, f"{figure_stamp.scope_label}整体")
     event = st.plotly_chart(
         figure,
         on_select="rerun",
@@ -91,27 +99,13 @@ if scope.park is None:
     )
     export_menu(figure, f"整改完成率_{figure_stamp.scope_label}_{scope.asof:%Y%m%d}", "overview_compare")
     st.caption(standing_rule(f"{figure_stamp.scope_label}整体", overall))
-    clicked = selected_key(event, dict(zip(table.name, table[key], strict=True)))
+    clicked = selected_key(event, dict(zip(completion.name, completion[key], strict=True)))
     if clicked:
-        drill(scope, **({"league": clicked, "park": None} if key == "league_code" else {"park": clicked}))
-    st.dataframe(
-        table.rename(
-            columns={
-                "name": label,
-                "found": "发现(项)",
-                "rectified": "已整改(项)",
-                "overdue": "超期未整改(项)",
-                "completion_rate": "完成率",
-            }
-        )
-        .drop(columns=[key, "league_code"], errors="ignore")
-        .pipe(fmt.in_percent, "完成率"),
-        hide_index=True,
-        height=36 * (len(table) + 1) + 2,
-        column_config={"完成率": st.column_config.ProgressColumn(format=fmt.PERCENT, min_value=0, max_value=100)},
-        placeholder="—",
-        key="overview_table",
+        drill_down(scope, clicked)
+    shown = completion.rename(columns=COMPLETION_HEADERS | {"name": label}).drop(
+        columns=[key, "league_code"], errors="ignore"
     )
+    table(fmt.in_percent(shown, "完成率"), "overview_table", fit=True, column_config={"完成率": percent_column()})
 else:
     breakdown = queries.status_breakdown(scope)
     if breakdown.empty:

@@ -11,80 +11,23 @@ from charts import maps
 from charts import park as view
 from charts.progress import curve_figure
 from charts.theme import plotly_config
-from pages._auth import export_button
-from pages._export import export_menu
-from pages._shell import drill, page_header
-from pages._state import follow_page, page_input
-from pages._tables import item_link, item_table_options
-from pages._text import plain_frame
 from queries import paging
 from queries.boundaries import league_boundaries
 from reports.stamp import stamp
 from reports.workbooks import items_xlsx
+from ui.downloads import export_button, export_menu
+from ui.park_directory import park_directory
+from ui.scope import page_header
+from ui.tables import item_link, item_table, percent_column, table
+from ui.text import plain_frame
+from ui.url_state import follow_page, page_input
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DIRECTORY_PAGE = 20  # parks per page of the directory
 PRINTED_ITEMS = 2_000  # the print lists every item up to this many (beyond, the Excel export holds them)
 
 scope = page_header("园区档案")
 
-
-def turn_directory(to: int) -> None:
-    st.session_state.park_directory_page = to
-
-
 if scope.park is None:
-    # The bottom of the drill-down without a park: the directory of the scope's parks, searchable, a page at a time.
-    st.info("园区档案显示一个园区的全部情况。请在下表中选择园区（可搜索）。", icon=":material/apartment:")
-    search = st.text_input("搜索园区", key="park_directory_q", placeholder="例如：稀土、高新、P005、包头")
-    state = st.session_state
-    if state.get("park_directory_searched") != search:  # a new search starts on its first page
-        state.park_directory_searched, state.park_directory_page = search, 0
-    page_number = state.get("park_directory_page", 0)
-    directory = queries.park_directory(scope, search, page_number, DIRECTORY_PAGE)
-    matches = int(directory.matches.iloc[0]) if len(directory) else 0
-    pages = max(1, -(-matches // DIRECTORY_PAGE))
-    if matches and page_number >= pages:  # fewer parks than when the page was turned: the last page
-        state.park_directory_page = page_number = pages - 1
-        directory = queries.park_directory(scope, search, page_number, DIRECTORY_PAGE)
-    if not len(directory):
-        st.warning(f"没有名称、旗县、编号或盟市含“{search.strip()}”的园区。", icon=":material/search_off:")
-        st.stop()
-    event = st.dataframe(
-        fmt.in_percent(view.directory_table(directory, scope.asof), "完成率"),
-        hide_index=True,
-        height=36 * (len(directory) + 1) + 2,  # the whole page of parks, no scroll box inside the page
-        on_select="rerun",
-        selection_mode="single-row",
-        column_config={
-            "园区档案": st.column_config.LinkColumn(display_text="打开档案"),
-            "完成率": st.column_config.ProgressColumn(format=fmt.PERCENT, min_value=0, max_value=100),
-        },
-        placeholder="—",
-        key=f"park_directory_{page_number}_{search}",
-    )
-    with st.container(horizontal=True, vertical_alignment="center", key="park_directory_pager"):
-        st.button(
-            "上一页",
-            icon=":material/chevron_left:",
-            disabled=page_number == 0,
-            on_click=turn_directory,
-            args=(page_number - 1,),
-            key="park_directory_prev",
-        )
-        st.markdown(f"第 {page_number + 1} / {pages} 页，共 {matches} 个园区", width="content")
-        st.button(
-            "下一页",
-            icon=":material/chevron_right:",
-            disabled=page_number + 1 >= pages,
-            on_click=turn_directory,
-            args=(page_number + 1,),
-            key="park_directory_next",
-        )
-    rows = event["selection"]["rows"] if event else []
-    if rows:
-        picked = directory.iloc[rows[0]]
-        drill(scope, league=picked.league_code, park=picked.park_id)
+    park_directory(scope)  # the bottom of the drill-down without a park: the directory of the scope's parks
     st.stop()
 
 profile = queries.park_profile(scope)
@@ -107,13 +50,7 @@ totals[2].metric("整改完成率", f"{rectified / found * 100:.1f}%" if found e
 totals[3].metric("超期未整改", f"{overdue} 项", "需督办" if overdue else None, "inverse", delta_arrow="off")
 ledger_rows = view.ledger_table(kpis)
 with st.container(key="screen_only_ledgers"):
-    st.dataframe(
-        fmt.in_percent(ledger_rows, "完成率"),
-        hide_index=True,
-        column_config={"完成率": st.column_config.ProgressColumn(format=fmt.PERCENT, min_value=0, max_value=100)},
-        placeholder="—",
-        key="park_ledgers",
-    )
+    table(fmt.in_percent(ledger_rows, "完成率"), "park_ledgers", column_config={"完成率": percent_column()})
 with st.container(key="print_only_ledgers"):  # paper cannot scroll a canvas sideways: a plain table instead
     st.table(ledger_rows.assign(完成率=ledger_rows["完成率"].map(fmt.rate)).set_index("台账"))
 
@@ -168,15 +105,7 @@ with st.container(key="items_section"):  # printed on A4 landscape sheets of its
         shown = table.assign(条目=[item_link(i, scope) for i in table["编号"]]).drop(columns="编号")[
             ["条目", *table.columns[1:]]
         ]
-        st.dataframe(
-            fmt.dashed(shown, decimals=1),  # an item without an area or amount shows "—"
-            hide_index=True,
-            **item_table_options(  # 1366 wide: 整改时限, 状态, 责任单位 beside the name (pages/_tables.py)
-                shown.columns, {"条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)")}, ["条目", "名称"]
-            ),
-            placeholder="—",
-            key="park_items",
-        )
+        item_table(fmt.dashed(shown, decimals=1), "park_items")  # an item without an area or amount shows "—"
         if item_pages > 1:
             page_col, where_col = st.columns([1.4, 6], vertical_alignment="bottom")
             page_input(page_col, "ipage", "park_items_page", item_pages)
@@ -206,7 +135,6 @@ export_button(
     file_name=f"{profile['name']}_台账条目_{scope.asof:%Y%m%d}.xlsx",
     what="园区条目清单",
     scope_label=figure_stamp.scope_label,
-    mime=XLSX,
     icon=":material/download:",
     help=f"全部 {item_count:,} 项，点击后生成",
     key="park_export",

@@ -5,33 +5,26 @@ import streamlit as st
 import queries
 from auth.roles import Action
 from charts import format as fmt
+from charts import progress as pg
 from charts.overview import completion_figure
-from charts.progress import (
-    curve_figure,
-    matrix_parts,
-    matrix_table,
-    milestone_style,
-    milestone_table,
-    overdue_parks_table,
-    overdue_table,
-    phase_figures,
-    style_overdue,
-    style_rates,
-)
 from charts.supervision import LAG_POINTS, LagRules, lagging_leagues, standing_rule
 from charts.theme import plotly_config
-from pages._auth import export_button
-from pages._export import export_menu
-from pages._shell import catalog, current_user, drill, page_header, selected_key
-from pages._state import PROGRESS_VIEWS, view_control
-from pages._tables import item_link, item_table_options
 from queries.overdue import overdue_counts, overdue_head
 from queries.scope import Scope
 from reports.stamp import stamp
 from reports.supervision_notice import notice_docx
 from reports.workbooks import overdue_xlsx
+from ui.downloads import export_button, export_menu
+from ui.scope import catalog, drill_down, page_header, selected_key
+from ui.session import current_user
+from ui.tables import chinese_headers, date_column, item_link, item_table, park_link_column, percent_column, table
+from ui.url_state import PROGRESS_VIEWS, view_control
 
 OVERDUE_SHOWN = 500  # rows of the 超期清单 sent to the browser (the most overdue first); the counts cover all
+OVERDUE_COLUMNS = ["link", "ledger_name", "title", "park_name", "days_overdue", "deadline", "responsible_unit",
+                   "league_name"]  # fmt: skip
+GAP_COLUMNS = ["park_name", "league_name", "state", "filed_date"]
+PAPER_COLUMNS = ["rule_name", "item_id", "title", "ledger_name", "park_name", "league_name", "detail"]
 
 scope = page_header("整治进度")
 names = catalog()
@@ -43,74 +36,43 @@ if view in (None, "阶段进度"):
     for column, phase in zip(st.columns(4), queries.phase_progress(scope).itertuples(), strict=True):
         with column.container(border=True):
             st.markdown(f"**{phase.name}** · {phase.state}")
-            value, note = phase_figures(phase)
+            value, note = pg.phase_figures(phase)
             st.metric(f"{phase.start_date:%Y-%m} — {phase.end_date:%Y-%m}", value)
             begun = phase.state != "未开始" and phase.target
             st.progress(phase.done / phase.target if begun else 0.0)
             st.caption(note)
 
     st.subheader("宣传动员：动员部署会议与落实方案")
-    milestones = milestone_table(queries.league_milestones(scope))
-    st.dataframe(
-        milestone_style(milestones),
-        hide_index=True,
-        height=36 * (len(milestones) + 1) + 2,
-        placeholder="—",
-        key="progress_milestones",
-    )
+    milestones = pg.milestone_table(queries.league_milestones(scope))
+    table(pg.milestone_style(milestones), "progress_milestones", fit=True)
 
     st.subheader("排查摸底：自查台账报送（截止 2022-08-31）")
     coverage = queries.survey_coverage(scope)
     left, right = st.columns([3, 2])
-    left.dataframe(
-        coverage.drop(columns="league_code")
-        .rename(
-            columns={
-                "league_name": "盟市",
-                "parks": "园区数",
-                "filed_on_time": "按期报送",
-                "filed_late": "逾期补报",
-                "not_filed": "未报送",
-                "coverage": "按期覆盖率",
-            }
-        )
-        .pipe(fmt.in_percent, "按期覆盖率"),
-        hide_index=True,
-        height=36 * (len(coverage) + 1) + 2,
-        column_config={"按期覆盖率": st.column_config.ProgressColumn(format=fmt.PERCENT, min_value=0, max_value=100)},
-        placeholder="—",
-        key="progress_coverage",
-    )
+    with left:
+        shown = fmt.in_percent(chinese_headers(coverage.drop(columns="league_code")), "按期覆盖率")
+        table(shown, "progress_coverage", fit=True, column_config={"按期覆盖率": percent_column()})
     gaps = queries.survey_gaps(scope)
     with right:
         st.markdown(f"**需“补课”“返工”的园区：{len(gaps)} 个**")
         if not gaps.empty:
-            st.dataframe(
-                fmt.dashed(
-                    gaps[["park_name", "league_name", "state", "filed_date"]].rename(
-                        columns={"park_name": "园区", "league_name": "盟市", "state": "情况", "filed_date": "报送日期"}
-                    )
-                ),
-                hide_index=True,
-                placeholder="—",
-                key="progress_gaps",
-            )
+            table(fmt.dashed(chinese_headers(gaps[GAP_COLUMNS])), "progress_gaps")
 
     st.subheader("集中整治与长效盘活：累计发现与整改")
     curve = queries.rectification_curve(scope)
     ledger = st.selectbox("台账", ["全部台账", *curve.name.unique()], key="progress_curve_ledger")
-    figure = curve_figure(curve, None if ledger == "全部台账" else ledger, stamp(scope))
+    figure = pg.curve_figure(curve, None if ledger == "全部台账" else ledger, stamp(scope))
     st.plotly_chart(figure, config=plotly_config("累计整改进度"), key="progress_curve")
     export_menu(figure, f"累计整改进度_{scope.asof:%Y%m%d}", "progress_curve")
 
 elif view == "盟市对比":
     matrix = queries.unit_ledger_matrix(scope)
-    table = matrix_table(matrix)
-    overall = table["合计·已整改"].sum() / max(table["合计·发现"].sum(), 1)
+    matrix_frame = pg.matrix_table(matrix)
+    overall = matrix_frame["合计·已整改"].sum() / max(matrix_frame["合计·发现"].sum(), 1)
     level = "各盟市" if scope.league is None else f"{names.leagues[scope.league]}各园区"
     whole = f"{names.leagues[scope.league]}整体" if scope.league else "全区整体"
     if scope.park is None:
-        units = table.reset_index().rename(
+        units = matrix_frame.reset_index().rename(
             columns={"单位": "name", "合计·发现": "found", "合计·已整改": "rectified", "合计·超期": "overdue",
                      "合计·完成率": "completion_rate"}
         )  # fmt: skip
@@ -125,31 +87,23 @@ elif view == "盟市对比":
         export_menu(bars, f"整改完成率对比_{scope.asof:%Y%m%d}", "progress_bars")
         clicked = selected_key(event, dict(zip(units.name, units.unit_id, strict=True)))
         if clicked:
-            drill(scope, **({"league": clicked, "park": None} if scope.league is None else {"park": clicked}))
-    rates, overdue_counts = matrix_parts(table)
+            drill_down(scope, clicked)
+    rates, overdue_matrix = pg.matrix_parts(matrix_frame)
     st.markdown(f"**{level}分台账整改完成率**")
     st.caption(standing_rule(whole, overall) + "点表头排序，选中一行进入该单位。")
-    event = st.dataframe(
-        style_rates(rates, overall),
-        hide_index=True,
-        height=36 * (len(table) + 1) + 2,
+    event = table(
+        pg.style_rates(rates, overall),
+        f"progress_matrix_{scope.league or 'region'}",
+        fit=True,
         on_select="rerun",
         selection_mode="single-row",
-        placeholder="—",
-        key=f"progress_matrix_{scope.league or 'region'}",
     )
     rows = event["selection"]["rows"] if event else []
     if rows and scope.park is None:
-        unit = table.index[rows[0]]
-        drill(scope, **({"league": unit, "park": None} if scope.league is None else {"park": unit}))
+        unit = matrix_frame.index[rows[0]]
+        drill_down(scope, unit)
     st.markdown(f"**{level}分台账超期未整改（项）**")
-    st.dataframe(
-        style_overdue(overdue_counts),
-        hide_index=True,
-        height=36 * (len(table) + 1) + 2,
-        placeholder="—",
-        key="progress_matrix_overdue",
-    )
+    table(pg.style_overdue(overdue_matrix), "progress_matrix_overdue", fit=True)
 
 elif view == "超期清单":
     kpis = queries.ledger_kpis(scope)
@@ -162,64 +116,29 @@ elif view == "超期清单":
         + (f"（其中 {extended} 项经批准延期，按延期后的时限计算）。" if extended else "。")
     )
     if chosen in ("全部台账", "土地"):
-        parks = overdue_parks_table(queries.overdue_parks(scope), scope.asof)
+        parks = pg.overdue_parks_table(queries.overdue_parks(scope), scope.asof)
         st.markdown(f"**有超期未整改土地的园区：{len(parks)} 个**（土地台账：批而未供、闲置土地、低效用地）")
         if len(parks):
-            st.dataframe(
-                parks,
-                hide_index=True,
-                column_config={
-                    "园区档案": st.column_config.LinkColumn(display_text="打开档案"),
-                    "面积(公顷)": st.column_config.NumberColumn(format="%.1f"),
-                },
-                placeholder="—",
-                key="progress_overdue_parks",
-            )
+            area = st.column_config.NumberColumn(format="%.1f")
+            table(parks, "progress_overdue_parks", column_config={"园区档案": park_link_column(), "面积(公顷)": area})
         st.markdown("**超期未整改事项**")
     if count > OVERDUE_SHOWN:
         st.caption(
             f"下表列出超期最久的 {OVERDUE_SHOWN} 项；导出的 Excel 含全部 {count} 项，"
             "也可在“台账”页选“仅看超期未整改”筛选。"
         )
-    shown = overdue.assign(link=[item_link(i, scope) for i in overdue.item_id])[
-        ["link", "ledger_name", "title", "park_name", "days_overdue", "deadline", "responsible_unit", "league_name"]
-    ].rename(
-        columns={
-            "link": "条目",
-            "ledger_name": "台账",
-            "title": "名称",
-            "park_name": "园区",
-            "league_name": "盟市",
-            "responsible_unit": "责任单位",
-            "deadline": "整改时限",
-            "days_overdue": "超期天数",
-        }
-    )
-    st.dataframe(
-        shown,
-        hide_index=True,
-        **item_table_options(
-            shown.columns,
-            {
-                "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
-                "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            },
-            lead=["条目", "名称"],
-        ),
-        placeholder="—",
-        key="progress_overdue",
-    )
+    shown = overdue.assign(link=[item_link(i, scope) for i in overdue.item_id])[OVERDUE_COLUMNS]
+    item_table(chinese_headers(shown), "progress_overdue", {"整改时限": date_column()})
     picked = None if chosen == "全部台账" else chosen
     label = stamp(scope).scope_label
     export_button(
         "导出超期清单（Excel）",
         lambda: overdue_xlsx(  # on click: every overdue item, not only the rows shown
-            overdue_table(queries.overdue_items(scope, ledger)), label, scope.asof, stamp(scope).demo, picked
+            pg.overdue_table(queries.overdue_items(scope, ledger)), label, scope.asof, stamp(scope).demo, picked
         ),
         file_name=f"超期清单_{label.replace(' › ', '_')}{'_' + picked if picked else ''}_{scope.asof:%Y%m%d}.xlsx",
         what="超期清单",
         scope_label=label,
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
         key="progress_overdue_export",
     )
@@ -250,7 +169,6 @@ elif view == "督导通报" and sees_region:
         file_name=f"督导通报_{scope.asof:%Y%m%d}.docx",
         what="督导通报",
         scope_label="全区",
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon=":material/download:",
         key="progress_notice",
     )
@@ -263,20 +181,5 @@ else:
     else:
         counts = checks.pivot_table(index="league_name", columns="rule_name", values="item_id", aggfunc="count")
         counts = counts.fillna(0).astype(int).rename_axis(index="盟市", columns=None).reset_index()
-        st.dataframe(counts, hide_index=True, placeholder="—", key="progress_paper_counts")
-        st.dataframe(
-            checks[["rule_name", "item_id", "title", "ledger_name", "park_name", "league_name", "detail"]].rename(
-                columns={
-                    "rule_name": "疑点",
-                    "item_id": "编号",
-                    "title": "名称",
-                    "ledger_name": "台账",
-                    "park_name": "园区",
-                    "league_name": "盟市",
-                    "detail": "说明",
-                }
-            ),
-            hide_index=True,
-            placeholder="—",
-            key="progress_paper_items",
-        )
+        table(counts, "progress_paper_counts")
+        table(chinese_headers(checks[PAPER_COLUMNS]), "progress_paper_items")

@@ -7,21 +7,15 @@ import streamlit as st
 import queries
 from charts import rankings as rk
 from charts.theme import plotly_config
-from pages._export import export_menu
-from pages._shell import catalog, drill, page_header, selected_key
-from pages._state import (
-    RANKING_VIEWS,
-    follow,
-    follow_many,
-    follow_numbers,
-    follow_page,
-    many_to_url,
-    numbers_to_url,
-    page_input,
-    to_url,
-    view_control,
-)
 from reports.stamp import stamp
+from ui.downloads import export_menu
+from ui.ranking_choices import league_choice, ranking_choices
+from ui.scope import catalog, drill, page_header, selected_key
+from ui.tables import table
+from ui.url_state import RANKING_VIEWS, follow_page, page_input, view_control
+
+RANKING_PAGE = 50  # parks per page of the ranking table (a league has dozens; the nation thousands)
+CANDIDATE_PAGE = 50  # projects per page of the 倒逼腾退 candidates (the nation has some hundred thousand)
 
 scope = page_header("园区排名")
 names = catalog()
@@ -30,60 +24,7 @@ if last_year is None:
     st.info("暂无已建成工业项目数据，无法排名。", icon=":material/inbox:")
     st.stop()
 
-
-RANKING_PAGE = 50  # parks per page of the ranking table (a league has dozens; the nation thousands)
-CANDIDATE_PAGE = 50  # projects per page of the 倒逼腾退 candidates (the nation has some hundred thousand)
-WEIGHT_KEYS = [f"rankings_weight_{part}" for part in queries.DEFAULT_WEIGHTS]
-WEIGHT_DEFAULTS = list(queries.DEFAULT_WEIGHTS.values())
-
-
-def reset_weights() -> None:
-    for key, weight in zip(WEIGHT_KEYS, WEIGHT_DEFAULTS, strict=True):
-        st.session_state[key] = weight
-    numbers_to_url("w", WEIGHT_KEYS, WEIGHT_DEFAULTS)
-
-
-# Year, indicator, weights (?w=40,30,20,10), view and leagues: all in the URL -------------------
-years = [str(y) for y in range(last_year, first_year - 1, -1)]
-follow("year", "rankings_year", years, str(last_year), "排名年度", label=lambda y: f"{y}年")
-follow("metric", "rankings_metric", list(rk.METRICS), "score", "排名指标", label=rk.METRICS.get)
-follow_numbers("w", WEIGHT_KEYS, WEIGHT_DEFAULTS, (0, 100, 5), "综合得分权重")
-weights = {part: st.session_state[f"rankings_weight_{part}"] for part in queries.DEFAULT_WEIGHTS}
-if not sum(weights.values()):
-    st.warning("权重不能全为 0，已按默认权重计算。", icon=":material/warning:")
-    weights = dict(queries.DEFAULT_WEIGHTS)
-
-year_column, metric_column = st.columns([1, 3])
-year_column.selectbox(
-    "排名年度",
-    years,
-    format_func=lambda y: f"{y}年",
-    key="rankings_year",
-    on_change=to_url,
-    args=("year", "rankings_year", years, str(last_year)),
-    help="按该年底前建成投产的工业项目计算；“较上年”与上一年度的排名比较；倒逼腾退候选评价该年之前建成投产的项目。",
-)
-metric_column.segmented_control(
-    "排名指标",
-    list(rk.METRICS),
-    format_func=rk.METRICS.get,
-    key="rankings_metric",
-    on_change=to_url,
-    args=("metric", "rankings_metric", list(rk.METRICS), "score"),
-)
-year, metric = int(st.session_state["rankings_year"]), st.session_state["rankings_metric"] or "score"
-with st.expander(f"综合得分权重：{rk.weights_text(weights)}　（默认 {rk.weights_text(queries.DEFAULT_WEIGHTS)}）"):
-    for column, part in zip(st.columns(4), queries.DEFAULT_WEIGHTS, strict=True):
-        column.slider(
-            f"{rk.METRICS[part]}权重",
-            0,
-            100,
-            step=5,
-            key=f"rankings_weight_{part}",
-            on_change=numbers_to_url,
-            args=("w", WEIGHT_KEYS, WEIGHT_DEFAULTS),
-        )
-    st.button("恢复默认权重", on_click=reset_weights, key="rankings_reset_weights")
+year, metric, weights = ranking_choices(first_year, last_year)
 st.caption(rk.year_text(year, scope.asof.year))
 st.caption(rk.SCORE_RULE + rk.GRADE_RULE)
 
@@ -106,15 +47,7 @@ parks = queries.park_rankings(scope, year, metric, weights)  # a park's scope ra
 
 if scope.park is None:
     if scope.league is None:
-        follow_many("leagues", "rankings_leagues", list(names.leagues), [], "盟市")
-        chosen = st.multiselect(
-            "只看这些盟市（排名仍为全区排名）",
-            list(names.leagues),
-            format_func=names.leagues.get,
-            key="rankings_leagues",
-            placeholder="全部盟市",
-            on_change=lambda: many_to_url("leagues", st.session_state["rankings_leagues"], list(names.leagues), []),
-        )
+        chosen = league_choice(names)
         if chosen:
             parks, candidate_counts, flags = (t[t.league_code.isin(chosen)] for t in (parks, candidate_counts, flags))
     counts = rk.grade_counts(parks)
@@ -174,19 +107,17 @@ if view == "园区排名":
         page_input(page_col, "page", "rankings_page", pages)
         first = (number - 1) * RANKING_PAGE + 1
         where_col.caption(f"第 {first}–{first + len(shown) - 1} 名，共 {len(parks)} 个园区（每页 {RANKING_PAGE} 个）。")
-    table = st.dataframe(
+    picked = table(
         rk.park_table(shown, metric, has_previous_year),
-        hide_index=True,
+        f"rankings_table_{scope.league or 'region'}",
         on_select="rerun",
         selection_mode="single-row",
-        placeholder="—",
-        key=f"rankings_table_{scope.league or 'region'}",
         column_config={
             "排名": st.column_config.NumberColumn(pinned=True),
             "园区": st.column_config.Column(pinned=True),
         },
     )
-    rows = table["selection"]["rows"] if table else []
+    rows = picked["selection"]["rows"] if picked else []
     clicked = selected_key(event, {}) or (shown.iloc[rows[0]].park_id if rows else None)
     if clicked:
         drill(scope, league=parks.set_index("park_id").at[clicked, "league_code"], park=clicked)
@@ -210,7 +141,7 @@ elif view == "项目排名":
     missing = int((projects.status == "数据缺失").sum())
     if missing:
         st.caption(f"{missing} 个项目用地面积缺失或为 0，记为“数据缺失”，不参与计算和排名（列于表末）。")
-    st.dataframe(rk.project_table(projects, metric), hide_index=True, placeholder="—", key="rankings_projects_table")
+    table(rk.project_table(projects, metric), "rankings_projects_table")
 elif view == "倒逼腾退候选":
     candidates = queries.retreat_candidates(scope, year)
     if chosen:
@@ -233,27 +164,17 @@ elif view == "倒逼腾退候选":
             f"第 {first:,}–{first + shown.project_id.nunique() - 1:,} 个，共 {len(projects):,} 个候选项目"
             f"（每页 {CANDIDATE_PAGE} 个）。"
         )
-    st.dataframe(
-        rk.candidates_table(shown, with_place=scope.park is None),
-        hide_index=True,
-        placeholder="—",
-        key="rankings_candidates",
-    )
+    table(rk.candidates_table(shown, with_place=scope.park is None), "rankings_candidates")
 elif view == "再整合再优化":
     st.caption("列入规则：" + rk.flag_rule_text(queries.FLAG_RULES))
     flagged = flags[flags.triggers > 0]
     if flagged.empty:
         st.success("本范围没有触发再整合再优化条件的园区。", icon=":material/check_circle:")
     else:
-        st.dataframe(rk.flags_table(flagged), hide_index=True, placeholder="—", key="rankings_flags")
+        table(rk.flags_table(flagged), "rankings_flags")
 else:
     st.caption(
         "投资强度、亩均产值、亩均税收为演示估计，不是正式发布的标准；容积率为国家《工业项目建设用地控制指标》"
         "（国土资发〔2008〕24号）的下限，部分盟市定得更严（演示估计）。新项目入园应不低于这些数值。"
     )
-    st.dataframe(
-        rk.thresholds_table(queries.control_thresholds(scope)),
-        hide_index=True,
-        placeholder="—",
-        key="rankings_thresholds",
-    )
+    table(rk.thresholds_table(queries.control_thresholds(scope)), "rankings_thresholds")

@@ -4,8 +4,9 @@ import streamlit as st
 
 import queries
 from auth.roles import Action
-from pages._shell import current_user, page_header
-from pages._tables import item_table_options
+from ui.scope import page_header
+from ui.session import current_user
+from ui.tables import date_column, item_table
 
 APPLICATION_COLUMNS = {
     "item_id": "条目", "ledger_name": "台账", "title": "名称", "league_name": "盟市", "park_name": "园区",
@@ -38,15 +39,7 @@ else:
         applied_at=applications.applied_at.dt.strftime("%Y-%m-%d %H:%M"),
         measure=applications.measure.fillna(""),
     ).rename(columns=APPLICATION_COLUMNS)
-    st.dataframe(
-        shown,
-        hide_index=True,
-        **item_table_options(
-            shown.columns, {"条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)")}, lead=["条目", "名称"]
-        ),
-        placeholder="—",
-        key="review_applications",
-    )
+    item_table(shown, "review_applications")
 
 st.subheader("延期申请")
 if extensions.empty:
@@ -60,18 +53,4 @@ else:
         .drop(columns="request_id")
         .rename(columns=EXTENSION_COLUMNS)
     )
-    st.dataframe(
-        shown,
-        hide_index=True,
-        **item_table_options(
-            shown.columns,
-            {
-                "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
-                "原时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
-                "申请时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            },
-            lead=["条目", "名称"],
-        ),
-        placeholder="—",
-        key="review_extensions",
-    )
+    item_table(shown, "review_extensions", {"原时限": date_column(), "申请时限": date_column()})

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from pages._auth import current_user, sign_in_form
+from ui.session import sign_in_form, signed_in_user
 
-if current_user() is None:
+if signed_in_user() is None:
     sign_in_form()
 else:
     st.switch_page("pages/overview.py")

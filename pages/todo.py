@@ -7,17 +7,16 @@ import streamlit as st
 
 import queries
 from auth.roles import Action
-from pages._auth import export_button
-from pages._shell import current_user, page_header
-from pages._tables import item_table_options
-from pages._text import plain
 from queries.scope import Scope
 from queries.todo import todo_counts, todo_head
 from reports.orders import DUE_DAYS, due_items, order_docx, order_xlsx, todo_table
 from reports.stamp import stamp
+from ui.downloads import export_button
+from ui.scope import page_header
+from ui.session import current_user
+from ui.tables import date_column, item_table
+from ui.text import plain
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN = 500  # rows of the list sent to the browser (the most urgent first); the counts above cover every item
 RETURNED_SHOWN = 20
 
@@ -58,20 +57,7 @@ if counts["items"] > SHOWN:
         "全部条目可在“台账”页按状态、超期筛选并导出。"
     )
 todo = todo_table(todo_head(today, SHOWN), "ledgers?item={}")
-st.dataframe(
-    todo,
-    hide_index=True,
-    **item_table_options(
-        todo.columns,
-        {
-            "条目": st.column_config.LinkColumn(display_text=r"item=([^&]+)"),
-            "整改时限": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        },
-        lead=["条目", "名称"],
-    ),
-    placeholder="—",
-    key="todo_items",
-)
+item_table(todo, "todo_items", {"整改时限": date_column()})
 
 st.subheader(f"督办单（超期及 {DUE_DAYS} 日内到期）")
 if not units:
@@ -81,10 +67,8 @@ else:
     late, soon = units[unit]
     st.caption(f"{plain(unit)}：超期 {late} 项，{DUE_DAYS} 日内到期 {soon} 项。")
     name = f"督办单_{unit}_{today.asof:%Y%m%d}"
-    for column, (label, build, ext, mime) in zip(
-        st.columns(2),
-        [("督办单（Word）", order_docx, "docx", DOCX), ("督办单（Excel）", order_xlsx, "xlsx", XLSX)],
-        strict=True,
+    for column, (label, build, ext) in zip(
+        st.columns(2), [("督办单（Word）", order_docx, "docx"), ("督办单（Excel）", order_xlsx, "xlsx")], strict=True
     ):
         with column:
             export_button(
@@ -96,6 +80,5 @@ else:
                 file_name=f"{name}.{ext}",
                 what=label,
                 scope_label=here.scope_label,
-                mime=mime,
                 key=f"todo_{ext}",
             )

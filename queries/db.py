@@ -277,7 +277,7 @@ def _cached(
     return _shared().query(name, dict(params), Path(path), shape)
 
 
-SESSION_USER = "auth_user"  # the signed-in User in st.session_state (set by pages/_auth.py only)
+SESSION_USER = "auth_user"  # the signed-in User in st.session_state (set by ui/session.py only)
 EVERYTHING = Allowed(None, None)
 _acting: ContextVar[Allowed | None] = ContextVar("acting", default=None)
 

@@ -132,7 +132,7 @@ ARGS = [  # chromium on a machine without a display or an open network (STACK-NO
     "--disable-component-update",
     "--no-first-run",
 ]
-os.environ.setdefault("LEDGER_DEBUG", "1")  # pages/_errors.py then also shows st.exception, which AppTest reports
+os.environ.setdefault("LEDGER_DEBUG", "1")  # ui/errors.py then also shows st.exception, which AppTest reports
 
 
 @pytest.fixture(scope="session")

@@ -352,17 +352,17 @@ def test_disabling_an_account_ends_its_sessions_and_refuses_sign_in(accounts: Pa
 
 def test_demo_accounts_are_listed_while_all_data_is_demo_and_work_until_a_real_admin_exists(db: Path) -> None:
     from ledger.importing import apply_import, plan_import
-    from pages import _auth
     from tests.test_import import GOOD, xlsx
+    from ui import session
 
     path = store.auth_path(db)
-    assert _auth.demo_allowed() and _auth.demo_listed()
+    assert session.demo_allowed() and session.demo_listed()
     data = xlsx(GOOD)
     apply_import(plan_import(data, "包头.xlsx", "land", BAOTOU, db), data, db)
-    assert _auth.demo_allowed() and not _auth.demo_listed()
+    assert session.demo_allowed() and not session.demo_listed()
     store.add_user(path, "real-admin", "Office-head-2026", "admin", by="命令行")
-    assert not _auth.demo_allowed() and not _auth.demo_listed()
-    refused = store.authenticate(path, "demo-admin", store.DEMO_PASSWORD, _auth.demo_allowed())
+    assert not session.demo_allowed() and not session.demo_listed()
+    refused = store.authenticate(path, "demo-admin", store.DEMO_PASSWORD, session.demo_allowed())
     assert refused.user is None and "演示账号已停用" in refused.message
 
 
@@ -723,7 +723,7 @@ def open_link(path: str, monkeypatch: pytest.MonkeyPatch, **params: str) -> tupl
     AppTest cannot do by itself), and the "page not found" messages Streamlit sent (its English modal).
 
     As on a server that has served its first run: AppTest starts every run as if the process were new, when
-    Streamlit still treats the pages/ folder as old-style pages (see pages/_shell.py _through_router)."""
+    Streamlit still treats the pages/ folder as old-style pages (see ui/scope.py _through_router)."""
     import dataclasses
 
     from streamlit.runtime.forward_msg_queue import ForwardMsgQueue

@@ -17,7 +17,6 @@ from streamlit.testing.v1 import AppTest
 
 import queries
 from charts.supervision import LagRules, lagging_leagues
-from pages._state import BRIEFING_VIEWS, url_of
 from queries.scope import Scope
 from reports.bulletin import bulletin_docx, chinese_number, default_previous
 from reports.bulletin_content import bulletin_for
@@ -25,6 +24,7 @@ from reports.deck import IMAGE_PIXELS, briefing_deck
 from reports.images import export_problem
 from reports.meeting_deck import deck_content
 from tests.conftest import ROOT
+from ui.url_state import BRIEFING_VIEWS, url_of
 
 JUN, FEB = date(2023, 6, 8), date(2023, 2, 14)
 SCOPES = [Scope(None, None, JUN), Scope("150200", None, JUN), Scope("150200", "P005", JUN)]

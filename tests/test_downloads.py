@@ -25,11 +25,11 @@ from auth import store
 from ledger import workflow as wf
 from ledger.evidence import check_evidence, evidence_root, store_file
 from ledger.writing import transaction
-from pages._state import BRIEFING_VIEWS, PROGRESS_VIEWS, RANKING_VIEWS, url_of
 from queries.db import db_path
 from reports.images import export_problem
 from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database, session_token
 from tests.test_browser import CHROMIUM, SHOTS, free_port
+from ui.url_state import BRIEFING_VIEWS, PROGRESS_VIEWS, RANKING_VIEWS, url_of
 
 JUN = "2023-06-08"
 needs_export = pytest.mark.skipif(export_problem() is not None, reason=f"服务器端导出不可用：{export_problem()}")
@@ -240,7 +240,7 @@ def _failing(audited: Callable[[], bytes], broken: Callable[[], bytes]) -> Calla
 
 
 def test_a_failed_download_says_so_in_chinese_in_place_of_streamlits_words() -> None:
-    from pages._shell import CHINESE_CSS
+    from ui.chrome import CHINESE_CSS
 
     bundle = (Path(st.__file__).parent / "static" / "static" / "js").glob("DownloadButton.*.js")
     assert any("stDownloadButtonError" in p.read_text(encoding="utf-8") for p in bundle)  # the element exists
@@ -250,7 +250,7 @@ def test_a_failed_download_says_so_in_chinese_in_place_of_streamlits_words() -> 
 
 FAILING_APP = """
 import streamlit as st
-from pages._shell import CHINESE_CSS
+from ui.chrome import CHINESE_CSS
 
 st.html(f"<style>{CHINESE_CSS}</style>")
 

@@ -16,9 +16,9 @@ from ledger import db_path
 from ledger import workflow as wf
 from ledger.evidence import check_evidence, evidence_root, store_file
 from ledger.writing import transaction
-from pages._text import plain
 from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database, session_token
 from tests.test_workflow import PDF, image_bytes
+from ui.text import plain
 
 BEACON = "http://127.0.0.1:9/beacon.png"
 PAYLOAD = f"![x]({BEACON}) :red[**红字**] <img src=x onerror=alert(1)> [link](javascript:alert(1))"

@@ -18,7 +18,6 @@ import queries
 from auth.roles import Action
 from charts import meeting as mt
 from ledger import rules, spans
-from pages._state import PROGRESS_VIEWS, url_of
 from queries.db import acting_as
 from queries.scope import Scope
 from reports.deck import slides_deck
@@ -30,6 +29,7 @@ from tests.test_auth import forbidden_names, page_text
 from tests.test_briefing import blank_chart, slide_texts
 from tests.test_browser import CHROMIUM, SHOTS, signed_in_page
 from tests.test_pages import independent_counts, selection
+from ui.url_state import PROGRESS_VIEWS, url_of
 
 JUN = "2023-06-08"
 SCOPES = [{}, {"league": "150200"}, {"league": "150200", "park": "P005"}]

@@ -13,10 +13,10 @@ from streamlit.testing.v1 import AppTest
 import queries
 from charts.supervision import LagRules, lag_reasons, lagging_leagues
 from ledger.demo.database import write_database
-from pages._state import PROGRESS_VIEWS, url_of
 from queries.scope import Scope
 from reports.supervision_notice import notice_docx
 from tests.conftest import ROOT, tiny_rows
+from ui.url_state import PROGRESS_VIEWS, url_of
 
 VIEWS = ["阶段进度", "盟市对比", "超期清单", "督导通报", "纸面整改"]
 SCOPES = [

@@ -368,7 +368,7 @@ def test_the_import_page_shows_the_archive_size_and_free_space(db: Path) -> None
 def failing_app() -> None:
     import streamlit as st
 
-    from pages._errors import guarded
+    from ui.errors import guarded
 
     def page() -> None:
         st.write("before")

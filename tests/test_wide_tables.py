@@ -12,8 +12,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages._tables import KEY_WIDTHS
 from tests.conftest import CHROMIUM, DEMO_USERS, ROOT, copy_database
+from ui.tables import KEY_WIDTHS
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ASOF = "2023-06-08"

@@ -29,12 +29,12 @@ from ledger.evidence import (
 )
 from ledger.evidence import store_file as keep_file
 from ledger.writing import DatabaseBusy, WriteConflict
-from pages._auth import audit, export_button
-from pages._auth import current_user as checked_user
-from pages._shell import catalog, current_scope, current_user, set_scope
-from pages._text import plain
 from queries.db import read_fresh, writing
 from queries.scope import Scope
+from ui.downloads import export_button
+from ui.scope import catalog, current_scope, set_scope
+from ui.session import audit, current_user, signed_in_user
+from ui.text import plain
 
 DONE = "workflow_done"  # (tone, message) of the last action, shown after the rerun
 ROUND = "workflow_round"  # a new round of form widgets after each success: the forms start empty again
@@ -99,7 +99,7 @@ def files_on(item_id: str, day: date) -> pd.DataFrame:
 # Writing: each action one transaction, run from its form's callback --------------------------------
 def _acting_user() -> User | None:
     """The session checked again at the moment of writing (a callback runs before the page's own check)."""
-    user = checked_user()
+    user = signed_in_user()
     if user is None:
         st.session_state[DONE] = ("error", "登录已失效，未写入任何内容；请重新登录。")
     return user

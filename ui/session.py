@@ -1,11 +1,10 @@
-"""Sign-in for every page: the sign-in form, the session kept across reloads, sign-out, OIDC, audited exports.
+"""Sign-in for every page: the sign-in form, the session kept across reloads, sign-out, OIDC, the audit log.
 
 A built-in account's session survives a page reload through a cookie holding a random session token (never
 the password; the server stores only the token's SHA-256 and ends it after IDLE_MINUTES without a page view).
 Streamlit's script API cannot set response headers, so the cookie is written by a line of script in the page
 (SameSite=Strict, Secure over https); it cannot be HttpOnly, which is why it carries nothing but that token."""
 
-import logging
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -19,8 +18,9 @@ from auth import store
 from auth.oidc import DEFAULT_CLAIMS, PROVIDER, user_from_claims
 from auth.roles import User
 from ledger import db_path
-from pages._text import plain
-from queries.db import SESSION_USER, NotSignedIn, acting_as, before_sign_in
+from queries.db import SESSION_USER, before_sign_in
+from ui.tables import table
+from ui.text import plain
 
 COOKIE = "ledger_session"
 TOKEN = "auth_token"
@@ -98,14 +98,20 @@ def _oidc_user() -> User | None:
     return user
 
 
+def current_user() -> User:
+    """The signed-in user of a page's run (every page has one: page_header and app.py stop before anything else
+    otherwise); signed_in_user() is the check that may find none."""
+    return st.session_state[SESSION_USER]
+
+
 def check_session(token: str) -> store.Resumed:
     """The one session check: is this built-in session token still live (not signed out, idle, disabled)?
-    Used by every page run (current_user), every fragment run (recheck_session) and every download made on
+    Used by every page run (signed_in_user), every fragment run (recheck_session) and every download made on
     click (export_button); it needs no Streamlit, so it works in the thread that builds a download."""
     return store.resume(accounts_path(), token, demo_allowed())
 
 
-def current_user() -> User | None:
+def signed_in_user() -> User | None:
     """The signed-in user of this browser session, or None; checks the session on every run (idle expiry,
     disabled accounts and sign-outs in other tabs take effect at the next click)."""
     if oidc_enabled():
@@ -150,15 +156,11 @@ def sign_in_form() -> None:
     if demo_listed():
         with st.container(border=True):
             st.markdown("**演示账号**（仅在全部台账均为演示数据时列出；建立正式管理员账号后全部停用）")
-            st.dataframe(
-                [
-                    {"用户名": name, "密码": store.DEMO_PASSWORD, "角色": store_role, "单位": scope}
-                    for name, store_role, scope in _demo_rows()
-                ],
-                hide_index=True,
-                placeholder="—",
-                key="signin_demo_accounts",
-            )
+            rows = [
+                {"用户名": name, "密码": store.DEMO_PASSWORD, "角色": store_role, "单位": scope}
+                for name, store_role, scope in _demo_rows()
+            ]
+            table(rows, "signin_demo_accounts")
 
 
 def _demo_rows() -> list[tuple[str, str, str]]:
@@ -171,7 +173,7 @@ def _demo_rows() -> list[tuple[str, str, str]]:
 
 def require_user() -> User:
     """The signed-in user; an anonymous visitor gets the sign-in form and nothing else (the run stops)."""
-    user = current_user()
+    user = signed_in_user()
     if user is None:
         sign_in_form()
         st.stop()
@@ -221,7 +223,7 @@ def recheck_session() -> User:
     """For a fragment's own run (a timer or a click inside it reruns only the fragment, not app.py and the
     page around it): the session is checked again, and if it has ended the whole app reruns, which shows the
     sign-in page. Every st.fragment starts with this."""
-    user = current_user()
+    user = signed_in_user()
     if user is None:
         st.rerun(scope="app")
     return user
@@ -250,50 +252,3 @@ def sign_out_box(user: User) -> None:
 def audit(action: str, detail: str = "", scope: str = "", ok: bool = True) -> None:
     user = st.session_state.get(SESSION_USER)
     store.record(accounts_path(), user.username if user else "（未登录）", action, detail, scope, ok)
-
-
-def _still_signed_in(user: User, token: str) -> bool:
-    """At the moment a download is made: the session that drew the button is still live (built-in accounts
-    through check_session; 统一身份认证 through its idle record)."""
-    if user.source == "oidc":
-        return store.oidc_live(accounts_path(), user.username)
-    resumed = check_session(token)
-    return resumed.user is not None and resumed.user.username == user.username
-
-
-def export_button(
-    label: str, data: bytes | Callable[[], bytes], file_name: str, what: str, scope_label: str, **options
-) -> None:
-    """st.download_button that writes the export to the audit log (what, which scope) when it is made. Data
-    made on click runs with the clicking user's limits, outside the page's run."""
-    user: User = st.session_state[SESSION_USER]
-    path = accounts_path()
-    detail = f"{what}：{file_name}"
-
-    if callable(data):
-        build, token = data, st.session_state.get(TOKEN, "")
-
-        def audited() -> bytes:
-            if not _still_signed_in(user, token):  # signed out, disabled or idle since the page was drawn
-                store.record(path, user.username, "export", f"{detail}（会话已结束，未生成）", scope_label, ok=False)
-                raise NotSignedIn("登录已失效，请刷新页面重新登录")
-            try:
-                with acting_as(user):
-                    content = build()
-            except Exception as error:  # Streamlit shows a line under the button (Chinese: assets/streamlit_zh.css)
-                logging.getLogger(__name__).exception("export failed: %s", detail)
-                failed = f"{detail}（失败：{type(error).__name__}）"
-                store.record(path, user.username, "export", failed, scope_label, False)
-                raise
-            store.record(path, user.username, "export", detail, scope_label)
-            return content
-
-        st.download_button(label, data=audited, file_name=file_name, on_click="ignore", **options)
-    else:
-        st.download_button(
-            label,
-            data=data,
-            file_name=file_name,
-            on_click=lambda: store.record(path, user.username, "export", detail, scope_label),
-            **options,
-        )

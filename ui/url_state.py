@@ -4,7 +4,7 @@
 Every run the widget is set from the URL (the URL is the truth, as for the scope); a widget's on_change
 writes the URL. A default value is left out of the link. A value the page does not know falls back to the
 default, with a Chinese notice, and is removed from the link. The scope keys (league, park, asof) stay
-with pages/_shell.py."""
+with ui/scope.py."""
 
 from collections.abc import Callable, Mapping, Sequence
 

@@ -1,7 +1,7 @@
-"""What every page shares: the scope from the URL, the scope bar, the page header with the demo banner."""
+"""The scope every page shows (盟市, 园区, 数据截至 from the URL): the scope bar, drilling, the stamp of an export,
+and the page header with the 演示数据 banner."""
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -9,16 +9,12 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 import queries
-from auth.roles import User
-from pages._auth import require_user
 from queries.db import SESSION_USER
 from queries.scope import EVERYWHERE, Catalog, Scope, breadcrumb, resolve_scope
+from ui.chrome import print_layout
+from ui.session import current_user, require_user
 
 SCOPE_KEYS = ("league", "park", "asof")
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
-PRINT_CSS = (ASSETS / "print.css").read_text(encoding="utf-8")
-PRINT_JS = (ASSETS / "print.js").read_text(encoding="utf-8")  # charts drawn again at the sheet's width to print
-CHINESE_CSS = (ASSETS / "streamlit_zh.css").read_text(encoding="utf-8")  # Streamlit's own English replaced
 LAST = "scope_last"  # the scope of the previous run, restored when navigation drops the query string
 
 
@@ -31,11 +27,6 @@ def _raw() -> dict[str, str]:
     if not raw and LAST in st.session_state:
         raw = dict(st.session_state[LAST])
     return raw
-
-
-def current_user() -> User:
-    """The signed-in user (every page has one: page_header and app.py stop before anything else otherwise)."""
-    return st.session_state[SESSION_USER]
 
 
 def current_scope() -> tuple[Scope, list[str]]:
@@ -64,6 +55,11 @@ def drill(scope: Scope, **changes: Any) -> None:
     st.rerun()
 
 
+def drill_down(scope: Scope, unit: str) -> None:
+    """One level down from the scope: from the region into league `unit`, from a league into its park `unit`."""
+    drill(scope, **({"league": unit, "park": None} if scope.league is None else {"park": unit}))
+
+
 def _through_router() -> None:
     """Streamlit treats a folder named pages/ as old-style pages until app.py first calls st.navigation, so
     the first visitor after a restart who opens a deep link (…/progress) would get the bare page without
@@ -71,21 +67,6 @@ def _through_router() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
-
-
-def chinese_chrome() -> None:
-    """Streamlit's and plotly's own English (upload button, "Press Enter…", toolbar tooltips) replaced or hidden
-    where they have no setting (assets/streamlit_zh.css); app.py loads it on every page, the sign-in page too."""
-    st.html(f"<style>{CHINESE_CSS}</style>")
-
-
-def page_links(pages: list) -> None:
-    """The sidebar's list of pages. Streamlit's own list is switched off (client.showSidebarNavigation = false):
-    on a cold start it first lists the pages/ folder's module names (app, auth, errors, shell…) until app.py's
-    st.navigation replaces them."""
-    with st.container(key="page_links"):
-        for page in pages:
-            st.page_link(page, width="stretch")
 
 
 def screen_scope() -> tuple[Scope, list[str]]:
@@ -110,8 +91,7 @@ def page_header(title: str) -> Scope:
     for warning in warnings:
         st.warning(warning, icon=":material/warning:")
     set_scope(scope)
-    # the browser's print: A4, no controls (assets/print.css), charts at the sheet's width (assets/print.js)
-    st.html(f"<style>{PRINT_CSS}</style><script>{PRINT_JS}</script>", unsafe_allow_javascript=True)
+    print_layout()
     st.title(title)
     meeting_link(scope)
     st.caption(" › ".join(breadcrumb(scope, catalog())) + f"　｜　数据截至 {scope.asof:%Y-%m-%d}")

@@ -1,0 +1,1 @@
+"""What the pages share: scope, URL state, session, downloads, item actions, tables, text and errors."""
