@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 
 from charts import format as fmt
 from charts.theme import ACCENT, BAD, STATUS_COLORS, Stamp, finish
+from ledger.vocabulary import APPLIED, CLOSED, OPEN, WORKING
 
-STATUSES = ("待整改", "整改中", "已整改", "已销号")
-BADGE_COLORS = {"待整改": "red", "整改中": "orange", "已整改": "green", "已销号": "green"}
+BADGE_COLORS = {OPEN: "red", WORKING: "orange", APPLIED: "green", CLOSED: "green"}
 INDICATOR_NAMES = {
     "output_per_mu": "亩均产值(万元/亩)",
     "tax_per_mu": "亩均税收(万元/亩)",

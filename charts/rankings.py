@@ -34,7 +34,6 @@ PART_COLORS = {
 }
 GRADE_COLORS = {"A": "#2e7d32", "B": "#1565c0", "C": "#ef6c00", "D": "#c62828", "不定等级": "#9e9e9e"}
 
-SCORE_CAP = 1.5  # the SQL's cap: an indicator scores at most 150 (1.5 times its threshold)
 MIN_GRADED_PROJECTS = 3  # the SQL's rule: parks with fewer valid projects are 不定等级
 SCORE_RULE = (
     "单项得分 = 实际值 ÷ 所属盟市该行业类别的控制性指标 × 100（恰好达标为 100 分，最高 150 分）；"

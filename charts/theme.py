@@ -5,10 +5,12 @@ from datetime import date
 
 import plotly.graph_objects as go
 
+from ledger.vocabulary import APPLIED, CLOSED, OPEN, WORKING
+
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 SOURCE = "开发区闲置资源要素大起底台账"
 
-STATUS_COLORS = {"待整改": "#c0392b", "整改中": "#e67e22", "已整改": "#27ae60", "已销号": "#1e6b3a"}
+STATUS_COLORS = {OPEN: "#c0392b", WORKING: "#e67e22", APPLIED: "#27ae60", CLOSED: "#1e6b3a"}
 STATE_COLORS = {"已结束": "#1e6b3a", "进行中": "#1565c0", "未开始": "#9e9e9e"}
 GOOD, BAD, NEUTRAL, ACCENT = "#2e7d32", "#c62828", "#90a4ae", "#1565c0"
 

@@ -18,8 +18,8 @@ import duckdb
 from auth.roles import Action, User
 from ledger import spans
 from ledger.evidence import Evidence
+from ledger.vocabulary import APPLIED, CLOSED, OPEN, WORKING
 
-OPEN, WORKING, APPLIED, CLOSED = "待整改", "整改中", "已整改", "已销号"
 ORDER = {OPEN: 0, WORKING: 1, APPLIED: 2, CLOSED: 3}
 MAX_NOTE = 1000
 OTHER_MEASURE = "其他（在情况说明中写明）"
@@ -60,11 +60,11 @@ def item_state(cur: duckdb.DuckDBPyConnection, item_id: str) -> ItemState | None
             select item_id, seq, status, actor, recorded_at, reason from item_event
             where item_id = $item qualify row_number() over (order by seq desc) = 1
         )
-        select i.item_id, i.ledger, i.title, p.league_code, i.park_id, coalesce(l.status, '待整改'),
+        select i.item_id, i.ledger, i.title, p.league_code, i.park_id, coalesce(l.status, $open),
                coalesce(l.seq, 0),
                coalesce((select arg_max(new_deadline, decided_at) from deadline_request
                          where item_id = $item and decision = '批准'), i.deadline),
-               l.actor, l.recorded_at, case when l.status = '整改中' then l.reason end,
+               l.actor, l.recorded_at, case when l.status = $working then l.reason end,
                (select count(*) from evidence where item_id = $item and withdrawn_at is null),
                (select min(request_id) from deadline_request where item_id = $item and decision is null),
                f.area_mu::double, f.amount_wan::double,
@@ -73,7 +73,7 @@ def item_state(cur: duckdb.DuckDBPyConnection, item_id: str) -> ItemState | None
         left join item_facts f using (item_id)
         where i.item_id = $item
         """,
-        {"item": item_id},
+        {"item": item_id, "open": OPEN, "working": WORKING},
     ).fetchone()
     return ItemState(*row) if row else None
 

@@ -260,7 +260,7 @@ def item_history(item_id: str, asof: date) -> pd.DataFrame:
 # rankings --------------------------------------------------------------------------------------
 RANKING_METRICS = ("score", "tax_per_mu", "output_per_mu", "investment_intensity", "plot_ratio")
 DEFAULT_WEIGHTS = rules.value_of("rules.default_weights()")  # the composite score's weights (queries/rules.sql)
-FLAG_RULES = {"min_projects": 5, "min_enterprises": 5, "min_output_share": 1.0}
+FLAG_RULES = rules.value_of("rules.flag_rules()")  # when a park is listed for 再整合再优化 (queries/rules.sql)
 
 
 def _ranking_args(metric: str, weights: dict[str, float] | None) -> dict:

@@ -50,6 +50,11 @@ create or replace macro rules.capped_score(ratio) as if(ratio > 1.5, 1.5, ratio)
 create or replace macro rules.default_weights() as
     {'tax_per_mu': 40, 'output_per_mu': 30, 'investment_intensity': 20, 'plot_ratio': 10};
 
+-- When a park is listed for 再整合再优化 (park_flags.sql): fewer valid built projects than min_projects, fewer
+-- enterprises than min_enterprises, or 亩均产值 below min_output_share of its land-weighted threshold.
+create or replace macro rules.flag_rules() as
+    {'min_projects': 5, 'min_enterprises': 5, 'min_output_share': 1.0::double};
+
 -- The score's weights (a struct of four; null: the default weights) as doubles with their total (null when 0).
 create or replace macro rules.score_weights(weights) as table
 select

@@ -15,6 +15,7 @@ import queries
 from charts import ledgers as view
 from charts.theme import Stamp
 from ledger.demo.database import write_database
+from ledger.vocabulary import STATUSES
 from queries import db, paging
 from queries.scope import Scope
 from reports.workbooks import ExportMeta, export_meta, ledger_csv, ledger_csv_frames, ledger_xlsx, ledger_xlsx_frames
@@ -203,7 +204,7 @@ def test_a_park_without_items_of_a_ledger_says_so_instead_of_an_empty_table(demo
 
 
 # Filters ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("status", view.STATUSES)
+@pytest.mark.parametrize("status", STATUSES)
 def test_status_filter_keeps_only_items_in_that_status_on_the_date(demo_db: Path, status: str) -> None:
     rows = queries.ledger_land(Scope(None, None, ASOF), status=status)
     expected = independent(demo_db, "land")

@@ -62,7 +62,27 @@ def test_the_candidate_rule_the_indicators_and_the_valid_project_test_are_writte
     assert rule.search((ROOT / "queries" / "rules.sql").read_text(encoding="utf-8"))
 
 
+# The four statuses as a Python sequence or mapping (a tuple, a list, a dict keyed by them), the weights and the
+# 再整合再优化 thresholds as literals: the schema's check constraint on item_event stays the database's own guard.
+STATUS_LIST = re.compile(r"""(['"])待整改\1\s*[,:].*(['"])整改中\2\s*[,:].*(['"])已整改\3\s*[,:].*(['"])已销号\4""")
+WEIGHTS = re.compile(r"""['"]tax_per_mu['"]\s*:\s*40\b""")
+FLAG_THRESHOLDS = re.compile(r"""['"]min_projects['"]\s*:\s*5\b""")
+
+
+@pytest.mark.parametrize(
+    "rule", [STATUS_LIST, WEIGHTS, FLAG_THRESHOLDS], ids=["statuses", "score weights", "flag thresholds"]
+)
+def test_the_statuses_the_score_weights_and_the_flag_thresholds_are_written_once(rule: re.Pattern) -> None:
+    outside = [line for line in written_outside_the_rules(rule) if not line.startswith("ledger/schema.sql")]
+    assert outside == []
+    assert any(rule.search(home.read_text(encoding="utf-8")) for home in RULE_HOMES)
+
+
 def test_the_rule_scan_finds_a_second_definition() -> None:
+    assert STATUS_LIST.search('STATUSES = ("待整改", "整改中", "已整改", "已销号")')
+    assert STATUS_LIST.search('{"待整改": "red", "整改中": "orange", "已整改": "green", "已销号": "green"}')
+    assert WEIGHTS.search('{"tax_per_mu": 40, "output_per_mu": 30}')
+    assert FLAG_THRESHOLDS.search('{"min_projects": 5, "min_enterprises": 5}')
     assert RECTIFIED_PAIR.search("where status in ('已整改', '已销号')")
     assert RECTIFIED_PAIR.search('x.isin(["已整改", "已销号"])')
     assert not RECTIFIED_PAIR.search("check (status in ('待整改', '整改中', '已整改', '已销号'))")

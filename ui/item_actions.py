@@ -28,6 +28,7 @@ from ledger.evidence import (
     preview_jpeg,
 )
 from ledger.evidence import store_file as keep_file
+from ledger.vocabulary import APPLIED, WORKING
 from ledger.writing import DatabaseBusy, WriteConflict
 from queries.db import read_fresh, writing
 from queries.scope import Scope
@@ -82,7 +83,7 @@ def past_notice(item_id: str, day: date, history: pd.DataFrame) -> None:
 def returned_notice(history: pd.DataFrame) -> None:
     """At the top of the item: the reason of a 退回 that is the item's latest action on the date shown."""
     shown = history[~history["after_asof"]]
-    if len(shown) and pd.notna(shown.iloc[-1]["reason"]) and shown.iloc[-1]["status"] == wf.WORKING:
+    if len(shown) and pd.notna(shown.iloc[-1]["reason"]) and shown.iloc[-1]["status"] == WORKING:
         st.error(f"**已退回，请补充整改**：{plain(shown.iloc[-1]['reason'])}", icon=":material/undo:")
 
 
@@ -229,7 +230,7 @@ def progress_form(state: wf.ItemState, scope_label: str, land_kind: str | None) 
     keys = {name: _key(name, state.item_id) for name in ("status", "note", "measure", "area", "amount", "files")}
     with st.form(f"workflow_progress_{state.item_id}", border=True):
         st.markdown("**记录整改进展**　选“已整改”即提交销号申请，须附佐证材料，由大起底办公室审核。")
-        st.radio("状态", [wf.WORKING, wf.APPLIED], horizontal=True, key=keys["status"])
+        st.radio("状态", [WORKING, APPLIED], horizontal=True, key=keys["status"])
         st.text_area("情况说明（做了什么）", max_chars=wf.MAX_NOTE, key=keys["note"])
         st.selectbox("实际采用的处置方式", ["", *wf.measures_for(state.ledger, land_kind)],
                      format_func=lambda m: m or "（不填）", key=keys["measure"])  # fmt: skip
@@ -255,14 +256,14 @@ def _progress(item_id: str, seen: int, scope_label: str, keys: dict[str, str]) -
     if files is None:
         return
     perform(
-        "apply" if status == wf.APPLIED else "progress",
+        "apply" if status == APPLIED else "progress",
         item_id,
         lambda cur: wf.record_progress(
             cur, user, item_id, seen, status, note, measure, value(keys["area"]), value(keys["amount"]), files
         ),
         f"{status}：{note}（佐证 {len(files)} 个）",
         scope_label,
-        "已提交销号申请，等待大起底办公室审核。" if status == wf.APPLIED else "已记录整改进展。",
+        "已提交销号申请，等待大起底办公室审核。" if status == APPLIED else "已记录整改进展。",
     )
 
 
@@ -365,5 +366,5 @@ def item_workflow(item_id: str, scope_label: str, files: pd.DataFrame, land_kind
         review_form(state, scope_label)
     if "decide_extension" in can:
         extension_decision(state, scope_label)
-    if not can and state.status == wf.APPLIED:
+    if not can and state.status == APPLIED:
         st.info("已提交销号申请，等待大起底办公室审核。", icon=":material/hourglass:")

@@ -8,6 +8,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 import queries
 from charts import ledgers as view
+from ledger.vocabulary import STATUSES
 from queries import paging
 from queries.scope import Scope
 from ui.url_state import flag_to_url, follow, follow_flag, follow_text, text_to_url, to_url
@@ -77,7 +78,7 @@ def filter_row(scope: Scope, ledger: str) -> tuple[dict, str]:
     phase_rows = queries.phases(scope)
     phases = dict(zip(phase_rows.phase_id, phase_rows.name, strict=True))
     choices = {  # param: (widget key, allowed values, what it is, how a value is shown)
-        "status": ("ledgers_status", ["", *view.STATUSES], "状态", lambda s: s or "全部"),
+        "status": ("ledgers_status", ["", *STATUSES], "状态", lambda s: s or "全部"),
         "unit": ("ledgers_unit", ["", *units], "责任单位", lambda u: u or "全部"),
         "phase": ("ledgers_phase", ["", *phases], "发现阶段", lambda p: phases.get(p, "全部")),
     }

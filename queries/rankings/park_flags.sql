@@ -5,7 +5,7 @@
 -- column yet); output_per_mu = Σ产值 / Σ用地 of the valid projects; output_benchmark = the land-weighted
 -- mean of their league thresholds for 亩均产值 (each project's category), output_share = the ratio.
 -- Params: $league, $park, $asof, $year (null: the latest completion year not after $asof), $rules (struct
---         of min_projects, min_enterprises, min_output_share; null: 5, 5, 1.0).
+--         of min_projects, min_enterprises, min_output_share; null: rules.flag_rules()).
 -- Columns: park_id, name, league_code, league_name, year, projects, enterprises, land_mu, output_per_mu,
 --          output_benchmark, output_share, few_projects (projects < min_projects), few_enterprises
 --          (enterprises < min_enterprises), low_output (output_share < min_output_share), triggers.
@@ -13,7 +13,7 @@
 with settings as (
     select
         coalesce($year, (select least(max(year), year($asof::date)) from built_project)) as rank_year,
-        coalesce($rules, {'min_projects': 5, 'min_enterprises': 5, 'min_output_share': 1.0}) as r
+        coalesce($rules, rules.flag_rules()) as r
 ),
 projects as (
     select
