@@ -105,6 +105,7 @@ def not_here(path: str, user: User, home: st.Page):
 
 
 def route() -> None:
+    upgraded_at_start()  # an earlier schema upgraded (ledger/migrate.py) once per process, before anything is read
     user = signed_in_user()
     if user is None:
         anonymous()
@@ -112,5 +113,4 @@ def route() -> None:
         signed_in(user)
 
 
-upgraded_at_start()  # an earlier schema upgraded (ledger/migrate.py) before anything is read
 guarded(route)  # everything, the session check at the top included: a failure is a Chinese notice with its number
