@@ -1,4 +1,4 @@
-"""Command line: `python -m ledger demo | migrate | template | import | users | backup | restore` (see --help)."""
+"""Command line: `python -m ledger demo | migrate | template | import | users | backup | restore | copy` (--help)."""
 
 import argparse
 import sys
@@ -44,7 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     back = sub.add_parser("restore", help="从备份恢复数据库、账号与佐证材料")
     back.add_argument("archive", type=Path)
     back.add_argument("--force", action="store_true", help="数据库已存在时覆盖")
+    copy = sub.add_parser("copy", help="把数据库复制到 PostgreSQL, 或复制回新的数据库文件(一个事务, 复制后核对)")
+    direction = copy.add_mutually_exclusive_group(required=True)
+    direction.add_argument("--to-postgres", metavar="DSN", help="复制到这个 PostgreSQL 数据库(libpq 连接串, 须为空库)")
+    direction.add_argument("--from-postgres", metavar="DSN", help="从这个 PostgreSQL 数据库复制到 --to 指定的新文件")
+    copy.add_argument("--from", dest="source", type=Path, default=None, help="源数据库文件, 默认为看板所用的数据库")
+    copy.add_argument("--to", dest="target", type=Path, default=None, help="新数据库文件(与 --from-postgres 一起用)")
     args = parser.parse_args(argv)
+    if args.command == "copy":
+        return _copy(args)
 
     path = db_path()
     if args.command in ("demo", "import", "users") and path.exists():
@@ -215,6 +223,26 @@ def _backup(args: argparse.Namespace, path: Path) -> int:
     except BackupError as error:
         print(f"未完成: {error}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _copy(args: argparse.Namespace) -> int:
+    from ledger.postgres.copy import CopyError, from_postgres, to_postgres
+
+    if (args.to_postgres and args.target) or (args.from_postgres and (args.source or not args.target)):
+        print("用法: copy --to-postgres DSN [--from 文件]，或 copy --from-postgres DSN --to 新文件", file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    try:
+        if args.to_postgres:
+            report = to_postgres(args.source or db_path(), args.to_postgres)
+        else:
+            report = from_postgres(args.from_postgres, args.target)
+    except CopyError as error:
+        print(f"未完成: {error}", file=sys.stderr)
+        return error.code
+    print("\n".join(report))
+    print(f"复制完成并核对一致, 用时 {time.perf_counter() - start:.1f} 秒")
     return 0
 
 

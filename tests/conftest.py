@@ -109,6 +109,7 @@ What each module checks (the checks are written for the campaign's Chinese-readi
 
 import os
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -122,6 +123,7 @@ from auth.roles import User
 from ledger import db_path
 from ledger.demo import build_demo
 from ledger.demo.database import write_database
+from tests import pgserver
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -477,6 +479,24 @@ def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def use_tiny_db(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return read_database(tiny_db, monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.PgServer]:
+    """A throwaway PostgreSQL 15 per test session (per pytest worker); missing binaries fail the tests that ask for
+    it, never skip them: CI installs PostgreSQL with `make system-deps`."""
+    try:
+        server = pgserver.start()
+    except pgserver.PostgresUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def pg_dsn(pg_server: pgserver.PgServer, request: pytest.FixtureRequest) -> str:
+    """A fresh, empty database on the throwaway server for each test module that asks (tests marked `postgres`)."""
+    return pg_server.create_database(request.module.__name__.rpartition(".")[2])
 
 
 @pytest.fixture(scope="module")

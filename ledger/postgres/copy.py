@@ -1,0 +1,285 @@
+"""Copy a ledger database between the embedded DuckDB file and PostgreSQL (`python -m ledger copy`): every table of
+ledger/schema.sql in bulk, in one transaction, then verified (row counts per table; counts and sums per ledger and
+league computed on both sides), so a copy that does not add up is rolled back rather than half trusted."""
+
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from ledger import SCHEMA, SCHEMA_VERSION
+from ledger.postgres import PG_SCHEMA
+from ledger.vocabulary import LEDGERS
+
+BATCH = 10_000  # rows fetched from DuckDB at a time while streaming them into PostgreSQL's COPY
+
+# Figures verified per ledger and league: table → (label, SQL expression over its rows `t`). The same SQL runs on
+# both engines; every figure is cast to one decimal type so the two sides compare exactly.
+FIGURES: dict[str, tuple[tuple[str, str], ...]] = {
+    "item": (("条目数", "count(*)"),),
+    "item_event": (
+        ("状态记录数", "count(*)"),
+        ("记录的盘活面积(亩)", "sum(t.area_mu)"),
+        ("记录的收回金额(万元)", "sum(t.amount_wan)"),
+    ),
+    "status_span": (("状态区间数", "count(*)"),),
+    "item_fact": (
+        ("事实表条目数", "count(*)"),
+        ("面积(亩)", "sum(t.area_mu)"),
+        ("金额(万元)", "sum(t.amount_wan)"),
+        ("收回(万元)", "sum(t.returned_wan)"),
+        ("审批事项(项)", "sum(t.approval_count)"),
+    ),
+    "land": (("土地面积(亩)", "sum(t.area_mu)"), ("盘活面积(亩)", "sum(t.revitalised_mu)")),
+    "idle_fund": (("沉淀余额(万元)", "sum(t.balance_wan)"), ("收回上缴(万元)", "sum(t.returned_wan)")),
+    "stalled": (("占地(亩)", "sum(t.land_mu)"), ("用能(吨标煤)", "sum(t.energy_tce)"), ("用水(吨)", "sum(t.water_t)")),
+    "infrastructure": (("投资(万元)", "sum(t.investment_wan)"),),
+    "pending_approval": (("审批事项(项)", "sum(t.approval_count)"),),
+    "evidence": (("佐证材料数", "count(*)"), ("佐证材料字节", "sum(t.size_bytes)")),
+    "deadline_request": (("延期申请数", "count(*)"),),
+}
+
+Run = Callable[[str], list[tuple]]  # a query on one side, its rows
+
+
+class CopyError(RuntimeError):
+    """The copy did not happen (nothing written on the target), with a Chinese message and the exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def ledger_tables() -> list[str]:
+    """The tables of ledger/schema.sql in the order it creates them (a table after those it refers to)."""
+    return re.findall(r"^create table (\w+)", SCHEMA.read_text(encoding="utf-8"), flags=re.MULTILINE)
+
+
+def to_postgres(source: Path, dsn: str) -> list[str]:
+    """Copy the DuckDB file source into an empty PostgreSQL database; the report's lines."""
+    duck = _open_duckdb(source)
+    try:
+        _check_version(_duck_run(duck), f"数据库文件 {source}")
+        pg = _connect(dsn)
+        try:
+            if pg.execute("select to_regclass('public.meta')").fetchone()[0] is not None:
+                raise CopyError("目标 PostgreSQL 数据库已有台账表（meta），未复制。请指定一个新建的空数据库。")
+            with pg.transaction():
+                pg.execute(PG_SCHEMA.read_text(encoding="utf-8"))
+                _empty(lambda sql: pg.execute(sql))
+                for table in _source_tables(_duck_run(duck)):
+                    _copy_into_postgres(duck, pg, table)
+                return _verified(_duck_run(duck), _pg_run(pg))
+        finally:
+            pg.close()
+    finally:
+        duck.close()
+
+
+def from_postgres(dsn: str, target: Path) -> list[str]:
+    """Copy a PostgreSQL ledger database into a new DuckDB file target (a snapshot to take home); the report."""
+    if target.exists():
+        raise CopyError(f"目标文件 {target} 已存在，未覆盖。请指定一个新的文件名。")
+    pg = _connect(dsn)
+    try:
+        import psycopg
+
+        pg.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ  # one snapshot for every table
+        pg.read_only = True
+        with pg.transaction():
+            if pg.execute("select to_regclass('public.meta')").fetchone()[0] is None:
+                raise CopyError("该 PostgreSQL 数据库中没有台账表（meta），无可复制。")
+            _check_version(_pg_run(pg), "PostgreSQL 数据库")
+            return _build_duckdb(pg, target)
+    finally:
+        pg.close()
+
+
+def _build_duckdb(pg, target: Path) -> list[str]:
+    """The new file is written beside target and moved into place only once verified."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(target.name + ".part")
+    part.unlink(missing_ok=True)
+    duck = duckdb.connect(str(part))
+    try:
+        duck.execute(SCHEMA.read_text(encoding="utf-8"))
+        _empty(duck.execute)  # before the transaction: DuckDB checks a foreign key against the state before it
+        duck.execute("begin transaction")
+        with tempfile.TemporaryDirectory(prefix="ledger-copy-") as folder:
+            for table in _source_tables(_pg_run(pg)):
+                _copy_into_duckdb(pg, duck, table, Path(folder) / f"{table}.csv")
+        report = _verified(_pg_run(pg), _duck_run(duck))
+        duck.execute("commit")
+        duck.execute("checkpoint")
+    except BaseException:
+        duck.close()
+        part.unlink(missing_ok=True)
+        raise
+    duck.close()
+    os.replace(part, target)
+    return report
+
+
+def _open_duckdb(path: Path) -> duckdb.DuckDBPyConnection:
+    if not path.exists():
+        raise CopyError(f"数据库文件不存在: {path}", code=2)
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        raise CopyError(f"无法打开数据库文件 {path}（若看板正在运行，请先停止看板）：{error}") from None
+
+
+def _connect(dsn: str):
+    """A psycopg connection, or CopyError (exit code 2) saying in Chinese why not."""
+    import psycopg
+
+    try:
+        return psycopg.connect(dsn, connect_timeout=10, autocommit=True)  # transactions: explicit blocks
+    except (psycopg.Error, ValueError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise CopyError(
+            f"无法连接 PostgreSQL（连接串“{_without_password(dsn)}”）：{reason}。"
+            "请核对主机、端口、数据库名、用户与密码（libpq 连接串，如 host=/run/postgresql dbname=ledger）。",
+            code=2,
+        ) from None
+
+
+def _without_password(dsn: str) -> str:
+    """The DSN as the message may show it: a password in key=value or URI form masked."""
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", re.sub(r"password\s*=\s*\S+", "password=***", dsn))
+
+
+def _duck_run(con: duckdb.DuckDBPyConnection) -> Run:
+    return lambda sql: con.execute(sql).fetchall()
+
+
+def _pg_run(con) -> Run:
+    return lambda sql: con.execute(sql).fetchall()
+
+
+def _check_version(run: Run, what: str) -> None:
+    rows = run("select value from meta where key = 'schema_version'")
+    version = rows[0][0] if rows else None
+    if version != SCHEMA_VERSION:
+        raise CopyError(
+            f"{what}的结构版本为 {version or '旧版'}，本程序需要 {SCHEMA_VERSION}。"
+            "请先运行 `python -m ledger migrate`。"
+        )
+
+
+def _source_tables(run: Run) -> list[str]:
+    """The ledger tables, checked against what the source holds: a table the copy would leave behind is refused."""
+    found = {
+        row[0]
+        for row in run(
+            "select table_name from information_schema.tables"
+            " where table_schema in ('main', 'public') and table_type = 'BASE TABLE'"
+        )
+    }
+    tables = ledger_tables()
+    if extra := sorted(found - set(tables)):
+        raise CopyError(f"源数据库有本程序不认识的表: {', '.join(extra)}，未复制。")
+    if missing := [t for t in tables if t not in found]:
+        raise CopyError(f"源数据库缺少表: {', '.join(missing)}，未复制。请先运行 `python -m ledger migrate`。")
+    return tables
+
+
+def _empty(execute: Callable[[str], object]) -> None:
+    """The rows schema.sql itself inserts (ledger_def, category_def, meta) removed: the copy brings the source's."""
+    for table in reversed(ledger_tables()):
+        execute(f"delete from {table}")
+
+
+def _columns(run: Run, table: str) -> list[str]:
+    return [
+        row[0]
+        for row in run(
+            "select column_name from information_schema.columns where table_schema in ('main', 'public')"
+            f" and table_name = '{table}' order by ordinal_position"
+        )
+    ]
+
+
+def _copy_into_postgres(duck: duckdb.DuckDBPyConnection, pg, table: str) -> None:
+    """The table's rows streamed from DuckDB into PostgreSQL's COPY (values adapted by psycopg, not printed)."""
+    columns = ", ".join(_columns(_duck_run(duck), table))
+    cursor = duck.cursor()
+    try:
+        cursor.execute(f"select {columns} from {table}")
+        with pg.cursor().copy(f"copy {table} ({columns}) from stdin") as copy:
+            while rows := cursor.fetchmany(BATCH):
+                for row in rows:
+                    copy.write_row(row)
+    finally:
+        cursor.close()
+
+
+def _copy_into_duckdb(pg, duck: duckdb.DuckDBPyConnection, table: str, csv: Path) -> None:
+    """The table through a CSV file: PostgreSQL writes NULL unquoted and an empty text quoted, DuckDB reads them
+    so (allow_quoted_nulls off), and each value is parsed into the column's own type."""
+    columns = ", ".join(_columns(_pg_run(pg), table))
+    with (
+        open(csv, "wb") as out,
+        pg.cursor().copy(f"copy (select {columns} from {table}) to stdout (format csv)") as copy,
+    ):
+        for block in copy:
+            out.write(block)
+    if csv.stat().st_size:
+        duck.execute(
+            f"copy {table} ({columns}) from '{csv}'"
+            " (format csv, header false, delim ',', quote '\"', escape '\"', allow_quoted_nulls false)"
+        )
+
+
+def _verified(source: Run, target: Run) -> list[str]:
+    """The report of a copy whose figures agree on both sides; CopyError listing every difference otherwise."""
+    leagues = dict(source("select league_code, name from league"))
+    expected, copied = _figures(source), _figures(target)
+    differences = [
+        f"  {_where(key, leagues)}：源 {_number(expected.get(key))}，目标 {_number(copied.get(key))}"
+        for key in sorted(expected.keys() | copied.keys(), key=lambda k: tuple(str(part) for part in k))
+        if expected.get(key) != copied.get(key)
+    ]
+    if differences:
+        raise CopyError("复制结果与源数据不一致，已撤销（目标未写入）：\n" + "\n".join(differences))
+    tables = ledger_tables()
+    total = sum(int(expected[("行数", table, None, None)]) for table in tables)
+    checked = len(expected) - len(tables)
+    return [
+        f"已复制 {len(tables)} 张表，共 {total} 行；逐表行数一致。",
+        f"按台账与盟市核对 {checked} 项条目数与合计（面积、金额、状态记录、佐证材料等），两边一致。",
+        *[f"  {table}: {int(expected[('行数', table, None, None)])} 行" for table in tables],
+    ]
+
+
+def _figures(run: Run) -> dict[tuple, Decimal | None]:
+    """Row counts per table and the FIGURES per ledger and league, keyed (label, table, ledger, league)."""
+    out: dict[tuple, Decimal | None] = {}
+    for table in ledger_tables():
+        out[("行数", table, None, None)] = Decimal(run(f"select count(*) from {table}")[0][0])
+    for table, measures in FIGURES.items():
+        columns = ", ".join(f"cast({expr} as decimal(24, 4))" for _, expr in measures)
+        rows = run(
+            f"select i.ledger, p.league_code, {columns} from {table} t"
+            " join item i on i.item_id = t.item_id join park p on p.park_id = i.park_id"
+            " group by i.ledger, p.league_code"
+        )
+        for ledger, league, *values in rows:
+            for (label, _), value in zip(measures, values, strict=True):
+                out[(label, table, ledger, league)] = value
+    return out
+
+
+def _where(key: tuple, leagues: dict[str, str]) -> str:
+    label, table, ledger, league = key
+    if ledger is None:
+        return f"表 {table} 行数"
+    return f"{LEDGERS.get(ledger, ledger)}·{leagues.get(league, league)}·{label}（表 {table}）"
+
+
+def _number(value: Decimal | None) -> str:
+    return "无" if value is None else f"{value.normalize():f}"

@@ -1,0 +1,330 @@
+-- The schema of ledger/schema.sql in PostgreSQL 15 (PostgreSQL mode, issue #26): the same tables, columns, keys,
+-- checks and defaults, with PostgreSQL's types (double → double precision) and the item_facts view's columns
+-- written out (PostgreSQL has no `select * exclude`). Keep the two files in step: tests/test_pg_copy.py compares
+-- their tables and columns and the schema version in meta. The rules (queries/rules.sql) are not here.
+-- Schema of the campaign database (开发区闲置资源要素大起底台账).
+-- Areas are stored in 亩 (1 公顷 = 15 亩), money in 万元. Status is never stored on an item:
+-- it is replayed from item_event (status_span keeps it by date range, see rules.status_at in queries/rules.sql).
+
+create table league (
+    league_code varchar primary key,          -- 统计用区划代码, e.g. 150200
+    name        varchar not null unique,      -- 包头市
+    short_name  varchar not null,             -- 包头
+    seat_lat    double precision,
+    seat_lon    double precision
+);
+
+create table park (
+    park_id            varchar primary key,   -- P001 … in catalogue order
+    name               varchar not null unique,
+    league_code        varchar not null references league (league_code),
+    county             varchar,
+    level              varchar not null check (level in ('国家级', '自治区级')),
+    park_type          varchar,
+    catalogue_code     varchar,               -- 《中国开发区审核公告目录》(2018) code
+    approved_year      integer,
+    approved_area_ha   double precision,
+    leading_industries varchar,
+    industry_category  varchar,               -- one of the six control-indicator categories
+    lat                double precision,
+    lon                double precision
+);
+
+create table phase (
+    phase_id   varchar primary key,           -- mobilization, survey, rectification, long_term
+    name       varchar not null,
+    start_date date not null,
+    end_date   date not null,
+    sort       integer not null
+);
+
+create table import_batch (
+    batch_id    integer primary key,
+    ledger      varchar not null,
+    league_code varchar references league (league_code),
+    file_name   varchar not null,
+    sha256      varchar not null,
+    imported_at timestamp not null,
+    rows        integer not null,
+    imported_by varchar
+);
+
+-- One row per ledger entry (台账条目), whatever the ledger; details live in one table per ledger.
+create table item (
+    item_id          varchar primary key,
+    ledger           varchar not null check (ledger in (
+                         'pending_approval', 'idle_fund', 'land',
+                         'infrastructure', 'stalled', 'indicator')),
+    park_id          varchar not null references park (park_id),
+    title            varchar not null,
+    found_date       date not null,
+    deadline         date,
+    responsible_unit varchar,
+    measure          varchar,
+    closed_date      date,                    -- 销号 date as reported by the league
+    evidence         varchar,                 -- 佐证材料
+    batch_id         integer references import_batch (batch_id)  -- null: demo data
+);
+
+-- Tables that point at item carry no FOREIGN KEY: DuckDB checks a foreign key against the state before the
+-- transaction, so an import that replaces items in place could not delete an item and its rows in one
+-- transaction. ledger/ writes them together; tests/test_workflow.py checks that no row points nowhere.
+create table item_event (
+    item_id     varchar not null,
+    seq         integer not null,             -- order of events of one item
+    event_date  date not null,
+    status      varchar not null check (status in ('待整改', '整改中', '已整改', '已销号')),
+    note        varchar,
+    actor       varchar,                      -- the user who recorded it (null: demo data, imports before v5)
+    recorded_at timestamp,
+    measure     varchar,                      -- 整改措施 actually used (reference/disposal_methods.csv)
+    area_mu     decimal(12, 2),               -- area revitalised, as reported with this event
+    amount_wan  decimal(14, 2),               -- amount returned, as reported with this event
+    reason      varchar,                      -- a 退回's reason
+    primary key (item_id, seq)
+);
+-- One item's events found without scanning all of them (an item's page, every workflow action).
+create index item_event_item on item_event (item_id);
+
+-- Each item's status over date ranges, derived from item_event for speed (ledger/spans.py): written in the same
+-- transaction as every event, rebuilt from the log by spans.refresh. A span begins on each date an item has
+-- events; its status is that of the item's latest event (by seq) dated on or before valid_from.
+create table status_span (
+    item_id    varchar not null,
+    seq        integer not null,             -- the event whose status holds (the latest by seq so far)
+    status     varchar not null,
+    valid_from date not null,                -- the date of the span's first event: the status date
+    valid_to   date                          -- exclusive: the item's next event date; null: still in force
+);
+create index status_span_item on status_span (item_id);
+
+-- 佐证材料: one row per file attached to an item (the file itself lives in data/evidence/ by its SHA-256).
+create table evidence (
+    item_id     varchar not null,
+    event_seq   integer not null,             -- the action it was uploaded with
+    sha256      varchar not null,
+    file_name   varchar not null,             -- as uploaded (cleaned of paths and control characters)
+    size_bytes  bigint not null,
+    mime        varchar not null,
+    uploaded_by varchar not null,
+    uploaded_at timestamp not null,
+    withdrawn_by     varchar,                 -- the office withdrew a wrongly attached file (schema 7): who,
+    withdrawn_at     timestamp,               -- when (null: the file counts as evidence)
+    withdrawn_reason varchar,                 -- and why; the file itself stays in data/evidence/ for the record
+    primary key (item_id, sha256)
+);
+
+-- 延期申请: a responsible user asks for a later deadline, the region office decides.
+create table deadline_request (
+    request_id    integer primary key,
+    item_id       varchar not null,
+    requested_by  varchar not null,
+    requested_at  timestamp not null,
+    old_deadline  date,
+    new_deadline  date not null,
+    reason        varchar not null,
+    decision      varchar check (decision in ('批准', '不予批准')),  -- null: not decided yet
+    decided_by    varchar,
+    decided_at    timestamp,
+    decided_date  date,
+    decision_note varchar
+);
+create index deadline_request_item on deadline_request (item_id);
+create index evidence_item on evidence (item_id);
+
+create table pending_approval (
+    item_id            varchar primary key,
+    project_stage      varchar,               -- 未开工 / 在建
+    approval_item      varchar,               -- 环评、能评、水土保持…
+    approval_count     integer not null,      -- 审批事项 (项) of this project
+    approval_authority varchar,
+    acceptance         varchar                -- 受理情况
+);
+
+create table idle_fund (
+    item_id      varchar primary key,
+    source       varchar,
+    nature       varchar,
+    fund_year    integer,
+    balance_wan  decimal(14, 2) not null,     -- 沉淀余额
+    returned_wan decimal(14, 2) not null      -- 收回上缴 once rectified
+);
+
+create table land (
+    item_id       varchar primary key,
+    land_kind     varchar not null check (land_kind in ('批而未供', '闲置土地', '低效用地')),
+    area_mu       decimal(14, 4) not null check (area_mu >= 0),
+    approved_date date,
+    idle_since    date,
+    cause         varchar,
+    disposal      varchar,
+    parcel_code   varchar,                    -- 宗地编号, to find one parcel entered in two ledgers
+    revitalised_mu decimal(14, 4),            -- 盘活面积 reported on rectification
+    lat           double precision,
+    lon           double precision
+);
+
+create table infrastructure (
+    item_id             varchar primary key,
+    facility_type       varchar,              -- 污水处理厂、渣场、标准厂房、集中供热、道路、管网
+    investment_wan      decimal(14, 2),
+    build_status        varchar not null check (build_status in ('已建成投运', '长期未建成', '建成未投运')),
+    procedures_complete boolean not null,
+    lat                 double precision,
+    lon                 double precision
+);
+
+create table stalled (
+    item_id       varchar primary key,
+    kind          varchar not null check (kind in ('停产企业', '停建项目')),
+    zombie        boolean not null,
+    stopped_since date,
+    land_mu       decimal(14, 4) not null check (land_mu >= 0),
+    energy_tce    decimal(14, 1),              -- 用能, 吨标准煤
+    water_t       decimal(14, 1),              -- 用水, 吨
+    reason        varchar,
+    mode          varchar,                     -- 盘活方式
+    parcel_code   varchar,                     -- 宗地编号 of the land it occupies
+    lat           double precision,
+    lon           double precision
+);
+
+create table built_project (
+    project_id        varchar primary key,
+    park_id           varchar not null references park (park_id),
+    name              varchar not null,
+    industry_category varchar not null,
+    land_mu           decimal(14, 4),          -- null or 0: 数据缺失
+    investment_wan    decimal(14, 2),
+    output_wan        decimal(14, 2),
+    tax_wan           decimal(14, 2),
+    floor_area_m2     decimal(14, 2),
+    year              integer
+);
+
+create table indicator (
+    item_id    varchar primary key,
+    project_id varchar not null references built_project (project_id),
+    indicator  varchar not null,               -- the indicator that fell short
+    value      double precision,
+    threshold  double precision
+);
+
+create table control_threshold (
+    league_code       varchar not null references league (league_code),
+    industry_category varchar not null,
+    indicator         varchar not null check (indicator in (
+                          'investment_intensity', 'output_per_mu', 'tax_per_mu', 'plot_ratio')),
+    min_value         double precision not null,
+    basis             varchar not null,        -- 演示估计 for the demo thresholds
+    primary key (league_code, industry_category, indicator)
+);
+
+-- 宣传动员: each league holds a deployment meeting and files its implementation plan.
+create table league_milestone (
+    league_code  varchar not null references league (league_code),
+    milestone    varchar not null check (milestone in ('meeting', 'plan')),
+    name         varchar not null,             -- 召开动员部署会议 / 印发落实方案
+    planned_date date not null,
+    done_date    date,                         -- null: not done
+    primary key (league_code, milestone)
+);
+
+-- 排查摸底: the date each park filed its self-inspection ledger (自查工作台账); no row: never filed.
+create table park_filing (
+    park_id    varchar primary key references park (park_id),
+    filed_date date not null,
+    note       varchar
+);
+
+-- The wider populations the ledgers were sifted from (published survey counts).
+create table infra_survey (
+    project_id          varchar primary key,
+    park_id             varchar not null references park (park_id),
+    name                varchar not null,
+    facility_type       varchar,
+    surveyed_date       date not null,
+    build_status        varchar not null,
+    procedures_complete boolean not null,
+    item_id             varchar
+);
+
+create table stopped_enterprise (
+    enterprise_id varchar primary key,
+    park_id       varchar not null references park (park_id),
+    name          varchar not null,
+    stopped_since date not null,
+    surveyed_date date not null,
+    item_id       varchar
+);
+
+-- Each item with its league and its category (the published figures count by these): rules.item_facts_of
+-- (queries/rules.sql) stored, one scan instead of eight joins on every page. Written in the same transaction as
+-- every change to an item, its details or its events (ledger/spans.py refresh), rebuilt from the ledgers.
+create table item_fact (
+    item_id          varchar,
+    ledger           varchar,
+    park_id          varchar,
+    title            varchar,
+    found_date       date,
+    deadline         date,
+    responsible_unit varchar,
+    measure          varchar,
+    closed_date      date,
+    evidence         varchar,
+    batch_id         integer,
+    league_code      varchar,
+    category         varchar,
+    area_mu          decimal(14, 4),
+    amount_wan       decimal(14, 2),
+    returned_wan     decimal(14, 2),
+    approval_count   integer,
+    current_status   varchar,                -- the status in force now (the latest event's), and since when
+    current_from     date,
+    first_rectified  date                    -- the first date of a rectified event
+);
+create index item_fact_item on item_fact (item_id);
+create view item_facts as select
+    item_id, ledger, park_id, title, found_date, deadline, responsible_unit, measure, closed_date, evidence, batch_id,
+    league_code, category, area_mu, amount_wan, returned_wan, approval_count, first_rectified
+from item_fact;
+
+-- Names of the six ledgers and of the categories the published figures count by.
+create table ledger_def (
+    ledger varchar primary key,
+    name   varchar not null,
+    sort   integer not null
+);
+insert into ledger_def values
+    ('pending_approval', '待批项目', 1),
+    ('idle_fund', '沉淀资金', 2),
+    ('land', '土地', 3),
+    ('infrastructure', '基础设施', 4),
+    ('stalled', '停产企业和停建项目', 5),
+    ('indicator', '园区指标', 6);
+
+create table category_def (
+    category varchar primary key,
+    ledger   varchar not null references ledger_def (ledger),
+    name     varchar not null,
+    sort     integer not null
+);
+insert into category_def values
+    ('pending_approval', 'pending_approval', '待批项目', 1),
+    ('idle_fund', 'idle_fund', '沉淀资金', 2),
+    ('land_idle', 'land', '闲置土地', 3),
+    ('land_unsupplied', 'land', '批而未供土地', 4),
+    ('land_inefficient', 'land', '低效用地', 5),
+    ('infra_procedures', 'infrastructure', '手续不齐全项目', 6),
+    ('infra_half_finished', 'infrastructure', '半拉子工程', 7),
+    ('infra_not_operating', 'infrastructure', '建成未投运项目', 8),
+    ('stalled_long', 'stalled', '长期停产企业', 9),
+    ('stalled_zombie', 'stalled', '僵尸企业', 10),
+    ('stalled_project', 'stalled', '长期停建项目', 11),
+    ('indicator', 'indicator', '低效项目(园区指标)', 12);
+
+create table meta (
+    key   varchar primary key,
+    value varchar not null
+);
+insert into meta values ('schema_version', '7');  -- ledger.SCHEMA_VERSION
