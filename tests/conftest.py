@@ -489,10 +489,13 @@ def use_tiny_db(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def pg_server() -> Iterator[pgserver.PgServer]:
     """A throwaway PostgreSQL 15 per test session (per pytest worker); missing binaries fail the tests that ask for
     it, never skip them: CI installs PostgreSQL with `make system-deps`."""
+    server, unavailable = None, ""
     try:
         server = pgserver.start()
     except pgserver.PostgresUnavailable as error:
-        pytest.fail(str(error), pytrace=False)
+        unavailable = str(error)  # failed outside the handler: the report shows the message once, no chained trace
+    if server is None:
+        pytest.fail(unavailable, pytrace=False)
     yield server
     server.stop()
 
