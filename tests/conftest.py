@@ -106,9 +106,10 @@ What each module checks (the checks are written for the campaign's Chinese-readi
   弱盟市及其超期闲置土地）与“盟市报送”（上传按盟市习惯填写的有错文件（两行分组表头、标题块中的单位说明），一次看到归
   并后的全部问题，改正两行后再上传，核对读取结果，一次确认导入，横幅不再称其为演示数据），每步截图。
 - `tests/test_pg_copy.py`（标记 `postgres`，在 `tests/pgserver.py` 启动的临时 PostgreSQL 上）：PostgreSQL 表结构与
-  `ledger/schema.sql` 的列、类型、键和结构版本一致；含整改销号历史（进展、退回、销号、撤回佐证、延期）的演示库复制到
-  PostgreSQL 再复制回新文件，每张表的指纹相同；途中改动一行时核对报出该台账、盟市与数字并撤销、目标不留表；错误的连接串
-  给出中文说明、退出码 2、无 traceback；缺少 PostgreSQL 时测试失败并中英文说明。
+  `ledger/schema.sql` 的列、类型、键和结构版本一致；含整改销号历史（进展、退回、销号、撤回佐证、延期）、会话与审计记录
+  的演示库复制到 PostgreSQL 再复制回新文件，每张表（账号文件的表也是）的内容相同；途中改动一行时核对报出该台账、
+  盟市与数字并撤销、目标不留表；错误的连接串给出中文说明、退出码 2、无 traceback；缺少 PostgreSQL 时测试失败并中英
+  文说明。
 """
 
 import os

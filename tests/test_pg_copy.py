@@ -1,5 +1,6 @@
 """PostgreSQL groundwork (#26): the PostgreSQL schema matches ledger/schema.sql, and `python -m ledger copy` moves
-the demo database with workflow history into PostgreSQL and back unchanged, refusing a copy that does not add up."""
+the demo database with workflow history, accounts and audit rows into PostgreSQL and back unchanged, refusing a copy
+that does not add up."""
 
 import hashlib
 import subprocess
@@ -11,12 +12,13 @@ import duckdb
 import psycopg
 import pytest
 
+from auth import issued, store
 from ledger import SCHEMA_VERSION
 from ledger import workflow as wf
 from ledger.__main__ import main
 from ledger.postgres import copy as pg_copy
 from tests import pgserver
-from tests.conftest import ROOT, copy_database
+from tests.conftest import ROOT, copy_database, session_token
 from tests.test_workflow import ADMIN, BAOTOU, NOW, act, evidence, open_items, state
 
 POSTGRES_TYPES = {"VARCHAR": "character varying", "DOUBLE": "double precision", "INTEGER": "integer",
@@ -83,6 +85,24 @@ def _fingerprints(path: Path) -> dict[str, str]:
     return out
 
 
+def _account_rows(db: Path) -> dict[str, list[tuple]]:
+    """Every table of the accounts file beside db, its rows sorted."""
+    accounts = store.auth_path(db)
+    with store.reading(accounts) as con:
+        return {table: sorted(map(tuple, con.execute(f"select * from {table}").fetchall()))
+                for table in pg_copy.account_tables()}  # fmt: skip
+
+
+def _with_accounts_and_audit(db: Path) -> None:
+    """Sessions, audit rows (one failed) and an issued bulletin beside the demo accounts."""
+    accounts = store.auth_path(db)
+    session_token("demo-admin", db)
+    session_token("demo-150200", db)
+    store.record(accounts, "demo-admin", "导出", "整治进度 Excel", "全区")
+    store.record(accounts, "demo-150200", "导出", '盟市,"台账"', "包头市", ok=False)
+    issued.record(accounts, "demo-admin", 3, "内大起底办〔2026〕3号", date(2026, 3, 1))
+
+
 def _with_workflow_history(db: Path) -> None:
     """A demo copy after a progress note, an application with evidence, a return, a second application and its
     approval, an extension requested and decided, and a withdrawn file; texts with a line break, quotes and commas."""
@@ -106,22 +126,29 @@ def _with_workflow_history(db: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_the_demo_with_workflow_history_goes_to_postgres_and_back_with_identical_tables(
+def test_the_demo_with_workflow_history_and_accounts_goes_to_postgres_and_back_with_identical_tables(
     tmp_path: Path, demo_db: Path, empty_pg: str, capsys: pytest.CaptureFixture
 ) -> None:
     db = copy_database(demo_db, tmp_path / "source")
     _with_workflow_history(db)
+    _with_accounts_and_audit(db)
     assert main(["copy", "--to-postgres", empty_pg, "--from", str(db)]) == 0
     report = capsys.readouterr().out
-    assert "已复制 25 张表" in report and "两边一致" in report and "复制完成并核对一致" in report
+    assert "已复制 31 张表" in report and "两边一致" in report and "复制完成并核对一致" in report
     back = tmp_path / "back" / "ledger.duckdb"
     assert main(["copy", "--from-postgres", empty_pg, "--to", str(back)]) == 0
     before, after = _fingerprints(db), _fingerprints(back)
     assert before.keys() == after.keys() and len(before) == 25
     assert after == before
+    assert _account_rows(back) == _account_rows(db) and len(_account_rows(db)["audit_log"]) >= 2
     with psycopg.connect(empty_pg) as pg:
         assert pg.execute("select count(*) from evidence where withdrawn_at is not null").fetchone()[0] == 1
         assert pg.execute("select count(*) from deadline_request where decision = '批准'").fetchone()[0] == 1
+        assert pg.execute("select count(*) from account where demo = 1").fetchone()[0] == len(store.DEMO_ACCOUNTS)
+        last = pg.execute("select max(id) from audit_log").fetchone()[0]
+        added = pg.execute("insert into audit_log (at, username, action) values ('2026-03-02T10:00:00', 'x', 'y')"
+                           " returning id").fetchone()[0]  # fmt: skip
+        assert added == last + 1  # the identity continues after the copied ids
         item, seq = pg.execute("select item_id, max(seq) from item_event group by 1 limit 1").fetchone()
         with pytest.raises(psycopg.errors.UniqueViolation):  # nothing is written twice: the key on (item, seq)
             pg.execute("insert into item_event (item_id, seq, event_date, status) values (%s, %s, %s, '整改中')",
@@ -145,8 +172,8 @@ def test_the_verifier_catches_a_deliberately_altered_row_and_nothing_is_left_on_
 ) -> None:
     real = pg_copy._copy_into_postgres
 
-    def copy_then_alter(duck, pg, table: str) -> None:
-        real(duck, pg, table)
+    def copy_then_alter(cursor, pg, table: str, columns: list[str]) -> None:
+        real(cursor, pg, table, columns)
         if table == "land":  # one parcel of 包头市 grows by one 亩 on the way
             pg.execute(
                 "update land set area_mu = area_mu + 1 where item_id = (select min(l.item_id) from land l"

@@ -4,6 +4,7 @@ league computed on both sides), so a copy that does not add up is rolled back ra
 
 import os
 import re
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from decimal import Decimal
@@ -11,8 +12,10 @@ from pathlib import Path
 
 import duckdb
 
+from auth.store import SCHEMA as ACCOUNTS_SQLITE
+from auth.store import auth_path
 from ledger import SCHEMA, SCHEMA_VERSION
-from ledger.postgres import PG_SCHEMA
+from ledger.postgres import PG_ACCOUNTS, PG_SCHEMA
 from ledger.vocabulary import LEDGERS
 
 BATCH = 10_000  # rows fetched from DuckDB at a time while streaming them into PostgreSQL's COPY
@@ -59,10 +62,16 @@ def ledger_tables() -> list[str]:
     return re.findall(r"^create table (\w+)", SCHEMA.read_text(encoding="utf-8"), flags=re.MULTILINE)
 
 
+def account_tables() -> list[str]:
+    """The accounts file's tables (auth/store.py), in the order it creates them."""
+    return re.findall(r"create table if not exists (\w+)", ACCOUNTS_SQLITE)
+
+
 def to_postgres(source: Path, dsn: str) -> list[str]:
-    """Copy the DuckDB file source into an empty PostgreSQL database; the report's lines."""
-    duck = _open_duckdb(source)
+    """Copy the DuckDB file source and the accounts file beside it into an empty PostgreSQL database; the report."""
+    duck, accounts = _open_duckdb(source), None
     try:
+        accounts = _open_accounts(auth_path(source))
         _check_version(_duck_run(duck), f"数据库文件 {source}")
         pg = _connect(dsn)
         try:
@@ -70,20 +79,30 @@ def to_postgres(source: Path, dsn: str) -> list[str]:
                 raise CopyError("目标 PostgreSQL 数据库已有台账表（meta），未复制。请指定一个新建的空数据库。")
             with pg.transaction():
                 pg.execute(PG_SCHEMA.read_text(encoding="utf-8"))
+                pg.execute(PG_ACCOUNTS.read_text(encoding="utf-8"))
                 _empty(lambda sql: pg.execute(sql))
-                for table in _source_tables(_duck_run(duck)):
-                    _copy_into_postgres(duck, pg, table)
-                return _verified(_duck_run(duck), _pg_run(pg))
+                for table in _source_tables(_duck_run(duck), ledger_tables()):
+                    _copy_into_postgres(duck.cursor(), pg, table, _columns(_duck_run(duck), table))
+                for table in account_tables() if accounts else ():
+                    _copy_into_postgres(accounts.cursor(), pg, table, _columns(_pg_run(pg), table))
+                for table in ("audit_log", "issued_bulletin"):  # the next id after the copied ones
+                    pg.execute(f"select setval(pg_get_serial_sequence('{table}', 'id'), max(id)) from {table}"
+                               " having max(id) is not null")  # fmt: skip
+                return _verified((_duck_run(duck), _accounts_run(accounts)), (_pg_run(pg), _pg_run(pg)))
         finally:
             pg.close()
     finally:
         duck.close()
+        if accounts:
+            accounts.close()
 
 
 def from_postgres(dsn: str, target: Path) -> list[str]:
-    """Copy a PostgreSQL ledger database into a new DuckDB file target (a snapshot to take home); the report."""
-    if target.exists():
-        raise CopyError(f"目标文件 {target} 已存在，未覆盖。请指定一个新的文件名。")
+    """Copy a PostgreSQL ledger database into a new DuckDB file target and its accounts file beside it (a snapshot
+    to take home); the report."""
+    for path in (target, auth_path(target)):
+        if path.exists():
+            raise CopyError(f"目标文件 {path} 已存在，未覆盖。请指定一个新的文件名。")
     pg = _connect(dsn)
     try:
         import psycopg
@@ -94,33 +113,42 @@ def from_postgres(dsn: str, target: Path) -> list[str]:
             if pg.execute("select to_regclass('public.meta')").fetchone()[0] is None:
                 raise CopyError("该 PostgreSQL 数据库中没有台账表（meta），无可复制。")
             _check_version(_pg_run(pg), "PostgreSQL 数据库")
-            return _build_duckdb(pg, target)
+            _source_tables(_pg_run(pg), ledger_tables() + account_tables())
+            return _build_files(pg, target)
     finally:
         pg.close()
 
 
-def _build_duckdb(pg, target: Path) -> list[str]:
-    """The new file is written beside target and moved into place only once verified."""
+def _build_files(pg, target: Path) -> list[str]:
+    """The new database and accounts files are written beside their places and moved there only once verified."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(target.name + ".part")
-    part.unlink(missing_ok=True)
-    duck = duckdb.connect(str(part))
+    places = (target, auth_path(target))
+    parts = [place.with_name(place.name + ".part") for place in places]
+    for part in parts:
+        part.unlink(missing_ok=True)
+    duck, accounts = duckdb.connect(str(parts[0])), sqlite3.connect(parts[1])
     try:
         duck.execute(SCHEMA.read_text(encoding="utf-8"))
         _empty(duck.execute)  # before the transaction: DuckDB checks a foreign key against the state before it
         duck.execute("begin transaction")
         with tempfile.TemporaryDirectory(prefix="ledger-copy-") as folder:
-            for table in _source_tables(_pg_run(pg)):
+            for table in ledger_tables():
                 _copy_into_duckdb(pg, duck, table, Path(folder) / f"{table}.csv")
-        report = _verified(_pg_run(pg), _duck_run(duck))
+        _copy_accounts_into_sqlite(pg, accounts)
+        report = _verified((_pg_run(pg), _pg_run(pg)), (_duck_run(duck), _accounts_run(accounts)))
         duck.execute("commit")
         duck.execute("checkpoint")
+        accounts.commit()
     except BaseException:
         duck.close()
-        part.unlink(missing_ok=True)
+        accounts.close()
+        for part in parts:
+            part.unlink(missing_ok=True)
         raise
     duck.close()
-    os.replace(part, target)
+    accounts.close()
+    for part, place in zip(parts, places, strict=True):
+        os.replace(part, place)
     return report
 
 
@@ -131,6 +159,25 @@ def _open_duckdb(path: Path) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=True)
     except duckdb.Error as error:
         raise CopyError(f"无法打开数据库文件 {path}（若看板正在运行，请先停止看板）：{error}") from None
+
+
+def _open_accounts(path: Path) -> sqlite3.Connection | None:
+    """The accounts file read-only (None when there is none: a database without accounts copies without them)."""
+    if not path.exists():
+        return None
+    try:
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise CopyError(f"无法打开账号文件 {path}：{error}") from None
+
+
+def _copy_accounts_into_sqlite(pg, accounts: sqlite3.Connection) -> None:
+    accounts.executescript(ACCOUNTS_SQLITE)
+    for table in account_tables():
+        columns = _columns(_pg_run(pg), table)
+        rows = pg.execute(f"select {', '.join(columns)} from {table}").fetchall()
+        marks = ", ".join("?" for _ in columns)
+        accounts.executemany(f"insert into {table} ({', '.join(columns)}) values ({marks})", rows)
 
 
 def _connect(dsn: str):
@@ -161,6 +208,10 @@ def _pg_run(con) -> Run:
     return lambda sql: con.execute(sql).fetchall()
 
 
+def _accounts_run(con: sqlite3.Connection | None) -> Run | None:
+    return (lambda sql: con.execute(sql).fetchall()) if con else None
+
+
 def _check_version(run: Run, what: str) -> None:
     rows = run("select value from meta where key = 'schema_version'")
     version = rows[0][0] if rows else None
@@ -171,8 +222,8 @@ def _check_version(run: Run, what: str) -> None:
         )
 
 
-def _source_tables(run: Run) -> list[str]:
-    """The ledger tables, checked against what the source holds: a table the copy would leave behind is refused."""
+def _source_tables(run: Run, tables: list[str]) -> list[str]:
+    """tables, checked against what the source holds: a table the copy would leave behind is refused."""
     found = {
         row[0]
         for row in run(
@@ -180,7 +231,6 @@ def _source_tables(run: Run) -> list[str]:
             " where table_schema in ('main', 'public') and table_type = 'BASE TABLE'"
         )
     }
-    tables = ledger_tables()
     if extra := sorted(found - set(tables)):
         raise CopyError(f"源数据库有本程序不认识的表: {', '.join(extra)}，未复制。")
     if missing := [t for t in tables if t not in found]:
@@ -204,13 +254,13 @@ def _columns(run: Run, table: str) -> list[str]:
     ]
 
 
-def _copy_into_postgres(duck: duckdb.DuckDBPyConnection, pg, table: str) -> None:
-    """The table's rows streamed from DuckDB into PostgreSQL's COPY (values adapted by psycopg, not printed)."""
-    columns = ", ".join(_columns(_duck_run(duck), table))
-    cursor = duck.cursor()
+def _copy_into_postgres(cursor, pg, table: str, columns: list[str]) -> None:
+    """The table's rows streamed from a DuckDB or SQLite cursor into PostgreSQL's COPY (values adapted by psycopg,
+    not printed)."""
+    names = ", ".join(columns)
     try:
-        cursor.execute(f"select {columns} from {table}")
-        with pg.cursor().copy(f"copy {table} ({columns}) from stdin") as copy:
+        cursor.execute(f"select {names} from {table}")
+        with pg.cursor().copy(f"copy {table} ({names}) from stdin") as copy:
             while rows := cursor.fetchmany(BATCH):
                 for row in rows:
                     copy.write_row(row)
@@ -235,10 +285,11 @@ def _copy_into_duckdb(pg, duck: duckdb.DuckDBPyConnection, table: str, csv: Path
         )
 
 
-def _verified(source: Run, target: Run) -> list[str]:
-    """The report of a copy whose figures agree on both sides; CopyError listing every difference otherwise."""
-    leagues = dict(source("select league_code, name from league"))
-    expected, copied = _figures(source), _figures(target)
+def _verified(source: tuple[Run, Run | None], target: tuple[Run, Run | None]) -> list[str]:
+    """The report of a copy whose figures agree on both sides; CopyError listing every difference otherwise. Each
+    side is (the ledger tables' run, the account tables' run: None when there is no accounts file)."""
+    leagues = dict(source[0]("select league_code, name from league"))
+    expected, copied = _figures(*source), _figures(*target)
     differences = [
         f"  {_where(key, leagues)}：源 {_number(expected.get(key))}，目标 {_number(copied.get(key))}"
         for key in sorted(expected.keys() | copied.keys(), key=lambda k: tuple(str(part) for part in k))
@@ -246,21 +297,25 @@ def _verified(source: Run, target: Run) -> list[str]:
     ]
     if differences:
         raise CopyError("复制结果与源数据不一致，已撤销（目标未写入）：\n" + "\n".join(differences))
-    tables = ledger_tables()
-    total = sum(int(expected[("行数", table, None, None)]) for table in tables)
-    checked = len(expected) - len(tables)
+    tables = ledger_tables() + account_tables()
+    rows = {table: int(expected[("行数", table, None, None)]) for table in tables}
     return [
-        f"已复制 {len(tables)} 张表，共 {total} 行；逐表行数一致。",
-        f"按台账与盟市核对 {checked} 项条目数与合计（面积、金额、状态记录、佐证材料等），两边一致。",
-        *[f"  {table}: {int(expected[('行数', table, None, None)])} 行" for table in tables],
+        f"已复制 {len(tables)} 张表，共 {sum(rows.values())} 行；逐表行数一致。",
+        f"按台账与盟市核对 {len(expected) - len(tables)} 项条目数与合计（面积、金额、记录、佐证材料等），两边一致。",
+        f"账号 {rows['account']} 个、会话 {rows['session']} 个、审计记录 {rows['audit_log']} 条"
+        + ("（源没有账号文件）" if source[1] is None else "")
+        + "。",
+        *[f"  {table}: {count} 行" for table, count in rows.items()],
     ]
 
 
-def _figures(run: Run) -> dict[tuple, Decimal | None]:
+def _figures(run: Run, accounts: Run | None) -> dict[tuple, Decimal | None]:
     """Row counts per table and the FIGURES per ledger and league, keyed (label, table, ledger, league)."""
     out: dict[tuple, Decimal | None] = {}
     for table in ledger_tables():
         out[("行数", table, None, None)] = Decimal(run(f"select count(*) from {table}")[0][0])
+    for table in account_tables():
+        out[("行数", table, None, None)] = Decimal(accounts(f"select count(*) from {table}")[0][0] if accounts else 0)
     for table, measures in FIGURES.items():
         columns = ", ".join(f"cast({expr} as decimal(24, 4))" for _, expr in measures)
         rows = run(
