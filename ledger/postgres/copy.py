@@ -1,6 +1,7 @@
-"""Copy a ledger database between the embedded DuckDB file and PostgreSQL (`python -m ledger copy`): every table of
-ledger/schema.sql in bulk, in one transaction, then verified (row counts per table; counts and sums per ledger and
-league computed on both sides), so a copy that does not add up is rolled back rather than half trusted."""
+"""Copy a ledger database between the embedded store (the DuckDB file and the SQLite accounts file beside it) and
+PostgreSQL (`python -m ledger copy`): every table in bulk, in one transaction, then verified (row counts per table;
+counts and sums per ledger and league computed on both sides), so a copy that does not add up is rolled back rather
+than half trusted."""
 
 import os
 import re
@@ -11,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import psycopg
 
 from auth.store import SCHEMA as ACCOUNTS_SQLITE
 from auth.store import auth_path
@@ -72,7 +74,7 @@ def to_postgres(source: Path, dsn: str) -> list[str]:
     duck, accounts = _open_duckdb(source), None
     try:
         accounts = _open_accounts(auth_path(source))
-        _check_version(_duck_run(duck), f"数据库文件 {source}")
+        _check_version(_runner(duck), f"数据库文件 {source}")
         pg = _connect(dsn)
         try:
             if pg.execute("select to_regclass('public.meta')").fetchone()[0] is not None:
@@ -81,14 +83,14 @@ def to_postgres(source: Path, dsn: str) -> list[str]:
                 pg.execute(PG_SCHEMA.read_text(encoding="utf-8"))
                 pg.execute(PG_ACCOUNTS.read_text(encoding="utf-8"))
                 _empty(lambda sql: pg.execute(sql))
-                for table in _source_tables(_duck_run(duck), ledger_tables()):
-                    _copy_into_postgres(duck.cursor(), pg, table, _columns(_duck_run(duck), table))
+                for table in _source_tables(_runner(duck), ledger_tables()):
+                    _copy_into_postgres(duck.cursor(), pg, table, _columns(_runner(duck), table))
                 for table in account_tables() if accounts else ():
-                    _copy_into_postgres(accounts.cursor(), pg, table, _columns(_pg_run(pg), table))
+                    _copy_into_postgres(accounts.cursor(), pg, table, _columns(_runner(pg), table))
                 for table in ("audit_log", "issued_bulletin"):  # the next id after the copied ones
                     pg.execute(f"select setval(pg_get_serial_sequence('{table}', 'id'), max(id)) from {table}"
                                " having max(id) is not null")  # fmt: skip
-                return _verified((_duck_run(duck), _accounts_run(accounts)), (_pg_run(pg), _pg_run(pg)))
+                return _verified((_runner(duck), _runner(accounts)), (_runner(pg), _runner(pg)))
         finally:
             pg.close()
     finally:
@@ -105,21 +107,19 @@ def from_postgres(dsn: str, target: Path) -> list[str]:
             raise CopyError(f"目标文件 {path} 已存在，未覆盖。请指定一个新的文件名。")
     pg = _connect(dsn)
     try:
-        import psycopg
-
         pg.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ  # one snapshot for every table
         pg.read_only = True
         with pg.transaction():
             if pg.execute("select to_regclass('public.meta')").fetchone()[0] is None:
                 raise CopyError("该 PostgreSQL 数据库中没有台账表（meta），无可复制。")
-            _check_version(_pg_run(pg), "PostgreSQL 数据库")
-            _source_tables(_pg_run(pg), ledger_tables() + account_tables())
+            _check_version(_runner(pg), "PostgreSQL 数据库")
+            _source_tables(_runner(pg), ledger_tables() + account_tables())
             return _build_files(pg, target)
     finally:
         pg.close()
 
 
-def _build_files(pg, target: Path) -> list[str]:
+def _build_files(pg: psycopg.Connection, target: Path) -> list[str]:
     """The new database and accounts files are written beside their places and moved there only once verified."""
     target.parent.mkdir(parents=True, exist_ok=True)
     places = (target, auth_path(target))
@@ -135,7 +135,7 @@ def _build_files(pg, target: Path) -> list[str]:
             for table in ledger_tables():
                 _copy_into_duckdb(pg, duck, table, Path(folder) / f"{table}.csv")
         _copy_accounts_into_sqlite(pg, accounts)
-        report = _verified((_pg_run(pg), _pg_run(pg)), (_duck_run(duck), _accounts_run(accounts)))
+        report = _verified((_runner(pg), _runner(pg)), (_runner(duck), _runner(accounts)))
         duck.execute("commit")
         duck.execute("checkpoint")
         accounts.commit()
@@ -171,19 +171,17 @@ def _open_accounts(path: Path) -> sqlite3.Connection | None:
         raise CopyError(f"无法打开账号文件 {path}：{error}") from None
 
 
-def _copy_accounts_into_sqlite(pg, accounts: sqlite3.Connection) -> None:
+def _copy_accounts_into_sqlite(pg: psycopg.Connection, accounts: sqlite3.Connection) -> None:
     accounts.executescript(ACCOUNTS_SQLITE)
     for table in account_tables():
-        columns = _columns(_pg_run(pg), table)
+        columns = _columns(_runner(pg), table)
         rows = pg.execute(f"select {', '.join(columns)} from {table}").fetchall()
         marks = ", ".join("?" for _ in columns)
         accounts.executemany(f"insert into {table} ({', '.join(columns)}) values ({marks})", rows)
 
 
-def _connect(dsn: str):
+def _connect(dsn: str) -> psycopg.Connection:
     """A psycopg connection, or CopyError (exit code 2) saying in Chinese why not."""
-    import psycopg
-
     try:
         return psycopg.connect(dsn, connect_timeout=10, autocommit=True)  # transactions: explicit blocks
     except (psycopg.Error, ValueError) as error:
@@ -200,16 +198,9 @@ def _without_password(dsn: str) -> str:
     return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", re.sub(r"password\s*=\s*\S+", "password=***", dsn))
 
 
-def _duck_run(con: duckdb.DuckDBPyConnection) -> Run:
-    return lambda sql: con.execute(sql).fetchall()
-
-
-def _pg_run(con) -> Run:
-    return lambda sql: con.execute(sql).fetchall()
-
-
-def _accounts_run(con: sqlite3.Connection | None) -> Run | None:
-    return (lambda sql: con.execute(sql).fetchall()) if con else None
+def _runner(con: duckdb.DuckDBPyConnection | psycopg.Connection | sqlite3.Connection | None) -> Run | None:
+    """One way to ask each side a question (the three drivers share execute().fetchall()); None for no connection."""
+    return (lambda sql: con.execute(sql).fetchall()) if con is not None else None
 
 
 def _check_version(run: Run, what: str) -> None:
@@ -254,7 +245,7 @@ def _columns(run: Run, table: str) -> list[str]:
     ]
 
 
-def _copy_into_postgres(cursor, pg, table: str, columns: list[str]) -> None:
+def _copy_into_postgres(cursor, pg: psycopg.Connection, table: str, columns: list[str]) -> None:
     """The table's rows streamed from a DuckDB or SQLite cursor into PostgreSQL's COPY (values adapted by psycopg,
     not printed)."""
     names = ", ".join(columns)
@@ -268,10 +259,10 @@ def _copy_into_postgres(cursor, pg, table: str, columns: list[str]) -> None:
         cursor.close()
 
 
-def _copy_into_duckdb(pg, duck: duckdb.DuckDBPyConnection, table: str, csv: Path) -> None:
+def _copy_into_duckdb(pg: psycopg.Connection, duck: duckdb.DuckDBPyConnection, table: str, csv: Path) -> None:
     """The table through a CSV file: PostgreSQL writes NULL unquoted and an empty text quoted, DuckDB reads them
     so (allow_quoted_nulls off), and each value is parsed into the column's own type."""
-    columns = ", ".join(_columns(_pg_run(pg), table))
+    columns = ", ".join(_columns(_runner(pg), table))
     with (
         open(csv, "wb") as out,
         pg.cursor().copy(f"copy (select {columns} from {table}) to stdout (format csv)") as copy,
