@@ -48,8 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     direction = copy.add_mutually_exclusive_group(required=True)
     direction.add_argument("--to-postgres", metavar="DSN", help="复制到这个 PostgreSQL 数据库(libpq 连接串, 须为空库)")
     direction.add_argument("--from-postgres", metavar="DSN", help="从这个 PostgreSQL 数据库复制到 --to 指定的新文件")
-    copy.add_argument("--from", dest="source", type=Path, default=None, help="源数据库文件, 默认为看板所用的数据库")
-    copy.add_argument("--to", dest="target", type=Path, default=None, help="新数据库文件(与 --from-postgres 一起用)")
+    copy.add_argument("--from", dest="source", metavar="FILE", type=Path, help="源数据库文件, 默认为看板所用的数据库")
+    copy.add_argument("--to", dest="target", metavar="FILE", type=Path, help="新数据库文件(与 --from-postgres 一起用)")
     args = parser.parse_args(argv)
     if args.command == "copy":
         return _copy(args)
