@@ -42,13 +42,15 @@ quick: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(PYTEST) -q -m "not browser"
 
-## system-deps: Debian packages for chart export, browser tests and Chinese glyphs (needs root; CI runs it)
+## system-deps: Debian packages for chart export, browser tests, Chinese glyphs and the PostgreSQL tests (needs
+## root; CI runs it)
 system-deps:
-	@if command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .; then \
-		echo "chromium 与中文字体已安装"; \
+	@if command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q . \
+		&& [ -x /usr/lib/postgresql/15/bin/initdb ]; then \
+		echo "chromium、中文字体与 PostgreSQL 已安装"; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	else echo "跳过: 需要 root 和 apt-get 才能安装 chromium 与 fonts-noto-cjk（导出图表时页面会说明缺少什么）"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk postgresql >/dev/null; \
+	else echo "跳过: 需要 root 和 apt-get 才能安装 chromium、fonts-noto-cjk 与 postgresql（导出图表时页面会说明缺少什么；PostgreSQL 测试跳过）"; fi
 
 ## bench: page render and query timings (not a test)
 bench: $(VENV)/.dev
