@@ -29,22 +29,6 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 MID_CAMPAIGN = date(2023, 6, 8)
 PARAMETER = re.compile(r"%\([a-z_]+\)s")
 PLACES = ((None, None), ("150200", None), (None, "P031"))  # the region, a league, a park
-# Queries whose PostgreSQL text does not give DuckDB's rows yet (ported ones must agree; see NOT_YET_PORTED's test)
-NOT_YET_PORTED = {
-    "control_thresholds",
-    "item_detail",
-    "ledger_origin",
-    "map_items",
-    "map_park_cells",
-    "map_parks",
-    "paper_checks",
-    "park_directory",
-    "park_flags",
-    "park_rankings",
-    "rectification_curve",
-    "retreat_candidates",
-    "supervision_summary",
-}
 
 
 # --- the list of transpiled and hand-written queries (no server needed) ---------------------------------------
@@ -223,15 +207,4 @@ def comparisons(demo_db: Path) -> dict[str, list[str]]:
 @pytest.mark.postgres
 @pytest.mark.parametrize("name", sorted(sql_files()))
 def test_query_rows_equal_on_both_engines(name: str, comparisons: dict[str, list[str]]):
-    if name in NOT_YET_PORTED:
-        assert comparisons[name], f"{name} agrees on PostgreSQL now: take it off NOT_YET_PORTED"
-        pytest.skip(f"not ported yet: {comparisons[name][0]}")
     assert not comparisons[name], "\n".join(comparisons[name][:5])
-
-
-@pytest.mark.postgres
-def test_how_many_queries_agree(comparisons: dict[str, list[str]]):
-    agree = sorted(name for name, problems in comparisons.items() if not problems)
-    print(f"\n{len(agree)} of {len(comparisons)} queries agree on both engines")
-    print("not yet: " + ", ".join(sorted(set(comparisons) - set(agree))))
-    assert set(comparisons) - set(agree) == NOT_YET_PORTED
