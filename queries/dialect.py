@@ -11,8 +11,10 @@ guess the type of a parameter that is NULL ("could not determine data type of pa
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import sqlglot
+from psycopg.types.json import Jsonb
 from sqlglot import exp
 
 from queries.db import sql_files
@@ -60,6 +62,11 @@ def postgres_text(name: str) -> str:
     if hand is not None:
         return _typed_params(hand.read_text(encoding="utf-8"))
     return transpile(sql_files()[name].read_text(encoding="utf-8"))
+
+
+def postgres_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters as psycopg sends them: a struct (a dict: the ranking weights, the flag rules) as jsonb."""
+    return {name: Jsonb(value) if isinstance(value, dict) else value for name, value in params.items()}
 
 
 def transpile(duckdb_sql: str) -> str:

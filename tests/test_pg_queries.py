@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import psycopg
 import pytest
 import sqlglot
 
@@ -141,10 +142,7 @@ def _recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dic
 
 
 def _postgres_rows(pg, name: str, params: dict) -> pd.DataFrame:
-    from psycopg.types.json import Jsonb
-
-    values = {k: Jsonb(v) if isinstance(v, dict) else v for k, v in params.items()}
-    cursor = pg.execute(dialect.postgres_text(name), values)
+    cursor = pg.execute(dialect.postgres_text(name), dialect.postgres_params(params))
     return pd.DataFrame(cursor.fetchall(), columns=[c.name for c in cursor.description])
 
 
@@ -182,7 +180,6 @@ def comparisons(demo_db: Path) -> dict[str, list[str]]:
     """Per query: a line for each call whose rows differ between the engines (or that fails on PostgreSQL)."""
     if not (PG_BIN / "initdb").exists() or shutil.which("runuser") is None:
         pytest.skip("PostgreSQL 15 (Debian postgresql) is not installed")
-    psycopg = pytest.importorskip("psycopg")
     results: dict[str, list[str]] = {name: [] for name in sql_files()}
     called: set[str] = set()
     with pytest.MonkeyPatch.context() as monkeypatch, _throwaway_postgres() as dsn:
