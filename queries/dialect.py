@@ -17,7 +17,7 @@ import sqlglot
 from psycopg.types.json import Jsonb
 from sqlglot import exp
 
-from queries.db import sql_files
+from queries.db import OWN_ORDER, _column, _uncommented, sql_files
 
 POSTGRES_DIR = Path(__file__).resolve().parent / "postgres"
 RULES = POSTGRES_DIR / "rules.sql"
@@ -62,6 +62,30 @@ def postgres_text(name: str) -> str:
     if hand is not None:
         return _typed_params(hand.read_text(encoding="utf-8"))
     return transpile(sql_files()[name].read_text(encoding="utf-8"))
+
+
+def postgres_shaped(name: str, shape: tuple | None) -> tuple[str, dict[str, Any]]:
+    """The PostgreSQL text of query `name` in one of queries/db.py shaped()'s views (a page of rows in an order, or
+    totals per value of a column) and the parameters the wrapper adds: PostgreSQL's spelling of the same wrapper."""
+    text = postgres_text(name)
+    if shape is None:
+        return text, {}
+    body = OWN_ORDER.sub("", _uncommented(text).rstrip().rstrip(";")).rstrip()  # the wrapper orders or counts
+    if shape[0] == "page":
+        _, order, limit, offset = shape
+        keys = ", ".join(f"{_column(c)} {'desc' if descending else 'asc'} nulls last" for c, descending in order)
+        page = "limit %(page_limit)s offset %(page_offset)s"
+        return f"select * from ({body}\n) q order by {keys} {page}", {"page_limit": limit, "page_offset": offset}
+    if shape[0] == "totals":
+        _, by, flags, sums = shape
+        columns = [
+            _column(by),
+            "count(*) as rows",
+            *(f"count(*) filter (where {_column(f)}) as {_column(f)}" for f in flags),
+            *(f"coalesce(sum({_column(c)}), 0)::double precision as {_column(c)}" for c in sums),
+        ]
+        return f"select {', '.join(columns)} from ({body}\n) q group by 1 order by 1", {}
+    raise ValueError(f"unknown shape {shape[0]!r}")
 
 
 def postgres_params(params: dict[str, Any]) -> dict[str, Any]:

@@ -108,16 +108,17 @@ def _recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dic
     from queries.db import _bound
     from queries.scope import Scope
 
-    calls: list[tuple[str, str, dict, pd.DataFrame]] = []
+    calls: list[tuple[str, str, tuple | None, dict, pd.DataFrame]] = []
     real_run = queries.run
     label = [""]
 
     def recording(name, shape=None, **params):
         frame = real_run(name, shape, **params)
-        calls.append((label[0], name, _bound(dict(params)), frame))
+        calls.append((label[0], name, shape, _bound(dict(params)), frame))
         return frame
 
     monkeypatch.setattr(queries, "run", recording)
+    monkeypatch.setattr(queries.db, "run", recording)  # run_page and run_totals: the paged views of queries/
     last = queries.data_dates()[1]
     items = queries.ledger_land(Scope(None, None, last))["item_id"].head(2).tolist()
     items += queries.ledger_stalled(Scope(None, None, last))["item_id"].head(2).tolist()
@@ -133,6 +134,8 @@ def _recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dic
             for ledger in queries.LEDGER_QUERIES:
                 label[0] = f"ledger_origin[{ledger}] {league or '全区'}/{park or '-'}/{asof}"
                 queries.ledger_origin(scope, ledger)
+            label[0] = f"paged views {league or '全区'}/{park or '-'}/{asof}"
+            _paged_views(scope)
         for item in items:
             label[0] = f"{item}/{asof}"
             queries.item_detail(item, asof)
@@ -141,8 +144,23 @@ def _recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dic
     return calls
 
 
-def _postgres_rows(pg, name: str, params: dict) -> pd.DataFrame:
-    cursor = pg.execute(dialect.postgres_text(name), dialect.postgres_params(params))
+def _paged_views(scope) -> None:
+    """The pages' paged and counted views of the long lists (queries/overdue.py, todo.py, paging.py)."""
+    from queries import overdue, paging, todo
+
+    overdue.overdue_head(scope, 20)
+    overdue.overdue_counts(scope, "land")
+    todo.todo_head(scope, 20, returned_first=True)
+    todo.todo_counts(scope)
+    paging.ledger_page("land", scope, 2, 10, order=paging.ledger_order("area_mu", True))
+    paging.ledger_totals("land", scope, ("area_mu",), overdue_only=True)
+    paging.park_items_page(scope, 1)
+    paging.park_items_count(scope)
+
+
+def _postgres_rows(pg, name: str, shape: tuple | None, params: dict) -> pd.DataFrame:
+    text, extra = dialect.postgres_shaped(name, shape)
+    cursor = pg.execute(text, dialect.postgres_params(params | extra))
     return pd.DataFrame(cursor.fetchall(), columns=[c.name for c in cursor.description])
 
 
@@ -187,10 +205,11 @@ def comparisons(demo_db: Path) -> dict[str, list[str]]:
         with psycopg.connect(dsn, autocommit=True) as pg:
             pg.execute("set plan_cache_mode = force_custom_plan")  # STACK-NOTES: generic plans ignore indexes
             _copy_demo(demo_db, pg)
-            for label, name, params, duck in _recorded_calls(monkeypatch):
+            for label, name, shape, params, duck in _recorded_calls(monkeypatch):
                 called.add(name)
+                label = f"{label} {shape[0]}" if shape else label
                 try:
-                    postgres = _postgres_rows(pg, name, params)
+                    postgres = _postgres_rows(pg, name, shape, params)
                 except psycopg.Error as error:
                     results[name].append(f"{label}: {type(error).__name__}: {str(error).splitlines()[0]}")
                     continue
