@@ -194,27 +194,33 @@ def _rows(frame: pd.DataFrame) -> tuple[list[str], list[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def comparisons(demo_db: Path) -> dict[str, list[str]]:
-    """Per query: a line for each call whose rows differ between the engines (or that fails on PostgreSQL)."""
+def demo_pg(demo_db: Path) -> Iterator[psycopg.Connection]:
+    """A connection to a throwaway PostgreSQL holding a copy of the demo database and the rules."""
     if not (PG_BIN / "initdb").exists() or shutil.which("runuser") is None:
         pytest.skip("PostgreSQL 15 (Debian postgresql) is not installed")
+    with _throwaway_postgres() as dsn, psycopg.connect(dsn, autocommit=True) as pg:
+        pg.execute("set plan_cache_mode = force_custom_plan")  # STACK-NOTES: generic plans ignore indexes
+        _copy_demo(demo_db, pg)
+        yield pg
+
+
+@pytest.fixture(scope="module")
+def comparisons(demo_db: Path, demo_pg: psycopg.Connection) -> dict[str, list[str]]:
+    """Per query: a line for each call whose rows differ between the engines (or that fails on PostgreSQL)."""
     results: dict[str, list[str]] = {name: [] for name in sql_files()}
     called: set[str] = set()
-    with pytest.MonkeyPatch.context() as monkeypatch, _throwaway_postgres() as dsn:
+    with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("LEDGER_DB", str(demo_db))
-        with psycopg.connect(dsn, autocommit=True) as pg:
-            pg.execute("set plan_cache_mode = force_custom_plan")  # STACK-NOTES: generic plans ignore indexes
-            _copy_demo(demo_db, pg)
-            for label, name, shape, params, duck in _recorded_calls(monkeypatch):
-                called.add(name)
-                label = f"{label} {shape[0]}" if shape else label
-                try:
-                    postgres = _postgres_rows(pg, name, shape, params)
-                except psycopg.Error as error:
-                    results[name].append(f"{label}: {type(error).__name__}: {str(error).splitlines()[0]}")
-                    continue
-                if _rows(duck) != _rows(postgres):
-                    results[name].append(f"{label}: rows differ")
+        for label, name, shape, params, duck in _recorded_calls(monkeypatch):
+            called.add(name)
+            label = f"{label} {shape[0]}" if shape else label
+            try:
+                postgres = _postgres_rows(demo_pg, name, shape, params)
+            except psycopg.Error as error:
+                results[name].append(f"{label}: {type(error).__name__}: {str(error).splitlines()[0]}")
+                continue
+            if _rows(duck) != _rows(postgres):
+                results[name].append(f"{label}: rows differ")
     for name in set(results) - called:
         results[name].append("no wrapper call ran it")
     return results
@@ -224,3 +230,46 @@ def comparisons(demo_db: Path) -> dict[str, list[str]]:
 @pytest.mark.parametrize("name", sorted(sql_files()))
 def test_query_rows_equal_on_both_engines(name: str, comparisons: dict[str, list[str]]):
     assert not comparisons[name], "\n".join(comparisons[name][:5])
+
+
+# Each scalar rule on its edge cases (nulls, zero land, a missing ratio) gives the same value on both engines: the
+# queries above reach them only with the demo's values.
+SCALAR_CASES = {
+    "rules.rectified(?)": [("已整改",), ("已销号",), ("整改中",), (None,)],
+    "rules.overdue(?, ?::date, ?::date)": [
+        ("整改中", "2023-01-01", "2023-06-08"),
+        ("已整改", "2023-01-01", "2023-06-08"),
+        ("待整改", None, "2023-06-08"),
+        ("整改中", "2023-06-08", "2023-06-08"),
+        (None, "2023-01-01", "2023-06-08"),
+    ],
+    "rules.valid_project(?, ?, ?, ?, ?)": [
+        (10.0, 1.0, 2.0, 3.0, 4.0),
+        (0.0, 1.0, 2.0, 3.0, 4.0),
+        (None, 1.0, 2.0, 3.0, 4.0),
+        (10.0, None, 2.0, 3.0, 4.0),
+        (10.0, 1.0, 2.0, 3.0, None),
+    ],
+    "rules.indicator_value(?, ?, ?, ?, ?, ?)": [
+        (indicator, 300.0, 900.0, 45.0, 8000.0, 12.0)
+        for indicator in ("investment_intensity", "output_per_mu", "tax_per_mu", "plot_ratio", "other")
+    ]
+    + [("output_per_mu", 300.0, None, 45.0, 8000.0, 12.0)],
+    "rules.capped_score(?)": [(0.5,), (1.5,), (2.0,), (None,), (0.0,)],
+    "rules.plot_ratio(?, ?)": [(7, 3), (8000.0, 12.5)],  # integers divide as doubles
+    "rules.tax_per_mu(?, ?)": [(7, 2), (1.0, None)],
+}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("call", sorted(SCALAR_CASES))
+def test_scalar_rules_agree_on_edge_cases(call: str, demo_pg: psycopg.Connection):
+    from ledger import SCHEMA, rules
+
+    with duckdb.connect() as duck:
+        duck.execute(SCHEMA.read_text(encoding="utf-8"))  # the table rules are bound to the schema's tables
+        rules.install(duck)
+        for args in SCALAR_CASES[call]:
+            expected = duck.execute(f"select {call}", list(args)).fetchone()[0]
+            got = demo_pg.execute(f"select {call.replace('?', '%s')}", list(args)).fetchone()[0]
+            assert _plain(got) == _plain(expected), (call, args, got, expected)
