@@ -1,0 +1,125 @@
+"""The PostgreSQL text of a named query, from its one definition in queries/<page>/<name>.sql.
+
+sqlglot transpiles most queries as they are (DuckDB → PostgreSQL); where it cannot (list positions and slices,
+struct literals, mode(… order by), json_object, FROM-first, median as a window) a hand-written file
+queries/postgres/<name>.sql beside the originals wins. The rules the queries call (rules.<name>) are SQL functions
+on PostgreSQL: queries/postgres/rules.sql.
+
+Parameters stay named: `$league` becomes `%(league)s` (psycopg's style) cast to its type, since PostgreSQL cannot
+guess the type of a parameter that is NULL ("could not determine data type of parameter")."""
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import sqlglot
+from psycopg.types.json import Jsonb
+from sqlglot import exp
+
+from queries.db import OWN_ORDER, _column, _uncommented, sql_files
+
+POSTGRES_DIR = Path(__file__).resolve().parent / "postgres"
+RULES = POSTGRES_DIR / "rules.sql"
+
+# The PostgreSQL type of every parameter a query may take (queries/db.py OPTIONAL and the scope); the structs
+# (weights, rules) travel as jsonb. A parameter missing here is a mistake that transpiling reports.
+PARAM_TYPES = {
+    "league": "text",
+    "park": "text",
+    "asof": "date",
+    "user_park": "text",
+    "cell": "double precision",
+    "item": "text",
+    "ledger": "text",
+    "status": "text",
+    "overdue_only": "boolean",
+    "unit": "text",
+    "phase": "text",
+    "search": "text",
+    "year": "integer",
+    "metric": "text",
+    "weights": "jsonb",
+    "rules": "jsonb",
+    "page_size": "bigint",
+    "offset": "bigint",
+    "page_limit": "bigint",
+    "page_offset": "bigint",
+}
+_SENTINEL = re.compile(r"__param_([a-z_]+)__")
+_HAND_PARAM = re.compile(r"\$([a-z_]+)")
+
+
+def hand_written() -> dict[str, Path]:
+    """The queries with a PostgreSQL file of their own, by name (rules.sql is no query)."""
+    return {p.stem: p for p in sorted(POSTGRES_DIR.glob("*.sql")) if p != RULES}
+
+
+@cache
+def postgres_text(name: str) -> str:
+    """The PostgreSQL text of query `name`, parameters as %(name)s, cached per file for the process."""
+    hand = hand_written().get(name)
+    if hand is not None:
+        return _typed_params(hand.read_text(encoding="utf-8"))
+    return transpile(sql_files()[name].read_text(encoding="utf-8"))
+
+
+def postgres_shaped(name: str, shape: tuple | None) -> tuple[str, dict[str, Any]]:
+    """The PostgreSQL text of query `name` in one of queries/db.py shaped()'s views (a page of rows in an order, or
+    totals per value of a column) and the parameters the wrapper adds: PostgreSQL's spelling of the same wrapper."""
+    text = postgres_text(name)
+    if shape is None:
+        return text, {}
+    body = OWN_ORDER.sub("", _uncommented(text).rstrip().rstrip(";")).rstrip()  # the wrapper orders or counts
+    if shape[0] == "page":
+        _, order, limit, offset = shape
+        keys = ", ".join(f"{_column(c)} {'desc' if descending else 'asc'} nulls last" for c, descending in order)
+        page = "limit %(page_limit)s offset %(page_offset)s"
+        return f"select * from ({body}\n) q order by {keys} {page}", {"page_limit": limit, "page_offset": offset}
+    if shape[0] == "totals":
+        _, by, flags, sums = shape
+        columns = [
+            _column(by),
+            "count(*) as rows",
+            *(f"count(*) filter (where {_column(f)}) as {_column(f)}" for f in flags),
+            *(f"coalesce(sum({_column(c)}), 0)::double precision as {_column(c)}" for c in sums),
+        ]
+        return f"select {', '.join(columns)} from ({body}\n) q group by 1 order by 1", {}
+    raise ValueError(f"unknown shape {shape[0]!r}")
+
+
+def postgres_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters as psycopg sends them: a struct (a dict: the ranking weights, the flag rules) as jsonb."""
+    return {name: Jsonb(value) if isinstance(value, dict) else value for name, value in params.items()}
+
+
+def transpile(duckdb_sql: str) -> str:
+    """DuckDB text → PostgreSQL text with typed psycopg parameters."""
+    tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
+    tree = tree.transform(_param_sentinel)
+    return _psycopg_params(tree.sql(dialect="postgres"))
+
+
+def _param_sentinel(node: exp.Expression) -> exp.Expression:
+    """A $name parameter as a cast of a placeholder column (a column survives every dialect's generator)."""
+    if isinstance(node, exp.Placeholder) and node.this:
+        kind = PARAM_TYPES.get(str(node.this))
+        if kind is None:
+            raise KeyError(f"parameter ${node.this} has no PostgreSQL type in queries/dialect.py PARAM_TYPES")
+        return exp.cast(exp.column(f"__param_{node.this}__"), kind)
+    return node
+
+
+def _psycopg_params(text: str) -> str:
+    """Escape the text's own % (psycopg reads every % as a placeholder's start), then the sentinels → %(name)s."""
+    return _SENTINEL.sub(lambda m: f"%({m.group(1)})s", text.replace("%", "%%"))
+
+
+def _typed_params(text: str) -> str:
+    """A hand-written PostgreSQL file keeps the originals' $name parameters: typed and in psycopg's style here."""
+    return _psycopg_params(_HAND_PARAM.sub(_typed, text))
+
+
+def _typed(match: re.Match) -> str:
+    kind = PARAM_TYPES[match.group(1)]
+    return f"cast(__param_{match.group(1)}__ as {kind})"

@@ -1,0 +1,161 @@
+-- park_rankings on PostgreSQL: the same rows as queries/rankings/park_rankings.sql (its comments say what they mean); here each league's median joined from a percentile_cont per group (PostgreSQL has no median window), extract for year().
+with settings as (
+    select
+        coalesce($year, (select least(max(year), extract(year from $asof::date)) from built_project)) as rank_year,
+        coalesce($metric, 'score') as metric,
+        $weights as w
+),
+weights as (
+    select * from rules.score_weights((select w from settings))
+),
+projects as (
+    select
+        b.park_id,
+        b.year,
+        rules.valid_project(b.land_mu, b.investment_wan, b.output_wan, b.tax_wan, b.floor_area_m2) as valid,
+        b.land_mu::double precision as land_mu,
+        b.investment_wan::double precision as investment_wan,
+        b.output_wan::double precision as output_wan,
+        b.tax_wan::double precision as tax_wan,
+        b.floor_area_m2::double precision as floor_area_m2,
+        rules.output_per_mu(b.output_wan::double precision, nullif(b.land_mu::double precision, 0)) / nullif(t.output_min, 0)
+            as output_vs_min,
+        rules.tax_per_mu(b.tax_wan::double precision, nullif(b.land_mu::double precision, 0)) / nullif(t.tax_min, 0) as tax_vs_min,
+        rules.investment_intensity(b.investment_wan::double precision, nullif(b.land_mu::double precision, 0))
+            / nullif(t.investment_min, 0) as investment_vs_min,
+        rules.plot_ratio(b.floor_area_m2::double precision, nullif(b.land_mu::double precision, 0)) / nullif(t.plot_min, 0)
+            as plot_vs_min
+    from built_project b
+    join park p using (park_id)
+    left join rules.threshold_row() t on t.league_code = p.league_code and t.industry_category = b.industry_category
+),
+project_scores as (
+    select
+        pr.*,
+        rules.capped_score(pr.output_vs_min) as output_score,
+        rules.capped_score(pr.tax_vs_min) as tax_score,
+        rules.capped_score(pr.investment_vs_min) as investment_score,
+        rules.capped_score(pr.plot_vs_min) as plot_score
+    from projects pr
+),
+park_year as (
+    select
+        y.rank_year,
+        k.park_id,
+        k.name,
+        k.league_code,
+        count(pr.park_id) filter (where pr.valid) as projects,
+        count(pr.park_id) filter (where pr.valid and pr.year = y.rank_year) as new_projects,
+        count(pr.park_id) filter (where not pr.valid) as missing_projects,
+        sum(pr.land_mu) filter (where pr.valid) as land_mu,
+        rules.output_per_mu(sum(pr.output_wan) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid))
+            as output_per_mu,
+        rules.tax_per_mu(sum(pr.tax_wan) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid))
+            as tax_per_mu,
+        rules.investment_intensity(
+            sum(pr.investment_wan) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid)
+        ) as investment_intensity,
+        rules.plot_ratio(sum(pr.floor_area_m2) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid))
+            as plot_ratio,
+        sum(pr.land_mu * pr.output_score) filter (where pr.valid)
+            / sum(pr.land_mu) filter (where pr.valid and pr.output_score is not null) as output_score,
+        sum(pr.land_mu * pr.tax_score) filter (where pr.valid)
+            / sum(pr.land_mu) filter (where pr.valid and pr.tax_score is not null) as tax_score,
+        sum(pr.land_mu * pr.investment_score) filter (where pr.valid)
+            / sum(pr.land_mu) filter (where pr.valid and pr.investment_score is not null) as investment_score,
+        sum(pr.land_mu * pr.plot_score) filter (where pr.valid)
+            / sum(pr.land_mu) filter (where pr.valid and pr.plot_score is not null) as plot_score
+    from (select rank_year from settings union all select rank_year - 1 from settings) y
+    cross join park k
+    left join project_scores pr on pr.park_id = k.park_id and pr.year <= y.rank_year
+    where $league is null or k.league_code = $league
+    group by y.rank_year, k.park_id, k.name, k.league_code
+),
+scored as (
+    select
+        py.*,
+        w.w_tax * py.tax_score / w.w_total as tax_points,
+        w.w_output * py.output_score / w.w_total as output_points,
+        w.w_investment * py.investment_score / w.w_total as investment_points,
+        w.w_plot * py.plot_score / w.w_total as plot_points,
+        (
+            w.w_tax * py.tax_score
+            + w.w_output * py.output_score
+            + w.w_investment * py.investment_score
+            + w.w_plot * py.plot_score
+        ) / w.w_total as score
+    from park_year py
+    cross join weights w
+),
+valued as (
+    select
+        s.*,
+        case (select metric from settings)
+            when 'score' then s.score
+            when 'output_per_mu' then s.output_per_mu
+            when 'tax_per_mu' then s.tax_per_mu
+            when 'investment_intensity' then s.investment_intensity
+            when 'plot_ratio' then s.plot_ratio
+        end as value,
+        s.projects >= 3 and s.score is not null as graded
+    from scored s
+),
+ranked as (
+    select
+        v.*,
+        case
+            when v.value is not null
+                then row_number() over (partition by v.rank_year order by v.value desc nulls last, v.name)
+        end as rank,
+        m.league_median,
+        rank() over (partition by v.rank_year, v.graded order by v.score desc) as grade_position,
+        count(*) over (partition by v.rank_year, v.graded) as graded_parks
+    from valued v
+    left join (
+        select rank_year, league_code, percentile_cont(0.5) within group (order by value) as league_median
+        from valued
+        group by rank_year, league_code
+    ) m on m.rank_year = v.rank_year and m.league_code = v.league_code
+)
+select
+    c.park_id,
+    c.name,
+    c.league_code,
+    l.name as league_name,
+    c.rank_year as year,
+    c.projects,
+    c.new_projects,
+    c.missing_projects,
+    c.land_mu,
+    c.output_per_mu,
+    c.tax_per_mu,
+    c.investment_intensity,
+    c.plot_ratio,
+    c.output_score,
+    c.tax_score,
+    c.investment_score,
+    c.plot_score,
+    c.tax_points,
+    c.output_points,
+    c.investment_points,
+    c.plot_points,
+    c.score,
+    c.value,
+    c.rank,
+    p.rank as prev_rank,
+    p.rank - c.rank as rank_change,
+    c.league_median,
+    c.value / nullif(c.league_median, 0) - 1 as vs_median,
+    case
+        when not c.graded then '不定等级'
+        when 10 * (c.grade_position - 1) < 2 * c.graded_parks then 'A'
+        when 10 * (c.grade_position - 1) < 6 * c.graded_parks then 'B'
+        when 10 * (c.grade_position - 1) < 9 * c.graded_parks then 'C'
+        else 'D'
+    end as grade
+from ranked c
+join league l on l.league_code = c.league_code
+left join ranked p on p.park_id = c.park_id and p.rank_year = c.rank_year - 1
+where c.rank_year = (select rank_year from settings)
+  and ($user_park is null or c.park_id = $user_park)  -- a park's own user sees its own row (with its rank)
+order by c.rank nulls last, c.name

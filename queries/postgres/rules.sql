@@ -1,0 +1,335 @@
+-- The campaign's rules on PostgreSQL: every macro of queries/rules.sql (their one definition and their
+-- comments) as an SQL function of the same name in the schema `rules`, with the same meaning, so that a query
+-- written rules.items_at($asof) runs unchanged on both engines. Scalar macros are scalar functions; table macros
+-- are set-returning functions with the same columns in the same order. Change a rule there and here together:
+-- tests/test_pg_queries.py compares every query's rows on both engines.
+-- Differences from DuckDB spelled out: arg_max → the first of an ordered array_agg; if() → case; a struct →
+-- jsonb; a list → text[]; a select-list alias is not visible in where (repeated); `/` of two integers would
+-- divide as integers (the arguments are double precision); a SQL function's parameters are written with its
+-- name (ledger_rows.league) where a column of the same name could shadow them.
+create schema if not exists rules;
+
+create or replace function rules.rectified(status text) returns boolean
+language sql immutable as $$ select status in ('已整改', '已销号') $$;
+
+create or replace function rules.overdue(status text, deadline date, as_of date) returns boolean
+language sql immutable as $$ select not rules.rectified(status) and coalesce(deadline < as_of, false) $$;
+
+create or replace function rules.valid_project(
+    land_mu double precision,
+    investment_wan double precision,
+    output_wan double precision,
+    tax_wan double precision,
+    floor_area_m2 double precision
+) returns boolean
+language sql immutable as $$
+    select coalesce(
+        land_mu > 0
+        and investment_wan is not null
+        and output_wan is not null
+        and tax_wan is not null
+        and floor_area_m2 is not null,
+        false
+    )
+$$;
+
+create or replace function rules.output_per_mu(output_wan double precision, land_mu double precision)
+returns double precision language sql immutable as $$ select output_wan / land_mu $$;
+
+create or replace function rules.tax_per_mu(tax_wan double precision, land_mu double precision)
+returns double precision language sql immutable as $$ select tax_wan / land_mu $$;
+
+create or replace function rules.investment_intensity(investment_wan double precision, land_mu double precision)
+returns double precision language sql immutable as $$ select investment_wan / land_mu $$;
+
+create or replace function rules.plot_ratio(floor_area_m2 double precision, land_mu double precision)
+returns double precision language sql immutable as $$ select floor_area_m2 / (land_mu * 666.67) $$;
+
+create or replace function rules.indicator_value(
+    indicator text,
+    investment_wan double precision,
+    output_wan double precision,
+    tax_wan double precision,
+    floor_area_m2 double precision,
+    land_mu double precision
+) returns double precision
+language sql immutable as $$
+    select case indicator
+        when 'investment_intensity' then rules.investment_intensity(investment_wan, land_mu)
+        when 'output_per_mu' then rules.output_per_mu(output_wan, land_mu)
+        when 'tax_per_mu' then rules.tax_per_mu(tax_wan, land_mu)
+        when 'plot_ratio' then rules.plot_ratio(floor_area_m2, land_mu)
+    end
+$$;
+
+create or replace function rules.capped_score(ratio double precision) returns double precision
+language sql immutable as $$ select case when ratio > 1.5 then 1.5 else ratio end * 100 $$;
+
+create or replace function rules.default_weights() returns jsonb
+language sql immutable as $$
+    select '{"tax_per_mu": 40, "output_per_mu": 30, "investment_intensity": 20, "plot_ratio": 10}'::jsonb
+$$;
+
+create or replace function rules.flag_rules() returns jsonb
+language sql immutable as $$
+    select '{"min_projects": 5, "min_enterprises": 5, "min_output_share": 1.0}'::jsonb
+$$;
+
+create or replace function rules.score_weights(weights jsonb)
+returns table (
+    w_tax double precision,
+    w_output double precision,
+    w_investment double precision,
+    w_plot double precision,
+    w_total double precision
+)
+language sql immutable rows 1 as $$  -- one row: the planner's default guess of 1,000 made JIT compile for seconds
+    select
+        (w ->> 'tax_per_mu')::double precision,
+        (w ->> 'output_per_mu')::double precision,
+        (w ->> 'investment_intensity')::double precision,
+        (w ->> 'plot_ratio')::double precision,
+        nullif(
+            (w ->> 'tax_per_mu')::double precision + (w ->> 'output_per_mu')::double precision
+            + (w ->> 'investment_intensity')::double precision + (w ->> 'plot_ratio')::double precision,
+            0
+        )
+    from (select coalesce(weights, rules.default_weights()) as w) s
+$$;
+
+create or replace function rules.threshold_row()
+returns table (
+    league_code text,
+    industry_category text,
+    investment_min double precision,
+    output_min double precision,
+    tax_min double precision,
+    plot_min double precision,
+    basis text
+)
+language sql stable as $$
+    select
+        t.league_code,
+        t.industry_category,
+        max(t.min_value) filter (where t.indicator = 'investment_intensity'),
+        max(t.min_value) filter (where t.indicator = 'output_per_mu'),
+        max(t.min_value) filter (where t.indicator = 'tax_per_mu'),
+        max(t.min_value) filter (where t.indicator = 'plot_ratio'),
+        string_agg(distinct t.basis, '、')
+    from control_threshold t
+    group by t.league_code, t.industry_category
+$$;
+
+create or replace function rules.shortfalls(rank_year numeric)
+returns table (project_id text, indicator text, value double precision, threshold double precision, basis text)
+language sql stable as $$
+    select * from (
+        select
+            b.project_id,
+            t.indicator,
+            rules.indicator_value(
+                t.indicator, b.investment_wan, b.output_wan, b.tax_wan, b.floor_area_m2, b.land_mu
+            ) as value,
+            t.min_value as threshold,
+            t.basis
+        from built_project b
+        join park p using (park_id)
+        join control_threshold t on t.league_code = p.league_code and t.industry_category = b.industry_category
+        where rules.valid_project(b.land_mu, b.investment_wan, b.output_wan, b.tax_wan, b.floor_area_m2)
+          and b.year < shortfalls.rank_year
+    ) s
+    where s.value < s.threshold
+$$;
+
+create or replace function rules.item_facts_of(ids text[])
+returns setof item_fact
+language sql stable as $$
+    select
+        i.item_id, i.ledger, i.park_id, i.title, i.found_date, i.deadline, i.responsible_unit, i.measure,
+        i.closed_date, i.evidence, i.batch_id,
+        p.league_code,
+        case i.ledger
+            when 'land' then case l.land_kind
+                when '闲置土地' then 'land_idle'
+                when '批而未供' then 'land_unsupplied'
+                else 'land_inefficient' end
+            when 'stalled' then case
+                when s.kind = '停建项目' then 'stalled_project'
+                when s.zombie then 'stalled_zombie'
+                else 'stalled_long' end
+            when 'infrastructure' then case f.build_status
+                when '长期未建成' then 'infra_half_finished'
+                when '建成未投运' then 'infra_not_operating'
+                else 'infra_procedures' end
+            else i.ledger
+        end,
+        coalesce(l.area_mu, s.land_mu, bp.land_mu),
+        coalesce(fd.balance_wan, f.investment_wan),
+        fd.returned_wan,
+        pa.approval_count,
+        cs.current_status,
+        cs.current_from,
+        cs.first_rectified
+    from (select * from item where ids is null or item_id = any (ids)) i
+    join park p using (park_id)
+    left join (select * from land where ids is null or item_id = any (ids)) l using (item_id)
+    left join (select * from stalled where ids is null or item_id = any (ids)) s using (item_id)
+    left join (select * from infrastructure where ids is null or item_id = any (ids)) f using (item_id)
+    left join (select * from idle_fund where ids is null or item_id = any (ids)) fd using (item_id)
+    left join (select * from pending_approval where ids is null or item_id = any (ids)) pa using (item_id)
+    left join (select * from indicator where ids is null or item_id = any (ids)) ind using (item_id)
+    left join (
+        select * from built_project
+        where ids is null or project_id in (select project_id from indicator where item_id = any (ids))
+    ) bp on bp.project_id = ind.project_id
+    left join (
+        select
+            e.item_id,
+            (array_agg(e.status order by e.seq desc) filter (where e.seq is not null and e.status is not null))[1]
+                as current_status,
+            max(e.event_date) as current_from,
+            min(e.event_date) filter (where rules.rectified(e.status)) as first_rectified
+        from item_event e
+        where ids is null or e.item_id = any (ids)
+        group by e.item_id
+    ) cs on cs.item_id = i.item_id
+$$;
+
+create or replace function rules.status_at(as_of date)
+returns table (item_id text, status text, status_date date)
+language sql stable as $$
+    select s.item_id, s.status, s.valid_from
+    from status_span s
+    where s.valid_from <= as_of and (s.valid_to > as_of or s.valid_to is null)
+$$;
+
+create or replace function rules.deadline_at(as_of date)
+returns table (item_id text, deadline date, extensions bigint)
+language sql stable as $$
+    select
+        r.item_id,
+        (array_agg(r.new_deadline order by r.decided_at desc)
+            filter (where r.decided_at is not null and r.new_deadline is not null))[1],
+        count(*)
+    from deadline_request r
+    where r.decision = '批准' and r.decided_date <= as_of
+    group by r.item_id
+$$;
+
+create or replace function rules.items_at(as_of date)
+returns table (
+    item_id text,
+    ledger text,
+    park_id text,
+    title text,
+    found_date date,
+    deadline date,
+    responsible_unit text,
+    measure text,
+    closed_date date,
+    evidence text,
+    batch_id integer,
+    league_code text,
+    category text,
+    area_mu numeric,
+    amount_wan numeric,
+    returned_wan numeric,
+    approval_count integer,
+    first_rectified date,
+    status text,
+    is_rectified boolean,
+    is_overdue boolean,
+    original_deadline date,
+    extensions bigint
+)
+language sql stable as $$
+    select
+        f.item_id, f.ledger, f.park_id, f.title, f.found_date,
+        coalesce(d.deadline, f.deadline),
+        f.responsible_unit, f.measure, f.closed_date, f.evidence, f.batch_id, f.league_code, f.category,
+        f.area_mu, f.amount_wan, f.returned_wan, f.approval_count, f.first_rectified,
+        f.status,
+        rules.rectified(f.status),
+        rules.overdue(f.status, coalesce(d.deadline, f.deadline), items_at.as_of),
+        f.deadline,
+        coalesce(d.extensions, 0)
+    from (
+        -- the status now, for the items whose status has not changed since as_of (no join) ...
+        select n.*, n.current_status as status
+        from item_fact n
+        where n.found_date <= items_at.as_of and n.current_from <= items_at.as_of
+        union all
+        -- ... and for the others the span in force on as_of, which has ended since (none: 待整改)
+        select o.*, coalesce(s.status, '待整改') as status
+        from (
+            select * from item_fact
+            where found_date <= items_at.as_of and (current_from > items_at.as_of or current_from is null)
+        ) o
+        left join (
+            select sp.item_id, sp.status from status_span sp
+            where sp.valid_from <= items_at.as_of and sp.valid_to > items_at.as_of
+        ) s using (item_id)
+    ) f
+    left join rules.deadline_at(items_at.as_of) d using (item_id)
+$$;
+
+create or replace function rules.ledger_rows(
+    ledger_key text,
+    league text,
+    park text,
+    as_of date,
+    status_is text,
+    overdue_only boolean,
+    unit text,
+    phase_key text,
+    search text
+)
+returns table (
+    item_id text,
+    ledger text,
+    park_id text,
+    title text,
+    found_date date,
+    deadline date,
+    responsible_unit text,
+    measure text,
+    closed_date date,
+    evidence text,
+    batch_id integer,
+    league_code text,
+    category text,
+    area_mu numeric,
+    amount_wan numeric,
+    returned_wan numeric,
+    approval_count integer,
+    first_rectified date,
+    status text,
+    is_rectified boolean,
+    is_overdue boolean,
+    original_deadline date,
+    extensions bigint,
+    park_name text,
+    league_name text,
+    overdue_days bigint
+)
+language sql stable as $$
+    select
+        x.*,
+        p.name,
+        l.name,
+        case when x.is_overdue then (ledger_rows.as_of - x.deadline)::bigint end
+    from rules.items_at(ledger_rows.as_of) x
+    join park p on p.park_id = x.park_id
+    join league l on l.league_code = x.league_code
+    where x.ledger = ledger_rows.ledger_key
+      and (ledger_rows.league is null or x.league_code = ledger_rows.league)
+      and (ledger_rows.park is null or x.park_id = ledger_rows.park)
+      and (ledger_rows.status_is is null or x.status = ledger_rows.status_is)
+      and (ledger_rows.overdue_only is null or not ledger_rows.overdue_only or x.is_overdue)
+      and (ledger_rows.unit is null or x.responsible_unit = ledger_rows.unit)
+      and (ledger_rows.phase_key is null or x.found_date between
+              (select start_date from phase where phase_id = ledger_rows.phase_key)
+              and (select end_date from phase where phase_id = ledger_rows.phase_key))
+      and (ledger_rows.search is null
+           or strpos(lower(x.title || ' ' || x.item_id), lower(trim(ledger_rows.search))) > 0)
+$$;
