@@ -5,13 +5,8 @@ hand-written queries/postgres/<name>.sql."""
 
 import json
 import math
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,12 +16,11 @@ import numpy as np
 import pandas as pd
 import psycopg
 import pytest
-import sqlglot
 
+from ledger.postgres.copy import to_postgres
 from queries import dialect
 from queries.db import PARAM, sql_files
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 MID_CAMPAIGN = date(2023, 6, 8)
 PARAMETER = re.compile(r"%\([a-z_]+\)s")
 PLACES = ((None, None), ("150200", None), (None, "P031"))  # the region, a league, a park
@@ -53,51 +47,6 @@ def test_null_parameters_are_typed():
     text = dialect.transpile("select * from park where ($league is null or league_code = $league) and name like '%园'")
     assert "CAST(%(league)s AS TEXT) IS NULL" in text
     assert "'%%园'" in text
-
-
-# --- a throwaway PostgreSQL with the demo data -----------------------------------------------------------------
-# REPLACE with pgstore's shared `pg_dsn` fixture and its copy command (branch s26-pgstore) once merged: this
-# helper only starts a private server and copies the demo tables as they are, for these comparisons.
-@contextmanager
-def _throwaway_postgres() -> Iterator[str]:
-    folder = Path(tempfile.mkdtemp(prefix="pgquery-"))
-    as_postgres: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses root: run it as the postgres user on a folder it owns
-        shutil.chown(folder, "postgres", "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    data = folder / "data"
-    options = f"-k {folder} -p 5432 -c listen_addresses='' -c fsync=off"
-    pg_ctl = [*as_postgres, str(PG_BIN / "pg_ctl"), "-D", str(data)]
-    initdb = [*as_postgres, str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres"]
-    subprocess.run([*initdb, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
-    subprocess.run([*pg_ctl, "-o", options, "-l", str(folder / "log"), "-w", "start"], check=True, capture_output=True)
-    try:
-        yield f"host={folder} port=5432 user=postgres dbname=postgres"
-    finally:
-        subprocess.run([*pg_ctl, "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _copy_demo(source: Path, pg) -> None:
-    """ledger/schema.sql's tables (transpiled) filled with the DuckDB file's rows, the item_facts view, the rules."""
-    from ledger import SCHEMA
-
-    for statement in sqlglot.parse(SCHEMA.read_text(encoding="utf-8"), read="duckdb"):
-        if isinstance(statement, sqlglot.exp.Create) and statement.kind in ("TABLE", "INDEX"):
-            pg.execute(statement.sql(dialect="postgres"))
-    pg.execute("set session_replication_role = replica")  # rows in any table order: no foreign key checks
-    with duckdb.connect(str(source), read_only=True) as con:
-        tables = [r[0] for r in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
-        for table in tables:
-            columns = [r[0] for r in con.execute(f'describe "{table}"').fetchall()]
-            names = ", ".join(f'"{c}"' for c in columns)
-            with pg.cursor().copy(f'copy "{table}" ({names}) from stdin') as copy:
-                for row in con.execute(f'select {names} from "{table}"').fetchall():
-                    copy.write_row(row)
-    kept = [c for c in pg.execute("select * from item_fact limit 0").description]
-    names = ", ".join(c.name for c in kept if c.name not in ("current_status", "current_from"))
-    pg.execute(f"create view item_facts as select {names} from item_fact")
-    pg.execute(dialect.RULES.read_text(encoding="utf-8"))
 
 
 # --- the calls and their rows on both engines -----------------------------------------------------------------
@@ -194,13 +143,13 @@ def _rows(frame: pd.DataFrame) -> tuple[list[str], list[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def demo_pg(demo_db: Path) -> Iterator[psycopg.Connection]:
-    """A connection to a throwaway PostgreSQL holding a copy of the demo database and the rules."""
-    if not (PG_BIN / "initdb").exists() or shutil.which("runuser") is None:
-        pytest.skip("PostgreSQL 15 (Debian postgresql) is not installed")
-    with _throwaway_postgres() as dsn, psycopg.connect(dsn, autocommit=True) as pg:
+def demo_pg(demo_db: Path, pg_dsn: str) -> Iterator[psycopg.Connection]:
+    """A connection to the throwaway PostgreSQL holding a copy of the demo database (`python -m ledger copy`'s
+    own code, checked as it copies) and the rules."""
+    to_postgres(demo_db, pg_dsn)
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
         pg.execute("set plan_cache_mode = force_custom_plan")  # STACK-NOTES: generic plans ignore indexes
-        _copy_demo(demo_db, pg)
+        pg.execute(dialect.RULES.read_text(encoding="utf-8"))
         yield pg
 
 
