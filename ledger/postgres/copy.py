@@ -17,7 +17,7 @@ import psycopg
 from auth.store import SCHEMA as ACCOUNTS_SQLITE
 from auth.store import auth_path
 from ledger import SCHEMA, SCHEMA_VERSION
-from ledger.postgres import PG_ACCOUNTS, PG_SCHEMA
+from ledger.postgres import PG_ACCOUNTS, PG_ONLY, PG_SCHEMA
 from ledger.vocabulary import LEDGERS
 
 BATCH = 10_000  # rows fetched from DuckDB at a time while streaming them into PostgreSQL's COPY
@@ -222,7 +222,7 @@ def _source_tables(run: Run, tables: list[str]) -> list[str]:
             " where table_schema in ('main', 'public') and table_type = 'BASE TABLE'"
         )
     }
-    if extra := sorted(found - set(tables)):
+    if extra := sorted(found - set(tables) - set(PG_ONLY)):
         raise CopyError(f"源数据库有本程序不认识的表: {', '.join(extra)}，未复制。")
     if missing := [t for t in tables if t not in found]:
         raise CopyError(f"源数据库缺少表: {', '.join(missing)}，未复制。请先运行 `python -m ledger migrate`。")

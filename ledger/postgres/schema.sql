@@ -328,3 +328,11 @@ create table meta (
     value varchar not null
 );
 insert into meta values ('schema_version', '7');  -- ledger.SCHEMA_VERSION
+
+-- PostgreSQL mode only: the data version every write transaction bumps (ledger/postgres bump_version), what the
+-- app servers' result caches are keyed on (the DuckDB file uses its own modification time instead).
+create table data_version (
+    one     boolean primary key default true check (one),
+    version bigint not null
+);
+insert into data_version values (true, 0);
