@@ -508,6 +508,32 @@ def pg_dsn(pg_server: pgserver.PgServer, request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module")
+def demo_pg_dsn(pg_server: pgserver.PgServer, demo_db: Path, request: pytest.FixtureRequest) -> str:
+    """A database on the throwaway server holding a copy of the demo (ledgers, history, accounts, audit: `python -m
+    ledger copy`'s own code) and the rules, fresh for each test module that asks."""
+    from ledger.postgres import connect
+    from ledger.postgres.copy import to_postgres
+    from queries import dialect
+
+    target = pg_server.create_database("demo_" + request.module.__name__.rpartition(".")[2])
+    to_postgres(demo_db, target)
+    with connect(target) as con:
+        con.execute(dialect.RULES.read_text(encoding="utf-8"))
+    return target
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test on each store: the embedded DuckDB file (the default) and PostgreSQL (LEDGER_DSN set to a copy of
+    the demo, one per module: a test that writes there must not count on another test's writes)."""
+    if request.param == "postgres":
+        monkeypatch.setenv("LEDGER_DSN", request.getfixturevalue("demo_pg_dsn"))
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    return request.param
+
+
+@pytest.fixture(scope="module")
 def browser():
     """Debian's chromium through Playwright, one per test module (the browser tests' own skip marks apply)."""
     playwright = pytest.importorskip("playwright.sync_api")
