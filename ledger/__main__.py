@@ -53,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "copy":
         return _copy(args)
+    from ledger.postgres import dsn
+
+    if dsn() and args.command in ("demo", "migrate", "backup", "restore"):
+        return _postgres(args, dsn())
 
     path = db_path()
     if args.command in ("demo", "import", "users") and path.exists():
@@ -243,6 +247,108 @@ def _copy(args: argparse.Namespace) -> int:
         return error.code
     print("\n".join(report))
     print(f"复制完成并核对一致, 用时 {time.perf_counter() - start:.1f} 秒")
+    return 0
+
+
+def _postgres(args: argparse.Namespace, target: str) -> int:
+    """demo, migrate, backup and restore on the PostgreSQL database of LEDGER_DSN; a Chinese message and exit code 1
+    (2 when the database cannot be reached) when they cannot be done."""
+    import psycopg
+
+    from ledger.backup import BackupError
+    from ledger.migrate import UpgradeError
+    from ledger.postgres.copy import CopyError, _without_password
+
+    try:
+        if args.command == "demo":
+            return _demo_postgres(target, args.if_missing)
+        if args.command == "migrate":
+            return _migrate_postgres(target)
+        return _backup_postgres(args, target)
+    except (BackupError, UpgradeError) as error:
+        print(f"未完成: {error}", file=sys.stderr)
+        return 1
+    except CopyError as error:
+        print(f"未完成: {error}", file=sys.stderr)
+        return error.code
+    except psycopg.OperationalError as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"未完成: 无法连接 PostgreSQL（连接串“{_without_password(target)}”）：{reason}", file=sys.stderr)
+        return 2
+
+
+def _migrate_postgres(target: str) -> int:
+    from ledger.migrate import upgrade_postgres
+
+    upgrade_postgres(target)
+    print(f"PostgreSQL 数据库结构为版本 {SCHEMA_VERSION}（没有时已建立），业务规则已按本程序更新。")
+    return 0
+
+
+def _demo_postgres(target: str, if_missing: bool) -> int:
+    """The demo built as a DuckDB file in a temporary folder (with the demo accounts) and copied into PostgreSQL by
+    the copy command's own code, verified; the database must hold no ledgers (an empty schema that `migrate` made
+    is replaced)."""
+    import tempfile
+
+    from auth.store import DEMO_PASSWORD, auth_path, seed_demo_accounts
+    from ledger.migrate import upgrade_postgres
+    from ledger.postgres.copy import to_postgres
+
+    if _postgres_items(target):
+        if if_missing:
+            print("PostgreSQL 数据库中已有台账, 跳过生成。")
+            return 0
+        print("未完成: PostgreSQL 数据库中已有台账，不会用演示数据覆盖。请指定一个新建的空数据库。", file=sys.stderr)
+        return 1
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="ledger-demo-") as folder:
+        path = Path(folder) / "ledger.duckdb"
+        counts = build_demo(path)
+        seed_demo_accounts(auth_path(path))
+        _drop_empty_schema(target)
+        to_postgres(path, target)
+    upgrade_postgres(target)  # the rules
+    print(f"演示数据已写入 PostgreSQL ({counts['item']} 条台账条目, 复制后核对一致, 用时 "
+          f"{time.perf_counter() - start:.1f} 秒)")  # fmt: skip
+    print(f"演示账号已建立(密码均为 {DEMO_PASSWORD}), 登录页列出; 导入真实台账或建立正式管理员后停用。")
+    return 0
+
+
+def _postgres_items(target: str) -> bool:
+    """Whether the PostgreSQL database holds any ledger item."""
+    from ledger.postgres import connect
+
+    with connect(target) as con:
+        if con.execute("select to_regclass('public.item')").fetchone()[0] is None:
+            return False
+        return con.execute("select exists (select 1 from item)").fetchone()[0]
+
+
+def _drop_empty_schema(target: str) -> None:
+    """The tables of a schema without ledgers (made by `migrate` or an app server's start-up) dropped, so that the
+    copy, which writes only into an empty database, can bring the demo."""
+    from ledger.postgres import PG_ONLY, connect
+    from ledger.postgres.copy import account_tables, ledger_tables
+
+    with connect(target) as con, con.transaction():
+        for table in reversed(ledger_tables() + account_tables() + list(PG_ONLY)):
+            con.execute(f"drop table if exists {table} cascade")
+
+
+def _backup_postgres(args: argparse.Namespace, target: str) -> int:
+    """backup/restore of the PostgreSQL database with pg_dump/pg_restore, the evidence files beside LEDGER_DB's
+    place (the shared directory) with them."""
+    from ledger.backup import backup_postgres, restore_postgres
+    from ledger.evidence import evidence_root
+
+    evidence = evidence_root(db_path())
+    if args.command == "backup":
+        archive = backup_postgres(target, evidence, args.out or db_path().parent / "backups")
+        print(f"已备份 PostgreSQL 数据库与佐证材料: {archive} ({archive.stat().st_size / 1024 / 1024:.1f} MB)")
+    else:
+        done = restore_postgres(args.archive, target, evidence, args.force)
+        print(f"已恢复到 PostgreSQL 数据库(佐证材料 {done['evidence']} 个)。请重新启动看板。")
     return 0
 
 

@@ -1,6 +1,6 @@
 """Schema upgrades, all in one place: a database file of an earlier schema brought to the current one in place
 (its ledgers kept), run from the command line (`python -m ledger migrate`) and once when the app starts, never
-from the read path."""
+from the read path. In PostgreSQL mode (LEDGER_DSN) upgrade_postgres does the same for the database there."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from ledger import SCHEMA, SCHEMA_VERSION, rules, spans, stored_schema_version
+from ledger import ROOT, SCHEMA, SCHEMA_VERSION, rules, spans, stored_schema_version
 from ledger.writing import open_for_writing, writer_lock
 
 UPGRADABLE = ("5", "6", SCHEMA_VERSION)  # the current version too: it may still hold stored rules
@@ -144,3 +144,34 @@ def _schema_statement(head: str) -> str:
     text = SCHEMA.read_text(encoding="utf-8")
     start = text.index(head)
     return text[start : text.index(";\n", start) + 1]  # no statement of schema.sql has ";\n" inside
+
+
+# PostgreSQL mode (LEDGER_DSN): the key of the advisory lock every app server's start-up and `python -m ledger
+# migrate` take, so that one of several starting at once creates the schema and the others wait and find it done.
+MIGRATE_LOCK = 260_001
+PG_RULES = ROOT / "queries" / "postgres" / "rules.sql"
+
+
+class UpgradeError(RuntimeError):
+    """A PostgreSQL database the program cannot bring to its schema, with a Chinese message."""
+
+
+def upgrade_postgres(dsn: str) -> None:
+    """Bring the PostgreSQL database at dsn to the program's schema, in one transaction under an advisory lock:
+    create the schema (ledgers and accounts) when the database has none, refuse another schema version, and
+    (re)create the rules every time, so that a changed rule needs no schema version of its own."""
+    from ledger.postgres import PG_ACCOUNTS, PG_SCHEMA, connect  # psycopg only in PostgreSQL mode
+
+    with connect(dsn) as con, con.transaction():
+        con.execute("select pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
+        if con.execute("select to_regclass('public.meta')").fetchone()[0] is None:
+            con.execute(PG_SCHEMA.read_text(encoding="utf-8"))
+            con.execute(PG_ACCOUNTS.read_text(encoding="utf-8"))
+        row = con.execute("select value from meta where key = 'schema_version'").fetchone()
+        version = row[0] if row else None
+        if version != SCHEMA_VERSION:
+            raise UpgradeError(
+                f"PostgreSQL 数据库的结构版本为 {version or '未知'}，本程序需要 {SCHEMA_VERSION}，无法自动升级。"
+                "请确认连接串指向本看板的数据库，或先备份再联系维护人员迁移。"
+            )
+        con.execute(PG_RULES.read_text(encoding="utf-8"))

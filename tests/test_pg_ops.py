@@ -1,0 +1,136 @@
+"""PostgreSQL mode's operations (#26): `python -m ledger migrate` creates the schema under an advisory lock (several
+app servers starting at once are safe) and recreates the rules each time; `python -m ledger demo` builds the demo
+into PostgreSQL; backup and restore go through pg_dump/pg_restore with the evidence files."""
+
+import threading
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from ledger import SCHEMA_VERSION
+from ledger import backup as backups
+from ledger.__main__ import main
+from ledger.migrate import UpgradeError, upgrade_postgres
+from ledger.postgres.copy import ledger_tables
+from tests import pgserver
+
+pytestmark = pytest.mark.postgres
+
+
+def _one(dsn: str, sql: str):
+    with psycopg.connect(dsn) as con:
+        return con.execute(sql).fetchone()[0]
+
+
+def _counts(dsn: str) -> dict[str, int]:
+    with psycopg.connect(dsn) as con:
+        return {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in ledger_tables()}
+
+
+@pytest.fixture(scope="module")
+def demo_pg(pg_server: pgserver.PgServer, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database that `python -m ledger demo` filled (LEDGER_DSN set, LEDGER_DB in a temporary folder)."""
+    target = pg_server.create_database("ops_demo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LEDGER_DSN", target)
+        patch.setenv("LEDGER_DB", str(tmp_path_factory.mktemp("ops") / "ledger.duckdb"))
+        assert main(["demo"]) == 0
+    return target
+
+
+def test_four_servers_starting_at_once_on_an_empty_database_create_the_schema_once(
+    pg_server: pgserver.PgServer,
+) -> None:
+    target = pg_server.create_database("ops_concurrent")
+    start, errors = threading.Barrier(4), []
+
+    def server() -> None:
+        start.wait()
+        try:
+            upgrade_postgres(target)
+        except Exception as error:  # every thread's error is reported by the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=server) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _one(target, "select value from meta where key = 'schema_version'") == SCHEMA_VERSION
+    assert _one(target, "select count(*) from data_version") == 1
+    assert _one(target, "select count(*) from ledger_def") > 0  # the schema's own rows, inserted once
+    assert _one(target, "select to_regclass('public.account') is not null")
+    assert _one(target, "select rules.rectified('已销号')")
+
+
+def test_migrate_recreates_the_rules_each_time_and_refuses_an_unknown_schema_version(
+    pg_server: pgserver.PgServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = pg_server.create_database("ops_rules")
+    monkeypatch.setenv("LEDGER_DSN", target)
+    assert main(["migrate"]) == 0
+    with psycopg.connect(target, autocommit=True) as con:
+        con.execute("drop function rules.overdue")
+    assert main(["migrate"]) == 0
+    assert _one(target, "select rules.overdue('待整改', date '2022-01-01', date '2022-06-01')")
+    with psycopg.connect(target, autocommit=True) as con:
+        con.execute("update meta set value = '99' where key = 'schema_version'")
+    with pytest.raises(UpgradeError, match="结构版本为 99"):
+        upgrade_postgres(target)
+    capsys.readouterr()
+    assert main(["migrate"]) == 1
+    assert "本程序需要" in capsys.readouterr().err
+
+
+def test_demo_fills_postgres_with_the_ledgers_accounts_and_rules_and_if_missing_keeps_them(
+    demo_pg: str, demo_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    with duckdb.connect(str(demo_db), read_only=True) as duck:
+        assert _one(demo_pg, "select count(*) from item") == duck.execute("select count(*) from item").fetchone()[0]
+    assert _one(demo_pg, "select count(*) from account where username = 'demo-admin' and demo = 1") == 1
+    assert _one(demo_pg, "select count(*) from rules.items_at(current_date)") > 0
+    monkeypatch.setenv("LEDGER_DSN", demo_pg)
+    capsys.readouterr()
+    assert main(["demo", "--if-missing"]) == 0
+    assert "跳过" in capsys.readouterr().out
+    assert main(["demo"]) == 1  # never overwrites ledgers
+    assert "不会用演示数据覆盖" in capsys.readouterr().err
+
+
+def test_backup_and_restore_bring_back_the_database_and_the_evidence_files(
+    demo_pg: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEDGER_DSN", demo_pg)
+    monkeypatch.setenv("LEDGER_DB", str(tmp_path / "data" / "ledger.duckdb"))
+    evidence = tmp_path / "data" / "evidence" / "ab" / "ab12"
+    evidence.parent.mkdir(parents=True)
+    evidence.write_bytes(b"scan")
+    before, title = _counts(demo_pg), _one(demo_pg, "select title from item order by item_id limit 1")
+    assert main(["backup", "--out", str(tmp_path / "backups")]) == 0
+    (archive,) = (tmp_path / "backups").glob("ledger-backup-*.zip")
+    with psycopg.connect(demo_pg) as con:
+        con.execute("update item set title = 'changed' where item_id = (select min(item_id) from item)")
+    evidence.unlink()
+    assert main(["restore", str(archive)]) == 1  # the database holds ledgers: only with --force
+    assert "--force" in capsys.readouterr().err
+    assert main(["restore", str(archive), "--force"]) == 0
+    assert _one(demo_pg, "select title from item order by item_id limit 1") == title
+    assert _counts(demo_pg) == before
+    assert evidence.read_bytes() == b"scan"
+    assert _one(demo_pg, "select rules.rectified('已整改')")
+
+
+def test_a_missing_postgres_tool_is_said_in_chinese(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(backups, "PG_BIN", tmp_path / "nowhere")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(backups.BackupError, match="找不到 PostgreSQL 的 pg_dump"):
+        backups.backup_postgres("host=/nowhere dbname=x", tmp_path / "evidence", tmp_path / "out")
+
+
+def test_a_failing_pg_dump_is_said_in_chinese(tmp_path: Path) -> None:
+    with pytest.raises(backups.BackupError, match="备份 PostgreSQL 数据库失败"):
+        backups.backup_postgres(f"host={tmp_path} port=1 dbname=x", tmp_path / "evidence", tmp_path / "out")
