@@ -1,4 +1,5 @@
-"""Command line: `python -m ledger demo | migrate | template | import | users | backup | restore | copy` (--help)."""
+"""Command line: `python -m ledger demo | migrate | template | import | users | backup | restore | copy` (--help).
+With LEDGER_DSN set, demo, migrate, backup and restore work on that PostgreSQL database instead of the file."""
 
 import argparse
 import sys
@@ -14,9 +15,15 @@ from ledger.migrate import upgrade
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ledger", description="园区闲置资源台账数据库工具")
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="生成演示数据库(演示数据, 与公开数字校准)")
+    demo = sub.add_parser(
+        "demo", help="生成演示数据库(演示数据, 与公开数字校准; 设置 LEDGER_DSN 时写入该 PostgreSQL 数据库)"
+    )
     demo.add_argument("--if-missing", action="store_true", help="数据库已存在时不重建")
-    sub.add_parser("migrate", help="把旧版本的数据库升级到本程序的结构(原地升级, 原有数据不变; 看板启动时也会自动执行)")
+    sub.add_parser(
+        "migrate",
+        help="把旧版本的数据库升级到本程序的结构(原地升级, 原有数据不变; 看板启动时也会自动执行; "
+        "设置 LEDGER_DSN 时建立或核对 PostgreSQL 的表结构并更新规则)",
+    )
     template = sub.add_parser("template", help="下载某本台账的Excel模板")
     template.add_argument("--ledger", required=True, choices=sorted(SPECS))
     template.add_argument("--out", type=Path, required=True)
@@ -39,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     users.add_argument("--park", help="园区编号(园区账号), 如 P005")
     users.add_argument("--name", default="", help="显示名称, 如 包头市工信局")
     users.add_argument("--password-stdin", action="store_true", help="从标准输入读密码(不在屏幕上提示)")
-    keep = sub.add_parser("backup", help="备份数据库、账号与佐证材料(看板运行时也可)")
+    keep = sub.add_parser("backup", help="备份数据库、账号与佐证材料(看板运行时也可; PostgreSQL 模式用 pg_dump)")
     keep.add_argument("--out", type=Path, default=None, help="备份目录, 默认 data/backups/")
     back = sub.add_parser("restore", help="从备份恢复数据库、账号与佐证材料")
     back.add_argument("archive", type=Path)
@@ -287,19 +294,20 @@ def _migrate_postgres(target: str) -> int:
 
 def _demo_postgres(target: str, if_missing: bool) -> int:
     """The demo built as a DuckDB file in a temporary folder (with the demo accounts) and copied into PostgreSQL by
-    the copy command's own code, verified; the database must hold no ledgers (an empty schema that `migrate` made
-    is replaced)."""
+    the copy command's own code, verified; the database must hold no ledgers, accounts or audit records (an empty
+    schema that `migrate` made is replaced)."""
     import tempfile
 
     from auth.store import DEMO_PASSWORD, auth_path, seed_demo_accounts
     from ledger.migrate import upgrade_postgres
     from ledger.postgres.copy import to_postgres
 
-    if _postgres_items(target):
+    if _postgres_holds_data(target):
         if if_missing:
-            print("PostgreSQL 数据库中已有台账, 跳过生成。")
+            print("PostgreSQL 数据库中已有台账或账号, 跳过生成。")
             return 0
-        print("未完成: PostgreSQL 数据库中已有台账，不会用演示数据覆盖。请指定一个新建的空数据库。", file=sys.stderr)
+        print("未完成: PostgreSQL 数据库中已有台账或账号，不会用演示数据覆盖。请指定一个新建的空数据库。",
+              file=sys.stderr)  # fmt: skip
         return 1
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ledger-demo-") as folder:
@@ -315,14 +323,17 @@ def _demo_postgres(target: str, if_missing: bool) -> int:
     return 0
 
 
-def _postgres_items(target: str) -> bool:
-    """Whether the PostgreSQL database holds any ledger item."""
+def _postgres_holds_data(target: str) -> bool:
+    """Whether the PostgreSQL database holds any ledger item, account or audit record (the demo never replaces
+    those)."""
     from ledger.postgres import connect
 
     with connect(target) as con:
-        if con.execute("select to_regclass('public.item')").fetchone()[0] is None:
-            return False
-        return con.execute("select exists (select 1 from item)").fetchone()[0]
+        return any(
+            con.execute(f"select to_regclass('public.{table}') is not null").fetchone()[0]
+            and con.execute(f"select exists (select 1 from {table})").fetchone()[0]
+            for table in ("item", "account", "audit_log")
+        )
 
 
 def _drop_empty_schema(target: str) -> None:

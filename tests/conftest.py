@@ -110,6 +110,10 @@ What each module checks (the checks are written for the campaign's Chinese-readi
   的演示库复制到 PostgreSQL 再复制回新文件，每张表（账号文件的表也是）的内容相同；途中改动一行时核对报出该台账、
   盟市与数字并撤销、目标不留表；错误的连接串给出中文说明、退出码 2、无 traceback；缺少 PostgreSQL 时测试失败并中英
   文说明。
+- `tests/test_pg_ops.py`（标记 `postgres`）：4 个线程同时对空库 `upgrade_postgres` 无错、表与规则只建一次；`migrate`
+  每次重建被删的规则函数、结构版本不认识时中文说明、退出码 1；`LEDGER_DSN` 下 `demo` 写入全部台账、演示账号与规则，
+  `--if-missing` 跳过、不加则不覆盖；`backup` 后改动一个条目、删一个佐证文件，`restore` 须 `--force`，恢复后改动消失、
+  逐表行数相同、文件回来；缺少或失败的 `pg_dump` 给出中文说明。
 """
 
 import os

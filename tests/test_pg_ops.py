@@ -30,11 +30,13 @@ def _counts(dsn: str) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def demo_pg(pg_server: pgserver.PgServer, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A database that `python -m ledger demo` filled (LEDGER_DSN set, LEDGER_DB in a temporary folder)."""
+    """A database that `python -m ledger demo` filled (LEDGER_DSN set, LEDGER_DB in a temporary folder) after an
+    app server's start-up had made its empty schema."""
     target = pg_server.create_database("ops_demo")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LEDGER_DSN", target)
         patch.setenv("LEDGER_DB", str(tmp_path_factory.mktemp("ops") / "ledger.duckdb"))
+        assert main(["migrate"]) == 0
         assert main(["demo"]) == 0
     return target
 
@@ -99,6 +101,7 @@ def test_demo_fills_postgres_with_the_ledgers_accounts_and_rules_and_if_missing_
     assert "跳过" in capsys.readouterr().out
     assert main(["demo"]) == 1  # never overwrites ledgers
     assert "不会用演示数据覆盖" in capsys.readouterr().err
+    assert _one(demo_pg, "select count(*) from data_version") == 1
 
 
 def test_backup_and_restore_bring_back_the_database_and_the_evidence_files(
