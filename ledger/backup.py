@@ -19,6 +19,9 @@ from ledger.evidence import evidence_root
 from ledger.writing import DatabaseBusy, open_for_writing, writer_lock
 
 MANIFEST = "manifest.json"
+# PostgreSQL mode (LEDGER_DSN): the database through PostgreSQL's own tools, the evidence files beside it.
+PG_BIN = Path("/usr/lib/postgresql/15/bin")  # Debian's PostgreSQL 15; else the tools on PATH
+PG_DUMP_MEMBER = "ledger.pgdump"  # pg_dump's custom format (-Fc) inside the archive
 
 
 class BackupError(ValueError):
@@ -145,11 +148,6 @@ def _write_atomically(target: Path, data: bytes) -> None:
     partial = target.with_name(target.name + ".restoring")
     partial.write_bytes(data)
     os.replace(partial, target)
-
-
-# PostgreSQL mode (LEDGER_DSN): the database through PostgreSQL's own tools, the evidence files beside it.
-PG_BIN = Path("/usr/lib/postgresql/15/bin")  # Debian's PostgreSQL 15; else the tools on PATH
-PG_DUMP_MEMBER = "ledger.pgdump"  # pg_dump's custom format (-Fc) inside the archive
 
 
 def pg_tool(name: str) -> str:

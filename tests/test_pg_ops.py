@@ -125,6 +125,10 @@ def test_backup_and_restore_bring_back_the_database_and_the_evidence_files(
     assert _counts(demo_pg) == before
     assert evidence.read_bytes() == b"scan"
     assert _one(demo_pg, "select rules.rectified('已整改')")
+    monkeypatch.delenv("LEDGER_DSN")
+    capsys.readouterr()
+    assert main(["restore", str(archive)]) == 1  # never into a DuckDB file
+    assert "PostgreSQL 模式的备份" in capsys.readouterr().err
 
 
 def test_a_missing_postgres_tool_is_said_in_chinese(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
