@@ -1,6 +1,6 @@
-"""已印发的要情通报: issue number, 文号, data date, who and when, beside the audit log in the accounts store."""
+"""已印发的要情通报: issue number, 文号, data date, who and when, beside the audit log in the accounts store (the SQLite
+file or PostgreSQL, as auth/store.py chooses)."""
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,7 +27,7 @@ def record(path: Path, username: str, number: int, doc_number: str, asof: date) 
     if doc_number.strip():
         words += f"，文号 {doc_number.strip()}"
 
-    def register(con: sqlite3.Connection) -> None:
+    def register(con: store.Connection) -> None:
         con.execute(
             "insert into issued_bulletin (number, doc_number, asof, issued_at, username) values (?, ?, ?, ?, ?)",
             (number, doc_number.strip()[:100], asof.isoformat(), store._stamp(store.clock()), username),

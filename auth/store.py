@@ -1,7 +1,10 @@
-"""Accounts, sessions and the audit log, in a small SQLite file beside the ledger database.
+"""Accounts, sessions and the audit log, in a small SQLite file beside the ledger database, or in PostgreSQL.
 
 SQLite, not the DuckDB ledger: sign-ins, lockouts and audit rows are many tiny writes from several processes
 (the app, `python -m ledger users`), which SQLite's WAL mode takes safely while the app keeps the ledger open.
+In PostgreSQL mode (LEDGER_DSN set) the same queries run on the database's tables (ledger/postgres/accounts.sql)
+and the path is not used: one adapter (_Postgres) takes this module's SQLite dialect, so there is one set of
+functions, the engine chosen in _open().
 Passwords are hashed with Argon2id (argon2-cffi); a session is a random token of which only the SHA-256 is
 stored, so neither the database nor the browser ever holds a password."""
 
@@ -19,10 +22,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+import psycopg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from auth.roles import LEAGUE, PARK, ROLE_NAMES, User, check_role
+from ledger import postgres
 
 MAX_FAILURES = 5  # failed sign-ins in a row that lock an account
 LOCK_MINUTES = 15
@@ -137,9 +142,56 @@ _ready_lock = threading.Lock()
 log = logging.getLogger("ledger.auth")
 
 
-def _open(path: Path) -> sqlite3.Connection:
-    """A connection in autocommit mode: a SELECT is its own short read, which in WAL mode never waits for a
+class _Row(tuple):
+    """A PostgreSQL row read as sqlite3.Row is: by position, by column name, and as dict(row)."""
+
+    def __new__(cls, names: tuple[str, ...], values):
+        row = super().__new__(cls, values)
+        row._names = names
+        return row
+
+    def __getitem__(self, key):
+        return super().__getitem__(self._names.index(key) if isinstance(key, str) else key)
+
+    def keys(self) -> tuple[str, ...]:
+        return self._names
+
+
+def _rows(cursor: psycopg.Cursor):
+    names = tuple(column.name for column in cursor.description or ())
+    return lambda values: _Row(names, values)
+
+
+class _Postgres:
+    """A psycopg connection (autocommit: a SELECT is its own read) that takes this module's SQLite dialect: `?`
+    placeholders become psycopg's `%s`, rows read as sqlite3.Row. The statements themselves are written to run on
+    both (ON CONFLICT rather than INSERT OR IGNORE, RETURNING, typed NULL parameters, ISO datetime text)."""
+
+    def __init__(self, target: str) -> None:
+        self.con = postgres.connect(target)
+        self.con.row_factory = _rows
+
+    def execute(self, sql: str, parameters: tuple = ()) -> psycopg.Cursor:
+        return self.con.execute(sql.replace("?", "%s"), parameters)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+Connection = sqlite3.Connection | _Postgres
+
+
+def _for_update(con: Connection) -> str:
+    """The row lock a read-then-write needs on PostgreSQL; SQLite's write transaction already holds the file."""
+    return " for update" if isinstance(con, _Postgres) else ""
+
+
+def _open(path: Path) -> Connection:
+    """PostgreSQL when LEDGER_DSN is set (its tables come with the database: ledger/postgres/accounts.sql), else
+    the SQLite file in autocommit mode: a SELECT is its own short read, which in WAL mode never waits for a
     writer; writes go through write(). The schema and WAL mode are set once per file and process."""
+    if target := postgres.dsn():
+        return _Postgres(target)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
     try:
@@ -157,7 +209,7 @@ def _open(path: Path) -> sqlite3.Connection:
     return con
 
 
-def _create(con: sqlite3.Connection) -> None:
+def _create(con: Connection) -> None:
     con.execute("pragma journal_mode=wal")
     con.execute("begin immediate")
     try:
@@ -171,7 +223,7 @@ def _create(con: sqlite3.Connection) -> None:
 
 
 @contextmanager
-def reading(path: Path) -> Iterator[sqlite3.Connection]:
+def reading(path: Path) -> Iterator[Connection]:
     """A connection for SELECTs only: no transaction is opened, so no lock is taken or waited for."""
     with closing(_retrying(lambda: _open(path))) as con:
         yield con
@@ -194,13 +246,17 @@ def _retrying(step: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def write(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
-    """Run work in one short write transaction (BEGIN IMMEDIATE: the write lock is taken at the start, so two
-    writers never deadlock), retried as a whole if the file stays busy. Keep slow work (password hashing) out
-    of `work`: every other writer waits for it."""
+def write(path: Path, work: Callable[[Connection], T]) -> T:
+    """Run work in one short write transaction, retried as a whole if the SQLite file stays busy (BEGIN
+    IMMEDIATE: the write lock is taken at the start, so two writers never deadlock); on PostgreSQL one
+    transaction whose row locks (UPDATE, _for_update, ON CONFLICT) keep concurrent writers apart. Keep slow work
+    (password hashing) out of `work`: other writers may wait for it."""
 
     def attempt() -> T:
         with closing(_open(path)) as con:
+            if isinstance(con, _Postgres):
+                with con.con.transaction():
+                    return work(con)
             con.execute("begin immediate")
             try:
                 result = work(con)
@@ -217,7 +273,7 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _user(row: sqlite3.Row) -> User:
+def _user(row: sqlite3.Row | _Row) -> User:
     return User(row["username"], row["role"], row["league_code"], row["park_id"], row["display_name"])
 
 
@@ -257,7 +313,7 @@ def _check_username(username: str) -> None:
         raise AccountError(f"用户名只能由字母、数字和 - _ . @ 组成，长度 1–{MAX_USERNAME}")
 
 
-def audit(con: sqlite3.Connection, username: str, action: str, detail: str = "", scope: str = "", ok: bool = True):
+def audit(con: Connection, username: str, action: str, detail: str = "", scope: str = "", ok: bool = True):
     con.execute(
         "insert into audit_log (at, username, action, scope, detail, ok) values (?, ?, ?, ?, ?, ?)",
         (_stamp(clock()), username[:MAX_USERNAME], action, scope, detail[:500], int(ok)),
@@ -290,7 +346,7 @@ def add_user(
         raise AccountError(str(error)) from error
     hashed = _hasher.hash(password)  # before the transaction: it takes a good tenth of a second
 
-    def insert(con: sqlite3.Connection) -> None:
+    def insert(con: Connection) -> None:
         if con.execute("select 1 from account where username = ?", (username,)).fetchone():
             raise AccountError(f"用户名“{username}”已存在")
         now = _stamp(clock())
@@ -310,7 +366,7 @@ def reset_password(path: Path, username: str, password: str, by: str = "命令�
     check_password(password, username)
     hashed = _hasher.hash(password)
 
-    def reset(con: sqlite3.Connection) -> None:
+    def reset(con: Connection) -> None:
         if not con.execute(
             "update account set password_hash = ?, failed_count = 0, locked_until = null, updated_at = ? "
             "where username = ? returning username",
@@ -324,7 +380,7 @@ def reset_password(path: Path, username: str, password: str, by: str = "命令�
 
 
 def set_disabled(path: Path, username: str, disabled: bool, by: str = "命令行") -> None:
-    def change(con: sqlite3.Connection) -> None:
+    def change(con: Connection) -> None:
         if not con.execute(
             "update account set disabled = ?, updated_at = ? where username = ? returning username",
             (int(disabled), _stamp(clock()), username),
@@ -356,7 +412,7 @@ def has_real_admin(path: Path) -> bool:
 def seed_demo_accounts(path: Path) -> None:
     """(Re)create the demo accounts, one per role, all with DEMO_PASSWORD; real accounts stay as they are."""
 
-    def clear(con: sqlite3.Connection) -> None:
+    def clear(con: Connection) -> None:
         con.execute("delete from session where username in (select username from account where demo = 1)")
         con.execute("delete from account where demo = 1")
 
@@ -403,8 +459,8 @@ def authenticate(path: Path, username: str, password: str, demo_allowed: bool) -
     if not (_verify(stored, password) and known):  # unknown names cost as much time as wrong passwords
         return write(path, lambda con: _failed(con, username, known, now))
 
-    def admit(con: sqlite3.Connection) -> SignIn:
-        fresh = con.execute("select * from account where username = ?", (username,)).fetchone()
+    def admit(con: Connection) -> SignIn:
+        fresh = con.execute("select * from account where username = ?" + _for_update(con), (username,)).fetchone()
         if fresh is None or fresh["password_hash"] != stored:  # removed or reset since the read: try again
             return refused
         if fresh["disabled"]:
@@ -422,11 +478,11 @@ def authenticate(path: Path, username: str, password: str, demo_allowed: bool) -
     return write(path, admit)
 
 
-def _failed(con: sqlite3.Connection, username: str, known: bool, now: datetime) -> SignIn:
+def _failed(con: Connection, username: str, known: bool, now: datetime) -> SignIn:
     """Count a failure for an account, or for a name that is no account, the same way; lock at MAX_FAILURES."""
     table = "account" if known else "name_failure"  # one of two fixed names, never user text
     if not known:
-        con.execute("insert or ignore into name_failure (username) values (?)", (username,))
+        con.execute("insert into name_failure (username) values (?) on conflict (username) do nothing", (username,))
     (failures,) = con.execute(
         f"update {table} set failed_count = failed_count + 1 where username = ? returning failed_count", (username,)
     ).fetchone()
@@ -455,7 +511,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _new_session(con: sqlite3.Connection, user: User, source: str) -> str:
+def _new_session(con: Connection, user: User, source: str) -> str:
     token = secrets.token_urlsafe(32)
     now = _stamp(clock())
     con.execute(
@@ -491,7 +547,7 @@ def resume(path: Path, token: str, demo_allowed: bool) -> Resumed:
         if row["disabled"] or (row["demo"] and not demo_allowed):
             why = "账号已停用" if row["disabled"] else "已建立正式管理员，演示账号不再可用"
 
-        def end(con: sqlite3.Connection) -> None:
+        def end(con: Connection) -> None:
             if con.execute("delete from session where token_sha = ? returning 1", (digest,)).fetchone():
                 audit(con, row["username"], "session_expired", why)
 
@@ -507,7 +563,7 @@ def resume(path: Path, token: str, demo_allowed: bool) -> Resumed:
 
 
 def end_session(path: Path, token: str, username: str) -> None:
-    def end(con: sqlite3.Connection) -> None:
+    def end(con: Connection) -> None:
         con.execute("delete from session where token_sha = ?", (_digest(token),))
         audit(con, username, "sign_out")
 
@@ -523,7 +579,8 @@ def audit_rows(path: Path, action: str | None = None, username: str | None = Non
     with reading(path) as con:
         rows = con.execute(
             "select at, username, action, scope, detail, ok from audit_log "
-            "where (? is null or action = ?) and (? is null or username = ?) order by id desc limit ?",
+            "where (cast(? as text) is null or action = ?) and (cast(? as text) is null or username = ?) "
+            "order by id desc limit ?",
             (action, action, username, username, limit),
         ).fetchall()
     return [dict(r) for r in rows]
@@ -548,7 +605,9 @@ def oidc_activity(path: Path, subject: str, issued_at: datetime | None) -> str:
         write(
             path,
             lambda con: con.execute(
-                "insert or replace into oidc_seen (subject, last_seen) values (?, ?)", (subject, _stamp(now))
+                "insert into oidc_seen (subject, last_seen) values (?, ?)"
+                " on conflict (subject) do update set last_seen = excluded.last_seen",
+                (subject, _stamp(now)),
             ),
         )
     return state

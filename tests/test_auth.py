@@ -278,6 +278,7 @@ def test_the_stored_hash_is_argon2_and_not_the_password(accounts: Path) -> None:
     ("password", "words"),
     [("short-1", "至少需要 10 个字符"), ("x" * 129, "不能超过"), ("wang-wu-001", "不能与用户名相同")],
 )
+@pytest.mark.usefixtures("engine")
 def test_weak_passwords_are_refused_in_chinese(accounts: Path, password: str, words: str) -> None:
     with pytest.raises(store.AccountError, match=words):
         store.add_user(accounts, "wang-wu-001", password, "leader")
@@ -292,11 +293,13 @@ def test_weak_passwords_are_refused_in_chinese(accounts: Path, password: str, wo
         ("boss", None, None, "不存在"),
     ],
 )
+@pytest.mark.usefixtures("engine")
 def test_a_role_without_its_league_or_park_is_refused(accounts, role, league, park, words) -> None:
     with pytest.raises(store.AccountError, match=words):
         store.add_user(accounts, "li-si", "Lisi-password-1", role, league, park)
 
 
+@pytest.mark.usefixtures("engine")
 def test_five_failures_lock_the_account_for_fifteen_minutes(accounts: Path, monkeypatch) -> None:
     store.add_user(accounts, "zhao", "Zhao-password-1", "leader")
     now = datetime(2026, 12, 1, 9, 0)
@@ -313,6 +316,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(accounts: Path, monk
     assert actions.count("sign_in_failed") == 6 and actions.count("lockout") == 1 and actions[0] == "sign_in"
 
 
+@pytest.mark.usefixtures("engine")
 def test_a_session_ends_after_thirty_idle_minutes_and_lives_while_used(accounts: Path, monkeypatch) -> None:
     store.add_user(accounts, "qian", "Qian-password-1", "leader")
     now = datetime(2026, 12, 1, 9, 0)
@@ -342,6 +346,7 @@ def test_an_idle_session_in_the_app_shows_the_sign_in_page_with_the_reason(monke
     assert [t.label for t in at.text_input] == ["用户名", "密码"]
 
 
+@pytest.mark.usefixtures("engine")
 def test_disabling_an_account_ends_its_sessions_and_refuses_sign_in(accounts: Path) -> None:
     store.add_user(accounts, "sun", "Sun-password-01", "leader")
     token = store.authenticate(accounts, "sun", "Sun-password-01", True).token
@@ -444,6 +449,49 @@ def test_oidc_claims_without_a_valid_role_are_refused_in_chinese(claims: dict) -
         user_from_claims(claims)
 
 
+@pytest.mark.usefixtures("engine")
+def test_accounts_are_created_listed_and_reset_once_and_every_change_is_audited(accounts: Path) -> None:
+    store.add_user(accounts, "zhou", "Zhou-password-1", "park", "150200", "P005", "包头稀土高新区", by="demo-admin")
+    with pytest.raises(store.AccountError, match="已存在"):
+        store.add_user(accounts, "zhou", "Zhou-password-2", "leader")
+    [listed] = [u for u in store.list_users(accounts) if u["username"] == "zhou"]
+    assert (listed["role"], listed["league_code"], listed["park_id"], listed["disabled"]) == (
+        "park",
+        "150200",
+        "P005",
+        0,
+    )
+    token = store.authenticate(accounts, "zhou", "Zhou-password-1", True).token
+    store.reset_password(accounts, "zhou", "Zhou-password-9", by="demo-admin")
+    assert store.resume(accounts, token, True).user is None  # a reset ends the sessions
+    assert store.authenticate(accounts, "zhou", "Zhou-password-1", True).user is None
+    assert store.authenticate(accounts, "zhou", "Zhou-password-9", True).user.park == "P005"
+    with pytest.raises(store.AccountError, match="不存在"):
+        store.reset_password(accounts, "nobody-here", "Zhou-password-9")
+    by_admin = [(r["action"], r["detail"]) for r in store.audit_rows(accounts, username="demo-admin")][:2]
+    assert by_admin == [("account_reset", "zhou"), ("account_add", "zhou（园区管委会 P005）")]
+    assert [r["ok"] for r in store.audit_rows(accounts, action="sign_in_failed", username="zhou")] == [0]
+    assert len(store.audit_rows(accounts, limit=3)) == 3
+
+
+@pytest.mark.usefixtures("engine")
+def test_the_issued_register_keeps_each_issue_after_the_published_ones_with_its_audit_row(accounts: Path) -> None:
+    from auth import issued
+
+    issued.record(accounts, "demo-admin", 21, " 内大起底办〔2026〕21号 ", date(2026, 3, 1))
+    issued.record(accounts, "demo-admin", 21, "", date(2026, 3, 1))  # issued again: the latest registration counts
+    known = issued.issues(accounts)
+    assert known[0] == issued.Issue(16, "", date(2023, 6, 8), "", "")
+    assert [(i.number, i.doc_number, i.asof, i.username) for i in known[-2:]] == [
+        (21, "内大起底办〔2026〕21号", date(2026, 3, 1), "demo-admin"),
+        (21, "", date(2026, 3, 1), "demo-admin"),
+    ]
+    assert issued.suggestion(known, date(2026, 3, 1)) == known[-1]
+    [audited, _] = store.audit_rows(accounts, action="bulletin_issue", limit=2)
+    assert audited["detail"] == "要情通报第21期（数据截至 2026-03-01）" and audited["scope"] == "全区"
+
+
+@pytest.mark.usefixtures("engine")
 def test_an_oidc_sign_in_expires_after_thirty_idle_minutes_despite_its_30_day_cookie(accounts: Path, monkeypatch):
     login = datetime(2026, 12, 1, 9, 0)
     now = login + timedelta(seconds=5)
@@ -472,6 +520,7 @@ def slow_hash(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     monkeypatch.setattr(store, "_verify", slow)
 
 
+@pytest.mark.usefixtures("engine")
 def test_twenty_five_simultaneous_sign_ins_and_page_views_on_one_accounts_file_give_no_error(
     accounts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -483,6 +532,7 @@ def test_twenty_five_simultaneous_sign_ins_and_page_views_on_one_accounts_file_g
     for name in names:
         store.add_user(accounts, name, f"{name}-Lianxi-2026", "leader")
     slow_hash(monkeypatch, 0.5)
+    before = len(store.audit_rows(accounts, action="sign_in"))  # PostgreSQL: the module's demo copy has others
     errors: list[BaseException] = []
     signed: dict[str, str] = {}
     start = threading.Barrier(len(names))
@@ -506,7 +556,7 @@ def test_twenty_five_simultaneous_sign_ins_and_page_views_on_one_accounts_file_g
     for thread in threads:
         thread.join()
     assert errors == [] and len(signed) == len(names)
-    assert len(store.audit_rows(accounts, action="sign_in")) == len(names)
+    assert len(store.audit_rows(accounts, action="sign_in")) - before == len(names)
 
 
 def test_the_password_hash_is_never_computed_inside_a_transaction(accounts: Path, monkeypatch) -> None:

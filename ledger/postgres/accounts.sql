@@ -1,6 +1,6 @@
--- The accounts file's tables (auth/store.py SCHEMA, SQLite) in PostgreSQL 15, for the copy command: the same columns,
--- types and keys (timestamps stay ISO text and flags 0/1 integers, as auth/store.py writes them), so the rows move
--- unchanged both ways. auth/store.py itself still uses the SQLite file; keep the two in step.
+-- The accounts file's tables (auth/store.py SCHEMA, SQLite) in PostgreSQL 15: the same columns, types and keys
+-- (timestamps stay ISO text and flags 0/1 integers, as auth/store.py writes them), so the copy command moves the rows
+-- unchanged both ways and auth/store.py runs its same statements on them when LEDGER_DSN is set. Keep the two in step.
 create table account (
     username       text primary key,
     password_hash  text not null,
