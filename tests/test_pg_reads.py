@@ -139,3 +139,18 @@ def test_warm_render_time_on_both_engines(demo_pg_dsn: str, monkeypatch: pytest.
             f"overview {e}: warm {w * 1000:.0f} ms, cold cache {c * 1000:.0f} ms" for e, (w, c) in timings.items()
         )
     )
+
+
+def test_start_up_upgrades_postgresql_when_ledger_dsn_is_set(monkeypatch: pytest.MonkeyPatch):
+    """app.py's upgraded_at_start(): ledger.migrate.upgrade_postgres(dsn) in PostgreSQL mode, never the file's."""
+    from ledger import migrate
+    from queries.db import upgraded_at_start
+
+    upgraded = []
+    monkeypatch.setattr(
+        migrate, "upgrade_postgres", lambda target: upgraded.append(("postgres", target)), raising=False
+    )
+    monkeypatch.setattr(migrate, "upgrade", lambda path: upgraded.append(("file", path)))
+    _use_postgres(monkeypatch, "host=/nowhere dbname=ledger")
+    upgraded_at_start()
+    assert upgraded == [("postgres", "host=/nowhere dbname=ledger")]
