@@ -5,7 +5,7 @@ place where what a user may see limits every query's scope."""
 import re
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from contextvars import ContextVar
 from datetime import date
 from functools import cache
@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import psycopg
 import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -249,7 +250,8 @@ class PostgresReads:
     def __init__(self, target: str) -> None:
         self._pool = ConnectionPool(target)
 
-    def connection(self):
+    def connection(self) -> AbstractContextManager[psycopg.Connection]:
+        """A connection of the pool for one thread's work (read_fresh, the data version)."""
         return self._pool.connection()
 
     def query(self, name: str, params: dict[str, Any], shape: tuple | None = None) -> pd.DataFrame:

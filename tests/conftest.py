@@ -110,6 +110,9 @@ What each module checks (the checks are written for the campaign's Chinese-readi
   的演示库复制到 PostgreSQL 再复制回新文件，每张表（账号文件的表也是）的内容相同；途中改动一行时核对报出该台账、
   盟市与数字并撤销、目标不留表；错误的连接串给出中文说明、退出码 2、无 traceback；缺少 PostgreSQL 时测试失败并中英
   文说明。
+- `tests/test_pg_reads.py`（标记 `postgres`）：设置 `LEDGER_DSN` 时 `queries.db` 读 PostgreSQL：每个包装调用的结果与
+  DuckDB 的列、列类型和行相同；每个台账的分页、计数与导出两边相同；每个页面（经 app.py 路由，demo-admin 在全区和盟市、
+  demo-150200）两边都无异常且指标相同；启动时升级的是 PostgreSQL；并测量总览页两边的渲染时间（不断言）。
 """
 
 import os
