@@ -6,8 +6,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ledger import db_path, rules
-from queries.db import _file_version, allowed, run
+from ledger import rules
+from queries.db import allowed, content_version, run
 from queries.scope import Catalog, Scope
 
 __all__ = [
@@ -101,7 +101,7 @@ def phases(scope: Scope) -> pd.DataFrame:
 def catalog() -> Catalog:
     """Everything a URL may name, for checking it (for what the caller may see, as of the database's content)."""
     permitted = allowed()
-    return _catalog(*_file_version(db_path()), permitted.league, permitted.park)
+    return _catalog(*content_version(), permitted.league, permitted.park)
 
 
 @st.cache_resource(ttl=600, max_entries=64, show_spinner=False)

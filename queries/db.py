@@ -1,10 +1,11 @@
-"""DuckDB access: SQL loaded from .sql files, one cached read-only connection, a cursor per query, and the
-one place where what a user may see limits every query's scope."""
+"""Database access: SQL loaded from .sql files, one cached connection to the DuckDB file (a cursor per query) or,
+when LEDGER_DSN is set, a small pool of PostgreSQL connections (the text from queries/dialect.py), and the one
+place where what a user may see limits every query's scope."""
 
 import re
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from contextvars import ContextVar
 from datetime import date
 from functools import cache
@@ -13,13 +14,15 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import psycopg
 import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from auth.roles import Allowed, User
-from ledger import SCHEMA_VERSION, db_path, migrate, rules, stored_schema_version
+from ledger import SCHEMA, SCHEMA_VERSION, db_path, migrate, postgres, rules, stored_schema_version
 from ledger.writing import DatabaseBusy, open_for_writing, transaction
+from queries.pool import ConnectionPool, as_dtypes, frame
 
 SQL_DIR = Path(__file__).resolve().parent
 PARAM = re.compile(r"\$([a-z_]+)")
@@ -236,9 +239,101 @@ class SharedConnection:
             self._con = None
 
 
+PG_PARAM = re.compile(r"%\(([a-z_]+)\)s")
+EXPORT_ROWS = 8 * 2048  # a streamed export's frame on PostgreSQL: as many rows as stream()'s DuckDB frames
+
+
+class PostgresReads:
+    """PostgreSQL mode's reads: each query's PostgreSQL text (queries/dialect.py) with the same bound parameters
+    as on DuckDB, on a connection of a small pool, answered as the frame DuckDB would give."""
+
+    def __init__(self, target: str) -> None:
+        self._pool = ConnectionPool(target)
+
+    def connection(self) -> AbstractContextManager[psycopg.Connection]:
+        """A connection of the pool for one thread's work (read_fresh, the data version)."""
+        return self._pool.connection()
+
+    def query(self, name: str, params: dict[str, Any], shape: tuple | None = None) -> pd.DataFrame:
+        text, bound = _postgres_prepared(name, params, shape)
+        with self.connection() as con, con.cursor() as cursor:
+            cursor.execute(text, bound)
+            rows = frame(cursor.description, cursor.fetchall())
+        return as_dtypes(rows, duckdb_dtypes(name, shape, params))
+
+    def stream(self, name: str, params: dict[str, Any]) -> Iterator[pd.DataFrame]:
+        """Frames of EXPORT_ROWS rows from a server-side cursor (the rows stay in PostgreSQL until fetched)."""
+        text, bound = _postgres_prepared(name, params, None)
+        with self.connection() as con, con.transaction(), con.cursor(name="export") as cursor:
+            cursor.execute(text, bound)
+            dtypes = duckdb_dtypes(name, None, params)
+            rows = cursor.fetchmany(EXPORT_ROWS)
+            yield as_dtypes(frame(cursor.description, rows), dtypes)  # the first frame even when empty: the columns
+            while rows:
+                rows = cursor.fetchmany(EXPORT_ROWS)
+                if rows:
+                    yield as_dtypes(frame(cursor.description, rows), dtypes)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _postgres_prepared(name: str, params: dict[str, Any], shape: tuple | None) -> tuple[str, dict[str, Any]]:
+    """_prepared() for PostgreSQL: the same parameters bound, psycopg's spelling of them."""
+    from queries import dialect  # it builds on this module's SQL helpers, so it is imported at first use
+
+    text, extra = dialect.postgres_shaped(name, shape)
+    used = set(PG_PARAM.findall(text)) - extra.keys()
+    missing = used - params.keys()
+    if missing:
+        raise KeyError(f"query {name} needs parameters {sorted(missing)}")
+    return text, dialect.postgres_params({**{k: params[k] for k in used}, **extra})
+
+
+_TYPING = threading.Lock()
+
+
+@cache
+def _typing_database() -> duckdb.DuckDBPyConnection:
+    """An empty in-memory DuckDB database with the schema and the rules: it answers what dtypes a query's frame has."""
+    con = duckdb.connect()
+    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    return rules.install(con)
+
+
+_DTYPES: dict[tuple[str, tuple | None], dict[str, Any]] = {}
+
+
+def duckdb_dtypes(name: str, shape: tuple | None, params: dict[str, Any]) -> dict[str, Any]:
+    """The dtypes DuckDB's frame of query `name` has, asked of an empty database once per query and shape (a page
+    of rows has the whole query's): PostgreSQL's types differ where the pages see them (extract() gives numeric, a
+    date difference an integer, a count of flags a bigint, where DuckDB gives bigint, bigint, a float), so its
+    frames are cast to these."""
+    key = (name, shape if shape and shape[0] != "page" else None)
+    if key not in _DTYPES:
+        with _TYPING:
+            _DTYPES[key] = dict(execute(_typing_database(), name, params, key[1]).dtypes)
+    return _DTYPES[key]
+
+
+@st.cache_resource(on_release=PostgresReads.close)
+def _pool(target: str) -> PostgresReads:
+    return PostgresReads(target)
+
+
 def upgraded_at_start() -> None:
     """The schema upgrade (ledger/migrate.py) before the app serves the database: app.py calls it on each run."""
-    _upgraded(str(db_path()))
+    target = postgres.dsn()
+    if target is not None:
+        _upgraded_postgres(target)
+    else:
+        _upgraded(str(db_path()))
+
+
+@st.cache_resource(show_spinner=False)
+def _upgraded_postgres(target: str) -> None:
+    """Once per process and PostgreSQL database."""
+    migrate.upgrade_postgres(target)
 
 
 @st.cache_resource(show_spinner=False)
@@ -263,7 +358,12 @@ def writing() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def read_fresh(work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
-    """work(cursor) on the server's connection, uncached: what a write is about to check (an item's state)."""
+    """work(cursor) on the server's connection, uncached: what a write is about to check (an item's state). On
+    PostgreSQL work gets a psycopg cursor (autocommit: each statement sees the latest commits)."""
+    target = postgres.dsn()
+    if target is not None:
+        with _pool(target).connection() as con, con.cursor() as cursor:
+            return work(cursor)
     with _shared()._using(db_path()) as con:
         cursor = con.cursor()
         try:
@@ -276,7 +376,20 @@ def read_fresh(work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
 def _cached(
     name: str, params: tuple[tuple[str, Any], ...], path: str, version: int, shape: tuple | None = None
 ) -> pd.DataFrame:
+    """`path` is the DuckDB file or, in PostgreSQL mode, the DSN (see content_version())."""
+    if postgres.dsn() is not None:
+        return _pool(path).query(name, dict(params), shape)
     return _shared().query(name, dict(params), Path(path), shape)
+
+
+def content_version() -> tuple[str, int]:
+    """What the result cache is keyed on: the DuckDB file and its content's version, or the PostgreSQL database and
+    its data version (one cheap query; every write bumps it: ledger/postgres)."""
+    target = postgres.dsn()
+    if target is None:
+        return _file_version(db_path())
+    with _pool(target).connection() as con:
+        return target, postgres.data_version(con)
 
 
 SESSION_USER = "auth_user"  # the signed-in User in st.session_state (set by ui/session.py only)
@@ -325,7 +438,7 @@ def before_sign_in() -> Iterator[None]:
 
 
 def _park_leagues() -> dict[str, str]:
-    path, version = _file_version(db_path())
+    path, version = content_version()
     rows = _cached("parks", (("league", None), ("park", None)), path, version)
     return dict(zip(rows["park_id"], rows["league_code"], strict=True))
 
@@ -349,7 +462,7 @@ def run(name: str, shape: tuple | None = None, **params: Any) -> pd.DataFrame:
     every query's $league and $park are bound here, so no page, export or URL can widen them. `shape` asks for
     one page of its rows or its totals instead of all of them (see shaped())."""
     params = _bound(params)
-    path, version = _file_version(db_path())
+    path, version = content_version()
     return _cached(name, tuple(sorted(params.items())), path, version, shape).copy()
 
 
@@ -367,7 +480,11 @@ def run_totals(name: str, by: str, flags: tuple[str, ...], sums: tuple[str, ...]
 def run_stream(name: str, **params: Any) -> Iterator[pd.DataFrame]:
     """Every row of a named query in frames, uncached, limited like run(): for exports of any size."""
     params = _bound(params)
-    yield from _shared().stream(name, params, db_path())
+    target = postgres.dsn()
+    if target is not None:
+        yield from _pool(target).stream(name, params)
+    else:
+        yield from _shared().stream(name, params, db_path())
 
 
 def scope_params(league: str | None, park: str | None, asof: date) -> dict[str, Any]:

@@ -114,6 +114,9 @@ What each module checks (the checks are written for the campaign's Chinese-readi
   每次重建被删的规则函数、结构版本不认识时中文说明、退出码 1；`LEDGER_DSN` 下 `demo` 写入全部台账、演示账号与规则，
   `--if-missing` 跳过、不加则不覆盖；`backup` 后改动一个条目、删一个佐证文件，`restore` 须 `--force`，恢复后改动消失、
   逐表行数相同、文件回来；缺少或失败的 `pg_dump` 给出中文说明。
+- `tests/test_pg_reads.py`（标记 `postgres`）：设置 `LEDGER_DSN` 时 `queries.db` 读 PostgreSQL：每个包装调用的结果与
+  DuckDB 的列、列类型和行相同；每个台账的分页、计数与导出两边相同；每个页面（经 app.py 路由，demo-admin 在全区和盟市、
+  demo-150200）两边都无异常且指标相同；启动时升级的是 PostgreSQL；并测量总览页两边的渲染时间（不断言）。
 """
 
 import os
