@@ -300,6 +300,7 @@ def _demo_postgres(target: str, if_missing: bool) -> int:
 
     from auth.store import DEMO_PASSWORD, auth_path, seed_demo_accounts
     from ledger.migrate import upgrade_postgres
+    from ledger.postgres import embedded
     from ledger.postgres.copy import to_postgres
 
     if _postgres_holds_data(target):
@@ -312,8 +313,9 @@ def _demo_postgres(target: str, if_missing: bool) -> int:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ledger-demo-") as folder:
         path = Path(folder) / "ledger.duckdb"
-        counts = build_demo(path)
-        seed_demo_accounts(auth_path(path))
+        with embedded():  # the accounts go to the temporary file's SQLite beside it, then move with the copy
+            counts = build_demo(path)
+            seed_demo_accounts(auth_path(path))
         _drop_empty_schema(target)
         to_postgres(path, target)
     upgrade_postgres(target)  # the rules

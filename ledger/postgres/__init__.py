@@ -4,6 +4,8 @@ bumps (what the result cache is keyed on). copy.py moves a DuckDB file in and ou
 reads the DuckDB file as before."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -16,6 +18,18 @@ PG_ONLY = ("data_version",)  # tables PostgreSQL mode keeps that a DuckDB file h
 def dsn() -> str | None:
     """The PostgreSQL database the app uses (LEDGER_DSN), or None for the embedded DuckDB file and SQLite."""
     return (os.environ.get("LEDGER_DSN") or "").strip() or None
+
+
+@contextmanager
+def embedded() -> Iterator[None]:
+    """LEDGER_DSN unset for the block, in this process: for work on a local DuckDB file and its SQLite accounts
+    file (the demo is built and its accounts seeded there before it is copied into PostgreSQL)."""
+    saved = os.environ.pop("LEDGER_DSN", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["LEDGER_DSN"] = saved
 
 
 def connect(target: str, autocommit: bool = True) -> psycopg.Connection:
