@@ -61,8 +61,6 @@ class PgCursor:
     """A PostgreSQL connection that takes the workflow's SQL as DuckDB writes it (`$name` parameters), so that one
     text serves both engines; execute returns psycopg's cursor (fetchone, fetchall)."""
 
-    engine = "postgres"
-
     def __init__(self, con: psycopg.Connection) -> None:
         self.connection = con
 
