@@ -19,6 +19,7 @@ from auth.roles import Action, User
 from ledger import spans
 from ledger.evidence import Evidence
 from ledger.vocabulary import APPLIED, CLOSED, OPEN, WORKING
+from ledger.writing import PgCursor, is_postgres
 
 ORDER = {OPEN: 0, WORKING: 1, APPLIED: 2, CLOSED: 3}
 MAX_NOTE = 1000
@@ -53,21 +54,23 @@ class ItemState:
     withdrawn: int = 0  # files the office withdrew (kept for the record, no longer evidence)
 
 
-def item_state(cur: duckdb.DuckDBPyConnection, item_id: str) -> ItemState | None:
+def item_state(cur: duckdb.DuckDBPyConnection | PgCursor, item_id: str) -> ItemState | None:
+    """The item as the user acts on it: one text for both engines (no qualify or arg_max)."""
     row = cur.execute(
         """
         with last as (
             select item_id, seq, status, actor, recorded_at, reason from item_event
-            where item_id = $item qualify row_number() over (order by seq desc) = 1
+            where item_id = $item order by seq desc limit 1
         )
         select i.item_id, i.ledger, i.title, p.league_code, i.park_id, coalesce(l.status, $open),
                coalesce(l.seq, 0),
-               coalesce((select arg_max(new_deadline, decided_at) from deadline_request
-                         where item_id = $item and decision = '批准'), i.deadline),
+               coalesce((select new_deadline from deadline_request
+                         where item_id = $item and decision = '批准' and decided_at is not null
+                         order by decided_at desc limit 1), i.deadline),
                l.actor, l.recorded_at, case when l.status = $working then l.reason end,
                (select count(*) from evidence where item_id = $item and withdrawn_at is null),
                (select min(request_id) from deadline_request where item_id = $item and decision is null),
-               f.area_mu::double, f.amount_wan::double,
+               f.area_mu::double precision, f.amount_wan::double precision,
                (select count(*) from evidence where item_id = $item and withdrawn_at is not null)
         from item i join park p using (park_id) left join last l using (item_id)
         left join item_facts f using (item_id)
@@ -76,6 +79,14 @@ def item_state(cur: duckdb.DuckDBPyConnection, item_id: str) -> ItemState | None
         {"item": item_id, "open": OPEN, "working": WORKING},
     ).fetchone()
     return ItemState(*row) if row else None
+
+
+def lock_item(cur, item_id: str) -> None:
+    """On PostgreSQL, the item's row locked until the transaction ends, before its state is read: a second writer
+    of the same item waits, then reads the first one's change (and is told, StaleItem). DuckDB needs none: its
+    optimistic transactions refuse the second writer at the write (ledger.writing turns that into WriteConflict)."""
+    if is_postgres(cur):
+        cur.execute("select item_id from item where item_id = $item for update", {"item": item_id})
 
 
 def in_scope(user: User, state: ItemState) -> bool:
@@ -197,6 +208,7 @@ def record_progress(
     """整改中 (progress) or 已整改 (the application for 销号, with at least one evidence file). Returns the seq."""
     if status not in (WORKING, APPLIED):
         raise WorkflowError("进展只能记为“整改中”或“已整改”；销号由大起底办公室审核")
+    lock_item(cur, item_id)
     state = _require(
         user, item_state(cur, item_id), "apply" if status == APPLIED else "progress", item_id, expected_seq
     )
@@ -221,6 +233,7 @@ def record_progress(
 
 def add_evidence(cur, user: User, item_id: str, files: list[Evidence], now: datetime | None = None) -> int:
     """More evidence on an open or applied item, without a status change (recorded on its latest action)."""
+    lock_item(cur, item_id)
     state = item_state(cur, item_id)
     if state is None or not may_work(user, state) or state.status == CLOSED:
         raise WorkflowError("本账号不能为该条目上传佐证材料" if state else f"没有编号为“{item_id}”的条目")
@@ -230,6 +243,7 @@ def add_evidence(cur, user: User, item_id: str, files: list[Evidence], now: date
 def review(cur, user: User, item_id: str, expected_seq: int, approve: bool, reason: str = "",
            now: datetime | None = None) -> int:  # fmt: skip
     """Approve an application (→ 已销号) or return it (退回 → 整改中, with a required reason)."""
+    lock_item(cur, item_id)
     state = _require(user, item_state(cur, item_id), "review", item_id, expected_seq)
     when = now or datetime.now().replace(microsecond=0)
     if approve and state.evidence == 0 and state.withdrawn:
@@ -248,6 +262,7 @@ def withdraw_evidence(cur, user: User, item_id: str, sha256: str, reason: str, n
     if not user.may(Action.WITHDRAW_EVIDENCE):
         raise WorkflowError("只有大起底办公室能撤回佐证材料")
     text = _note(reason, "撤回佐证材料须写明原因")
+    lock_item(cur, item_id)
     row = cur.execute(
         "select file_name, withdrawn_at from evidence where item_id = $i and sha256 = $s", {"i": item_id, "s": sha256}
     ).fetchone()
@@ -266,6 +281,7 @@ def withdraw_evidence(cur, user: User, item_id: str, sha256: str, reason: str, n
 
 def request_extension(cur, user: User, item_id: str, new_deadline: date, reason: str,
                       now: datetime | None = None) -> int:  # fmt: skip
+    lock_item(cur, item_id)
     state = _require(user, item_state(cur, item_id), "extend", item_id)
     text = _note(reason, "延期申请须写明原因")
     when = now or datetime.now().replace(microsecond=0)
@@ -285,15 +301,15 @@ def request_extension(cur, user: User, item_id: str, new_deadline: date, reason:
 
 def decide_extension(cur, user: User, request_id: int, approve: bool, note: str = "",
                      now: datetime | None = None) -> None:  # fmt: skip
-    row = cur.execute(
-        "select item_id, decision from deadline_request where request_id = $r", {"r": request_id}
-    ).fetchone()
-    if row is None:
+    item = cur.execute("select item_id from deadline_request where request_id = $r", {"r": request_id}).fetchone()
+    if item is None:
         raise WorkflowError(f"没有编号为 {request_id} 的延期申请")
+    lock_item(cur, item[0])  # then the decision as it stands once no one else is deciding on the item
+    row = cur.execute("select decision from deadline_request where request_id = $r", {"r": request_id}).fetchone()
     if not user.may(Action.DECIDE_EXTENSION):
         raise WorkflowError("只有大起底办公室能审批延期")
-    if row[1] is not None:
-        raise WorkflowError(f"该延期申请已于此前处理（{row[1]}），未重复处理")
+    if row[0] is not None:
+        raise WorkflowError(f"该延期申请已于此前处理（{row[0]}），未重复处理")
     text = (note or "").strip()[:MAX_NOTE]
     if not approve and not text:
         raise WorkflowError("不予批准须写明原因")

@@ -1,14 +1,18 @@
 """The write path: the database opened read-write once per process, one writer at a time across processes,
-and each change one transaction on a cursor of its own (all of it is written, or nothing)."""
+and each change one transaction on a cursor of its own (all of it is written, or nothing). With LEDGER_DSN set,
+each change is one PostgreSQL transaction instead (row locks, the data version bumped in it)."""
 
 import fcntl
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
+import psycopg
+from psycopg import errors
 
-from ledger import rules
+from ledger import postgres, rules
 
 
 class DatabaseBusy(RuntimeError):
@@ -48,11 +52,40 @@ def writer_lock(path: Path, wait: bool = True) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# The keys that make a second writer of the same row fail instead of writing it twice (item_event's sequence).
+CONFLICT_KEYS = {"item_event_pkey", "evidence_pkey", "deadline_request_pkey"}
+LOCK_WAIT = "5s"  # a writer waiting longer for another's row lock gives up with the conflict message
+
+
+class PgCursor:
+    """A PostgreSQL connection that takes the workflow's SQL as DuckDB writes it (`$name` parameters), so that one
+    text serves both engines; execute returns psycopg's cursor (fetchone, fetchall)."""
+
+    def __init__(self, con: psycopg.Connection) -> None:
+        self.connection = con
+
+    def execute(self, sql: str, params: dict | None = None) -> psycopg.Cursor:
+        if params:
+            sql = re.sub(r"\$([A-Za-z_]\w*)", r"%(\1)s", sql.replace("%", "%%"))
+        return self.connection.execute(sql, params)
+
+
+def is_postgres(cur: object) -> bool:
+    """Whether a write runs on PostgreSQL (where the few statements the engines spell differently differ)."""
+    return isinstance(cur, PgCursor)
+
+
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(con: duckdb.DuckDBPyConnection | None = None, path: Path | None = None) -> Iterator:
     """A transaction on a new cursor of con, under the writer lock of path when given; the cursor has the rules
     (the derived tables are written with them), installed before the transaction begins (one transaction
-    writes to one database only)."""
+    writes to one database only). With LEDGER_DSN set, one PostgreSQL transaction instead (con and path are the
+    embedded file's and unused)."""
+    target = postgres.dsn()
+    if target is not None:
+        with _pg_transaction(target) as cursor:
+            yield cursor
+        return
     rules.install(con)
     with writer_lock(path) if path is not None else _nothing():
         cursor = con.cursor()
@@ -73,6 +106,26 @@ def transaction(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> Ite
                 raise WriteConflict(CONFLICT) from error
         finally:
             cursor.close()
+
+
+@contextmanager
+def _pg_transaction(target: str) -> Iterator[PgCursor]:
+    """One PostgreSQL transaction on a connection of its own, bumping the data version last (its single row is
+    locked only from then until the commit). A second writer of the same item waits for the first's row lock
+    (workflow.lock_item) and then sees its change; a duplicate event key, a serialization failure or a lock
+    waited on too long roll back with the Chinese conflict message."""
+    with postgres.connect(target) as con:
+        try:
+            with con.transaction():
+                con.execute(f"set local lock_timeout = '{LOCK_WAIT}'")
+                yield PgCursor(con)
+                postgres.bump_version(con)
+        except errors.UniqueViolation as error:
+            if error.diag.constraint_name not in CONFLICT_KEYS:
+                raise
+            raise WriteConflict(CONFLICT) from error
+        except (errors.SerializationFailure, errors.DeadlockDetected, errors.LockNotAvailable) as error:
+            raise WriteConflict(CONFLICT) from error
 
 
 def _rollback(cursor: duckdb.DuckDBPyConnection) -> None:
