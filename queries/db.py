@@ -21,7 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from auth.roles import Allowed, User
 from ledger import SCHEMA, SCHEMA_VERSION, db_path, migrate, postgres, rules, stored_schema_version
-from ledger.writing import DatabaseBusy, open_for_writing, transaction
+from ledger.writing import DatabaseBusy, PgCursor, open_for_writing, transaction
 from queries.pool import ConnectionPool, as_dtypes, frame
 
 SQL_DIR = Path(__file__).resolve().parent
@@ -352,18 +352,24 @@ def _shared() -> SharedConnection:
 @contextmanager
 def writing() -> Iterator[duckdb.DuckDBPyConnection]:
     """One write transaction on its own cursor of the server's connection: all of it or nothing, visible to
-    readers once committed. A conflicting write by someone else raises ledger.writing.WriteConflict."""
+    readers once committed. A conflicting write by someone else raises ledger.writing.WriteConflict. With
+    LEDGER_DSN set, one PostgreSQL transaction (the DuckDB file is not opened)."""
+    if postgres.dsn():
+        with transaction() as cursor:
+            yield cursor
+        return
     with _shared().write(db_path()) as cursor:
         yield cursor
 
 
 def read_fresh(work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
     """work(cursor) on the server's connection, uncached: what a write is about to check (an item's state). On
-    PostgreSQL work gets a psycopg cursor (autocommit: each statement sees the latest commits)."""
+    PostgreSQL work gets the same kind of cursor a write does (ledger.writing.PgCursor: the workflow's SQL as
+    written, `$name` parameters), in autocommit, so each statement sees the latest commits."""
     target = postgres.dsn()
     if target is not None:
-        with _pool(target).connection() as con, con.cursor() as cursor:
-            return work(cursor)
+        with _pool(target).connection() as con:
+            return work(PgCursor(con))
     with _shared()._using(db_path()) as con:
         cursor = con.cursor()
         try:

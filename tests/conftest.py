@@ -514,19 +514,25 @@ def pg_dsn(pg_server: pgserver.PgServer, request: pytest.FixtureRequest) -> str:
     return pg_server.create_database(request.module.__name__.rpartition(".")[2])
 
 
-@pytest.fixture(scope="module")
-def demo_pg_dsn(pg_server: pgserver.PgServer, demo_db: Path, request: pytest.FixtureRequest) -> str:
-    """A database on the throwaway server holding a copy of the demo (ledgers, history, accounts, audit: `python -m
-    ledger copy`'s own code) and the rules, fresh for each test module that asks."""
+def demo_in_postgres(pg_server: pgserver.PgServer, demo_db: Path, name: str) -> str:
+    """A new database `name` on the throwaway server holding a copy of the demo (ledgers, history, accounts, audit:
+    `python -m ledger copy`'s own code) and the rules; its DSN."""
     from ledger.postgres import connect
     from ledger.postgres.copy import to_postgres
     from queries import dialect
 
-    target = pg_server.create_database("demo_" + request.module.__name__.rpartition(".")[2])
+    target = pg_server.create_database(name)
     to_postgres(demo_db, target)
     with connect(target) as con:
         con.execute(dialect.RULES.read_text(encoding="utf-8"))
     return target
+
+
+@pytest.fixture(scope="module")
+def demo_pg_dsn(pg_server: pgserver.PgServer, demo_db: Path, request: pytest.FixtureRequest) -> str:
+    """The demo in PostgreSQL, fresh for each test module that asks (a module whose tests change the same rows
+    overrides it with a function-scoped one)."""
+    return demo_in_postgres(pg_server, demo_db, "demo_" + request.module.__name__.rpartition(".")[2])
 
 
 @pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -4,10 +4,12 @@ facts, files, history); a page made stale by someone else's change is told so; e
 never break the page, can be withdrawn by the office, and are previewed inside the page only."""
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import psycopg
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -16,7 +18,7 @@ from ledger import rules
 from ledger import workflow as wf
 from ledger.evidence import evidence_file, evidence_root
 from ledger.writing import transaction
-from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database, session_token
+from tests.conftest import DEMO_USERS, ROOT, copy_database, demo_in_postgres, read_database, session_token
 from tests.test_workflow import PDF, docx_bytes, image_bytes
 
 ITEM = "LD0249"  # a 包头市 idle-land item still open at the end of the demo data (2025-12-30)
@@ -27,6 +29,22 @@ TODAY = date.today()
 @pytest.fixture
 def db(tmp_path: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return read_database(copy_database(demo_db, tmp_path), monkeypatch)
+
+
+@pytest.fixture
+def demo_pg_dsn(pg_server, demo_db: Path, request: pytest.FixtureRequest) -> str:
+    """A fresh PostgreSQL copy of the demo for each test: these tests all change the same item."""
+    return demo_in_postgres(pg_server, demo_db, "demo_item_" + request.node.name)
+
+
+def event_notes(db: Path, item: str) -> list[str]:
+    """The notes of the item's events, read from the store the app used (PostgreSQL when LEDGER_DSN is set)."""
+    query = "select note from item_event where item_id = $i"
+    if dsn := os.environ.get("LEDGER_DSN"):
+        with psycopg.connect(dsn) as con:
+            return [r[0] for r in con.execute(query.replace("$i", "%(i)s"), {"i": item}).fetchall()]
+    with duckdb.connect(str(db)) as con:
+        return [r[0] for r in con.execute(query, {"i": item}).fetchall()]
 
 
 def item_page(user: str, item: str = ITEM, **params: str) -> AppTest:
@@ -106,7 +124,9 @@ def review(at: AppTest, approve: bool, reason: str = "") -> AppTest:
     return button(at, "审核通过，予以销号" if approve else "退回整改").click().run()
 
 
-def test_the_item_shows_each_step_of_the_loop_when_the_link_pinned_an_earlier_date(db: Path) -> None:
+def test_the_item_shows_each_step_of_the_loop_when_the_link_pinned_an_earlier_date(db: Path, engine: str) -> None:
+    """On the page, as its users do it, on both stores (with LEDGER_DSN the page reads, writes, signs in and
+    audits in PostgreSQL)."""
     league = item_page("demo-150200", asof=LAST_DEMO_DAY)
     before = seen(league)
     assert before["badge"] == "待整改" and before["badge_day"] == str(TODAY)  # as it is now, not as of the link
@@ -152,7 +172,9 @@ def test_the_item_shows_each_step_of_the_loop_when_the_link_pinned_an_earlier_da
 
 
 @pytest.mark.parametrize("first", [wf.WORKING, wf.APPLIED], ids=["form-still-offered", "form-gone-after-change"])
-def test_a_page_made_stale_by_someone_else_is_told_who_changed_the_item_and_writes_nothing(db: Path, first) -> None:
+def test_a_page_made_stale_by_someone_else_is_told_who_changed_the_item_and_writes_nothing(
+    db: Path, first, engine: str
+) -> None:
     mine = item_page("demo-150200", asof=LAST_DEMO_DAY)  # both open the item
     theirs = item_page("demo-admin", asof=LAST_DEMO_DAY)
     upload = ("通知书.pdf", PDF, "application/pdf") if first == wf.APPLIED else None
@@ -162,10 +184,7 @@ def test_a_page_made_stale_by_someone_else_is_told_who_changed_the_item_and_writ
     stale = seen(mine)
     assert any(m.startswith("该条目刚被 demo-admin") and f"更新为“{first}”" in m for m in stale["messages"])
     assert "已记录整改进展。" not in stale["messages"]
-    con = duckdb.connect(str(db))
-    notes = [r[0] for r in con.execute("select note from item_event where item_id = $i", {"i": ITEM}).fetchall()]
-    con.close()
-    assert "办公室代为记录" in notes and "我从旧页面提交的进展" not in notes
+    assert "办公室代为记录" in (notes := event_notes(db, ITEM)) and "我从旧页面提交的进展" not in notes
     [refused] = [r for r in store.audit_rows(store.auth_path(db), "progress", "demo-150200")]  # audited
     assert not refused["ok"] and "刚被 demo-admin" in refused["detail"]
 
@@ -277,7 +296,7 @@ def test_a_refused_upload_quotes_its_file_name_as_text(db: Path) -> None:
     ] == []
 
 
-def test_an_extension_asked_and_approved_on_the_page_moves_the_deadline_the_item_shows(db: Path) -> None:
+def test_an_extension_asked_and_approved_on_the_page_moves_the_deadline_the_item_shows(db: Path, engine: str) -> None:
     from datetime import timedelta
 
     later = TODAY + timedelta(days=90)
