@@ -264,7 +264,7 @@ def _postgres(args: argparse.Namespace, target: str) -> int:
 
     from ledger.backup import BackupError
     from ledger.migrate import UpgradeError
-    from ledger.postgres.copy import CopyError, _without_password
+    from ledger.postgres.copy import CopyError, without_password
 
     try:
         if args.command == "demo":
@@ -280,7 +280,7 @@ def _postgres(args: argparse.Namespace, target: str) -> int:
         return error.code
     except psycopg.OperationalError as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        print(f"未完成: 无法连接 PostgreSQL（连接串“{_without_password(target)}”）：{reason}", file=sys.stderr)
+        print(f"未完成: 无法连接 PostgreSQL（连接串“{without_password(target)}”）：{reason}", file=sys.stderr)
         return 2
 
 

@@ -2,6 +2,7 @@
 attached to the database instance, so every cursor sees them and the database file holds none of them."""
 
 import threading
+from functools import cache
 
 import duckdb
 
@@ -26,13 +27,17 @@ def install(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return con
 
 
+@cache
+def empty_database() -> duckdb.DuckDBPyConnection:
+    """An empty in-memory database with the schema and the rules, made once per process: what a rule that reads no
+    table answers, and what columns and types a query gives (queries/db.py). Use a cursor of it per thread."""
+    con = duckdb.connect()
+    con.execute(SCHEMA.read_text(encoding="utf-8"))  # the table rules are bound to the schema's tables
+    return install(con)
+
+
 def value_of(expression: str) -> object:
     """The value of a rule that reads no table (e.g. "rules.default_weights()"), for Python code that needs the
-    same figure: asked of an empty in-memory database, so the rules file stays its one definition."""
-    con = duckdb.connect()
-    try:
-        con.execute(SCHEMA.read_text(encoding="utf-8"))  # the table rules are bound to the schema's tables
-        install(con)
-        return con.execute(f"select {expression}").fetchone()[0]
-    finally:
-        con.close()
+    same figure: asked of the empty database, so the rules file stays its one definition."""
+    with empty_database().cursor() as cursor:
+        return cursor.execute(f"select {expression}").fetchone()[0]

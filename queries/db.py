@@ -20,7 +20,7 @@ from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from auth.roles import Allowed, User
-from ledger import SCHEMA, SCHEMA_VERSION, db_path, migrate, postgres, rules, stored_schema_version
+from ledger import SCHEMA_VERSION, db_path, migrate, postgres, rules, stored_schema_version
 from ledger.writing import DatabaseBusy, PgCursor, open_for_writing, transaction
 from queries.pool import ConnectionPool, as_dtypes, frame
 
@@ -293,14 +293,6 @@ def _postgres_prepared(name: str, params: dict[str, Any], shape: tuple | None) -
 _TYPING = threading.Lock()
 
 
-@cache
-def _typing_database() -> duckdb.DuckDBPyConnection:
-    """An empty in-memory DuckDB database with the schema and the rules: it answers what dtypes a query's frame has."""
-    con = duckdb.connect()
-    con.execute(SCHEMA.read_text(encoding="utf-8"))
-    return rules.install(con)
-
-
 _DTYPES: dict[tuple[str, tuple | None], dict[str, Any]] = {}
 
 
@@ -312,7 +304,7 @@ def duckdb_dtypes(name: str, shape: tuple | None, params: dict[str, Any]) -> dic
     key = (name, shape if shape and shape[0] != "page" else None)
     if key not in _DTYPES:
         with _TYPING:
-            _DTYPES[key] = dict(execute(_typing_database(), name, params, key[1]).dtypes)
+            _DTYPES[key] = dict(execute(rules.empty_database(), name, params, key[1]).dtypes)
     return _DTYPES[key]
 
 

@@ -17,7 +17,7 @@ import psycopg
 from auth.store import SCHEMA as ACCOUNTS_SQLITE
 from auth.store import auth_path
 from ledger import SCHEMA, SCHEMA_VERSION
-from ledger.postgres import PG_ACCOUNTS, PG_ONLY, PG_SCHEMA
+from ledger.postgres import PG_ACCOUNTS, PG_ONLY, PG_SCHEMA, connect
 from ledger.vocabulary import LEDGERS
 
 BATCH = 10_000  # rows fetched from DuckDB at a time while streaming them into PostgreSQL's COPY
@@ -183,17 +183,17 @@ def _copy_accounts_into_sqlite(pg: psycopg.Connection, accounts: sqlite3.Connect
 def _connect(dsn: str) -> psycopg.Connection:
     """A psycopg connection, or CopyError (exit code 2) saying in Chinese why not."""
     try:
-        return psycopg.connect(dsn, connect_timeout=10, autocommit=True)  # transactions: explicit blocks
+        return connect(dsn)  # autocommit: transactions are explicit blocks
     except (psycopg.Error, ValueError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise CopyError(
-            f"无法连接 PostgreSQL（连接串“{_without_password(dsn)}”）：{reason}。"
+            f"无法连接 PostgreSQL（连接串“{without_password(dsn)}”）：{reason}。"
             "请核对主机、端口、数据库名、用户与密码（libpq 连接串，如 host=/run/postgresql dbname=ledger）。",
             code=2,
         ) from None
 
 
-def _without_password(dsn: str) -> str:
+def without_password(dsn: str) -> str:
     """The DSN as the message may show it: a password in key=value or URI form masked."""
     return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", re.sub(r"password\s*=\s*\S+", "password=***", dsn))
 
