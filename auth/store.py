@@ -172,7 +172,9 @@ class _Postgres:
         self.con.row_factory = _rows
 
     def execute(self, sql: str, parameters: tuple = ()) -> psycopg.Cursor:
-        return self.con.execute(sql.replace("?", "%s"), parameters)
+        if not parameters:  # psycopg reads % as a placeholder only when parameters are passed
+            return self.con.execute(sql)
+        return self.con.execute(sql.replace("%", "%%").replace("?", "%s"), parameters)
 
     def close(self) -> None:
         self.con.close()
