@@ -34,7 +34,8 @@ demo: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(PYTEST)
+	$(PYTEST) -m "not browser"
+	$(BIN)/python -m pytest -m browser  # one chromium at a time: two at once on 2 cores time out now and then
 
 ## quick: the inner loop: lint, format check and every test that needs no browser (make test runs them all)
 quick: $(VENV)/.dev
