@@ -159,6 +159,36 @@ def test_the_demo_with_workflow_history_and_accounts_goes_to_postgres_and_back_w
 
 
 @pytest.mark.postgres
+def test_with_workflow_history_every_figure_the_pages_show_is_the_same_in_postgres(
+    tmp_path: Path, demo_db: Path, empty_pg: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#26's done-when: the demo after user work, copied into PostgreSQL, gives the pages the same figures. Every
+    query call bench/figures.py makes for the pages (each page's wrappers at six scopes and two dates) is answered by
+    the copy with the rows the DuckDB file gives, the items changed by the workflow included."""
+    from ledger.migrate import upgrade_postgres
+    from queries.db import PostgresReads
+    from tests.test_pg_queries import _recorded_calls, _rows
+
+    db = copy_database(demo_db, tmp_path / "source")
+    _with_workflow_history(db)
+    with duckdb.connect(str(db), read_only=True) as con:  # the users' records are there to compare
+        assert con.execute("select count(*) from item_event where actor is not null").fetchone()[0] >= 5
+    assert main(["copy", "--to-postgres", empty_pg, "--from", str(db)]) == 0
+    upgrade_postgres(empty_pg)  # the rules, as an app server's start-up installs them
+    monkeypatch.setenv("LEDGER_DB", str(db))
+    reads = PostgresReads(empty_pg)
+    compared, differences = 0, []
+    try:
+        for label, name, shape, params, duck in _recorded_calls(monkeypatch):
+            compared += 1
+            if _rows(reads.query(name, params, shape)) != _rows(duck):
+                differences.append(f"{label} {name}")
+    finally:
+        reads.close()
+    assert compared > 500 and not differences, differences[:20]
+
+
+@pytest.mark.postgres
 def test_copy_refuses_a_target_that_holds_ledger_tables_and_a_file_that_exists(
     tmp_path: Path, demo_db: Path, empty_pg: str, capsys: pytest.CaptureFixture
 ) -> None:
