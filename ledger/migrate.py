@@ -159,7 +159,9 @@ class UpgradeError(RuntimeError):
 def upgrade_postgres(dsn: str) -> None:
     """Bring the PostgreSQL database at dsn to the program's schema, in one transaction under an advisory lock:
     create the schema (ledgers and accounts) when the database has none, refuse another schema version, and
-    (re)create the rules every time, so that a changed rule needs no schema version of its own."""
+    (re)create the rules every time, so that a changed rule needs no schema version of its own. The rules' schema is
+    dropped first: `create or replace function` refuses a function whose result columns changed, and no table or
+    view depends on a rule (readers mid-query keep the definitions they started with)."""
     from ledger.postgres import PG_ACCOUNTS, PG_SCHEMA, connect  # psycopg only in PostgreSQL mode
 
     with connect(dsn) as con, con.transaction():
@@ -174,4 +176,5 @@ def upgrade_postgres(dsn: str) -> None:
                 f"PostgreSQL 数据库的结构版本为 {version or '未知'}，本程序需要 {SCHEMA_VERSION}，无法自动升级。"
                 "请确认连接串指向本看板的数据库，或先备份再联系维护人员迁移。"
             )
+        con.execute("drop schema if exists rules cascade")
         con.execute(PG_RULES.read_text(encoding="utf-8"))

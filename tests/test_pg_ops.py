@@ -77,6 +77,12 @@ def test_migrate_recreates_the_rules_each_time_and_refuses_an_unknown_schema_ver
         con.execute("drop function rules.overdue")
     assert main(["migrate"]) == 0
     assert _one(target, "select rules.overdue('待整改', date '2022-01-01', date '2022-06-01')")
+    with psycopg.connect(target, autocommit=True) as con:  # an earlier version's rule with other result columns
+        con.execute("drop function rules.status_at")
+        con.execute("create function rules.status_at(as_of date) returns table (item_id text) language sql"
+                    " as $$ select 'x' $$")  # fmt: skip
+    assert main(["migrate"]) == 0  # `create or replace` alone refuses a changed result type
+    assert _one(target, "select count(*) from rules.status_at(date '2023-01-01')") == 0
     with psycopg.connect(target, autocommit=True) as con:
         con.execute("update meta set value = '99' where key = 'schema_version'")
     with pytest.raises(UpgradeError, match="结构版本为 99"):
