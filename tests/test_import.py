@@ -3,6 +3,7 @@
 import hashlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,11 +16,12 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ledger import rules
 from ledger.fields import SPECS
-from ledger.importing import ImportFileError, apply_import, plan_import
+from ledger.importing import ImportFileError, apply_import, imports_root, plan_import
 from ledger.templates import template_xlsx
-from tests.conftest import ROOT
+from tests import pgserver
+from tests.conftest import ROOT, demo_in_postgres
+from tests.stores import clone_database, fingerprint, query
 
 LAND = SPECS["land"]
 HEADER = [f.label for f in LAND.fields]
@@ -42,6 +44,18 @@ def db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copyfile(demo_db, path)
     monkeypatch.setenv("LEDGER_DB", str(path))
     return path
+
+
+@pytest.fixture(scope="module")
+def demo_pg_template(pg_server: pgserver.PgServer, demo_db: Path) -> str:
+    """The demo in PostgreSQL once for this module, copied for each test that runs there."""
+    return demo_in_postgres(pg_server, demo_db, "template_import")
+
+
+@pytest.fixture
+def demo_pg_dsn(pg_server: pgserver.PgServer, demo_pg_template: str) -> str:
+    """Each test's own copy of the demo in PostgreSQL (for `engine`): the tests import the same league's rows."""
+    return clone_database(pg_server, demo_pg_template, "import_test")
 
 
 def digest(path: Path) -> str:
@@ -201,7 +215,7 @@ def test_unreadable_file_gets_a_clear_message_and_changes_nothing(db: Path, case
     assert digest(db) == before
 
 
-def test_unknown_league_and_ledger_are_refused(db: Path) -> None:
+def test_unknown_league_and_ledger_are_refused(db: Path, engine: str) -> None:
     with pytest.raises(ImportFileError, match="盟市代码“999999”不存在"):
         plan(xlsx(GOOD), league="999999")
     with pytest.raises(ImportFileError, match="未知的台账"):
@@ -227,9 +241,9 @@ ROW_ERRORS = {
 
 
 @pytest.mark.parametrize("case", ROW_ERRORS)
-def test_bad_row_is_named_by_row_and_column_and_nothing_is_written(db: Path, case: str) -> None:
+def test_bad_row_is_named_by_row_and_column_and_nothing_is_written(db: Path, engine: str, case: str) -> None:
     build, row, column, words = ROW_ERRORS[case]
-    before = digest(db)
+    before = fingerprint(db)
     checked = plan(xlsx(build()))
     matching = [e for e in checked.errors if words in e.message]
     assert len(matching) == 1, [e.text() for e in checked.errors]
@@ -240,7 +254,7 @@ def test_bad_row_is_named_by_row_and_column_and_nothing_is_written(db: Path, cas
     assert not checked.can_write
     with pytest.raises(ImportFileError, match="未写入"):
         apply_import(checked, b"", db)
-    assert digest(db) == before
+    assert fingerprint(db) == before
 
 
 def test_row_numbers_count_the_title_rows_as_excel_shows_them(db: Path) -> None:
@@ -281,7 +295,7 @@ def test_each_ledger_checks_its_own_rules(db: Path, case: str) -> None:
     assert any(words in e.message for e in checked.errors), [e.text() for e in checked.errors]
 
 
-def test_an_id_already_used_by_another_ledger_is_refused(db: Path) -> None:
+def test_an_id_already_used_by_another_ledger_is_refused(db: Path, engine: str) -> None:
     header = [f.label for f in SPECS["stalled"].fields]
     data = xlsx([ledger_row("stalled", item_id="BT-LD-001")], header=header)
     apply_import(plan(data, ledger="stalled"), data, db)
@@ -290,41 +304,43 @@ def test_an_id_already_used_by_another_ledger_is_refused(db: Path) -> None:
 
 
 # writing ---------------------------------------------------------------------------------------
-def test_import_replaces_the_leagues_demo_items_of_that_ledger_and_records_the_batch(db: Path) -> None:
+def test_import_replaces_the_leagues_demo_items_of_that_ledger_and_records_the_batch(db: Path, engine: str) -> None:
     data = xlsx(GOOD)
     checked = plan(data)
     assert checked.new == ["BT-LD-001", "BT-LD-002", "BT-LD-003"] and checked.replaced_demo > 0
+    versions = query(db, "select version from data_version") if engine == "postgres" else []
     batch = apply_import(checked, data, db, "测试")
-    con = rules.install(duckdb.connect(str(db)))
-    land = con.execute(
+    land = query(
+        db,
         "select item_id, batch_id from item join park using (park_id) where league_code = $c and ledger = 'land' "
         "order by 1",
         {"c": BAOTOU},
-    ).fetchall()
-    record = con.execute("select ledger, league_code, file_name, rows, imported_by from import_batch").fetchall()
-    area = con.execute("select area_mu from land where item_id = 'BT-LD-002'").fetchone()[0]
-    status = con.execute("select status from rules.status_at(date '2022-12-31') where item_id = 'BT-LD-001'").fetchone()
-    con.close()
+    )
+    record = query(db, "select ledger, league_code, file_name, rows, imported_by from import_batch")
+    area = query(db, "select area_mu from land where item_id = 'BT-LD-002'")[0][0]
+    status = query(db, "select status from rules.status_at(date '2022-12-31') where item_id = 'BT-LD-001'")
     assert land == [("BT-LD-001", batch), ("BT-LD-002", batch), ("BT-LD-003", batch)]
     assert record == [("land", BAOTOU, "land.xlsx", 3, "测试")]
     assert float(area) == 1200.5
-    assert status == ("已整改",)
-    assert (db.parent / "imports").exists() and any((db.parent / "imports").iterdir())
+    assert status == [("已整改",)]
+    assert [p.name for p in imports_root(db).iterdir()] == [f"{batch:05d}_{checked.sha256[:8]}_land.xlsx"]
+    if engine == "postgres":  # the import bumped the data version the app servers' caches are keyed on
+        assert query(db, "select version from data_version") == [(versions[0][0] + 1,)]
 
 
-def test_reimporting_the_same_file_changes_nothing(db: Path) -> None:
+def test_reimporting_the_same_file_changes_nothing(db: Path, engine: str) -> None:
     data = xlsx(GOOD)
     apply_import(plan(data), data, db)
-    before = digest(db)
+    before = fingerprint(db)
     again = plan(data)
     assert again.already_imported and "不会重复导入" in again.already_imported
     assert again.unchanged == ["BT-LD-001", "BT-LD-002", "BT-LD-003"] and not again.can_write
     with pytest.raises(ImportFileError):
         apply_import(again, data, db)
-    assert digest(db) == before
+    assert fingerprint(db) == before
 
 
-def test_a_changed_status_in_a_later_file_adds_an_event_and_keeps_the_history(db: Path) -> None:
+def test_a_changed_status_in_a_later_file_adds_an_event_and_keeps_the_history(db: Path, engine: str) -> None:
     first = xlsx(GOOD)
     apply_import(plan(first), first, db)
     later = with_cell(1, "status", "已整改")
@@ -333,29 +349,36 @@ def test_a_changed_status_in_a_later_file_adds_an_event_and_keeps_the_history(db
     checked = plan(data)
     assert (checked.updated, checked.unchanged) == (["BT-LD-002"], ["BT-LD-001", "BT-LD-003"])
     apply_import(checked, data, db)
-    con = duckdb.connect(str(db))
-    events = con.execute("select seq, event_date, status from item_event where item_id = 'BT-LD-002' order by seq")
-    assert events.fetchall() == [(1, date(2022, 8, 16), "待整改"), (2, date(2022, 9, 1), "整改中"),
-                                 (3, date(2023, 1, 20), "已整改")]  # fmt: skip
-    con.close()
+    events = query(db, "select seq, event_date, status from item_event where item_id = 'BT-LD-002' order by seq")
+    assert events == [(1, date(2022, 8, 16), "待整改"), (2, date(2022, 9, 1), "整改中"),
+                      (3, date(2023, 1, 20), "已整改")]  # fmt: skip
+    assert query(db, "select status, valid_from from status_span where item_id = 'BT-LD-002' and valid_to is null") == [
+        ("已整改", date(2023, 1, 20))
+    ]
 
 
-def test_killed_import_leaves_the_database_exactly_as_before(db: Path, tmp_path: Path) -> None:
+def test_killed_import_leaves_the_database_exactly_as_before(db: Path, engine: str, tmp_path: Path) -> None:
     file = tmp_path / "land.xlsx"
     file.write_bytes(xlsx(GOOD))
-    before = digest(db)
-    env = {**os.environ, "LEDGER_DB": str(db), "LEDGER_IMPORT_CRASH": "1"}
+    before = fingerprint(db)
+    env = {**os.environ, "LEDGER_DB": str(db), "LEDGER_IMPORT_CRASH": "1"}  # LEDGER_DSN too, on PostgreSQL
     command = [sys.executable, "-m", "ledger", "import", str(file), "--ledger", "land", "--league", BAOTOU]
     killed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert killed.returncode == 17, killed.stderr
-    assert digest(db) == before
+    assert fingerprint(db) == before and not imports_root(db).exists()
+    imports_root(db).mkdir()
+    stray = imports_root(db) / "00007_abcdef12_land.xlsx.partial"  # what a kill just before the commit leaves
+    stray.write_bytes(b"half")
     env.pop("LEDGER_IMPORT_CRASH")
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "已导入" in done.stdout, done.stderr
     assert not (db.parent / "ledger.duckdb.importing").exists()
+    batch = int(re.search(r"批次 (\d+)", done.stdout).group(1))  # PostgreSQL's sequence gave the killed one its id
+    assert [p.name for p in imports_root(db).iterdir()] == [f"{batch:05d}_{digest(file)[:8]}_land.xlsx"]
+    assert query(db, "select count(*) from item where batch_id = $b", {"b": batch}) == [(3,)]
 
 
-def test_command_line_reports_row_errors_and_exits_non_zero(db: Path, tmp_path: Path) -> None:
+def test_command_line_reports_row_errors_and_exits_non_zero(db: Path, engine: str, tmp_path: Path) -> None:
     file = tmp_path / "bad.xlsx"
     file.write_bytes(xlsx(with_cell(1, "area_mu", "约30")))
     env = {**os.environ, "LEDGER_DB": str(db)}
@@ -366,7 +389,7 @@ def test_command_line_reports_row_errors_and_exits_non_zero(db: Path, tmp_path: 
 
 
 @pytest.mark.user("test-admin")  # a real admin, as after a deployment
-def test_import_while_app_sessions_read_gives_them_no_error(db: Path) -> None:
+def test_import_while_app_sessions_read_gives_them_no_error(db: Path, engine: str) -> None:
     """One thread renders the app again and again (AppTest compiles scripts and is not itself thread-safe),
     another runs the pages' queries through the shared connection, while imports swap the file."""
     import queries
@@ -440,7 +463,7 @@ def test_a_filled_in_template_imports(db: Path) -> None:
     assert checked.errors == [] and len(checked.new) == 3
 
 
-def test_import_page_shows_row_errors_in_chinese(db: Path) -> None:
+def test_import_page_shows_row_errors_in_chinese(db: Path, engine: str) -> None:
     at = AppTest.from_file(str(ROOT / "pages/data_import.py"), default_timeout=60)
     at.query_params["league"] = BAOTOU
     at.run()
