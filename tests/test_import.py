@@ -8,7 +8,8 @@ import shutil
 import subprocess
 import sys
 import threading
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -16,16 +17,18 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from auth import store
 from ledger.fields import SPECS
 from ledger.importing import ImportFileError, apply_import, imports_root, plan_import
 from ledger.templates import template_xlsx
 from tests import pgserver
-from tests.conftest import ROOT, demo_in_postgres
-from tests.stores import clone_database, fingerprint, query
+from tests.conftest import ROOT, copy_database, demo_in_postgres, read_database
+from tests.stores import clone_database, execute, fingerprint, query
 
 LAND = SPECS["land"]
 HEADER = [f.label for f in LAND.fields]
 BAOTOU = "150200"
+WUHAI = "150300"
 GOOD = [
     ["BT-LD-001", "包头稀土高新技术产业开发区", "A-01地块", date(2022, 8, 15), date(2022, 12, 31), "包头市自然资源局",
      "督促动工", "已整改", date(2022, 11, 3), None, "验收报告", "闲置土地", 12.5, "P005-A-01", None, None,
@@ -386,6 +389,129 @@ def test_command_line_reports_row_errors_and_exits_non_zero(db: Path, engine: st
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "第3行 “面积(亩)”: “约30” 不是数字" in result.stderr
+
+
+def worked_demo_item(db: Path) -> str:
+    """The first 包头市 demo land item given a user's history on the store the test runs on: progress, an evidence
+    record and a 延期申请 (as the workflow writes them)."""
+    [(item_id, seq)] = query(
+        db,
+        "select i.item_id, max(e.seq) from item i join park using (park_id) join item_event e using (item_id) "
+        "where ledger = 'land' and league_code = $c and batch_id is null group by 1 order by 1 limit 1",
+        {"c": BAOTOU},
+    )
+    at = datetime(2025, 11, 3, 10, 0)
+    execute(db, "insert into item_event (item_id, seq, event_date, status, note, actor, recorded_at) "
+                "values ($i, $s, $d, '整改中', '记录', 'demo-150200', $at)",
+            {"i": item_id, "s": seq + 1, "d": at.date(), "at": at})  # fmt: skip
+    execute(db, "insert into evidence (item_id, event_seq, sha256, file_name, size_bytes, mime, uploaded_by,"
+                " uploaded_at) values ($i, $s, $sha, '现场照片.pdf', 10, 'application/pdf', 'demo-150200', $at)",
+            {"i": item_id, "s": seq + 1, "sha": "ab" * 32, "at": at})  # fmt: skip
+    execute(db, "insert into deadline_request (request_id, item_id, requested_by, requested_at, new_deadline,"
+                " reason) values (1, $i, 'demo-150200', $at, date '2026-06-30', '资金未到位')",
+            {"i": item_id, "at": at})  # fmt: skip
+    return item_id
+
+
+LEAGUE_ROWS = {  # what an import writes, per table: the columns compared, limited to 包头市's items
+    "item": "*",
+    "land": "*",
+    "item_event": "item_id, seq, event_date, status, note, actor",
+    "status_span": "*",
+    "item_fact": "*",
+    "evidence": "item_id, sha256",
+    "deadline_request": "item_id, request_id",
+}
+
+
+def stored_rows(db: Path) -> dict[str, list]:
+    """Every row an import writes or removes, comparable across the engines (numbers rounded, rows sorted)."""
+
+    def plain(value: object) -> object:
+        return round(float(value), 6) if isinstance(value, float | Decimal) else value
+
+    mine = "item_id in (select item_id from item join park using (park_id) where league_code = $c)"
+    rows = {
+        table: sorted((tuple(plain(v) for v in r) for r in query(db, f"select {columns} from {table} where {mine}",
+                                                                 {"c": BAOTOU})), key=repr)
+        for table, columns in LEAGUE_ROWS.items()
+    }  # fmt: skip
+    for table in ("item_event", "evidence", "deadline_request", "status_span", "item_fact"):
+        rows[f"{table} of no item"] = query(db, f"select count(*) from {table} where item_id not in "
+                                                "(select item_id from item)")  # fmt: skip
+    rows["import_batch"] = query(db, "select batch_id, ledger, league_code, file_name, sha256, rows, imported_by "
+                                     "from import_batch order by 1")  # fmt: skip
+    audit = store.audit_rows(store.auth_path(db), action="import_dropped_history")
+    rows["audit"] = [(r["username"], r["detail"], r["scope"]) for r in audit]
+    return rows
+
+
+def test_imports_write_the_same_rows_events_spans_and_audit_on_both_stores(
+    demo_db: Path, tmp_path: Path, pg_server: pgserver.PgServer, demo_pg_template: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first import that replaces a demo item with a user's history (confirmed), then a later file that changes a
+    status: the same rows, events, spans, facts, batches and audit records on the DuckDB file and in PostgreSQL."""
+    stored, first, later = {}, xlsx(GOOD), with_cell(1, "status", "已整改")
+    later[1][8] = date(2023, 1, 20)
+    data = xlsx(later)  # each file made once: a workbook's bytes carry the time it was saved
+    for engine in ("duckdb", "postgres"):
+        db = read_database(copy_database(demo_db, tmp_path / engine), monkeypatch)
+        if engine == "postgres":
+            monkeypatch.setenv("LEDGER_DSN", clone_database(pg_server, demo_pg_template, "import_both"))
+        worked = worked_demo_item(db)
+        checked = plan(first)
+        assert [(d.item_id, d.events, d.evidence, d.requests) for d in checked.dropped_history] == [
+            (worked, 1, ("现场照片.pdf",), 1)
+        ]
+        with pytest.raises(ImportFileError, match="须确认后才能导入"):
+            apply_import(checked, first, db)
+        assert apply_import(checked, first, db, "测试", drop_history=True) == 1
+        assert apply_import(plan(data), data, db, "测试") == 2
+        stored[engine] = stored_rows(db)
+    assert stored["postgres"] == stored["duckdb"]
+    assert len(stored["duckdb"]["audit"]) == 1 and worked in stored["duckdb"]["audit"][0][1]
+    assert ("BT-LD-002", 3, date(2023, 1, 20), "已整改", "导入批次 2", None) in stored["duckdb"]["item_event"]
+    assert not any(worked in row for table in LEAGUE_ROWS for row in stored["duckdb"][table])
+
+
+@pytest.mark.postgres
+def test_two_imports_at_once_in_postgres_are_both_written_with_their_own_batch_ids(
+    db: Path, tmp_path: Path, pg_server: pgserver.PgServer, demo_pg_template: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two app servers importing two leagues' files at the same moment: two transactions, two batch ids from the
+    sequence, every row of both written."""
+    monkeypatch.setenv("LEDGER_DSN", clone_database(pg_server, demo_pg_template, "import_twice"))
+    files = {BAOTOU: xlsx(GOOD), WUHAI: xlsx(wuhai_rows())}
+    plans = {league: plan(data, league=league) for league, data in files.items()}
+    start, batches, failures = threading.Barrier(2), {}, []
+
+    def importing(league: str) -> None:
+        start.wait()
+        try:
+            batches[league] = apply_import(plans[league], files[league], db, league)
+        except Exception as error:  # any error fails the test below
+            failures.append(repr(error))
+
+    threads = [threading.Thread(target=importing, args=(league,)) for league in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == [] and sorted(batches.values()) == [1, 2]
+    for league, batch in batches.items():
+        assert query(db, "select count(*) from item join park using (park_id) where batch_id = $b and league_code = $c",
+                     {"b": batch, "c": league}) == [(3,)]  # fmt: skip
+    assert query(db, "select count(*) from item_fact where item_id like '__-LD-00_'") == [(6,)]
+
+
+def wuhai_rows() -> list[list]:
+    """GOOD as 乌海市's file: its own ids and parks."""
+    park = query(Path(os.environ["LEDGER_DB"]), "select name from park where league_code = $c order by park_id limit 1",
+                 {"c": WUHAI})[0][0]  # fmt: skip
+    rows = [list(r) for r in GOOD]
+    for n, row in enumerate(rows, start=1):
+        row[0], row[1], row[13] = f"WH-LD-00{n}", park, None
+    return rows
 
 
 @pytest.mark.user("test-admin")  # a real admin, as after a deployment
