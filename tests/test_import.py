@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +23,7 @@ from auth import store
 from ledger.fields import SPECS
 from ledger.importing import ImportFileError, apply_import, imports_root, plan_import
 from ledger.templates import template_xlsx
+from ledger.writing import transaction
 from tests import pgserver
 from tests.conftest import ROOT, copy_database, demo_in_postgres, read_database
 from tests.stores import clone_database, execute, fingerprint, query
@@ -476,28 +479,40 @@ def test_imports_write_the_same_rows_events_spans_and_audit_on_both_stores(
 
 @pytest.mark.postgres
 def test_two_imports_at_once_in_postgres_are_both_written_with_their_own_batch_ids(
-    db: Path, tmp_path: Path, pg_server: pgserver.PgServer, demo_pg_template: str, monkeypatch: pytest.MonkeyPatch
+    db: Path, pg_server: pgserver.PgServer, demo_pg_template: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two app servers importing two leagues' files at the same moment: two transactions, two batch ids from the
-    sequence, every row of both written."""
+    """Two app servers importing two leagues' files at the same moment: the first's transaction is still open, its
+    rows written, when the second commits; each takes its own batch id from the sequence (with the next after the
+    largest, the second would take the first's id, wait for it and fail with the conflict) and every row of both is
+    written."""
     monkeypatch.setenv("LEDGER_DSN", clone_database(pg_server, demo_pg_template, "import_twice"))
     files = {BAOTOU: xlsx(GOOD), WUHAI: xlsx(wuhai_rows())}
     plans = {league: plan(data, league=league) for league, data in files.items()}
-    start, batches, failures = threading.Barrier(2), {}, []
+    held, release, batches, errors = threading.Event(), threading.Event(), {}, []
 
-    def importing(league: str) -> None:
-        start.wait()
+    @contextmanager
+    def held_open() -> Iterator:
+        with transaction() as cursor:
+            yield cursor
+            held.set()  # the import's rows are written, its commit waits
+            release.wait(30)
+
+    def first_import() -> None:
         try:
-            batches[league] = apply_import(plans[league], files[league], db, league)
-        except Exception as error:  # any error fails the test below
-            failures.append(repr(error))
+            batches[BAOTOU] = apply_import(plans[BAOTOU], files[BAOTOU], db, "包头", writing=held_open)
+        except Exception as error:  # any failure fails the test
+            errors.append(repr(error))
+            held.set()
 
-    threads = [threading.Thread(target=importing, args=(league,)) for league in files]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert failures == [] and sorted(batches.values()) == [1, 2]
+    thread = threading.Thread(target=first_import)
+    thread.start()
+    try:
+        assert held.wait(60)
+        batches[WUHAI] = apply_import(plans[WUHAI], files[WUHAI], db, "乌海")
+    finally:
+        release.set()
+        thread.join(timeout=60)
+    assert errors == [] and sorted(batches.values()) == [1, 2]
     for league, batch in batches.items():
         assert query(db, "select count(*) from item join park using (park_id) where batch_id = $b and league_code = $c",
                      {"b": batch, "c": league}) == [(3,)]  # fmt: skip
