@@ -20,8 +20,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from auth import store
+from auth.roles import User
+from ledger import workflow as wf
 from ledger.fields import SPECS
 from ledger.importing import ImportFileError, apply_import, imports_root, plan_import
+from ledger.migrate import upgrade_postgres
+from ledger.postgres.copy import to_postgres
 from ledger.templates import template_xlsx
 from ledger.writing import transaction
 from tests import pgserver
@@ -517,6 +521,27 @@ def test_two_imports_at_once_in_postgres_are_both_written_with_their_own_batch_i
         assert query(db, "select count(*) from item join park using (park_id) where batch_id = $b and league_code = $c",
                      {"b": batch, "c": league}) == [(3,)]  # fmt: skip
     assert query(db, "select count(*) from item_fact where item_id like '__-LD-00_'") == [(6,)]
+
+
+@pytest.mark.postgres
+def test_a_database_copied_into_postgres_numbers_batches_and_requests_after_the_copied_ones(
+    db: Path, pg_server: pgserver.PgServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, clerk = xlsx(GOOD), User("t-150200", "league", BAOTOU)
+    apply_import(plan(data), data, db)
+    con = duckdb.connect(str(db))
+    with transaction(con, db) as cursor:  # an open item of the file (待整改)
+        assert wf.request_extension(cursor, clerk, "BT-LD-003", date(2027, 6, 30), "资金未到位") == 1
+    con.close()
+    target = pg_server.create_database("import_copied")
+    to_postgres(db, target)
+    monkeypatch.setenv("LEDGER_DSN", target)
+    upgrade_postgres(target)  # the rules, as after `python -m ledger copy`
+    wuhai = xlsx(wuhai_rows())
+    assert apply_import(plan(wuhai, league=WUHAI), wuhai, db) == 2
+    with transaction() as cursor:
+        clerk = User("t-150300", "league", WUHAI)
+        assert wf.request_extension(cursor, clerk, "WH-LD-003", date(2027, 6, 30), "冬季停工") == 2
 
 
 def wuhai_rows() -> list[list]:
