@@ -481,18 +481,11 @@ def test_imports_write_the_same_rows_events_spans_and_audit_on_both_stores(
     assert not any(worked in row for table in LEAGUE_ROWS for row in stored["duckdb"][table])
 
 
-@pytest.mark.postgres
-def test_two_imports_at_once_in_postgres_are_both_written_with_their_own_batch_ids(
-    db: Path, pg_server: pgserver.PgServer, demo_pg_template: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Two app servers importing two leagues' files at the same moment: the first's transaction is still open, its
-    rows written, when the second commits; each takes its own batch id from the sequence (with the next after the
-    largest, the second would take the first's id, wait for it and fail with the conflict) and every row of both is
-    written."""
-    monkeypatch.setenv("LEDGER_DSN", clone_database(pg_server, demo_pg_template, "import_twice"))
-    files = {BAOTOU: xlsx(GOOD), WUHAI: xlsx(wuhai_rows())}
-    plans = {league: plan(data, league=league) for league, data in files.items()}
-    held, release, batches, errors = threading.Event(), threading.Event(), {}, []
+def imports_at_once(db: Path, first: tuple[bytes, str], second: tuple[bytes, str]) -> tuple[object, object]:
+    """Two imports (file, league) as two app servers run them: the first's transaction stays open, its rows written,
+    while the second starts; the first commits two seconds later. What each returned (a batch id) or raised."""
+    plans = [plan(data, league=league) for data, league in (first, second)]
+    held, release, results = threading.Event(), threading.Event(), [None, None]
 
     @contextmanager
     def held_open() -> Iterator:
@@ -501,26 +494,66 @@ def test_two_imports_at_once_in_postgres_are_both_written_with_their_own_batch_i
             held.set()  # the import's rows are written, its commit waits
             release.wait(30)
 
-    def first_import() -> None:
+    def importing(n: int, writing=None) -> None:
         try:
-            batches[BAOTOU] = apply_import(plans[BAOTOU], files[BAOTOU], db, "包头", writing=held_open)
-        except Exception as error:  # any failure fails the test
-            errors.append(repr(error))
-            held.set()
+            results[n] = apply_import(plans[n], (first, second)[n][0], db, f"第{n + 1}个", writing=writing)
+        except Exception as error:  # what the second server's clerk would see, or a failure of the test
+            results[n] = error
+        held.set()
 
-    thread = threading.Thread(target=first_import)
-    thread.start()
-    try:
-        assert held.wait(60)
-        batches[WUHAI] = apply_import(plans[WUHAI], files[WUHAI], db, "乌海")
-    finally:
-        release.set()
+    threads = [threading.Thread(target=importing, args=(0, held_open)), threading.Thread(target=importing, args=(1,))]
+    threads[0].start()
+    assert held.wait(60)
+    threads[1].start()
+    threads[1].join(timeout=2)  # the second waits for the first (a lock) or is done (no lock shared)
+    release.set()
+    for thread in threads:
         thread.join(timeout=60)
-    assert errors == [] and sorted(batches.values()) == [1, 2]
-    for league, batch in batches.items():
+    return results[0], results[1]
+
+
+@pytest.fixture
+def postgres_copy(pg_server: pgserver.PgServer, demo_pg_template: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    target = clone_database(pg_server, demo_pg_template, "import_at_once")
+    monkeypatch.setenv("LEDGER_DSN", target)
+    return target
+
+
+@pytest.mark.postgres
+def test_two_imports_at_once_in_postgres_are_both_written_with_their_own_batch_ids(db: Path, postgres_copy) -> None:
+    """Two leagues' files at the same moment: each takes its own batch id from the sequence (with the next after the
+    largest, the second would take the first's id, wait for it and fail with the conflict), every row of both
+    written."""
+    first, second = imports_at_once(db, (xlsx(GOOD), BAOTOU), (xlsx(wuhai_rows()), WUHAI))
+    assert (first, second) == (1, 2)
+    for league, batch in ((BAOTOU, first), (WUHAI, second)):
         assert query(db, "select count(*) from item join park using (park_id) where batch_id = $b and league_code = $c",
                      {"b": batch, "c": league}) == [(3,)]  # fmt: skip
     assert query(db, "select count(*) from item_fact where item_id like '__-LD-00_'") == [(6,)]
+
+
+@pytest.mark.postgres
+def test_the_same_file_imported_twice_at_once_in_postgres_is_written_once(db: Path, postgres_copy) -> None:
+    """The second import of the league's ledger waits for the first (one at a time per league and ledger, as the
+    DuckDB file's one writer) and then finds the file imported."""
+    data = xlsx(GOOD)
+    first, second = imports_at_once(db, (data, BAOTOU), (data, BAOTOU))
+    assert first == 1 and isinstance(second, ImportFileError) and "此文件已导入，不会重复导入" in str(second)
+    assert query(db, "select count(*), count(distinct item_id) from item where batch_id is not null") == [(3, 3)]
+    assert query(db, "select count(*) from import_batch") == [(1,)]
+
+
+@pytest.mark.postgres
+def test_an_id_another_league_imports_at_the_same_moment_is_refused_in_chinese(db: Path, postgres_copy) -> None:
+    rows = wuhai_rows()
+    rows[0][0] = "BT-LD-001"  # 乌海市's file uses an id 包头市's file, not yet committed, uses too
+    first, second = imports_at_once(db, (xlsx(GOOD), BAOTOU), (xlsx(rows), WUHAI))
+    assert first == 1 and isinstance(second, ImportFileError)
+    assert str(second) == "编号“BT-LD-001”刚被其他盟市或台账使用，未写入。请重新上传此文件，查看逐行检查结果。"
+    assert query(db, "select league_code from item join park using (park_id) where item_id = 'BT-LD-001'") == [
+        (BAOTOU,)
+    ]
+    assert query(db, "select count(*) from import_batch") == [(1,)]
 
 
 @pytest.mark.postgres

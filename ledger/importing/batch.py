@@ -3,6 +3,7 @@ under the one-writer lock; with LEDGER_DSN set one PostgreSQL transaction), the 
 work on replaced demo items kept in the audit log."""
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from psycopg import errors
 
 from ledger import postgres, spans
 from ledger.fields import SPECS, LedgerSpec
@@ -33,6 +35,7 @@ NEXT_BATCH = {
     "postgres": "select nextval('import_batch_id')",
     "duckdb": "select coalesce(max(batch_id), 0) + 1 from import_batch",
 }
+TAKEN = "编号“{id}”刚被其他盟市或台账使用，未写入。请重新上传此文件，查看逐行检查结果。"
 WritingContext = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 
@@ -49,11 +52,13 @@ def apply_import(
     In the app, `writing` is queries.db.writing: the transaction runs on a cursor of the server's own
     connection (under its writer lock), and readers see the import once it is committed. Elsewhere (the
     command line, tests) the database is opened read-write here, which fails with a Chinese message while the
-    app holds it.
+    app holds it. With LEDGER_DSN set it is one PostgreSQL transaction either way (ledger.writing.transaction:
+    the data version bumped in it), and the archive file is renamed under FILES_LOCK held shared, so that no
+    app server takes it for a killed import's while it is only .partial.
 
     Replaced demo items that users had worked on (plan.dropped_history) go only with drop_history, the clerk's
     explicit confirmation: their status records, evidence rows and 延期申请 are removed with them (no row is
-    left pointing at a missing item), the evidence files stay in data/evidence/, and each such item with its
+    left pointing at a missing item), the evidence files stay in the evidence folder, and each such item with its
     files (name and SHA-256) is written to the audit log (import_dropped_history)."""
     if plan.errors:
         raise ImportFileError(f"文件有 {len(plan.errors)} 处错误，未写入。请修改后重新上传。")
@@ -127,6 +132,8 @@ def _record_dropped(path: Path, plan: ImportPlan, batch_id: int, imported_by: st
 def _write(con: duckdb.DuckDBPyConnection, spec: LedgerSpec, plan: ImportPlan, imported_by: str) -> int:
     """The import inside the caller's transaction (the tables beside item carry no foreign keys, so removing
     the replaced items and inserting the file's rows is one transaction; see schema.sql)."""
+    if is_postgres(con):  # one import of a league's ledger at a time across the app servers (DuckDB: one writer)
+        con.execute("select pg_advisory_xact_lock(hashtext($key))", {"key": f"import {plan.ledger} {plan.league_code}"})
     done = con.execute(
         "select count(*) from import_batch where sha256 = $s and ledger = $l", {"s": plan.sha256, "l": plan.ledger}
     ).fetchone()[0]
@@ -142,7 +149,7 @@ def _write(con: duckdb.DuckDBPyConnection, spec: LedgerSpec, plan: ImportPlan, i
         {"ids": ids, "l": spec.ledger, "c": plan.league_code},
     ).fetchone()
     if taken:
-        raise ImportFileError(f"编号“{taken[0]}”刚被其他盟市或台账使用，未写入。请重新上传此文件，查看逐行检查结果。")
+        raise ImportFileError(TAKEN.format(id=taken[0]))
     confirmed = {d.item_id for d in plan.dropped_history}
     worked = {d.item_id for d in dropped_history(con, spec.ledger, plan.league_code, [r["item_id"] for r in plan.rows])}
     if worked - confirmed:  # someone recorded progress on a demo item since the preview
@@ -238,9 +245,17 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFram
 
 def _copy_rows(con: PgCursor, table: str, frame: pd.DataFrame) -> None:
     """PostgreSQL: the rows through COPY in the caller's transaction (one round trip for 20,000 rows, where an
-    insert per row would take one each); missing values (None or NaN) go in as NULL, as DuckDB reads a frame's."""
+    insert per row would take one each); missing values (None or NaN) go in as NULL, as DuckDB reads a frame's.
+    An item id another league's import committed meanwhile (its own lock: only the same league's imports wait for
+    each other) is refused with the message of the check before the write."""
     columns = ", ".join(frame.columns)
     values = frame.astype(object).where(frame.notna(), None)
-    with con.connection.cursor() as cursor, cursor.copy(f"copy {table} ({columns}) from stdin") as copy:
-        for row in values.itertuples(index=False, name=None):
-            copy.write_row(row)
+    try:
+        with con.connection.cursor() as cursor, cursor.copy(f"copy {table} ({columns}) from stdin") as copy:
+            for row in values.itertuples(index=False, name=None):
+                copy.write_row(row)
+    except errors.UniqueViolation as error:
+        if error.diag.constraint_name != "item_pkey":
+            raise
+        taken = re.search(r"\(item_id\)=\((.*)\)", error.diag.message_detail or "")
+        raise ImportFileError(TAKEN.format(id=taken.group(1) if taken else "")) from error
