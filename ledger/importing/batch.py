@@ -24,7 +24,7 @@ from ledger.importing.disk import (
     imports_root,
     remove_stray,
 )
-from ledger.importing.plan import ITEM_COLUMNS, ImportPlan, detail_keys, dropped_history
+from ledger.importing.plan import ITEM_COLUMNS, ImportPlan, detail_keys, dropped_history, in_ids
 from ledger.safe_read import ImportFileError
 from ledger.vocabulary import CLOSED, OPEN
 from ledger.writing import PgCursor, is_postgres, open_for_writing, transaction, writer_lock
@@ -145,7 +145,7 @@ def _write(con: duckdb.DuckDBPyConnection, spec: LedgerSpec, plan: ImportPlan, i
     ids = [r["item_id"] for r in changed]
     taken = con.execute(  # checked again inside the transaction: another import may have taken an id since
         "select item_id from item join park using (park_id) "
-        "where item_id in (select unnest($ids::varchar[])) and (ledger <> $l or league_code <> $c) order by 1 limit 1",
+        f"where {in_ids(con)} and (ledger <> $l or league_code <> $c) order by 1 limit 1",
         {"ids": ids, "l": spec.ledger, "c": plan.league_code},
     ).fetchone()
     if taken:
@@ -184,7 +184,7 @@ def _last_events(con, ids: list[str]) -> dict[str, tuple]:
         row[0]: row[1:]
         for row in con.execute(
             "select distinct on (item_id) item_id, seq, event_date, status from item_event "
-            "where item_id in (select unnest($ids::varchar[])) order by item_id, seq desc",
+            f"where {in_ids(con)} order by item_id, seq desc",
             {"ids": ids},
         ).fetchall()
     }
@@ -194,8 +194,8 @@ def _remove(con, spec: LedgerSpec, league_code: str, ids: list[str]) -> None:
     """Remove the league's demo items of this ledger with everything beside them, and the item and detail
     rows of the items being rewritten (their events, evidence and 延期 stay). Table names are fixed."""
     mine = "(select item_id from item join park using (park_id) where ledger = $l and league_code = $c {})"
-    replaced = mine.format("and batch_id is null and item_id not in (select unnest($ids::varchar[]))")
-    rewritten = mine.format("and item_id in (select unnest($ids::varchar[]))")  # only ever this league's and ledger's
+    replaced = mine.format(f"and batch_id is null and {in_ids(con, negate=True)}")
+    rewritten = mine.format(f"and {in_ids(con)}")  # only ever this league's and ledger's
     params = {"l": spec.ledger, "c": league_code, "ids": ids}
     for table in ("infra_survey", "stopped_enterprise"):
         con.execute(f"update {table} set item_id = null where item_id in {replaced}", params)

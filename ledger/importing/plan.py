@@ -20,9 +20,20 @@ from ledger.importing.validation import validate
 from ledger.limits import COLUMN_MARGIN
 from ledger.safe_read import ImportFileError, display_name, read_sheets
 from ledger.vocabulary import OPEN
-from ledger.writing import PgCursor
+from ledger.writing import PgCursor, is_postgres
 
 ITEM_COLUMNS = ("title", "found_date", "deadline", "responsible_unit", "measure", "closed_date", "evidence")
+
+
+# An item id in (or not in) the list $ids, as each engine does it fast: DuckDB hash-joins the unnested list;
+# PostgreSQL compares with the array (a semi join with the unnested array went quadratic: 4.4 s for 20,000 ids).
+IN_IDS = {"duckdb": "in (select unnest($ids))", "postgres": "= any($ids::varchar[])"}
+NOT_IN_IDS = {"duckdb": "not in (select unnest($ids))", "postgres": "<> all($ids::varchar[])"}
+
+
+def in_ids(con, column: str = "item_id", negate: bool = False) -> str:
+    """`column` in the list $ids (not in it, with negate), in the SQL of con's engine."""
+    return f"{column} {(NOT_IN_IDS if negate else IN_IDS)['postgres' if is_postgres(con) else 'duckdb']}"
 
 
 def detail_keys(spec: LedgerSpec) -> list[str]:
@@ -148,11 +159,11 @@ def dropped_history(con, ledger: str, league_code: str, ids: list[str]) -> list[
     """The league's demo items of this ledger an import of ids would replace that carry records users made:
     status changes with an actor, evidence files, 延期申请 (the demo's own events have no actor)."""
     rows = con.execute(
-        """
+        f"""
         with replaced as (
             select i.item_id, i.title from item i join park p using (park_id)
             where i.batch_id is null and i.ledger = $l and p.league_code = $c
-              and i.item_id not in (select unnest($ids::varchar[]))
+              and {in_ids(con, "i.item_id", negate=True)}
         ),
         worked as (
             select item_id, count(*) filter (where actor is not null) as events
@@ -202,7 +213,7 @@ def _current_rows(con, spec: LedgerSpec, ids: list[str]) -> dict[str, tuple]:
         f"select i.item_id, i.park_id, {', '.join('i.' + c for c in ITEM_COLUMNS)}, {detail}, s.status "
         f"from item i join {spec.ledger} d using (item_id) "
         "left join status_span s on s.item_id = i.item_id and s.valid_to is null "
-        "where i.batch_id is not null and i.item_id in (select unnest($ids::varchar[]))",
+        f"where i.batch_id is not null and {in_ids(con, 'i.item_id')}",
         {"ids": ids},
     ).fetchall()
     return {r[0]: tuple(_plain(v) for v in r[1:]) for r in frame}
