@@ -14,6 +14,13 @@ def db_path() -> Path:
     return Path(os.environ.get("LEDGER_DB") or ROOT / "data" / "ledger.duckdb")
 
 
+def files_dir(db: Path | None = None) -> Path:
+    """Where the files beside the records live (evidence/ and the archived imports, imports/): LEDGER_FILES if set,
+    a directory several app servers share in PostgreSQL mode, else the folder of the database file db (LEDGER_DB's
+    by default), as before the setting existed."""
+    return Path(os.environ.get("LEDGER_FILES") or (db or db_path()).parent)
+
+
 def stored_schema_version(path: Path) -> str | None:
     """The schema version a database file was built with (None for files older than the meta table)."""
     import duckdb

@@ -1,5 +1,6 @@
 """Command line: `python -m ledger demo | migrate | template | import | users | backup | restore | copy` (--help).
-With LEDGER_DSN set, demo, migrate, backup and restore work on that PostgreSQL database instead of the file."""
+With LEDGER_DSN set, demo, migrate, import, users, backup and restore work on that PostgreSQL database instead of the
+file."""
 
 import argparse
 import sys
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         return _copy(args)
     from ledger.postgres import dsn
 
-    if dsn() and args.command in ("demo", "migrate", "backup", "restore"):
+    if dsn() and args.command != "template":
         return _postgres(args, dsn())
 
     path = db_path()
@@ -188,8 +189,12 @@ def _users(args: argparse.Namespace, path: Path) -> int:
 
 def _place(path: Path, league: str | None, park: str | None) -> str | None:
     """The league of an account: the one named (checked), or a park's own league."""
-    from ledger.writing import DatabaseBusy, open_for_writing
+    from ledger import postgres
+    from ledger.writing import DatabaseBusy, PgCursor, open_for_writing
 
+    if target := postgres.dsn():
+        with postgres.connect(target) as con:
+            return _checked_place(PgCursor(con), league, park)
     try:
         con = open_for_writing(path)
     except DatabaseBusy as error:  # the app holds the database: check a league against the reference list
@@ -207,18 +212,23 @@ def _place(path: Path, league: str | None, park: str | None) -> str | None:
             raise ValueError(f"盟市代码“{league}”不存在") from error
         return league
     try:
-        if park:
-            row = con.execute("select league_code from park where park_id = $p", {"p": park}).fetchone()
-            if row is None:
-                raise ValueError(f"园区编号“{park}”不存在")
-            if league and league != row[0]:
-                raise ValueError(f"园区“{park}”不属于盟市“{league}”")
-            return row[0]
-        if league and not con.execute("select 1 from league where league_code = $l", {"l": league}).fetchone():
-            raise ValueError(f"盟市代码“{league}”不存在")
-        return league
+        return _checked_place(con, league, park)
     finally:
         con.close()
+
+
+def _checked_place(con, league: str | None, park: str | None) -> str | None:
+    """_place against the reference tables on con (the DuckDB file, or PostgreSQL through ledger.writing.PgCursor)."""
+    if park:
+        row = con.execute("select league_code from park where park_id = $p", {"p": park}).fetchone()
+        if row is None:
+            raise ValueError(f"园区编号“{park}”不存在")
+        if league and league != row[0]:
+            raise ValueError(f"园区“{park}”不属于盟市“{league}”")
+        return row[0]
+    if league and not con.execute("select 1 from league where league_code = $l", {"l": league}).fetchone():
+        raise ValueError(f"盟市代码“{league}”不存在")
+    return league
 
 
 def _backup(args: argparse.Namespace, path: Path) -> int:
@@ -258,8 +268,10 @@ def _copy(args: argparse.Namespace) -> int:
 
 
 def _postgres(args: argparse.Namespace, target: str) -> int:
-    """demo, migrate, backup and restore on the PostgreSQL database of LEDGER_DSN; a Chinese message and exit code 1
-    (2 when the database cannot be reached) when they cannot be done."""
+    """demo, migrate, import, users, backup and restore on the PostgreSQL database of LEDGER_DSN (accounts through
+    auth/store's PostgreSQL adapter, imports in one PostgreSQL transaction; the files directory, ledger.files_dir,
+    holds their evidence and archived uploads); a Chinese message and exit code 1 (2 when the database cannot be
+    reached) when they cannot be done."""
     import psycopg
 
     from ledger.backup import BackupError
@@ -271,6 +283,10 @@ def _postgres(args: argparse.Namespace, target: str) -> int:
             return _demo_postgres(target, args.if_missing)
         if args.command == "migrate":
             return _migrate_postgres(target)
+        if args.command == "users":
+            return _users(args, db_path())
+        if args.command == "import":
+            return _import(args, db_path())
         return _backup_postgres(args, target)
     except (BackupError, UpgradeError) as error:
         print(f"未完成: {error}", file=sys.stderr)
@@ -350,8 +366,8 @@ def _drop_empty_schema(target: str) -> None:
 
 
 def _backup_postgres(args: argparse.Namespace, target: str) -> int:
-    """backup/restore of the PostgreSQL database with pg_dump/pg_restore, the evidence files beside LEDGER_DB's
-    place (the shared directory) with them."""
+    """backup/restore of the PostgreSQL database with pg_dump/pg_restore, the evidence files of the files directory
+    (ledger.files_dir: LEDGER_FILES, the directory the app servers share) with them."""
     from ledger.backup import backup_postgres, restore_postgres
     from ledger.evidence import evidence_root
 

@@ -7,6 +7,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ledger import files_dir
+
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024  # per file
 MAX_EVIDENCE_FILES = 10  # per action
 MAX_NAME_CHARS = 120
@@ -139,8 +141,9 @@ def preview_jpeg(data: bytes) -> bytes:
 
 
 def evidence_root(db_path: Path) -> Path:
-    """data/evidence/ beside data/ledger.duckdb (git-ignored; backed up with the database)."""
-    return db_path.parent / "evidence"
+    """evidence/ in the files directory (ledger.files_dir: LEDGER_FILES, else data/ beside data/ledger.duckdb;
+    git-ignored; backed up with the database)."""
+    return files_dir(db_path) / "evidence"
 
 
 def evidence_file(root: Path, sha256: str) -> Path:

@@ -22,6 +22,10 @@ UPGRADE_5 = (
     "create view item_facts as",
 )
 
+# pgwrite (#26): the statements of ledger/postgres/schema.sql this part added (the embedded schema is unchanged). An
+# existing PostgreSQL database gains them with each sequence set past the table's largest id (setval).
+ADDED_PGWRITE = ("create sequence import_batch_id", "create sequence deadline_request_id")
+
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file
 # defines them. Views first: item_facts_live reads item_facts_of.
 STORED_RULES = (

@@ -279,6 +279,15 @@ def withdraw_evidence(cur, user: User, item_id: str, sha256: str, reason: str, n
     return row[0]
 
 
+# The next 延期申请 id: PostgreSQL's sequence (two requests on two items at once, each holding only its own item's
+# lock, never take the same one); the DuckDB file has one writer at a time (ledger.writing's writer lock), so the
+# next after the largest is free there.
+NEXT_REQUEST = {
+    "postgres": "select nextval('deadline_request_id')",
+    "duckdb": "select coalesce(max(request_id), 0) + 1 from deadline_request",
+}
+
+
 def request_extension(cur, user: User, item_id: str, new_deadline: date, reason: str,
                       now: datetime | None = None) -> int:  # fmt: skip
     lock_item(cur, item_id)
@@ -289,7 +298,7 @@ def request_extension(cur, user: User, item_id: str, new_deadline: date, reason:
         raise WorkflowError(f"新的整改时限应晚于现在的时限 {state.deadline:%Y-%m-%d}")
     if new_deadline <= when.date():
         raise WorkflowError("新的整改时限应晚于今天")
-    request_id = cur.execute("select coalesce(max(request_id), 0) + 1 from deadline_request").fetchone()[0]
+    request_id = cur.execute(NEXT_REQUEST["postgres" if is_postgres(cur) else "duckdb"]).fetchone()[0]
     cur.execute(
         "insert into deadline_request (request_id, item_id, requested_by, requested_at, old_deadline, new_deadline,"
         " reason) values ($r, $i, $by, $at, $old, $new, $why)",

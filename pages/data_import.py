@@ -10,7 +10,7 @@ import queries
 from auth.roles import Action
 from ledger import db_path
 from ledger.fields import SPECS
-from ledger.importing import disk_status
+from ledger.importing import disk_status, imports_root
 from ledger.limits import GB, MAX_FILE_BYTES, MAX_ROWS, MB, MIN_FREE_BYTES
 from ledger.templates import template_xlsx
 from ui.import_preview import DONE, cleaned_once, show_plan
@@ -90,4 +90,4 @@ if history.empty:
 else:
     table(chinese_headers(history.drop(columns="sha256")), "data_import_history")
     if user.may(Action.SEE_STORAGE):
-        st.caption(f"原始文件保存在 {db_path().parent / 'imports'}。")
+        st.caption(f"原始文件保存在 {imports_root(db_path())}。")

@@ -24,6 +24,8 @@ from ledger.importing import (
 from ledger.importing.cells import CellError, read_cell
 from ledger.importing.checks import load_reference
 from ledger.importing.headers import find_header
+from tests import test_import
+from tests.stores import query
 
 LAND = SPECS["land"]
 BAOTOU = "150200"
@@ -163,6 +165,9 @@ BAD_EXPECTED = {  # (Excel row, column, kind)
 }
 
 
+demo_pg_template, demo_pg_dsn = test_import.demo_pg_template, test_import.demo_pg_dsn  # fixtures, for `engine`
+
+
 @pytest.fixture
 def db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "ledger.duckdb"
@@ -175,16 +180,10 @@ def plan(data: bytes, ledger: str = "land", league: str = BAOTOU, name: str = "å
     return plan_import(data, name, ledger, league, Path(os.environ["LEDGER_DB"]))
 
 
-def query(path: Path, sql: str, params: dict | None = None) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
-
-
 # a real-style file imports ------------------------------------------------------------------------
-def test_a_league_office_file_with_its_own_column_names_imports_its_rows_after_one_confirmation(db: Path) -> None:
+def test_a_league_office_file_with_its_own_column_names_imports_its_rows_after_one_confirmation(
+    db: Path, engine: str
+) -> None:
     data = office_xlsx(office_rows())
     checked = plan(data)
     assert checked.errors == []
@@ -196,7 +195,8 @@ def test_a_league_office_file_with_its_own_column_names_imports_its_rows_after_o
         db,
         "select i.item_id, p.name, i.found_date, i.deadline, l.area_mu, l.disposal, e.status "
         "from item i join land l using (item_id) join park p using (park_id) "
-        "join (select item_id, arg_max(status, seq) as status from item_event group by item_id) e using (item_id) "
+        "join (select distinct on (item_id) item_id, status from item_event order by item_id, seq desc) e "
+        "using (item_id) "
         "where i.batch_id = $b order by 1",
         {"b": batch},
     )
@@ -255,7 +255,7 @@ def test_a_park_merged_over_its_rows_section_titles_and_numbered_empty_rows_are_
 
 
 # every problem in the first upload ----------------------------------------------------------------
-def test_every_error_of_a_file_appears_in_the_first_upload(db: Path) -> None:
+def test_every_error_of_a_file_appears_in_the_first_upload(db: Path, engine: str) -> None:
     checked = plan(office_xlsx(with_cells(BAD_CELLS)))
     assert {(e.row, e.column, e.kind) for e in checked.errors} == BAD_EXPECTED
     assert checked.rows == [] and not checked.can_write  # every row has its error
@@ -263,7 +263,7 @@ def test_every_error_of_a_file_appears_in_the_first_upload(db: Path) -> None:
         apply_import(checked, b"", db)
 
 
-def test_one_correction_and_one_more_upload_import_the_file(db: Path) -> None:
+def test_one_correction_and_one_more_upload_import_the_file(db: Path, engine: str) -> None:
     first = plan(office_xlsx(with_cells(BAD_CELLS)))
     assert len(first.errors) == len(BAD_EXPECTED)
     data = office_xlsx(office_rows())  # every cell named above corrected at once

@@ -18,15 +18,17 @@ import pytest
 import xlsxwriter
 from streamlit.testing.v1 import AppTest
 
-from ledger import safe_read, writing
+from ledger import postgres, safe_read, writing
 from ledger.importing import ImportFileError, apply_import, clean_stray_files, disk, plan_import
 from ledger.limits import MAX_ENTRIES, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, MB
 from tests import test_import
 from tests.conftest import ROOT
+from tests.stores import execute, fingerprint, query
 from tests.test_browser import CHART, CHROMIUM, SHOTS, open_page, running_app
 from tests.test_import import BAOTOU, GOOD, HEADER, digest, with_cell, xlsx
 
-db = test_import.db  # fixtures: a private copy of the demo database; chromium: conftest.py
+# fixtures: a private copy of the demo database, and of the demo in PostgreSQL for `engine`; chromium: conftest.py
+db, demo_pg_template, demo_pg_dsn = test_import.db, test_import.demo_pg_template, test_import.demo_pg_dsn
 
 WUHAI = "150300"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,8 +38,11 @@ def plan(data: bytes, name: str = "land.xlsx", path: Path | None = None):
     return plan_import(data, name, "land", BAOTOU, path or Path(os.environ["LEDGER_DB"]))
 
 
-def table_digest(path: Path) -> str:
-    """A checksum of every table's contents, independent of how DuckDB lays out the file."""
+def table_digest(path: Path) -> object:
+    """A checksum of every table's contents, independent of how DuckDB lays out the file (with LEDGER_DSN set, of
+    every PostgreSQL table's)."""
+    if postgres.dsn():
+        return fingerprint(path)
     con = duckdb.connect(str(path), read_only=True)
     try:
         tables = [t for (t,) in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
@@ -229,14 +234,11 @@ def test_the_worker_answer_may_hold_only_plain_values() -> None:
 
 # item ids belong to one league and one ledger -----------------------------------------------------
 def demo_item(db: Path, ledger: str, league: str) -> str:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(
-            "select min(item_id) from item join park using (park_id) where ledger = $l and league_code = $c",
-            {"l": ledger, "c": league},
-        ).fetchone()[0]
-    finally:
-        con.close()
+    return query(
+        db,
+        "select min(item_id) from item join park using (park_id) where ledger = $l and league_code = $c",
+        {"l": ledger, "c": league},
+    )[0][0]
 
 
 @pytest.mark.parametrize(
@@ -248,7 +250,7 @@ def demo_item(db: Path, ledger: str, league: str) -> str:
     ids=["another league", "another ledger"],
 )
 def test_an_id_of_another_league_or_ledger_is_a_row_error_never_a_move(
-    db: Path, ledger: str, league: str, owner: str
+    db: Path, engine: str, ledger: str, league: str, owner: str
 ) -> None:
     taken = demo_item(db, ledger, league)
     before = table_digest(db)
@@ -260,15 +262,14 @@ def test_an_id_of_another_league_or_ledger_is_a_row_error_never_a_move(
     assert table_digest(db) == before
 
 
-def test_an_id_taken_between_check_and_write_is_refused_under_the_lock(db: Path) -> None:
+def test_an_id_taken_between_check_and_write_is_refused_under_the_lock(db: Path, engine: str) -> None:
     checked = plan(xlsx(GOOD))
-    con = duckdb.connect(str(db))  # meanwhile another import gives a 乌海市 item the id BT-LD-002
-    con.execute(
+    execute(  # meanwhile another import gives a 乌海市 item the id BT-LD-002
+        db,
         "insert into item (item_id, ledger, park_id, title, found_date) select 'BT-LD-002', 'land', min(park_id), "
         "'另一盟市的条目', date '2022-08-20' from park where league_code = $c",
         {"c": WUHAI},
     )
-    con.close()
     before = table_digest(db)
     with pytest.raises(ImportFileError, match="编号“BT-LD-002”刚被其他盟市或台账使用，未写入"):
         apply_import(checked, xlsx(GOOD), db)
@@ -285,19 +286,18 @@ NAMES = {
 
 
 @pytest.mark.parametrize("case", NAMES)
-def test_a_long_or_hostile_name_is_stored_sanitised_and_kept_as_uploaded(db: Path, case: str) -> None:
+def test_a_long_or_hostile_name_is_stored_sanitised_and_kept_as_uploaded(db: Path, engine: str, case: str) -> None:
     name = NAMES[case]
     assert len(LONG) == 90
     data = xlsx(GOOD)
     batch = apply_import(plan(data, name), data, db)
-    con = duckdb.connect(str(db), read_only=True)
-    stored = con.execute("select file_name from import_batch where batch_id = $b", {"b": batch}).fetchone()[0]
-    con.close()
+    stored = query(db, "select file_name from import_batch where batch_id = $b", {"b": batch})[0][0]
     assert stored == name
     (archived,) = (db.parent / "imports").iterdir()
     assert archived.read_bytes() == data and archived.suffix == ".xlsx"
     assert len(archived.name.encode()) <= 255 and not re.search(r"[\x00-\x1f\u202e/]", archived.name)
-    assert sorted(p.name for p in db.parent.iterdir()) == ["imports", "ledger.duckdb", "ledger.duckdb.lock"]
+    beside = ["imports", "ledger.duckdb"] + (["ledger.duckdb.lock"] if engine == "duckdb" else [])  # PostgreSQL's
+    assert sorted(p.name for p in db.parent.iterdir()) == beside  # imports leave the DuckDB file alone
 
 
 def test_stored_names_keep_the_extension_and_drop_path_parts() -> None:
@@ -309,7 +309,7 @@ def test_stored_names_keep_the_extension_and_drop_path_parts() -> None:
 
 
 # stray files and the disk --------------------------------------------------------------------------
-def test_files_left_by_a_killed_import_are_removed_unless_an_import_runs(db: Path) -> None:
+def test_files_left_by_a_killed_import_are_removed_unless_an_import_runs(db: Path, engine: str) -> None:
     (db.parent / "imports").mkdir()
     stray = [db.with_name("ledger.duckdb.importing"), db.with_name("ledger.duckdb.importing.wal"),
              db.parent / "imports" / "00001_abcdef12_台账.xlsx.partial"]  # fmt: skip
@@ -317,8 +317,8 @@ def test_files_left_by_a_killed_import_are_removed_unless_an_import_runs(db: Pat
         path.write_bytes(b"left over")
     held, release = threading.Event(), threading.Event()
 
-    def running_import() -> None:
-        with writing.writer_lock(db):
+    def running_import() -> None:  # in PostgreSQL mode on any app server: the lock is the database's
+        with writing.writer_lock(db) if engine == "duckdb" else disk.importing_files():
             held.set()
             release.wait(10)
 

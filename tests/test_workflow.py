@@ -315,6 +315,46 @@ def test_an_extension_moves_the_deadline_that_overdue_counts_use_and_history_kee
     assert overdue(date(2027, 7, 1))[0] is True
 
 
+@pytest.mark.postgres
+def test_two_extension_requests_on_two_items_at_once_in_postgres_are_both_written(
+    demo_pg_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first request's transaction is still open when the second commits: each id comes from the sequence (with
+    the next after the largest, the second would take the first's id, wait for it and fail with the conflict)."""
+    monkeypatch.setenv("LEDGER_DSN", demo_pg_dsn)
+    with postgres.connect(demo_pg_dsn) as connection:
+        items = open_items(PgCursor(connection), "152500", n=2)  # a league the other tests leave alone
+        before = connection.execute("select coalesce(max(request_id), 0) from deadline_request").fetchone()[0]
+    clerk, later = User("t-152500", "league", "152500"), date(2027, 6, 30)
+    held, release, first, errors = threading.Event(), threading.Event(), [], []
+
+    def first_request() -> None:
+        try:
+            with transaction() as cur:
+                first.append(wf.request_extension(cur, clerk, items[0], later, "资金未到位", now=NOW))
+                held.set()
+                release.wait(30)
+        except Exception as error:  # any failure fails the test
+            errors.append(repr(error))
+            held.set()
+
+    thread = threading.Thread(target=first_request)
+    thread.start()
+    try:
+        assert held.wait(30)
+        with transaction() as cur:
+            second = wf.request_extension(cur, clerk, items[1], later, "冬季停工", now=NOW)
+    finally:
+        release.set()
+        thread.join(timeout=60)
+    assert errors == [] and first[0] != second and min(first[0], second) > before
+    with postgres.connect(demo_pg_dsn) as connection:
+        written = connection.execute(
+            "select request_id, item_id from deadline_request where request_id > %s order by 1", (before,)
+        ).fetchall()
+    assert written == sorted([(first[0], items[0]), (second, items[1])])
+
+
 def test_a_refused_extension_needs_a_reason_and_changes_no_deadline(con, db: Path) -> None:
     item = open_items(con, "150200")[0]
     request = act(con, db, wf.request_extension, BAOTOU, item, date(2027, 1, 31), "冬季停工", now=NOW)

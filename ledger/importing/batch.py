@@ -1,24 +1,41 @@
 """Writing a checked plan as one import batch: one transaction (on the app's connection or one opened here,
-under the one-writer lock), the original file archived, and users' work on replaced demo items kept in the
-audit log."""
+under the one-writer lock; with LEDGER_DSN set one PostgreSQL transaction), the original file archived, and users'
+work on replaced demo items kept in the audit log."""
 
 import os
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+import re
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+from psycopg import errors
 
-from ledger import spans
+from ledger import postgres, spans
 from ledger.fields import SPECS, LedgerSpec
-from ledger.importing.disk import PARTIAL_SUFFIX, archive_file, archive_name, check_free_space, remove_stray
-from ledger.importing.plan import ITEM_COLUMNS, ImportPlan, detail_keys, dropped_history
+from ledger.importing.disk import (
+    PARTIAL_SUFFIX,
+    archive_file,
+    archive_name,
+    check_free_space,
+    importing_files,
+    imports_root,
+    remove_stray,
+)
+from ledger.importing.plan import ITEM_COLUMNS, ImportPlan, detail_keys, dropped_history, in_ids
 from ledger.safe_read import ImportFileError
 from ledger.vocabulary import CLOSED, OPEN
-from ledger.writing import open_for_writing, transaction, writer_lock
+from ledger.writing import PgCursor, is_postgres, open_for_writing, transaction, writer_lock
 
+# The next batch id: PostgreSQL's sequence (two imports at once on two app servers never take the same one); the
+# DuckDB file has one writer at a time (its writer lock), so the next after the largest is free there.
+NEXT_BATCH = {
+    "postgres": "select nextval('import_batch_id')",
+    "duckdb": "select coalesce(max(batch_id), 0) + 1 from import_batch",
+}
+TAKEN = "编号“{id}”刚被其他盟市或台账使用，未写入。请重新上传此文件，查看逐行检查结果。"
 WritingContext = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 
@@ -35,11 +52,13 @@ def apply_import(
     In the app, `writing` is queries.db.writing: the transaction runs on a cursor of the server's own
     connection (under its writer lock), and readers see the import once it is committed. Elsewhere (the
     command line, tests) the database is opened read-write here, which fails with a Chinese message while the
-    app holds it.
+    app holds it. With LEDGER_DSN set it is one PostgreSQL transaction either way (ledger.writing.transaction:
+    the data version bumped in it), and the archive file is renamed under FILES_LOCK held shared, so that no
+    app server takes it for a killed import's while it is only .partial.
 
     Replaced demo items that users had worked on (plan.dropped_history) go only with drop_history, the clerk's
     explicit confirmation: their status records, evidence rows and 延期申请 are removed with them (no row is
-    left pointing at a missing item), the evidence files stay in data/evidence/, and each such item with its
+    left pointing at a missing item), the evidence files stay in the evidence folder, and each such item with its
     files (name and SHA-256) is written to the audit log (import_dropped_history)."""
     if plan.errors:
         raise ImportFileError(f"文件有 {len(plan.errors)} 处错误，未写入。请修改后重新上传。")
@@ -54,22 +73,38 @@ def apply_import(
         )
     spec = SPECS[plan.ledger]
     check_free_space(path, needed=2 * len(data))
-    folder = path.parent / "imports"
-    con = open_for_writing(path) if writing is None else None
-    try:
-        if con is not None:
-            with writer_lock(path):
-                remove_stray(path)
-        with writing() if con is None else transaction(con, path) as cursor:
+    folder = imports_root(path)
+    with importing_files():
+        with _transaction(path, writing) as cursor:
             batch_id = _write(cursor, spec, plan, imported_by)
             name = archive_name(batch_id, plan.sha256, plan.file_name)
             archive_file(folder, name, data, keep_partial=True)  # a kill before the commit leaves only a .partial
         os.replace(folder / (name + PARTIAL_SUFFIX), folder / name)
-    finally:
-        if con is not None:
-            con.close()
     _record_dropped(path, plan, batch_id, imported_by)
     return batch_id
+
+
+@contextmanager
+def _transaction(path: Path, writing: WritingContext | None) -> Iterator:
+    """The import's one transaction: the caller's (the app's queries.db.writing), else one PostgreSQL transaction
+    with LEDGER_DSN set, else the DuckDB file at path opened read-write here under its writer lock (a Chinese
+    message while the app holds it), after removing what a killed import left."""
+    if writing is not None:
+        with writing() as cursor:
+            yield cursor
+        return
+    if postgres.dsn() is not None:
+        with transaction() as cursor:
+            yield cursor
+        return
+    con = open_for_writing(path)
+    try:
+        with writer_lock(path):
+            remove_stray(path)
+        with transaction(con, path) as cursor:
+            yield cursor
+    finally:
+        con.close()
 
 
 def _record_dropped(path: Path, plan: ImportPlan, batch_id: int, imported_by: str) -> None:
@@ -97,22 +132,24 @@ def _record_dropped(path: Path, plan: ImportPlan, batch_id: int, imported_by: st
 def _write(con: duckdb.DuckDBPyConnection, spec: LedgerSpec, plan: ImportPlan, imported_by: str) -> int:
     """The import inside the caller's transaction (the tables beside item carry no foreign keys, so removing
     the replaced items and inserting the file's rows is one transaction; see schema.sql)."""
+    if is_postgres(con):  # one import of a league's ledger at a time across the app servers (DuckDB: one writer)
+        con.execute("select pg_advisory_xact_lock(hashtext($key))", {"key": f"import {plan.ledger} {plan.league_code}"})
     done = con.execute(
         "select count(*) from import_batch where sha256 = $s and ledger = $l", {"s": plan.sha256, "l": plan.ledger}
     ).fetchone()[0]
     if done:
         raise ImportFileError("此文件已导入，不会重复导入")
-    batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from import_batch").fetchone()[0]
+    batch_id = con.execute(NEXT_BATCH["postgres" if is_postgres(con) else "duckdb"]).fetchone()[0]
     wanted = {*plan.new, *plan.updated}
     changed = [r for r in plan.rows if r["item_id"] in wanted]
     ids = [r["item_id"] for r in changed]
     taken = con.execute(  # checked again inside the transaction: another import may have taken an id since
         "select item_id from item join park using (park_id) "
-        "where item_id in (select unnest($ids)) and (ledger <> $l or league_code <> $c) order by 1 limit 1",
+        f"where {in_ids(con)} and (ledger <> $l or league_code <> $c) order by 1 limit 1",
         {"ids": ids, "l": spec.ledger, "c": plan.league_code},
     ).fetchone()
     if taken:
-        raise ImportFileError(f"编号“{taken[0]}”刚被其他盟市或台账使用，未写入。请重新上传此文件，查看逐行检查结果。")
+        raise ImportFileError(TAKEN.format(id=taken[0]))
     confirmed = {d.item_id for d in plan.dropped_history}
     worked = {d.item_id for d in dropped_history(con, spec.ledger, plan.league_code, [r["item_id"] for r in plan.rows])}
     if worked - confirmed:  # someone recorded progress on a demo item since the preview
@@ -146,8 +183,8 @@ def _last_events(con, ids: list[str]) -> dict[str, tuple]:
     return {
         row[0]: row[1:]
         for row in con.execute(
-            "select item_id, seq, event_date, status from item_event where item_id in (select unnest($ids)) "
-            "qualify row_number() over (partition by item_id order by seq desc) = 1",
+            "select distinct on (item_id) item_id, seq, event_date, status from item_event "
+            f"where {in_ids(con)} order by item_id, seq desc",
             {"ids": ids},
         ).fetchall()
     }
@@ -157,8 +194,8 @@ def _remove(con, spec: LedgerSpec, league_code: str, ids: list[str]) -> None:
     """Remove the league's demo items of this ledger with everything beside them, and the item and detail
     rows of the items being rewritten (their events, evidence and 延期 stay). Table names are fixed."""
     mine = "(select item_id from item join park using (park_id) where ledger = $l and league_code = $c {})"
-    replaced = mine.format("and batch_id is null and item_id not in (select unnest($ids))")
-    rewritten = mine.format("and item_id in (select unnest($ids))")  # only ever this league's and ledger's
+    replaced = mine.format(f"and batch_id is null and {in_ids(con, negate=True)}")
+    rewritten = mine.format(f"and {in_ids(con)}")  # only ever this league's and ledger's
     params = {"l": spec.ledger, "c": league_code, "ids": ids}
     for table in ("infra_survey", "stopped_enterprise"):
         con.execute(f"update {table} set item_id = null where item_id in {replaced}", params)
@@ -166,6 +203,9 @@ def _remove(con, spec: LedgerSpec, league_code: str, ids: list[str]) -> None:
         con.execute(f"delete from {table} where item_id in {replaced}", params)
     for table in (spec.ledger, "item"):
         con.execute(f"delete from {table} where item_id in {rewritten}", params)
+
+
+EVENT_COLUMNS = ["item_id", "seq", "event_date", "status", "note"]
 
 
 def _insert(con, spec: LedgerSpec, rows: list[dict], last: dict[str, tuple], batch_id: int) -> None:
@@ -188,17 +228,34 @@ def _insert(con, spec: LedgerSpec, rows: list[dict], last: dict[str, tuple], bat
             events.append((r["item_id"], last_seq + 1, max(when, last_date), r["status"], f"导入批次 {batch_id}"))
     if not rows:
         return
-    for table, frame in (("item", pd.DataFrame(items)), (spec.ledger, pd.DataFrame(details))):
-        columns = ", ".join(frame.columns)
-        con.register("incoming", frame)
-        con.execute(f"insert into {table} ({columns}) select {columns} from incoming")
-        con.unregister("incoming")
-    if not events:
-        return
-    frame = pd.DataFrame(events, columns=["item_id", "seq", "event_date", "status", "note"])
+    insert = _copy_rows if is_postgres(con) else _insert_frame
+    insert(con, "item", pd.DataFrame(items))
+    insert(con, spec.ledger, pd.DataFrame(details))
+    if events:
+        insert(con, "item_event", pd.DataFrame(events, columns=EVENT_COLUMNS))
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """DuckDB: the whole frame in one statement (table names are fixed, columns the field definitions')."""
+    columns = ", ".join(frame.columns)
     con.register("incoming", frame)
-    con.execute(
-        "insert into item_event (item_id, seq, event_date, status, note) select item_id, seq, event_date, status, note"
-        " from incoming"
-    )
+    con.execute(f"insert into {table} ({columns}) select {columns} from incoming")
     con.unregister("incoming")
+
+
+def _copy_rows(con: PgCursor, table: str, frame: pd.DataFrame) -> None:
+    """PostgreSQL: the rows through COPY in the caller's transaction (one round trip for 20,000 rows, where an
+    insert per row would take one each); missing values (None or NaN) go in as NULL, as DuckDB reads a frame's.
+    An item id another league's import committed meanwhile (its own lock: only the same league's imports wait for
+    each other) is refused with the message of the check before the write."""
+    columns = ", ".join(frame.columns)
+    values = frame.astype(object).where(frame.notna(), None)
+    try:
+        with con.connection.cursor() as cursor, cursor.copy(f"copy {table} ({columns}) from stdin") as copy:
+            for row in values.itertuples(index=False, name=None):
+                copy.write_row(row)
+    except errors.UniqueViolation as error:
+        if error.diag.constraint_name != "item_pkey":
+            raise
+        taken = re.search(r"\(item_id\)=\((.*)\)", error.diag.message_detail or "")
+        raise ImportFileError(TAKEN.format(id=taken.group(1) if taken else "")) from error

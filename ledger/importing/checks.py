@@ -29,6 +29,11 @@ class Reference:
     statuses: dict[str, str] = field(default_factory=dict)  # item_id -> its latest status
 
 
+# Each item's latest status: its open status span (ledger/spans.py keeps the spans in step with every write), one
+# text for both engines.
+CURRENT_STATUSES = "select item_id, status from status_span where valid_to is null"
+
+
 def load_reference(con: duckdb.DuckDBPyConnection, league_code: str) -> Reference:
     leagues = {
         code: (name, short)
@@ -46,7 +51,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, league_code: str) -> Referenc
         ).fetchall()
     }
     projects = dict(con.execute("select project_id, park_id from built_project").fetchall())
-    statuses = dict(con.execute("select item_id, arg_max(status, seq) from item_event group by item_id").fetchall())
+    statuses = dict(con.execute(CURRENT_STATUSES).fetchall())
     names = {code: name for code, (name, _) in leagues.items()}
     return Reference(leagues[league_code][0], ParkMatcher(parks, leagues), names, items, projects, statuses)
 

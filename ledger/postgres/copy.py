@@ -48,6 +48,14 @@ FIGURES: dict[str, tuple[tuple[str, str], ...]] = {
     "deadline_request": (("延期申请数", "count(*)"),),
 }
 
+# The columns whose ids PostgreSQL draws from a sequence (serial, or one owned by the column: schema.sql's end).
+SEQUENCES = (
+    ("audit_log", "id"),
+    ("issued_bulletin", "id"),
+    ("import_batch", "batch_id"),
+    ("deadline_request", "request_id"),
+)
+
 Run = Callable[[str], list[tuple]]  # a query on one side, its rows
 
 
@@ -87,9 +95,9 @@ def to_postgres(source: Path, dsn: str) -> list[str]:
                     _copy_into_postgres(duck.cursor(), pg, table, _columns(_runner(duck), table))
                 for table in account_tables() if accounts else ():
                     _copy_into_postgres(accounts.cursor(), pg, table, _columns(_runner(pg), table))
-                for table in ("audit_log", "issued_bulletin"):  # the next id after the copied ones
-                    pg.execute(f"select setval(pg_get_serial_sequence('{table}', 'id'), max(id)) from {table}"
-                               " having max(id) is not null")  # fmt: skip
+                for table, column in SEQUENCES:  # the next id after the copied ones
+                    pg.execute(f"select setval(pg_get_serial_sequence('{table}', '{column}'), max({column}))"
+                               f" from {table} having max({column}) is not null")  # fmt: skip
                 return _verified((_runner(duck), _runner(accounts)), (_runner(pg), _runner(pg)))
         finally:
             pg.close()

@@ -336,3 +336,9 @@ create table data_version (
     version bigint not null
 );
 insert into data_version values (true, 0);
+
+-- pgwrite (#26, the writes): import batch and 延期申请 ids from sequences, not the next after the largest, so that two
+-- writers at once (two app servers) never take the same id. The DuckDB file keeps max + 1 under its one-writer lock.
+-- A copy into PostgreSQL (ledger/postgres/copy.py) sets them past the copied ids.
+create sequence import_batch_id owned by import_batch.batch_id;
+create sequence deadline_request_id owned by deadline_request.request_id;
