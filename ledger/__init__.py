@@ -6,7 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).resolve().parent / "schema.sql"
 REFERENCE = ROOT / "data" / "reference"
-SCHEMA_VERSION = "7"  # raise with every change to schema.sql; the value is stored in table meta
+SCHEMA_VERSION = "8"  # raise with every change to schema.sql; the value is stored in table meta
 
 
 def db_path() -> Path:

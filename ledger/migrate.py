@@ -2,6 +2,7 @@
 (its ledgers kept), run from the command line (`python -m ledger migrate`) and once when the app starts, never
 from the read path. In PostgreSQL mode (LEDGER_DSN) upgrade_postgres does the same for the database there."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ import duckdb
 from ledger import ROOT, SCHEMA, SCHEMA_VERSION, rules, spans, stored_schema_version
 from ledger.writing import open_for_writing, writer_lock
 
-UPGRADABLE = ("5", "6", SCHEMA_VERSION)  # the current version too: it may still hold stored rules
+UPGRADABLE = ("5", "6", "7", SCHEMA_VERSION)  # the current version too: it may still hold stored rules
 
 # The statements of schema.sql that schema 6 added or changed, in order.
 UPGRADE_5 = (
@@ -25,6 +26,11 @@ UPGRADE_5 = (
 # pgwrite (#26): the statements of ledger/postgres/schema.sql this part added (the embedded schema is unchanged). An
 # existing PostgreSQL database gains them with each sequence set past the table's largest id (setval).
 ADDED_PGWRITE = ("create sequence import_batch_id", "create sequence deadline_request_id")
+
+# Schema 8 (#26 to #30), by the heads of the statements each part added to the schema files: an existing database
+# gains them in place, its rows kept. ADDED_IN_8 is in both schema files; PostgreSQL's also has PG_ADDED_IN_8.
+ADDED_IN_8: tuple[str, ...] = ()
+PG_ADDED_IN_8 = ADDED_PGWRITE + ADDED_IN_8
 
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file
 # defines them. Views first: item_facts_live reads item_facts_of.
@@ -57,6 +63,8 @@ def upgrade(path: Path) -> bool:
                 upgrade_from_v5(con)
             if version in ("5", "6"):
                 upgrade_from_v6(con)
+            if version in ("5", "6", "7"):
+                upgrade_from_v7(con)
             drop_stored_rules(con)
         finally:
             con.close()
@@ -100,6 +108,15 @@ def drop_stored_rules(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(f"drop {kind} {name}")
 
 
+def upgrade_from_v7(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 7 → 8 in place, in one transaction: the tables of the 督办, 动态管理 and 回头看 parts (ADDED_IN_8),
+    created from schema.sql's own statements; nothing existing changes."""
+    with _transaction(con):
+        for head in ADDED_IN_8:
+            con.execute(_repeatable(_schema_statement(head)))
+        con.execute("update meta set value = '8' where key = 'schema_version'")
+
+
 def upgrade_from_v6(con: duckdb.DuckDBPyConnection) -> None:
     """Schema 6 → 7 in place, in one transaction: an evidence file can be withdrawn (who, when, why), its row and
     file kept. Every existing file stays counted."""
@@ -138,16 +155,17 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 def _repeatable(statement: str) -> str:
     """A schema statement that a repeated upgrade can run again (a view is replaced: schema 5 had its own)."""
-    for kind in ("table", "index"):
+    for kind in ("table", "index", "unique index", "sequence"):
         statement = statement.replace(f"create {kind} ", f"create {kind} if not exists ", 1)
+    statement = re.sub(r"^(alter table \w+ add column) ", r"\1 if not exists ", statement)
     return statement.replace("create view", "create or replace view", 1)
 
 
-def _schema_statement(head: str) -> str:
-    """The statement of schema.sql that starts with head (the upgrade runs the schema's own definitions)."""
-    text = SCHEMA.read_text(encoding="utf-8")
+def _schema_statement(head: str, schema: Path = SCHEMA) -> str:
+    """The statement of a schema file that starts with head (the upgrade runs the schema's own definitions)."""
+    text = schema.read_text(encoding="utf-8")
     start = text.index(head)
-    return text[start : text.index(";\n", start) + 1]  # no statement of schema.sql has ";\n" inside
+    return text[start : text.index(";\n", start) + 1]  # no statement of the schema files has ";\n" inside
 
 
 # PostgreSQL mode (LEDGER_DSN): the key of the advisory lock every app server's start-up and `python -m ledger
@@ -175,6 +193,9 @@ def upgrade_postgres(dsn: str) -> None:
             con.execute(PG_ACCOUNTS.read_text(encoding="utf-8"))
         row = con.execute("select value from meta where key = 'schema_version'").fetchone()
         version = row[0] if row else None
+        if version == "7":
+            _postgres_from_v7(con, PG_SCHEMA)
+            version = SCHEMA_VERSION
         if version != SCHEMA_VERSION:
             raise UpgradeError(
                 f"PostgreSQL 数据库的结构版本为 {version or '未知'}，本程序需要 {SCHEMA_VERSION}，无法自动升级。"
@@ -182,3 +203,19 @@ def upgrade_postgres(dsn: str) -> None:
             )
         con.execute("drop schema if exists rules cascade")
         con.execute(PG_RULES.read_text(encoding="utf-8"))
+
+
+def _postgres_from_v7(con, schema: Path) -> None:
+    """Schema 7 → 8 of a PostgreSQL database, inside upgrade_postgres's transaction: the statements of
+    PG_ADDED_IN_8 from the PostgreSQL schema file, each new sequence then set past the ids its table already has
+    (the next import batch or 延期申请 must not take an existing id)."""
+    from ledger.postgres.copy import SEQUENCES
+
+    for head in PG_ADDED_IN_8:
+        con.execute(_repeatable(_schema_statement(head, schema)))
+    for table, column in SEQUENCES:
+        con.execute(
+            f"select setval(pg_get_serial_sequence('{table}', '{column}'), max({column})) from {table}"
+            f" having max({column}) is not null"
+        )
+    con.execute("update meta set value = '8' where key = 'schema_version'")

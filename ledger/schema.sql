@@ -320,4 +320,4 @@ create table meta (
     key   varchar primary key,
     value varchar not null
 );
-insert into meta values ('schema_version', '7');  -- ledger.SCHEMA_VERSION
+insert into meta values ('schema_version', '8');  -- ledger.SCHEMA_VERSION

@@ -147,3 +147,40 @@ def test_a_missing_postgres_tool_is_said_in_chinese(monkeypatch: pytest.MonkeyPa
 def test_a_failing_pg_dump_is_said_in_chinese(tmp_path: Path) -> None:
     with pytest.raises(backups.BackupError, match="备份 PostgreSQL 数据库失败"):
         backups.backup_postgres(f"host={tmp_path} port=1 dbname=x", tmp_path / "evidence", tmp_path / "out")
+
+
+def as_postgres_schema_7(target: str) -> None:
+    """What a PostgreSQL database of schema 7 lacks: every statement schema 8 added (migrate.PG_ADDED_IN_8)."""
+    from ledger import migrate
+
+    with psycopg.connect(target, autocommit=True) as con:
+        for head in reversed(migrate.PG_ADDED_IN_8):
+            kind, name = head.split()[1], head.split()[-1]
+            con.execute(f"drop {kind} if exists {name} cascade")
+        con.execute("update meta set value = '7' where key = 'schema_version'")
+
+
+def _kept_tables(counts: dict[str, int]) -> dict[str, int]:
+    from ledger import migrate
+
+    return {table: n for table, n in counts.items() if f"create table {table}" not in migrate.PG_ADDED_IN_8}
+
+
+def test_a_schema_7_database_is_upgraded_in_place_and_numbers_after_its_rows(
+    pg_server: pgserver.PgServer, demo_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import demo_in_postgres
+
+    target = demo_in_postgres(pg_server, demo_db, "ops_schema_7")
+    with psycopg.connect(target, autocommit=True) as con:
+        con.execute("insert into import_batch values (41, 'land', '150200', 'a.xlsx', 'x', now(), 1, 'test')")
+        requests = con.execute("select coalesce(max(request_id), 0) from deadline_request").fetchone()[0]
+    before = _kept_tables(_counts(target))
+    as_postgres_schema_7(target)
+    monkeypatch.setenv("LEDGER_DSN", target)
+    assert main(["migrate"]) == 0
+    assert _one(target, "select value from meta where key = 'schema_version'") == SCHEMA_VERSION == "8"
+    assert _kept_tables(_counts(target)) == before  # every row of schema 7's tables kept
+    assert _one(target, "select nextval('import_batch_id')") == 42
+    assert _one(target, "select nextval('deadline_request_id')") == requests + 1
+    assert main(["migrate"]) == 0  # the next start-up finds nothing to do

@@ -203,7 +203,7 @@ def test_a_schema_5_database_with_imports_is_upgraded_in_place_when_the_app_open
     con.close()
     assert stored_schema_version(db) == "5"
     upgrade(db)  # as the app does when it starts (ledger/migrate.py), before it opens the database
-    assert stored_schema_version(db) == SCHEMA_VERSION == "7"
+    assert stored_schema_version(db) == SCHEMA_VERSION == "8"
     con = rules.install(duckdb.connect(str(db)))
     assert con.execute("select count(*), (select count(*) from item_event) from item").fetchone() == before
     assert con.execute("select count(*) from import_batch").fetchone() == (1,)

@@ -526,7 +526,7 @@ def test_a_schema_6_database_gains_the_withdrawal_columns_in_place(db: Path) -> 
     con.execute("update meta set value = '6' where key = 'schema_version'")
     items = con.execute("select count(*) from item").fetchone()
     con.close()
-    assert upgrade(db) and stored_schema_version(db) == SCHEMA_VERSION == "7"
+    assert upgrade(db) and stored_schema_version(db) == SCHEMA_VERSION == "8"
     con = duckdb.connect(str(db))
     assert con.execute("select count(*) from item").fetchone() == items
     assert con.execute("select count(withdrawn_at) from evidence").fetchone() == (0,)

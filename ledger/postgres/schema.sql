@@ -327,7 +327,7 @@ create table meta (
     key   varchar primary key,
     value varchar not null
 );
-insert into meta values ('schema_version', '7');  -- ledger.SCHEMA_VERSION
+insert into meta values ('schema_version', '8');  -- ledger.SCHEMA_VERSION
 
 -- PostgreSQL mode only: the data version every write transaction bumps (ledger/postgres bump_version), what the
 -- app servers' result caches are keyed on (the DuckDB file uses its own modification time instead).
