@@ -336,3 +336,16 @@ create table data_version (
     version bigint not null
 );
 insert into data_version values (true, 0);
+
+-- #28 督办闭环 (duban): 站内消息 (ledger/schema.sql says why).
+create table message (
+    recipient  varchar not null,
+    dedupe_key varchar not null,
+    kind       varchar not null,
+    title      varchar not null,
+    body       varchar not null,
+    link       varchar,
+    created_at timestamp not null,
+    read_at    timestamp,
+    primary key (recipient, dedupe_key)
+);
