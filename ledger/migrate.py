@@ -22,6 +22,10 @@ UPGRADE_5 = (
     "create view item_facts as",
 )
 
+# #28 督办闭环 (duban): the statements at the end of schema.sql (and postgres/schema.sql) this part adds, for the
+# lead's schema-8 upgrade step.
+ADDED_DUBAN = ("create table message",)
+
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file
 # defines them. Views first: item_facts_live reads item_facts_of.
 STORED_RULES = (
