@@ -24,7 +24,7 @@ UPGRADE_5 = (
 
 # #28 督办闭环 (duban): the statements at the end of schema.sql (and postgres/schema.sql) this part adds, for the
 # lead's schema-8 upgrade step.
-ADDED_DUBAN = ("create table message",)
+ADDED_DUBAN = ("create table message", "create table supervision_order", "create table supervision_order_item")
 
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file
 # defines them. Views first: item_facts_live reads item_facts_of.

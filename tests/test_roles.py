@@ -23,6 +23,8 @@ MATRIX = {  # today's permissions, written out by hand: 1 = the role may
     Action.IMPORT:             (0,     1,    1,     0),
     Action.SEE_STORAGE:        (0,     1,    0,     0),
     Action.MANAGE_ACCOUNTS:    (0,     1,    0,     0),
+    Action.SEND_ORDER:         (1,     1,    0,     0),
+    Action.ACKNOWLEDGE_ORDER:  (0,     0,    1,     1),
     Action.READ_INBOX:         (1,     1,    1,     1),
     Action.SEE_REGION:         (1,     1,    0,     0),
 }  # fmt: skip
