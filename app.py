@@ -29,6 +29,7 @@ PAGES = (
     ("pages/overview.py", "总览", ":material/dashboard:", "overview", Action.VIEW),
     ("pages/todo.py", "我的待办", ":material/checklist:", "todo", Action.WORK_ON_ITEMS),
     ("pages/inbox.py", "消息", ":material/mail:", "inbox", Action.READ_INBOX),
+    ("pages/supervision.py", "督办单", ":material/assignment_late:", "supervision", Action.VIEW),
     ("pages/review.py", "销号审核", ":material/fact_check:", "review", Action.REVIEW_CLOSURE),
     ("pages/progress.py", "整治进度", ":material/timeline:", "progress", Action.VIEW),
     ("pages/rankings.py", "园区排名", ":material/leaderboard:", "rankings", Action.VIEW),

@@ -385,7 +385,13 @@ def item_lights(scope: Scope, ledger: str | None = None, light: str | None = Non
 
 
 def supervision_orders(scope: Scope) -> pd.DataFrame:
-    return run("supervision_orders", **scope.params())
+    """The 督办单 to units in scope with where each stands, and its number as written (督办〔年〕N号)."""
+    from ledger.supervision import order_number
+
+    orders = run("supervision_orders", **scope.params())
+    return orders.assign(
+        number_text=[order_number(y, n) for y, n in zip(orders["year"], orders["number"], strict=True)]
+    )
 
 
 def order_items(scope: Scope, order_id: int) -> pd.DataFrame:
