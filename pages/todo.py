@@ -7,6 +7,7 @@ import streamlit as st
 
 import queries
 from auth.roles import Action
+from queries.lights import lights_head
 from queries.scope import Scope
 from queries.todo import todo_counts, todo_head
 from reports.orders import DUE_DAYS, due_items, order_docx, order_xlsx, todo_table
@@ -14,6 +15,7 @@ from reports.stamp import stamp
 from ui.downloads import export_button
 from ui.scope import page_header
 from ui.session import current_user
+from ui.supervision import LIT_SHOWN, light_metrics, lights_table
 from ui.tables import date_column, item_table
 from ui.text import plain
 
@@ -51,6 +53,12 @@ if counts["returned"]:
 if counts["returned"] > RETURNED_SHOWN:
     st.caption(f"另有 {counts['returned'] - RETURNED_SHOWN:,} 项被退回，见下表中标记为“退回”的条目。")
 
+st.subheader("督办三色")
+light_metrics(queries.light_counts(today))
+lights_table(lights_head(today, LIT_SHOWN), "todo_lights")
+st.markdown(":material/assignment_late: [发给本单位的督办单](supervision)")
+
+st.subheader("待办条目")
 if counts["items"] > SHOWN:
     st.caption(
         f"共 {counts['items']:,} 项，下表列出最紧迫的 {SHOWN} 项（超期在前，再按时限）；"

@@ -21,7 +21,7 @@ from ui.text import plain
 
 DONE = "supervision_done"  # the last action's outcome, shown after the rerun
 ROUND = "supervision_round"  # a new round of form widgets after a sent order: the form starts empty again
-LIGHT_ICONS = {"红": ":red[●]", "黄": ":orange[●]", "蓝": ":blue[●]"}
+LIT_SHOWN = 200  # lit items a list sends (the most urgent first); the counts above it cover all
 ORDER_COLUMNS = {
     "number_text": "编号", "unit": "督办对象", "sent_by": "发送人", "sent_at": "发送时间", "items": "条目",
     "red": "红灯", "yellow": "黄灯", "still_open": "尚未整改", "ack_due": "签收期限", "reply_due": "报送期限",
@@ -41,6 +41,28 @@ def light_metrics(counts: pd.DataFrame, caption: bool = True) -> None:
             f"督办三色：红灯为超过整改时限未整改；黄灯为 {rules['idle_days']} 天无进展、延期申请未获批准或被退回 "
             f"{rules['returns']} 次及以上；蓝灯为 {rules['due_days']} 天内到期。"
         )
+
+
+def light_line(counts: pd.DataFrame) -> None:
+    """The counts as one line under a page's figures (总览, 园区档案), each light in its colour, linked to the
+    督办单 page."""
+    red, yellow, blue = (int(counts[c].sum()) for c in ("red", "yellow", "blue"))
+    st.markdown(
+        f"**督办三色**　:red[● 红灯 {red} 项]　:orange[● 黄灯 {yellow} 项]　:blue[● 蓝灯 {blue} 项]　"
+        ":small[（未整改条目：超期为红，进展滞后为黄，即将到期为蓝）] [督办单](supervision)"
+    )
+
+
+def light_summary(counts: pd.DataFrame) -> str:
+    return (f"督办三色：红灯 {int(counts['red'].sum())} 项　黄灯 {int(counts['yellow'].sum())} 项　"
+            f"蓝灯 {int(counts['blue'].sum())} 项")  # fmt: skip
+
+
+def light_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """The league comparison's 督办三色: per league, its open items and how many are red, yellow and blue."""
+    return counts.rename(
+        columns={"league_name": "盟市", "open_items": "未整改", "red": "红灯", "yellow": "黄灯", "blue": "蓝灯"}
+    )[["盟市", "未整改", "红灯", "黄灯", "蓝灯"]]
 
 
 def lights_table(items: pd.DataFrame, key: str) -> None:
