@@ -53,12 +53,6 @@ if counts["returned"]:
 if counts["returned"] > RETURNED_SHOWN:
     st.caption(f"另有 {counts['returned'] - RETURNED_SHOWN:,} 项被退回，见下表中标记为“退回”的条目。")
 
-st.subheader("督办三色")
-light_metrics(queries.light_counts(today))
-lights_table(lights_head(today, LIT_SHOWN), "todo_lights")
-st.markdown(":material/assignment_late: [发给本单位的督办单](supervision)")
-
-st.subheader("待办条目")
 if counts["items"] > SHOWN:
     st.caption(
         f"共 {counts['items']:,} 项，下表列出最紧迫的 {SHOWN} 项（超期在前，再按时限）；"
@@ -66,6 +60,11 @@ if counts["items"] > SHOWN:
     )
 todo = todo_table(todo_head(today, SHOWN), "ledgers?item={}")
 item_table(todo, "todo_items", {"整改时限": date_column()})
+
+st.subheader("督办三色")
+light_metrics(queries.light_counts(today))
+lights_table(lights_head(today, LIT_SHOWN), "todo_lights")
+st.markdown(":material/assignment_late: [发给本单位的督办单](supervision)")
 
 st.subheader(f"督办单（超期及 {DUE_DAYS} 日内到期）")
 if not units:
