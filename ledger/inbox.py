@@ -27,7 +27,8 @@ MAX_BODY = 4000
 MAX_KEY = 200
 MAX_LINK = 500
 MAX_SHOWN = 200  # the newest messages a list shows (the unread count covers all)
-LINK = re.compile(r"[a-z_]+(\?[^\s]*)?")  # a page's path and its query: ledgers?item=L001
+# a page's path and its query (ledgers?item=L001), without what would end a Markdown link or an HTML attribute
+LINK = re.compile(r"[a-z_]+(\?[^\s()\[\]<>\"'`\\]*)?")
 
 
 class InboxError(ValueError):

@@ -92,6 +92,7 @@ def test_a_rolled_back_change_leaves_no_message(store_):
         ({"body": "长" * (inbox.MAX_BODY + 1)}, "消息过长"),
         ({"link": "https://example.com/x"}, "看板页面的路径"),
         ({"link": "ledgers?item=a b"}, "看板页面的路径"),
+        ({"link": "ledgers?item=x)[y](javascript:alert(1)"}, "看板页面的路径"),
     ],
 )
 def test_a_malformed_message_is_refused_in_chinese(db: Path, fields: dict, refusal: str):

@@ -11,7 +11,7 @@ import queries
 from auth.roles import Action, User
 from ledger import supervision
 from ledger.writing import DatabaseBusy, WriteConflict
-from queries.db import writing
+from queries.db import read_fresh, writing
 from queries.scope import Scope
 from reports.orders import issued_order_docx, issued_order_xlsx, issued_table, issued_unit
 from ui.downloads import export_button
@@ -132,6 +132,8 @@ def _acknowledge(order_id: int, number: str) -> None:
 def escalate_due() -> None:
     """Orders past their 签收 deadline escalate (leaders copied) when the office opens the page: the daily job's
     work done on demand, once per order (ledger/supervision.escalate_overdue)."""
+    if not read_fresh(lambda cur: supervision.escalation_due(cur, date.today())):
+        return
     escalated = _write("send_order", "逾期未签收升级", lambda cur: supervision.escalate_overdue(cur, date.today()))
     if escalated:
         audit("send_order", f"逾期未签收，已抄送领导小组：{'、'.join(escalated)}")
