@@ -64,15 +64,15 @@ def test_a_message_is_stored_once_per_key_and_counted_unread_until_read(store_):
 def test_a_user_marks_only_their_own_messages_read(store_):
     begin, read = store_
     with begin() as cur:
-        inbox.deliver(cur, BAOTOU.username, "order", "督办单", "", None, "order:1", NOW)
-        inbox.deliver(cur, ORDOS.username, "order", "督办单", "", None, "order:1", NOW)
+        inbox.deliver(cur, BAOTOU.username, "order", "督办单", "", None, "test-order:1", NOW)
+        inbox.deliver(cur, ORDOS.username, "order", "督办单", "", None, "test-order:1", NOW)
     with begin() as cur:
-        assert inbox.mark_read(cur, BAOTOU, ["order:1", "no-such-key"], NOW) == 1
+        assert inbox.mark_read(cur, BAOTOU, ["test-order:1", "no-such-key"], NOW) == 1
     with begin() as cur:
-        assert inbox.mark_read(cur, BAOTOU, ["order:1"], NOW) == 0  # already read
-    assert [m["read_at"] for m in inbox.messages(read, BAOTOU) if m["key"] == "order:1"] == [NOW]
-    assert [m["read_at"] for m in inbox.messages(read, ORDOS) if m["key"] == "order:1"] == [None]
-    assert "order:1" not in [m["key"] for m in inbox.messages(read, BAOTOU, unread_only=True)]
+        assert inbox.mark_read(cur, BAOTOU, ["test-order:1"], NOW) == 0  # already read
+    assert [m["read_at"] for m in inbox.messages(read, BAOTOU) if m["key"] == "test-order:1"] == [NOW]
+    assert [m["read_at"] for m in inbox.messages(read, ORDOS) if m["key"] == "test-order:1"] == [None]
+    assert "test-order:1" not in [m["key"] for m in inbox.messages(read, BAOTOU, unread_only=True)]
 
 
 def test_a_rolled_back_change_leaves_no_message(store_):

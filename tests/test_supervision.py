@@ -62,17 +62,29 @@ from open_items
 """
 
 
+CLEARED = ("message", "supervision_order_item", "supervision_order")  # the demo's orders and messages
+
+
 @pytest.fixture
 def db(tmp_path: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return read_database(copy_database(demo_db, tmp_path), monkeypatch)
+    """A copy of the demo without its 督办单 and messages: these tests number orders from 1 and count messages."""
+    path = read_database(copy_database(demo_db, tmp_path), monkeypatch)
+    with duckdb.connect(str(path)) as con:
+        for table in CLEARED:
+            con.execute(f"delete from {table}")
+    return path
 
 
 @pytest.fixture
 def demo_pg_dsn(pg_server, demo_db: Path, request: pytest.FixtureRequest) -> str:
-    """A fresh PostgreSQL copy of the demo for each test: they number orders and change the same items."""
+    """A fresh PostgreSQL copy of the demo for each test, without its 督办单 and messages (as db)."""
     from tests.conftest import demo_in_postgres
 
-    return demo_in_postgres(pg_server, demo_db, "demo_sup_" + request.node.name.replace("[", "_").rstrip("]"))
+    target = demo_in_postgres(pg_server, demo_db, "demo_sup_" + request.node.name.replace("[", "_").rstrip("]"))
+    with postgres.connect(target) as con:
+        for table in CLEARED:
+            con.execute(f"delete from {table}")
+    return target
 
 
 @pytest.fixture

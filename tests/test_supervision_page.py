@@ -6,6 +6,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from docx import Document
 from openpyxl import load_workbook
@@ -13,20 +14,31 @@ from streamlit.testing.v1 import AppTest
 
 import queries
 from auth import store
+from ledger import postgres
 from queries.scope import Scope
 from tests.conftest import ROOT, capture_downloads, copy_database, read_database, session_token
+from tests.test_supervision import CLEARED
 
 
 @pytest.fixture
 def db(tmp_path: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return read_database(copy_database(demo_db, tmp_path), monkeypatch)
+    """A copy of the demo without its 督办单 and messages (the tests send order 1)."""
+    path = read_database(copy_database(demo_db, tmp_path), monkeypatch)
+    with duckdb.connect(str(path)) as con:
+        for table in CLEARED:
+            con.execute(f"delete from {table}")
+    return path
 
 
 @pytest.fixture
 def demo_pg_dsn(pg_server, demo_db: Path, request: pytest.FixtureRequest) -> str:
     from tests.conftest import demo_in_postgres
 
-    return demo_in_postgres(pg_server, demo_db, "demo_sup_page_" + request.node.name.replace("[", "_").rstrip("]"))
+    target = demo_in_postgres(pg_server, demo_db, "demo_sup_page_" + request.node.name.replace("[", "_").rstrip("]"))
+    with postgres.connect(target) as con:
+        for table in CLEARED:
+            con.execute(f"delete from {table}")
+    return target
 
 
 def page(user: str, **params: str) -> AppTest:
