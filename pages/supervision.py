@@ -11,7 +11,7 @@ from queries.scope import Scope
 from reports.stamp import stamp
 from ui.scope import catalog, page_header
 from ui.session import current_user
-from ui.supervision import escalate_due, light_metrics, order_form, order_view, orders_table, outcome
+from ui.supervision import CHOSEN, escalate_due, light_metrics, order_form, order_view, orders_table, outcome
 
 scope = page_header("督办单")
 user = current_user()
@@ -43,6 +43,6 @@ numbers = dict(zip(orders["order_id"].astype(int), orders["number_text"], strict
 asked = st.query_params.get("order", "")
 first = int(asked) if asked.isdigit() and int(asked) in numbers else next(iter(numbers))
 chosen = st.selectbox("查看督办单", list(numbers), index=list(numbers).index(first), format_func=numbers.get,
-                      key="supervision_chosen")  # fmt: skip
+                      key=CHOSEN)  # fmt: skip
 st.query_params["order"] = str(chosen)
 order_view(orders[orders["order_id"] == chosen].iloc[0], today, user, here.scope_label, here.demo)

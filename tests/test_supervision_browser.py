@@ -39,20 +39,23 @@ def test_an_order_sent_by_the_office_is_acknowledged_by_baotou_and_seen_acknowle
         sent = next(line for line in main_text(office).splitlines() if "已发送" in line)
         number = sent.split(" ")[0]
         assert number.startswith("督办〔") and number.endswith("号")
+        office.wait_for_selector(f"h3:has-text('{number}')", timeout=30_000)  # the order just sent, below the list
+        office.wait_for_timeout(1500)
         shot(office, "1_sent", engine)
         office.close()
 
         unit = signed_in_page(browser, url, "demo-150200", viewport={"width": 1440, "height": 1600})
         unit.goto(f"{url}/inbox")
         unit.wait_for_selector(f"text={number} 待签收", timeout=30_000)
-        sidebar = unit.inner_text("[data-testid=stSidebar]")
-        assert "消息（" in sidebar and "条未读）" in sidebar
+        unit.wait_for_selector("text=/消息（[0-9]+ 条未读）/", timeout=30_000)  # the sidebar's badge
+        unit.wait_for_timeout(1500)
         shot(unit, "2_inbox", engine)
-        card = unit.locator("[data-testid=stVerticalBlock]").filter(has_text=f"{number} 待签收").last
-        link = card.get_by_role("link", name="打开").get_attribute("href")
+        card = unit.locator("[class*=st-key-inbox_message_]").filter(has_text=f"{number} 待签收")
+        link = card.locator("a", has_text="打开").first.get_attribute("href")
         unit.goto(f"{url}/{link.lstrip('/')}")
         unit.get_by_role("button", name="签收").click()
         unit.wait_for_selector(f"text={number} 已签收，大起底办公室已收到签收消息。", timeout=30_000)
+        unit.wait_for_timeout(1500)
         shot(unit, "3_acknowledged", engine)
         unit.close()
 
@@ -60,6 +63,7 @@ def test_an_order_sent_by_the_office_is_acknowledged_by_baotou_and_seen_acknowle
         order = link.split("order=")[1]
         office.goto(f"{url}/supervision?order={order}")
         office.wait_for_selector("text=已签收：demo-150200", timeout=30_000)
+        office.wait_for_timeout(1500)
         assert f"{number} 已签收" in office.inner_text("body") or "已签收：demo-150200" in main_text(office)
         shot(office, "4_office_sees", engine)
         office.goto(f"{url}/inbox")

@@ -20,6 +20,7 @@ from ui.tables import date_column, item_table, table
 from ui.text import plain
 
 DONE = "supervision_done"  # the last action's outcome, shown after the rerun
+CHOSEN = "supervision_chosen"  # the order shown below the list (its selectbox's key)
 ROUND = "supervision_round"  # a new round of form widgets after a sent order: the form starts empty again
 LIT_SHOWN = 200  # lit items a list sends (the most urgent first); the counts above it cover all
 ORDER_COLUMNS = {
@@ -117,6 +118,7 @@ def _send(league: str, park: str | None, keys: dict[str, str]) -> None:
         st.session_state[DONE] = ("success", f"{sent.number} 已发送，收件单位的账号已收到站内消息。")
         st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
         st.query_params["order"] = str(sent.order_id)
+        st.session_state[CHOSEN] = sent.order_id  # the list's selectbox shows the order just sent
 
 
 def _acknowledge(order_id: int, number: str) -> None:
@@ -187,7 +189,7 @@ def orders_table(orders: pd.DataFrame) -> None:
         acknowledged_at=orders["acknowledged_at"].dt.strftime("%Y-%m-%d %H:%M").fillna(""),
         acknowledged_by=orders["acknowledged_by"].fillna(""),
     )[list(ORDER_COLUMNS)].rename(columns=ORDER_COLUMNS)
-    table(shown, "supervision_orders", fit=True, most=12,
+    table(shown, "supervision_orders", fit=True, most=400,
           column_config={"签收期限": date_column(), "报送期限": date_column()})  # fmt: skip
 
 
@@ -205,7 +207,7 @@ def order_view(order: pd.Series, today: Scope, user: User, scope_label: str, dem
         st.info("待签收。" + text)
     st.caption(f"督办要求：{plain(order['note'])}")
     items = queries.order_items(today, int(order["order_id"]))
-    table(issued_table(items), "supervision_order_items", fit=True, most=15)
+    table(issued_table(items), "supervision_order_items", fit=True, most=500)
     if state != "已签收" and user.may(Action.ACKNOWLEDGE_ORDER, order["league_code"], _park(order)):
         st.button("签收", type="primary", icon=":material/task_alt:", on_click=_acknowledge,
                   args=(int(order["order_id"]), number), key="supervision_acknowledge")  # fmt: skip
