@@ -30,18 +30,17 @@ ORDER_COLUMNS = {
 }  # fmt: skip
 
 
-def light_metrics(counts: pd.DataFrame, caption: bool = True) -> None:
+def light_metrics(counts: pd.DataFrame) -> None:
     """红灯/黄灯/蓝灯 of the open items (light_counts, summed over its leagues), with what each means."""
     rules = supervision.RULES
     cols = st.columns(3)
     cols[0].metric("红灯（已超期）", f"{int(counts['red'].sum())} 项")
     cols[1].metric("黄灯（进展滞后）", f"{int(counts['yellow'].sum())} 项")
     cols[2].metric("蓝灯（即将到期）", f"{int(counts['blue'].sum())} 项")
-    if caption:
-        st.caption(
-            f"督办三色：红灯为超过整改时限未整改；黄灯为 {rules['idle_days']} 天无进展、延期申请未获批准或被退回 "
-            f"{rules['returns']} 次及以上；蓝灯为 {rules['due_days']} 天内到期。"
-        )
+    st.caption(
+        f"督办三色：红灯为超过整改时限未整改；黄灯为 {rules['idle_days']} 天无进展、延期申请未获批准或被退回 "
+        f"{rules['returns']} 次及以上；蓝灯为 {rules['due_days']} 天内到期。"
+    )
 
 
 def light_line(counts: pd.DataFrame) -> None:
