@@ -147,38 +147,38 @@ def test_the_light_of_every_demo_item_equals_the_one_replayed_from_the_log(db: P
 
 
 def test_returns_a_refused_extension_and_idle_days_turn_an_item_yellow_and_a_near_deadline_blue(db: Path):
-    """Items given each yellow cause by the workflow, then compared with the replay at several dates."""
+    """Three overdue items given a later deadline (so no longer red), then each yellow cause or a near deadline made
+    by the workflow; the light and its reason, and the replay at several dates."""
     con = rules.install(duckdb.connect(str(db)))
-    returned, refused = open_items(con, "150600", n=2)
-    blue = con.execute(
-        "select item_id from rules.lights_at($d) where light is null and deadline > $d order by item_id limit 1",
-        {"d": NOW.date()},
-    ).fetchone()
-    for n in range(2):
-        when = NOW + timedelta(days=n)
-        seq = wf.item_state(con.cursor(), returned).seq
+    returned, refused, near = open_items(con, "150600", n=3)
+
+    def act_on(action, *args, **kwargs):
         with transaction(con, db) as cur:
-            seq = wf.record_progress(cur, ORDOS, returned, seq, "整改中", "推进中", now=when)
+            return action(cur, *args, **kwargs)
+
+    for item, deadline in ((returned, date(2027, 6, 30)), (refused, date(2027, 6, 30)), (near, date(2026, 3, 12))):
+        request = act_on(wf.request_extension, ORDOS, item, deadline, "资金未到位", now=NOW)
+        act_on(wf.decide_extension, ADMIN, request, True, "同意", now=NOW)
+    for n in range(2):  # returned twice
+        when = NOW + timedelta(days=n)
+        seq = act_on(wf.record_progress, ORDOS, returned, wf.item_state(con.cursor(), returned).seq, "整改中", "推进",
+                     now=when)  # fmt: skip
         con.execute("insert into evidence values ($i, $s, $h, 'a.pdf', 1, 'application/pdf', 'x', $t, null, null,"
                     " null)", {"i": returned, "s": seq, "h": f"{n:064d}", "t": when})  # fmt: skip
-        with transaction(con, db) as cur:
-            seq = wf.record_progress(cur, ORDOS, returned, seq, "已整改", "已完成", now=when)
-        with transaction(con, db) as cur:
-            wf.review(cur, ADMIN, returned, seq, False, f"材料不全{n}", now=when + timedelta(hours=1))
-    with transaction(con, db) as cur:
-        request = wf.request_extension(cur, ORDOS, refused, date(2027, 6, 30), "资金未到位", now=NOW)
-    with transaction(con, db) as cur:
-        wf.decide_extension(cur, ADMIN, request, False, "理由不充分", now=NOW)
+        seq = act_on(wf.record_progress, ORDOS, returned, seq, "已整改", "已完成", now=when)
+        act_on(wf.review, ADMIN, returned, seq, False, f"材料不全{n}", now=when + timedelta(hours=1))
+    request = act_on(wf.request_extension, ORDOS, refused, date(2027, 12, 31), "再延期", now=NOW)
+    act_on(wf.decide_extension, ADMIN, request, False, "理由不充分", now=NOW)
+    act_on(wf.record_progress, ORDOS, near, wf.item_state(con.cursor(), near).seq, "整改中", "推进", now=NOW)
     day = NOW.date() + timedelta(days=2)
-    lights = dict(con.execute("select item_id, light_reason from rules.lights_at($d)", {"d": day}).fetchall())
-    assert lights[returned] == "被退回 2 次" or lights[returned].startswith("超期")
-    assert _lights(con, day)[returned] in ("黄", "红") and _lights(con, day)[refused] in ("黄", "红")
+    rows = con.execute("select item_id, light, light_reason from rules.lights_at($d)", {"d": day}).fetchall()
+    lights = {i: (light, why) for i, light, why in rows}
+    assert lights[returned] == ("黄", "被退回 2 次")
+    assert lights[refused] == ("黄", "延期申请未获批准")
+    assert lights[near] == ("蓝", "8 天内到期")
+    assert _lights(con, NOW.date() + timedelta(days=61))[near] == "红"  # its deadline passed meanwhile
     for when in (NOW.date(), day, day + timedelta(days=70)):
         assert _lights(con, when) == _independent(con, when)
-    if blue:  # an item with a deadline in the future turns blue within 15 days of it
-        deadline = con.execute("select deadline from rules.lights_at($d) where item_id = $i",
-                               {"d": NOW.date(), "i": blue[0]}).fetchone()[0]  # fmt: skip
-        assert _lights(con, deadline - timedelta(days=15))[blue[0]] in ("蓝", "黄")
     con.close()
 
 
