@@ -120,6 +120,9 @@ ACTIONS = {
     "account_reset": "重置密码",
     "account_disable": "停用账号",
     "account_enable": "启用账号",
+    "mark_read": "消息标为已读",
+    "send_order": "发送督办单",
+    "acknowledge_order": "签收督办单",
 }
 
 

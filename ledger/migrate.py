@@ -23,13 +23,17 @@ UPGRADE_5 = (
     "create view item_facts as",
 )
 
+# #28 督办闭环 (duban): the statements at the end of schema.sql (and postgres/schema.sql) this part adds, for the
+# lead's schema-8 upgrade step.
+ADDED_DUBAN = ("create table message", "create table supervision_order", "create table supervision_order_item")
+
 # pgwrite (#26): the statements of ledger/postgres/schema.sql this part added (the embedded schema is unchanged). An
 # existing PostgreSQL database gains them with each sequence set past the table's largest id (setval).
 ADDED_PGWRITE = ("create sequence import_batch_id", "create sequence deadline_request_id")
 
 # Schema 8 (#26 to #30), by the heads of the statements each part added to the schema files: an existing database
 # gains them in place, its rows kept. ADDED_IN_8 is in both schema files; PostgreSQL's also has PG_ADDED_IN_8.
-ADDED_IN_8: tuple[str, ...] = ()
+ADDED_IN_8 = ADDED_DUBAN
 PG_ADDED_IN_8 = ADDED_PGWRITE + ADDED_IN_8
 
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file

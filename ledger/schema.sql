@@ -321,3 +321,47 @@ create table meta (
     value varchar not null
 );
 insert into meta values ('schema_version', '8');  -- ledger.SCHEMA_VERSION
+
+-- #28 督办闭环 (duban): 站内消息. One row per message to one user; (recipient, dedupe_key) is the key, so a
+-- repeated delivery of the same thing (a daily check run twice, a retried job) is not stored twice.
+create table message (
+    recipient  varchar not null,            -- the account's username
+    dedupe_key varchar not null,            -- what the message is about, e.g. light:<item>:红:<date>
+    kind       varchar not null,            -- ledger/inbox.py KIND_NAMES (the schedule's kinds too)
+    title      varchar not null,
+    body       varchar not null,
+    link       varchar,                     -- a page path with its query, e.g. ledgers?item=L001
+    created_at timestamp not null,
+    read_at    timestamp,
+    primary key (recipient, dedupe_key)
+);
+
+-- 督办单 (#28, duban): an order the region office sends to a responsible unit (a league, or one park of it) naming
+-- red and yellow items, with a reply due date; the unit acknowledges it (签收) in the app. An order not
+-- acknowledged by ack_due (K working days after it was sent: rules.supervision_rules) is 逾期未签收 and escalates
+-- once (escalated_at: the leaders copied through the inbox).
+create table supervision_order (
+    order_id        integer primary key,      -- also the order of sending
+    year            integer not null,
+    number          integer not null,         -- N of 督办〔year〕N号
+    league_code     varchar not null references league (league_code),
+    park_id         varchar references park (park_id),  -- null: the league as a whole
+    sent_by         varchar not null,
+    sent_at         timestamp not null,
+    reply_due       date not null,            -- by when the unit reports back on the items
+    ack_due         date not null,            -- by when it must acknowledge (K working days)
+    note            varchar not null,         -- 督办要求
+    acknowledged_by varchar,
+    acknowledged_at timestamp,
+    escalated_at    timestamp,
+    unique (year, number)
+);
+
+-- The items an order names, with their light and its reason when it was sent (the order as issued).
+create table supervision_order_item (
+    order_id     integer not null references supervision_order (order_id),
+    item_id      varchar not null,
+    light        varchar not null,
+    light_reason varchar,
+    primary key (order_id, item_id)
+);

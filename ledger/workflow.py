@@ -8,6 +8,8 @@ any past date are replayed from them, so nothing is overwritten.
 Each function takes a cursor inside a transaction the caller opened (ledger.writing.transaction), checks what
 the user may do, and raises WorkflowError with a Chinese message when not. `expected_seq` is the last event
 the user saw: when someone else changed the item meanwhile, StaleItem says who and when, and nothing is written.
+A return, an approval and a decided extension are told to the item's unit (站内消息: ledger/supervision.py
+item_decided) in the same transaction.
 """
 
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from datetime import date, datetime
 import duckdb
 
 from auth.roles import Action, User
-from ledger import spans
+from ledger import spans, supervision
 from ledger.evidence import Evidence
 from ledger.vocabulary import APPLIED, CLOSED, OPEN, WORKING
 from ledger.writing import PgCursor, is_postgres
@@ -248,11 +250,19 @@ def review(cur, user: User, item_id: str, expected_seq: int, approve: bool, reas
     when = now or datetime.now().replace(microsecond=0)
     if approve and state.evidence == 0 and state.withdrawn:
         raise WorkflowError("该条目的佐证材料已全部撤回，不能销号；请退回整改，要求补充佐证材料")
+    asker = state.last_actor if state.last_actor != user.username else None  # who applied for 销号
     if approve:
         cur.execute("update item set closed_date = $d where item_id = $i", {"d": when.date(), "i": item_id})
-        return _event(cur, state, CLOSED, user, when, (reason or "").strip()[:MAX_NOTE] or "审核通过，予以销号")
+        note = (reason or "").strip()[:MAX_NOTE] or "审核通过，予以销号"
+        seq = _event(cur, state, CLOSED, user, when, note)
+        supervision.item_decided(cur, item_id, "review", "销号申请审核通过，已销号", note, f"review:{item_id}:{seq}",
+                                 asker, when)  # fmt: skip
+        return seq
     text = _note(reason, "退回须写明原因，责任单位据此补充整改")
-    return _event(cur, state, WORKING, user, when, f"退回：{text}", reason=text)
+    seq = _event(cur, state, WORKING, user, when, f"退回：{text}", reason=text)
+    supervision.item_decided(cur, item_id, "review", "销号申请被退回，请补充整改", f"退回原因：{text}",
+                             f"review:{item_id}:{seq}", asker, when)  # fmt: skip
+    return seq
 
 
 def withdraw_evidence(cur, user: User, item_id: str, sha256: str, reason: str, now: datetime | None = None) -> str:
@@ -310,7 +320,9 @@ def request_extension(cur, user: User, item_id: str, new_deadline: date, reason:
 
 def decide_extension(cur, user: User, request_id: int, approve: bool, note: str = "",
                      now: datetime | None = None) -> None:  # fmt: skip
-    item = cur.execute("select item_id from deadline_request where request_id = $r", {"r": request_id}).fetchone()
+    item = cur.execute(
+        "select item_id, requested_by, new_deadline from deadline_request where request_id = $r", {"r": request_id}
+    ).fetchone()
     if item is None:
         raise WorkflowError(f"没有编号为 {request_id} 的延期申请")
     lock_item(cur, item[0])  # then the decision as it stands once no one else is deciding on the item
@@ -329,6 +341,10 @@ def decide_extension(cur, user: User, request_id: int, approve: bool, note: str 
         {"d": "批准" if approve else "不予批准", "by": user.username, "at": when, "day": when.date(), "note": text,
          "r": request_id},
     )  # fmt: skip
+    asker = item[1] if item[1] != user.username else None
+    outcome = f"延期申请已批准，新的整改时限为 {item[2]:%Y-%m-%d}" if approve else "延期申请未获批准"
+    supervision.item_decided(cur, item[0], "extension", outcome, text or outcome, f"extension:{request_id}", asker,
+                             when)  # fmt: skip
 
 
 def measures_for(ledger: str, land_kind: str | None = None) -> list[str]:

@@ -10,6 +10,7 @@ import queries
 from charts import format as fmt
 from charts import ledgers as view
 from queries import paging
+from queries.lights import lights_head
 from queries.scope import breadcrumb
 from reports.stamp import stamp
 from reports.workbooks import export_meta, ledger_csv_frames, ledger_xlsx_frames
@@ -17,6 +18,7 @@ from ui.downloads import export_button
 from ui.item_view import item_panel
 from ui.ledger_filters import filter_row, follow_order, ledger_choice, open_row, order_row
 from ui.scope import catalog, page_header
+from ui.supervision import LIT_SHOWN, light_summary, lights_table
 from ui.tables import item_table_options, table
 from ui.url_state import follow_page, page_input
 
@@ -105,6 +107,10 @@ else:
         ),
     )
     st.caption("点击行首的选择框打开该条目：事实、整改状态变化、整改时限，以及上级园区和盟市的链接。")
+
+# 督办三色 of this ledger's open items in scope, the lit ones listed when asked ----------------------
+if st.toggle(light_summary(queries.light_counts(scope, ledger)) + "：列出亮灯条目", key="ledgers_lights_on"):
+    lights_table(lights_head(scope, LIT_SHOWN, ledger), "ledgers_lights")
 
 # One item: at the newest data as it is today; at an earlier 数据截至 date as it was then, saying so ------
 if item is not None:

@@ -11,6 +11,7 @@ from queries.scope import Scope
 from reports.stamp import stamp
 from ui.downloads import export_menu
 from ui.scope import catalog, drill_down, page_header, selected_key
+from ui.supervision import light_line
 from ui.tables import percent_column, table
 
 COMPLETION_HEADERS = {
@@ -51,6 +52,7 @@ for column, (label, measure, value, colour) in zip(st.columns(4), headline, stri
     column.metric(label, value, month.delta, colour if moved else "off", help=month.text, delta_arrow="off")
     column.caption(f"{month.text}；{year.text}")
 st.caption("环比：与上月同日相比；同比：与上年同日相比（按各日期当时的台账状态重算）。")
+light_line(queries.light_counts(scope))  # 督办三色 of the open items on the 数据截至 date
 
 # One card per ledger --------------------------------------------------------------------------
 cards = kpi_cards(ledgers, queries.category_kpis(scope))

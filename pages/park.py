@@ -18,6 +18,7 @@ from reports.workbooks import items_xlsx
 from ui.downloads import export_button, export_menu
 from ui.park_directory import park_directory
 from ui.scope import page_header
+from ui.supervision import light_line
 from ui.tables import item_link, item_table, percent_column, table
 from ui.text import plain_frame
 from ui.url_state import follow_page, page_input
@@ -48,6 +49,7 @@ totals[0].metric("发现条目", f"{found} 项")
 totals[1].metric("已整改", f"{rectified} 项")
 totals[2].metric("整改完成率", f"{rectified / found * 100:.1f}%" if found else "—")
 totals[3].metric("超期未整改", f"{overdue} 项", "需督办" if overdue else None, "inverse", delta_arrow="off")
+light_line(queries.light_counts(scope))  # 督办三色 of the park's open items
 ledger_rows = view.ledger_table(kpis)
 with st.container(key="screen_only_ledgers"):
     table(fmt.in_percent(ledger_rows, "完成率"), "park_ledgers", column_config={"完成率": percent_column()})

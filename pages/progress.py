@@ -17,6 +17,7 @@ from reports.workbooks import overdue_xlsx
 from ui.downloads import export_button, export_menu
 from ui.scope import catalog, drill_down, page_header, selected_key
 from ui.session import current_user
+from ui.supervision import light_table
 from ui.tables import chinese_headers, date_column, item_link, item_table, park_link_column, percent_column, table
 from ui.url_state import PROGRESS_VIEWS, view_control
 
@@ -104,6 +105,8 @@ elif view == "盟市对比":
         drill_down(scope, unit)
     st.markdown(f"**{level}分台账超期未整改（项）**")
     table(pg.style_overdue(overdue_matrix), "progress_matrix_overdue", fit=True)
+    st.markdown("**各盟市督办三色（未整改条目，项）**")
+    table(light_table(queries.light_counts(scope)), "progress_lights", fit=True)
 
 elif view == "超期清单":
     kpis = queries.ledger_kpis(scope)

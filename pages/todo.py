@@ -7,6 +7,7 @@ import streamlit as st
 
 import queries
 from auth.roles import Action
+from queries.lights import lights_head
 from queries.scope import Scope
 from queries.todo import todo_counts, todo_head
 from reports.orders import DUE_DAYS, due_items, order_docx, order_xlsx, todo_table
@@ -14,6 +15,7 @@ from reports.stamp import stamp
 from ui.downloads import export_button
 from ui.scope import page_header
 from ui.session import current_user
+from ui.supervision import LIT_SHOWN, light_metrics, lights_table
 from ui.tables import date_column, item_table
 from ui.text import plain
 
@@ -58,6 +60,11 @@ if counts["items"] > SHOWN:
     )
 todo = todo_table(todo_head(today, SHOWN), "ledgers?item={}")
 item_table(todo, "todo_items", {"整改时限": date_column()})
+
+st.subheader("督办三色")
+light_metrics(queries.light_counts(today))
+lights_table(lights_head(today, LIT_SHOWN), "todo_lights")
+st.markdown(":material/assignment_late: [发给本单位的督办单](supervision)")
 
 st.subheader(f"督办单（超期及 {DUE_DAYS} 日内到期）")
 if not units:

@@ -22,6 +22,7 @@ __all__ = [
     "item_detail",
     "item_evidence",
     "item_history",
+    "item_lights",
     "league_completion",
     "league_milestones",
     "leagues",
@@ -34,11 +35,13 @@ __all__ = [
     "ledger_pending_approval",
     "ledger_stalled",
     "ledger_units",
+    "light_counts",
     "map_item_counts",
     "map_items",
     "map_leagues",
     "map_park_cells",
     "map_parks",
+    "order_items",
     "overdue_items",
     "overdue_parks",
     "paper_checks",
@@ -59,6 +62,7 @@ __all__ = [
     "retreat_candidates",
     "review_queue",
     "status_breakdown",
+    "supervision_orders",
     "supervision_summary",
     "survey_coverage",
     "survey_gaps",
@@ -368,3 +372,27 @@ def extension_queue(scope: Scope) -> pd.DataFrame:
 def todo_items(scope: Scope, unit: str | None = None) -> pd.DataFrame:
     """Every open item in scope, or one responsible unit's (the page itself asks for pages: queries/todo.py)."""
     return run("todo_items", **scope.params(), unit=unit)
+
+
+# 督办闭环 (#28) ---------------------------------------------------------------------------------
+def light_counts(scope: Scope, ledger: str | None = None) -> pd.DataFrame:
+    """红/黄/蓝 per league in scope (rules.lights_at); one ledger's items when ledger is given."""
+    return run("light_counts", **scope.params(), ledger=ledger)
+
+
+def item_lights(scope: Scope, ledger: str | None = None, light: str | None = None) -> pd.DataFrame:
+    return run("item_lights", **scope.params(), ledger=ledger, light=light)
+
+
+def supervision_orders(scope: Scope) -> pd.DataFrame:
+    """The 督办单 to units in scope with where each stands, and its number as written (督办〔年〕N号)."""
+    from ledger.supervision import order_number
+
+    orders = run("supervision_orders", **scope.params())
+    return orders.assign(
+        number_text=[order_number(y, n) for y, n in zip(orders["year"], orders["number"], strict=True)]
+    )
+
+
+def order_items(scope: Scope, order_id: int) -> pd.DataFrame:
+    return run("order_items", **scope.params(), order=int(order_id))

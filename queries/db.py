@@ -43,6 +43,8 @@ OPTIONAL = (
     "rules",
     "page_size",
     "offset",
+    "light",
+    "order",
 )
 
 

@@ -41,6 +41,8 @@ PARAM_TYPES = {
     "metric": "text",
     "weights": "jsonb",
     "rules": "jsonb",
+    "light": "text",
+    "order": "integer",
     "page_size": "bigint",
     "offset": "bigint",
     "page_limit": "bigint",

@@ -219,3 +219,57 @@ where x.ledger = ledger_key
           (select start_date from phase where phase_id = phase_key)
           and (select end_date from phase where phase_id = phase_key))
   and (search is null or contains(lower(x.title || ' ' || x.item_id), lower(trim(search))));
+
+-- 督办三色 (#28): the numbers of the supervision rules, here only (README 督办闭环; Python reads them through
+-- ledger.rules.value_of). due_days N: 蓝 when the deadline in force is within N days; idle_days M: 黄 when no
+-- progress was recorded for M days; returns: 黄 when returned this many times; ack_days K: a 督办单 not
+-- acknowledged after K working days escalates (ledger/supervision.py counts the working days).
+create or replace macro rules.supervision_rules() as
+    {'due_days': 15, 'idle_days': 60, 'returns': 2, 'ack_days': 3};
+
+-- The 督办 light of every open (not yet rectified) item found by a date, highest first: 红 overdue; 黄 behind its
+-- plan (no event for idle_days days, counted from its finding when it has none; a 延期 asked and refused; or
+-- returned `returns` times); 蓝 its deadline within due_days days; null: on course. light_reason says why.
+create or replace macro rules.lights_at(as_of) as table
+select
+    x.item_id,
+    x.ledger,
+    x.league_code,
+    x.park_id,
+    x.responsible_unit,
+    x.status,
+    x.deadline,
+    case
+        when x.is_overdue then '红'
+        when x.idle_days >= r.idle_days or x.refused > 0 or x.returns >= r.returns then '黄'
+        when x.deadline <= as_of + r.due_days then '蓝'
+    end as light,
+    case
+        when x.is_overdue then '超期 ' || datediff('day', x.deadline, as_of) || ' 天'
+        when x.returns >= r.returns then '被退回 ' || x.returns || ' 次'
+        when x.refused > 0 then '延期申请未获批准'
+        when x.idle_days >= r.idle_days then x.idle_days || ' 天无进展'
+        when x.deadline <= as_of + r.due_days then datediff('day', as_of, x.deadline) || ' 天内到期'
+    end as light_reason
+from (
+    select
+        x.*,
+        datediff('day', coalesce(s.status_date, x.found_date), as_of) as idle_days,  -- a span starts at each event
+        coalesce(n.returns, 0) as returns,
+        coalesce(d.refused, 0) as refused
+    from rules.items_at(as_of) x
+    left join rules.status_at(as_of) s using (item_id)
+    left join (
+        select item_id, count(*) as returns from item_event
+        where status = '整改中' and reason is not null and event_date <= as_of group by item_id
+    ) n using (item_id)
+    left join (
+        select item_id, count(*) as refused from deadline_request
+        where decision = '不予批准' and decided_date <= as_of group by item_id
+    ) d using (item_id)
+    where not x.is_rectified
+) x
+cross join (
+    select s['due_days'] as due_days, s['idle_days'] as idle_days, s['returns'] as returns
+    from (select rules.supervision_rules() as s)
+) r;

@@ -1,4 +1,5 @@
-"""督办单: for one responsible unit, its items overdue or due within 7 days, as Word and Excel, ready to send."""
+"""督办单: for one responsible unit, its items overdue or due within 7 days, as Word and Excel, ready to send; and
+the numbered 督办单 the office issued (ledger/supervision.py) with the red and yellow items it named."""
 
 import io
 from datetime import date
@@ -92,6 +93,71 @@ def order_docx(unit: str, items: pd.DataFrame, asof: date, scope_label: str, dem
     )
     ty.paragraph(document, "自治区工业园区建设工作领导小组办公室", ty.XIAO_SI, right=True)
     ty.paragraph(document, f"{asof:%Y年%m月%d日}", ty.XIAO_SI, right=True)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# The 督办单 as issued (ledger/supervision.py): numbered, to one unit, its red and yellow items as sent ----------
+ISSUED_COLUMNS = {
+    "item_id": "编号", "ledger_name": "台账", "title": "名称", "park_name": "园区", "responsible_unit": "责任单位",
+    "deadline": "整改时限", "light_sent": "督办灯", "reason_sent": "督办原因", "status": "当前状态",
+}  # fmt: skip
+
+
+def issued_table(items: pd.DataFrame) -> pd.DataFrame:
+    """The items of an issued order (queries/supervision/order_items.sql) with Chinese headers."""
+    table = items[list(ISSUED_COLUMNS)].rename(columns=ISSUED_COLUMNS).copy()
+    table["整改时限"] = [f"{d:%Y-%m-%d}" if pd.notna(d) else "" for d in items["deadline"]]
+    table["督办灯"] = [f"{light}灯" for light in items["light_sent"]]
+    table["责任单位"] = table["责任单位"].fillna("")
+    table["督办原因"] = table["督办原因"].fillna("")
+    return table
+
+
+def issued_unit(order: pd.Series) -> str:
+    """Who the order was sent to: the league, or the league and one park of it."""
+    return order["league_name"] + (order["park_name"] if isinstance(order["park_name"], str) else "")
+
+
+def issued_order_xlsx(order: pd.Series, items: pd.DataFrame, scope_label: str, demo: bool) -> bytes:
+    mark = "（演示数据）" if demo else ""
+    meta = ExportMeta(
+        f"{order['number_text']}　督办单：{issued_unit(order)}",
+        f"{order['sent_at']:%Y-%m-%d} 发出　{order['ack_due']:%Y-%m-%d} 前签收　{order['reply_due']:%Y-%m-%d} 前报送"
+        f"　范围：{scope_label}{mark}",
+        sheet="督办单",
+    )
+    return ledger_xlsx(issued_table(items), meta)
+
+
+def issued_order_docx(order: pd.Series, items: pd.DataFrame, scope_label: str, demo: bool) -> bytes:
+    """The issued 督办单 in 公文 layout: title, its number, the unit, the request with its dates, the list, the
+    issuer and the date it was sent."""
+    document = Document()
+    ty.page_setup(document)
+    ty.paragraph(document, "开发区闲置资源要素大起底督办单", 20, bold=True, center=True)
+    ty.paragraph(document, order["number_text"], ty.XIAO_SI, center=True)
+    ty.paragraph(document, f"{issued_unit(order)}：", ty.XIAO_SI, indent=False)
+    red = int((items["light_sent"] == "红").sum())
+    ty.paragraph(
+        document,
+        f"经核查，贵单位负责的整改事项中，红灯（已超整改时限）{red} 项、黄灯（进展滞后）{len(items) - red} 项，"
+        f"现予督办（清单附后）。{order['note']}请于 {order['ack_due']:%Y年%m月%d日} 前在看板中签收本督办单，"
+        f"{order['reply_due']:%Y年%m月%d日} 前报送整改进展。",
+        ty.XIAO_SI,
+        indent=False,
+    )
+    table = issued_table(items)
+    ty.table(document, table.columns, table.itertuples(index=False))
+    ty.paragraph(
+        document,
+        f"范围：{scope_label}　数据来源：开发区闲置资源要素大起底台账" + ("（演示数据）" if demo else ""),
+        ty.XIAO_SI,
+        indent=False,
+    )
+    ty.paragraph(document, "自治区工业园区建设工作领导小组办公室", ty.XIAO_SI, right=True)
+    ty.paragraph(document, f"{order['sent_at']:%Y年%m月%d日}", ty.XIAO_SI, right=True)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -94,10 +94,15 @@ def _recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dic
 
 
 def _paged_views(scope) -> None:
-    """The pages' paged and counted views of the long lists (queries/overdue.py, todo.py, paging.py)."""
-    from queries import overdue, paging, todo
+    """The pages' paged and counted views of the long lists (queries/overdue.py, todo.py, lights.py, paging.py) and
+    the queries that take an id (a 督办单's items)."""
+    import queries
+    from queries import lights, overdue, paging, todo
 
     overdue.overdue_head(scope, 20)
+    lights.lights_head(scope, 20)
+    for order in (1, 3):  # the demo's orders to 包头 and to its park P005
+        queries.order_items(scope, order)
     overdue.overdue_counts(scope, "land")
     todo.todo_head(scope, 20, returned_first=True)
     todo.todo_counts(scope)

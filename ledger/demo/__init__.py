@@ -1,18 +1,20 @@
 """Deterministic demo database (演示数据) calibrated to the campaign's published figures: build_demo is the one
 entry. Each module generates one part: parks (reference and 控制性指标), projects (built projects and the
 倒逼腾退 candidates), items (the six ledgers' items and details), timeline (their deadlines and status events),
-registers (the surveyed populations), campaign (milestones, filings, 回头看 cases); builder runs them in order
-and database writes the file."""
+registers (the surveyed populations), campaign (milestones, filings, 回头看 cases); builder runs them in order,
+database writes the file and supervision adds the 督办单 and messages to it."""
 
 from pathlib import Path
 
 from ledger.demo.basics import SEED
 from ledger.demo.builder import DemoBuilder
 from ledger.demo.database import TABLE_ORDER, write_database
+from ledger.demo.supervision import add_supervision
 
 
 def build_demo(path: Path, seed: int = SEED) -> dict[str, int]:
     """Build the demo database at path; returns the row count per table."""
     rows = DemoBuilder(seed).build().rows
     write_database(rows, path)
+    add_supervision(path)  # the 督办单 and messages, written by the app's own code on the built file
     return {t: len(rows.get(t, [])) for t in TABLE_ORDER}

@@ -333,3 +333,62 @@ language sql stable as $$
       and (ledger_rows.search is null
            or strpos(lower(x.title || ' ' || x.item_id), lower(trim(ledger_rows.search))) > 0)
 $$;
+
+-- 督办三色 (#28): queries/rules.sql says what these are; the numbers here are the same as there.
+create or replace function rules.supervision_rules() returns jsonb
+language sql immutable as $$
+    select '{"due_days": 15, "idle_days": 60, "returns": 2, "ack_days": 3}'::jsonb
+$$;
+
+create or replace function rules.lights_at(as_of date)
+returns table (
+    item_id text,
+    ledger text,
+    league_code text,
+    park_id text,
+    responsible_unit text,
+    status text,
+    deadline date,
+    light text,
+    light_reason text
+)
+language sql stable as $$
+    select
+        x.item_id, x.ledger, x.league_code, x.park_id, x.responsible_unit, x.status, x.deadline,
+        case
+            when x.is_overdue then '红'
+            when x.idle_days >= r.idle_days or x.refused > 0 or x.returns >= r.returns then '黄'
+            when x.deadline <= lights_at.as_of + r.due_days then '蓝'
+        end,
+        case
+            when x.is_overdue then '超期 ' || (lights_at.as_of - x.deadline) || ' 天'
+            when x.returns >= r.returns then '被退回 ' || x.returns || ' 次'
+            when x.refused > 0 then '延期申请未获批准'
+            when x.idle_days >= r.idle_days then x.idle_days || ' 天无进展'
+            when x.deadline <= lights_at.as_of + r.due_days then (x.deadline - lights_at.as_of) || ' 天内到期'
+        end
+    from (
+        select
+            i.*,
+            lights_at.as_of - coalesce(s.status_date, i.found_date) as idle_days,
+            coalesce(n.returns, 0) as returns,
+            coalesce(d.refused, 0) as refused
+        from rules.items_at(lights_at.as_of) i
+        left join rules.status_at(lights_at.as_of) s on s.item_id = i.item_id
+        left join (
+            select e.item_id, count(*) as returns from item_event e
+            where e.status = '整改中' and e.reason is not null and e.event_date <= lights_at.as_of
+            group by e.item_id
+        ) n on n.item_id = i.item_id
+        left join (
+            select q.item_id, count(*) as refused from deadline_request q
+            where q.decision = '不予批准' and q.decided_date <= lights_at.as_of
+            group by q.item_id
+        ) d on d.item_id = i.item_id
+        where not i.is_rectified
+    ) x
+    cross join (
+        select (s->>'due_days')::int as due_days, (s->>'idle_days')::int as idle_days, (s->>'returns')::int as returns
+        from (select rules.supervision_rules() as s) c
+    ) r
+$$;
