@@ -22,6 +22,16 @@ UPGRADE_5 = (
     "create view item_facts as",
 )
 
+# #28 part "schedule": the statements of schema.sql it adds (the lead merges every part's into one upgrade step).
+ADDED_SCHEDULE = (
+    "create table subscription",
+    "create table delivery",
+    "create table land_development",
+    "create table approval_step",
+    "create table issued_document",
+    "create table issued_figure",
+)
+
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file
 # defines them. Views first: item_facts_live reads item_facts_of.
 STORED_RULES = (

@@ -11,6 +11,7 @@ from queries.db import allowed, content_version, run
 from queries.scope import Catalog, Scope
 
 __all__ = [
+    "approval_waits",
     "catalog",
     "category_kpis",
     "control_thresholds",
@@ -22,6 +23,7 @@ __all__ = [
     "item_detail",
     "item_evidence",
     "item_history",
+    "land_clocks",
     "league_completion",
     "league_milestones",
     "leagues",
@@ -368,3 +370,15 @@ def extension_queue(scope: Scope) -> pd.DataFrame:
 def todo_items(scope: Scope, unit: str | None = None) -> pd.DataFrame:
     """Every open item in scope, or one responsible unit's (the page itself asks for pages: queries/todo.py)."""
     return run("todo_items", **scope.params(), unit=unit)
+
+
+# the law's clocks (#28) --------------------------------------------------------------------------
+def land_clocks(scope: Scope) -> pd.DataFrame:
+    """Open land items on a 闲置土地处置办法 clock on the scope's date, those reaching a milestone this month or next
+    first."""
+    return run("land_clocks", **scope.params())
+
+
+def approval_waits(scope: Scope) -> pd.DataFrame:
+    """Approval steps still waiting on the scope's date, per department, the longest wait first."""
+    return run("approval_waits", **scope.params())
