@@ -6,6 +6,7 @@ from auth.roles import Action, User
 from queries.db import upgraded_at_start
 from ui.chrome import chinese_chrome, page_links
 from ui.errors import guarded
+from ui.inbox import unread
 from ui.scope import scope_bar
 from ui.session import (
     PAGE_NOTICE,
@@ -27,6 +28,7 @@ chinese_chrome()  # Streamlit's own English, replaced or hidden (assets/streamli
 PAGES = (
     ("pages/overview.py", "总览", ":material/dashboard:", "overview", Action.VIEW),
     ("pages/todo.py", "我的待办", ":material/checklist:", "todo", Action.WORK_ON_ITEMS),
+    ("pages/inbox.py", "消息", ":material/mail:", "inbox", Action.READ_INBOX),
     ("pages/review.py", "销号审核", ":material/fact_check:", "review", Action.REVIEW_CLOSURE),
     ("pages/progress.py", "整治进度", ":material/timeline:", "progress", Action.VIEW),
     ("pages/rankings.py", "园区排名", ":material/leaderboard:", "rankings", Action.VIEW),
@@ -78,7 +80,8 @@ def signed_in(user: User) -> None:
     issue_cookie()  # after any switch to the page asked for: a script sent just before a rerun may never run
 
     with st.sidebar:
-        page_links(list(mine.values()))  # Streamlit's own list is off (.streamlit/config.toml showSidebarNavigation)
+        # Streamlit's own list is off (.streamlit/config.toml showSidebarNavigation); 消息 shows its unread count
+        page_links(list(mine.values()), {"inbox": unread(user)})
         st.markdown("### 开发区闲置资源要素大起底")
         sign_out_box(user)
         scope_bar()

@@ -27,6 +27,7 @@ class Action(Enum):
     IMPORT = "导入台账：大起底办公室为任何盟市，盟市工信局为本盟市", (ADMIN, LEAGUE)
     SEE_STORAGE = "查看服务器存储：原始文件占用、数据盘可用空间和保存位置", (ADMIN,)
     MANAGE_ACCOUNTS = "账号管理和审计日志", (ADMIN,)
+    READ_INBOX = "站内消息：本账号收到的督办提醒、督办单、审核与延期结果", EVERYONE
     SEE_REGION = "全区性文件：要情通报、比较12个盟市的督导通报（含会议模式的督导通报页）", (LEADER, ADMIN)
 
     def __init__(self, description: str, roles: tuple[str, ...]) -> None:

@@ -322,6 +322,18 @@ create table meta (
 );
 insert into meta values ('schema_version', '7');  -- ledger.SCHEMA_VERSION
 
+-- #28 督办闭环 (duban): 站内消息. One row per message to one user; (recipient, dedupe_key) is the key, so a
+-- repeated delivery of the same thing (a daily check run twice, a retried job) is not stored twice.
+create table message (
+    recipient  varchar not null,            -- the account's username
+    dedupe_key varchar not null,            -- what the message is about, e.g. light:<item>:红:<date>
+    kind       varchar not null,            -- ledger/inbox.py KIND_NAMES (the schedule's kinds too)
+    title      varchar not null,
+    body       varchar not null,
+    link       varchar,                     -- a page path with its query, e.g. ledgers?item=L001
+    created_at timestamp not null,
+    read_at    timestamp,
+    primary key (recipient, dedupe_key)
 -- #28 督办闭环, part "schedule": subscriptions and their deliveries (ledger/schedule.py), the figures the law's
 -- clocks need (queries/clocks/), and the archive of issued 通报 (reports/archive.py).
 -- A subscription: a report (or a threshold alert) sent to one account on a schedule, built with that account's

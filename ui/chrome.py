@@ -16,13 +16,14 @@ def chinese_chrome() -> None:
     st.html(f"<style>{CHINESE_CSS}</style>")
 
 
-def page_links(pages: list) -> None:
-    """The sidebar's list of pages. Streamlit's own list is switched off (client.showSidebarNavigation = false):
-    on a cold start it first lists the pages/ folder's module names until app.py's
-    st.navigation replaces them."""
+def page_links(pages: list, unread: dict[str, int]) -> None:
+    """The sidebar's list of pages, a page's unread count beside its title (消息). Streamlit's own list is switched
+    off (client.showSidebarNavigation = false): on a cold start it first lists the pages/ folder's module names
+    until app.py's st.navigation replaces them."""
     with st.container(key="page_links"):
         for page in pages:
-            st.page_link(page, width="stretch")
+            count = unread.get(page.url_path, 0)
+            st.page_link(page, label=f"{page.title}（{count} 条未读）" if count else None, width="stretch")
 
 
 def print_layout() -> None:

@@ -337,6 +337,17 @@ create table data_version (
 );
 insert into data_version values (true, 0);
 
+-- #28 督办闭环 (duban): 站内消息 (ledger/schema.sql says why).
+create table message (
+    recipient  varchar not null,
+    dedupe_key varchar not null,
+    kind       varchar not null,
+    title      varchar not null,
+    body       varchar not null,
+    link       varchar,
+    created_at timestamp not null,
+    read_at    timestamp,
+    primary key (recipient, dedupe_key)
 -- #28 督办闭环, part "schedule": subscriptions and their deliveries (ledger/schedule.py), the figures the law's
 -- clocks need (queries/clocks/), and the archive of issued 通报 (reports/archive.py).
 -- A subscription: a report (or a threshold alert) sent to one account on a schedule, built with that account's
