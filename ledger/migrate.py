@@ -22,6 +22,10 @@ UPGRADE_5 = (
     "create view item_facts as",
 )
 
+# #28 督办闭环 (duban): the statements at the end of schema.sql (and postgres/schema.sql) this part adds, for the
+# lead's schema-8 upgrade step.
+ADDED_DUBAN = ("create table message",)
+
 # #28 part "schedule": the statements of schema.sql it adds (the lead merges every part's into one upgrade step).
 ADDED_SCHEDULE = (
     "create table subscription",

@@ -348,6 +348,8 @@ create table message (
     created_at timestamp not null,
     read_at    timestamp,
     primary key (recipient, dedupe_key)
+);
+
 -- #28 督办闭环, part "schedule": subscriptions and their deliveries (ledger/schedule.py), the figures the law's
 -- clocks need (queries/clocks/), and the archive of issued 通报 (reports/archive.py).
 -- A subscription: a report (or a threshold alert) sent to one account on a schedule, built with that account's
