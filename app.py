@@ -3,6 +3,7 @@
 import streamlit as st
 
 from auth.roles import Action, User
+from ledger.schedule.runner import start_scheduler
 from queries.db import upgraded_at_start
 from ui.chrome import chinese_chrome, page_links
 from ui.errors import guarded
@@ -109,6 +110,7 @@ def not_here(path: str, user: User, home: st.Page):
 
 def route() -> None:
     upgraded_at_start()  # an earlier schema upgraded (ledger/migrate.py) once per process, before anything is read
+    start_scheduler()  # the subscriptions' background job, once per process (ledger/schedule/runner.py)
     user = signed_in_user()
     if user is None:
         anonymous()

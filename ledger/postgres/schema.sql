@@ -376,8 +376,10 @@ create table delivery (
     channel         varchar not null check (channel in ('inbox', 'email', 'webhook')),
     status          varchar not null check (status in ('pending', 'sent', 'failed')),
     attempts        integer not null,
-    title           varchar not null,
+    title           varchar not null,          -- the content (kept on the inbox row: a retry resends it as it was)
+    body            varchar,
     file_name       varchar,
+    content_b64     varchar,                   -- the attached file, base64 (the copy command moves it like text)
     detail          varchar,                   -- the last failure, in Chinese
     created_at      timestamp not null,
     updated_at      timestamp not null,
