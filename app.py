@@ -38,6 +38,8 @@ PAGES = (
     ("pages/park.py", "园区档案", ":material/apartment:", "park", Action.VIEW),
     ("pages/briefing.py", "导出与通报", ":material/campaign:", "briefing", Action.VIEW),
     ("pages/meeting.py", "会议模式", ":material/tv:", "meeting", Action.VIEW),
+    ("pages/clocks.py", "法定时限", ":material/gavel:", "clocks", Action.VIEW),
+    ("pages/subscriptions.py", "订阅推送", ":material/schedule_send:", "subscriptions", Action.VIEW),
     ("pages/data_import.py", "数据导入", ":material/upload_file:", "data_import", Action.IMPORT),
     ("pages/accounts.py", "账号管理", ":material/manage_accounts:", "accounts", Action.MANAGE_ACCOUNTS),
 )

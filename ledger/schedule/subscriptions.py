@@ -2,6 +2,7 @@
 a unit's account. Every check here, with a Chinese refusal; statements on a write cursor of either engine (a DuckDB
 cursor or ledger.writing.PgCursor, `$name` parameters), the caller writes the audit row."""
 
+import base64
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -131,3 +132,36 @@ def active(cur, username: str | None = None) -> list[Subscription]:
 def _subscription(row) -> Subscription:
     threshold = None if row[5] is None else float(row[5])
     return Subscription(int(row[0]), row[1], row[2], row[3], int(row[4]), threshold, row[6], row[7])
+
+
+RECENT = 50  # deliveries a list shows
+
+
+def deliveries(cur, username: str | None, limit: int = RECENT) -> list[dict]:
+    """The newest deliveries (of one account), one row per period: title, when, whether a file is kept, and each
+    channel's state (站内消息 always; 邮件 and 推送接口 when they were taken)."""
+    rows = cur.execute(
+        """select i.subscription_id, i.period, s.username, i.title, i.file_name, i.created_at,
+            (select string_agg(d.channel || ':' || d.status || ':' || cast(d.attempts as varchar), ','
+                               order by d.channel)
+             from delivery d where d.subscription_id = i.subscription_id and d.period = i.period
+               and d.channel <> 'inbox') as others
+        from delivery i join subscription s using (subscription_id)
+        where i.channel = 'inbox' and (cast($u as varchar) is null or s.username = $u)
+        order by i.created_at desc, i.subscription_id desc limit $n""",
+        {"u": username, "n": limit},
+    ).fetchall()
+    keys = ("subscription_id", "period", "username", "title", "file_name", "created_at", "others")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def delivered_file(cur, user: User, subscription_id: int, period: str) -> tuple[str, bytes]:
+    """The file a delivery carried (name, bytes), for its recipient or the office only."""
+    row = cur.execute(
+        """select s.username, i.file_name, i.content_b64 from delivery i join subscription s using (subscription_id)
+        where i.subscription_id = $id and i.period = $p and i.channel = 'inbox'""",
+        {"id": subscription_id, "p": period},
+    ).fetchone()
+    if row is None or not row[2] or (row[0] != user.username and not user.may(Action.MANAGE_ACCOUNTS)):
+        raise SubscriptionError("没有这份推送的文件，或它不属于本账号")
+    return row[1], base64.b64decode(row[2])
