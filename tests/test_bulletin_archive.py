@@ -112,3 +112,29 @@ def test_the_briefing_page_compares_with_the_last_issue_and_lists_the_archive(
     assert [int(text[:-1]) for text in shown["上期已整改"]] == [int(frozen.at[n, "rectified"]) for n in shown.index]
     archived = downloads["briefing_archive_download"]()
     assert Document(io.BytesIO(archived)).paragraphs  # the archived original opens
+
+
+@pytest.mark.postgres
+def test_issued_documents_subscriptions_and_deliveries_copy_to_postgresql_and_back(
+    db: Path, pg_server, tmp_path: Path
+) -> None:
+    from datetime import datetime
+
+    from ledger.__main__ import main
+    from ledger.schedule import runner
+    from ledger.schedule.subscriptions import subscribe
+    from tests.test_pg_copy import _fingerprints
+
+    issue_bulletin(ADMIN, store.auth_path(db), 17, FIRST, date(2023, 2, 14))
+    with writing() as cur:
+        subscribe(cur, ADMIN, DEMO_USERS["demo-150200"], "notice", "weekly", 1, None, "a@example.org", datetime.now())
+    assert runner.run_round(date(2026, 12, 7)) == 1
+    st.cache_resource.clear()  # the file released for the copy command
+    target = pg_server.create_database("archive_round_trip")
+    assert main(["copy", "--to-postgres", target, "--from", str(db)]) == 0
+    back = tmp_path / "back" / "ledger.duckdb"
+    assert main(["copy", "--from-postgres", target, "--to", str(back)]) == 0
+    before, after = _fingerprints(db), _fingerprints(back)
+    mine = ("subscription", "delivery", "issued_document", "issued_figure", "land_development", "approval_step")
+    assert all(int(before[t].split()[0]) > 0 for t in mine)
+    assert {t: after[t] for t in mine} == {t: before[t] for t in mine}
