@@ -1,6 +1,6 @@
 """What a 要情通报 says on a date: the pages' own queries gathered for the Word document (reports/bulletin.py), compared
 with the figures the previous issue stated when it was archived (reports/archive.py), and its issue: archived with
-those figures and registered (auth/issued.py)."""
+those figures and registered (auth/issued.py). A 督导通报 downloaded from 整治进度 is archived the same way."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,8 +15,9 @@ from queries.db import read_fresh, writing
 from queries.scope import Scope
 from reports import archive
 from reports.bulletin import bulletin_docx, chinese_number
+from reports.supervision_notice import notice_docx
 
-KIND = "要情通报"
+KIND, NOTICE = archive.KINDS  # 要情通报, 督导通报
 
 
 @dataclass(frozen=True)
@@ -74,4 +75,19 @@ def issue_bulletin(user: User, accounts, number: int, asof: date, previous: date
         archive.archive(cur, KIND, number, doc_number, asof, "全区", user.username, file_name(number, asof), content,
                         figures, datetime.now().replace(microsecond=0))  # fmt: skip
     issued.record(accounts, user.username, number, doc_number, asof)
+    return content
+
+
+def issue_notice(user: User, lagging: pd.DataFrame, rules: LagRules, asof: date, doc_number: str = "") -> bytes:
+    """A 督导通报 for the region on asof naming the lagging leagues (as the page judged them by rules), archived as
+    issued with the figures it states: numbered after the last archived 督导通报 (doc_number: its 文号, free text)."""
+    now = Scope(None, None, asof)
+    ledgers = queries.ledger_kpis(now)
+    content = notice_docx(ledgers, lagging, asof, bool(queries.data_origin(now).demo_items), rules, doc_number)
+    figures = {"ledger_kpis": ledgers, "category_kpis": queries.category_kpis(now)}
+    issued_at = datetime.now().replace(microsecond=0)
+    with writing() as cur:
+        number = 1 + max((d.number for d in archive.issued(cur, NOTICE)), default=0)
+        archive.archive(cur, NOTICE, number, doc_number, asof, "全区", user.username, f"督导通报_{asof:%Y%m%d}.docx",
+                        content, figures, issued_at)  # fmt: skip
     return content

@@ -138,3 +138,21 @@ def test_issued_documents_subscriptions_and_deliveries_copy_to_postgresql_and_ba
     mine = ("subscription", "delivery", "issued_document", "issued_figure", "land_development", "approval_step")
     assert all(int(before[t].split()[0]) > 0 for t in mine)
     assert {t: after[t] for t in mine} == {t: before[t] for t in mine}
+
+
+def test_each_downloaded_supervision_notice_is_archived_with_the_next_number(db: Path) -> None:
+    from charts.supervision import LagRules, lagging_leagues
+    from reports.bulletin_content import NOTICE, issue_notice
+
+    rules = LagRules()
+    lagging = lagging_leagues(queries.supervision_summary(Scope(None, None, FIRST)), rules)
+    first = issue_notice(ADMIN, lagging, rules, FIRST, "内园建办〔2023〕9号")
+    issue_notice(ADMIN, lagging, rules, LATER)
+    documents = read_fresh(lambda cur: archive.issued(cur, NOTICE))
+    assert [(d.number, d.doc_number, d.data_date) for d in documents] == [
+        (2, "", LATER),
+        (1, "内园建办〔2023〕9号", FIRST),
+    ]
+    assert read_fresh(lambda cur: archive.document_file(cur, documents[1].document_id))[1] == first
+    frozen = read_fresh(lambda cur: archive.frozen(cur, documents[1].document_id, "ledger_kpis"))
+    assert int(frozen.overdue.sum()) == int(queries.ledger_kpis(Scope(None, None, FIRST)).overdue.sum())
