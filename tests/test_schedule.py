@@ -12,6 +12,7 @@ from datetime import date, datetime
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 from typing import ClassVar
 
 import pytest
@@ -328,3 +329,28 @@ def test_two_processes_on_one_postgresql_send_each_period_once(
     assert _rows("select count(*) from delivery where channel = 'inbox'") == [(len(subscribers),)]
     assert _rows("select count(*) from message where dedupe_key like 'subscription:%'") == [(len(subscribers),)]
     assert sorted(r[0][0] for r in mailbox.mails) == sorted(f"{u.username}@example.org" for u in subscribers)
+
+
+def test_the_background_thread_runs_rounds_until_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    rounds = threading.Semaphore(0)
+    monkeypatch.setattr(runner, "run_round", lambda: rounds.release())
+    monkeypatch.setattr(runner, "FIRST_ROUND", 0.01)
+    scheduler = runner.Scheduler(0.01)
+    try:
+        assert all(rounds.acquire(timeout=10) for _ in range(3))  # a round, and the next ones
+    finally:
+        scheduler.stop()
+    scheduler._thread.join(timeout=10)
+    assert not scheduler._thread.is_alive()
+
+
+def test_the_app_starts_one_scheduler_per_process_and_none_when_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    started = []
+    monkeypatch.setattr(runner, "Scheduler", lambda seconds: started.append(seconds) or SimpleNamespace(stop=list))
+    runner.start_scheduler()
+    runner.start_scheduler()
+    assert started == [300.0]
+    monkeypatch.setenv("LEDGER_SCHEDULE", "off")
+    monkeypatch.setenv("LEDGER_SCHEDULE_SECONDS", "60")  # a new setting: a new resource, not started
+    runner.start_scheduler()
+    assert started == [300.0]
