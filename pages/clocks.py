@@ -40,21 +40,23 @@ if view in (None, "闲置土地"):
     cards[1].metric("已满一年（征缴闲置费）", f"{int((rows.stage == '征缴闲置费').sum())} 宗")
     cards[2].metric("已满两年（无偿收回）", f"{int((rows.stage == '无偿收回').sum())} 宗")
     cards[3].metric("本月、下月到期", f"{len(soon)} 宗")
-    st.markdown(f"**各盟市本月（{scope.asof:%Y年%m月}）和下月到期情况**")
-    by_league = land_milestones_by_league(scope)
-    table(by_league.assign(area_mu=by_league.area_mu.round(1)).rename(columns=LEAGUE_HEADERS), "clocks_leagues",
-          fit=True)  # fmt: skip
-    st.markdown(f"**计时地块**（本月、下月到期的在前；闲置费上限合计 {fmt.money(float(rows.fee_cap_wan.sum()))}）")
-    table(land_table(rows), "clocks_land", fit=True, most=600)
-    export_button(
-        "导出闲置土地时限清单（Excel）",
-        lambda: land_clocks_xlsx(queries.land_clocks(scope), label, scope.asof, demo),
-        file_name=f"闲置土地时限_{label.replace(' › ', '_')}_{scope.asof:%Y%m%d}.xlsx",
-        what="闲置土地时限清单",
-        scope_label=label,
-        icon=":material/download:",
-        key="clocks_land_export",
-    )
+    if rows.empty:
+        st.info("本范围在数据截至日没有计时中的闲置土地。")
+    else:
+        st.markdown(f"**各盟市本月（{scope.asof:%Y年%m月}）和下月到期情况**")
+        by_league = land_milestones_by_league(scope)
+        table(by_league.assign(area_mu=by_league.area_mu.round(1)).rename(columns=LEAGUE_HEADERS), "clocks_leagues")
+        st.markdown(f"**计时地块**（本月、下月到期的在前；闲置费上限合计 {fmt.money(float(rows.fee_cap_wan.sum()))}）")
+        table(land_table(rows), "clocks_land")
+        export_button(
+            "导出闲置土地时限清单（Excel）",
+            lambda: land_clocks_xlsx(queries.land_clocks(scope), label, scope.asof, demo),
+            file_name=f"闲置土地时限_{label.replace(' › ', '_')}_{scope.asof:%Y%m%d}.xlsx",
+            what="闲置土地时限清单",
+            scope_label=label,
+            icon=":material/download:",
+            key="clocks_land_export",
+        )
 else:
     st.caption("每个审批环节的受理日期与办理时限（演示数据为各部门承诺时限）；只列数据截至日仍在等待的环节。")
     departments = approval_departments(scope)
@@ -69,9 +71,9 @@ else:
                 "days_over": "超出天数合计",
             }
         )
-        table(shown.assign(超出天数合计=shown.超出天数合计.astype(int)), "clocks_departments", fit=True)
+        table(shown.assign(超出天数合计=shown.超出天数合计.astype(int)), "clocks_departments")
         st.markdown(f"**各审批部门等待最久的 {TOP_WAITS} 个环节**")
-        table(wait_table(longest_waits(scope, TOP_WAITS, len(departments))), "clocks_waits", fit=True, most=600)
+        table(wait_table(longest_waits(scope, TOP_WAITS, len(departments))), "clocks_waits")
         export_button(
             "导出审批等待清单（Excel）",
             lambda: approval_waits_xlsx(queries.approval_waits(scope), label, scope.asof, demo),

@@ -40,14 +40,20 @@ WAIT_COLUMNS = {
 }
 
 
+def _days(rows: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Date columns as dates (the frames carry them as timestamps: a table would print 00:00:00)."""
+    return rows.assign(**{c: pd.to_datetime(rows[c]).dt.date for c in columns})
+
+
 def land_table(rows: pd.DataFrame) -> pd.DataFrame:
     """land_clocks rows as the page and the workbook show them, Chinese headers."""
-    shown = rows.assign(basis=rows.partly_developed.map({True: "部分开发后中止", False: "未动工"}))
+    shown = _days(rows, ("clock_start", "fee_date", "recovery_date", "milestone_date"))
+    shown = shown.assign(basis=rows.partly_developed.map({True: "部分开发后中止", False: "未动工"}))
     return shown[list(LAND_COLUMNS)].rename(columns=LAND_COLUMNS)
 
 
 def wait_table(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows[list(WAIT_COLUMNS)].rename(columns=WAIT_COLUMNS)
+    return _days(rows, ("accepted_date", "due_date"))[list(WAIT_COLUMNS)].rename(columns=WAIT_COLUMNS)
 
 
 def land_clocks_xlsx(rows: pd.DataFrame, scope_label: str, asof: date, demo: bool) -> bytes:
