@@ -86,6 +86,8 @@ CONTENT = {
     "idle_map": "[data-testid=stDeckGlJsonChart] canvas",
     "park": "[data-testid=stMain] [data-testid=stDataFrame]",  # with no park in scope: the park directory
     "meeting": ".mt-title",
+    "clocks": "[data-testid=stMetric]",
+    "subscriptions": "[data-testid=stForm]",
 }
 
 
