@@ -4,7 +4,14 @@ import streamlit as st
 
 import queries
 from charts import format as fmt
-from queries.law_clocks import approval_departments, land_milestones_by_league, longest_waits
+from queries.law_clocks import (
+    MILESTONE_FLAGS,
+    approval_departments,
+    land_clocks_head,
+    land_milestones_by_league,
+    land_stages,
+    longest_waits,
+)
 from reports.clocks import approval_waits_xlsx, land_clocks_xlsx, land_table, wait_table
 from reports.stamp import stamp
 from ui.downloads import export_button
@@ -12,6 +19,7 @@ from ui.scope import page_header
 from ui.tables import table
 
 TOP_WAITS = 5  # waits shown per department (the export has all)
+LAND_SHOWN = 300  # parcels sent to the browser (the counts and the export cover all)
 LEAGUE_HEADERS = {
     "league_name": "盟市",
     "rows": "计时地块",
@@ -33,20 +41,25 @@ if view in (None, "闲置土地"):
         "土地闲置费；满两年，无偿收回。已动工但开发面积不足三分之一或投资不足25%、中止开发满一年的，按闲置土地计时。"
         "按整年计算（2月29日起算的，次年2月28日满一年）。"
     )
-    rows = queries.land_clocks(scope)
-    soon = rows[rows.milestone.notna()]
+    stages = land_stages(scope).set_index("stage")
+    total = int(stages.rows.sum())
+    soon = int(sum(stages[flag].sum() for flag in MILESTONE_FLAGS[:4]))
     cards = st.columns(4)
-    cards[0].metric("计时中的地块", f"{len(rows)} 宗")
-    cards[1].metric("已满一年（征缴闲置费）", f"{int((rows.stage == '征缴闲置费').sum())} 宗")
-    cards[2].metric("已满两年（无偿收回）", f"{int((rows.stage == '无偿收回').sum())} 宗")
-    cards[3].metric("本月、下月到期", f"{len(soon)} 宗")
-    if rows.empty:
+    cards[0].metric("计时中的地块", f"{total} 宗")
+    cards[1].metric("已满一年（征缴闲置费）", f"{int(stages.rows.get('征缴闲置费', 0))} 宗")
+    cards[2].metric("已满两年（无偿收回）", f"{int(stages.rows.get('无偿收回', 0))} 宗")
+    cards[3].metric("本月、下月到期", f"{soon} 宗")
+    if total == 0:
         st.info("本范围在数据截至日没有计时中的闲置土地。")
     else:
         st.markdown(f"**各盟市本月（{scope.asof:%Y年%m月}）和下月到期情况**")
         by_league = land_milestones_by_league(scope)
         table(by_league.assign(area_mu=by_league.area_mu.round(1)).rename(columns=LEAGUE_HEADERS), "clocks_leagues")
-        st.markdown(f"**计时地块**（本月、下月到期的在前；闲置费上限合计 {fmt.money(float(rows.fee_cap_wan.sum()))}）")
+        cap = fmt.money(float(stages.fee_cap_wan.sum()))
+        st.markdown(f"**计时地块**（本月、下月到期的在前；闲置费上限合计 {cap}）")
+        if total > LAND_SHOWN:
+            st.caption(f"下表列出前 {LAND_SHOWN} 宗；导出的 Excel 含全部 {total} 宗。")
+        rows = land_clocks_head(scope, LAND_SHOWN)
         table(land_table(rows), "clocks_land")
         export_button(
             "导出闲置土地时限清单（Excel）",

@@ -13,6 +13,20 @@ TOP_ORDER: tuple[tuple[str, bool], ...] = (("rank_in_department", False), ("depa
                                            ("step", False))  # fmt: skip
 
 
+LAND_ORDER: tuple[tuple[str, bool], ...] = (("milestone_date", False), ("item_id", False))  # land_clocks.sql's own
+
+
+def land_clocks_head(scope: Scope, limit: int) -> pd.DataFrame:
+    """The first `limit` parcels on a clock: those reaching a milestone this month or next first."""
+    return run_page("land_clocks", LAND_ORDER, limit, 0, **scope.params())
+
+
+def land_stages(scope: Scope) -> pd.DataFrame:
+    """Per stage (未满一年, 征缴闲置费, 无偿收回): parcels, those reaching each milestone in the two months, the 闲置费
+    cap and the area, over every parcel on a clock."""
+    return run_totals("land_clocks", "stage", MILESTONE_FLAGS, ("fee_cap_wan", "area_mu"), **scope.params())
+
+
 def land_milestones_by_league(scope: Scope) -> pd.DataFrame:
     """Per league: parcels on a clock, those reaching each milestone this month and next, developed in part, area."""
     return run_totals("land_clocks", "league_name", MILESTONE_FLAGS, ("area_mu",), **scope.params())
