@@ -21,7 +21,15 @@ from docx import Document
 
 from ledger.schedule import runner
 from ledger.schedule.periods import period_of, schedule_text
-from ledger.schedule.subscriptions import MAX_ACTIVE, SubscriptionError, active, cancel, subscribe
+from ledger.schedule.subscriptions import (
+    MAX_ACTIVE,
+    SubscriptionError,
+    active,
+    cancel,
+    delivered_file,
+    deliveries,
+    subscribe,
+)
 from queries.db import read_fresh, writing
 from tests.conftest import DEMO_USERS, ROOT, copy_database, demo_in_postgres, read_database
 
@@ -167,6 +175,12 @@ def test_a_subscription_delivers_once_per_period_to_the_inbox_and_by_mail_in_the
         )
         == [("email", "sent", 1), ("inbox", "sent", 1)] * 2
     )
+    listed = read_fresh(lambda cur: deliveries(cur, BAOTOU.username))
+    assert [(r["period"], r["others"]) for r in listed] == [("2026-W51", "email:sent:1"), ("2026-W50", "email:sent:1")]
+    name, data = read_fresh(lambda cur: delivered_file(cur, BAOTOU, made.subscription_id, "2026-W50"))
+    assert (name, data) == (attachment.get_filename(), attachment.get_content())
+    with pytest.raises(SubscriptionError, match="不属于本账号"):
+        read_fresh(lambda cur: delivered_file(cur, ORDOS, made.subscription_id, "2026-W50"))
 
 
 def test_each_delivery_is_audited(store_: str) -> None:

@@ -148,7 +148,7 @@ def deliveries(cur, username: str | None, limit: int = RECENT) -> list[dict]:
                and d.channel <> 'inbox') as others
         from delivery i join subscription s using (subscription_id)
         where i.channel = 'inbox' and (cast($u as varchar) is null or s.username = $u)
-        order by i.created_at desc, i.subscription_id desc limit $n""",
+        order by i.created_at desc, i.subscription_id desc, i.period desc limit $n""",
         {"u": username, "n": limit},
     ).fetchall()
     keys = ("subscription_id", "period", "username", "title", "file_name", "created_at", "others")
