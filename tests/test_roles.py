@@ -28,13 +28,13 @@ MATRIX = {  # today's permissions, written out by hand: 1 = the role may
 }  # fmt: skip
 MENUS = {
     "demo-leader": ["总览", "消息", "整治进度", "园区排名", "闲置资产地图", "台账", "园区档案", "导出与通报",
-                    "会议模式"],
+                    "会议模式", "法定时限", "订阅推送"],
     "demo-admin": ["总览", "我的待办", "消息", "销号审核", "整治进度", "园区排名", "闲置资产地图", "台账",
-                   "园区档案", "导出与通报", "会议模式", "数据导入", "账号管理"],
+                   "园区档案", "导出与通报", "会议模式", "法定时限", "订阅推送", "数据导入", "账号管理"],
     "demo-150200": ["总览", "我的待办", "消息", "整治进度", "园区排名", "闲置资产地图", "台账", "园区档案",
-                    "导出与通报", "会议模式", "数据导入"],
+                    "导出与通报", "会议模式", "法定时限", "订阅推送", "数据导入"],
     "demo-P005": ["总览", "我的待办", "消息", "整治进度", "园区排名", "闲置资产地图", "台账", "园区档案",
-                  "导出与通报", "会议模式"],
+                  "导出与通报", "会议模式", "法定时限", "订阅推送"],
 }  # fmt: skip
 # the pages that refuse, when opened directly, a user without the action that opens them
 GUARDED_PAGES = {"review": Action.REVIEW_CLOSURE, "data_import": Action.IMPORT, "accounts": Action.MANAGE_ACCOUNTS}

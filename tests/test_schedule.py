@@ -368,3 +368,15 @@ def test_the_app_starts_one_scheduler_per_process_and_none_when_switched_off(mon
     monkeypatch.setenv("LEDGER_SCHEDULE_SECONDS", "60")  # a new setting: a new resource, not started
     runner.start_scheduler()
     assert started == [300.0]
+
+
+def test_nothing_goes_to_a_disabled_or_retired_demo_account(db: Path) -> None:
+    from auth import store
+
+    accounts = store.auth_path(db)
+    _subscribe(ORDOS, ORDOS, "notice")
+    _subscribe(BAOTOU, BAOTOU, "notice")
+    store.set_disabled(accounts, ORDOS.username, True)
+    assert runner.run_round(MONDAY, NOW) == 1  # 包头 only
+    store.add_user(accounts, "real-admin", "Zhengshi-2026-ok!", "admin", display_name="正式管理员")
+    assert runner.run_round(NEXT_MONDAY, NOW) == 0  # demo accounts stop working once a real admin exists

@@ -30,6 +30,7 @@ LOCK_KEY = 280_028  # the PostgreSQL advisory lock of a round (ledger/migrate.py
 MAX_ATTEMPTS = 5  # an e-mail or webhook delivery tried this often, once a round, then left as failed
 FIRST_ROUND = 30  # seconds after start-up (the app answers its first pages first)
 MIMES = {".docx": DOCX, ".png": "image/png"}
+CHANNEL_NAMES = {"inbox": "站内消息", "email": "邮件", "webhook": "推送接口"}
 _LOCAL = threading.Lock()  # embedded mode: one process holds the DuckDB file, one round at a time within it
 
 
@@ -86,12 +87,14 @@ def run_round(today: date | None = None, now: datetime | None = None) -> int:
 
 
 def _accounts() -> dict[str, User]:
-    """Every enabled account by name (a subscriber's limits come from its account as it is now)."""
-    rows = store.list_users(_accounts_path())
+    """Every account that may sign in, by name (a subscriber's limits come from its account as it is now): not
+    disabled, and no demo account once a real admin exists (they stop working then)."""
+    path = _accounts_path()
+    demo_allowed = not store.has_real_admin(path)
     return {
         r["username"]: User(r["username"], r["role"], r["league_code"], r["park_id"], r["display_name"] or "")
-        for r in rows
-        if not r["disabled"]
+        for r in store.list_users(path)
+        if not r["disabled"] and (demo_allowed or not r["demo"])
     }
 
 
@@ -100,6 +103,8 @@ def _accounts_path() -> Path:
 
 
 def _deliver_due(subscription: Subscription, user: User, today: date, now: datetime) -> int:
+    """1 when this round stored the subscription's due period (built as its subscriber, audited), else 0: not due,
+    sent already (here or by another server), or an alert under its threshold."""
     period = period_of(subscription.cadence, subscription.day, today)
     if period is None or _delivered(subscription.subscription_id, period):
         return 0
@@ -116,10 +121,8 @@ def _deliver_due(subscription: Subscription, user: User, today: date, now: datet
     return 1
 
 
-CHANNEL_NAMES = {"inbox": "站内消息", "email": "邮件", "webhook": "推送接口"}
-
-
 def _scope_text(user: User) -> str:
+    """The audit log's scope, as auth/store writes it for a sign-in."""
     return user.park or user.league or "全区"
 
 
