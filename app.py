@@ -3,6 +3,7 @@
 import streamlit as st
 
 from auth.roles import Action, User
+from ledger.schedule.runner import start_scheduler
 from queries.db import upgraded_at_start
 from ui.chrome import chinese_chrome, page_links
 from ui.errors import guarded
@@ -38,6 +39,8 @@ PAGES = (
     ("pages/park.py", "园区档案", ":material/apartment:", "park", Action.VIEW),
     ("pages/briefing.py", "导出与通报", ":material/campaign:", "briefing", Action.VIEW),
     ("pages/meeting.py", "会议模式", ":material/tv:", "meeting", Action.VIEW),
+    ("pages/clocks.py", "法定时限", ":material/gavel:", "clocks", Action.VIEW),
+    ("pages/subscriptions.py", "订阅推送", ":material/schedule_send:", "subscriptions", Action.VIEW),
     ("pages/data_import.py", "数据导入", ":material/upload_file:", "data_import", Action.IMPORT),
     ("pages/accounts.py", "账号管理", ":material/manage_accounts:", "accounts", Action.MANAGE_ACCOUNTS),
 )
@@ -110,6 +113,7 @@ def not_here(path: str, user: User, home: st.Page):
 
 def route() -> None:
     upgraded_at_start()  # an earlier schema upgraded (ledger/migrate.py) once per process, before anything is read
+    start_scheduler()  # the subscriptions' background job, once per process (ledger/schedule/runner.py)
     user = signed_in_user()
     if user is None:
         anonymous()

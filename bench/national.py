@@ -24,7 +24,7 @@ from ledger.demo import build_demo
 # Tables copied unchanged (one region's reference data, and what the schema itself inserts is left alone).
 AS_IS = ["league", "phase", "import_batch", "control_threshold", "league_milestone"]
 # Tables of one row per item: copied once per (park copy, item copy), with the item id tagged.
-PER_ITEM = ["item_event", "pending_approval", "idle_fund", "evidence"]
+PER_ITEM = ["item_event", "pending_approval", "idle_fund", "evidence", "land_development", "approval_step"]
 PLACED = ["land", "infrastructure", "stalled"]  # per item, with a coordinate (and land, stalled: a parcel code)
 
 

@@ -20,6 +20,7 @@ KIND_NAMES = {
     "order_acknowledged": "督办单已签收",
     "review": "销号审核",
     "extension": "延期审批",
+    "subscription": "订阅推送",
 }
 OTHER_KIND = "通知"
 MAX_TITLE = 120

@@ -27,13 +27,23 @@ UPGRADE_5 = (
 # lead's schema-8 upgrade step.
 ADDED_DUBAN = ("create table message", "create table supervision_order", "create table supervision_order_item")
 
+# #28 part "schedule": the statements of schema.sql it adds (the lead merges every part's into one upgrade step).
+ADDED_SCHEDULE = (
+    "create table subscription",
+    "create table delivery",
+    "create table land_development",
+    "create table approval_step",
+    "create table issued_document",
+    "create table issued_figure",
+)
+
 # pgwrite (#26): the statements of ledger/postgres/schema.sql this part added (the embedded schema is unchanged). An
 # existing PostgreSQL database gains them with each sequence set past the table's largest id (setval).
 ADDED_PGWRITE = ("create sequence import_batch_id", "create sequence deadline_request_id")
 
 # Schema 8 (#26 to #30), by the heads of the statements each part added to the schema files: an existing database
 # gains them in place, its rows kept. ADDED_IN_8 is in both schema files; PostgreSQL's also has PG_ADDED_IN_8.
-ADDED_IN_8 = ADDED_DUBAN
+ADDED_IN_8 = ADDED_DUBAN + ADDED_SCHEDULE
 PG_ADDED_IN_8 = ADDED_PGWRITE + ADDED_IN_8
 
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file

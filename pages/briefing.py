@@ -10,12 +10,15 @@ from charts import format as fmt
 from charts import rankings as rk
 from charts.supervision import LagRules, lagging_leagues
 from charts.theme import plotly_config
+from queries.db import read_fresh
 from queries.scope import Scope
+from reports import archive
 from reports.bulletin import CHANGE_COLUMNS, change_rows, chinese_date, chinese_number, default_previous
-from reports.bulletin_content import bulletin_for
+from reports.bulletin_content import KIND, figures_on, file_name, issue_bulletin
 from reports.deck import briefing_deck
 from reports.images import export_problem
 from reports.meeting_deck import deck_content
+from ui.archive import archived_documents
 from ui.downloads import export_button, export_menu
 from ui.scope import catalog, page_header
 from ui.session import accounts_path, current_user
@@ -41,6 +44,7 @@ if view in (None, "要情通报") and sees_region:
     if offered is not None and offered is not last and any(i is offered for i in register):  # issued for this date
         said.append(f"该日期已印发过第{chinese_number(offered.number)}期，期数与文号默认沿用。")
     st.caption("".join(said))
+    last_archived = read_fresh(lambda cur: archive.last_issued_before(cur, KIND, scope.asof))
     left, middle, right = st.columns([1, 2, 2])
     number = int(
         left.number_input(
@@ -62,21 +66,26 @@ if view in (None, "要情通报") and sees_region:
     )
     previous = right.date_input(
         "与哪一期比较（上期数据截至）",
-        value=default_previous(scope.asof, first),
+        value=last_archived.data_date if last_archived else default_previous(scope.asof, first),
         min_value=first,
         max_value=scope.asof,
         format="YYYY-MM-DD",
         key=f"briefing_previous_{scope.asof}",  # a new 数据截至 date starts from its own default
     )
-    now, before = Scope(None, None, scope.asof), Scope(None, None, previous)
+    now, before = Scope(None, None, scope.asof), figures_on(previous)
     ledgers = queries.ledger_kpis(now)
     found, rectified = int(ledgers.found.sum()), int(ledgers.rectified.sum())
     st.markdown(
         f"**第{chinese_number(number)}期**（{chinese_date(scope.asof)}）：全区发现问题 **{found}** 项，"
         f"已整改 **{rectified}** 项，整改完成率 **{fmt.rate(rectified / found if found else None)}**；"
-        f"较 {previous:%Y-%m-%d} 新增整改 **{rectified - int(queries.ledger_kpis(before).rectified.sum())}** 项。"
+        f"较 {previous:%Y-%m-%d} 新增整改 **{rectified - int(before.ledgers.rectified.sum())}** 项。"
     )
-    rows = change_rows(queries.category_kpis(now), queries.category_kpis(before))
+    if before.issue:
+        st.caption(
+            f"上期数字取自第{chinese_number(before.issue.number)}期印发时冻结的数据"
+            f"（{before.issue.issued_at:%Y-%m-%d %H:%M} {before.issue.issued_by} 印发），不随此后导入的台账变化。"
+        )
+    rows = change_rows(queries.category_kpis(now), before.categories)
     changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
     table(changes, "briefing_changes", fit=True)
     lagging = lagging_leagues(queries.supervision_summary(now), LagRules())
@@ -87,15 +96,13 @@ if view in (None, "要情通报") and sees_region:
     user = current_user()
 
     def issue() -> bytes:
-        """The document, registered as issued (number, 文号, date, who) with its audit row."""
-        content = bulletin_for(number, scope.asof, previous, doc_number)
-        issued.record(accounts_path(), user.username, number, doc_number, scope.asof)
-        return content
+        """The document, archived with its figures and registered as issued (number, 文号, date, who)."""
+        return issue_bulletin(user, accounts_path(), number, scope.asof, previous, doc_number)
 
     export_button(
         f"下载要情通报第{chinese_number(number)}期（Word）",
         issue,
-        file_name=f"要情通报第{chinese_number(number)}期_{scope.asof:%Y%m%d}.docx",
+        file_name=file_name(number, scope.asof),
         what=f"要情通报第{chinese_number(number)}期",
         scope_label="全区",
         type="primary",
@@ -106,6 +113,7 @@ if view in (None, "要情通报") and sees_region:
         "下载即登记为已印发（期数、文号、数据截至、下载人），下次打开时默认下一期。"
         "数字与看板各页面使用同一查询：总览卡片、整治进度、督导通报在同一日期显示的数字与通报一致。"
     )
+    archived_documents(user)
 
 else:
     metric = st.segmented_control(

@@ -10,9 +10,8 @@ from charts.overview import completion_figure
 from charts.supervision import LAG_POINTS, LagRules, lagging_leagues, standing_rule
 from charts.theme import plotly_config
 from queries.overdue import overdue_counts, overdue_head
-from queries.scope import Scope
+from reports.bulletin_content import issue_notice
 from reports.stamp import stamp
-from reports.supervision_notice import notice_docx
 from reports.workbooks import overdue_xlsx
 from ui.downloads import export_button, export_menu
 from ui.scope import catalog, drill_down, page_header, selected_key
@@ -164,11 +163,10 @@ elif view == "督导通报" and sees_region:
     for row in lagging.itertuples():
         st.markdown(f"- **{row.league_name}**：" + "；".join(row.reasons))
     number = st.text_input("通报文号（可选）", "", key="progress_notice_number", placeholder="例如：第3期")
-    whole = Scope(None, None, scope.asof)
-    region, demo = queries.ledger_kpis(whole), bool(queries.data_origin(whole).demo_items)
+    user = current_user()
     export_button(
         "下载督导通报（Word）",
-        notice_docx(region, lagging, scope.asof, demo, rules, number),
+        lambda: issue_notice(user, lagging, rules, scope.asof, number),  # archived as issued (导出与通报 lists it)
         file_name=f"督导通报_{scope.asof:%Y%m%d}.docx",
         what="督导通报",
         scope_label="全区",

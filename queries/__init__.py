@@ -11,6 +11,7 @@ from queries.db import allowed, content_version, run
 from queries.scope import Catalog, Scope
 
 __all__ = [
+    "approval_waits",
     "catalog",
     "category_kpis",
     "control_thresholds",
@@ -23,6 +24,7 @@ __all__ = [
     "item_evidence",
     "item_history",
     "item_lights",
+    "land_clocks",
     "league_completion",
     "league_milestones",
     "leagues",
@@ -396,3 +398,15 @@ def supervision_orders(scope: Scope) -> pd.DataFrame:
 
 def order_items(scope: Scope, order_id: int) -> pd.DataFrame:
     return run("order_items", **scope.params(), order=int(order_id))
+
+
+# the law's clocks (#28) --------------------------------------------------------------------------
+def land_clocks(scope: Scope) -> pd.DataFrame:
+    """Open land items on a 闲置土地处置办法 clock on the scope's date, those reaching a milestone this month or next
+    first."""
+    return run("land_clocks", **scope.params())
+
+
+def approval_waits(scope: Scope) -> pd.DataFrame:
+    """Approval steps still waiting on the scope's date, per department, the longest wait first."""
+    return run("approval_waits", **scope.params())

@@ -273,3 +273,35 @@ cross join (
     select s['due_days'] as due_days, s['idle_days'] as idle_days, s['returns'] as returns
     from (select rules.supervision_rules() as s)
 ) r;
+
+-- 《闲置土地处置办法》(reference/land_rules.csv), #28 part "schedule". A land item's clock starts on the agreed
+-- start of development (约定动工开发日期, else the ledger's 闲置起始) for 闲置土地, or on the day development halted
+-- for a parcel developed in part that counts as idle (partly_idle); other land is on no clock (null). One full
+-- calendar year on, the parcel is idle land and 闲置费 is due (up to 20 % of the land price); two full years on,
+-- the path is 无偿收回. Calendar years: 29 February plus a year is 28 February.
+create or replace macro rules.idle_fee_date(clock_start) as cast(clock_start + interval 1 year as date);
+create or replace macro rules.idle_recovery_date(clock_start) as cast(clock_start + interval 2 year as date);
+create or replace macro rules.idle_fee_cap(land_price_wan) as land_price_wan * 0.2;
+
+-- Developed in part counts as idle under one third of the area or under 25 % of the investment (exactly one third
+-- or 25 % is not under); a missing figure decides nothing.
+create or replace macro rules.partly_idle(area_mu, developed_mu, total_investment_wan, invested_wan) as
+    coalesce(developed_mu * 3 < area_mu, false) or coalesce(invested_wan * 4 < total_investment_wan, false);
+
+create or replace macro rules.idle_clock_start(
+    land_kind, idle_since, agreed_start, area_mu, developed_mu, total_investment_wan, invested_wan, halted_since
+) as
+    case
+        when halted_since is not null then
+            case when rules.partly_idle(area_mu, developed_mu, total_investment_wan, invested_wan) then halted_since end
+        when land_kind = '闲置土地' then coalesce(agreed_start, idle_since)
+    end;
+
+-- Where a parcel's clock stands on a date: 无偿收回, 征缴闲置费 or 未满一年 (null: on no clock).
+create or replace macro rules.idle_stage(clock_start, as_of) as
+    case
+        when clock_start is null then null
+        when rules.idle_recovery_date(clock_start) <= as_of then '无偿收回'
+        when rules.idle_fee_date(clock_start) <= as_of then '征缴闲置费'
+        else '未满一年'
+    end;

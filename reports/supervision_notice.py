@@ -21,10 +21,17 @@ REQUIREMENTS = (
 
 
 def notice_docx(
-    ledgers: pd.DataFrame, lagging: pd.DataFrame, asof: date, demo: bool, rules: LagRules, number: str = ""
+    ledgers: pd.DataFrame,
+    lagging: pd.DataFrame,
+    asof: date,
+    demo: bool,
+    rules: LagRules,
+    number: str = "",
+    scope_label: str = "全区",
 ) -> bytes:
     """A draft 督导通报 in the usual layout: title, issuer and date, overall figures, the lagging leagues, requirements.
-    ledgers: the region's ledger_kpis; lagging: lagging_leagues(...)."""
+    ledgers: the ledger_kpis of scope_label (the region, or a subscriber's league: ledger/schedule); lagging:
+    lagging_leagues(...)."""
     doc = Document()
     ty.page_setup(doc)
     ty.paragraph(doc, TITLE, ty.ER, bold=True, family=ty.HEADING, center=True)
@@ -38,7 +45,7 @@ def notice_docx(
     ty.paragraph(doc, "一、总体进展", bold=True, family=ty.HEADING)
     ty.paragraph(
         doc,
-        f"截至{asof.year}年{asof.month}月{asof.day}日，全区开发区闲置资源要素大起底共发现问题{found}项，"
+        f"截至{asof.year}年{asof.month}月{asof.day}日，{scope_label}开发区闲置资源要素大起底共发现问题{found}项，"
         f"已整改{rectified}项，整改完成率{fmt.rate(rate)}；超期未整改{overdue}项。分台账情况如下：",
     )
     ty.table(

@@ -121,6 +121,15 @@ What each module checks (the checks are written for the campaign's Chinese-readi
 - `tests/test_pg_reads.py`（标记 `postgres`）：设置 `LEDGER_DSN` 时 `queries.db` 读 PostgreSQL：每个包装调用的结果与
   DuckDB 的列、列类型和行相同；每个台账的分页、计数与导出两边相同；每个页面（经 app.py 路由，demo-admin 在全区和盟市、
   demo-150200）两边都无异常且指标相同；启动时升级的是 PostgreSQL；并测量总览页两边的渲染时间（不断言）。
+- `tests/test_schedule.py`（DuckDB 与 PostgreSQL 两边）：订阅每期只送达一次（站内消息与测试自起的 aiosmtpd 邮件服务器
+  ），包头市账号的督导通报附件只有包头市且数字等于独立 SQL；阈值提醒恰在阈值处不发；推送接口失败记录原因、下一轮重试、
+  至多 5 次；两个进程同时检查同一 PostgreSQL 每期只发一次；每种不合要求的订阅各有中文拒绝；后台线程启动一次、可停止；
+  `tests/test_schedule_pages.py`：订阅推送页添加、取消、拒绝（审计）与下载推送文件，法定时限页的地块数与审批等待等于独
+  立 SQL、导出用 openpyxl 打开；
+- `tests/test_law_clocks.py`（两边）：闲置 364/365/366 天、729/730 天、恰为三分之一与 25% 的部分开发、2 月 29 日起算
+  的地块各在其阶段，本月与下月到期的地块，各审批部门等待最久的环节；
+- `tests/test_bulletin_archive.py`（两边）：印发的要情通报存档其数字，之后补报改变了那一天的台账，存档不变，下一期按存
+  档比较；导出与通报页默认与上一期存档比较并列出存档；督导通报按期数存档；新表经复制命令往返 PostgreSQL 不变。
 """
 
 import os

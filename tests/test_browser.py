@@ -88,6 +88,8 @@ CONTENT = {
     "meeting": ".mt-title",
     "inbox": "[data-testid=stMetric]",
     "supervision": "[data-testid=stMetric]",
+    "clocks": "[data-testid=stMetric]",
+    "subscriptions": "[data-testid=stForm]",
 }
 
 

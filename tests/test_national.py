@@ -32,6 +32,7 @@ def counts(path: Path, sql: str) -> tuple:
      ("land", PARKS * ITEMS), ("stalled", PARKS * ITEMS), ("infrastructure", PARKS * ITEMS),
      ("idle_fund", PARKS * ITEMS), ("pending_approval", PARKS * ITEMS), ("indicator", PARKS * ITEMS),
      ("built_project", PARKS * ITEMS), ("infra_survey", PARKS * ITEMS), ("stopped_enterprise", PARKS * ITEMS),
+     ("land_development", PARKS * ITEMS), ("approval_step", PARKS * ITEMS),
      ("league", 1), ("control_threshold", 1), ("league_milestone", 1)],
 )  # fmt: skip
 def test_every_table_is_multiplied_by_its_factor(demo_db: Path, national: Path, table: str, factor: int) -> None:

@@ -26,6 +26,8 @@ TABLE_ORDER = [
     "stopped_enterprise",
     "league_milestone",
     "park_filing",
+    "land_development",
+    "approval_step",
 ]
 
 

@@ -385,3 +385,93 @@ create table supervision_order_item (
     light_reason varchar,
     primary key (order_id, item_id)
 );
+
+-- #28 督办闭环, part "schedule": subscriptions and their deliveries (ledger/schedule.py), the figures the law's
+-- clocks need (queries/clocks/), and the archive of issued 通报 (reports/archive.py).
+-- A subscription: a report (or a threshold alert) sent to one account on a schedule, built with that account's
+-- limits (the office may subscribe a unit's account: created_by says who).
+create table subscription (
+    subscription_id integer primary key,
+    username        varchar not null,          -- the recipient; the report shows what this account may see
+    kind            varchar not null check (kind in ('notice', 'overview_png', 'completion_below', 'red_above')),
+    cadence         varchar not null check (cadence in ('weekly', 'monthly', 'daily')),
+    day             integer not null,          -- weekly: ISO weekday 1-7; monthly: 1-28; daily (alerts): 0
+    threshold       double precision,          -- completion_below: a rate 0-1; red_above: a count of items
+    email           varchar,                   -- e-mail copy to this address when SMTP is configured
+    created_by      varchar not null,
+    created_at      timestamp not null,
+    cancelled_by    varchar,
+    cancelled_at    timestamp                  -- null: active
+);
+
+-- Each delivery of a subscription's period on one channel: the key (subscription, period, channel) makes a second
+-- sender of the same period (another app server, a restart) write nothing, so nothing is sent twice.
+create table delivery (
+    subscription_id integer not null,
+    period          varchar not null,          -- 2026-W49 (weekly), 2026-12 (monthly), 2026-12-06 (daily)
+    channel         varchar not null check (channel in ('inbox', 'email', 'webhook')),
+    status          varchar not null check (status in ('pending', 'sent', 'failed')),
+    attempts        integer not null,
+    title           varchar not null,          -- the content (kept on the inbox row: a retry resends it as it was)
+    body            varchar,
+    file_name       varchar,
+    content_b64     varchar,                   -- the attached file, base64 (the copy command moves it like text)
+    detail          varchar,                   -- the last failure, in Chinese
+    created_at      timestamp not null,
+    updated_at      timestamp not null,
+    primary key (subscription_id, period, channel)
+);
+
+-- 闲置土地处置办法's figures of a land item where the ledger has them: the agreed start of development, the land
+-- price (闲置费 up to 20 % of it) and, for a parcel developed in part, what was developed and invested and since
+-- when it stands halted (under 1/3 of the area or under 25 % of the investment, halted a year: idle too).
+create table land_development (
+    item_id              varchar primary key,
+    agreed_start         date,                 -- 约定动工开发日期 (the clock starts here when 闲置起始 is empty)
+    land_price_wan       decimal(14, 2),       -- 出让价款/划拨价款
+    developed_mu         decimal(14, 4),       -- 已开发建设面积
+    total_investment_wan decimal(14, 2),       -- 总投资额
+    invested_wan         decimal(14, 2),       -- 已投资额
+    halted_since         date                  -- 中止开发起始
+);
+
+-- 待批项目's approval steps: which department (and level) accepted which step when, its time limit in days, and
+-- when it was done (null: still waiting).
+create table approval_step (
+    item_id         varchar not null,
+    step            integer not null,
+    approval_item   varchar not null,          -- 环评、能评…
+    department      varchar not null,          -- 审批部门
+    authority_level varchar not null,          -- 自治区 / 盟市 / 旗县
+    accepted_date   date not null,             -- 受理日期
+    time_limit_days integer not null check (time_limit_days > 0),
+    done_date       date,
+    primary key (item_id, step)
+);
+
+-- 已印发通报: each issued 要情通报 / 督导通报 as it was issued: its number, date, scope, the document itself (base64
+-- text, so the copy command moves it like any column) and, in issued_figure, the figures it stated.
+create table issued_document (
+    document_id integer primary key,
+    kind        varchar not null check (kind in ('要情通报', '督导通报')),
+    number      integer not null,
+    doc_number  varchar,
+    data_date   date not null,              -- 数据截至
+    scope_label varchar not null,
+    issued_by   varchar not null,
+    issued_at   timestamp not null,
+    file_name   varchar not null,
+    content_b64 varchar not null
+);
+
+-- The figures an issued document stated, frozen (one row per frame, row and column): a later import or correction
+-- changes the ledgers, never these; the next issue compares with them.
+create table issued_figure (
+    document_id integer not null,
+    frame       varchar not null,              -- ledger_kpis / category_kpis
+    row_key     varchar not null,              -- the ledger or category
+    name        varchar not null,              -- its Chinese name as printed
+    measure     varchar not null,              -- the column (found, rectified, found_area_mu, …)
+    value       double precision not null,
+    primary key (document_id, frame, row_key, measure)
+);

@@ -392,3 +392,48 @@ language sql stable as $$
         from (select rules.supervision_rules() as s) c
     ) r
 $$;
+
+-- 《闲置土地处置办法》's clocks (#28 part "schedule"): see queries/rules.sql.
+create or replace function rules.idle_fee_date(clock_start date) returns date
+language sql immutable as $$ select (clock_start + interval '1 year')::date $$;
+
+create or replace function rules.idle_recovery_date(clock_start date) returns date
+language sql immutable as $$ select (clock_start + interval '2 years')::date $$;
+
+create or replace function rules.idle_fee_cap(land_price_wan numeric) returns numeric
+language sql immutable as $$ select land_price_wan * 0.2 $$;
+
+create or replace function rules.partly_idle(
+    area_mu numeric, developed_mu numeric, total_investment_wan numeric, invested_wan numeric
+) returns boolean
+language sql immutable as $$
+    select coalesce(developed_mu * 3 < area_mu, false) or coalesce(invested_wan * 4 < total_investment_wan, false)
+$$;
+
+create or replace function rules.idle_clock_start(
+    land_kind text,
+    idle_since date,
+    agreed_start date,
+    area_mu numeric,
+    developed_mu numeric,
+    total_investment_wan numeric,
+    invested_wan numeric,
+    halted_since date
+) returns date
+language sql immutable as $$
+    select case
+        when halted_since is not null then
+            case when rules.partly_idle(area_mu, developed_mu, total_investment_wan, invested_wan) then halted_since end
+        when land_kind = '闲置土地' then coalesce(agreed_start, idle_since)
+    end
+$$;
+
+create or replace function rules.idle_stage(clock_start date, as_of date) returns text
+language sql immutable as $$
+    select case
+        when clock_start is null then null
+        when rules.idle_recovery_date(clock_start) <= as_of then '无偿收回'
+        when rules.idle_fee_date(clock_start) <= as_of then '征缴闲置费'
+        else '未满一年'
+    end
+$$;
