@@ -19,30 +19,49 @@
   for (const name of ["CONNECTING", "OPEN", "CLOSING", "CLOSED"]) Reconnecting[name] = Native[name];
   window.WebSocket = Reconnecting;
 
+  const WAITING = "服务器暂时没有响应，正在自动重新连接。如长时间无法恢复，请联系系统管理员。";
   const CHINESE = new Map([
     ["Connection error", "连接中断"],
     ["Connecting", "正在连接"],
     ["Connecting to Streamlit server", "正在连接服务器"],
     ["Unable to connect to Streamlit server", "无法连接服务器"],
-    ["Error", "连接出错"],
-    ["Streamlit server is not responding. Are you connected to the internet?",
-     "服务器暂时没有响应，正在自动重新连接。请检查网络；如长时间无法恢复，请联系系统管理员。"],
-    ["Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:",
-     "服务器暂时没有响应，正在自动重新连接。如长时间无法恢复，请联系系统管理员。"],
     ["Connection lost. Please wait for the app to reconnect, then try again.", "连接中断，请等重新连接后再试。"],
   ]);
-  const WHERE = '[role="dialog"], [role="tooltip"], [data-testid="stConnectionStatus"], [data-testid="stFileUploaderFileErrorMessage"]';
+  const LATIN = /[A-Za-z]/;
+
+  function* textNodes(root) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) yield node;
+  }
+
+  // The connection dialog's message is English of many kinds ("not responding", "still running?", "Connection
+  // failed with status 502.", "Connection timed out.", a server's error page as a code block): one Chinese
+  // sentence replaces all of it, with the status code when there is one.
+  function translateConnectionDialog(dialog) {
+    const status = dialog.textContent.match(/status:? (\d{3})/i);
+    const message = status ? WAITING.replace("没有响应", `没有响应（状态码 ${status[1]}）`) : WAITING;
+    for (const code of dialog.querySelectorAll("pre, code")) code.style.display = "none";
+    let said = false;
+    for (const node of textNodes(dialog)) {
+      const text = node.nodeValue.trim();
+      if (CHINESE.has(text)) node.nodeValue = CHINESE.get(text);
+      else if (LATIN.test(text) && !node.parentElement.closest("pre, code")) {
+        node.nodeValue = said ? "" : message;
+        said = true;
+      }
+    }
+  }
 
   function translate() {
-    for (const root of document.querySelectorAll(WHERE)) {
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const dialog of document.querySelectorAll('[role="dialog"]')) {
+      const title = dialog.querySelector("h2")?.textContent.trim();
+      if (title === "Connection error" || title === "连接中断") translateConnectionDialog(dialog);
+    }
+    const elsewhere = '[role="tooltip"], [data-testid="stConnectionStatus"], [data-testid="stFileUploaderFileErrorMessage"]';
+    for (const root of document.querySelectorAll(elsewhere)) {
+      for (const node of textNodes(root)) {
         const chinese = CHINESE.get(node.nodeValue.trim());
         if (chinese) node.nodeValue = chinese;
-      }
-      // the "restart it in your terminal" command under the localhost message means nothing to a user
-      for (const code of root.querySelectorAll("pre, code")) {
-        if (code.textContent.includes("streamlit run")) code.style.display = "none";
       }
     }
   }
