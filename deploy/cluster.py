@@ -111,6 +111,8 @@ class Cluster:
 
             PgServer(Path(self.pg_folder)).stop()
         shutil.rmtree(self.folder / "shared", ignore_errors=True)
+        shutil.rmtree(nginx / "temp", ignore_errors=True)
+        (self.folder / "cookie_secret").unlink(missing_ok=True)
         (self.folder / STATE).unlink(missing_ok=True)
 
 
