@@ -13,7 +13,10 @@
   const Native = window.WebSocket;
   function Reconnecting(url, protocols) {
     document.cookie = `${COOKIE}=${Date.now()}; path=/; max-age=60; samesite=strict`;
-    return protocols === undefined ? new Native(url) : new Native(url, protocols);
+    const socket = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    // when the page can be used again (bench/cluster.py times a server's loss from the kill to here)
+    socket.addEventListener("open", () => { window.ledgerReconnectedAt = Date.now(); });
+    return socket;
   }
   Reconnecting.prototype = Native.prototype;
   for (const name of ["CONNECTING", "OPEN", "CLOSING", "CLOSED"]) Reconnecting[name] = Native[name];

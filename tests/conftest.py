@@ -117,6 +117,11 @@ What each module checks (the checks are written for the campaign's Chinese-readi
 - `tests/test_pg_reads.py`（标记 `postgres`）：设置 `LEDGER_DSN` 时 `queries.db` 读 PostgreSQL：每个包装调用的结果与
   DuckDB 的列、列类型和行相同；每个台账的分页、计数与导出两边相同；每个页面（经 app.py 路由，demo-admin 在全区和盟市、
   demo-150200）两边都无异常且指标相同；启动时升级的是 PostgreSQL；并测量总览页两边的渲染时间（不断言）。
+- `tests/test_cluster.py`：只做一次的工作两个进程争同一把锁（嵌入式与 PostgreSQL 各一遍），持锁进程被杀后锁即释放；
+  入库的 nginx 站点即生成的站点、`nginx -t` 通过、上传上限等于 `ledger/limits.py`；（标记 `browser`、`postgres`）
+  `deploy.cluster` 起 PostgreSQL、两台应用服务器与 nginx：盟市账号经一台写入、经另一台看到；同一条目经两台同时提交只
+  写入一次、另一方得到中文提示；杀掉一台已提交的不丢、下一次点击到另一台且仍在登录并有中文说明；全部停掉时连接提示是
+  中文（截图存 `screenshots/cluster_*`）。
 """
 
 import os
