@@ -4,7 +4,7 @@ protocol (the browser's own messages: a rerun of a page, answered when the scrip
 the CPU each part used per view (app servers, PostgreSQL, nginx, the load generator); and the time of a user's
 next click in chromium after the server it was on is killed.
 
-    python -m bench.cluster [--users 8] [--seconds 30]
+    python -m bench.cluster [--users 6] [--seconds 45] [--from national.duckdb]
 
 Results are appended to bench/results/cluster.json. The cluster is deploy.cluster's (PostgreSQL with the demo)."""
 
@@ -28,7 +28,7 @@ from deploy import cluster as cluster_module
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "cluster.json"
 APP_PORT, NGINX_PORT = 8671, 8683
-USERS = ("demo-admin", "demo-150200", "demo-leader", "demo-150100")
+USERS = ("demo-admin", "demo-150200", "demo-leader", "demo-150600")
 # The pages a user clicks through, in turn: (url path, query string)
 VIEWS = (
     ("", "asof=2023-06-08"),
@@ -59,7 +59,10 @@ def session_tokens(cluster, count: int) -> list[str]:
 
     os.environ.update(LEDGER_DSN=cluster.dsn, LEDGER_DB=str(cluster.folder / "shared" / "ledger.duckdb"))
     path = store.auth_path(Path(os.environ["LEDGER_DB"]))
-    return [store.authenticate(path, USERS[n % len(USERS)], store.DEMO_PASSWORD, True).token for n in range(count)]
+    tokens = [store.authenticate(path, USERS[n % len(USERS)], store.DEMO_PASSWORD, True).token for n in range(count)]
+    if None in tokens:
+        raise RuntimeError("a demo account did not sign in")
+    return tokens
 
 
 def rerun(path: str, query: str) -> bytes:
@@ -229,9 +232,12 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--repeats", type=int, default=2, help="next-click-after-kill measurements")
+    parser.add_argument(
+        "--from", dest="source", type=Path, help="a database file (bench.national's) instead of the demo"
+    )
     arguments = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="ledger-bench-cluster-"))
-    cluster = cluster_module.start(folder, 2, NGINX_PORT, APP_PORT)
+    cluster = cluster_module.start(folder, 2, NGINX_PORT, APP_PORT, arguments.source)
     try:
         runs = []
         for servers in (cluster.app_ports[:1], cluster.app_ports):
@@ -240,7 +246,8 @@ def main() -> None:
         failover = next_click_after_kill(cluster, arguments.repeats)
     finally:
         cluster.stop()
-    result = {"when": time.strftime("%Y-%m-%d %H:%M"), "scale": "demo", "runs": runs, "failover": failover}
+    scale = arguments.source.name if arguments.source else "demo"
+    result = {"when": time.strftime("%Y-%m-%d %H:%M"), "scale": scale, "runs": runs, "failover": failover}
     print(json.dumps(result, ensure_ascii=False, indent=1))
     RESULTS.parent.mkdir(exist_ok=True)
     history = json.loads(RESULTS.read_text()) if RESULTS.exists() else []

@@ -3,6 +3,7 @@ throwaway PostgreSQL holding the demo, N app servers on loopback and nginx in fr
 folders, run as the current user), all recorded in one folder so that stopping ends exactly what was started.
 
     python -m deploy.cluster start [--folder data/cluster] [--servers 2] [--port 8680] [--first-app-port 8641]
+                                   [--from a.duckdb]   (a copy of this database file and its accounts, not the demo)
     python -m deploy.cluster stop [--folder data/cluster]
 """
 
@@ -116,9 +117,11 @@ class Cluster:
         (self.folder / STATE).unlink(missing_ok=True)
 
 
-def start(folder: Path, servers: int = 2, port: int = 8680, first_app_port: int = 8641) -> Cluster:
-    """PostgreSQL with the demo, `servers` app servers, nginx on 127.0.0.1:port; a half-started cluster is
-    stopped again before the error is raised."""
+def start(
+    folder: Path, servers: int = 2, port: int = 8680, first_app_port: int = 8641, source: Path | None = None
+) -> Cluster:
+    """PostgreSQL with the demo (or a copy of the database file source), `servers` app servers, nginx on
+    127.0.0.1:port; a half-started cluster is stopped again before the error is raised."""
     if not Path(NGINX).exists():
         raise ClusterError(NGINX_MISSING)
     folder = folder.resolve()
@@ -127,7 +130,7 @@ def start(folder: Path, servers: int = 2, port: int = 8680, first_app_port: int 
     folder.mkdir(parents=True, exist_ok=True)
     cluster = Cluster(folder, port, [first_app_port + n for n in range(servers)])
     try:
-        _start_database(cluster)
+        _start_database(cluster, source)
         for app_port in cluster.app_ports:
             cluster.start_app(app_port)
         _start_nginx(cluster)
@@ -137,17 +140,23 @@ def start(folder: Path, servers: int = 2, port: int = 8680, first_app_port: int 
     return cluster
 
 
-def _start_database(cluster: Cluster) -> None:
+def _start_database(cluster: Cluster, source: Path | None) -> None:
+    """A throwaway PostgreSQL, filled by the ledger's own commands: `demo`, or `copy --to-postgres` then `migrate`."""
     from tests.pgserver import start as start_postgres
 
     server = start_postgres()
     cluster.pg_folder, cluster.dsn = str(server.folder), server.create_database("ledger")
     cluster.save()
     (cluster.folder / "shared").mkdir(exist_ok=True)
-    done = subprocess.run([sys.executable, "-m", "ledger", "demo"], cwd=ROOT, env=cluster.environment(),
-                          capture_output=True, text=True)  # fmt: skip
-    if done.returncode != 0:
-        raise ClusterError(f"演示数据未能写入 PostgreSQL：{done.stdout[-800:]}{done.stderr[-800:]}")
+    if source is None:
+        commands = [["demo"]]
+    else:
+        commands = [["copy", "--to-postgres", cluster.dsn, "--from", str(source.resolve())], ["migrate"]]
+    for command in commands:
+        done = subprocess.run([sys.executable, "-m", "ledger", *command], cwd=ROOT, env=cluster.environment(),
+                              capture_output=True, text=True)  # fmt: skip
+        if done.returncode != 0:
+            raise ClusterError(f"数据未能写入 PostgreSQL：{done.stdout[-800:]}{done.stderr[-800:]}")
 
 
 def nginx_conf(cluster: Cluster) -> str:
@@ -223,10 +232,15 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=2, choices=range(1, 9))
     parser.add_argument("--port", type=int, default=8680)
     parser.add_argument("--first-app-port", type=int, default=8641)
+    parser.add_argument("--from", dest="source", type=Path, help="复制这个数据库文件（及其账号文件）而不是演示数据")
     arguments = parser.parse_args()
     try:
         if arguments.action == "start":
-            cluster = start(arguments.folder, arguments.servers, arguments.port, arguments.first_app_port)
+            if arguments.source and not arguments.source.is_file():
+                raise ClusterError(f"没有数据库文件 {arguments.source}")
+            cluster = start(
+                arguments.folder, arguments.servers, arguments.port, arguments.first_app_port, arguments.source
+            )
             print(f"集群已启动：{cluster.url}（应用服务器 {', '.join(map(str, cluster.app_ports))}；"
                   f"日志在 {cluster.folder}；停止：make cluster-stop）")  # fmt: skip
         else:

@@ -1,4 +1,5 @@
-"""The app's frame around every page: Streamlit's own English replaced, the print layout, the sidebar's page list."""
+"""The app's frame around every page: Streamlit's own English replaced, the notice after a reconnect, the print layout,
+the sidebar's page list."""
 
 from pathlib import Path
 
@@ -12,8 +13,8 @@ RECONNECT_JS = (ASSETS / "reconnect.js").read_text(encoding="utf-8")  # a server
 RECONNECTED = "ledger_reconnected"  # the cookie assets/reconnect.js puts on a reconnecting websocket's handshake
 SEEN = "chrome_session_seen"  # set on a browser session's first run: a reconnect to a live server keeps it
 RECONNECT_NOTICE = (
-    "与服务器的连接中断过，已自动接续到另一台服务器，您仍在登录状态。刚才的操作可能没有执行，中断前填写而未提交的"
-    "表单没有保存：请核对表单内容、重新选择要上传的文件后再提交；此前已提交成功的操作不受影响。"
+    "与服务器的连接中断过，已自动重新连接（可能换到了另一台服务器）。刚才的操作可能没有执行，中断前填写而未提交的表单"
+    "没有保存：请核对表单内容、重新选择要上传的文件后再提交；此前已提交成功的操作不受影响。"
 )
 
 
