@@ -24,6 +24,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 
 from deploy import cluster as cluster_module
+from deploy.site import FAIL_TIMEOUT_SECONDS
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "cluster.json"
@@ -193,6 +194,7 @@ def next_click_after_kill(cluster, repeats: int) -> list[dict]:
             for port in cluster.app_ports:  # the server killed last time, started again
                 if str(port) not in cluster.pids:
                     cluster.start_app(port)
+                    time.sleep(FAIL_TIMEOUT_SECONDS + 1)  # until nginx tries it again (it failed while down)
             page, port = signed_in_browser(browser, cluster)
             live = click_and_wait(page, "台账", "text=导出 Excel")
             click_and_wait(page, "总览", "[data-testid=stPlotlyChart]")
@@ -202,6 +204,7 @@ def next_click_after_kill(cluster, repeats: int) -> list[dict]:
             reconnect = page.evaluate("window.ledgerReconnectedAt") / 1000 - killed
             after = click_and_wait(page, "整治进度", "text=与服务器的连接中断过", "[data-testid=stPlotlyChart]")
             measured.append({"live_click_s": live, "reconnect_s": round(reconnect, 2), "next_click_s": after})
+            print(json.dumps(measured[-1]), flush=True)
             page.context.close()
     return measured
 
