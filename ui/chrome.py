@@ -22,7 +22,9 @@ def chinese_chrome() -> None:
     """Streamlit's and plotly's own English (upload button, "Press Enter…", toolbar tooltips, the connection
     dialog) replaced or hidden where they have no setting (assets/streamlit_zh.css, assets/reconnect.js); app.py
     loads it on every page, the sign-in page too. Then the notice after a move to another server."""
-    st.html(f"<style>{CHINESE_CSS}</style><script>{RECONNECT_JS}</script>", unsafe_allow_javascript=True)
+    st.html(f"<style>{CHINESE_CSS}</style>")  # style only: Streamlit puts it where it takes no room
+    # a script needs an element of its own; streamlit_zh.css hides it (#ledger-reconnect), so no page moves
+    st.html(f'<script id="ledger-reconnect">{RECONNECT_JS}</script>', unsafe_allow_javascript=True, width="content")
     reconnect_notice()
 
 
