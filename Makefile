@@ -7,7 +7,7 @@ PORT ?= 8501
 WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
-.PHONY: run test quick demo bench system-deps clean
+.PHONY: run test quick demo bench system-deps clean cluster cluster-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,14 +43,25 @@ quick: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(PYTEST) -q -m "not browser"
 
-## system-deps: Debian packages for chart export, browser tests, Chinese glyphs and the PostgreSQL tests (needs root; CI runs it)
+## cluster: a one-machine try-out of several servers: a throwaway PostgreSQL with the demo, two app servers, nginx on loopback
+CLUSTER_DIR ?= data/cluster
+CLUSTER_PORT ?= 8680
+cluster: $(VENV)/.runtime
+	-@$(MAKE) --no-print-directory system-deps
+	$(BIN)/python -m deploy.cluster start --folder $(CLUSTER_DIR) --port $(CLUSTER_PORT)
+
+## cluster-stop: stop what make cluster started (nginx, the app servers, PostgreSQL); the logs stay in CLUSTER_DIR
+cluster-stop:
+	$(BIN)/python -m deploy.cluster stop --folder $(CLUSTER_DIR)
+
+## system-deps: Debian packages for chart export, browser tests, Chinese glyphs, the PostgreSQL tests and nginx (make cluster) (needs root; CI runs it)
 system-deps:
 	@if command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q . \
-		&& [ -x /usr/lib/postgresql/15/bin/initdb ]; then \
-		echo "chromium、中文字体与 PostgreSQL 已安装"; \
+		&& [ -x /usr/lib/postgresql/15/bin/initdb ] && [ -x /usr/sbin/nginx ]; then \
+		echo "chromium、中文字体、PostgreSQL 与 nginx 已安装"; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk postgresql >/dev/null; \
-	else echo "跳过: 需要 root 和 apt-get 才能安装 chromium、fonts-noto-cjk 与 postgresql（导出图表时页面会说明缺少什么；PostgreSQL 测试会报告缺少它）"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk postgresql nginx >/dev/null; \
+	else echo "跳过: 需要 root 和 apt-get 才能安装 chromium、fonts-noto-cjk、postgresql 与 nginx（导出图表时页面会说明缺少什么；PostgreSQL 测试会报告缺少它；make cluster 会说明缺少 nginx）"; fi
 
 ## bench: page render and query timings (not a test)
 bench: $(VENV)/.dev

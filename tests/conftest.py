@@ -130,6 +130,11 @@ What each module checks (the checks are written for the campaign's Chinese-readi
   的地块各在其阶段，本月与下月到期的地块，各审批部门等待最久的环节；
 - `tests/test_bulletin_archive.py`（两边）：印发的要情通报存档其数字，之后补报改变了那一天的台账，存档不变，下一期按存
   档比较；导出与通报页默认与上一期存档比较并列出存档；督导通报按期数存档；新表经复制命令往返 PostgreSQL 不变。
+- `tests/test_cluster.py`：只做一次的工作两个进程争同一把锁（嵌入式与 PostgreSQL 各一遍），持锁进程被杀后锁即释放；
+  入库的 nginx 站点即生成的站点、`nginx -t` 通过、上传上限等于 `ledger/limits.py`；（标记 `browser`、`postgres`）
+  `deploy.cluster` 起 PostgreSQL、两台应用服务器与 nginx：盟市账号经一台写入、经另一台看到；同一条目经两台同时提交只
+  写入一次、另一方得到中文提示；杀掉一台已提交的不丢、下一次点击到另一台且仍在登录并有中文说明；全部停掉时连接提示是
+  中文（截图存 `screenshots/cluster_*`）。
 """
 
 import os
