@@ -2,15 +2,13 @@
 delivered once (to the inbox always, by e-mail and webhook when configured), failed channels are tried again, and
 each delivery is recorded (a delivery row, an audit row). A background thread started once per app process
 (start_scheduler, from app.py): no cron. With several app servers on one PostgreSQL, one of them at a time runs a
-round (an advisory lock), and the key (subscription, period, channel) stores a period once whoever sends it, so a
-restart or a second server never sends it again."""
+round (ledger.postgres.once: an advisory lock; a file lock when embedded), and the key (subscription, period,
+channel) stores a period once whoever sends it, so a restart or a second server never sends it again."""
 
 import base64
 import logging
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,7 +16,8 @@ import streamlit as st
 
 from auth import store
 from auth.roles import User
-from ledger import db_path, inbox, postgres
+from ledger import db_path, inbox
+from ledger.postgres.once import only_once
 from ledger.schedule import channels
 from ledger.schedule.periods import period_of
 from ledger.schedule.subscriptions import Subscription, active
@@ -26,12 +25,11 @@ from queries.db import read_fresh, writing
 from reports.subscribed import DOCX, Parcel, parcel
 
 log = logging.getLogger("ledger.schedule")
-LOCK_KEY = 280_028  # the PostgreSQL advisory lock of a round (ledger/migrate.py's start-up lock is 260_001)
+ROUND = "schedule_round"  # the once-only lock of a round (ledger/postgres/once.py)
 MAX_ATTEMPTS = 5  # an e-mail or webhook delivery tried this often, once a round, then left as failed
 FIRST_ROUND = 30  # seconds after start-up (the app answers its first pages first)
 MIMES = {".docx": DOCX, ".png": "image/png"}
 CHANNEL_NAMES = {"inbox": "站内消息", "email": "邮件", "webhook": "推送接口"}
-_LOCAL = threading.Lock()  # embedded mode: one process holds the DuckDB file, one round at a time within it
 
 
 def every() -> float:
@@ -42,34 +40,12 @@ def every() -> float:
         return 300.0
 
 
-@contextmanager
-def only_one() -> Iterator[bool]:
-    """Whether this round may run: no other round is running on the same database (PostgreSQL: any app server;
-    embedded: this process, the only one the DuckDB file admits)."""
-    target = postgres.dsn()
-    if target is None:
-        mine = _LOCAL.acquire(blocking=False)
-        try:
-            yield mine
-        finally:
-            if mine:
-                _LOCAL.release()
-        return
-    with postgres.connect(target) as con:
-        mine = bool(con.execute("select pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0])
-        try:
-            yield mine
-        finally:
-            if mine:
-                con.execute("select pg_advisory_unlock(%s)", (LOCK_KEY,))
-
-
 def run_round(today: date | None = None, now: datetime | None = None) -> int:
     """One round; the number of periods delivered (0 when another round holds the lock). Never raises for one
     subscription's failure: it is logged and tried again next round."""
     today = today or date.today()
     now = now or datetime.now().replace(microsecond=0)
-    with only_one() as mine:
+    with only_once(ROUND) as mine:
         if not mine:
             return 0
         sent = 0
