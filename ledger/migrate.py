@@ -12,6 +12,8 @@ from ledger import ROOT, SCHEMA, SCHEMA_VERSION, rules, spans, stored_schema_ver
 from ledger.writing import open_for_writing, writer_lock
 
 UPGRADABLE = ("5", "6", SCHEMA_VERSION)  # the current version too: it may still hold stored rules
+# pgspeed (#26): PostgreSQL only (ledger/postgres/schema.sql), filled by ledger.spans.rebuild_kpis once created
+ADDED_PGSPEED = ("create table item_kpi_change", "create index item_kpi_change_item", "create table kpi_change")
 
 # The statements of schema.sql that schema 6 added or changed, in order.
 UPGRADE_5 = (

@@ -320,6 +320,7 @@ def decide_extension(cur, user: User, request_id: int, approve: bool, note: str 
         {"d": "批准" if approve else "不予批准", "by": user.username, "at": when, "day": when.date(), "note": text,
          "r": request_id},
     )  # fmt: skip
+    spans.refresh(cur, [item[0]])  # an approved extension moves the deadline the kept overdue figures use
 
 
 def measures_for(ledger: str, land_kind: str | None = None) -> list[str]:

@@ -13,7 +13,8 @@ import psycopg
 
 PG_SCHEMA = Path(__file__).resolve().parent / "schema.sql"
 PG_ACCOUNTS = Path(__file__).resolve().parent / "accounts.sql"  # the accounts file's tables (auth/store.py)
-PG_ONLY = ("data_version",)  # tables PostgreSQL mode keeps that a DuckDB file has no twin of (never copied)
+# Tables PostgreSQL mode keeps that a DuckDB file has no twin of (never copied: the kept figures are rebuilt)
+PG_ONLY = ("data_version", "item_kpi_change", "kpi_change")
 
 
 def dsn() -> str | None:
