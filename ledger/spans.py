@@ -53,54 +53,55 @@ KPI_MEASURES = (
     "found_approvals", "rectified_approvals",
 )  # fmt: skip
 ITEM_KPI_CHANGES = f"""
-with f as (
-    select item_id, league_code, ledger, category, found_date, deadline, area_mu, amount_wan, returned_wan,
-           approval_count
-    from item_fact
-    where {{items}}
-),
-ext as (
+with ext as (
     select r.item_id, r.decided_date, r.decided_at, r.new_deadline
-    from deadline_request r join f using (item_id)
+    from deadline_request r
     where r.decision = '批准' and r.decided_date is not null and r.decided_at is not null
-      and r.new_deadline is not null
+      and r.new_deadline is not null and r.item_id in (select f.item_id from item_fact f where {{items}})
 ),
 days as (
-    select item_id, found_date as day from f
-    union select s.item_id, s.valid_from from status_span s join f using (item_id) where s.valid_from > f.found_date
-    union select e.item_id, e.decided_date from ext e join f using (item_id) where e.decided_date > f.found_date
-    union select item_id, deadline + 1 from f where deadline + 1 > found_date
-    union select e.item_id, e.new_deadline + 1 from ext e join f using (item_id) where e.new_deadline + 1 > f.found_date
+    select f.item_id, f.found_date as day from item_fact f where {{items}}
+    union
+    select s.item_id, s.valid_from from status_span s join item_fact f using (item_id)
+    where {{items}} and s.valid_from > f.found_date
+    union
+    select e.item_id, e.decided_date from ext e join item_fact f using (item_id) where e.decided_date > f.found_date
+    union
+    select f.item_id, f.deadline + 1 from item_fact f where {{items}} and f.deadline + 1 > f.found_date
+    union
+    select e.item_id, e.new_deadline + 1 from ext e join item_fact f using (item_id)
+    where e.new_deadline + 1 > f.found_date
 ),
-states as (
+states as materialized (  -- once per item and day: the figures below read the status many times
     select
-        d.item_id,
-        d.day,
-        coalesce((select s.status from status_span s where s.item_id = d.item_id and s.valid_from <= d.day
-                  and (s.valid_to > d.day or s.valid_to is null)), '{OPEN}') as status,
+        d.item_id, d.day, f.league_code, f.ledger, f.category, f.area_mu, f.amount_wan, f.returned_wan,
+        f.approval_count,
+        coalesce(s.status, '{OPEN}') as status,
         coalesce((select e.new_deadline from ext e where e.item_id = d.item_id and e.decided_date <= d.day
                   order by e.decided_at desc limit 1), f.deadline) as deadline
-    from days d join f using (item_id)
+    from days d
+    join item_fact f using (item_id)
+    left join status_span s
+      on s.item_id = d.item_id and s.valid_from <= d.day and (s.valid_to > d.day or s.valid_to is null)
 ),
 figures as (
     select
-        st.item_id, st.day, f.league_code, f.ledger, f.category,
+        item_id, day, league_code, ledger, category,
         1 as found,
-        rules.rectified(st.status)::int as rectified,
-        rules.overdue(st.status, st.deadline, st.day)::int as overdue,
-        (st.status = '{OPEN}')::int as status_open,
-        (st.status = '{WORKING}')::int as status_working,
-        (st.status = '{APPLIED}')::int as status_applied,
-        (st.status = '{CLOSED}')::int as status_closed,
-        coalesce(f.area_mu, 0) as found_area_mu,
-        case when rules.rectified(st.status) then coalesce(f.area_mu, 0) else 0 end as rectified_area_mu,
-        coalesce(f.amount_wan, 0) as found_amount_wan,
-        case when rules.rectified(st.status) then coalesce(f.amount_wan, 0) else 0 end as rectified_amount_wan,
-        case when rules.rectified(st.status) then coalesce(f.returned_wan, 0) else 0 end as returned_wan,
-        coalesce(f.approval_count, 0)::bigint as found_approvals,
-        case when rules.rectified(st.status) then coalesce(f.approval_count, 0) else 0 end::bigint
-            as rectified_approvals
-    from states st join f using (item_id)
+        rules.rectified(status)::int as rectified,
+        rules.overdue(status, deadline, day)::int as overdue,
+        (status = '{OPEN}')::int as status_open,
+        (status = '{WORKING}')::int as status_working,
+        (status = '{APPLIED}')::int as status_applied,
+        (status = '{CLOSED}')::int as status_closed,
+        coalesce(area_mu, 0) as found_area_mu,
+        case when rules.rectified(status) then coalesce(area_mu, 0) else 0 end as rectified_area_mu,
+        coalesce(amount_wan, 0) as found_amount_wan,
+        case when rules.rectified(status) then coalesce(amount_wan, 0) else 0 end as rectified_amount_wan,
+        case when rules.rectified(status) then coalesce(returned_wan, 0) else 0 end as returned_wan,
+        coalesce(approval_count, 0)::bigint as found_approvals,
+        case when rules.rectified(status) then coalesce(approval_count, 0) else 0 end::bigint as rectified_approvals
+    from states
 )
 select item_id, day, league_code, ledger, category,
        {", ".join(f"{m} - coalesce(lag({m}) over w, 0) as {m}" for m in KPI_MEASURES)}
@@ -136,7 +137,7 @@ def _refresh_kpis(con: PgCursor, ids: list[str], prune: bool) -> None:
     con.execute(
         f"""
         with old as (delete from item_kpi_change where item_id = any($ids){gone} returning *),
-        new as (insert into item_kpi_change {ITEM_KPI_CHANGES.format(items="item_id = any($ids)")} returning *),
+        new as (insert into item_kpi_change {ITEM_KPI_CHANGES.format(items="f.item_id = any($ids)")} returning *),
         moves as (
             select league_code, ledger, category, day, {", ".join(KPI_MEASURES)} from new
             union all
