@@ -117,6 +117,14 @@ What each module checks (the checks are written for the campaign's Chinese-readi
 - `tests/test_pg_reads.py`（标记 `postgres`）：设置 `LEDGER_DSN` 时 `queries.db` 读 PostgreSQL：每个包装调用的结果与
   DuckDB 的列、列类型和行相同；每个台账的分页、计数与导出两边相同；每个页面（经 app.py 路由，demo-admin 在全区和盟市、
   demo-150200）两边都无异常且指标相同；启动时升级的是 PostgreSQL；并测量总览页两边的渲染时间（不断言）。
+- `tests/test_pg_pool.py`（标记 `postgres`，在本模块自己的临时 PostgreSQL 上）：20 个线程同时写入、读取、登录与记审计，
+  用到的连接（后端进程）不超过连接池大小，事后库中连接数也不超过，数据版本恰好加 20；服务器重启后写入、读取与登录
+  都成功；事务中归还的连接与被服务器断开的连接被关闭、不再借出；一个页面运行只问一次数据版本（查询 10 个以上），下一次
+  运行再问，两次运行之间的写入被看到；同一次运行中本进程的写入之后立即改问新版本。
+- `tests/test_pg_kpis.py`（标记 `postgres`）：复制后保存的地区汇总（`kpi_change`）在 7 个日期按盟市、台账、类别的各项
+  数字等于从 `rules.items_at` 逐条目数出的；一串整改销号写入（进展、退回、销号、过去日期的记录、批准延期）与一次类似
+  导入的改动（改日期与面积、删一条、加一条，`refresh(prune=True)`）之后仍相等，且等于从头重建；批准延期自决定之日起
+  使该条目不再计入超期。
 """
 
 import os
