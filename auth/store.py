@@ -4,7 +4,7 @@ SQLite, not the DuckDB ledger: sign-ins, lockouts and audit rows are many tiny w
 (the app, `python -m ledger users`), which SQLite's WAL mode takes safely while the app keeps the ledger open.
 In PostgreSQL mode (LEDGER_DSN set) the same queries run on the database's tables (ledger/postgres/accounts.sql)
 and the path is not used: one adapter (_Postgres) takes this module's SQLite dialect, so there is one set of
-functions, the engine chosen in _open().
+functions, the engine chosen in reading() and write() (PostgreSQL on the process's shared connection pool).
 Passwords are hashed with Argon2id (argon2-cffi); a session is a random token of which only the SHA-256 is
 stored, so neither the database nor the browser ever holds a password."""
 
@@ -28,6 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from auth.roles import LEAGUE, PARK, ROLE_NAMES, User, check_role
 from ledger import postgres
+from ledger.postgres import pool
 
 MAX_FAILURES = 5  # failed sign-ins in a row that lock an account
 LOCK_MINUTES = 15
@@ -166,21 +167,25 @@ def _rows(cursor: psycopg.Cursor):
 
 
 class _Postgres:
-    """A psycopg connection (autocommit: a SELECT is its own read) that takes this module's SQLite dialect: `?`
-    placeholders become psycopg's `%s`, rows read as sqlite3.Row. The statements themselves are written to run on
-    both (ON CONFLICT rather than INSERT OR IGNORE, RETURNING, typed NULL parameters, ISO datetime text)."""
+    """A pooled psycopg connection (autocommit: a SELECT is its own read; ledger/postgres/pool.py) that takes this
+    module's SQLite dialect: `?` placeholders become psycopg's `%s`, rows read as sqlite3.Row. The statements
+    themselves are written to run on both (ON CONFLICT rather than INSERT OR IGNORE, RETURNING, typed NULL
+    parameters, ISO datetime text)."""
 
-    def __init__(self, target: str) -> None:
-        self.con = postgres.connect(target)
-        self.con.row_factory = _rows
+    def __init__(self, con: psycopg.Connection) -> None:
+        self.con = con
 
     def execute(self, sql: str, parameters: tuple = ()) -> psycopg.Cursor:
+        cursor = self.con.cursor(row_factory=_rows)  # the row shape on this cursor only: the connection is shared
         if not parameters:  # psycopg reads % as a placeholder only when parameters are passed
-            return self.con.execute(sql)
-        return self.con.execute(sql.replace("%", "%%").replace("?", "%s"), parameters)
+            return cursor.execute(sql)
+        return cursor.execute(sql.replace("%", "%%").replace("?", "%s"), parameters)
 
-    def close(self) -> None:
-        self.con.close()
+
+@contextmanager
+def _postgres(target: str) -> Iterator[_Postgres]:
+    with pool.shared(target).connection() as con:
+        yield _Postgres(con)
 
 
 Connection = sqlite3.Connection | _Postgres
@@ -191,12 +196,9 @@ def _for_update(con: Connection) -> str:
     return " for update" if isinstance(con, _Postgres) else ""
 
 
-def _open(path: Path) -> Connection:
-    """PostgreSQL when LEDGER_DSN is set (its tables come with the database: ledger/postgres/accounts.sql), else
-    the SQLite file in autocommit mode: a SELECT is its own short read, which in WAL mode never waits for a
+def _open(path: Path) -> sqlite3.Connection:
+    """The SQLite file in autocommit mode: a SELECT is its own short read, which in WAL mode never waits for a
     writer; writes go through write(). The schema and WAL mode are set once per file and process."""
-    if target := postgres.dsn():
-        return _Postgres(target)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
     try:
@@ -229,7 +231,12 @@ def _create(con: Connection) -> None:
 
 @contextmanager
 def reading(path: Path) -> Iterator[Connection]:
-    """A connection for SELECTs only: no transaction is opened, so no lock is taken or waited for."""
+    """A connection for SELECTs only: no transaction is opened, so no lock is taken or waited for. PostgreSQL when
+    LEDGER_DSN is set (its tables come with the database: ledger/postgres/accounts.sql)."""
+    if target := postgres.dsn():
+        with _postgres(target) as con:
+            yield con
+        return
     with closing(_retrying(lambda: _open(path))) as con:
         yield con
 
@@ -257,11 +264,12 @@ def write(path: Path, work: Callable[[Connection], T]) -> T:
     transaction whose row locks (UPDATE, _for_update, ON CONFLICT) keep concurrent writers apart. Keep slow work
     (password hashing) out of `work`: other writers may wait for it."""
 
+    if target := postgres.dsn():
+        with _postgres(target) as con, con.con.transaction():
+            return work(con)
+
     def attempt() -> T:
         with closing(_open(path)) as con:
-            if isinstance(con, _Postgres):
-                with con.con.transaction():
-                    return work(con)
             con.execute("begin immediate")
             try:
                 result = work(con)

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from ledger import ROOT, SCHEMA, SCHEMA_VERSION, rules, spans, stored_schema_version
-from ledger.writing import open_for_writing, writer_lock
+from ledger.writing import PgCursor, open_for_writing, writer_lock
 
 UPGRADABLE = ("5", "6", "7", SCHEMA_VERSION)  # the current version too: it may still hold stored rules
 
@@ -44,7 +44,9 @@ ADDED_PGWRITE = ("create sequence import_batch_id", "create sequence deadline_re
 # Schema 8 (#26 to #30), by the heads of the statements each part added to the schema files: an existing database
 # gains them in place, its rows kept. ADDED_IN_8 is in both schema files; PostgreSQL's also has PG_ADDED_IN_8.
 ADDED_IN_8 = ADDED_DUBAN + ADDED_SCHEDULE
-PG_ADDED_IN_8 = ADDED_PGWRITE + ADDED_IN_8
+# pgspeed (#26): PostgreSQL only (ledger/postgres/schema.sql), filled by ledger.spans.rebuild_kpis once created
+ADDED_PGSPEED = ("create table item_kpi_change", "create index item_kpi_change_item", "create table kpi_change")
+PG_ADDED_IN_8 = ADDED_PGWRITE + ADDED_PGSPEED + ADDED_IN_8
 
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file
 # defines them. Views first: item_facts_live reads item_facts_of.
@@ -207,7 +209,8 @@ def upgrade_postgres(dsn: str) -> None:
             con.execute(PG_ACCOUNTS.read_text(encoding="utf-8"))
         row = con.execute("select value from meta where key = 'schema_version'").fetchone()
         version = row[0] if row else None
-        if version == "7":
+        upgraded = version == "7"
+        if upgraded:
             _postgres_from_v7(con, PG_SCHEMA)
             version = SCHEMA_VERSION
         if version != SCHEMA_VERSION:
@@ -217,12 +220,15 @@ def upgrade_postgres(dsn: str) -> None:
             )
         con.execute("drop schema if exists rules cascade")
         con.execute(PG_RULES.read_text(encoding="utf-8"))
+        if upgraded:  # the region figures kept beside the items, counted once from them (they need the rules)
+            spans.rebuild_kpis(PgCursor(con))
 
 
 def _postgres_from_v7(con, schema: Path) -> None:
     """Schema 7 → 8 of a PostgreSQL database, inside upgrade_postgres's transaction: the statements of
     PG_ADDED_IN_8 from the PostgreSQL schema file, each new sequence then set past the ids its table already has
-    (the next import batch or 延期申请 must not take an existing id)."""
+    (the next import batch or 延期申请 must not take an existing id). The kept region figures are filled once the
+    rules are installed (upgrade_postgres)."""
     from ledger.postgres.copy import SEQUENCES
 
     for head in PG_ADDED_IN_8:

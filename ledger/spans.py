@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 import duckdb
 
+from ledger.vocabulary import APPLIED, CLOSED, OPEN, WORKING
 from ledger.writing import PgCursor, is_postgres
 
 SPANS = """
@@ -41,6 +42,113 @@ from runs r join item_event e on e.item_id = r.item_id and e.seq = r.seq
 IN_IDS = {"duckdb": "list_contains($ids, item_id)", "postgres": "item_id = any($ids)"}
 
 
+# PostgreSQL only: each item's changes of the overview's figures by day (ledger/postgres/schema.sql explains the
+# tables). An item counts from its found_date; its status on a day is the span in force (none: 待整改), its deadline
+# the latest extension approved by then (rules.deadline_at) else its own, overdue as rules.overdue: so its figures
+# change only on its found date, the start of a span, the day an extension is approved and the day after a
+# deadline. The figures on each of those days, minus those of the day before in the list, are its changes.
+KPI_MEASURES = (
+    "found", "rectified", "overdue", "status_open", "status_working", "status_applied", "status_closed",
+    "found_area_mu", "rectified_area_mu", "found_amount_wan", "rectified_amount_wan", "returned_wan",
+    "found_approvals", "rectified_approvals",
+)  # fmt: skip
+ITEM_KPI_CHANGES = f"""
+with ext as (
+    select r.item_id, r.decided_date, r.decided_at, r.new_deadline
+    from deadline_request r
+    where r.decision = '批准' and r.decided_date is not null and r.decided_at is not null
+      and r.new_deadline is not null and r.item_id in (select f.item_id from item_fact f where {{items}})
+),
+days as (
+    select f.item_id, f.found_date as day from item_fact f where {{items}}
+    union
+    select s.item_id, s.valid_from from status_span s join item_fact f using (item_id)
+    where {{items}} and s.valid_from > f.found_date
+    union
+    select e.item_id, e.decided_date from ext e join item_fact f using (item_id) where e.decided_date > f.found_date
+    union
+    select f.item_id, f.deadline + 1 from item_fact f where {{items}} and f.deadline + 1 > f.found_date
+    union
+    select e.item_id, e.new_deadline + 1 from ext e join item_fact f using (item_id)
+    where e.new_deadline + 1 > f.found_date
+),
+states as materialized (  -- once per item and day: the figures below read the status many times
+    select
+        d.item_id, d.day, f.league_code, f.ledger, f.category, f.area_mu, f.amount_wan, f.returned_wan,
+        f.approval_count,
+        coalesce(s.status, '{OPEN}') as status,
+        coalesce((select e.new_deadline from ext e where e.item_id = d.item_id and e.decided_date <= d.day
+                  order by e.decided_at desc limit 1), f.deadline) as deadline
+    from days d
+    join item_fact f using (item_id)
+    left join status_span s
+      on s.item_id = d.item_id and s.valid_from <= d.day and (s.valid_to > d.day or s.valid_to is null)
+),
+figures as (
+    select
+        item_id, day, league_code, ledger, category,
+        1 as found,
+        rules.rectified(status)::int as rectified,
+        rules.overdue(status, deadline, day)::int as overdue,
+        (status = '{OPEN}')::int as status_open,
+        (status = '{WORKING}')::int as status_working,
+        (status = '{APPLIED}')::int as status_applied,
+        (status = '{CLOSED}')::int as status_closed,
+        coalesce(area_mu, 0) as found_area_mu,
+        case when rules.rectified(status) then coalesce(area_mu, 0) else 0 end as rectified_area_mu,
+        coalesce(amount_wan, 0) as found_amount_wan,
+        case when rules.rectified(status) then coalesce(amount_wan, 0) else 0 end as rectified_amount_wan,
+        case when rules.rectified(status) then coalesce(returned_wan, 0) else 0 end as returned_wan,
+        coalesce(approval_count, 0)::bigint as found_approvals,
+        case when rules.rectified(status) then coalesce(approval_count, 0) else 0 end::bigint as rectified_approvals
+    from states
+)
+select item_id, day, league_code, ledger, category,
+       {", ".join(f"{m} - coalesce(lag({m}) over w, 0) as {m}" for m in KPI_MEASURES)}
+from figures
+window w as (partition by item_id order by day)
+"""
+# The sums per league, ledger, category and day of the item changes in `moves` (a CTE), added to kpi_change in key
+# order (concurrent writers lock the rows they share in the same order: no deadlock).
+ADD_TO_KPIS = f"""
+insert into kpi_change
+select league_code, ledger, category, day, {", ".join(f"sum({m})" for m in KPI_MEASURES)}
+from moves
+group by league_code, ledger, category, day
+order by league_code, ledger, category, day
+on conflict (league_code, ledger, category, day) do update set
+    {", ".join(f"{m} = kpi_change.{m} + excluded.{m}" for m in KPI_MEASURES)}
+"""
+
+
+def rebuild_kpis(con: PgCursor) -> None:
+    """item_kpi_change and kpi_change rebuilt from item_fact, status_span and deadline_request (PostgreSQL)."""
+    con.execute("delete from item_kpi_change")
+    con.execute("delete from kpi_change")
+    con.execute(f"insert into item_kpi_change {ITEM_KPI_CHANGES.format(items='true')}")
+    con.execute(f"with moves as (select * from item_kpi_change) {ADD_TO_KPIS}")
+
+
+def _refresh_kpis(con: PgCursor, ids: list[str], prune: bool) -> None:
+    """The changes of these items (and, with prune, of items no longer in item_fact) taken back and made again from
+    their new spans and facts, in one statement: kpi_change moves by the difference."""
+    gone = " or item_id not in (select item_id from item_fact)" if prune else ""
+    negated = ", ".join(f"-{m} as {m}" for m in KPI_MEASURES)
+    con.execute(
+        f"""
+        with old as (delete from item_kpi_change where item_id = any($ids){gone} returning *),
+        new as (insert into item_kpi_change {ITEM_KPI_CHANGES.format(items="f.item_id = any($ids)")} returning *),
+        moves as (
+            select league_code, ledger, category, day, {", ".join(KPI_MEASURES)} from new
+            union all
+            select league_code, ledger, category, day, {negated} from old
+        )
+        {ADD_TO_KPIS}
+        """,
+        {"ids": ids},
+    )
+
+
 def _engine(con) -> str:
     return "postgres" if is_postgres(con) else "duckdb"
 
@@ -62,6 +170,8 @@ def refresh(
             con.execute(f"delete from {table}")
         con.execute(f"insert into status_span {spans_sql()}")
         con.execute("insert into item_fact select * from rules.item_facts_of(null)")
+        if is_postgres(con):
+            rebuild_kpis(con)
         return
     ids, engine = sorted(set(item_ids)), _engine(con)
     if ids:
@@ -72,3 +182,5 @@ def refresh(
     if prune:
         con.execute("delete from status_span where item_id not in (select item_id from item_event)")
         con.execute("delete from item_fact where item_id not in (select item_id from item)")
+    if is_postgres(con) and (ids or prune):
+        _refresh_kpis(con, ids, prune)

@@ -341,6 +341,7 @@ def decide_extension(cur, user: User, request_id: int, approve: bool, note: str 
         {"d": "批准" if approve else "不予批准", "by": user.username, "at": when, "day": when.date(), "note": text,
          "r": request_id},
     )  # fmt: skip
+    spans.refresh(cur, [item[0]])  # an approved extension moves the deadline the kept overdue figures use
     asker = item[1] if item[1] != user.username else None
     outcome = f"延期申请已批准，新的整改时限为 {item[2]:%Y-%m-%d}" if approve else "延期申请未获批准"
     supervision.item_decided(cur, item[0], "extension", outcome, text or outcome, f"extension:{request_id}", asker,

@@ -13,6 +13,7 @@ import psycopg
 from psycopg import errors
 
 from ledger import postgres, rules
+from ledger.postgres import pool
 
 
 class DatabaseBusy(RuntimeError):
@@ -110,16 +111,17 @@ def transaction(con: duckdb.DuckDBPyConnection | None = None, path: Path | None 
 
 @contextmanager
 def _pg_transaction(target: str) -> Iterator[PgCursor]:
-    """One PostgreSQL transaction on a connection of its own, bumping the data version last (its single row is
-    locked only from then until the commit). A second writer of the same item waits for the first's row lock
-    (workflow.lock_item) and then sees its change; a duplicate event key, a serialization failure or a lock
-    waited on too long roll back with the Chinese conflict message."""
-    with postgres.connect(target) as con:
+    """One PostgreSQL transaction on a connection of the process's pool (ledger/postgres/pool.py), bumping the data
+    version last (its single row is locked only from then until the commit). A second writer of the same item
+    waits for the first's row lock (workflow.lock_item) and then sees its change; a duplicate event key, a
+    serialization failure or a lock waited on too long roll back with the Chinese conflict message."""
+    with pool.shared(target).connection() as con:
         try:
             with con.transaction():
                 con.execute(f"set local lock_timeout = '{LOCK_WAIT}'")
                 yield PgCursor(con)
                 postgres.bump_version(con)
+            postgres.count_commit()
         except errors.UniqueViolation as error:
             if error.diag.constraint_name not in CONFLICT_KEYS:
                 raise

@@ -1,9 +1,10 @@
 """Database access: SQL loaded from .sql files, one cached connection to the DuckDB file (a cursor per query) or,
-when LEDGER_DSN is set, a small pool of PostgreSQL connections (the text from queries/dialect.py), and the one
-place where what a user may see limits every query's scope."""
+when LEDGER_DSN is set, the process's pool of PostgreSQL connections (ledger/postgres/pool.py; the text from
+queries/dialect.py), and the one place where what a user may see limits every query's scope."""
 
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from contextvars import ContextVar
@@ -21,8 +22,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from auth.roles import Allowed, User
 from ledger import SCHEMA_VERSION, db_path, migrate, postgres, rules, stored_schema_version
+from ledger.postgres import pool
 from ledger.writing import DatabaseBusy, PgCursor, open_for_writing, transaction
-from queries.pool import ConnectionPool, as_dtypes, frame
+from queries.frames import as_dtypes, frame
 
 SQL_DIR = Path(__file__).resolve().parent
 PARAM = re.compile(r"\$([a-z_]+)")
@@ -247,10 +249,11 @@ EXPORT_ROWS = 8 * 2048  # a streamed export's frame on PostgreSQL: as many rows 
 
 class PostgresReads:
     """PostgreSQL mode's reads: each query's PostgreSQL text (queries/dialect.py) with the same bound parameters
-    as on DuckDB, on a connection of a small pool, answered as the frame DuckDB would give."""
+    as on DuckDB, on a connection of the process's pool for the database (shared with the writes and the accounts),
+    answered as the frame DuckDB would give."""
 
     def __init__(self, target: str) -> None:
-        self._pool = ConnectionPool(target)
+        self._pool = pool.shared(target)
 
     def connection(self) -> AbstractContextManager[psycopg.Connection]:
         """A connection of the pool for one thread's work (read_fresh, the data version)."""
@@ -383,13 +386,37 @@ def _cached(
 
 
 def content_version() -> tuple[str, int]:
-    """What the result cache is keyed on: the DuckDB file and its content's version, or the PostgreSQL database and
-    its data version (one cheap query; every write bumps it: ledger/postgres)."""
+    """What the result cache is keyed on: the DuckDB file and its content's version (a few stat calls), or the
+    PostgreSQL database and its data version (every write bumps it: ledger/postgres). The data version is a round
+    trip, so it is asked once per script run and remembered for the rest of the run (a page of 20 queries asks
+    once), unless this process has committed a write since (a form's callback, then the page in the same run)."""
     target = postgres.dsn()
     if target is None:
         return _file_version(db_path())
+    run, written = _this_run(), (target, postgres.writes_committed())
+    with _RUNS_LOCK:
+        remembered = _RUN_VERSIONS.get(run) if run is not None else None
+    if remembered is not None and remembered[0] == written:
+        return target, remembered[1]
     with _pool(target).connection() as con:
-        return target, postgres.data_version(con)
+        version = postgres.data_version(con)
+    if run is not None:
+        with _RUNS_LOCK:
+            _RUN_VERSIONS[run] = (written, version)
+    return target, version
+
+
+# Per script run: ((database, this process's commits then), data version), forgotten with the run
+_RUN_VERSIONS: weakref.WeakKeyDictionary[object, tuple[tuple[str, int], int]] = weakref.WeakKeyDictionary()
+_RUNS_LOCK = threading.Lock()
+
+
+def _this_run() -> object | None:
+    """An object that stands for the current run of a session's script and lives as long as it: Streamlit makes
+    a new fragment coordinator for each run (ScriptRunContext.reset). None outside a script run (tests, bench,
+    command line: the version is asked each time)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return getattr(ctx, "parallel_coordinator", None) if ctx is not None else None
 
 
 SESSION_USER = "auth_user"  # the signed-in User in st.session_state (set by ui/session.py only)

@@ -135,6 +135,14 @@ What each module checks (the checks are written for the campaign's Chinese-readi
   `deploy.cluster` 起 PostgreSQL、两台应用服务器与 nginx：盟市账号经一台写入、经另一台看到；同一条目经两台同时提交只
   写入一次、另一方得到中文提示；杀掉一台已提交的不丢、下一次点击到另一台且仍在登录并有中文说明；全部停掉时连接提示是
   中文（截图存 `screenshots/cluster_*`）。
+- `tests/test_pg_pool.py`（标记 `postgres`，在本模块自己的临时 PostgreSQL 上）：20 个线程同时写入、读取、登录与记审计，
+  用到的连接（后端进程）不超过连接池大小，事后库中连接数也不超过，数据版本恰好加 20；服务器重启后写入、读取与登录
+  都成功；事务中归还的连接与被服务器断开的连接被关闭、不再借出；一个页面运行只问一次数据版本（查询 10 个以上），下一次
+  运行再问，两次运行之间的写入被看到；同一次运行中本进程的写入之后立即改问新版本。
+- `tests/test_pg_kpis.py`（标记 `postgres`）：复制后保存的地区汇总（`kpi_change`）在 7 个日期按盟市、台账、类别的各项
+  数字等于从 `rules.items_at` 逐条目数出的；一串整改销号写入（进展、退回、销号、过去日期的记录、批准延期）与一次类似
+  导入的改动（改日期与面积、删一条、加一条，`refresh(prune=True)`）之后仍相等，且等于从头重建；批准延期自决定之日起
+  使该条目不再计入超期。
 """
 
 import os

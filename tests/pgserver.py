@@ -39,6 +39,14 @@ class PgServer:
             con.execute(f'create database "{name}"')
         return self.dsn(name)
 
+    def restart(self) -> None:
+        """Stop the server (telling its clients it shuts down, as an administrator's restart does) and start it
+        again with the same options: every open connection is gone afterwards."""
+        log = str(self.folder / "server.log")  # pg_ctl's output otherwise stays open in the server (a hung caller)
+        _run_as_owner(
+            [str(PG_BIN / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "-l", log, "-w", "restart"]
+        )
+
     def stop(self) -> None:
         try:
             _run_as_owner([str(PG_BIN / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop"])

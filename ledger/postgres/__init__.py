@@ -4,6 +4,7 @@ bumps (what the result cache is keyed on). copy.py moves a DuckDB file in and ou
 reads the DuckDB file as before."""
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +13,8 @@ import psycopg
 
 PG_SCHEMA = Path(__file__).resolve().parent / "schema.sql"
 PG_ACCOUNTS = Path(__file__).resolve().parent / "accounts.sql"  # the accounts file's tables (auth/store.py)
-PG_ONLY = ("data_version",)  # tables PostgreSQL mode keeps that a DuckDB file has no twin of (never copied)
+# Tables PostgreSQL mode keeps that a DuckDB file has no twin of (never copied: the kept figures are rebuilt)
+PG_ONLY = ("data_version", "item_kpi_change", "kpi_change")
 
 
 def dsn() -> str | None:
@@ -51,3 +53,19 @@ def data_version(con: psycopg.Connection) -> int:
 def bump_version(con: psycopg.Connection) -> None:
     """Call inside a write transaction: readers keyed on the version see fresh results once it commits."""
     con.execute("update data_version set version = version + 1")
+
+
+_COMMITTED = [0]  # write transactions this process has committed (ledger/writing.py counts them)
+_COMMITTED_LOCK = threading.Lock()
+
+
+def count_commit() -> None:
+    """Called by the write path after each commit that bumped the data version."""
+    with _COMMITTED_LOCK:
+        _COMMITTED[0] += 1
+
+
+def writes_committed() -> int:
+    """How many write transactions this process has committed: a reader that remembered the data version (queries/
+    db.py, for one script run) asks again once this changes, so it sees its own process's writes at once."""
+    return _COMMITTED[0]

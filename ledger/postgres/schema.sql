@@ -475,3 +475,55 @@ create table issued_figure (
     value       double precision not null,
     primary key (document_id, frame, row_key, measure)
 );
+
+-- pgspeed (#26, region-wide figures on PostgreSQL): the figures the overview counts from rules.items_at($asof)
+-- over the whole region, kept as changes by date so that any date's figures are a sum over a few thousand rows
+-- instead of a pass over every item. An item's row for a day holds how its contribution to each figure changed on
+-- that day (found, rectified, overdue, its status, the quantities found and rectified); the figures at D are the
+-- sums of the changes dated D or earlier. item_kpi_change holds each item's own changes (so that a write can take
+-- back exactly what the item added before); kpi_change their sums per league, ledger, category and day. Both are
+-- written in the same transaction as every write to an item (ledger/spans.py refresh) and rebuilt from item_fact,
+-- status_span and deadline_request; tests/test_pg_kpis.py compares them with a rebuild and with the queries.
+create table item_kpi_change (
+    item_id              varchar not null,
+    day                  date not null,
+    league_code          varchar,
+    ledger               varchar,
+    category             varchar,
+    found                integer not null,
+    rectified            integer not null,
+    overdue              integer not null,
+    status_open          integer not null,
+    status_working       integer not null,
+    status_applied       integer not null,
+    status_closed        integer not null,
+    found_area_mu        decimal(18, 4) not null,
+    rectified_area_mu    decimal(18, 4) not null,
+    found_amount_wan     decimal(18, 2) not null,
+    rectified_amount_wan decimal(18, 2) not null,
+    returned_wan         decimal(18, 2) not null,
+    found_approvals      bigint not null,
+    rectified_approvals  bigint not null
+);
+create index item_kpi_change_item on item_kpi_change (item_id);
+create table kpi_change (
+    league_code          varchar,
+    ledger               varchar,
+    category             varchar,
+    day                  date not null,
+    found                bigint not null,
+    rectified            bigint not null,
+    overdue              bigint not null,
+    status_open          bigint not null,
+    status_working       bigint not null,
+    status_applied       bigint not null,
+    status_closed        bigint not null,
+    found_area_mu        decimal(24, 4) not null,
+    rectified_area_mu    decimal(24, 4) not null,
+    found_amount_wan     decimal(24, 2) not null,
+    rectified_amount_wan decimal(24, 2) not null,
+    returned_wan         decimal(24, 2) not null,
+    found_approvals      bigint not null,
+    rectified_approvals  bigint not null,
+    unique nulls not distinct (league_code, ledger, category, day)
+);

@@ -1,21 +1,11 @@
-"""PostgreSQL mode's reads: a few connections shared by the server's threads, and result frames in the dtypes the
-DuckDB driver gives (the pages were written against those: int32, nullable Int64, datetime64[us], str, arrays)."""
+"""PostgreSQL mode's result frames in the dtypes the DuckDB driver gives (the pages were written against those:
+int32, nullable Int64, datetime64[us], str, arrays)."""
 
-import queue
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import psycopg
-from psycopg.pq import TransactionStatus
-from psycopg.types.json import set_json_loads
-
-from ledger import postgres
-
-POOL_SIZE = 4  # the server's threads share these; a fifth concurrent query waits for one to come back
 
 # PostgreSQL type oids (pg_type) → the dtype DuckDB's df() gives the same column, without nulls and with them
 _INTEGERS = {21: ("int16", "Int16"), 23: ("int32", "Int32"), 20: ("int64", "Int64")}
@@ -23,47 +13,6 @@ _FLOATS = {700, 701, 1700}  # real, double precision, numeric (DuckDB's DECIMAL 
 _BOOLEAN = 16
 _DATES = {1082, 1114}  # date, timestamp: datetime64[us] as DuckDB's DATE and TIMESTAMP
 _TEXT = {25, 1043, 114, 3802}  # text, varchar, json, jsonb (JSON travels as text, as DuckDB's JSON does)
-
-
-class ConnectionPool:
-    """At most POOL_SIZE connections made by ledger.postgres.connect(), handed to one thread at a time; a connection
-    that broke (a server restart) or was left inside a transaction is closed, not handed out again."""
-
-    def __init__(self, target: str, size: int = POOL_SIZE) -> None:
-        self._target = target
-        self._idle: queue.LifoQueue[psycopg.Connection] = queue.LifoQueue()
-        self._slots = threading.BoundedSemaphore(size)
-
-    @contextmanager
-    def connection(self) -> Iterator[psycopg.Connection]:
-        with self._slots:
-            con = self._take()
-            try:
-                yield con
-            finally:
-                self._give_back(con)
-
-    def _take(self) -> psycopg.Connection:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            con = postgres.connect(self._target)
-            set_json_loads(_text, con)  # JSON as text, like DuckDB's JSON
-            return con
-
-    def _give_back(self, con: psycopg.Connection) -> None:
-        if con.closed or con.broken or con.info.transaction_status != TransactionStatus.IDLE:
-            con.close()
-        else:
-            self._idle.put(con)
-
-    def close(self) -> None:
-        while not self._idle.empty():
-            self._idle.get_nowait().close()
-
-
-def _text(data: str | bytes) -> str:
-    return data.decode("utf-8") if isinstance(data, bytes | bytearray | memoryview) else data
 
 
 def frame(description: list[psycopg.Column], rows: list[tuple]) -> pd.DataFrame:

@@ -1,0 +1,156 @@
+"""The overview's region-wide figures kept on PostgreSQL (kpi_change, item_kpi_change; ledger/spans.py): after a run
+of workflow writes (progress, an application returned and approved, an extension approved, events dated in the past)
+and an import-like change of the ledgers (an item's dates and area changed, an item removed, one added, refreshed with
+prune as ledger/importing does), the kept changes equal a rebuild from scratch, and their sums at several dates
+equal the figures counted from rules.items_at, per league, ledger and category."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import psycopg
+import pytest
+
+from auth.roles import User
+from ledger import postgres, spans
+from ledger import workflow as wf
+from ledger.evidence import check_evidence
+from ledger.writing import PgCursor, transaction
+from tests.conftest import DEMO_USERS
+
+pytestmark = pytest.mark.postgres
+ADMIN = DEMO_USERS["demo-admin"]
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DATES = [date(2022, 8, 15), date(2022, 12, 31), date(2023, 3, 5), date(2023, 5, 1), date(2023, 6, 8),
+         date(2023, 10, 1), date(2026, 12, 31)]  # fmt: skip
+# The figures per league, ledger and category on a date, counted from every item as the queries do.
+FROM_ITEMS = """
+select league_code, ledger, category,
+       count(*), count(*) filter (where is_rectified), count(*) filter (where is_overdue),
+       count(*) filter (where status = '待整改'), count(*) filter (where status = '整改中'),
+       count(*) filter (where status = '已整改'), count(*) filter (where status = '已销号'),
+       coalesce(sum(area_mu), 0), coalesce(sum(area_mu) filter (where is_rectified), 0),
+       coalesce(sum(amount_wan), 0), coalesce(sum(amount_wan) filter (where is_rectified), 0),
+       coalesce(sum(returned_wan) filter (where is_rectified), 0),
+       coalesce(sum(approval_count), 0), coalesce(sum(approval_count) filter (where is_rectified), 0)
+from rules.items_at(%(asof)s) group by 1, 2, 3
+"""
+KEPT = f"""
+select league_code, ledger, category, {", ".join(f"sum({m})" for m in spans.KPI_MEASURES)}
+from kpi_change where day <= %(asof)s group by 1, 2, 3 having sum(found) <> 0
+"""
+
+
+def figures(con: psycopg.Connection, sql: str, asof: date) -> dict[tuple, tuple]:
+    return {tuple(r[:3]): tuple(Decimal(v) for v in r[3:]) for r in con.execute(sql, {"asof": asof}).fetchall()}
+
+
+def kept_changes(con: psycopg.Connection) -> list[tuple]:
+    columns = ", ".join(("league_code", "ledger", "category", "day", *spans.KPI_MEASURES))
+    rows = con.execute(f"select {columns} from kpi_change where found <> 0 or rectified <> 0 or overdue <> 0"
+                       " or status_open <> 0 or status_working <> 0 or status_applied <> 0 or status_closed <> 0"
+                       " or found_area_mu <> 0 or found_amount_wan <> 0 or rectified_area_mu <> 0"
+                       " or rectified_amount_wan <> 0 or returned_wan <> 0 or found_approvals <> 0"
+                       " or rectified_approvals <> 0").fetchall()  # fmt: skip
+    return sorted(rows, key=repr)
+
+
+def open_items(con: psycopg.Connection, n: int, deadline_before: date, ledger: str | None = None) -> list[str]:
+    """n items still open now, found in 2022 with a deadline before `deadline_before` (each taken once)."""
+    rows = con.execute(
+        """select i.item_id from item i join item_fact f using (item_id)
+           where f.current_status in ('待整改', '整改中') and i.deadline < %(d)s and i.found_date < '2023-01-01'
+             and (%(ledger)s::text is null or i.ledger = %(ledger)s) and not (i.item_id = any(%(taken)s))
+           order by i.item_id limit %(n)s""",
+        {"d": deadline_before, "n": n, "ledger": ledger, "taken": sorted(TAKEN)},
+    ).fetchall()
+    assert len(rows) == n
+    TAKEN.update(r[0] for r in rows)
+    return [r[0] for r in rows]
+
+
+TAKEN: set[str] = set()
+
+
+def worker(con: psycopg.Connection, item: str) -> User:
+    """A user of the item's league (the one who records its progress and asks for its extension)."""
+    league = con.execute("select league_code from item_fact where item_id = %s", (item,)).fetchone()[0]
+    return User(f"t-{league}", "league", league)
+
+
+def act(action, *args, **kwargs):
+    with transaction() as cur:
+        return action(cur, *args, **kwargs)
+
+
+def at(day: str) -> datetime:
+    return datetime.fromisoformat(day)
+
+
+@pytest.fixture
+def pg(demo_pg_dsn: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("LEDGER_DSN", demo_pg_dsn)
+    with postgres.connect(demo_pg_dsn) as con:
+        yield con
+
+
+def test_the_copy_keeps_figures_equal_to_counting_every_item(pg: psycopg.Connection) -> None:
+    assert pg.execute("select count(*) from kpi_change").fetchone()[0] > 0
+    for asof in DATES:
+        assert figures(pg, KEPT, asof) == figures(pg, FROM_ITEMS, asof), asof
+
+
+def test_after_workflow_writes_and_an_import_the_kept_figures_equal_a_rebuild_and_the_count(pg) -> None:
+    worked, extended = open_items(pg, 2, deadline_before=date(2023, 5, 1))
+    changed, removed = open_items(pg, 2, deadline_before=date(2026, 1, 1), ledger="land")
+    user = worker(pg, worked)
+    seq = act(wf.record_progress, user, worked, wf.item_state(PgCursor(pg), worked).seq, "整改中", "推进",
+              now=at("2023-03-01"))  # fmt: skip
+    seq = act(wf.record_progress, user, worked, seq, "已整改", "完成", files=[check_evidence("a.pdf", PDF)],
+              now=at("2023-04-01"))  # fmt: skip
+    seq = act(wf.review, ADMIN, worked, seq, False, "请补充", now=at("2023-04-10"))
+    seq = act(wf.record_progress, user, worked, seq, "已整改", "补充", now=at("2023-05-01"))
+    act(wf.review, ADMIN, worked, seq, True, now=at("2023-05-15"))
+    request = act(
+        wf.request_extension, worker(pg, extended), extended, date(2023, 9, 30), "拆迁未完成", now=at("2023-04-20")
+    )
+    act(wf.decide_extension, ADMIN, request, True, now=at("2023-05-01"))
+    with transaction() as cur:  # an import: an item's dates and area corrected, one removed, one added
+        cur.execute("update item set found_date = '2022-11-20', deadline = '2023-07-31' where item_id = $i",
+                    {"i": changed})  # fmt: skip
+        cur.execute("update land set area_mu = area_mu + 12.5 where item_id = $i", {"i": changed})
+        for table in ("item_event", "evidence", "deadline_request", "land", "item"):
+            cur.execute(f"delete from {table} where item_id = $i", {"i": removed})
+        cur.execute("insert into item select 'TESTNEW1', ledger, park_id, '新导入的闲置地块', '2023-02-01',"
+                    " '2023-04-30', responsible_unit, measure, null, null, null from item where item_id = $i",
+                    {"i": changed})  # fmt: skip
+        cur.execute("insert into land select 'TESTNEW1', land_kind, 33.25, approved_date, idle_since, cause,"
+                    " disposal, 'TESTNEW1', null, lat, lon from land where item_id = $i", {"i": changed})  # fmt: skip
+        cur.execute(
+            "insert into item_event (item_id, seq, event_date, status, note) values"
+            " ('TESTNEW1', 1, '2023-02-01', '待整改', '导入'), ('TESTNEW1', 2, '2023-06-01', '整改中', '导入')"
+        )
+        spans.refresh(cur, [changed, removed, "TESTNEW1"], prune=True)
+    kept = kept_changes(pg)
+    for asof in DATES:
+        counted = figures(pg, FROM_ITEMS, asof)
+        assert figures(pg, KEPT, asof) == counted, asof
+    assert pg.execute("select count(*) from item_kpi_change where item_id = %s", (removed,)).fetchone()[0] == 0
+    with pg.transaction():
+        spans.rebuild_kpis(PgCursor(pg))
+        assert kept_changes(pg) == kept
+        raise psycopg.Rollback  # leave the kept rows as the writes made them
+
+
+def test_an_approved_extension_takes_an_item_out_of_the_overdue_count_from_the_day_it_is_decided(pg) -> None:
+    (item,) = open_items(pg, 1, deadline_before=date(2023, 3, 1))
+    league = worker(pg, item).league
+
+    def overdue(asof: date) -> int:
+        sql = "select coalesce(sum(overdue), 0) from kpi_change where day <= %s and league_code = %s"
+        return pg.execute(sql, (asof, league)).fetchone()[0]
+
+    before = {d: overdue(d) for d in (date(2023, 4, 30), date(2023, 5, 2))}
+    request = act(wf.request_extension, worker(pg, item), item, date(2023, 12, 31), "资金未到位", now=at("2023-04-20"))
+    act(wf.decide_extension, ADMIN, request, True, now=at("2023-05-01"))
+    assert overdue(date(2023, 4, 30)) == before[date(2023, 4, 30)]
+    assert overdue(date(2023, 5, 2)) == before[date(2023, 5, 2)] - 1
