@@ -28,6 +28,8 @@ class Action(Enum):
     SEE_STORAGE = "查看服务器存储：原始文件占用、数据盘可用空间和保存位置", (ADMIN,)
     MANAGE_ACCOUNTS = "账号管理和审计日志", (ADMIN,)
     SEE_REGION = "全区性文件：要情通报、比较12个盟市的督导通报（含会议模式的督导通报页）", (LEADER, ADMIN)
+    DRAW_RECHECK = "回头看：抽取已销号条目、指派核查人和时限", (ADMIN,)
+    INSPECT_RECHECK = "回头看：记录指派给本账号的核查结果（属实或不属实，不属实即重新整改）", (ADMIN,)
 
     def __init__(self, description: str, roles: tuple[str, ...]) -> None:
         self.description = description

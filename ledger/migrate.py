@@ -22,6 +22,14 @@ UPGRADE_5 = (
     "create view item_facts as",
 )
 
+# #30 防止纸面整改 (recheck): the statements its part added at the end of both schema files (merged into one upgrade).
+ADDED_RECHECK = (
+    "create table recheck_draw",
+    "create table recheck_task",
+    "create index recheck_task_item",
+    "create table recheck_file",
+)
+
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file
 # defines them. Views first: item_facts_live reads item_facts_of.
 STORED_RULES = (

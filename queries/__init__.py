@@ -22,6 +22,7 @@ __all__ = [
     "item_detail",
     "item_evidence",
     "item_history",
+    "item_rechecks",
     "league_completion",
     "league_milestones",
     "leagues",
@@ -54,7 +55,9 @@ __all__ = [
     "phases",
     "project_rankings",
     "ranking_years",
+    "recheck_tasks",
     "rectification_curve",
+    "relapse_rates",
     "retreat_candidate_counts",
     "retreat_candidates",
     "review_queue",
@@ -368,3 +371,21 @@ def extension_queue(scope: Scope) -> pd.DataFrame:
 def todo_items(scope: Scope, unit: str | None = None) -> pd.DataFrame:
     """Every open item in scope, or one responsible unit's (the page itself asks for pages: queries/todo.py)."""
     return run("todo_items", **scope.params(), unit=unit)
+
+
+# 回头看 (ledger/recheck.py) ---------------------------------------------------------------------
+def recheck_population(scope: Scope, closed_from: date, closed_to: date) -> pd.DataFrame:
+    """The closed items a draw over the period would sample from (the office's preview before drawing)."""
+    return run("recheck_population", **scope.params(), closed_from=closed_from, closed_to=closed_to)
+
+
+def recheck_tasks(scope: Scope) -> pd.DataFrame:
+    return run("recheck_tasks", **scope.params())
+
+
+def relapse_rates(scope: Scope) -> pd.DataFrame:
+    return run("relapse_rates", **scope.params())
+
+
+def item_rechecks(item_id: str) -> pd.DataFrame:
+    return run("item_rechecks", item=item_id)

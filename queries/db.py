@@ -43,6 +43,8 @@ OPTIONAL = (
     "rules",
     "page_size",
     "offset",
+    "closed_from",
+    "closed_to",
 )
 
 
