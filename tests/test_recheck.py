@@ -8,15 +8,17 @@ from datetime import date, datetime
 
 import duckdb
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import queries
+from auth import store
 from ledger import postgres, rules
 from ledger import recheck as rc
 from ledger.evidence import check_evidence
 from ledger.vocabulary import CLOSED, WORKING
 from ledger.writing import PgCursor, transaction
 from queries.scope import Scope
-from tests.conftest import DEMO_USERS, copy_database, demo_in_postgres, read_database
+from tests.conftest import DEMO_USERS, ROOT, copy_database, demo_in_postgres, read_database
 from tests.test_workflow import PNG
 
 ADMIN, LEADER, BAOTOU = DEMO_USERS["demo-admin"], DEMO_USERS["demo-leader"], DEMO_USERS["demo-150200"]
@@ -250,3 +252,42 @@ def test_the_tasks_query_lists_the_draw_in_scope_only(db, con) -> None:
     assert not baotou.is_overdue.any()
     late = queries.recheck_tasks(Scope(None, None, date(2026, 5, 1)))
     assert late.is_overdue.all() and len(late) == len(made.sampled)
+
+
+# --- the page ----------------------------------------------------------------------------------------------------
+def recheck_page(**state) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "recheck.py"), default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def test_the_office_draws_and_records_not_true_on_the_page_and_both_are_audited(either, db) -> None:
+    at = recheck_page(recheck_from=PERIOD[0], recheck_to=PERIOD[1], recheck_share=5, recheck_seed=42)
+    assert not at.exception
+    assert any("可抽取的已销号条目 389 项，分 63 层" in c.value for c in at.caption)
+    at.button(key="recheck_draw").click().run()
+    assert not at.exception and "随机种子 42" in at.success[0].value
+    sampled = rows(either, "select count(*), count(distinct league_code || ledger) from recheck_task")
+    assert sampled[0][1] == 63 and sampled[0][0] >= 63
+    task = at.selectbox(key="recheck_task")
+    item = task.options[0].split("　")[1]
+    task.select(task.options[0])
+    at.radio(key="recheck_result").set_value(rc.FALSE)
+    at.text_area(key="recheck_notes").input("现场仍停产")
+    at.button[-1].click().run()
+    assert not at.exception and "已退回重新整改" in at.success[0].value
+    assert rows(either, "select current_status from item_fact where item_id = $i", i=item) == [(WORKING,)]
+    actions = [r["action"] for r in store.audit_rows(store.auth_path(db))]
+    assert "回头看抽样" in actions and "回头看核查" in actions
+
+
+@pytest.mark.user("demo-150200")
+def test_a_league_user_sees_its_own_tasks_and_rates_and_neither_form(db, con) -> None:
+    a_draw(con, db)
+    at = recheck_page()
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "recheck_draw"] and not at.get("selectbox")
+    shown = at.dataframe[0].value
+    assert set(shown["盟市"]) == {"包头市"}
+    assert len(shown) == len(rows(con, "select * from recheck_task where league_code = '150200'"))

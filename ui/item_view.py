@@ -10,6 +10,7 @@ from charts.theme import Stamp, plotly_config
 from queries.scope import Scope
 from ui.item_actions import files_on, item_day, item_workflow, past_notice, returned_notice
 from ui.ledger_filters import close_item
+from ui.recheck_forms import recheck_history
 from ui.scope import drill
 from ui.tables import table
 from ui.text import plain, plain_frame
@@ -49,6 +50,7 @@ def item_panel(item: dict, scope: Scope, figure_stamp: Stamp, slot: DeltaGenerat
                 key="ledgers_timeline",
             )
             table(view.history_table(history), "ledgers_history")
+            recheck_history(item["item_id"])
         item_workflow(item["item_id"], figure_stamp.scope_label, files, item["details"].get("land_kind"), not past)
 
 

@@ -1,0 +1,163 @@
+"""回头看's two forms: the office's draw (period, share, weighting, seed, inspector, due date) and the inspector's
+result (属实/不属实, notes, photos). Each is one transaction (ledger/recheck.py) run from its button's callback,
+audited, and refused in Chinese with nothing written."""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+import queries
+from auth import store
+from auth.roles import ADMIN
+from ledger import db_path
+from ledger import recheck as rc
+from ledger.evidence import ACCEPTED, EvidenceError, check_evidence, evidence_root
+from ledger.evidence import store_file as keep_file
+from ledger.workflow import MAX_NOTE
+from ledger.writing import DatabaseBusy, WriteConflict
+from queries.db import writing
+from queries.scope import Scope
+from ui.session import accounts_path, audit, signed_in_user
+
+DONE = "recheck_done"  # (tone, message) of the last action, shown after the rerun
+UPLOAD_TYPES = ["jpg", "jpeg", "png", "pdf"]
+
+
+def show_outcome() -> None:
+    """The last action's message, once."""
+    if outcome := st.session_state.pop(DONE, None):
+        (st.success if outcome[0] == "success" else st.error)(outcome[1])
+
+
+def _perform(action: str, work: Callable, said: Callable[[Any], tuple[str, str]], scope_label: str) -> None:
+    """One action as one transaction, audited; said(result) gives the audit's detail and the user's message. A
+    refusal is kept for the rerun and nothing is written."""
+    if signed_in_user() is None:
+        st.session_state[DONE] = ("error", "登录已失效，未写入任何内容；请重新登录。")
+        return
+    try:
+        with writing() as cursor:
+            result = work(cursor)
+    except (rc.RecheckError, WriteConflict, DatabaseBusy) as error:
+        st.session_state[DONE] = ("error", str(error))
+        audit(action, f"未完成（{error}）"[:400], scope_label, ok=False)
+        return
+    detail, message = said(result)
+    audit(action, detail[:400], scope_label)
+    st.session_state[DONE] = ("success", message)
+
+
+def inspectors() -> list[str]:
+    """The accounts that may inspect (the office's), active ones only."""
+    users = store.list_users(accounts_path())
+    return [u["username"] for u in users if u["role"] == ADMIN and not u["disabled"]]
+
+
+def draw_form(scope: Scope, scope_label: str) -> None:
+    """The office's draw over the items closed in a period, with a live count of how many there are (no st.form:
+    the count follows the dates as they change)."""
+    today = datetime.now().date()
+    with st.container(border=True):
+        st.markdown("**抽取回头看样本**（按盟市 × 台账分层，每层至少一项）")
+        left, mid, right = st.columns(3)
+        closed_from = left.date_input("销号日期自", scope.asof - timedelta(days=180), key="recheck_from")
+        closed_to = left.date_input("销号日期至", scope.asof, key="recheck_to")
+        mid.number_input("抽取比例（%）", 1, 100, 10, key="recheck_share")
+        mid.checkbox("向高风险条目倾斜（销号快、佐证少、纸面整改疑点）", True, key="recheck_weighted")
+        mid.number_input("随机种子（留空则随机生成并记录）", 0, rc.MAX_SEED, None, key="recheck_seed")
+        right.selectbox("核查人", inspectors(), key="recheck_inspector")
+        right.date_input("核查时限", today + timedelta(days=30), min_value=today + timedelta(days=1), key="recheck_due")
+        found = queries.recheck_population(scope, closed_from, closed_to)
+        strata = found.groupby(["league_code", "ledger"]).ngroups
+        st.caption(f"该期间本范围可抽取的已销号条目 {len(found)} 项，分 {strata} 层。")
+        st.button("抽取并指派", type="primary", on_click=_draw, args=(scope, scope_label), key="recheck_draw")
+
+
+def _draw(scope: Scope, scope_label: str) -> None:
+    state = st.session_state
+    share, seed = state["recheck_share"] / 100, state["recheck_seed"]
+    args = (state["recheck_from"], state["recheck_to"], share, state["recheck_inspector"] or "", state["recheck_due"])
+    weighted, seed = state["recheck_weighted"], None if seed is None else int(seed)
+    _perform(
+        "回头看抽样",
+        lambda cur: rc.draw(cur, signed_in_user(), *args, weighted, seed, scope.league),
+        lambda d: (
+            f"第 {d.draw_id} 次：{args[0]:%Y-%m-%d}至{args[1]:%Y-%m-%d} 抽取 {share:.0%}，{len(d.sampled)} 项，"
+            f"种子 {d.seed}，核查人 {args[3]}",
+            f"已抽取第 {d.draw_id} 次回头看：从 {d.population} 项中抽取 {len(d.sampled)} 项，随机种子 {d.seed}。",
+        ),
+        scope_label,
+    )
+
+
+def inspection_form(mine: pd.DataFrame, scope_label: str) -> None:
+    """The inspector's result on one of the tasks assigned to the account and not yet inspected."""
+    if mine.empty:
+        st.caption("暂无指派给本账号、待核查的回头看任务。")
+        return
+    choices = {f"第 {r.draw_id} 次　{r.item_id}　{r.title}": (int(r.draw_id), r.item_id) for r in mine.itertuples()}
+    with st.form("recheck_result_form", border=True):
+        st.selectbox("核查任务", list(choices), key="recheck_task")
+        st.radio("核查结果", rc.RESULTS, horizontal=True, key="recheck_result")
+        st.text_area("核查情况（不属实必填，责任单位据此重新整改）", max_chars=MAX_NOTE, key="recheck_notes")
+        st.file_uploader(f"现场照片等（{ACCEPTED}）", UPLOAD_TYPES, accept_multiple_files=True, key="recheck_files")
+        st.form_submit_button("提交核查结果", type="primary", on_click=_record, args=(choices, scope_label))
+
+
+def _record(choices: dict[str, tuple[int, str]], scope_label: str) -> None:
+    state = st.session_state
+    draw_id, item_id = choices[state["recheck_task"]]
+    files = _stored(state.get("recheck_files") or [])
+    if files is None:
+        return
+    result, notes = state["recheck_result"], state["recheck_notes"]
+    _perform(
+        "回头看核查",
+        lambda cur: rc.record(cur, signed_in_user(), draw_id, item_id, result, notes, files),
+        lambda _: (
+            f"第 {draw_id} 次 {item_id}：{result}（{len(files)} 个文件）",
+            f"已记录 {item_id} 的核查结果：{result}" + ("，条目已退回重新整改。" if result == rc.FALSE else "。"),
+        ),
+        scope_label,
+    )
+
+
+def _stored(uploads) -> list | None:
+    """The uploads checked by content and kept in the evidence store; None after keeping why one was refused."""
+    if len(uploads) > rc.MAX_FILES:
+        st.session_state[DONE] = ("error", f"一次最多上传 {rc.MAX_FILES} 个文件")
+        return None
+    files = []
+    for upload in uploads:
+        data = upload.getvalue()
+        try:
+            file = check_evidence(upload.name, data)
+        except EvidenceError as error:
+            st.session_state[DONE] = ("error", str(error))
+            return None
+        keep_file(evidence_root(db_path()), file, data)
+        files.append(file)
+    return files
+
+
+def recheck_history(item_id: str) -> None:
+    """The item's 回头看 under its history: each draw that sampled it, the inspection and whether it reopened."""
+    rows = queries.item_rechecks(item_id)
+    if rows.empty:
+        return
+    st.markdown("**回头看**")
+    shown = pd.DataFrame(
+        {
+            "抽查": [f"第 {r.draw_id} 次（{r.drawn_at:%Y-%m-%d}，{r.drawn_by}）" for r in rows.itertuples()],
+            "核查人": rows.inspector,
+            "时限": rows.due_date.map(lambda d: f"{d:%Y-%m-%d}"),
+            "结果": rows.result.fillna("待核查"),
+            "核查情况": rows.notes.fillna(""),
+            "现场材料": rows.files.map(lambda n: f"{n} 个文件" if n else ""),
+            "处理": rows.reopen_seq.map(lambda s: "退回重新整改" if pd.notna(s) else ""),
+        }
+    )
+    st.dataframe(shown, hide_index=True, key="ledgers_rechecks")
