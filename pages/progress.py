@@ -11,6 +11,7 @@ from charts.supervision import LAG_POINTS, LagRules, lagging_leagues, standing_r
 from charts.theme import plotly_config
 from queries.overdue import overdue_counts, overdue_head
 from queries.scope import Scope
+from reports.relapses import relapse_sentence
 from reports.stamp import stamp
 from reports.supervision_notice import notice_docx
 from reports.workbooks import overdue_xlsx
@@ -165,7 +166,7 @@ elif view == "督导通报" and sees_region:
     region, demo = queries.ledger_kpis(whole), bool(queries.data_origin(whole).demo_items)
     export_button(
         "下载督导通报（Word）",
-        notice_docx(region, lagging, scope.asof, demo, rules, number),
+        notice_docx(region, lagging, scope.asof, demo, rules, number, relapse_sentence(queries.relapse_rates(whole))),
         file_name=f"督导通报_{scope.asof:%Y%m%d}.docx",
         what="督导通报",
         scope_label="全区",

@@ -6,6 +6,7 @@ import queries
 from charts.supervision import LagRules, lagging_leagues
 from queries.scope import Scope
 from reports.bulletin import bulletin_docx
+from reports.relapses import relapse_sentence
 
 
 def bulletin_for(number: int, asof: date, previous: date, doc_number: str = "") -> bytes:
@@ -23,4 +24,5 @@ def bulletin_for(number: int, asof: date, previous: date, doc_number: str = "") 
         lagging_leagues(queries.supervision_summary(now), LagRules()),
         bool(queries.data_origin(now).demo_items),
         doc_number,
+        relapse_sentence(queries.relapse_rates(now)),
     )

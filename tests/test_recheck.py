@@ -2,11 +2,13 @@
 inspector's result (不属实 reopens the item for its league and counts as a relapse), refusals in Chinese, and the
 relapse figures equal to independent SQL."""
 
+import io
 import itertools
 import math
 from datetime import date, datetime
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -18,6 +20,7 @@ from ledger.evidence import check_evidence
 from ledger.vocabulary import CLOSED, WORKING
 from ledger.writing import PgCursor, transaction
 from queries.scope import Scope
+from reports.relapses import relapse_sentence
 from tests.conftest import DEMO_USERS, ROOT, copy_database, demo_in_postgres, read_database
 from tests.test_workflow import PNG
 
@@ -291,3 +294,39 @@ def test_a_league_user_sees_its_own_tasks_and_rates_and_neither_form(db, con) ->
     shown = at.dataframe[0].value
     assert set(shown["盟市"]) == {"包头市"}
     assert len(shown) == len(rows(con, "select * from recheck_task where league_code = '150200'"))
+
+
+# --- the documents -----------------------------------------------------------------------------------------------
+def test_the_bulletin_and_the_notice_name_the_leagues_with_relapses_as_independent_sql_counts(either, db, con) -> None:
+    from charts.supervision import LagRules
+    from reports.bulletin_content import bulletin_for
+    from reports.supervision_notice import notice_docx
+
+    made = a_draw(con, db, share=0.1)
+    baotou = [c.item_id for c in made.sampled if c.league_code == "150200"][:2]
+    chifeng = [c.item_id for c in made.sampled if c.league_code == "150400"][:1]
+    for item in baotou + chifeng:
+        act(con, db, rc.record, ADMIN, made.draw_id, item, rc.FALSE, "复核发现未整改到位", [], NOW)
+    for item in [c.item_id for c in made.sampled if c.league_code == "150100"][:3]:
+        act(con, db, rc.record, ADMIN, made.draw_id, item, rc.TRUE, "", [], NOW)
+    counted = rows(
+        either,
+        """select l.name, count(*) from recheck_task t join league l using (league_code)
+           where t.result = '不属实' group by l.name order by count(*) desc, l.name""",
+    )
+    sentence = relapse_sentence(queries.relapse_rates(Scope(None, None, NOW.date())))
+    assert "已核查6项" in sentence and "发现3项整改不属实" in sentence and "反弹率50.0%" in sentence
+    assert [name for name, _ in counted] == ["包头市", "赤峰市"]
+    for name, n in counted:
+        assert f"{name}{n}项（" in sentence
+    assert relapse_sentence(queries.relapse_rates(Scope(None, None, date(2026, 3, 1)))) is None  # before the draw
+    assert sentence in text_of(bulletin_for(18, NOW.date(), date(2026, 1, 1)))
+    region = queries.ledger_kpis(Scope(None, None, NOW.date()))
+    assert sentence in text_of(notice_docx(region, pd.DataFrame(), NOW.date(), True, LagRules(), relapses=sentence))
+    assert "回头看”抽查已核查" not in text_of(notice_docx(region, pd.DataFrame(), NOW.date(), True, LagRules()))
+
+
+def text_of(docx: bytes) -> str:
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)
