@@ -28,6 +28,8 @@ ADDED_RECHECK = (
     "create table recheck_task",
     "create index recheck_task_item",
     "create table recheck_file",
+    "alter table stalled add column credit_code",
+    "alter table built_project add column credit_code",
 )
 
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file

@@ -14,6 +14,7 @@ __all__ = [
     "catalog",
     "category_kpis",
     "control_thresholds",
+    "counted_once",
     "data_dates",
     "data_origin",
     "extension_queue",
@@ -389,3 +390,12 @@ def relapse_rates(scope: Scope) -> pd.DataFrame:
 
 def item_rechecks(item_id: str) -> pd.DataFrame:
     return run("item_rechecks", item=item_id)
+
+
+# one parcel, one enterprise, counted once ---------------------------------------------------------------------
+def counted_once(scope: Scope) -> pd.DataFrame:
+    return run("counted_once", **scope.params())
+
+
+def entity_siblings(item_id: str) -> pd.DataFrame:
+    return run("entity_siblings", item=item_id)

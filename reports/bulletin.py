@@ -272,12 +272,13 @@ def bulletin_docx(
     demo: bool,
     doc_number: str = "",
     relapses: str | None = None,
+    counted: str | None = None,
 ) -> bytes:
     """要情通报 第N期 for the whole region on asof: masthead, lead, per-ledger figures, the change since the previous
     bulletin's date, the leagues that lag, next steps. ledgers/categories: ledger_kpis and category_kpis on asof,
     the *_before ones on previous; lagging: charts.supervision.lagging_leagues(...); doc_number: the 文号, printed
     under the issue number when given; relapses: reports.relapses.relapse_sentence, printed after the lagging
-    leagues."""
+    leagues; counted: reports.counted_once.counted_once_sentence, printed before the changes since the last issue."""
     doc = Document()
     ty.page_setup(doc)
 
@@ -332,6 +333,8 @@ def bulletin_docx(
         ],
     )
 
+    if counted:
+        _paragraph(doc, counted)
     _paragraph(doc, f"二、较上期（{chinese_date(previous)}）变化", bold=True, family=ty.HEADING)
     _paragraph(doc, change_summary(categories, categories_before, previous))
     ty.table(doc, CHANGE_COLUMNS, change_rows(categories, categories_before))

@@ -6,6 +6,7 @@ import queries
 from charts.supervision import LagRules, lagging_leagues
 from queries.scope import Scope
 from reports.bulletin import bulletin_docx
+from reports.counted_once import counted_once_sentence
 from reports.relapses import relapse_sentence
 
 
@@ -25,4 +26,5 @@ def bulletin_for(number: int, asof: date, previous: date, doc_number: str = "") 
         bool(queries.data_origin(now).demo_items),
         doc_number,
         relapse_sentence(queries.relapse_rates(now)),
+        counted_once_sentence(queries.counted_once(now)),
     )

@@ -10,7 +10,7 @@ from charts.theme import Stamp, plotly_config
 from queries.scope import Scope
 from ui.item_actions import files_on, item_day, item_workflow, past_notice, returned_notice
 from ui.ledger_filters import close_item
-from ui.recheck_forms import recheck_history
+from ui.recheck_forms import recheck_history, siblings
 from ui.scope import drill
 from ui.tables import table
 from ui.text import plain, plain_frame
@@ -51,6 +51,7 @@ def item_panel(item: dict, scope: Scope, figure_stamp: Stamp, slot: DeltaGenerat
             )
             table(view.history_table(history), "ledgers_history")
             recheck_history(item["item_id"])
+            siblings(item["item_id"])
         item_workflow(item["item_id"], figure_stamp.scope_label, files, item["details"].get("land_kind"), not past)
 
 

@@ -21,6 +21,7 @@ from ledger.writing import DatabaseBusy, WriteConflict
 from queries.db import writing
 from queries.scope import Scope
 from ui.session import accounts_path, audit, signed_in_user
+from ui.tables import item_table
 
 DONE = "recheck_done"  # (tone, message) of the last action, shown after the rerun
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "pdf"]
@@ -161,3 +162,14 @@ def recheck_history(item_id: str) -> None:
         }
     )
     st.dataframe(shown, hide_index=True, key="ledgers_rechecks")
+
+
+def siblings(item_id: str) -> None:
+    """The same parcel or enterprise entered in other ledgers: counted once in the totals, listed here."""
+    rows = queries.entity_siblings(item_id)
+    if rows.empty:
+        return
+    st.markdown("**同一宗地、同一企业的其他条目**（合计时只计一次）")
+    names = {"item_id": "条目", "ledger_name": "台账", "title": "名称", "park_name": "园区", "status": "状态"}
+    shown = rows.assign(item_id=[f"ledgers?item={i}" for i in rows.item_id]).rename(columns=names | {"link": "相同的"})
+    item_table(shown, "ledgers_siblings")

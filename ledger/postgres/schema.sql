@@ -380,3 +380,7 @@ create table recheck_file (
     uploaded_at timestamp not null,
     primary key (draw_id, item_id, sha256)
 );
+-- #30 (recheck): 统一社会信用代码 on the enterprise ledgers, to count one enterprise once across ledgers and to key
+-- its monthly utility use.
+alter table stalled add column credit_code varchar;
+alter table built_project add column credit_code varchar;
