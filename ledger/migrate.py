@@ -30,6 +30,7 @@ ADDED_RECHECK = (
     "create table recheck_file",
     "alter table stalled add column credit_code",
     "alter table built_project add column credit_code",
+    "create table utility_use",
 )
 
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file

@@ -32,6 +32,8 @@ MAX_INSPECTOR = 40  # characters of an account name
 MAX_FILES = 10
 FAST_DAYS = 30  # closed within a month of being found: the first sign of a 销号 on paper
 POPULATION = ROOT / "queries" / "recheck" / "recheck_population.sql"  # also the page's preview (its wrapper)
+UTILITY_FLAGS = ROOT / "queries" / "recheck" / "utility_flags.sql"  # 用电核验's suspects weigh like the checks'
+
 RISK = {"fast": 1.0, "thin": 1.0, "suspect": 2.0}  # added to a weight of 1 (weighted draws only)
 
 
@@ -84,12 +86,15 @@ def choose(candidates: list[Candidate], share: float, seed: int, weighted: bool)
 
 
 def population(cur, closed_from: date, closed_to: date, league: str | None = None) -> list[Candidate]:
-    """The items closed in the period (in the league, when given) that no open inspection task holds already."""
+    """The items closed in the period (in the league, when given) that no open inspection task holds already, each
+    weighted by its risk: a 纸面整改 check's suspect or a 用电核验 flag counts as suspect."""
     rows = cur.execute(
         POPULATION.read_text(encoding="utf-8"),
         {"league": league, "park": None, "closed_from": closed_from, "closed_to": closed_to},
     ).fetchall()
-    return [Candidate(r[0], r[1], r[2], weight(r[4], int(r[5]), bool(r[6]))) for r in rows]
+    flags = cur.execute(UTILITY_FLAGS.read_text(encoding="utf-8"), {"league": league, "park": None}).fetchall()
+    flagged = {r[2] for r in flags}
+    return [Candidate(r[0], r[1], r[2], weight(r[4], int(r[5]), bool(r[6]) or r[0] in flagged)) for r in rows]
 
 
 def _checked_draw(user: User, closed_from: date, closed_to: date, share: float, inspector: str, due: date,

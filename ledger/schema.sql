@@ -369,3 +369,14 @@ create table recheck_file (
 -- its monthly utility use.
 alter table stalled add column credit_code varchar;
 alter table built_project add column credit_code varchar;
+-- #30 (recheck): 用电核验. Monthly electricity (and optionally water and tax) per enterprise by 统一社会信用代码, as
+-- the power company and the tax office report it (imported: ledger/utility.py), to check what the items claim.
+create table utility_use (
+    credit_code     varchar not null,
+    month           date not null,                -- the first day of the month
+    electricity_kwh double not null check (electricity_kwh >= 0),
+    water_t         double check (water_t >= 0),
+    tax_wan         decimal(14, 2),
+    batch_id        integer,                      -- the import it came with (null: demo data)
+    primary key (credit_code, month)
+);

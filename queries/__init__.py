@@ -69,6 +69,7 @@ __all__ = [
     "survey_registers",
     "todo_items",
     "unit_ledger_matrix",
+    "utility_flags",
 ]
 
 
@@ -399,3 +400,8 @@ def counted_once(scope: Scope) -> pd.DataFrame:
 
 def entity_siblings(item_id: str) -> pd.DataFrame:
     return run("entity_siblings", item=item_id)
+
+
+# 用电核验 -------------------------------------------------------------------------------------------------------
+def utility_flags(scope: Scope) -> pd.DataFrame:
+    return run("utility_flags", **scope.params())

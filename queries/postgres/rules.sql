@@ -333,3 +333,13 @@ language sql stable as $$
       and (ledger_rows.search is null
            or strpos(lower(x.title || ' ' || x.item_id), lower(trim(ledger_rows.search))) > 0)
 $$;
+
+-- 用电核验 (#30): the twins of queries/rules.sql's near_zero_kwh, revival_months and output_per_kwh_times.
+create or replace function rules.near_zero_kwh() returns double precision
+language sql immutable as $$ select 1000.0::double precision $$;
+
+create or replace function rules.revival_months() returns integer
+language sql immutable as $$ select 3 $$;
+
+create or replace function rules.output_per_kwh_times() returns double precision
+language sql immutable as $$ select 5.0::double precision $$;
