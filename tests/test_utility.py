@@ -28,8 +28,18 @@ def demo_pg_dsn(pg_server, demo_db, request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def either(engine: str, tmp_path, demo_db, monkeypatch):
-    db = read_database(copy_database(demo_db, tmp_path), monkeypatch)
+def db(tmp_path, demo_db, monkeypatch):
+    return read_database(copy_database(demo_db, tmp_path), monkeypatch)
+
+
+@pytest.fixture
+def db_path_of(engine: str, db, either):
+    """ledger.writing.transaction's arguments: the DuckDB connection and file (unused on PostgreSQL)."""
+    return (either, db) if engine == "duckdb" else (None, None)
+
+
+@pytest.fixture
+def either(engine: str, db):
     if engine == "duckdb":
         con = rules.install(duckdb.connect(str(db)))
         yield con
@@ -125,3 +135,64 @@ def test_a_flagged_item_weighs_as_a_suspect_in_the_draw(either) -> None:
     after = weights()
     assert after[CLOSED] == before[CLOSED] + rc.RISK["suspect"]
     assert {k: v for k, v in after.items() if k != CLOSED} == {k: v for k, v in before.items() if k != CLOSED}
+
+
+# --- the register's import ---------------------------------------------------------------------------------------
+CODE_A, CODE_B = "91150200MA0N5X2B3C", "91150200MA0N5X2B4D"
+GOOD = (
+    "统一社会信用代码,月份,用电量（千瓦时）,用水量（吨）\n"
+    f"{CODE_A},2024-01,120000,300\n{CODE_A},2024年2月,98000,\n{CODE_B},202401,0,\n"
+)
+BAD = (
+    "统一社会信用代码,月份,用电量（千瓦时）,用水量（吨）\n"
+    f"{CODE_A},2024-01,120000,300\n"
+    "9115020,2024-01,100,\n"  # 3: code too short
+    f"{CODE_A},2024-13,100,\n"  # 4: no such month
+    f"{CODE_B},2024-01,-5,\n"  # 5: negative use
+    f"{CODE_B},2024-02,,\n"  # 6: no use
+    f"{CODE_A},2024-01,1,\n"  # 7: same enterprise and month as row 2
+    f"{CODE_B},2024-03,十万,\n"  # 8: not a number
+)
+
+
+def test_a_register_with_bad_rows_reports_every_one_at_once_and_writes_nothing(either) -> None:
+    from ledger.utility import UtilityImportError, read_register
+
+    with pytest.raises(UtilityImportError) as refused:
+        read_register(BAD.encode("utf-8-sig"), "用电核验.csv")
+    rows = [p.split("：")[0] for p in refused.value.problems]
+    assert rows == ["第 3 行", "第 4 行", "第 5 行", "第 6 行", "第 7 行", "第 8 行"]
+    assert "与第 2 行是同一企业同一月份" in refused.value.problems[4]
+    assert either.execute("select count(*) from utility_use").fetchone()[0] == 0
+
+
+def test_a_good_register_is_stored_in_one_transaction_and_replaces_the_same_months(either, db_path_of) -> None:
+    from ledger.utility import read_register, store
+    from ledger.writing import transaction
+    from tests.conftest import DEMO_USERS
+
+    uses = read_register(GOOD.encode("utf-8-sig"), "用电核验.csv")
+    with transaction(*db_path_of) as cur:
+        assert store(cur, DEMO_USERS["demo-admin"], uses) == 3
+    again = read_register(f"统一社会信用代码,月份,用电量\n{CODE_A},2024-01,5\n".encode(), "补报.csv")
+    with transaction(*db_path_of) as cur:
+        store(cur, DEMO_USERS["demo-admin"], again)
+    stored = either.execute(
+        "select credit_code, month, electricity_kwh, water_t from utility_use order by 1, 2"
+    ).fetchall()
+    assert [tuple(r) for r in stored] == [
+        (CODE_A, date(2024, 1, 1), 5.0, None),
+        (CODE_A, date(2024, 2, 1), 98000.0, None),
+        (CODE_B, date(2024, 1, 1), 0.0, None),
+    ]
+
+
+def test_only_the_region_office_imports_the_register(either, db_path_of) -> None:
+    from ledger.utility import UtilityImportError, read_register, store
+    from ledger.writing import transaction
+    from tests.conftest import DEMO_USERS
+
+    uses = read_register(GOOD.encode(), "用电核验.csv")
+    with pytest.raises(UtilityImportError, match="只有大起底办公室"), transaction(*db_path_of) as cur:
+        store(cur, DEMO_USERS["demo-150200"], uses)
+    assert either.execute("select count(*) from utility_use").fetchone()[0] == 0
