@@ -9,7 +9,7 @@ import queries
 from auth.roles import Action
 from queries.scope import Scope
 from reports.stamp import stamp
-from ui.recheck_forms import draw_form, inspection_form, show_outcome
+from ui.recheck_forms import draw_form, inspection_form, show_outcome, utility_section
 from ui.scope import page_header
 from ui.session import current_user
 from ui.tables import date_column, item_table, table
@@ -50,6 +50,12 @@ if tasks.empty:
 else:
     shown = tasks.assign(item_id=[f"ledgers?item={i}" for i in tasks.item_id], result=tasks.result.fillna("待核查"))
     item_table(shown[list(TASK_COLUMNS)].rename(columns=TASK_COLUMNS), "recheck_tasks", {"核查时限": date_column()})
+
+st.subheader("用电核验疑点")
+st.caption(
+    "以电力、税务部门按统一社会信用代码报送的月度用电量核对条目：复产后用电近零、销号后用电回落、产值与用电不符。"
+)
+utility_section(today, user, stamp(today).scope_label)
 
 st.subheader("反弹率（按盟市、台账）")
 rates = queries.relapse_rates(today)

@@ -196,3 +196,21 @@ def test_only_the_region_office_imports_the_register(either, db_path_of) -> None
     with pytest.raises(UtilityImportError, match="只有大起底办公室"), transaction(*db_path_of) as cur:
         store(cur, DEMO_USERS["demo-150200"], uses)
     assert either.execute("select count(*) from utility_use").fetchone()[0] == 0
+
+
+def test_the_flag_shows_in_the_league_list_and_on_the_item(db, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    with rules.install(duckdb.connect(str(db))) as con:
+        series(con, CLOSED, "91150200TESTREL03", {"2023-04": 50_000, "2023-05": 40_000, "2023-06": 0, "2023-07": 0})
+    at = AppTest.from_file(str(ROOT / "pages" / "recheck.py"), default_timeout=60).run()
+    assert not at.exception
+    listed = next(d.value for d in at.dataframe if "疑点" in d.value.columns)
+    assert list(listed["疑点"]) == ["销号后用电回落"] and list(listed["条目"]) == [f"ledgers?item={CLOSED}"]
+    item = AppTest.from_file(str(ROOT / "pages" / "ledgers.py"), default_timeout=60)
+    item.query_params["item"] = CLOSED
+    item.run()
+    assert not item.exception
+    assert any("用电核验疑点：销号后用电回落" in w.value for w in item.warning)

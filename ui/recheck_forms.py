@@ -11,8 +11,8 @@ import streamlit as st
 
 import queries
 from auth import store
-from auth.roles import ADMIN
-from ledger import db_path
+from auth.roles import ADMIN, Action
+from ledger import db_path, rules, utility
 from ledger import recheck as rc
 from ledger.evidence import ACCEPTED, EvidenceError, check_evidence, evidence_root
 from ledger.evidence import store_file as keep_file
@@ -42,7 +42,7 @@ def _perform(action: str, work: Callable, said: Callable[[Any], tuple[str, str]]
     try:
         with writing() as cursor:
             result = work(cursor)
-    except (rc.RecheckError, WriteConflict, DatabaseBusy) as error:
+    except (rc.RecheckError, utility.UtilityImportError, WriteConflict, DatabaseBusy) as error:
         st.session_state[DONE] = ("error", str(error))
         audit(action, f"未完成（{error}）"[:400], scope_label, ok=False)
         return
@@ -173,3 +173,66 @@ def siblings(item_id: str) -> None:
     names = {"item_id": "条目", "ledger_name": "台账", "title": "名称", "park_name": "园区", "status": "状态"}
     shown = rows.assign(item_id=[f"ledgers?item={i}" for i in rows.item_id]).rename(columns=names | {"link": "相同的"})
     item_table(shown, "ledgers_siblings")
+
+
+# 用电核验 -------------------------------------------------------------------------------------------------------
+FLAG_COLUMNS = {"rule_name": "疑点", "item_id": "条目", "title": "名称", "league_name": "盟市", "park_name": "园区",
+                "detail": "依据"}  # fmt: skip
+
+
+def flag_details(flags: pd.DataFrame) -> pd.Series:
+    """What each flag rests on, in words (the query gives the figures)."""
+    said = {
+        "revived_idle": lambda r: f"复产后 {r.months} 个月用电最高 {r.kwh:,.0f} 千瓦时，低于 {r.reference:,.0f}",
+        "relapse": lambda r: f"销号后曾月用电 {r.reference:,.0f} 千瓦时，最近 {r.months} 个月最高 {r.kwh:,.0f}",
+        "output_unbacked": lambda r: (
+            f"全年用电 {r.kwh:,.0f} 千瓦时，每万千瓦时产值超过同行业平均"
+            f"（{r.reference:,.1f} 万元）的 {kwh_times():g} 倍"
+        ),
+    }
+    return pd.Series([said[r.rule](r) for r in flags.itertuples()], index=flags.index, dtype=object)
+
+
+def kwh_times() -> float:
+    return float(rules.value_of("rules.output_per_kwh_times()"))
+
+
+def utility_section(scope: Scope, user, scope_label: str) -> None:
+    """The 疑点 list of the scope, and for the region office the register's upload."""
+    flags = queries.utility_flags(scope)
+    if flags.empty:
+        st.caption("本范围暂无用电核验疑点。")
+    else:
+        shown = flags.assign(item_id=[f"ledgers?item={i}" for i in flags.item_id], detail=flag_details(flags))
+        item_table(shown[list(FLAG_COLUMNS)].rename(columns=FLAG_COLUMNS), "recheck_flags")
+    if user.may(Action.IMPORT) and user.allowed.everything:
+        upload = st.file_uploader("导入用电核验登记表（统一社会信用代码、月份、用电量，可含用水量、税收）",
+                                  ["xlsx", "xls", "csv"], key="recheck_register")  # fmt: skip
+        if upload is not None:
+            st.button("导入登记表", on_click=_import_register, args=(upload, scope_label), key="recheck_import")
+
+
+def _import_register(upload, scope_label: str) -> None:
+    try:
+        uses = utility.read_register(upload.getvalue(), upload.name)
+    except utility.UtilityImportError as error:
+        st.session_state[DONE] = (
+            "error",
+            "登记表有以下问题，未导入任何数据：\n\n" + "\n".join(f"- {p}" for p in error.problems),
+        )
+        audit("用电核验导入", f"{upload.name}：未导入（{len(error.problems)} 处问题）"[:400], scope_label, ok=False)
+        return
+    _perform(
+        "用电核验导入",
+        lambda cur: utility.store(cur, signed_in_user(), uses),
+        lambda n: (f"{upload.name}：{n} 行", f"已导入“{upload.name}”的 {n} 行用电数据。"),
+        scope_label,
+    )
+
+
+def item_flags(item_id: str) -> None:
+    """The item's 用电核验 flags, above its workflow."""
+    flags = queries.utility_flags(Scope(None, None, datetime.now().date()))  # limited to the user's own part
+    mine = flags[flags.item_id == item_id]
+    for row, detail in zip(mine.itertuples(), flag_details(mine), strict=True):
+        st.warning(f"用电核验疑点：{row.rule_name}。{detail}。", icon=":material/bolt:")
