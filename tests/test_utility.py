@@ -50,6 +50,16 @@ def either(engine: str, db):
         yield PgCursor(connection)
 
 
+@pytest.fixture(autouse=True)
+def blank_register(request) -> None:
+    """The tests' own series only: the demo's register (and its planted cases) emptied first."""
+    if "either" in request.fixturenames:
+        request.getfixturevalue("either").execute("delete from utility_use")
+    elif "db" in request.fixturenames:
+        with duckdb.connect(str(request.getfixturevalue("db"))) as con:
+            con.execute("delete from utility_use")
+
+
 def series(cur, item: str, code: str, months: dict[str, float], table: str = "stalled") -> None:
     """The enterprise of the item given a credit code and these monthly uses ('2023-01': kWh)."""
     if table == "stalled":

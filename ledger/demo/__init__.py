@@ -9,10 +9,12 @@ from pathlib import Path
 from ledger.demo.basics import SEED
 from ledger.demo.builder import DemoBuilder
 from ledger.demo.database import TABLE_ORDER, write_database
+from ledger.demo.utility import add_utility_demo
 
 
 def build_demo(path: Path, seed: int = SEED) -> dict[str, int]:
     """Build the demo database at path; returns the row count per table."""
     rows = DemoBuilder(seed).build().rows
     write_database(rows, path)
+    add_utility_demo(path)  # 用电核验 series and a finished 回头看 draw (#30), after the calibrated build
     return {t: len(rows.get(t, [])) for t in TABLE_ORDER}
