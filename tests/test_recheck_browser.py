@@ -44,17 +44,15 @@ def test_the_office_draws_an_inspector_finds_not_true_and_the_league_sees_the_it
         page.get_by_role("button", name="抽取并指派").click()
         page.wait_for_selector("text=已抽取第 2 次回头看", timeout=30_000)
 
-        task = page.get_by_label("核查任务")  # the first task drawn, as the form offers it
-        page.wait_for_timeout(500)
-        chosen = task.locator("xpath=ancestor::div[@data-baseweb='select']").inner_text()
-        item = re.search(r"第 2 次\s+(\w+)", chosen).group(1)
         form = page.locator("[data-testid=stForm]").filter(has_text="核查结果")
         form.get_by_text("不属实", exact=True).click()
         form.get_by_label("核查情况（不属实必填，责任单位据此重新整改）").fill("现场无生产迹象，设备已拆除")
         form.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(photo))
         page.wait_for_timeout(1500)
         form.get_by_role("button", name="提交核查结果").click()
-        page.wait_for_selector(f"text=已记录 {item} 的核查结果：不属实，条目已退回重新整改。", timeout=30_000)
+        done = page.get_by_text(re.compile(r"已记录 \w+ 的核查结果：不属实，条目已退回重新整改。"))
+        done.wait_for(timeout=30_000)
+        item = re.search(r"已记录 (\w+) 的", done.inner_text()).group(1)  # the first task, as the form offered it
         page.screenshot(path=str(SHOTS / "recheck_2_not_true.png"), full_page=True)
         page.close()
 
@@ -65,7 +63,7 @@ def test_the_office_draws_an_inspector_finds_not_true_and_the_league_sees_the_it
         league.screenshot(path=str(SHOTS / "recheck_3_league_todo.png"), full_page=True)
         league.goto(f"{url}/ledgers?item={item}")
         league.wait_for_selector("text=回头看核查不属实：现场无生产迹象，设备已拆除", timeout=30_000)
-        league.wait_for_selector("text=退回重新整改", timeout=30_000)  # the item's 回头看 record under its history
+        league.wait_for_selector("text=回头看抽查记录", timeout=30_000)  # its draw and inspection under its history
         league.wait_for_timeout(1500)
         league.screenshot(path=str(SHOTS / "recheck_4_league_item.png"), full_page=True)
         assert league.get_by_text("整改中").count() > 0

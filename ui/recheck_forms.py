@@ -64,7 +64,7 @@ def draw_form(scope: Scope, scope_label: str) -> None:
     with st.container(border=True):
         st.markdown("**抽取回头看样本**（按盟市 × 台账分层，每层至少一项）")
         left, mid, right = st.columns(3)
-        closed_from = left.date_input("销号日期自", scope.asof - timedelta(days=180), key="recheck_from")
+        closed_from = left.date_input("销号日期自", scope.asof - timedelta(days=3 * 365), key="recheck_from")
         closed_to = left.date_input("销号日期至", scope.asof, key="recheck_to")
         mid.number_input("抽取比例（%）", 1, 100, 10, key="recheck_share")
         mid.checkbox("向高风险条目倾斜（销号快、佐证少、纸面整改疑点）", True, key="recheck_weighted")
@@ -149,7 +149,7 @@ def recheck_history(item_id: str) -> None:
     rows = queries.item_rechecks(item_id)
     if rows.empty:
         return
-    st.markdown("**回头看**")
+    st.markdown("**回头看抽查记录**")
     shown = pd.DataFrame(
         {
             "抽查": [f"第 {r.draw_id} 次（{r.drawn_at:%Y-%m-%d}，{r.drawn_by}）" for r in rows.itertuples()],
