@@ -59,6 +59,8 @@ def test_the_office_draws_an_inspector_finds_not_true_and_the_league_sees_the_it
         league = signed_in_page(browser, url, "demo-150200", viewport={"width": 1440, "height": 2400})
         league.goto(f"{url}/todo")
         league.wait_for_selector("text=被退回待补充", timeout=30_000)
+        league.wait_for_selector(f"text={item}", timeout=30_000)
+        league.wait_for_selector("text=回头看核查不属实：现场无生产迹象，设备已拆除", timeout=30_000)
         league.wait_for_timeout(1500)
         league.screenshot(path=str(SHOTS / "recheck_3_league_todo.png"), full_page=True)
         league.goto(f"{url}/ledgers?item={item}")

@@ -173,6 +173,8 @@ def finished_draw(con, idle_item: str) -> None:
                 cursor, OFFICE, made.draw_id, task.item_id, rc.TRUE, "现场核查：生产经营正常，整改属实。", now=when
             )
     seq = cursor.execute("select max(seq) from item_event where item_id = $i", {"i": idle_item}).fetchone()[0]
+    # demo events carry no actor (ledger/schema.sql): an import may replace demo items without asking about them
+    cursor.execute("update item_event set actor = null, recorded_at = null where item_id = $i", {"i": idle_item})
     again = [
         (RECTIFIED_AGAIN, APPLIED, "重新组织复产，已恢复生产并补充佐证材料"),
         (CLOSED_AGAIN, CLOSED, "复核通过，予以销号"),
