@@ -32,6 +32,7 @@ PAGES = (
     ("pages/inbox.py", "消息", ":material/mail:", "inbox", Action.READ_INBOX),
     ("pages/supervision.py", "督办单", ":material/assignment_late:", "supervision", Action.VIEW),
     ("pages/review.py", "销号审核", ":material/fact_check:", "review", Action.REVIEW_CLOSURE),
+    ("pages/recheck.py", "回头看", ":material/policy:", "recheck", Action.VIEW),
     ("pages/progress.py", "整治进度", ":material/timeline:", "progress", Action.VIEW),
     ("pages/rankings.py", "园区排名", ":material/leaderboard:", "rankings", Action.VIEW),
     ("pages/idle_map.py", "闲置资产地图", ":material/map:", "idle_map", Action.VIEW),

@@ -31,6 +31,8 @@ class Action(Enum):
     ACKNOWLEDGE_ORDER = "签收发给本盟市或本园区的督办单", (LEAGUE, PARK)
     READ_INBOX = "站内消息：本账号收到的督办提醒、督办单、审核与延期结果", EVERYONE
     SEE_REGION = "全区性文件：要情通报、比较12个盟市的督导通报（含会议模式的督导通报页）", (LEADER, ADMIN)
+    DRAW_RECHECK = "回头看：抽取已销号条目、指派核查人和时限", (ADMIN,)
+    INSPECT_RECHECK = "回头看：记录指派给本账号的核查结果（属实或不属实，不属实即重新整改）", (ADMIN,)
 
     def __init__(self, description: str, roles: tuple[str, ...]) -> None:
         self.description = description

@@ -37,13 +37,24 @@ ADDED_SCHEDULE = (
     "create table issued_figure",
 )
 
+# #30 防止纸面整改 (recheck): the statements its part added at the end of both schema files (merged into one upgrade).
+ADDED_RECHECK = (
+    "create table recheck_draw",
+    "create table recheck_task",
+    "create index recheck_task_item",
+    "create table recheck_file",
+    "alter table stalled add column credit_code",
+    "alter table built_project add column credit_code",
+    "create table utility_use",
+)
+
 # pgwrite (#26): the statements of ledger/postgres/schema.sql this part added (the embedded schema is unchanged). An
 # existing PostgreSQL database gains them with each sequence set past the table's largest id (setval).
 ADDED_PGWRITE = ("create sequence import_batch_id", "create sequence deadline_request_id")
 
 # Schema 8 (#26 to #30), by the heads of the statements each part added to the schema files: an existing database
 # gains them in place, its rows kept. ADDED_IN_8 is in both schema files; PostgreSQL's also has PG_ADDED_IN_8.
-ADDED_IN_8 = ADDED_DUBAN + ADDED_SCHEDULE
+ADDED_IN_8 = ADDED_DUBAN + ADDED_SCHEDULE + ADDED_RECHECK
 # pgspeed (#26): PostgreSQL only (ledger/postgres/schema.sql), filled by ledger.spans.rebuild_kpis once created
 ADDED_PGSPEED = ("create table item_kpi_change", "create index item_kpi_change_item", "create table kpi_change")
 PG_ADDED_IN_8 = ADDED_PGWRITE + ADDED_PGSPEED + ADDED_IN_8

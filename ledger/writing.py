@@ -54,7 +54,7 @@ def writer_lock(path: Path, wait: bool = True) -> Iterator[None]:
 
 
 # The keys that make a second writer of the same row fail instead of writing it twice (item_event's sequence).
-CONFLICT_KEYS = {"item_event_pkey", "evidence_pkey", "deadline_request_pkey"}
+CONFLICT_KEYS = {"item_event_pkey", "evidence_pkey", "deadline_request_pkey", "recheck_draw_pkey"}
 LOCK_WAIT = "5s"  # a writer waiting longer for another's row lock gives up with the conflict message
 
 

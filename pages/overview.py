@@ -8,6 +8,7 @@ from charts.overview import changes, comparison_dates, completion_figure, kpi_ca
 from charts.supervision import standing_rule
 from charts.theme import STATE_COLORS, plotly_config
 from queries.scope import Scope
+from reports.counted_once import counted_once_sentence
 from reports.stamp import stamp
 from ui.downloads import export_menu
 from ui.scope import catalog, drill_down, page_header, selected_key
@@ -72,6 +73,9 @@ for row_start in (0, 3):
             st.caption(f"完成率{month.text}；{year.text}")
             for line in card.lines:
                 st.caption(line)
+
+if counted := counted_once_sentence(queries.counted_once(scope)):
+    st.caption(counted)  # one parcel, one enterprise counted once across the ledgers (#30)
 
 registers = queries.survey_registers(scope)
 st.caption(

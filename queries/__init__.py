@@ -15,6 +15,7 @@ __all__ = [
     "catalog",
     "category_kpis",
     "control_thresholds",
+    "counted_once",
     "data_dates",
     "data_origin",
     "extension_queue",
@@ -24,6 +25,7 @@ __all__ = [
     "item_evidence",
     "item_history",
     "item_lights",
+    "item_rechecks",
     "land_clocks",
     "league_completion",
     "league_milestones",
@@ -59,7 +61,9 @@ __all__ = [
     "phases",
     "project_rankings",
     "ranking_years",
+    "recheck_tasks",
     "rectification_curve",
+    "relapse_rates",
     "retreat_candidate_counts",
     "retreat_candidates",
     "review_queue",
@@ -71,6 +75,7 @@ __all__ = [
     "survey_registers",
     "todo_items",
     "unit_ledger_matrix",
+    "utility_flags",
 ]
 
 
@@ -410,3 +415,35 @@ def land_clocks(scope: Scope) -> pd.DataFrame:
 def approval_waits(scope: Scope) -> pd.DataFrame:
     """Approval steps still waiting on the scope's date, per department, the longest wait first."""
     return run("approval_waits", **scope.params())
+
+
+# 回头看 (ledger/recheck.py) ---------------------------------------------------------------------
+def recheck_population(scope: Scope, closed_from: date, closed_to: date) -> pd.DataFrame:
+    """The closed items a draw over the period would sample from (the office's preview before drawing)."""
+    return run("recheck_population", **scope.params(), closed_from=closed_from, closed_to=closed_to)
+
+
+def recheck_tasks(scope: Scope) -> pd.DataFrame:
+    return run("recheck_tasks", **scope.params())
+
+
+def relapse_rates(scope: Scope) -> pd.DataFrame:
+    return run("relapse_rates", **scope.params())
+
+
+def item_rechecks(item_id: str) -> pd.DataFrame:
+    return run("item_rechecks", item=item_id)
+
+
+# one parcel, one enterprise, counted once ---------------------------------------------------------------------
+def counted_once(scope: Scope) -> pd.DataFrame:
+    return run("counted_once", **scope.params())
+
+
+def entity_siblings(item_id: str) -> pd.DataFrame:
+    return run("entity_siblings", item=item_id)
+
+
+# 用电核验 -------------------------------------------------------------------------------------------------------
+def utility_flags(scope: Scope) -> pd.DataFrame:
+    return run("utility_flags", **scope.params())

@@ -47,6 +47,8 @@ OPTIONAL = (
     "offset",
     "light",
     "order",
+    "closed_from",
+    "closed_to",
 )
 
 

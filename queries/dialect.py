@@ -47,6 +47,8 @@ PARAM_TYPES = {
     "offset": "bigint",
     "page_limit": "bigint",
     "page_offset": "bigint",
+    "closed_from": "date",
+    "closed_to": "date",
 }
 _SENTINEL = re.compile(r"__param_([a-z_]+)__")
 _HAND_PARAM = re.compile(r"\$([a-z_]+)")

@@ -305,3 +305,12 @@ create or replace macro rules.idle_stage(clock_start, as_of) as
         when rules.idle_fee_date(clock_start) <= as_of then '征缴闲置费'
         else '未满一年'
     end;
+
+-- 用电核验 (#30): an enterprise's monthly electricity (utility_use, keyed by 统一社会信用代码) against what its items
+-- claim (queries/recheck/utility_flags.sql). Near zero: below this many kWh in a month, no plant is producing.
+create or replace macro rules.near_zero_kwh() as cast(1000 as double);
+-- Months after an enterprise's 复产/盘活 (its first rectified event) that must show real use.
+create or replace macro rules.revival_months() as 3;
+-- A 低效 project's reported output per 万kWh more than this many times the average of the other projects of its
+-- industry (at least two with use on record) is more than its electricity can have produced.
+create or replace macro rules.output_per_kwh_times() as cast(5 as double);

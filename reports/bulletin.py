@@ -271,11 +271,14 @@ def bulletin_docx(
     lagging: pd.DataFrame,
     demo: bool,
     doc_number: str = "",
+    relapses: str | None = None,
+    counted: str | None = None,
 ) -> bytes:
     """要情通报 第N期 for the whole region on asof: masthead, lead, per-ledger figures, the change since the previous
     bulletin's date, the leagues that lag, next steps. ledgers/categories: ledger_kpis and category_kpis on asof,
     the *_before ones on previous; lagging: charts.supervision.lagging_leagues(...); doc_number: the 文号, printed
-    under the issue number when given."""
+    under the issue number when given; relapses: reports.relapses.relapse_sentence, printed after the lagging
+    leagues; counted: reports.counted_once.counted_once_sentence, printed before the changes since the last issue."""
     doc = Document()
     ty.page_setup(doc)
 
@@ -330,6 +333,8 @@ def bulletin_docx(
         ],
     )
 
+    if counted:
+        _paragraph(doc, counted)
     _paragraph(doc, f"二、较上期（{chinese_date(previous)}）变化", bold=True, family=ty.HEADING)
     _paragraph(doc, change_summary(categories, categories_before, previous))
     ty.table(doc, CHANGE_COLUMNS, change_rows(categories, categories_before))
@@ -341,6 +346,8 @@ def bulletin_docx(
         _paragraph(doc, f"按督导通报标准，本期有{len(lagging)}个盟市进展滞后：")
         for n, row in enumerate(lagging.itertuples(), start=1):
             _paragraph(doc, f"{n}.{row.league_name}：{league_figures(row)}。通报原因：" + "；".join(row.reasons) + "。")
+    if relapses:
+        _paragraph(doc, relapses)
 
     _paragraph(doc, "四、下一步工作", bold=True, family=ty.HEADING)
     for n, text in enumerate(next_steps(asof, open_items, overdue), start=1):

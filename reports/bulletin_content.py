@@ -15,6 +15,8 @@ from queries.db import read_fresh, writing
 from queries.scope import Scope
 from reports import archive
 from reports.bulletin import bulletin_docx, chinese_number
+from reports.counted_once import counted_once_sentence
+from reports.relapses import relapse_sentence
 from reports.supervision_notice import notice_docx
 
 KIND, NOTICE = archive.KINDS  # 要情通报, 督导通报
@@ -58,6 +60,8 @@ def bulletin_for(number: int, asof: date, previous: date, doc_number: str = "") 
         lagging_leagues(queries.supervision_summary(now), LagRules()),
         bool(queries.data_origin(now).demo_items),
         doc_number,
+        relapse_sentence(queries.relapse_rates(now)),
+        counted_once_sentence(queries.counted_once(now)),
     )
 
 
@@ -83,7 +87,9 @@ def issue_notice(user: User, lagging: pd.DataFrame, rules: LagRules, asof: date,
     issued with the figures it states: numbered after the last archived 督导通报 (doc_number: its 文号, free text)."""
     now = Scope(None, None, asof)
     ledgers = queries.ledger_kpis(now)
-    content = notice_docx(ledgers, lagging, asof, bool(queries.data_origin(now).demo_items), rules, doc_number)
+    relapses = relapse_sentence(queries.relapse_rates(now))
+    content = notice_docx(ledgers, lagging, asof, bool(queries.data_origin(now).demo_items), rules, doc_number,
+                          relapses=relapses)  # fmt: skip
     figures = {"ledger_kpis": ledgers, "category_kpis": queries.category_kpis(now)}
     issued_at = datetime.now().replace(microsecond=0)
     with writing() as cur:

@@ -28,10 +28,12 @@ def notice_docx(
     rules: LagRules,
     number: str = "",
     scope_label: str = "全区",
+    relapses: str | None = None,
 ) -> bytes:
     """A draft 督导通报 in the usual layout: title, issuer and date, overall figures, the lagging leagues, requirements.
     ledgers: the ledger_kpis of scope_label (the region, or a subscriber's league: ledger/schedule); lagging:
-    lagging_leagues(...)."""
+    lagging_leagues(...); relapses: reports.relapses.relapse_sentence (the leagues whose closed items were found
+    不属实 on re-inspection), printed after the lagging leagues."""
     doc = Document()
     ty.page_setup(doc)
     ty.paragraph(doc, TITLE, ty.ER, bold=True, family=ty.HEADING, center=True)
@@ -77,6 +79,8 @@ def notice_docx(
             doc,
             f"{n}.{row.league_name}：{league_figures(row)}。" + "；".join(row.reasons) + "。",
         )
+    if relapses:
+        ty.paragraph(doc, relapses)
 
     ty.paragraph(doc, "三、工作要求", bold=True, family=ty.HEADING)
     for n, text in enumerate(REQUIREMENTS, start=1):

@@ -24,7 +24,7 @@ from tests.conftest import DEMO_USERS, ROOT, capture_downloads, copy_database, r
 
 ASOF = "2023-06-08"
 BAOTOU, ORDOS, CHIFENG = "150200", "150600", "150400"
-PAGES = ["overview", "progress", "rankings", "idle_map", "ledgers", "park", "briefing", "todo", "meeting"]
+PAGES = ["overview", "progress", "rankings", "idle_map", "ledgers", "park", "briefing", "todo", "meeting", "recheck"]
 
 
 def demo_facts(db: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]], dict[str, str]]:

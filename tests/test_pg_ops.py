@@ -155,8 +155,11 @@ def as_postgres_schema_7(target: str) -> None:
 
     with psycopg.connect(target, autocommit=True) as con:
         for head in reversed(migrate.PG_ADDED_IN_8):
-            kind, name = head.split()[1], head.split()[-1]
-            con.execute(f"drop {kind} if exists {name} cascade")
+            words = head.split()
+            if words[0] == "alter":  # alter table T add column C
+                con.execute(f"alter table {words[2]} drop column {words[-1]}")
+            else:
+                con.execute(f"drop {words[1]} if exists {words[-1]} cascade")
         con.execute("update meta set value = '7' where key = 'schema_version'")
 
 

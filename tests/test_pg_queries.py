@@ -71,6 +71,9 @@ def _recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dic
     last = queries.data_dates()[1]
     items = queries.ledger_land(Scope(None, None, last))["item_id"].head(2).tolist()
     items += queries.ledger_stalled(Scope(None, None, last))["item_id"].head(2).tolist()
+    tasks = queries.recheck_tasks(Scope(None, None, last))  # #30: the demo's draw (its 不属实 first), a shared parcel
+    sampled = [*tasks.sort_values("result")["item_id"].head(2), *queries.paper_checks(Scope(None, None, last)).query(
+        "rule == 'duplicate_parcel'")["item_id"].head(1)]  # fmt: skip
     for asof in (last, MID_CAMPAIGN):
         for league, park in PLACES:
             scope = Scope(league, park, asof)
@@ -85,11 +88,17 @@ def _recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dic
                 queries.ledger_origin(scope, ledger)
             label[0] = f"paged views {league or '全区'}/{park or '-'}/{asof}"
             _paged_views(scope)
+            label[0] = f"recheck_population {league or '全区'}/{park or '-'}/{asof}"
+            queries.recheck_population(scope, date(2023, 1, 1), asof)
         for item in items:
             label[0] = f"{item}/{asof}"
             queries.item_detail(item, asof)
             queries.item_history(item, asof)
             queries.item_evidence(item)
+        for item in sampled:
+            label[0] = f"#30 {item}/{asof}"
+            queries.item_rechecks(item)
+            queries.entity_siblings(item)
     return calls
 
 

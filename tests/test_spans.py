@@ -227,3 +227,57 @@ def test_demo_if_missing_upgrades_a_schema_5_database_instead_of_rebuilding_it(d
     assert con.execute("select count(*) from item where title = '升级后仍在'").fetchone() == (1,)
     assert kept_and_rebuilt(con)[0] == kept_and_rebuilt(con)[1]
     con.close()
+
+
+def as_schema_7(path: Path) -> None:
+    """What a file of schema 7 lacks: every statement schema 8 added (ledger/migrate.py ADDED_IN_8), dropped."""
+    from ledger.migrate import ADDED_IN_8
+
+    con = duckdb.connect(str(path))
+    for head in reversed(ADDED_IN_8):
+        words = head.split()
+        if words[0] != "alter":  # DuckDB cannot drop a column of a referenced table: test_a_schema_7_schema_…
+            con.execute(f"drop {words[1]} if exists {words[-1]}")
+    con.execute("update meta set value = '7' where key = 'schema_version'")
+    con.close()
+
+
+def test_a_schema_7_file_gains_schema_8s_tables_in_place_with_every_row_kept(db: Path) -> None:
+    tables = "select table_name from duckdb_tables() order by 1"
+    con = duckdb.connect(str(db))
+    con.execute("update item set title = '升级后仍在' where item_id = (select min(item_id) from item)")
+    wanted = con.execute(tables).fetchall()
+    con.close()
+    as_schema_7(db)
+    con = duckdb.connect(str(db))
+    older = [t for t in con.execute(tables).fetchall()]
+    counts = {t: con.execute(f"select count(*) from {t}").fetchone() for (t,) in older}
+    con.close()
+    assert len(older) < len(wanted) and stored_schema_version(db) == "7"
+    assert upgrade(db)
+    con = duckdb.connect(str(db))
+    assert stored_schema_version(db) == SCHEMA_VERSION == "8"
+    assert con.execute(tables).fetchall() == wanted
+    assert {t: con.execute(f"select count(*) from {t}").fetchone() for (t,) in older} == counts
+    assert con.execute("select count(*) from item where title = '升级后仍在'").fetchone() == (1,)
+    con.close()
+
+
+def test_a_schema_7_schema_gains_the_columns_schema_8_adds(tmp_path: Path) -> None:
+    """The schema as it was at 7 (schema.sql without ADDED_IN_8's statements) upgraded: the added columns are there."""
+    from ledger import SCHEMA
+    from ledger.migrate import ADDED_IN_8, _schema_statement
+
+    text = SCHEMA.read_text(encoding="utf-8")
+    for head in ADDED_IN_8:
+        text = text.replace(_schema_statement(head), "")
+    path = tmp_path / "v7.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(text.replace("('schema_version', '8')", "('schema_version', '7')"))
+    columns = "select count(*) from duckdb_columns() where column_name = 'credit_code' and table_name <> 'utility_use'"
+    assert con.execute(columns).fetchone() == (0,)
+    con.close()
+    assert upgrade(path) and stored_schema_version(path) == "8"
+    con = duckdb.connect(str(path))
+    assert con.execute(columns).fetchone() == (2,)  # stalled and built_project
+    con.close()

@@ -40,9 +40,9 @@ ENGLISH = (
 )
 MODULES = {"app", "auth", "errors", "export", "shell", "state", "workflow", "signin", "data import", "idle map"}
 PAGES = {
-    "demo-admin": ["overview", "todo", "review", "progress", "rankings", "idle_map", "ledgers", "park", "briefing",
-                   "data_import", "accounts", "clocks", "subscriptions"],
-    "demo-150200": ["overview", "todo", "progress", "rankings", "idle_map", "ledgers", "park", "briefing",
+    "demo-admin": ["overview", "todo", "review", "recheck", "progress", "rankings", "idle_map", "ledgers", "park",
+                   "briefing", "data_import", "accounts", "clocks", "subscriptions"],
+    "demo-150200": ["overview", "todo", "recheck", "progress", "rankings", "idle_map", "ledgers", "park", "briefing",
                     "data_import", "clocks", "subscriptions"],
 }  # fmt: skip
 

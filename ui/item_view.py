@@ -10,6 +10,7 @@ from charts.theme import Stamp, plotly_config
 from queries.scope import Scope
 from ui.item_actions import files_on, item_day, item_workflow, past_notice, returned_notice
 from ui.ledger_filters import close_item
+from ui.recheck_forms import item_flags, recheck_history, siblings
 from ui.scope import drill
 from ui.tables import table
 from ui.text import plain, plain_frame
@@ -34,6 +35,7 @@ def item_panel(item: dict, scope: Scope, figure_stamp: Stamp, slot: DeltaGenerat
         elif day != scope.asof:
             st.caption(f"条目显示今天（{day:%Y-%m-%d}）的情况；上方列表的数据截至 {scope.asof:%Y-%m-%d}。")
         returned_notice(history)
+        item_flags(item["item_id"])
         tone, note = view.deadline_note(shown, day)
         NOTICE[tone](note)
         if scope.league not in (None, item["league_code"]) or scope.park not in (None, item["park_id"]):
@@ -49,6 +51,8 @@ def item_panel(item: dict, scope: Scope, figure_stamp: Stamp, slot: DeltaGenerat
                 key="ledgers_timeline",
             )
             table(view.history_table(history), "ledgers_history")
+            recheck_history(item["item_id"])
+            siblings(item["item_id"])
         item_workflow(item["item_id"], figure_stamp.scope_label, files, item["details"].get("land_kind"), not past)
 
 

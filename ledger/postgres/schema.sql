@@ -527,3 +527,62 @@ create table kpi_change (
     rectified_approvals  bigint not null,
     unique nulls not distinct (league_code, ledger, category, day)
 );
+
+-- #30 防止纸面整改 (recheck): 回头看. The office draws a sample of closed items (reproducible from its seed,
+-- stratified by league × ledger); each sampled item is an inspection task for a named inspector. 不属实 reopens
+-- the item (an item_event 整改中 with the reason, whose seq the task keeps) and counts as a relapse.
+create table recheck_draw (
+    draw_id     integer primary key,
+    closed_from date not null,                -- items closed (已销号) in this period are the population
+    closed_to   date not null,
+    share       double precision not null,    -- the share drawn in each league × ledger stratum (at least one)
+    seed        bigint not null,              -- the draw is repeated exactly from the seed and the population
+    weighted    boolean not null,             -- weighted towards risk (closed fast, little evidence, suspects)
+    population  integer not null,             -- closed items the sample was drawn from
+    drawn_by    varchar not null,
+    drawn_at    timestamp not null
+);
+create table recheck_task (
+    draw_id      integer not null,
+    item_id      varchar not null,
+    league_code  varchar not null,            -- the stratum, as drawn
+    ledger       varchar not null,
+    weight       double precision not null,   -- the risk weight the draw used (1: none)
+    inspector    varchar not null,            -- the account that inspects
+    due_date     date not null,
+    result       varchar check (result in ('属实', '不属实')),  -- null: not inspected yet
+    notes        varchar,
+    inspected_by varchar,
+    inspected_at timestamp,
+    reopen_seq   integer,                     -- the item_event 不属实 wrote (整改中 with the reason)
+    primary key (draw_id, item_id)
+);
+create index recheck_task_item on recheck_task (item_id);
+-- 回头看's own evidence: the inspector's files (photos on site), stored like 佐证材料 (data/evidence/ by SHA-256)
+-- but kept apart from them: a photo of an idle workshop is no evidence of rectification.
+create table recheck_file (
+    draw_id     integer not null,
+    item_id     varchar not null,
+    sha256      varchar not null,
+    file_name   varchar not null,
+    size_bytes  bigint not null,
+    mime        varchar not null,
+    uploaded_by varchar not null,
+    uploaded_at timestamp not null,
+    primary key (draw_id, item_id, sha256)
+);
+-- #30 (recheck): 统一社会信用代码 on the enterprise ledgers, to count one enterprise once across ledgers and to key
+-- its monthly utility use.
+alter table stalled add column credit_code varchar;
+alter table built_project add column credit_code varchar;
+-- #30 (recheck): 用电核验. Monthly electricity (and optionally water and tax) per enterprise by 统一社会信用代码, as
+-- the power company and the tax office report it (imported: ledger/utility.py), to check what the items claim.
+create table utility_use (
+    credit_code     varchar not null,
+    month           date not null,                -- the first day of the month
+    electricity_kwh double precision not null check (electricity_kwh >= 0),
+    water_t         double precision check (water_t >= 0),
+    tax_wan         decimal(14, 2),
+    batch_id        integer,                      -- the import it came with (null: demo data)
+    primary key (credit_code, month)
+);

@@ -437,3 +437,13 @@ language sql immutable as $$
         else '未满一年'
     end
 $$;
+
+-- 用电核验 (#30): the twins of queries/rules.sql's near_zero_kwh, revival_months and output_per_kwh_times.
+create or replace function rules.near_zero_kwh() returns double precision
+language sql immutable as $$ select 1000.0::double precision $$;
+
+create or replace function rules.revival_months() returns integer
+language sql immutable as $$ select 3 $$;
+
+create or replace function rules.output_per_kwh_times() returns double precision
+language sql immutable as $$ select 5.0::double precision $$;
