@@ -17,6 +17,7 @@ from reports.stamp import stamp
 from reports.workbooks import items_xlsx
 from ui.downloads import export_button, export_menu
 from ui.park_directory import park_directory
+from ui.park_years import park_years_section
 from ui.scope import page_header
 from ui.tables import item_link, item_table, percent_column, table
 from ui.text import plain_frame
@@ -61,6 +62,7 @@ for column, card in zip(st.columns(4), view.indicator_cards(indicators), strict=
     column.metric(card.label, card.value, card.delta, "normal" if card.below is not None else "off")
 st.markdown(f"**亩均税收全区排名**：{view.rank_text(indicators)}")
 st.caption(view.indicator_basis_text(indicators, profile, scope.asof.year))
+park_years_section(scope)
 
 # Progress over time ------------------------------------------------------------------------------
 st.subheader("整改进度")

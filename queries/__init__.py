@@ -49,6 +49,7 @@ __all__ = [
     "park_items",
     "park_profile",
     "park_rankings",
+    "park_years",
     "parks",
     "phase_progress",
     "phases",
@@ -307,6 +308,11 @@ def retreat_candidate_counts(scope: Scope, year: int | None = None) -> pd.DataFr
 
 def park_flags(scope: Scope, year: int | None = None, rules: dict[str, float] | None = None) -> pd.DataFrame:
     return run("park_flags", **scope.params(), year=year, rules={**FLAG_RULES, **(rules or {})})
+
+
+def park_years(scope: Scope) -> pd.DataFrame:
+    """动态管理: each park's score, ranks (region, level, tier), grade and 再整合再优化 rules for every year."""
+    return run("park_years", **scope.params())
 
 
 # idle map and park profile ---------------------------------------------------------------------

@@ -219,3 +219,28 @@ where x.ledger = ledger_key
           (select start_date from phase where phase_id = phase_key)
           and (select end_date from phase where phase_id = phase_key))
   and (search is null or contains(lower(x.title || ' ' || x.item_id), lower(trim(search))));
+
+-- 动态管理 (#29, queries/dynamic/): parks judged over the years the data covers, with the composite score of
+-- park_rankings.sql at the default weights, ranked region-wide and within their peers.
+-- Peer tier of a league: 蒙东 (赤峰, 通辽, 呼伦贝尔, 兴安盟, 锡林郭勒) and 蒙西 (the others) are ranked apart, as
+-- Zhejiang ranks its east and west separately.
+create or replace macro rules.league_tier(league_code) as
+    if(league_code in ('150400', '150500', '150700', '152200', '152500'), '蒙东', '蒙西');
+
+-- 末位组: a park ranked region-wide in the last 20 % of the parks with a score that year (place 1 = best).
+create or replace macro rules.bottom_group(place, ranked) as coalesce(place > 0.8 * ranked, false);
+
+-- The years a park is judged over: the year itself and the two before it.
+create or replace macro rules.judged_years() as 3;
+
+-- 入园项目少、亩均产值低: fewer valid projects than flag_rules' min_projects and 亩均产值 below min_output_share of
+-- its land-weighted threshold (park_flags.sql's few_projects and low_output together).
+create or replace macro rules.few_and_low(projects, output_share) as
+    coalesce(
+        projects < rules.flag_rules()['min_projects'] and output_share < rules.flag_rules()['min_output_share'],
+        false
+    );
+
+-- 再整合再优化 candidate: in the 末位组 in at least 2 of its judged years, or few_and_low.
+create or replace macro rules.readjust_candidate(bottom_years, few_and_low) as
+    coalesce(bottom_years >= 2, false) or few_and_low;

@@ -333,3 +333,29 @@ language sql stable as $$
       and (ledger_rows.search is null
            or strpos(lower(x.title || ' ' || x.item_id), lower(trim(ledger_rows.search))) > 0)
 $$;
+
+-- 动态管理 (#29): the rules of queries/rules.sql's section of that name.
+create or replace function rules.league_tier(league_code text) returns text
+language sql immutable as $$
+    select case when league_code in ('150400', '150500', '150700', '152200', '152500') then '蒙东' else '蒙西' end
+$$;
+
+create or replace function rules.bottom_group(place double precision, ranked double precision) returns boolean
+language sql immutable as $$ select coalesce(place > 0.8 * ranked, false) $$;
+
+create or replace function rules.judged_years() returns integer
+language sql immutable as $$ select 3 $$;
+
+create or replace function rules.few_and_low(projects double precision, output_share double precision)
+returns boolean
+language sql immutable as $$
+    select coalesce(
+        projects < (rules.flag_rules() ->> 'min_projects')::double precision
+        and output_share < (rules.flag_rules() ->> 'min_output_share')::double precision,
+        false
+    )
+$$;
+
+create or replace function rules.readjust_candidate(bottom_years double precision, few_and_low boolean)
+returns boolean
+language sql immutable as $$ select coalesce(bottom_years >= 2, false) or few_and_low $$;
