@@ -28,6 +28,7 @@ class Action(Enum):
     SEE_STORAGE = "查看服务器存储：原始文件占用、数据盘可用空间和保存位置", (ADMIN,)
     MANAGE_ACCOUNTS = "账号管理和审计日志", (ADMIN,)
     SEE_REGION = "全区性文件：要情通报、比较12个盟市的督导通报（含会议模式的督导通报页）", (LEADER, ADMIN)
+    RECORD_PARK_ACTION = "记录对园区的动态管理措施：约谈、通报、限期整改、降级、调整出序列、整合", (ADMIN,)
 
     def __init__(self, description: str, roles: tuple[str, ...]) -> None:
         self.description = description

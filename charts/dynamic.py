@@ -96,3 +96,47 @@ def league_table(years: pd.DataFrame, year: int) -> pd.DataFrame:
             "判定": [judgement_text(r) for _, r in rows.iterrows()],
         }
     )
+
+
+def ladder_markdown(actions: pd.DataFrame, steps: tuple[str, ...]) -> str:
+    """The ladder as one line: the steps reached in bold with their dates, the others greyed, the latest marked."""
+    reached = actions.groupby("step").decided_date.max()
+    latest = actions.sort_values(["decided_date", "action_id"]).step.iloc[-1] if len(actions) else None
+    parts = []
+    for step in steps:
+        if step in reached:
+            mark = "（当前）" if step == latest else ""
+            parts.append(f"**{step}**{mark} {pd.Timestamp(reached[step]):%Y-%m-%d}")
+        else:
+            parts.append(f":gray[{step}]")
+    return " → ".join(parts)
+
+
+def actions_table(actions: pd.DataFrame) -> pd.DataFrame:
+    """The register as the profile lists it: newest first."""
+    rows = actions.sort_values(["decided_date", "action_id"], ascending=False)
+    return pd.DataFrame(
+        {
+            "措施": rows.step,
+            "决定日期": pd.to_datetime(rows.decided_date).dt.strftime("%Y-%m-%d"),
+            "决定机关": rows.decider,
+            "文号": rows.doc_no,
+            "跟踪复查": pd.to_datetime(rows.follow_up_date).dt.strftime("%Y-%m-%d").fillna("—"),
+            "说明": rows.note.fillna(""),
+        }
+    )
+
+
+def ladder_table(ladder: pd.DataFrame) -> pd.DataFrame:
+    """Parks on the ladder, as the meeting and the bulletin list them."""
+    return pd.DataFrame(
+        {
+            "盟市": ladder.league_name,
+            "园区": ladder.park_name,
+            "当前措施": ladder.step,
+            "决定日期": pd.to_datetime(ladder.decided_date).dt.strftime("%Y-%m-%d"),
+            "文号": ladder.doc_no,
+            "措施次数": ladder.decisions.astype(int),
+            "下次复查": pd.to_datetime(ladder.next_follow_up).dt.strftime("%Y-%m-%d").fillna("—"),
+        }
+    )

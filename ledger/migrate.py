@@ -22,6 +22,12 @@ UPGRADE_5 = (
     "create view item_facts as",
 )
 
+# #29 动态管理 (part dynamic): the statements it appends to both schema files, for the lead's schema-8 step.
+ADDED_DYNAMIC = (
+    "create table park_action",
+    "create index park_action_park",
+)
+
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file
 # defines them. Views first: item_facts_live reads item_facts_of.
 STORED_RULES = (

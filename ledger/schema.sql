@@ -321,3 +321,18 @@ create table meta (
     value varchar not null
 );
 insert into meta values ('schema_version', '7');  -- ledger.SCHEMA_VERSION
+
+-- #29 动态管理 (part dynamic): the office's decisions on a park, step by step up the ladder (ledger/park_actions.py).
+create table park_action (
+    action_id      integer primary key,
+    park_id        varchar not null references park (park_id),
+    step           varchar not null check (step in ('约谈', '通报', '限期整改', '降级', '调整出序列', '整合')),
+    decided_date   date not null,
+    decider        varchar not null,
+    doc_no         varchar not null,      -- 文号
+    follow_up_date date,                  -- when the office looks again
+    note           varchar,
+    recorded_by    varchar not null,
+    recorded_at    timestamp not null
+);
+create index park_action_park on park_action (park_id);

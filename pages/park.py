@@ -16,6 +16,7 @@ from queries.boundaries import league_boundaries
 from reports.stamp import stamp
 from reports.workbooks import items_xlsx
 from ui.downloads import export_button, export_menu
+from ui.park_actions import park_actions_section
 from ui.park_directory import park_directory
 from ui.park_years import park_years_section
 from ui.scope import page_header
@@ -63,6 +64,7 @@ for column, card in zip(st.columns(4), view.indicator_cards(indicators), strict=
 st.markdown(f"**亩均税收全区排名**：{view.rank_text(indicators)}")
 st.caption(view.indicator_basis_text(indicators, profile, scope.asof.year))
 park_years_section(scope)
+park_actions_section(scope, profile["league_code"], figure_stamp.scope_label)
 
 # Progress over time ------------------------------------------------------------------------------
 st.subheader("整改进度")

@@ -42,11 +42,13 @@ __all__ = [
     "overdue_items",
     "overdue_parks",
     "paper_checks",
+    "park_actions",
     "park_completion",
     "park_directory",
     "park_flags",
     "park_indicators",
     "park_items",
+    "park_ladder",
     "park_profile",
     "park_rankings",
     "park_years",
@@ -313,6 +315,16 @@ def park_flags(scope: Scope, year: int | None = None, rules: dict[str, float] | 
 def park_years(scope: Scope) -> pd.DataFrame:
     """动态管理: each park's score, ranks (region, level, tier), grade and 再整合再优化 rules for every year."""
     return run("park_years", **scope.params())
+
+
+def park_actions(scope: Scope) -> pd.DataFrame:
+    """The action register: every decision on the parks in scope, by park and date."""
+    return run("park_actions", **scope.params())
+
+
+def park_ladder(scope: Scope) -> pd.DataFrame:
+    """The parks on the ladder by the 数据截至 date, each with its latest step."""
+    return run("park_ladder", **scope.params())
 
 
 # idle map and park profile ---------------------------------------------------------------------

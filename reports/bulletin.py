@@ -271,11 +271,13 @@ def bulletin_docx(
     lagging: pd.DataFrame,
     demo: bool,
     doc_number: str = "",
+    ladder: tuple[str, ...] = (),
 ) -> bytes:
     """要情通报 第N期 for the whole region on asof: masthead, lead, per-ledger figures, the change since the previous
     bulletin's date, the leagues that lag, next steps. ledgers/categories: ledger_kpis and category_kpis on asof,
     the *_before ones on previous; lagging: charts.supervision.lagging_leagues(...); doc_number: the 文号, printed
-    under the issue number when given."""
+    under the issue number when given; ladder: one line per park on the 动态管理 ladder (bulletin_content.
+    ladder_lines), listed after the lagging leagues when there are any."""
     doc = Document()
     ty.page_setup(doc)
 
@@ -341,6 +343,10 @@ def bulletin_docx(
         _paragraph(doc, f"按督导通报标准，本期有{len(lagging)}个盟市进展滞后：")
         for n, row in enumerate(lagging.itertuples(), start=1):
             _paragraph(doc, f"{n}.{row.league_name}：{league_figures(row)}。通报原因：" + "；".join(row.reasons) + "。")
+    if ladder:
+        _paragraph(doc, f"园区动态管理：截至{chinese_date(asof)}，有{len(ladder)}个园区处于约谈、通报等措施中：")
+        for n, line in enumerate(ladder, start=1):
+            _paragraph(doc, f"{n}.{line}")
 
     _paragraph(doc, "四、下一步工作", bold=True, family=ty.HEADING)
     for n, text in enumerate(next_steps(asof, open_items, overdue), start=1):

@@ -23,4 +23,13 @@ def bulletin_for(number: int, asof: date, previous: date, doc_number: str = "") 
         lagging_leagues(queries.supervision_summary(now), LagRules()),
         bool(queries.data_origin(now).demo_items),
         doc_number,
+        ladder_lines(now),
+    )
+
+
+def ladder_lines(scope: Scope) -> tuple[str, ...]:
+    """The parks on the 动态管理 ladder on the bulletin's date, one line each: place, latest step, 文号, date."""
+    return tuple(
+        f"{r.league_name}{r.park_name}：{r.step}（{r.doc_no}，{r.decided_date:%Y年%-m月%-d日}）"
+        for r in queries.park_ladder(scope).itertuples()
     )

@@ -8,12 +8,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import queries
+from auth import store
 from ledger.demo.database import write_database
+from ledger.park_actions import ParkActionError, record_park_action
+from queries import db
 from queries.scope import Scope
-from tests.conftest import ROOT, read_database, tiny_rows
+from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database, tiny_rows
 from ui.url_state import RANKING_VIEWS, url_of
 
 ASOF = date(2023, 6, 8)
@@ -243,3 +247,93 @@ def test_the_park_profile_shows_best_and_worst_year_and_the_judgement(use_dynami
     assert metrics["近三年末位组"][0] == "2 年" and metrics["再整合再优化"][0] == "列为候选"
     years = next(d.value for d in at.dataframe if "判定" in d.value.columns)
     assert years["判定"].iloc[0] == "列为再整合再优化候选：近三年 2 年在末位组"
+
+
+# The action register ----------------------------------------------------------------------------------------------
+OFFICE = DEMO_USERS["demo-admin"]
+DECIDED = date(2023, 3, 1)
+
+
+@pytest.fixture
+def register(engine: str, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A store to write decisions to: a private copy of the demo file, or the module's PostgreSQL demo copy."""
+    if engine == "duckdb":
+        read_database(copy_database(demo_db, tmp_path), monkeypatch)
+    return engine
+
+
+def _record(user, park: str = "P005", step: str = "约谈", **fields) -> int:
+    args = {"decided": DECIDED, "decider": "自治区工业园区建设工作领导小组办公室", "doc_no": "内园区办发〔2023〕7号"}
+    with db.writing() as cur:
+        return record_park_action(cur, user, park, step, **{**args, **fields})
+
+
+def test_the_office_records_a_ladder_that_the_profile_and_the_ladder_list_read(register: str):
+    first = _record(OFFICE, follow_up=date(2023, 4, 1), note="亩均税收连续两年末位")
+    second = _record(OFFICE, step="限期整改", decided=date(2023, 5, 10), doc_no="内园区办发〔2023〕15号",
+                     follow_up=date(2023, 8, 10))  # fmt: skip
+    assert second == first + 1
+    actions = queries.park_actions(Scope(None, "P005", ASOF))
+    mine = actions[actions.action_id.isin([first, second])]
+    assert mine[["step", "step_order", "doc_no"]].values.tolist() == [
+        ["约谈", 1, "内园区办发〔2023〕7号"],
+        ["限期整改", 3, "内园区办发〔2023〕15号"],
+    ]
+    assert mine.recorded_by.tolist() == ["demo-admin"] * 2
+    ladder = queries.park_ladder(Scope(None, "P005", ASOF)).iloc[0]
+    assert (ladder.step, ladder.decisions, str(ladder.next_follow_up)[:10]) == ("限期整改", 2, "2023-08-10")
+    before = queries.park_ladder(Scope(None, "P005", date(2023, 4, 30))).iloc[0]  # as it stood then
+    assert (before.step, before.decisions) == ("约谈", 1)
+    assert queries.park_ladder(Scope("150200", None, date(2023, 2, 1))).empty
+
+
+@pytest.mark.parametrize(
+    ("user", "fields", "refusal"),
+    [
+        ("demo-150200", {}, "只有大起底办公室"),
+        ("demo-leader", {}, "只有大起底办公室"),
+        ("demo-admin", {"step": "警告"}, "措施应为"),
+        ("demo-admin", {"decided": date(2099, 1, 1)}, "决定日期"),
+        ("demo-admin", {"doc_no": "  "}, "文号"),
+        ("demo-admin", {"doc_no": "号" * 41}, "文号"),
+        ("demo-admin", {"decider": ""}, "决定机关"),
+        ("demo-admin", {"follow_up": DECIDED}, "跟踪复查日期"),
+        ("demo-admin", {"note": "长" * 501}, "说明"),
+        ("demo-admin", {"park": "P999"}, "没有编号为 P999 的园区"),
+    ],
+)
+def test_a_decision_is_refused_in_chinese_and_nothing_is_written(register: str, user: str, fields: dict, refusal: str):
+    before = len(queries.park_actions(Scope(None, None, ASOF)))
+    with pytest.raises(ParkActionError, match=refusal):
+        _record(DEMO_USERS[user], **fields)
+    st.cache_data.clear()
+    assert len(queries.park_actions(Scope(None, None, ASOF))) == before
+
+
+def test_the_office_records_a_decision_on_the_park_profile_and_it_is_audited(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    path = read_database(copy_database(demo_db, tmp_path), monkeypatch)
+    at = _page("park.py", league="150200", park="P005")
+    at.selectbox(key="park_actions_step").select("通报")
+    at.text_input(key="park_actions_decider").input("自治区工业园区建设工作领导小组办公室")
+    at.text_input(key="park_actions_doc").input("内园区办发〔2025〕3号")
+    at.date_input(key="park_actions_date").set_value(date(2025, 3, 3))
+    at.button[[b.label for b in at.button].index("记录")].click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["已记录：通报（内园区办发〔2025〕3号）。"]
+    with duckdb.connect(str(path)) as con:
+        assert con.execute("select step, doc_no from park_action where park_id = 'P005'").fetchall()[-1] == (
+            "通报",
+            "内园区办发〔2025〕3号",
+        )
+    (entry,) = store.audit_rows(store.auth_path(path), action="park_action")
+    assert (entry["username"], entry["ok"]) == ("demo-admin", 1)
+    assert "内园区办发〔2025〕3号" in entry["detail"]
+
+
+@pytest.mark.user("demo-P005")
+def test_a_park_user_sees_its_ladder_but_no_form(use_dynamic_db: Path):
+    at = _page("park.py", park="P005")
+    assert not at.exception
+    assert "park_actions_step" not in [s.key for s in at.selectbox]
