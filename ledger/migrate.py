@@ -26,6 +26,9 @@ UPGRADE_5 = (
 ADDED_DYNAMIC = (
     "create table park_action",
     "create index park_action_park",
+    "create table enterprise_account",
+    "create table project_penalty",
+    "create index project_penalty_project",
 )
 
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file

@@ -336,3 +336,22 @@ create table park_action (
     recorded_at    timestamp not null
 );
 create index park_action_park on park_action (park_id);
+
+-- #29 亩均评价 (part dynamic): what a utility needs to bill a graded project's firm (差别化电价/水价), and the
+-- records that lower or cap a project's grade, each with its source (queries/grades/project_grades.sql).
+create table enterprise_account (
+    project_id    varchar primary key references built_project (project_id),
+    credit_code   varchar not null,       -- 统一社会信用代码 (18 characters, GB 32100-2015)
+    power_account varchar not null        -- 电力用户户号
+);
+create table project_penalty (
+    penalty_id    integer primary key,
+    project_id    varchar not null references built_project (project_id),
+    year          integer not null,       -- the evaluation year it counts in
+    kind          varchar not null check (kind in ('安全事故', '环境事故', '扣分')),
+    points        double,                 -- 扣分 only: points off the composite score
+    source        varchar not null,       -- the document or department it comes from
+    recorded_by   varchar not null,
+    recorded_at   timestamp not null
+);
+create index project_penalty_project on project_penalty (project_id);

@@ -55,6 +55,7 @@ __all__ = [
     "parks",
     "phase_progress",
     "phases",
+    "project_grades",
     "project_rankings",
     "ranking_years",
     "rectification_curve",
@@ -315,6 +316,26 @@ def park_flags(scope: Scope, year: int | None = None, rules: dict[str, float] | 
 def park_years(scope: Scope) -> pd.DataFrame:
     """动态管理: each park's score, ranks (region, level, tier), grade and 再整合再优化 rules for every year."""
     return run("park_years", **scope.params())
+
+
+GRADE_TRACKS = {"land": "按用地规模（50 亩）", "scale": "按规模（规上/规下）"}
+
+
+def project_grades(
+    scope: Scope,
+    year: int | None = None,
+    track: str = "land",
+    veto: bool = True,
+    protect_years: int | None = None,
+    quotas: bool = True,
+) -> pd.DataFrame:
+    """亩均评价 of projects: A/B/C/D within tracks with the veto, protection and quota rules (each switchable)."""
+    if track not in GRADE_TRACKS:
+        raise ValueError(f"unknown grading track {track!r}; expected one of {sorted(GRADE_TRACKS)}")
+    if protect_years is not None and not 0 <= protect_years <= 10:
+        raise ValueError("protect_years must be 0 (off) to 10")
+    return run("project_grades", **scope.params(), year=year, track=track, veto=veto, protect_years=protect_years,
+               quotas=quotas)  # fmt: skip
 
 
 def park_actions(scope: Scope) -> pd.DataFrame:

@@ -43,6 +43,10 @@ OPTIONAL = (
     "rules",
     "page_size",
     "offset",
+    "track",
+    "veto",
+    "protect_years",
+    "quotas",
 )
 
 

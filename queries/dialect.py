@@ -45,6 +45,10 @@ PARAM_TYPES = {
     "offset": "bigint",
     "page_limit": "bigint",
     "page_offset": "bigint",
+    "track": "text",
+    "veto": "boolean",
+    "protect_years": "integer",
+    "quotas": "boolean",
 }
 _SENTINEL = re.compile(r"__param_([a-z_]+)__")
 _HAND_PARAM = re.compile(r"\$([a-z_]+)")

@@ -244,3 +244,24 @@ create or replace macro rules.few_and_low(projects, output_share) as
 -- 再整合再优化 candidate: in the 末位组 in at least 2 of its judged years, or few_and_low.
 create or replace macro rules.readjust_candidate(bottom_years, few_and_low) as
     coalesce(bottom_years >= 2, false) or few_and_low;
+
+-- 亩均评价 of projects (#29, queries/grades/): each rule can be switched off by the query's parameters.
+-- Track a project is graded within: by land (50 亩 and more / under 50 亩) or by scale (规上: 产值 2000 万元 and more,
+-- the 规模以上工业企业 line; else 规下).
+create or replace macro rules.project_track(track, land_mu, output_wan) as
+    case track
+        when 'scale' then if(output_wan >= 2000, '规上', '规下')
+        else if(land_mu >= 50, '50亩及以上', '50亩以下')
+    end;
+
+-- The grade a score earns before the quotas: A ≥ 120, B ≥ 100 (at the thresholds), C ≥ 80, else D.
+create or replace macro rules.score_grade(score) as
+    case when score >= 120 then 'A' when score >= 100 then 'B' when score >= 80 then 'C' else 'D' end;
+
+-- 保护期: a project in production for fewer years than this is not graded D (the query's default).
+create or replace macro rules.protect_years() as 3;
+
+-- Quotas within a track: A at most 20 % (the lowest-scored A's become B), D at least 5 %, rounded up (the
+-- lowest-scored unprotected projects become D).
+create or replace macro rules.quota_a() as 0.2;
+create or replace macro rules.quota_d() as 0.05;

@@ -113,6 +113,7 @@ CASES = [
     ("progress.py", {"view": url_of(PROGRESS_VIEWS, "督导通报")}, ["progress_notice"]),  # region only
     ("rankings.py", {"view": url_of(RANKING_VIEWS, "园区排名")}, ["rankings_chart"]),
     ("rankings.py", {"park": "P005", "view": url_of(RANKING_VIEWS, "项目排名")}, ["rankings_projects_chart"]),
+    ("rankings.py", {"view": url_of(RANKING_VIEWS, "项目评价")}, ["rankings_grades_export"]),
     ("park.py", {"park": "P005"}, ["park_curve", "park_years_chart", "park_map", "park_export"]),
     ("ledgers.py", {}, ["ledgers_xlsx", "ledgers_csv"]),
     ("todo.py", {}, ["todo_docx", "todo_xlsx"]),

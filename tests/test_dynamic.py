@@ -1,6 +1,7 @@
 """动态管理: parks judged over the years (score, ranks among peers, 末位组, 2-of-3 and 入园项目少、亩均产值低 rules),
 recomputed by plain SQL written here on parks built for each case."""
 
+import io
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -9,6 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 import streamlit as st
+from docx import Document
 from streamlit.testing.v1 import AppTest
 
 import queries
@@ -337,3 +339,28 @@ def test_a_park_user_sees_its_ladder_but_no_form(use_dynamic_db: Path):
     at = _page("park.py", park="P005")
     assert not at.exception
     assert "park_actions_step" not in [s.key for s in at.selectbox]
+
+
+# The demo -------------------------------------------------------------------------------------------------------
+def test_the_demo_puts_on_the_ladder_only_parks_its_own_scores_make_candidates():
+    judged = queries.park_years(Scope(None, None, date(2025, 12, 31))).set_index(["park_id", "year"])
+    actions = queries.park_actions(Scope(None, None, date(2025, 12, 31)))
+    assert actions.park_id.nunique() >= 3 and set(actions.step) >= {"约谈", "通报", "限期整改"}
+    for action in actions.itertuples():
+        assert judged.loc[(action.park_id, action.decided_date.year - 1), "candidate"], action
+
+
+def test_the_bulletin_and_the_meeting_list_the_parks_on_the_ladder_as_they_stood():
+    from reports.bulletin_content import bulletin_for
+    from reports.meeting_deck import ladder_slide
+
+    ladder = queries.park_ladder(Scope(None, None, ASOF))
+    assert ladder.park_id.tolist() == ["P002", "P061", "P036"]  # 通报 before 约谈, then by league
+    text = "\n".join(p.text for p in Document(io.BytesIO(bulletin_for(16, ASOF, date(2023, 2, 14)))).paragraphs)
+    assert f"有{len(ladder)}个园区处于约谈、通报等措施中" in text
+    for row in ladder.itertuples():
+        assert f"{row.league_name}{row.park_name}：{row.step}（{row.doc_no}，" in text
+    slide = ladder_slide(Scope(None, None, ASOF))
+    assert slide.table["园区"].tolist() == ladder.park_name.tolist()
+    assert slide.summary == "3 个园区处于约谈、通报等动态管理措施中"
+    assert ladder_slide(Scope("150200", None, ASOF)).table.empty  # none in 包头

@@ -26,6 +26,7 @@ RANKING_VIEWS = {
     "thresholds": "控制性指标",
     "projects": "项目排名",
     "dynamic": "动态管理",
+    "grades": "项目评价",
 }
 
 

@@ -4,6 +4,7 @@ import random
 
 from ledger.demo.basics import SEED, read_csv
 from ledger.demo.campaign import CampaignRecords
+from ledger.demo.dynamic import DynamicRecords
 from ledger.demo.items import LedgerItems
 from ledger.demo.parks import ParksAndThresholds
 from ledger.demo.projects import BuiltProjects
@@ -11,7 +12,7 @@ from ledger.demo.registers import Registers
 from ledger.demo.timeline import Timeline
 
 
-class DemoBuilder(ParksAndThresholds, BuiltProjects, LedgerItems, Timeline, Registers, CampaignRecords):
+class DemoBuilder(ParksAndThresholds, BuiltProjects, LedgerItems, Timeline, Registers, CampaignRecords, DynamicRecords):
     """Generates all demo rows in memory, one part per base class; database.write_database stores them."""
 
     def __init__(self, seed: int = SEED) -> None:
@@ -41,4 +42,7 @@ class DemoBuilder(ParksAndThresholds, BuiltProjects, LedgerItems, Timeline, Regi
         self.items()
         self.registers()
         self.campaign_records(random.Random(self.rng.random()))
+        self.park_actions()
+        self.enterprise_accounts()
+        self.project_penalties()
         return self

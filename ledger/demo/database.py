@@ -26,6 +26,9 @@ TABLE_ORDER = [
     "stopped_enterprise",
     "league_milestone",
     "park_filing",
+    "park_action",
+    "enterprise_account",
+    "project_penalty",
 ]
 
 
