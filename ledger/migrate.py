@@ -29,6 +29,9 @@ ADDED_DYNAMIC = (
     "create table enterprise_account",
     "create table project_penalty",
     "create index project_penalty_project",
+    "create table grade_version",
+    "create table grade_version_row",
+    "create table grade_objection",
 )
 
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file

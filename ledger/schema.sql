@@ -355,3 +355,46 @@ create table project_penalty (
     recorded_at   timestamp not null
 );
 create index project_penalty_project on project_penalty (project_id);
+
+-- #29 公示 and 异议复核 (part dynamic): each version of a year's grades frozen as its rows were (ledger/publication.py).
+create table grade_version (
+    version_id    integer primary key,
+    year          integer not null,
+    kind          varchar not null check (kind in ('公示稿', '终稿')),
+    basis         varchar not null,       -- the rules it was graded by, in words
+    starts        date not null,          -- 公示 from … to (a 终稿: the day it was approved, twice)
+    ends          date not null,
+    source_id     integer,                -- a 终稿's 公示稿
+    made_by       varchar not null,
+    made_at       timestamp not null
+);
+create table grade_version_row (
+    version_id    integer not null references grade_version (version_id),
+    project_id    varchar not null,
+    name          varchar not null,
+    park_id       varchar not null,
+    park_name     varchar not null,
+    league_code   varchar not null,
+    credit_code   varchar,
+    power_account varchar,
+    track         varchar not null,
+    final_score   double,
+    grade         varchar not null,
+    adjustment    varchar,
+    primary key (version_id, project_id)
+);
+create table grade_objection (
+    objection_id     integer primary key,
+    version_id       integer not null references grade_version (version_id),
+    project_id       varchar not null,
+    filed_by         varchar not null,
+    filed_at         timestamp not null,
+    reason           varchar not null,
+    evidence_name    varchar,
+    evidence_sha256  varchar,             -- in the evidence store (ledger/evidence.py)
+    decision         varchar check (decision in ('采纳', '不予采纳')),  -- null: not decided yet
+    corrected_grade  varchar,
+    decision_note    varchar,
+    decided_by       varchar,
+    decided_at       timestamp
+);

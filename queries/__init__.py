@@ -17,6 +17,9 @@ __all__ = [
     "data_dates",
     "data_origin",
     "extension_queue",
+    "grade_objections",
+    "grade_version_rows",
+    "grade_versions",
     "import_count",
     "import_history",
     "item_detail",
@@ -336,6 +339,20 @@ def project_grades(
         raise ValueError("protect_years must be 0 (off) to 10")
     return run("project_grades", **scope.params(), year=year, track=track, veto=veto, protect_years=protect_years,
                quotas=quotas)  # fmt: skip
+
+
+def grade_versions(scope: Scope) -> pd.DataFrame:
+    """Every frozen 公示稿 and 终稿 of the 亩均评价, newest first, counted in scope."""
+    return run("grade_versions", **scope.params())
+
+
+def grade_version_rows(scope: Scope, version: int) -> pd.DataFrame:
+    """One frozen version's rows in scope, as copied when it was made."""
+    return run("grade_version_rows", **scope.params(), version=int(version))
+
+
+def grade_objections(scope: Scope) -> pd.DataFrame:
+    return run("grade_objections", **scope.params())
 
 
 def park_actions(scope: Scope) -> pd.DataFrame:

@@ -47,6 +47,7 @@ OPTIONAL = (
     "veto",
     "protect_years",
     "quotas",
+    "version",
 )
 
 

@@ -49,6 +49,7 @@ PARAM_TYPES = {
     "veto": "boolean",
     "protect_years": "integer",
     "quotas": "boolean",
+    "version": "integer",
 }
 _SENTINEL = re.compile(r"__param_([a-z_]+)__")
 _HAND_PARAM = re.compile(r"\$([a-z_]+)")
