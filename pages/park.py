@@ -63,8 +63,6 @@ for column, card in zip(st.columns(4), view.indicator_cards(indicators), strict=
     column.metric(card.label, card.value, card.delta, "normal" if card.below is not None else "off")
 st.markdown(f"**亩均税收全区排名**：{view.rank_text(indicators)}")
 st.caption(view.indicator_basis_text(indicators, profile, scope.asof.year))
-park_years_section(scope)
-park_actions_section(scope, profile["league_code"], figure_stamp.scope_label)
 
 # Progress over time ------------------------------------------------------------------------------
 st.subheader("整改进度")
@@ -143,6 +141,9 @@ export_button(
     help=f"全部 {item_count:,} 项，点击后生成",
     key="park_export",
 )
+# 动态管理: the park judged over the years, and the office's decisions on it
+park_years_section(scope)
+park_actions_section(scope, profile["league_code"], figure_stamp.scope_label)
 with st.container(key="screen_only_print_hint"):
     st.caption(
         "打印本页：使用浏览器的打印功能（Ctrl+P，A4），侧栏、按钮与导出说明不打印；条目清单全部打印在横向 A4 纸上。"

@@ -114,6 +114,11 @@ CASES = [
     ("rankings.py", {"view": url_of(RANKING_VIEWS, "园区排名")}, ["rankings_chart"]),
     ("rankings.py", {"park": "P005", "view": url_of(RANKING_VIEWS, "项目排名")}, ["rankings_projects_chart"]),
     ("rankings.py", {"view": url_of(RANKING_VIEWS, "项目评价")}, ["rankings_grades_export"]),
+    (
+        "rankings.py",
+        {"view": url_of(RANKING_VIEWS, "评价公示")},
+        ["rankings_publication_docx", "rankings_publication_xlsx"],
+    ),
     ("park.py", {"park": "P005"}, ["park_curve", "park_years_chart", "park_map", "park_export"]),
     ("ledgers.py", {}, ["ledgers_xlsx", "ledgers_csv"]),
     ("todo.py", {}, ["todo_docx", "todo_xlsx"]),

@@ -1,17 +1,23 @@
 """公示 and 异议复核: a full round (publish, objections with evidence, accept one, reject one, approve) on both stores,
 versions frozen against later data changes, objections only within scope and during 公示, the 5 working days."""
 
+import io
 from datetime import date, datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
+from docx import Document
+from streamlit.testing.v1 import AppTest
 
 import queries
 from ledger.evidence import check_evidence
 from ledger.publication import PublicationError, approve, decide, object_to, public_end, publish
 from queries import db
 from queries.scope import Scope
-from tests.conftest import DEMO_USERS, copy_database, read_database
+from reports.grade_notice import notice_docx, version_xlsx
+from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database
+from ui.url_state import RANKING_VIEWS, url_of
 
 OFFICE, LEADER = DEMO_USERS["demo-admin"], DEMO_USERS["demo-leader"]
 BAOTOU, PARK = DEMO_USERS["demo-150200"], DEMO_USERS["demo-P005"]
@@ -74,7 +80,7 @@ def test_a_full_round_freezes_each_version_and_the_final_carries_the_accepted_co
     versions = queries.grade_versions(Scope(None, None, ASOF)).set_index("version_id")
     assert versions.loc[[final, version], "kind"].tolist() == ["终稿", "公示稿"]
     assert versions.at[version, "final_id"] == final and versions.at[version, "objections"] == 2
-    objections = queries.grade_objections(Scope(None, "P005", ASOF))
+    objections = queries.grade_objections(Scope(None, "P005", ASOF)).query("version_id == @version")
     assert objections[["project_id", "decision", "corrected_grade"]].values.tolist() == [[mine, "采纳", "A"]]
     assert objections.evidence_sha256.iloc[0] == EVIDENCE.sha256
 
@@ -115,3 +121,43 @@ def test_objections_only_within_scope_during_publication_with_reason_and_evidenc
     with pytest.raises(PublicationError, match="只有大起底办公室能发布"):
         _write(publish, LEADER, 2023, "测试", queries.project_grades(Scope(None, None, ASOF)), date(2024, 3, 4),
                now=PUBLISHED)  # fmt: skip
+
+
+# The 评价公示 view and its documents ------------------------------------------------------------------------------
+def _view(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "rankings.py"), default_timeout=90)
+    for key, value in {"asof": "2023-06-08", "view": url_of(RANKING_VIEWS, "评价公示"), **params}.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_the_view_names_its_version_and_its_documents_open(demo_db: Path, tmp_path: Path, monkeypatch):
+    read_database(copy_database(demo_db, tmp_path), monkeypatch)
+    version, grades = _published()
+    at = _view()
+    assert not at.exception
+    assert any(f"本表为第 {version} 版 · 2023 年公示稿" in c.value for c in at.caption)
+    rows = queries.grade_version_rows(Scope(None, None, ASOF), version)
+    versions = queries.grade_versions(Scope(None, None, ASOF)).set_index("version_id")
+    chosen = versions.loc[version].copy()
+    chosen["version_id"] = version
+    text = "\n".join(p.text for p in Document(io.BytesIO(notice_docx(chosen, rows, "全区", True))).paragraphs)
+    assert "关于2023年度工业项目亩均效益评价结果的公示" in text and "2024年3月4日至2024年3月8日" in text
+    counts = rows.grade.value_counts()
+    assert f"D类{counts['D']}个" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(version_xlsx(chosen, rows, "全区", True))).active
+    listed = [r for r in sheet.iter_rows(min_row=3, values_only=True)]
+    assert len(listed) == len(rows) == len(grades)
+    assert {r[0]: r[5] for r in listed} == dict(zip(rows.name, rows.grade, strict=True))
+
+
+def test_the_demo_holds_a_finished_round_with_two_objections_one_accepted():
+    versions = queries.grade_versions(Scope(None, None, ASOF)).set_index("version_id")
+    assert versions.kind.tolist() == ["终稿", "公示稿"] and versions.at[1, "final_id"] == 2
+    objections = queries.grade_objections(Scope(None, None, ASOF))
+    assert sorted(objections.decision) == ["不予采纳", "采纳"] and objections.evidence_sha256.notna().all()
+    draft = queries.grade_version_rows(Scope(None, None, ASOF), 1).set_index("project_id").grade
+    final = queries.grade_version_rows(Scope(None, None, ASOF), 2).set_index("project_id").grade
+    changed = final[final != draft]
+    accepted = objections[objections.decision == "采纳"].iloc[0]
+    assert changed.to_dict() == {accepted.project_id: accepted.corrected_grade}

@@ -28,7 +28,10 @@ def project_grades_view(scope: Scope, year: int) -> None:
     quotas = right.toggle("名额控制（A≤20%，D≥5%）", value=True, key="rankings_grades_quotas")
     protect = last.number_input("保护期（年，0 为不设）", 0, 10, 3, key="rankings_grades_protect")
     grades = queries.project_grades(scope, year, track, veto, int(protect), quotas)
-    st.caption(RULES_TEXT + f"本表为 {year} 年评价（{year} 年前投产的有效项目）。")
+    st.caption(
+        RULES_TEXT + f"本表为按当前数据即时计算的 {year} 年评价（{year} 年前投产的有效项目），不是公示版本；"
+        "已公示和确认的版本见“评价公示”。"
+    )
     if grades.empty:
         st.info("本范围没有参评项目。", icon=":material/inbox:")
         return

@@ -27,6 +27,7 @@ RANKING_VIEWS = {
     "projects": "项目排名",
     "dynamic": "动态管理",
     "grades": "项目评价",
+    "publication": "评价公示",
 }
 
 

@@ -9,10 +9,12 @@ from pathlib import Path
 from ledger.demo.basics import SEED
 from ledger.demo.builder import DemoBuilder
 from ledger.demo.database import TABLE_ORDER, write_database
+from ledger.demo.dynamic import publication_round
 
 
 def build_demo(path: Path, seed: int = SEED) -> dict[str, int]:
     """Build the demo database at path; returns the row count per table."""
     rows = DemoBuilder(seed).build().rows
     write_database(rows, path)
+    publication_round(path)  # 公示 needs the grades the database computes
     return {t: len(rows.get(t, [])) for t in TABLE_ORDER}

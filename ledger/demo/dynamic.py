@@ -1,8 +1,12 @@
 """动态管理 and 亩均评价 demo records: a few weak parks on the action ladder (约谈 → 通报 → 限期整改), each built
-project's firm with its 统一社会信用代码 and 电力户号, and a few accidents and deductions with their sources."""
+project's firm with its 统一社会信用代码 and 电力户号, a few accidents and deductions with their sources, and a
+finished 公示 round."""
 
 import hashlib
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import duckdb
 
 from ledger.demo.basics import working_day_in
 
@@ -80,3 +84,47 @@ def credit_check(body: str) -> str:
     """The 18th character of a 统一社会信用代码 from its first 17 (GB 32100-2015)."""
     total = sum(CREDIT_CHARACTERS.index(c) * w for c, w in zip(body, CREDIT_WEIGHTS, strict=True))
     return CREDIT_CHARACTERS[(31 - total % 31) % 31]
+
+
+def publication_round(path: Path) -> None:
+    """A finished 公示 of the 2023 grades in the demo file: published, two objections with evidence (one from a
+    park, accepted; one from a league, rejected), the 终稿 approved by the leader."""
+    from auth import store
+    from auth.roles import User
+    from ledger import publication as pub
+    from ledger import rules
+    from ledger.evidence import check_evidence, evidence_root, store_file
+    from queries.db import execute
+
+    users = {name: User(name, role, league, park, shown) for name, role, league, park, shown in store.DEMO_ACCOUNTS}
+    con = duckdb.connect(str(path))
+    try:
+        rules.install(con)
+        grades = execute(con, "project_grades", DEFAULT_GRADING)
+        version = pub.publish(con, users["demo-admin"], 2023, "2023 年评价，按用地规模分赛道；事故否决、名额控制、"
+                              "保护期均按默认规则", grades, date(2024, 3, 4), now=datetime(2024, 3, 1, 9))  # fmt: skip
+        park = grades[(grades.park_id == "P005") & (grades.grade == "B")].project_id.iloc[0]
+        league = grades[(grades.league_code == "150200") & (grades.grade == "D")].project_id.iloc[0]
+        objections = []
+        for user, project, reason, file_name in (
+            ("demo-P005", park, "2023 年第四季度产值漏报，附统计部门出具的产值证明，请求复核为 A 类。", "产值证明.pdf"),
+            ("demo-150200", league, "项目用地含代征道路，扣除后亩均税收达标，请求复核为 C 类。", "用地说明.pdf"),
+        ):
+            data = b"%PDF-1.4\n% " + file_name.encode() + b"\n1 0 obj\n<<>>\nendobj\n"
+            evidence = check_evidence(file_name, data)
+            store_file(evidence_root(path), evidence, data)
+            objections.append(pub.object_to(con, users[user], version, project, reason, evidence,
+                                             now=datetime(2024, 3, 5, 10)))  # fmt: skip
+        decided = datetime(2024, 3, 11, 15)
+        pub.decide(con, users["demo-admin"], objections[0], True, "经核实统计部门证明，更正产值后综合得分达到 A 类。",
+                   "A", now=decided)  # fmt: skip
+        pub.decide(con, users["demo-admin"], objections[1], False, "代征道路已按规定计入项目用地，维持原等级。",
+                   now=decided)  # fmt: skip
+        pub.approve(con, users["demo-leader"], version, now=datetime(2024, 3, 12, 10))
+    finally:
+        con.close()
+
+
+# The grading the demo publishes: the query's defaults for 2023 over the whole region.
+DEFAULT_GRADING = {"league": None, "park": None, "asof": date(2023, 12, 31), "year": 2023, "track": None,
+                   "veto": None, "protect_years": None, "quotas": None}  # fmt: skip
