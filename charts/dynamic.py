@@ -9,7 +9,7 @@ from charts.theme import Stamp, finish
 DYNAMIC_RULE = (
     "动态管理规则：每年按默认权重计算综合得分并全区排名，同时在国家级/自治区级、蒙东/蒙西内分别排名；"
     "全区排名后 20% 为末位组；近三年中有两年在末位组，或入园项目少于 5 个且亩均产值低于控制性指标的，"
-    "列为再整合再优化候选（规则见 queries/rules.sql）。"
+    "列为再整合再优化候选。"
 )
 
 
@@ -32,7 +32,9 @@ def trend_figure(years: pd.DataFrame, stamp: Stamp, title: str) -> go.Figure:
         )
     )
     figure.update_xaxes(title="年份", dtick=1, tickformat="d")
-    figure.update_yaxes(title="综合得分（100 = 恰好达到控制性指标）")
+    low, high = float(shown.score.min()), float(shown.score.max())
+    room = max(5.0, (high - low) * 0.15)  # the rank labels above the highest point stay inside the plot
+    figure.update_yaxes(title="综合得分（100 = 恰好达到控制性指标）", range=[low - room, high + room])
     return finish(figure, title, stamp, height=360)
 
 

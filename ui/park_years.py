@@ -23,7 +23,9 @@ def park_years_section(scope: Scope) -> None:
     cards = st.columns(4)
     cards[0].metric("最好年份", f"{int(best.year)} 年", f"全区第 {int(best['rank'])} 名", "off", delta_arrow="off")
     cards[1].metric("最差年份", f"{int(worst.year)} 年", f"全区第 {int(worst['rank'])} 名", "off", delta_arrow="off")
-    cards[2].metric("近三年末位组", f"{int(latest.bottom_years)} 年", f"截至 {int(latest.year)} 年", "off")
+    cards[2].metric(
+        "近三年末位组", f"{int(latest.bottom_years)} 年", f"截至 {int(latest.year)} 年", "off", delta_arrow="off"
+    )
     cards[3].metric("再整合再优化", "列为候选" if latest.candidate else "未列入")
     figure = dynamic.trend_figure(years, stamp(scope), f"{latest['name']}历年综合得分与全区排名")
     st.plotly_chart(figure, config=plotly_config("园区历年评价"), key="park_years_chart")
