@@ -33,6 +33,10 @@ class Action(Enum):
     SEE_REGION = "全区性文件：要情通报、比较12个盟市的督导通报（含会议模式的督导通报页）", (LEADER, ADMIN)
     DRAW_RECHECK = "回头看：抽取已销号条目、指派核查人和时限", (ADMIN,)
     INSPECT_RECHECK = "回头看：记录指派给本账号的核查结果（属实或不属实，不属实即重新整改）", (ADMIN,)
+    RECORD_PARK_ACTION = "记录对园区的动态管理措施：约谈、通报、限期整改、降级、调整出序列、整合", (ADMIN,)
+    PUBLISH_GRADES = "发布亩均评价公示、复核异议（采纳或不予采纳）", (ADMIN,)
+    OBJECT_TO_GRADE = "公示期内对本账号范围的项目评价等级提出异议", (LEAGUE, PARK)
+    APPROVE_GRADES = "公示期满、异议处理完毕后确认评价终稿", (LEADER, ADMIN)
 
     def __init__(self, description: str, roles: tuple[str, ...]) -> None:
         self.description = description

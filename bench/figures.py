@@ -50,6 +50,7 @@ def _calls(queries, scope) -> dict[str, object]:
             out[name] = lambda fn=fn: fn(scope)
     out["parks"] = lambda: queries.parks(scope.league)
     out["park_directory"] = lambda: queries.park_directory(scope, None, 0)
+    out["grade_version_rows"] = lambda: queries.grade_version_rows(scope, 1)  # the demo's 公示稿
     for metric in queries.RANKING_METRICS:
         out[f"park_rankings[{metric}]"] = lambda m=metric: queries.park_rankings(scope, metric=m)
         out[f"project_rankings[{metric}]"] = lambda m=metric: queries.project_rankings(scope, metric=m)

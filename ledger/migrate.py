@@ -48,13 +48,25 @@ ADDED_RECHECK = (
     "create table utility_use",
 )
 
+# #29 动态管理 (part dynamic): the statements it appends to both schema files, for the lead's schema-8 step.
+ADDED_DYNAMIC = (
+    "create table park_action",
+    "create index park_action_park",
+    "create table enterprise_account",
+    "create table project_penalty",
+    "create index project_penalty_project",
+    "create table grade_version",
+    "create table grade_version_row",
+    "create table grade_objection",
+)
+
 # pgwrite (#26): the statements of ledger/postgres/schema.sql this part added (the embedded schema is unchanged). An
 # existing PostgreSQL database gains them with each sequence set past the table's largest id (setval).
 ADDED_PGWRITE = ("create sequence import_batch_id", "create sequence deadline_request_id")
 
 # Schema 8 (#26 to #30), by the heads of the statements each part added to the schema files: an existing database
 # gains them in place, its rows kept. ADDED_IN_8 is in both schema files; PostgreSQL's also has PG_ADDED_IN_8.
-ADDED_IN_8 = ADDED_DUBAN + ADDED_SCHEDULE + ADDED_RECHECK
+ADDED_IN_8 = ADDED_DUBAN + ADDED_SCHEDULE + ADDED_RECHECK + ADDED_DYNAMIC
 # pgspeed (#26): PostgreSQL only (ledger/postgres/schema.sql), filled by ledger.spans.rebuild_kpis once created
 ADDED_PGSPEED = ("create table item_kpi_change", "create index item_kpi_change_item", "create table kpi_change")
 PG_ADDED_IN_8 = ADDED_PGWRITE + ADDED_PGSPEED + ADDED_IN_8

@@ -16,7 +16,9 @@ from queries.boundaries import league_boundaries
 from reports.stamp import stamp
 from reports.workbooks import items_xlsx
 from ui.downloads import export_button, export_menu
+from ui.park_actions import park_actions_section
 from ui.park_directory import park_directory
+from ui.park_years import park_years_section
 from ui.scope import page_header
 from ui.supervision import light_line
 from ui.tables import item_link, item_table, percent_column, table
@@ -141,6 +143,9 @@ export_button(
     help=f"全部 {item_count:,} 项，点击后生成",
     key="park_export",
 )
+# 动态管理: the park judged over the years, and the office's decisions on it
+park_years_section(scope)
+park_actions_section(scope, profile["league_code"], figure_stamp.scope_label)
 with st.container(key="screen_only_print_hint"):
     st.caption(
         "打印本页：使用浏览器的打印功能（Ctrl+P，A4），侧栏、按钮与导出说明不打印；条目清单全部打印在横向 A4 纸上。"

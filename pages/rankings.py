@@ -9,6 +9,9 @@ from charts import rankings as rk
 from charts.theme import plotly_config
 from reports.stamp import stamp
 from ui.downloads import export_menu
+from ui.grade_publication import publication_view
+from ui.park_years import league_years_view
+from ui.project_grades import project_grades_view
 from ui.ranking_choices import league_choice, ranking_choices
 from ui.scope import catalog, drill, page_header, selected_key
 from ui.tables import table
@@ -63,7 +66,10 @@ if scope.park is None:
     kpis[2].metric("倒逼腾退候选项目", f"{int(candidate_counts.candidates.sum())} 个", help="即园区指标台账的低效项目")
     kpis[3].metric("再整合再优化园区", f"{int((flags.triggers > 0).sum())} 个")
     st.caption(rk.grade_score_text(parks))
-    views = {k: RANKING_VIEWS[k] for k in ("parks", "candidates", "regroup", "thresholds")}
+    views = {
+        k: RANKING_VIEWS[k]
+        for k in ("parks", "candidates", "regroup", "dynamic", "grades", "publication", "thresholds")
+    }
     view = view_control(views, "parks", "rankings_view")
 else:
     row = parks.set_index("park_id").loc[scope.park]
@@ -76,7 +82,7 @@ else:
     kpis[1].metric("综合得分 · 等级", f"{rk.value_text('score', row['score'])} · {row['grade']}")
     kpis[2].metric("倒逼腾退候选项目", f"{int(candidate_counts.candidates.sum())} 个", help="即园区指标台账的低效项目")
     kpis[3].metric("再整合再优化", f"触发 {int(park_flags.triggers)} 条" if park_flags.triggers else "未触发")
-    views = {k: RANKING_VIEWS[k] for k in ("projects", "candidates", "thresholds")}
+    views = {k: RANKING_VIEWS[k] for k in ("projects", "candidates", "publication", "thresholds")}
     view = view_control(views, "projects", "rankings_view_park")
 
 # The chosen view ---------------------------------------------------------------------------------
@@ -172,6 +178,12 @@ elif view == "再整合再优化":
         st.success("本范围没有触发再整合再优化条件的园区。", icon=":material/check_circle:")
     else:
         table(rk.flags_table(flagged), "rankings_flags")
+elif view == "动态管理":
+    league_years_view(scope, year)
+elif view == "项目评价":
+    project_grades_view(scope, year)
+elif view == "评价公示":
+    publication_view(scope, year)
 else:
     st.caption(
         "投资强度、亩均产值、亩均税收为演示估计，不是正式发布的标准；容积率为国家《工业项目建设用地控制指标》"

@@ -19,6 +19,9 @@ __all__ = [
     "data_dates",
     "data_origin",
     "extension_queue",
+    "grade_objections",
+    "grade_version_rows",
+    "grade_versions",
     "import_count",
     "import_history",
     "item_detail",
@@ -49,16 +52,20 @@ __all__ = [
     "overdue_items",
     "overdue_parks",
     "paper_checks",
+    "park_actions",
     "park_completion",
     "park_directory",
     "park_flags",
     "park_indicators",
     "park_items",
+    "park_ladder",
     "park_profile",
     "park_rankings",
+    "park_years",
     "parks",
     "phase_progress",
     "phases",
+    "project_grades",
     "project_rankings",
     "ranking_years",
     "recheck_tasks",
@@ -318,6 +325,55 @@ def retreat_candidate_counts(scope: Scope, year: int | None = None) -> pd.DataFr
 
 def park_flags(scope: Scope, year: int | None = None, rules: dict[str, float] | None = None) -> pd.DataFrame:
     return run("park_flags", **scope.params(), year=year, rules={**FLAG_RULES, **(rules or {})})
+
+
+def park_years(scope: Scope) -> pd.DataFrame:
+    """动态管理: each park's score, ranks (region, level, tier), grade and 再整合再优化 rules for every year."""
+    return run("park_years", **scope.params())
+
+
+GRADE_TRACKS = {"land": "按用地规模（50 亩）", "scale": "按规模（规上/规下）"}
+
+
+def project_grades(
+    scope: Scope,
+    year: int | None = None,
+    track: str = "land",
+    veto: bool = True,
+    protect_years: int | None = None,
+    quotas: bool = True,
+) -> pd.DataFrame:
+    """亩均评价 of projects: A/B/C/D within tracks with the veto, protection and quota rules (each switchable)."""
+    if track not in GRADE_TRACKS:
+        raise ValueError(f"unknown grading track {track!r}; expected one of {sorted(GRADE_TRACKS)}")
+    if protect_years is not None and not 0 <= protect_years <= 10:
+        raise ValueError("protect_years must be 0 (off) to 10")
+    return run("project_grades", **scope.params(), year=year, track=track, veto=veto, protect_years=protect_years,
+               quotas=quotas)  # fmt: skip
+
+
+def grade_versions(scope: Scope) -> pd.DataFrame:
+    """Every frozen 公示稿 and 终稿 of the 亩均评价, newest first, counted in scope."""
+    return run("grade_versions", **scope.params())
+
+
+def grade_version_rows(scope: Scope, version: int) -> pd.DataFrame:
+    """One frozen version's rows in scope, as copied when it was made."""
+    return run("grade_version_rows", **scope.params(), version=int(version))
+
+
+def grade_objections(scope: Scope) -> pd.DataFrame:
+    return run("grade_objections", **scope.params())
+
+
+def park_actions(scope: Scope) -> pd.DataFrame:
+    """The action register: every decision on the parks in scope, by park and date."""
+    return run("park_actions", **scope.params())
+
+
+def park_ladder(scope: Scope) -> pd.DataFrame:
+    """The parks on the ladder by the 数据截至 date, each with its latest step."""
+    return run("park_ladder", **scope.params())
 
 
 # idle map and park profile ---------------------------------------------------------------------

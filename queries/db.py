@@ -49,6 +49,11 @@ OPTIONAL = (
     "order",
     "closed_from",
     "closed_to",
+    "track",
+    "veto",
+    "protect_years",
+    "quotas",
+    "version",
 )
 
 

@@ -49,6 +49,11 @@ PARAM_TYPES = {
     "page_offset": "bigint",
     "closed_from": "date",
     "closed_to": "date",
+    "track": "text",
+    "veto": "boolean",
+    "protect_years": "integer",
+    "quotas": "boolean",
+    "version": "integer",
 }
 _SENTINEL = re.compile(r"__param_([a-z_]+)__")
 _HAND_PARAM = re.compile(r"\$([a-z_]+)")

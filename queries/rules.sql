@@ -314,3 +314,49 @@ create or replace macro rules.revival_months() as 3;
 -- A 低效 project's reported output per 万kWh more than this many times the average of the other projects of its
 -- industry (at least two with use on record) is more than its electricity can have produced.
 create or replace macro rules.output_per_kwh_times() as cast(5 as double);
+
+-- 动态管理 (#29, queries/dynamic/): parks judged over the years the data covers, with the composite score of
+-- park_rankings.sql at the default weights, ranked region-wide and within their peers.
+-- Peer tier of a league: 蒙东 (赤峰, 通辽, 呼伦贝尔, 兴安盟, 锡林郭勒) and 蒙西 (the others) are ranked apart, as
+-- Zhejiang ranks its east and west separately.
+create or replace macro rules.league_tier(league_code) as
+    if(league_code in ('150400', '150500', '150700', '152200', '152500'), '蒙东', '蒙西');
+
+-- 末位组: a park ranked region-wide in the last 20 % of the parks with a score that year (place 1 = best).
+create or replace macro rules.bottom_group(place, ranked) as coalesce(place > 0.8 * ranked, false);
+
+-- The years a park is judged over: the year itself and the two before it.
+create or replace macro rules.judged_years() as 3;
+
+-- 入园项目少、亩均产值低: fewer valid projects than flag_rules' min_projects and 亩均产值 below min_output_share of
+-- its land-weighted threshold (park_flags.sql's few_projects and low_output together).
+create or replace macro rules.few_and_low(projects, output_share) as
+    coalesce(
+        projects < rules.flag_rules()['min_projects'] and output_share < rules.flag_rules()['min_output_share'],
+        false
+    );
+
+-- 再整合再优化 candidate: in the 末位组 in at least 2 of its judged years, or few_and_low.
+create or replace macro rules.readjust_candidate(bottom_years, few_and_low) as
+    coalesce(bottom_years >= 2, false) or few_and_low;
+
+-- 亩均评价 of projects (#29, queries/grades/): each rule can be switched off by the query's parameters.
+-- Track a project is graded within: by land (50 亩 and more / under 50 亩) or by scale (规上: 产值 2000 万元 and more,
+-- the 规模以上工业企业 line; else 规下).
+create or replace macro rules.project_track(track, land_mu, output_wan) as
+    case track
+        when 'scale' then if(output_wan >= 2000, '规上', '规下')
+        else if(land_mu >= 50, '50亩及以上', '50亩以下')
+    end;
+
+-- The grade a score earns before the quotas: A ≥ 120, B ≥ 100 (at the thresholds), C ≥ 80, else D.
+create or replace macro rules.score_grade(score) as
+    case when score >= 120 then 'A' when score >= 100 then 'B' when score >= 80 then 'C' else 'D' end;
+
+-- 保护期: a project in production for fewer years than this is not graded D (the query's default).
+create or replace macro rules.protect_years() as 3;
+
+-- Quotas within a track: A at most 20 % (the lowest-scored A's become B), D at least 5 %, rounded up (the
+-- lowest-scored unprotected projects become D).
+create or replace macro rules.quota_a() as 0.2;
+create or replace macro rules.quota_d() as 0.05;

@@ -273,12 +273,15 @@ def bulletin_docx(
     doc_number: str = "",
     relapses: str | None = None,
     counted: str | None = None,
+    ladder: tuple[str, ...] = (),
 ) -> bytes:
     """要情通报 第N期 for the whole region on asof: masthead, lead, per-ledger figures, the change since the previous
     bulletin's date, the leagues that lag, next steps. ledgers/categories: ledger_kpis and category_kpis on asof,
     the *_before ones on previous; lagging: charts.supervision.lagging_leagues(...); doc_number: the 文号, printed
     under the issue number when given; relapses: reports.relapses.relapse_sentence, printed after the lagging
-    leagues; counted: reports.counted_once.counted_once_sentence, printed before the changes since the last issue."""
+    leagues; counted: reports.counted_once.counted_once_sentence, printed before the changes since the last issue;
+    ladder: one line per park on the 动态管理 ladder (bulletin_content.ladder_lines), listed after the lagging leagues
+    when there are any."""
     doc = Document()
     ty.page_setup(doc)
 
@@ -348,6 +351,10 @@ def bulletin_docx(
             _paragraph(doc, f"{n}.{row.league_name}：{league_figures(row)}。通报原因：" + "；".join(row.reasons) + "。")
     if relapses:
         _paragraph(doc, relapses)
+    if ladder:
+        _paragraph(doc, f"园区动态管理：截至{chinese_date(asof)}，有{len(ladder)}个园区处于约谈、通报等措施中：")
+        for n, line in enumerate(ladder, start=1):
+            _paragraph(doc, f"{n}.{line}")
 
     _paragraph(doc, "四、下一步工作", bold=True, family=ty.HEADING)
     for n, text in enumerate(next_steps(asof, open_items, overdue), start=1):

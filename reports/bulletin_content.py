@@ -62,6 +62,15 @@ def bulletin_for(number: int, asof: date, previous: date, doc_number: str = "") 
         doc_number,
         relapse_sentence(queries.relapse_rates(now)),
         counted_once_sentence(queries.counted_once(now)),
+        ladder_lines(now),
+    )
+
+
+def ladder_lines(scope: Scope) -> tuple[str, ...]:
+    """The parks on the 动态管理 ladder on the bulletin's date, one line each: place, latest step, 文号, date."""
+    return tuple(
+        f"{r.league_name}{r.park_name}：{r.step}（{r.doc_no}，{r.decided_date:%Y年%-m月%-d日}）"
+        for r in queries.park_ladder(scope).itertuples()
     )
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import plotly.graph_objects as go
 
 import queries
+from charts import dynamic
 from charts import rankings as rk
 from charts.overview import Card, kpi_cards
 from charts.slide import Slide
@@ -107,6 +108,17 @@ def lagging_slide(scope: Scope) -> Slide:
     return slides.lagging_slide(summary, lagging_leagues(summary, rules), stamp(scope), rules, scope.league)
 
 
+def ladder_slide(scope: Scope) -> Slide:
+    """The parks on the 动态管理 ladder (约谈 → 通报 → 限期整改 → 降级 / 调整出序列 / 整合), the highest step first."""
+    ladder = queries.park_ladder(scope)
+    place = queries.catalog().leagues.get(scope.league, "全区")
+    summary = (
+        f"{len(ladder)} 个园区处于约谈、通报等动态管理措施中" if len(ladder) else "本范围暂无园区处于约谈、通报等措施中"
+    )
+    table = dynamic.ladder_table(ladder).drop(columns=["措施次数"])
+    return Slide(f"{place}园区动态管理措施", None, stamp(scope), summary=summary, table=table, key="ladder")
+
+
 # 会议模式 and its 会议材料, in this order: one builder per slide, so the screen draws only the slide it shows
 MEETING: dict[str, Callable[[Scope], Slide]] = {
     "kpis": kpis_slide,
@@ -115,6 +127,7 @@ MEETING: dict[str, Callable[[Scope], Slide]] = {
     "map": map_slide,
     "tax": tax_slide,
     "overdue": overdue_slide,
+    "ladder": ladder_slide,
     "lagging": lagging_slide,
 }
 

@@ -113,7 +113,13 @@ CASES = [
     ("progress.py", {"view": url_of(PROGRESS_VIEWS, "督导通报")}, ["progress_notice"]),  # region only
     ("rankings.py", {"view": url_of(RANKING_VIEWS, "园区排名")}, ["rankings_chart"]),
     ("rankings.py", {"park": "P005", "view": url_of(RANKING_VIEWS, "项目排名")}, ["rankings_projects_chart"]),
-    ("park.py", {"park": "P005"}, ["park_curve", "park_map", "park_export"]),
+    ("rankings.py", {"view": url_of(RANKING_VIEWS, "项目评价")}, ["rankings_grades_export"]),
+    (
+        "rankings.py",
+        {"view": url_of(RANKING_VIEWS, "评价公示")},
+        ["rankings_publication_docx", "rankings_publication_xlsx"],
+    ),
+    ("park.py", {"park": "P005"}, ["park_curve", "park_years_chart", "park_map", "park_export"]),
     ("ledgers.py", {}, ["ledgers_xlsx", "ledgers_csv"]),
     ("todo.py", {}, ["todo_docx", "todo_xlsx"]),
     ("briefing.py", {"view": url_of(BRIEFING_VIEWS, "要情通报")}, ["briefing_bulletin"]),  # region only
@@ -124,7 +130,7 @@ CASES = [
 ]
 REGION_ONLY = {"progress_notice", "briefing_bulletin", "accounts_log_export"}
 MENUS = {"overview_compare", "progress_curve", "progress_bars", "rankings_chart", "rankings_projects_chart"}
-MENUS |= {"park_curve", "park_map", "briefing_preview"}
+MENUS |= {"park_curve", "park_years_chart", "park_map", "briefing_preview"}
 
 
 def expected_keys(names: list[str]) -> set[str]:

@@ -29,6 +29,10 @@ MATRIX = {  # today's permissions, written out by hand: 1 = the role may
     Action.SEE_REGION:         (1,     1,    0,     0),
     Action.DRAW_RECHECK:       (0,     1,    0,     0),
     Action.INSPECT_RECHECK:    (0,     1,    0,     0),
+    Action.RECORD_PARK_ACTION: (0,     1,    0,     0),
+    Action.PUBLISH_GRADES:     (0,     1,    0,     0),
+    Action.OBJECT_TO_GRADE:    (0,     0,    1,     1),
+    Action.APPROVE_GRADES:     (1,     1,    0,     0),
 }  # fmt: skip
 MENUS = {
     "demo-leader": ["总览", "消息", "督办单", "回头看", "整治进度", "园区排名", "闲置资产地图", "台账", "园区档案",

@@ -25,6 +25,9 @@ RANKING_VIEWS = {
     "regroup": "再整合再优化",
     "thresholds": "控制性指标",
     "projects": "项目排名",
+    "dynamic": "动态管理",
+    "grades": "项目评价",
+    "publication": "评价公示",
 }
 
 

@@ -11,6 +11,7 @@ from ledger.demo.builder import DemoBuilder
 from ledger.demo.database import TABLE_ORDER, write_database
 from ledger.demo.supervision import add_supervision
 from ledger.demo.utility import add_utility_demo
+from ledger.demo.dynamic import publication_round
 
 
 def build_demo(path: Path, seed: int = SEED) -> dict[str, int]:
@@ -19,4 +20,5 @@ def build_demo(path: Path, seed: int = SEED) -> dict[str, int]:
     write_database(rows, path)
     add_supervision(path)  # the 督办单 and messages, written by the app's own code on the built file
     add_utility_demo(path)  # 用电核验 series and a finished 回头看 draw (#30), after the calibrated build
+    publication_round(path)  # 公示 needs the grades the database computes
     return {t: len(rows.get(t, [])) for t in TABLE_ORDER}

@@ -5,6 +5,7 @@ import random
 from ledger.demo.basics import SEED, read_csv
 from ledger.demo.campaign import CampaignRecords
 from ledger.demo.clocks import LawClocks
+from ledger.demo.dynamic import DynamicRecords
 from ledger.demo.items import LedgerItems
 from ledger.demo.parks import ParksAndThresholds
 from ledger.demo.projects import BuiltProjects
@@ -12,7 +13,9 @@ from ledger.demo.registers import Registers
 from ledger.demo.timeline import Timeline
 
 
-class DemoBuilder(ParksAndThresholds, BuiltProjects, LedgerItems, Timeline, Registers, CampaignRecords, LawClocks):
+class DemoBuilder(
+    ParksAndThresholds, BuiltProjects, LedgerItems, Timeline, Registers, CampaignRecords, LawClocks, DynamicRecords
+):
     """Generates all demo rows in memory, one part per base class; database.write_database stores them."""
 
     def __init__(self, seed: int = SEED) -> None:
@@ -43,4 +46,7 @@ class DemoBuilder(ParksAndThresholds, BuiltProjects, LedgerItems, Timeline, Regi
         self.registers()
         self.campaign_records(random.Random(self.rng.random()))
         self.law_clocks()
+        self.park_actions()
+        self.enterprise_accounts()
+        self.project_penalties()
         return self

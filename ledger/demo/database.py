@@ -28,6 +28,9 @@ TABLE_ORDER = [
     "park_filing",
     "land_development",
     "approval_step",
+    "park_action",
+    "enterprise_account",
+    "project_penalty",
 ]
 
 

@@ -586,3 +586,80 @@ create table utility_use (
     batch_id        integer,                      -- the import it came with (null: demo data)
     primary key (credit_code, month)
 );
+
+-- #29 动态管理 (part dynamic): the office's decisions on a park, step by step up the ladder (ledger/park_actions.py).
+create table park_action (
+    action_id      integer primary key,
+    park_id        varchar not null references park (park_id),
+    step           varchar not null check (step in ('约谈', '通报', '限期整改', '降级', '调整出序列', '整合')),
+    decided_date   date not null,
+    decider        varchar not null,
+    doc_no         varchar not null,
+    follow_up_date date,
+    note           varchar,
+    recorded_by    varchar not null,
+    recorded_at    timestamp not null
+);
+create index park_action_park on park_action (park_id);
+
+-- #29 亩均评价 (part dynamic): what a utility needs to bill a graded project's firm (差别化电价/水价), and the
+-- records that lower or cap a project's grade, each with its source (queries/grades/project_grades.sql).
+create table enterprise_account (
+    project_id    varchar primary key references built_project (project_id),
+    credit_code   varchar not null,       -- 统一社会信用代码 (18 characters, GB 32100-2015)
+    power_account varchar not null        -- 电力用户户号
+);
+create table project_penalty (
+    penalty_id    integer primary key,
+    project_id    varchar not null references built_project (project_id),
+    year          integer not null,       -- the evaluation year it counts in
+    kind          varchar not null check (kind in ('安全事故', '环境事故', '扣分')),
+    points        double precision,       -- 扣分 only: points off the composite score
+    source        varchar not null,       -- the document or department it comes from
+    recorded_by   varchar not null,
+    recorded_at   timestamp not null
+);
+create index project_penalty_project on project_penalty (project_id);
+
+-- #29 公示 and 异议复核 (part dynamic): each version of a year's grades frozen as its rows were (ledger/publication.py).
+create table grade_version (
+    version_id    integer primary key,
+    year          integer not null,
+    kind          varchar not null check (kind in ('公示稿', '终稿')),
+    basis         varchar not null,       -- the rules it was graded by, in words
+    starts        date not null,          -- 公示 from … to (a 终稿: the day it was approved, twice)
+    ends          date not null,
+    source_id     integer,                -- a 终稿's 公示稿
+    made_by       varchar not null,
+    made_at       timestamp not null
+);
+create table grade_version_row (
+    version_id    integer not null references grade_version (version_id),
+    project_id    varchar not null,
+    name          varchar not null,
+    park_id       varchar not null,
+    park_name     varchar not null,
+    league_code   varchar not null,
+    credit_code   varchar,
+    power_account varchar,
+    track         varchar not null,
+    final_score   double precision,
+    grade         varchar not null,
+    adjustment    varchar,
+    primary key (version_id, project_id)
+);
+create table grade_objection (
+    objection_id     integer primary key,
+    version_id       integer not null references grade_version (version_id),
+    project_id       varchar not null,
+    filed_by         varchar not null,
+    filed_at         timestamp not null,
+    reason           varchar not null,
+    evidence_name    varchar,
+    evidence_sha256  varchar,             -- in the evidence store (ledger/evidence.py)
+    decision         varchar check (decision in ('采纳', '不予采纳')),  -- null: not decided yet
+    corrected_grade  varchar,
+    decision_note    varchar,
+    decided_by       varchar,
+    decided_at       timestamp
+);

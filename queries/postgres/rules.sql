@@ -447,3 +447,50 @@ language sql immutable as $$ select 3 $$;
 
 create or replace function rules.output_per_kwh_times() returns double precision
 language sql immutable as $$ select 5.0::double precision $$;
+
+-- 动态管理 (#29): the rules of queries/rules.sql's section of that name.
+create or replace function rules.league_tier(league_code text) returns text
+language sql immutable as $$
+    select case when league_code in ('150400', '150500', '150700', '152200', '152500') then '蒙东' else '蒙西' end
+$$;
+
+create or replace function rules.bottom_group(place double precision, ranked double precision) returns boolean
+language sql immutable as $$ select coalesce(place > 0.8 * ranked, false) $$;
+
+create or replace function rules.judged_years() returns integer
+language sql immutable as $$ select 3 $$;
+
+create or replace function rules.few_and_low(projects double precision, output_share double precision)
+returns boolean
+language sql immutable as $$
+    select coalesce(
+        projects < (rules.flag_rules() ->> 'min_projects')::double precision
+        and output_share < (rules.flag_rules() ->> 'min_output_share')::double precision,
+        false
+    )
+$$;
+
+create or replace function rules.readjust_candidate(bottom_years double precision, few_and_low boolean)
+returns boolean
+language sql immutable as $$ select coalesce(bottom_years >= 2, false) or few_and_low $$;
+
+-- 亩均评价 of projects (#29): the rules of queries/rules.sql's section of that name.
+create or replace function rules.project_track(track text, land_mu double precision, output_wan double precision)
+returns text
+language sql immutable as $$
+    select case track
+        when 'scale' then case when output_wan >= 2000 then '规上' else '规下' end
+        else case when land_mu >= 50 then '50亩及以上' else '50亩以下' end
+    end
+$$;
+
+create or replace function rules.score_grade(score double precision) returns text
+language sql immutable as $$
+    select case when score >= 120 then 'A' when score >= 100 then 'B' when score >= 80 then 'C' else 'D' end
+$$;
+
+create or replace function rules.protect_years() returns integer language sql immutable as $$ select 3 $$;
+
+create or replace function rules.quota_a() returns double precision language sql immutable as $$ select 0.2 $$;
+
+create or replace function rules.quota_d() returns double precision language sql immutable as $$ select 0.05 $$;
