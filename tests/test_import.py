@@ -338,6 +338,23 @@ def test_import_replaces_the_leagues_demo_items_of_that_ledger_and_records_the_b
         assert query(db, "select version from data_version") == [(versions[0][0] + 1,)]
 
 
+def test_an_import_removes_the_recheck_tasks_and_photos_of_the_demo_items_it_replaces(db: Path, engine: str) -> None:
+    """A demo item the import replaces takes its 回头看 task and photo with it (no row points at a missing item)."""
+    demo_land = "select min(item_id) from item join park using (park_id) where league_code = $c and ledger = 'land'"
+    item = query(db, demo_land + " and batch_id is null", {"c": BAOTOU})[0][0]
+    draw = query(db, "select min(draw_id) from recheck_draw")[0][0]
+    task = {"d": draw, "i": item, "c": BAOTOU}
+    execute(db, "insert into recheck_task (draw_id, item_id, league_code, ledger, weight, inspector, due_date) "
+                "values ($d, $i, $c, 'land', 1, 'demo-admin', date '2024-03-01')", task)  # fmt: skip
+    execute(db, "insert into recheck_file values ($d, $i, 'ab', 'p.jpg', 3, 'image/jpeg', 'demo-admin', "
+                "timestamp '2024-02-01 10:00:00')", {"d": draw, "i": item})  # fmt: skip
+    data = xlsx(GOOD)
+    apply_import(plan(data), data, db, "测试")
+    for table in ("recheck_task", "recheck_file"):
+        assert query(db, f"select count(*) from {table} where item_id = $i", {"i": item}) == [(0,)], table
+        assert query(db, f"select count(*) from {table} where item_id not in (select item_id from item)") == [(0,)]
+
+
 def test_reimporting_the_same_file_changes_nothing(db: Path, engine: str) -> None:
     data = xlsx(GOOD)
     apply_import(plan(data), data, db)

@@ -9,9 +9,9 @@ from pathlib import Path
 from ledger.demo.basics import SEED
 from ledger.demo.builder import DemoBuilder
 from ledger.demo.database import TABLE_ORDER, write_database
+from ledger.demo.dynamic import publication_round
 from ledger.demo.supervision import add_supervision
 from ledger.demo.utility import add_utility_demo
-from ledger.demo.dynamic import publication_round
 
 
 def build_demo(path: Path, seed: int = SEED) -> dict[str, int]:

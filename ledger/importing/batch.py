@@ -199,7 +199,7 @@ def _remove(con, spec: LedgerSpec, league_code: str, ids: list[str]) -> None:
     params = {"l": spec.ledger, "c": league_code, "ids": ids}
     for table in ("infra_survey", "stopped_enterprise"):
         con.execute(f"update {table} set item_id = null where item_id in {replaced}", params)
-    for table in (spec.ledger, "item_event", "evidence", "deadline_request", "item"):
+    for table in (spec.ledger, "item_event", "evidence", "deadline_request", "recheck_file", "recheck_task", "item"):
         con.execute(f"delete from {table} where item_id in {replaced}", params)
     for table in (spec.ledger, "item"):
         con.execute(f"delete from {table} where item_id in {rewritten}", params)
