@@ -15,6 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import ClassVar
 
+import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
 from docx import Document
@@ -269,6 +270,53 @@ def test_the_daily_supervision_work_runs_once_a_day_whoever_runs_the_round(
     runner.run_round(day + timedelta(days=1), first + timedelta(days=1))  # the next day: the jobs run again
     assert calls[2:] == [("light_changes", day + timedelta(days=1)), ("escalate_overdue", day + timedelta(days=1))]
     assert _rows("select escalated_at from supervision_order where order_id = $o", o=made.order_id) == [(first,)]
+
+
+OPEN_ORDERS = """
+with last as (
+    select item_id, status, row_number() over (partition by item_id order by event_date desc, seq desc) as n
+    from item_event where event_date <= $asof
+)
+select s.year, s.number, s.league_code,
+       case when s.acknowledged_at::date <= $asof then '已签收'
+            when s.ack_due < $asof then '逾期未签收' else '待签收' end
+from supervision_order s
+where s.sent_at::date <= $asof
+  and (s.acknowledged_at is null or s.acknowledged_at::date > $asof or exists (
+      select 1 from supervision_order_item o left join last l on l.item_id = o.item_id and l.n = 1
+      where o.order_id = s.order_id and coalesce(l.status, '待整改') not in ('已整改', '已销号')))
+order by s.year, s.number
+"""
+
+
+def _workbook_rows(data: bytes) -> list[dict]:
+    """The data rows of a ledger workbook (title, subtitle, header, rows, 合计), opened with openpyxl."""
+    rows = list(openpyxl.load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True))
+    header = rows[2]
+    return [dict(zip(header, r, strict=True)) for r in rows[3:] if str(r[header.index("文号")]).startswith("督办〔")]
+
+
+def test_the_orders_list_holds_the_subscribers_open_orders_as_a_workbook(store_: str, mailbox: Mailbox) -> None:
+    from ledger.supervision import order_number
+
+    expected = [(order_number(y, n), league, state) for y, n, league, state in _rows(OPEN_ORDERS, asof=MONDAY)]
+    assert {league for _, league, _ in expected} > {"150200"}  # other leagues' orders exist and must stay out
+    _subscribe(BAOTOU, BAOTOU, "orders", email="baotou@example.org")
+    _subscribe(ADMIN, ADMIN, "orders", "monthly", 1, email="office@example.org")
+    assert runner.run_round(MONDAY, NOW) == 2
+    mails = {recipients[0]: mail for recipients, mail in mailbox.mails}
+    for address, leagues in (("baotou@example.org", {"150200"}), ("office@example.org", None)):
+        mail = mails[address]
+        attachment = next(mail.iter_attachments())
+        assert attachment.get_filename().endswith(".xlsx")
+        listed = _workbook_rows(attachment.get_content())
+        mine = [(n, state) for n, league, state in expected if leagues is None or league in leagues]
+        assert [(r["文号"], r["签收状态"]) for r in listed] == mine[::-1]  # newest first
+        assert f"未办结的督办单{len(mine)}份" in mail.get_body().get_content()
+    baotou = _workbook_rows(next(mails["baotou@example.org"].iter_attachments()).get_content())
+    assert baotou and all(r["督办对象"].startswith("包头市") for r in baotou)
+    ((_, title, _, link),) = _messages(BAOTOU.username, "subscription:")
+    assert title.startswith("未办结督办单 包头市") and link.startswith("subscriptions?delivery=")
 
 
 def test_an_overview_png_is_built_for_the_subscribers_park(store_: str, monkeypatch: pytest.MonkeyPatch) -> None:
