@@ -272,6 +272,20 @@ def test_the_daily_supervision_work_runs_once_a_day_whoever_runs_the_round(
     assert _rows("select escalated_at from supervision_order where order_id = $o", o=made.order_id) == [(first,)]
 
 
+def test_a_failed_daily_job_leaves_no_key_and_is_done_next_round(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args) -> None:
+        raise RuntimeError("数据库暂时不可用")
+
+    working = runner.DAILY_JOBS["light_changes"]
+    monkeypatch.setitem(runner.DAILY_JOBS, "light_changes", broken)
+    _subscribe(BAOTOU, BAOTOU, "notice")
+    assert runner.run_round(MONDAY, NOW) == 1  # the subscriptions are delivered all the same
+    assert _rows("select job from daily_job") == [("escalate_overdue",)]
+    monkeypatch.setitem(runner.DAILY_JOBS, "light_changes", working)
+    runner.run_round(MONDAY, NOW)
+    assert _rows("select job from daily_job order by 1") == [("escalate_overdue",), ("light_changes",)]
+
+
 OPEN_ORDERS = """
 with last as (
     select item_id, status, row_number() over (partition by item_id order by event_date desc, seq desc) as n
@@ -453,6 +467,10 @@ def test_two_processes_on_one_postgresql_send_each_period_once(
     assert sum(sent) == len(subscribers)
     assert _rows("select count(*) from delivery where channel = 'inbox'") == [(len(subscribers),)]
     assert _rows("select count(*) from message where dedupe_key like 'subscription:%'") == [(len(subscribers),)]
+    assert _rows("select job, count(*) from daily_job group by 1 order by 1") == [
+        ("escalate_overdue", 1),
+        ("light_changes", 1),
+    ]  # the daily 督办 work done by one of the two
     assert sorted(r[0][0] for r in mailbox.mails) == sorted(f"{u.username}@example.org" for u in subscribers)
 
 

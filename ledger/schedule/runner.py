@@ -78,9 +78,9 @@ def _daily(today: date, now: datetime) -> None:
     runs the round (a second server's claim finds the key and writes nothing). Never raises for one job's failure."""
     people = None
     for job, work in DAILY_JOBS.items():
-        if _done(job, today):
-            continue
         try:
+            if _done(job, today):
+                continue
             people = people if people is not None else supervision.accounts()
             with writing() as cur:
                 if _claim_day(cur, job, today, now):
