@@ -60,13 +60,16 @@ ADDED_DYNAMIC = (
     "create table grade_objection",
 )
 
+# #28 part "wire": the schedule's daily work, once per job and day (ledger/schedule/runner.py).
+ADDED_WIRE = ("create table daily_job",)
+
 # pgwrite (#26): the statements of ledger/postgres/schema.sql this part added (the embedded schema is unchanged). An
 # existing PostgreSQL database gains them with each sequence set past the table's largest id (setval).
 ADDED_PGWRITE = ("create sequence import_batch_id", "create sequence deadline_request_id")
 
 # Schema 8 (#26 to #30), by the heads of the statements each part added to the schema files: an existing database
 # gains them in place, its rows kept. ADDED_IN_8 is in both schema files; PostgreSQL's also has PG_ADDED_IN_8.
-ADDED_IN_8 = ADDED_DUBAN + ADDED_SCHEDULE + ADDED_RECHECK + ADDED_DYNAMIC
+ADDED_IN_8 = ADDED_DUBAN + ADDED_SCHEDULE + ADDED_WIRE + ADDED_RECHECK + ADDED_DYNAMIC
 # pgspeed (#26): PostgreSQL only (ledger/postgres/schema.sql), filled by ledger.spans.rebuild_kpis once created
 ADDED_PGSPEED = ("create table item_kpi_change", "create index item_kpi_change_item", "create table kpi_change")
 PG_ADDED_IN_8 = ADDED_PGWRITE + ADDED_PGSPEED + ADDED_IN_8

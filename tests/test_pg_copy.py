@@ -135,6 +135,8 @@ def test_the_demo_with_workflow_history_and_accounts_goes_to_postgres_and_back_w
     db = copy_database(demo_db, tmp_path / "source")
     _with_workflow_history(db)
     _with_accounts_and_audit(db)
+    with duckdb.connect(str(db)) as con:  # the schedule's daily work done once (ledger/schedule/runner.py)
+        con.execute("insert into daily_job values ('light_changes', date '2026-03-02', timestamp '2026-03-02 06:00')")
     assert main(["copy", "--to-postgres", empty_pg, "--from", str(db)]) == 0
     report = capsys.readouterr().out
     tables = len(pg_copy.ledger_tables()) + len(pg_copy.account_tables())  # 31 before #29

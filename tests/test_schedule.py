@@ -8,13 +8,14 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from types import SimpleNamespace
 from typing import ClassVar
 
+import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
 from docx import Document
@@ -36,6 +37,7 @@ from tests.conftest import DEMO_USERS, ROOT, copy_database, demo_in_postgres, re
 BAOTOU, ORDOS, ADMIN, PARK = (DEMO_USERS[n] for n in ("demo-150200", "demo-150600", "demo-admin", "demo-P005"))
 MONDAY, WEDNESDAY, NEXT_MONDAY = date(2026, 12, 7), date(2026, 12, 9), date(2026, 12, 14)
 NOW = datetime(2026, 12, 7, 8, 0)
+LIT_DAY = date(2025, 6, 30)  # a day the demo has yellow items besides the red ones
 SMTP_PORT, HTTP_PORT = 8725, 8701
 LEAGUES = (
     "呼和浩特",
@@ -194,18 +196,141 @@ def test_each_delivery_is_audited(store_: str) -> None:
 
 def test_alerts_fire_only_past_their_threshold_with_the_leagues_own_figures(store_: str) -> None:
     found, rectified, overdue = _league_figures("150200", MONDAY)
-    assert overdue > 0 and rectified < found
+    red = overdue  # 红灯 is an open item past its deadline in force (rules.lights_at), counted here from the event log
+    assert red > 0 and rectified < found
     _subscribe(BAOTOU, BAOTOU, "completion_below", threshold=1.0)  # below 100 %: fires
     _subscribe(BAOTOU, BAOTOU, "completion_below", threshold=0.01)  # below 1 %: quiet
-    _subscribe(BAOTOU, BAOTOU, "red_above", threshold=overdue - 1)  # fires
-    _subscribe(BAOTOU, BAOTOU, "red_above", threshold=overdue)  # exactly at it: quiet
+    _subscribe(BAOTOU, BAOTOU, "red_above", threshold=red - 1)  # one past it: fires
+    _subscribe(BAOTOU, BAOTOU, "red_above", threshold=red)  # exactly at it: quiet
     assert runner.run_round(MONDAY, NOW) == 2
     messages = _messages(BAOTOU.username, "subscription:")
     assert len(messages) == 2
     bodies = "\n".join(m[2] for m in messages)
     assert f"发现问题{found}项，已整改{rectified}项" in bodies
-    assert f"超期未整改（红色）事项{overdue}项" in bodies
+    assert f"督办红灯（超过整改时限仍未整改）事项{red}项，超过订阅的阈值{red - 1}项" in bodies
+    assert any(m[1] == f"提醒：包头市红灯事项{red}项，超过{red - 1}项" for m in messages)
     assert runner.run_round(MONDAY, NOW) == 0 and runner.run_round(date(2026, 12, 8), NOW) == 2  # daily
+
+
+def test_the_red_alert_counts_the_red_light_not_the_yellow_or_blue(store_: str) -> None:
+    lit = dict(_rows("select light, count(*) from rules.lights_at($d) where light is not null group by 1", d=LIT_DAY))
+    assert lit["红"] > 0 and lit["黄"] > 0  # yellow items are lit and must not be counted
+    _subscribe(ADMIN, ADMIN, "red_above", threshold=lit["红"] - 1)
+    _subscribe(ADMIN, ADMIN, "red_above", threshold=lit["红"])  # red and yellow together are past it: still quiet
+    assert runner.run_round(LIT_DAY, NOW) == 1
+    ((_, title, _, link),) = _messages(ADMIN.username, "subscription:")
+    assert title == f"提醒：全区红灯事项{lit['红']}项，超过{lit['红'] - 1}项" and link == "supervision"
+
+
+def _changed_lights(day: date) -> set[str]:
+    """The items whose light on day is lit and not the one of the day before (rules.lights_at, as the pages read it)."""
+    rows = _rows(
+        "select n.item_id from rules.lights_at($d) n left join rules.lights_at($b) o on o.item_id = n.item_id"
+        " where n.light is not null and (o.light is null or o.light <> n.light)",
+        d=day,
+        b=day - timedelta(days=1),
+    )
+    return {r[0] for r in rows}
+
+
+def test_the_daily_supervision_work_runs_once_a_day_whoever_runs_the_round(
+    store_: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ledger import supervision
+
+    calls = []
+    for job, work in list(runner.DAILY_JOBS.items()):
+        monkeypatch.setitem(
+            runner.DAILY_JOBS, job, lambda *a, job=job, work=work: calls.append((job, a[1])) or work(*a)
+        )
+    sent = datetime(2025, 6, 24, 9, 0)  # a Tuesday: acknowledged by Friday 27 June, K = 3 working days
+    (red,) = [r[0] for r in _rows("select item_id from rules.lights_at($d) where league_code = '150200'"
+                                  " and light = '红' order by item_id limit 1", d=sent.date())]  # fmt: skip
+    with writing() as cur:
+        made = supervision.send_order(cur, ADMIN, "150200", None, [red], date(2025, 7, 31), "", sent)
+    day, first, later = date(2025, 7, 1), datetime(2025, 7, 1, 6, 0), datetime(2025, 7, 1, 18, 0)
+    changed = _changed_lights(day)
+    assert made.ack_due == date(2025, 6, 27) and changed  # past its K days; lights change that day
+
+    runner.run_round(day, first)
+    runner.run_round(day, later)  # the same day again (a restart, or a second server after the first)
+    assert calls == [("light_changes", day), ("escalate_overdue", day)]
+    assert _rows("select job, day, done_at from daily_job order by job") == [
+        ("escalate_overdue", day, first),
+        ("light_changes", day, first),
+    ]
+    keys = [r[0] for r in _rows("select dedupe_key from message where dedupe_key like $k", k=f"light:%:{day}")]
+    assert {k.split(":")[1] for k in keys} == changed and len(keys) == len(set(keys))
+    assert _rows("select escalated_at from supervision_order where order_id = $o", o=made.order_id) == [(first,)]
+    escalated = _rows(
+        "select recipient from message where dedupe_key = $k order by 1", k=f"order_escalated:{made.order_id}"
+    )
+    assert (BAOTOU.username,) in escalated and (ADMIN.username,) in escalated and len(escalated) == len(set(escalated))
+
+    runner.run_round(day + timedelta(days=1), first + timedelta(days=1))  # the next day: the jobs run again
+    assert calls[2:] == [("light_changes", day + timedelta(days=1)), ("escalate_overdue", day + timedelta(days=1))]
+    assert _rows("select escalated_at from supervision_order where order_id = $o", o=made.order_id) == [(first,)]
+
+
+def test_a_failed_daily_job_leaves_no_key_and_is_done_next_round(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args) -> None:
+        raise RuntimeError("数据库暂时不可用")
+
+    working = runner.DAILY_JOBS["light_changes"]
+    monkeypatch.setitem(runner.DAILY_JOBS, "light_changes", broken)
+    _subscribe(BAOTOU, BAOTOU, "notice")
+    assert runner.run_round(MONDAY, NOW) == 1  # the subscriptions are delivered all the same
+    assert _rows("select job from daily_job") == [("escalate_overdue",)]
+    monkeypatch.setitem(runner.DAILY_JOBS, "light_changes", working)
+    runner.run_round(MONDAY, NOW)
+    assert _rows("select job from daily_job order by 1") == [("escalate_overdue",), ("light_changes",)]
+
+
+OPEN_ORDERS = """
+with last as (
+    select item_id, status, row_number() over (partition by item_id order by event_date desc, seq desc) as n
+    from item_event where event_date <= $asof
+)
+select s.year, s.number, s.league_code,
+       case when s.acknowledged_at::date <= $asof then '已签收'
+            when s.ack_due < $asof then '逾期未签收' else '待签收' end
+from supervision_order s
+where s.sent_at::date <= $asof
+  and (s.acknowledged_at is null or s.acknowledged_at::date > $asof or exists (
+      select 1 from supervision_order_item o left join last l on l.item_id = o.item_id and l.n = 1
+      where o.order_id = s.order_id and coalesce(l.status, '待整改') not in ('已整改', '已销号')))
+order by s.year, s.number
+"""
+
+
+def _workbook_rows(data: bytes) -> list[dict]:
+    """The data rows of a ledger workbook (title, subtitle, header, rows, 合计), opened with openpyxl."""
+    rows = list(openpyxl.load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True))
+    header = rows[2]
+    return [dict(zip(header, r, strict=True)) for r in rows[3:] if str(r[header.index("文号")]).startswith("督办〔")]
+
+
+def test_the_orders_list_holds_the_subscribers_open_orders_as_a_workbook(store_: str, mailbox: Mailbox) -> None:
+    from ledger.supervision import order_number
+
+    expected = [(order_number(y, n), league, state) for y, n, league, state in _rows(OPEN_ORDERS, asof=MONDAY)]
+    assert {league for _, league, _ in expected} > {"150200"}  # other leagues' orders exist and must stay out
+    _subscribe(BAOTOU, BAOTOU, "orders", email="baotou@example.org")
+    _subscribe(ADMIN, ADMIN, "orders", "monthly", 1, email="office@example.org")
+    assert runner.run_round(MONDAY, NOW) == 2
+    mails = {recipients[0]: mail for recipients, mail in mailbox.mails}
+    for address, leagues in (("baotou@example.org", {"150200"}), ("office@example.org", None)):
+        mail = mails[address]
+        attachment = next(mail.iter_attachments())
+        assert attachment.get_filename().endswith(".xlsx")
+        listed = _workbook_rows(attachment.get_content())
+        mine = [(n, state) for n, league, state in expected if leagues is None or league in leagues]
+        assert [(r["文号"], r["签收状态"]) for r in listed] == mine[::-1]  # newest first
+        assert f"未办结的督办单{len(mine)}份" in mail.get_body().get_content()
+    baotou = _workbook_rows(next(mails["baotou@example.org"].iter_attachments()).get_content())
+    assert baotou and all(r["督办对象"].startswith("包头市") for r in baotou)
+    ((_, title, _, link),) = _messages(BAOTOU.username, "subscription:")
+    assert title.startswith("未办结督办单 包头市") and link.startswith("subscriptions?delivery=")
 
 
 def test_an_overview_png_is_built_for_the_subscribers_park(store_: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -250,7 +375,7 @@ def test_a_failed_webhook_is_recorded_and_retried_next_round(store_: str, monkey
         assert runner.run_round(MONDAY, NOW) == 0  # nothing new, the webhook tried again
         assert _rows(state, id=made.subscription_id) == [("sent", 2, None)]
         assert len(Hook.bodies) == 2 and Hook.bodies[1]["recipient"] == BAOTOU.username
-        assert Hook.bodies[1]["period"] == "2026-12-07" and "超期未整改" in Hook.bodies[1]["title"]
+        assert Hook.bodies[1]["period"] == "2026-12-07" and "红灯事项" in Hook.bodies[1]["title"]
     finally:
         server.shutdown()
         server.server_close()
@@ -342,6 +467,10 @@ def test_two_processes_on_one_postgresql_send_each_period_once(
     assert sum(sent) == len(subscribers)
     assert _rows("select count(*) from delivery where channel = 'inbox'") == [(len(subscribers),)]
     assert _rows("select count(*) from message where dedupe_key like 'subscription:%'") == [(len(subscribers),)]
+    assert _rows("select job, count(*) from daily_job group by 1 order by 1") == [
+        ("escalate_overdue", 1),
+        ("light_changes", 1),
+    ]  # the daily 督办 work done by one of the two
     assert sorted(r[0][0] for r in mailbox.mails) == sorted(f"{u.username}@example.org" for u in subscribers)
 
 

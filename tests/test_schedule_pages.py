@@ -89,6 +89,35 @@ def test_the_recipient_downloads_the_delivered_notice(db: Path, monkeypatch: pyt
     assert store.audit_rows(store.auth_path(db), "export", BAOTOU.username)[0]["detail"].startswith("订阅推送")
 
 
+@pytest.mark.user("demo-150200")
+def test_the_page_offers_the_orders_list_and_its_recipient_downloads_the_workbook(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _page("subscriptions.py")
+    assert "未办结督办单清单（Excel）" in at.selectbox(key="subscriptions_kind").options
+    at.selectbox(key="subscriptions_kind").set_value("orders")
+    at.button[0].click().run()  # weekly on Monday, the form's defaults
+    assert not at.exception, at.exception
+    assert any("已添加订阅：未办结督办单清单（Excel） · 每周一" in s.value for s in at.success)
+    st.cache_resource.clear()
+    (made,) = read_fresh(active)
+    assert runner.run_round(date(2026, 12, 7)) == 1
+    st.cache_resource.clear()
+    downloads = capture_downloads(monkeypatch)
+    at = _page("subscriptions.py", delivery=f"{made.subscription_id}_2026-W50")
+    assert not at.exception, at.exception
+    sheet = openpyxl.load_workbook(io.BytesIO(downloads["subscriptions_download"]())).active
+    assert sheet["A1"].value == "未办结督办单：包头市"
+    numbers = [row[1] for row in sheet.iter_rows(min_row=4, values_only=True) if str(row[1]).startswith("督办〔")]
+    expected = read_fresh(
+        lambda cur: cur.execute(
+            "select count(*) from supervision_order where league_code = '150200' and sent_at <= $d",
+            {"d": datetime(2026, 12, 7, 23, 59)},
+        ).fetchone()[0]
+    )
+    assert 0 < len(numbers) <= expected
+
+
 def _open_parcels_on_a_clock(asof: date) -> int:
     """Open land items on a clock on asof, counted from the ledgers with the rule written out here."""
     return read_fresh(

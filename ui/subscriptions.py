@@ -82,7 +82,7 @@ def subscription_form(user: User) -> None:
                                  key="subscriptions_weekday")  # fmt: skip
         monthday = right.number_input("每月：日期", 1, LAST_MONTH_DAY, 1, 1, key="subscriptions_monthday")
         rate = left.number_input("完成率提醒：低于（%）", 0.1, 100.0, 80.0, 0.5, key="subscriptions_rate")
-        red = right.number_input("超期提醒：多于（项）", 0, 100_000, 10, 1, key="subscriptions_red")
+        red = right.number_input("红灯提醒：多于（项）", 0, 100_000, 10, 1, key="subscriptions_red")
         email = left.text_input("同时发到邮箱（可选）", max_chars=254, key="subscriptions_email",
                                 placeholder="例如 zhangsan@gxt.nmg.gov.cn")  # fmt: skip
         names = [r["username"] for r in accounts] or [user.username]

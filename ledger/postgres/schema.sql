@@ -393,7 +393,7 @@ create table supervision_order_item (
 create table subscription (
     subscription_id integer primary key,
     username        varchar not null,          -- the recipient; the report shows what this account may see
-    kind            varchar not null check (kind in ('notice', 'overview_png', 'completion_below', 'red_above')),
+    kind            varchar not null check (kind in ('notice', 'overview_png', 'orders', 'completion_below', 'red_above')),
     cadence         varchar not null check (cadence in ('weekly', 'monthly', 'daily')),
     day             integer not null,          -- weekly: ISO weekday 1-7; monthly: 1-28; daily (alerts): 0
     threshold       double precision,          -- completion_below: a rate 0-1; red_above: a count of items
@@ -662,4 +662,14 @@ create table grade_objection (
     decision_note    varchar,
     decided_by       varchar,
     decided_at       timestamp
+);
+
+-- #28 督办闭环, part "wire": the schedule's daily work (ledger/schedule/runner.py: the 督办 lights' messages, the
+-- escalation of unacknowledged 督办单), one row per job and day, stored in the job's own transaction: a second
+-- round the same day, or a second app server, finds the row and does nothing.
+create table daily_job (
+    job     varchar not null,
+    day     date not null,
+    done_at timestamp not null,
+    primary key (job, day)
 );

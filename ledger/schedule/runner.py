@@ -1,9 +1,11 @@
 """The schedule's job: every few minutes, each active subscription's due period is built as its subscriber and
 delivered once (to the inbox always, by e-mail and webhook when configured), failed channels are tried again, and
-each delivery is recorded (a delivery row, an audit row). A background thread started once per app process
-(start_scheduler, from app.py): no cron. With several app servers on one PostgreSQL, one of them at a time runs a
-round (ledger.postgres.once: an advisory lock; a file lock when embedded), and the key (subscription, period,
-channel) stores a period once whoever sends it, so a restart or a second server never sends it again."""
+each delivery is recorded (a delivery row, an audit row). Once a day the round also does the 督办 work (DAILY_JOBS:
+the messages of the lights that changed, the escalation of 督办单 not acknowledged in time). A background thread
+started once per app process (start_scheduler, from app.py): no cron. With several app servers on one PostgreSQL,
+one of them at a time runs a round (ledger.postgres.once: an advisory lock; a file lock when embedded), and the key
+(subscription, period, channel) stores a period once whoever sends it, so a restart or a second server never sends it
+again; the key (job, day) of daily_job does the same for the daily work."""
 
 import base64
 import logging
@@ -16,19 +18,19 @@ import streamlit as st
 
 from auth import store
 from auth.roles import User
-from ledger import db_path, inbox
+from ledger import db_path, inbox, supervision
 from ledger.postgres.once import only_once
 from ledger.schedule import channels
 from ledger.schedule.periods import period_of
 from ledger.schedule.subscriptions import Subscription, active
 from queries.db import read_fresh, writing
-from reports.subscribed import DOCX, Parcel, parcel
+from reports.subscribed import DOCX, XLSX, Parcel, parcel
 
 log = logging.getLogger("ledger.schedule")
 ROUND = "schedule_round"  # the once-only lock of a round (ledger/postgres/once.py)
 MAX_ATTEMPTS = 5  # an e-mail or webhook delivery tried this often, once a round, then left as failed
 FIRST_ROUND = 30  # seconds after start-up (the app answers its first pages first)
-MIMES = {".docx": DOCX, ".png": "image/png"}
+MIMES = {".docx": DOCX, ".png": "image/png", ".xlsx": XLSX}
 CHANNEL_NAMES = {"inbox": "站内消息", "email": "邮件", "webhook": "推送接口"}
 
 
@@ -48,6 +50,7 @@ def run_round(today: date | None = None, now: datetime | None = None) -> int:
     with only_once(ROUND) as mine:
         if not mine:
             return 0
+        _daily(today, now)
         sent = 0
         subscribers = _accounts()
         for subscription in read_fresh(active):
@@ -60,6 +63,49 @@ def run_round(today: date | None = None, now: datetime | None = None) -> int:
                 log.exception("subscription %s failed", subscription.subscription_id)
         _retry(now)
         return sent
+
+
+# The 督办 work of a day, each job in its own transaction with its daily_job row (ledger/supervision.py writes in the
+# caller's transaction): a job that fails leaves no row and is tried again next round.
+DAILY_JOBS = {
+    "light_changes": supervision.light_changes,  # (cur, day, now, accounts), as escalate_overdue
+    "escalate_overdue": supervision.escalate_overdue,
+}
+
+
+def _daily(today: date, now: datetime) -> None:
+    """Each daily job not yet done today: claimed and done in one transaction, so it happens once per day whoever
+    runs the round (a second server's claim finds the key and writes nothing). Never raises for one job's failure."""
+    people = None
+    for job, work in DAILY_JOBS.items():
+        try:
+            if _done(job, today):
+                continue
+            people = people if people is not None else supervision.accounts()
+            with writing() as cur:
+                if _claim_day(cur, job, today, now):
+                    work(cur, today, now, people)
+        except Exception:
+            log.exception("daily job %s failed", job)
+
+
+def _done(job: str, today: date) -> bool:
+    """A read first, so that the rounds after the day's first write nothing (every write makes cached results stale)."""
+    return bool(
+        read_fresh(
+            lambda cur: cur.execute(
+                "select count(*) from daily_job where job = $job and day = $day", {"job": job, "day": today}
+            ).fetchone()[0]
+        )
+    )
+
+
+def _claim_day(cur, job: str, today: date, now: datetime) -> bool:
+    stored = cur.execute(
+        "insert into daily_job (job, day, done_at) values ($job, $day, $at) on conflict do nothing returning job",
+        {"job": job, "day": today, "at": now},
+    ).fetchall()
+    return bool(stored)
 
 
 def _accounts() -> dict[str, User]:

@@ -48,7 +48,7 @@ COLUMNS = "subscription_id, username, kind, cadence, day, threshold, email, crea
 
 def checked(kind: str, cadence: str, day: int, threshold: float | None, email: str | None):
     """(cadence, day, threshold, email) as stored, or SubscriptionError: a report weekly on a weekday or monthly on
-    day 1-28; an alert daily with its threshold (a completion rate 0-1, or a count of overdue items)."""
+    day 1-28; an alert daily with its threshold (a completion rate 0-1, or a count of red items)."""
     if kind not in KINDS:
         raise SubscriptionError("请选择订阅内容：" + "、".join(KINDS.values()))
     if kind in ALERTS:
@@ -58,7 +58,7 @@ def checked(kind: str, cadence: str, day: int, threshold: float | None, email: s
         if kind == "completion_below" and not 0 < threshold <= 1:
             raise SubscriptionError("整改完成率阈值应在 0 到 100% 之间（不含 0）")
         if kind == "red_above" and (threshold != int(threshold) or not 0 <= threshold <= MAX_RED):
-            raise SubscriptionError(f"超期事项阈值应为 0 到 {MAX_RED} 之间的整数")
+            raise SubscriptionError(f"红灯事项阈值应为 0 到 {MAX_RED} 之间的整数")
     else:
         threshold = None
         if cadence == "weekly" and not 1 <= day <= 7:
