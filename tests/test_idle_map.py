@@ -361,7 +361,7 @@ def test_measure_and_layers_come_from_the_url_and_shape_the_deck() -> None:
         maps.PARKS,
         maps.PARK_LABELS,
     ]
-    legend = next(h.proto.body for h in at.get("html") if not h.proto.body.startswith("<style>"))  # not the print CSS
+    legend = next(h.proto.body for h in at.get("html") if not h.proto.body.startswith(("<style>", "<script")))
     assert "整改完成率" in legend and "停产企业和停建项目" not in legend
 
 

@@ -274,7 +274,10 @@ def test_a_schema_7_schema_gains_the_columns_schema_8_adds(tmp_path: Path) -> No
     path = tmp_path / "v7.duckdb"
     con = duckdb.connect(str(path))
     con.execute(text.replace("('schema_version', '8')", "('schema_version', '7')"))
-    columns = "select count(*) from duckdb_columns() where column_name = 'credit_code' and table_name <> 'utility_use'"
+    columns = (  # on the enterprise ledgers (utility_use has the column from its creation)
+        "select count(*) from duckdb_columns() where column_name = 'credit_code'"
+        " and table_name in ('stalled', 'built_project')"
+    )
     assert con.execute(columns).fetchone() == (0,)
     con.close()
     assert upgrade(path) and stored_schema_version(path) == "8"
