@@ -1,15 +1,19 @@
 """公示 and 异议复核 of a year's 亩均评价: the office publishes the grades as a frozen 公示稿 (its rows copied, never
 recomputed) for 5 working days; a league or park user objects within its scope with a reason and evidence; the
 office accepts (correcting the grade, with its reason) or rejects (with its reason); once 公示 has ended and every
-objection is settled, the leader or admin approves the 终稿: the 公示稿's rows with the accepted corrections."""
+objection is settled, the leader or admin approves the 终稿: the 公示稿's rows with the accepted corrections. A grade
+found wrong after the 终稿 is corrected by the office in a 更正稿 (the newest 终稿 or 更正稿's rows with the one grade
+changed, its reason in the row), the 终稿 itself left as approved; the newest of them is the version in force.
+An objection's evidence file is read back only by the office or a user whose scope holds the project."""
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 
 from auth.roles import Action, User
 from ledger.demo.basics import is_working_day
-from ledger.evidence import Evidence
+from ledger.evidence import Evidence, evidence_file
 from ledger.writing import is_postgres
 
 PUBLIC_DAYS = 5  # 公示 lasts this many working days by default
@@ -141,6 +145,67 @@ def approve(cur, user: User, version: int, now: datetime | None = None) -> int:
         {"final": final, "v": version},
     )
     return final
+
+
+def correct(cur, user: User, version: int, project_id: str, grade: str, reason: str,
+            now: datetime | None = None) -> int:  # fmt: skip
+    """A 更正稿 of the version in force (the year's newest 终稿 or 更正稿): its rows copied with one project's grade
+    corrected and the reason in the row's 说明; returns the 更正稿's number. The corrected version stays as it was."""
+    when = now or datetime.now().replace(microsecond=0)
+    if not user.may(Action.PUBLISH_GRADES):
+        raise PublicationError("只有大起底办公室能更正评价终稿")
+    row = cur.execute(
+        "select v.year, v.kind, v.basis, r.grade from grade_version v left join grade_version_row r"
+        " on r.version_id = v.version_id and r.project_id = $p where v.version_id = $v",
+        {"v": version, "p": project_id},
+    ).fetchone()
+    if row is None or row[1] not in ("终稿", "更正稿"):
+        raise PublicationError("只能更正已确认的终稿或更正稿")
+    year, _, basis, was = row
+    if _in_force(cur, year) != version:
+        raise PublicationError("该版本已被更正，请在现行版本上更正")
+    if was is None:
+        raise PublicationError("该版本中没有这个项目")
+    if grade not in GRADES or grade == was:
+        raise PublicationError(f"更正后的等级须为 A/B/C/D，且不同于原等级 {was}")
+    text = (reason or "").strip()
+    if not MIN_REASON <= len(text) <= MAX_REASON:
+        raise PublicationError(f"更正理由应为 {MIN_REASON}–{MAX_REASON} 字")
+    fixed = _insert_version(cur, year, "更正稿", basis, when.date(), when.date(), version, user, when)
+    cur.execute(
+        "insert into grade_version_row select $fixed, project_id, name, park_id, park_name, league_code, credit_code,"
+        " power_account, track, final_score, case when project_id = $p then $g else grade end,"
+        " case when project_id = $p then $why else adjustment end from grade_version_row where version_id = $v",
+        {"fixed": fixed, "p": project_id, "g": grade, "why": f"终稿后更正（原为 {was}）：{text}", "v": version},
+    )
+    return fixed
+
+
+def objection_evidence(cur, user: User, objection_id: int, root: Path) -> tuple[str, bytes]:
+    """An objection's evidence file (name and content) for the office or a user whose scope holds the project."""
+    row = cur.execute(
+        "select o.evidence_name, o.evidence_sha256, r.league_code, r.park_id from grade_objection o"
+        " join grade_version_row r on r.version_id = o.version_id and r.project_id = o.project_id"
+        " where o.objection_id = $o",
+        {"o": objection_id},
+    ).fetchone()
+    if row is None or row[1] is None:
+        raise PublicationError(f"异议 {objection_id} 没有佐证材料")
+    name, sha256, league, park = row
+    if not (user.may(Action.PUBLISH_GRADES) or user.may(Action.OBJECT_TO_GRADE, league, park)):
+        raise PublicationError("只能下载本账号范围内异议的佐证材料")
+    path = evidence_file(root, sha256)
+    if not path.exists():
+        raise PublicationError(f"佐证材料“{name}”的文件在服务器上缺失，请联系系统管理员")
+    return name, path.read_bytes()
+
+
+def _in_force(cur, year: int) -> int | None:
+    """The year's version in force: its newest 终稿 or 更正稿 (None: no 终稿 yet)."""
+    row = cur.execute(
+        "select max(version_id) from grade_version where year = $y and kind in ('终稿', '更正稿')", {"y": year}
+    ).fetchone()
+    return row[0]
 
 
 def _open_version(cur, year: int) -> int | None:

@@ -553,11 +553,11 @@ create index project_penalty_project on project_penalty (project_id);
 create table grade_version (
     version_id    integer primary key,
     year          integer not null,
-    kind          varchar not null check (kind in ('公示稿', '终稿')),
+    kind          varchar not null check (kind in ('公示稿', '终稿', '更正稿')),  -- 更正稿: a 终稿 corrected
     basis         varchar not null,       -- the rules it was graded by, in words
     starts        date not null,          -- 公示 from … to (a 终稿: the day it was approved, twice)
     ends          date not null,
-    source_id     integer,                -- a 终稿's 公示稿
+    source_id     integer,                -- a 终稿's 公示稿; a 更正稿's corrected version
     made_by       varchar not null,
     made_at       timestamp not null
 );

@@ -13,15 +13,17 @@ from reports.bulletin import chinese_date
 ISSUER = "自治区工业园区建设工作领导小组办公室"
 LIST_COLUMNS = {"name": "企业（项目）名称", "park_name": "所在园区", "credit_code": "统一社会信用代码", "track": "赛道",
                 "final_score": "综合得分", "grade": "评价等级", "adjustment": "说明"}  # fmt: skip
+TITLES = {"公示稿": "公示", "终稿": "公告", "更正稿": "更正公告"}
 
 
 def notice_docx(version: pd.Series, rows: pd.DataFrame, scope_label: str, demo: bool) -> bytes:
     """The notice of one version: title, what was graded and by which rules, the 公示 dates and how to object (a
-    公示稿) or that it is final (a 终稿), the counts per grade, then the C and D projects."""
+    公示稿), that it is final (a 终稿) or what was corrected and why (a 更正稿, every correction since the 终稿), the
+    counts per grade, then the C and D projects."""
     doc = Document()
     ty.page_setup(doc)
     year = int(version.year)
-    title = f"关于{year}年度工业项目亩均效益评价结果的" + ("公示" if version.kind == "公示稿" else "公告")
+    title = f"关于{year}年度工业项目亩均效益评价结果的" + TITLES[version.kind]
     ty.paragraph(doc, title, ty.ER, True, ty.TITLE, center=True, line=36, after=12)
     if demo:
         ty.paragraph(
@@ -35,6 +37,12 @@ def notice_docx(version: pd.Series, rows: pd.DataFrame, scope_label: str, demo: 
         ty.paragraph(doc, f"现予以公示，公示期为{chinese_date(version.starts)}至{chinese_date(version.ends)}"
                      "（5个工作日）。公示期间，对评价等级有异议的，可由所在盟市或园区通过系统提出，"
                      "写明理由并上传佐证材料，逾期不予受理。")  # fmt: skip
+    elif version.kind == "更正稿":
+        fixed = rows[rows.adjustment.fillna("").str.startswith("终稿后更正")]
+        ty.paragraph(doc, f"经复核，于{chinese_date(version.starts)}对已确认的评价结果作如下更正："
+                     + "；".join(f"{r.name}（{r.park_name}）{r.adjustment}" for r in fixed.itertuples())
+                     + "。更正后的结果取代此前版本，C类、D类企业名单据此送电力、水务部门执行差别化电价、水价。"
+                     )  # fmt: skip
     else:
         ty.paragraph(doc, f"上述结果已于{chinese_date(version.starts)}公示期满、异议复核完毕后确认为终稿，"
                      "C类、D类企业名单送电力、水务部门执行差别化电价、水价。")  # fmt: skip

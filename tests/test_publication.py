@@ -1,5 +1,6 @@
 """公示 and 异议复核: a full round (publish, objections with evidence, accept one, reject one, approve) on both stores,
-versions frozen against later data changes, objections only within scope and during 公示, the 5 working days."""
+versions frozen against later data changes, objections only within scope and during 公示, the 5 working days; an
+objection's evidence file downloaded by the office and its unit only; a 更正稿 after the 终稿, the 终稿 kept."""
 
 import io
 from datetime import date, datetime
@@ -11,12 +12,22 @@ from docx import Document
 from streamlit.testing.v1 import AppTest
 
 import queries
-from ledger.evidence import check_evidence
-from ledger.publication import PublicationError, approve, decide, object_to, public_end, publish
+from auth import store as accounts
+from ledger.evidence import check_evidence, evidence_file, evidence_root, store_file
+from ledger.publication import (
+    PublicationError,
+    approve,
+    correct,
+    decide,
+    object_to,
+    objection_evidence,
+    public_end,
+    publish,
+)
 from queries import db
 from queries.scope import Scope
 from reports.grade_notice import notice_docx, version_xlsx
-from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database
+from tests.conftest import DEMO_USERS, ROOT, capture_downloads, copy_database, read_database, session_token
 from ui.url_state import RANKING_VIEWS, url_of
 
 OFFICE, LEADER = DEMO_USERS["demo-admin"], DEMO_USERS["demo-leader"]
@@ -24,7 +35,9 @@ BAOTOU, PARK = DEMO_USERS["demo-150200"], DEMO_USERS["demo-P005"]
 ASOF = date(2023, 6, 8)
 PUBLISHED = datetime(2024, 3, 1, 9, 0)  # a Friday: 公示 from Monday 4 March to Friday 8 March
 DURING, AFTER = datetime(2024, 3, 5, 10, 0), datetime(2024, 3, 11, 9, 0)
-EVIDENCE = check_evidence("亩均数据更正说明.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
+EVIDENCE = check_evidence("亩均数据更正说明.pdf", PDF)
+ORDOS = DEMO_USERS["demo-150600"]
 
 
 @pytest.fixture
@@ -161,3 +174,98 @@ def test_the_demo_holds_a_finished_round_with_two_objections_one_accepted():
     changed = final[final != draft]
     accepted = objections[objections.decision == "采纳"].iloc[0]
     assert changed.to_dict() == {accepted.project_id: accepted.corrected_grade}
+
+
+def _in_force(year: int = 2023) -> int:
+    versions = queries.grade_versions(Scope(None, None, ASOF))
+    return int(versions[(versions.year == year) & versions.kind.isin(["终稿", "更正稿"])].version_id.max())
+
+
+def _rows(version: int):
+    return queries.grade_version_rows(Scope(None, None, ASOF), version).set_index("project_id")
+
+
+def test_a_correction_after_the_final_is_a_new_version_and_the_final_stays_as_approved(store: str):
+    final = _in_force()
+    before = _rows(final)
+    project = before.index[before.grade == "D"][0]
+    with pytest.raises(PublicationError, match="只有大起底办公室能更正"):
+        _write(correct, LEADER, final, project, "C", "经复核企业用地面积有误，更正等级。")
+    with pytest.raises(PublicationError, match="不同于原等级 D"):
+        _write(correct, OFFICE, final, project, "D", "经复核企业用地面积有误，更正等级。")
+    with pytest.raises(PublicationError, match="更正理由应为"):
+        _write(correct, OFFICE, final, project, "C", "太短")
+    with pytest.raises(PublicationError, match="没有这个项目"):
+        _write(correct, OFFICE, final, "BP9999", "C", "经复核企业用地面积有误，更正等级。")
+    draft = int(queries.grade_versions(Scope(None, None, ASOF)).query("kind == '公示稿'").version_id.min())
+    with pytest.raises(PublicationError, match="只能更正已确认的终稿"):
+        _write(correct, OFFICE, draft, project, "C", "经复核企业用地面积有误，更正等级。")
+    fixed = _write(correct, OFFICE, final, project, "C", "经复核企业用地面积有误，更正等级。")
+
+    assert _rows(final).grade.to_dict() == before.grade.to_dict()  # the 终稿 as approved
+    after = _rows(fixed)
+    assert after.grade.to_dict() == {**before.grade.to_dict(), project: "C"}
+    assert after.at[project, "adjustment"] == "终稿后更正（原为 D）：经复核企业用地面积有误，更正等级。"
+    assert after.drop(index=project).adjustment.equals(before.drop(index=project).adjustment)
+    versions = queries.grade_versions(Scope(None, None, ASOF)).set_index("version_id")
+    assert versions.at[fixed, "kind"] == "更正稿" and versions.at[fixed, "source_id"] == final
+    assert versions.at[final, "final_id"] == fixed and _in_force() == fixed
+    with pytest.raises(PublicationError, match="已被更正"):
+        _write(correct, OFFICE, final, project, "B", "在旧版本上再次更正不应被接受。")
+
+    chosen = versions.loc[fixed].copy()
+    chosen["version_id"] = fixed
+    rows = queries.grade_version_rows(Scope(None, None, ASOF), fixed)
+    text = "\n".join(p.text for p in Document(io.BytesIO(notice_docx(chosen, rows, "全区", True))).paragraphs)
+    assert "亩均效益评价结果的更正公告" in text and f"{before.at[project, 'name']}（" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(version_xlsx(chosen, rows, "全区", True))).active
+    assert sheet.title == "更正稿"
+    listed = {r[0]: r[5] for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert listed[before.at[project, "name"]] == "C" and len(listed) == len(before)
+
+
+def test_the_view_names_the_version_in_force_and_the_office_corrects_through_it(demo_db: Path, tmp_path: Path,
+                                                                               monkeypatch):  # fmt: skip
+    read_database(copy_database(demo_db, tmp_path), monkeypatch)
+    at = _view()
+    assert any("2023 年评价现行版本为第 2 版 · 2023 年终稿" in c.value for c in at.caption)
+    project = _rows(2).index[_rows(2).grade == "D"][0]
+    at.selectbox(key="rankings_publication_fix_project").set_value(project)
+    at.selectbox(key="rankings_publication_fix_grade").set_value("B")
+    at.text_area(key="rankings_publication_fix_reason").input("经复核亩均税收漏计，更正为 B 类。")
+    next(b for b in at.button if b.label == "生成更正稿").click().run()
+    assert not at.exception and any("已生成更正稿" in s.value for s in at.success)
+    assert _rows(3).at[project, "grade"] == "B" and _rows(2).at[project, "grade"] == "D"
+    assert any("现行版本为第 3 版 · 2023 年更正稿" in c.value for c in at.caption)
+    assert "（已由第 3 版更正）" in at.selectbox(key="rankings_publication_version").format_func(2)
+    last = accounts.audit_rows(accounts.auth_path(db.db_path()), action="grade_correct", limit=1)[0]
+    assert last["ok"] and last["username"] == "demo-admin" and project in last["detail"]
+
+
+def test_an_objections_evidence_file_downloads_for_the_office_and_its_unit_only(demo_db: Path, tmp_path: Path,
+                                                                               monkeypatch):  # fmt: skip
+    read_database(copy_database(demo_db, tmp_path), monkeypatch)
+    version, grades = _published()
+    mine = _project(grades, park="P005", grade="B")
+    store_file(evidence_root(db.db_path()), EVIDENCE, PDF)  # as the page's upload does
+    number = _write(object_to, PARK, version, mine, "2023 年税收漏报 120 万元，附税务部门证明。", EVIDENCE, now=DURING)
+    key = f"rankings_publication_evidence_{number}"
+    for username in ("demo-admin", "demo-P005"):
+        made = capture_downloads(monkeypatch)
+        at = AppTest.from_file(str(ROOT / "pages" / "rankings.py"), default_timeout=90)
+        at.session_state["auth_token"] = session_token(username)
+        at.query_params["asof"], at.query_params["view"] = "2023-06-08", url_of(RANKING_VIEWS, "评价公示")
+        at.run()
+        assert not at.exception and made[key]() == PDF
+        last = accounts.audit_rows(accounts.auth_path(db.db_path()), action="export", limit=1)[0]
+        assert last["ok"] and last["username"] == username
+        assert last["detail"] == f"异议 {number} 佐证材料：亩均数据更正说明.pdf"
+    with pytest.raises(PublicationError, match="只能下载本账号范围内"):
+        db.read_fresh(lambda cur: objection_evidence(cur, ORDOS, number, evidence_root(db.db_path())))
+
+    evidence_file(evidence_root(db.db_path()), EVIDENCE.sha256).unlink()
+    made = capture_downloads(monkeypatch)
+    at = _view()
+    assert key not in made and any("文件缺失" in c.value for c in at.caption)
+    with pytest.raises(PublicationError, match="文件在服务器上缺失"):
+        db.read_fresh(lambda cur: objection_evidence(cur, OFFICE, number, evidence_root(db.db_path())))

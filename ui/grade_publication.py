@@ -1,18 +1,20 @@
-"""评价公示 on 园区排名: the frozen versions of the 亩均评价 with their documents, objections and the steps of 公示."""
+"""评价公示 on 园区排名: the frozen versions of the 亩均评价 with their documents, objections (their evidence files
+downloadable), the steps of 公示 and the office's corrections after the 终稿."""
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path, PurePath
 
 import pandas as pd
 import streamlit as st
 
 import queries
-from auth.roles import Action
+from auth.roles import Action, User
 from ledger import db_path
 from ledger import publication as pub
-from ledger.evidence import EvidenceError, check_evidence, evidence_root, store_file
+from ledger.evidence import KINDS, EvidenceError, check_evidence, evidence_file, evidence_root, store_file
 from ledger.writing import DatabaseBusy, WriteConflict
-from queries.db import writing
+from queries.db import read_fresh, writing
 from queries.scope import Scope
 from reports.grade_notice import notice_docx, version_xlsx
 from reports.stamp import stamp
@@ -41,6 +43,7 @@ def publication_view(scope: Scope, year: int) -> None:
     version = versions.set_index("version_id").loc[chosen]
     version["version_id"] = chosen
     rows = queries.grade_version_rows(scope, chosen)
+    st.caption(in_force_note(versions, int(version.year)))
     st.caption(f"本表为{version_label(versions, chosen)}，{version.made_at:%Y-%m-%d %H:%M} 由 {version.made_by} "
                f"冻结，此后数据变化不改变本版本。评价依据：{version.basis}。")  # fmt: skip
     table(grades_table(rows.assign(score=rows.final_score, deduction=0.0, score_grade=rows.grade, completed=0))
@@ -51,11 +54,14 @@ def publication_view(scope: Scope, year: int) -> None:
     if not objections.empty:
         st.markdown("**异议与复核**")
         table(objection_table(objections), "rankings_publication_objections")
+        _evidence_downloads(objections, here.scope_label)
     is_open = version.kind == "公示稿" and pd.isna(version.final_id)
     if is_open and user.may(Action.OBJECT_TO_GRADE):
         _objection_form(chosen, rows, here.scope_label)
     if is_open and user.may(Action.PUBLISH_GRADES):
         _decision_form(objections, here.scope_label)
+    if version.kind != "公示稿" and pd.isna(version.final_id) and user.may(Action.PUBLISH_GRADES):
+        _correction_form(chosen, rows, here.scope_label)
     approving = is_open and user.may(Action.APPROVE_GRADES)
     if approving and st.button("确认终稿", type="primary", key="rankings_publication_approve"):
         _perform(lambda cur: pub.approve(cur, user, chosen), "grade_approve", f"确认第 {chosen} 版为终稿",
@@ -64,8 +70,20 @@ def publication_view(scope: Scope, year: int) -> None:
 
 def version_label(versions: pd.DataFrame, version_id: int) -> str:
     row = versions.set_index("version_id").loc[version_id]
-    state = "" if row.kind == "终稿" else ("（已确认终稿）" if pd.notna(row.final_id) else "（公示中或待确认）")
+    if row.kind == "公示稿":
+        state = "（已确认终稿）" if pd.notna(row.final_id) else "（公示中或待确认）"
+    else:
+        state = f"（已由第 {int(row.final_id)} 版更正）" if pd.notna(row.final_id) else "（现行）"
     return f"第 {version_id} 版 · {int(row.year)} 年{row.kind}{state}"
+
+
+def in_force_note(versions: pd.DataFrame, year: int) -> str:
+    """Which version of the year is in force: the newest 终稿 or 更正稿, the one that 差别化电价 follows."""
+    final = versions[(versions.year == year) & versions.kind.isin(["终稿", "更正稿"])]
+    if final.empty:
+        return f"{year} 年评价尚无确认的终稿，公示稿不作为执行依据。"
+    newest = int(final.version_id.max())
+    return f"{year} 年评价现行版本为{version_label(versions, newest).removesuffix('（现行）')}（最新的终稿或更正稿）。"
 
 
 def objection_table(objections: pd.DataFrame) -> pd.DataFrame:
@@ -96,6 +114,42 @@ def _downloads(version: pd.Series, rows: pd.DataFrame, here) -> None:
         export_button("下载名单（Excel）", lambda: version_xlsx(version, rows, here.scope_label, here.demo),
                       file_name=f"{name}.xlsx", what="亩均评价名单", scope_label=here.scope_label,
                       icon=":material/download:", key="rankings_publication_xlsx")  # fmt: skip
+
+
+def _evidence_downloads(objections: pd.DataFrame, scope_label: str) -> None:
+    """Each objection's evidence file through the audited download, read with the clicking user's limits; a
+    note instead of the button when the file is missing on the server."""
+    root, user = evidence_root(db_path()), current_user()
+    for row in objections[objections.evidence_sha256.notna()].itertuples():
+        number = int(row.objection_id)
+        line, button = st.columns([6, 1], vertical_alignment="center")
+        line.caption(f"异议 {number} 的佐证材料：{row.evidence_name}")
+        if not evidence_file(root, row.evidence_sha256).exists():
+            button.caption(":material/report: 文件缺失")
+            continue
+        with button:
+            export_button("下载", lambda n=number: _evidence_bytes(user, n, root), file_name=row.evidence_name,
+                          what=f"异议 {number} 佐证材料", scope_label=scope_label,
+                          mime=KINDS[PurePath(row.evidence_name).suffix.lower()][1], icon=":material/download:",
+                          key=f"rankings_publication_evidence_{number}")  # fmt: skip
+
+
+def _evidence_bytes(user: User, number: int, root: Path) -> bytes:
+    """The file as ledger.publication.objection_evidence reads it: the scope checked again when it is made."""
+    return read_fresh(lambda cur: pub.objection_evidence(cur, user, number, root))[1]
+
+
+def _correction_form(version: int, rows: pd.DataFrame, scope_label: str) -> None:
+    with st.expander("更正评价等级（终稿确认后，大起底办公室）"), st.form("rankings_publication_correct"):
+        labels = dict(zip(rows.project_id, rows.name + "（" + rows.grade + "）", strict=True))
+        project = st.selectbox("项目", list(labels), format_func=labels.get, key="rankings_publication_fix_project")
+        grade = st.selectbox("更正为", pub.GRADES, key="rankings_publication_fix_grade")
+        reason = st.text_area("更正理由", max_chars=pub.MAX_REASON, key="rankings_publication_fix_reason")
+        st.caption("更正生成新的更正稿并冻结，原终稿保留不变；此后以更正稿为现行版本。")
+        if st.form_submit_button("生成更正稿", type="primary"):
+            _perform(lambda cur: pub.correct(cur, current_user(), version, project, grade, reason),
+                     "grade_correct", f"更正第 {version} 版中 {project} 的评价等级为 {grade}", scope_label,
+                     "已生成更正稿。")  # fmt: skip
 
 
 def _publish_form(scope: Scope, year: int, scope_label: str) -> None:

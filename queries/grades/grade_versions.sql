@@ -1,8 +1,9 @@
--- Every frozen version of the 亩均评价 (公示稿 and 终稿, ledger/publication.py), newest first, with how many
+-- Every frozen version of the 亩均评价 (公示稿, 终稿 and 更正稿, ledger/publication.py), newest first, with how many
 -- projects and D/C grades it holds in scope and how many objections it drew, settled or not.
 -- Params: $league, $park.
 -- Columns: version_id, year, kind, basis, starts, ends, source_id, made_by, made_at, projects, d_grades,
---          c_grades, objections, undecided, final_id (a 公示稿's 终稿, null while open).
+--          c_grades, objections, undecided, final_id (the version made from it: a 公示稿's 终稿, a 终稿 or
+--          更正稿's 更正稿; null: none).
 -- Grain: one row per version, newest first.
 select
     v.version_id,
