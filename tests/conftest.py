@@ -173,6 +173,10 @@ ARGS = [  # chromium on a machine without a display or an open network (STACK-NO
     "--no-first-run",
 ]
 os.environ.setdefault("LEDGER_DEBUG", "1")  # ui/errors.py then also shows st.exception, which AppTest reports
+# No schedule thread in the test process or the servers it starts: a round 30 s after an AppTest run would write
+# light messages and escalations into whichever database that later test reads (tests/test_schedule.py runs rounds
+# itself, and starts the thread where it tests the thread).
+os.environ.setdefault("LEDGER_SCHEDULE", "off")
 
 
 @pytest.fixture(scope="session")
