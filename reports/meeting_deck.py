@@ -16,6 +16,7 @@ from charts.theme import Stamp
 from queries.boundaries import league_boundaries
 from queries.scope import Scope
 from reports import slides
+from reports.counted_once import counted_once_sentence
 from reports.deck import slide_png, slides_deck
 from reports.stamp import stamp
 
@@ -42,7 +43,8 @@ def _level(scope: Scope) -> Scope:
 
 
 def kpis_slide(scope: Scope) -> Slide:
-    return slides.kpi_slide(kpi_cards(queries.ledger_kpis(scope), queries.category_kpis(scope)), stamp(scope))
+    cards = kpi_cards(queries.ledger_kpis(scope), queries.category_kpis(scope))
+    return slides.kpi_slide(cards, stamp(scope), counted_once_sentence(queries.counted_once(scope)))
 
 
 def phases_slide(scope: Scope) -> Slide:

@@ -15,8 +15,10 @@ from reports.deck import kpi_summary
 TOP_BOTTOM = 5  # parks shown at each end of the 亩均税收 ranking
 
 
-def kpi_slide(cards: list[Card], stamp: Stamp) -> Slide:
-    """六本台账: the 总览 page's cards, with the totals as headline figures."""
+def kpi_slide(cards: list[Card], stamp: Stamp, counted: str | None = None) -> Slide:
+    """六本台账: the 总览 page's cards, with the totals as headline figures; counted (the 要情通报's sentence on
+    released resources with each parcel and enterprise counted once) as its note, so the land the cards show
+    盘活 is not quoted with the double counting of several ledgers."""
     found, rectified = sum(c.found for c in cards), sum(c.rectified for c in cards)
     overdue = sum(c.overdue for c in cards)
     headlines = (
@@ -25,7 +27,10 @@ def kpi_slide(cards: list[Card], stamp: Stamp) -> Slide:
         Headline(f"{rectified:,}", "已整改（项）"),
         Headline(f"{overdue:,}", "超期未整改（项）", "bad" if overdue else "good"),
     )
-    return Slide("六本台账整改进展", None, stamp, headlines, kpi_summary(cards), cards=tuple(cards), key="kpis")
+    notes = (counted,) if counted else ()
+    return Slide(
+        "六本台账整改进展", None, stamp, headlines, kpi_summary(cards), cards=tuple(cards), notes=notes, key="kpis"
+    )
 
 
 def phases_slide(phases: pd.DataFrame, curve: pd.DataFrame, stamp: Stamp) -> Slide:
