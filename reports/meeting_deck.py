@@ -18,6 +18,7 @@ from queries.scope import Scope
 from reports import slides
 from reports.counted_once import counted_once_sentence
 from reports.deck import slide_png, slides_deck
+from reports.relapses import relapse_sentence
 from reports.stamp import stamp
 
 
@@ -106,8 +107,10 @@ def overdue_slide(scope: Scope) -> Slide:
 
 
 def lagging_slide(scope: Scope) -> Slide:
+    """督导通报 as the page issues it: the lagging leagues, and the leagues with 回头看 relapses (region-wide, both)."""
     summary, rules = queries.supervision_summary(scope), LagRules()
-    return slides.lagging_slide(summary, lagging_leagues(summary, rules), stamp(scope), rules, scope.league)
+    relapses = relapse_sentence(queries.relapse_rates(Scope(None, None, scope.asof)))
+    return slides.lagging_slide(summary, lagging_leagues(summary, rules), stamp(scope), rules, scope.league, relapses)
 
 
 def ladder_slide(scope: Scope) -> Slide:

@@ -138,9 +138,15 @@ def overdue_slide(overdue: pd.DataFrame, level: str, stamp: Stamp) -> Slide:
 
 
 def lagging_slide(
-    summary: pd.DataFrame, lagging: pd.DataFrame, stamp: Stamp, rules: LagRules, league: str | None
+    summary: pd.DataFrame,
+    lagging: pd.DataFrame,
+    stamp: Stamp,
+    rules: LagRules,
+    league: str | None,
+    relapses: str | None = None,
 ) -> Slide:
-    """督导通报: the leagues that lag by the default rules (always compared across the region), with why."""
+    """督导通报: the leagues that lag by the default rules (always compared across the region), with why; relapses
+    (reports.relapses.relapse_sentence: leagues whose closed items 回头看 found 不属实) as the 督导通报 prints it."""
     region = summary.region_rate.iloc[0] if len(summary) else None
     rows = lagging  # every lagging league, up to all twelve: the slide's type and rows shrink to hold them
     table = pd.DataFrame(
@@ -169,4 +175,6 @@ def lagging_slide(
     ]
     if lagging.empty:
         notes.insert(0, "按上述标准，本期各盟市均无通报事项。")
+    if relapses:
+        notes.append(relapses)
     return Slide("督导通报：进展滞后盟市", None, stamp, headlines, table=table, notes=tuple(notes), key="lagging")
