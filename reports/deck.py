@@ -172,16 +172,27 @@ def kpi_summary(cards: Sequence[Card]) -> str:
     return f"合计：发现 {found} 项，已整改 {rectified} 项，整改完成率 {rate}；{late}"
 
 
+def _notes(slide, item: Slide) -> int:
+    """The slide's notes just above the footnote, on as many lines as they take; returns where they start (EMU)."""
+    notes = "；".join(item.notes)
+    size, lines = fitted(notes, WIDTH - 2 * MARGIN, 13, 11)
+    height = line_height(size, lines)
+    _text(slide, MARGIN, FOOT_TOP - height, WIDTH - 2 * MARGIN, height, [(notes, size, False, GREY)])
+    return FOOT_TOP - height
+
+
 def _kpi_slide(deck, item: Slide) -> None:
+    """The six ledger cards in two rows; with notes (the counted-once sentence), the cards shorten to make room."""
     slide = _frame(deck, item.title, item.stamp)
     cards = item.cards
     found, rectified = sum(c.found for c in cards), sum(c.rectified for c in cards)
     overall = rectified / found if found else None
-    _summary(slide, item.summary or kpi_summary(cards))
-    width, height, gap = Inches(4.0), Inches(2.45), Inches(0.166)
+    first = _summary(slide, item.summary or kpi_summary(cards)) + Inches(0.07)
+    bottom = _notes(slide, item) - Inches(0.05) if item.notes else Inches(6.72)
+    width, height, gap = Inches(4.0), min(Inches(2.45), (bottom - first - Inches(0.12)) // 2), Inches(0.166)
     for n, card in enumerate(cards):
         left = MARGIN + (n % 3) * (width + gap)
-        top = Inches(1.7) + (n // 3) * (height + Inches(0.12))
+        top = first + (n // 3) * (height + Inches(0.12))
         box = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, top, width, height)
         box.adjustments[0] = 0.06
         box.fill.solid()
@@ -232,19 +243,13 @@ def _body_slide(deck, item: Slide, render: Callable[[go.Figure], bytes]) -> None
     top = IMAGE_TOP
     if summary:
         top = max(IMAGE_TOP, _summary(slide, summary) + Inches(0.05))  # the chart starts under the sentence
-    # the notes end just above the footnote, on as many lines as they take; the chart or table ends above them
-    notes = "；".join(item.notes)
-    notes_size, lines = fitted(notes, WIDTH - 2 * MARGIN, 13, 11)
-    notes_height = line_height(notes_size, lines)
-    notes_top = FOOT_TOP - notes_height if notes else IMAGE_TOP + IMAGE_HEIGHT
+    notes_top = _notes(slide, item) if item.notes else IMAGE_TOP + IMAGE_HEIGHT  # the chart or table ends above
     if item.figure is not None:
         height = notes_top - top
         width = int(height * IMAGE_PIXELS[0] / IMAGE_PIXELS[1])
         slide.shapes.add_picture(io.BytesIO(render(item.figure)), (WIDTH - width) // 2, top, width, height)
     elif item.table is not None:
         _table(slide, item.table, top, notes_top)
-    if item.notes:
-        _text(slide, MARGIN, notes_top, WIDTH - 2 * MARGIN, notes_height, [(notes, notes_size, False, GREY)])
 
 
 def slides_deck(stamp: Stamp, slides: Sequence[Slide], render: Callable[[go.Figure], bytes] = slide_png) -> bytes:

@@ -4,19 +4,22 @@ the slide builders (reports/slides.py), so the screen, the decks and the pages s
 from collections.abc import Callable
 from datetime import date
 
+import pandas as pd
 import plotly.graph_objects as go
 
 import queries
 from charts import dynamic
 from charts import rankings as rk
 from charts.overview import Card, kpi_cards
-from charts.slide import Slide
+from charts.slide import Headline, Slide
 from charts.supervision import LagRules, lagging_leagues
 from charts.theme import Stamp
 from queries.boundaries import league_boundaries
 from queries.scope import Scope
 from reports import slides
+from reports.counted_once import counted_once_sentence
 from reports.deck import slide_png, slides_deck
+from reports.relapses import relapse_sentence
 from reports.stamp import stamp
 
 
@@ -42,7 +45,8 @@ def _level(scope: Scope) -> Scope:
 
 
 def kpis_slide(scope: Scope) -> Slide:
-    return slides.kpi_slide(kpi_cards(queries.ledger_kpis(scope), queries.category_kpis(scope)), stamp(scope))
+    cards = kpi_cards(queries.ledger_kpis(scope), queries.category_kpis(scope))
+    return slides.kpi_slide(cards, stamp(scope), counted_once_sentence(queries.counted_once(scope)))
 
 
 def phases_slide(scope: Scope) -> Slide:
@@ -104,19 +108,27 @@ def overdue_slide(scope: Scope) -> Slide:
 
 
 def lagging_slide(scope: Scope) -> Slide:
+    """督导通报 as the page issues it: the lagging leagues, and the leagues with 回头看 relapses (region-wide, both)."""
     summary, rules = queries.supervision_summary(scope), LagRules()
-    return slides.lagging_slide(summary, lagging_leagues(summary, rules), stamp(scope), rules, scope.league)
+    relapses = relapse_sentence(queries.relapse_rates(Scope(None, None, scope.asof)))
+    return slides.lagging_slide(summary, lagging_leagues(summary, rules), stamp(scope), rules, scope.league, relapses)
 
 
 def ladder_slide(scope: Scope) -> Slide:
-    """The parks on the 动态管理 ladder (约谈 → 通报 → 限期整改 → 降级 / 调整出序列 / 整合), the highest step first."""
+    """The parks on the 动态管理 ladder (约谈 → 通报 → 限期整改 → 降级 / 调整出序列 / 整合), the highest step
+    first: how many, how many are due for their follow-up, and the list (four columns: narrow enough for a phone)."""
     ladder = queries.park_ladder(scope)
     place = queries.catalog().leagues.get(scope.league, "全区")
-    summary = (
-        f"{len(ladder)} 个园区处于约谈、通报等动态管理措施中" if len(ladder) else "本范围暂无园区处于约谈、通报等措施中"
+    due = pd.to_datetime(ladder.next_follow_up) <= pd.Timestamp(scope.asof)  # no date set: not due
+    headlines = (
+        Headline(str(len(ladder)), "处于措施中的园区（个）", "bad" if len(ladder) else "good"),
+        Headline(str(int(due.sum())), "已到复查日期（个）", "bad" if due.any() else "good"),
     )
-    table = dynamic.ladder_table(ladder).drop(columns=["措施次数"])
-    return Slide(f"{place}园区动态管理措施", None, stamp(scope), summary=summary, table=table, key="ladder")
+    if ladder.empty:
+        notes, table = ("本范围暂无园区处于约谈、通报等动态管理措施中。",), None
+    else:
+        notes, table = (), dynamic.ladder_table(ladder)[["盟市", "园区", "当前措施", "下次复查"]]
+    return Slide(f"{place}园区动态管理措施", None, stamp(scope), headlines, table=table, notes=notes, key="ladder")
 
 
 # 会议模式 and its 会议材料, in this order: one builder per slide, so the screen draws only the slide it shows

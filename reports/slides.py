@@ -15,8 +15,10 @@ from reports.deck import kpi_summary
 TOP_BOTTOM = 5  # parks shown at each end of the 亩均税收 ranking
 
 
-def kpi_slide(cards: list[Card], stamp: Stamp) -> Slide:
-    """六本台账: the 总览 page's cards, with the totals as headline figures."""
+def kpi_slide(cards: list[Card], stamp: Stamp, counted: str | None = None) -> Slide:
+    """六本台账: the 总览 page's cards, with the totals as headline figures; counted (the 要情通报's sentence on
+    released resources with each parcel and enterprise counted once) as its note, so the land the cards show
+    盘活 is not quoted with the double counting of several ledgers."""
     found, rectified = sum(c.found for c in cards), sum(c.rectified for c in cards)
     overdue = sum(c.overdue for c in cards)
     headlines = (
@@ -25,7 +27,10 @@ def kpi_slide(cards: list[Card], stamp: Stamp) -> Slide:
         Headline(f"{rectified:,}", "已整改（项）"),
         Headline(f"{overdue:,}", "超期未整改（项）", "bad" if overdue else "good"),
     )
-    return Slide("六本台账整改进展", None, stamp, headlines, kpi_summary(cards), cards=tuple(cards), key="kpis")
+    notes = (counted,) if counted else ()
+    return Slide(
+        "六本台账整改进展", None, stamp, headlines, kpi_summary(cards), cards=tuple(cards), notes=notes, key="kpis"
+    )
 
 
 def phases_slide(phases: pd.DataFrame, curve: pd.DataFrame, stamp: Stamp) -> Slide:
@@ -133,9 +138,15 @@ def overdue_slide(overdue: pd.DataFrame, level: str, stamp: Stamp) -> Slide:
 
 
 def lagging_slide(
-    summary: pd.DataFrame, lagging: pd.DataFrame, stamp: Stamp, rules: LagRules, league: str | None
+    summary: pd.DataFrame,
+    lagging: pd.DataFrame,
+    stamp: Stamp,
+    rules: LagRules,
+    league: str | None,
+    relapses: str | None = None,
 ) -> Slide:
-    """督导通报: the leagues that lag by the default rules (always compared across the region), with why."""
+    """督导通报: the leagues that lag by the default rules (always compared across the region), with why; relapses
+    (reports.relapses.relapse_sentence: leagues whose closed items 回头看 found 不属实) as the 督导通报 prints it."""
     region = summary.region_rate.iloc[0] if len(summary) else None
     rows = lagging  # every lagging league, up to all twelve: the slide's type and rows shrink to hold them
     table = pd.DataFrame(
@@ -164,4 +175,6 @@ def lagging_slide(
     ]
     if lagging.empty:
         notes.insert(0, "按上述标准，本期各盟市均无通报事项。")
+    if relapses:
+        notes.append(relapses)
     return Slide("督导通报：进展滞后盟市", None, stamp, headlines, table=table, notes=tuple(notes), key="lagging")

@@ -20,6 +20,7 @@ from charts import meeting as mt
 from ledger import rules, spans
 from queries.db import acting_as
 from queries.scope import Scope
+from reports.counted_once import counted_once_sentence
 from reports.deck import slides_deck
 from reports.meeting_deck import MEETING, meeting_deck, meeting_keys
 from reports.stamp import stamp
@@ -96,6 +97,39 @@ def test_kpi_slide_numbers_equal_independent_sql(demo_db: Path, asof: str, leagu
     cards = html(at)
     for found_n, rectified_n, _ in expected.values():
         assert f"发现 {found_n} 项　已整改 {rectified_n} 项" in cards
+
+
+def counted_once_figures(demo_db: Path, asof: date, league: str | None) -> tuple[str, str]:
+    """The counted-once sentence's land figures (counted once; the double counting removed and its parcels, or that
+    there is none), recomputed from the raw rows by tests/test_counted_once.py's independent arithmetic."""
+    from tests.test_counted_once import recomputed
+
+    with rules.install(duckdb.connect(str(demo_db), read_only=True)) as con:
+        figures = recomputed(con, league, asof)
+    reported, once, shared = figures["盘活土地"]
+    removed = (
+        f"已剔除重复计算的土地{(reported - once) / 15:,.1f}公顷（{shared}宗地块重复登记）"
+        if reported > once
+        else "，各台账无重复计算。"
+    )
+    assert (reported > once) == any(r > o for r, o, _ in figures.values())  # no energy or water removed in the demo
+    return f"已整改问题盘活土地{once / 15:,.1f}公顷", removed
+
+
+@pytest.mark.parametrize("league", [None, "150100", "150200"])  # 呼和浩特: one parcel twice; 包头: none
+def test_kpi_slide_and_its_deck_count_each_parcel_once_as_independent_sql_does(
+    engine: str, demo_db: Path, league: str | None
+) -> None:
+    """The land the cards call 盘活 is quoted counted once, with the double counting removed: the 要情通报's sentence
+    on screen and in the 会议材料 .pptx, on both stores."""
+    scope = Scope(league, None, date.fromisoformat(JUN))
+    counted, removed = counted_once_figures(demo_db, scope.asof, league)
+    sentence = counted_once_sentence(queries.counted_once(scope))
+    assert counted in sentence and removed in sentence
+    notes = re.findall(r'class="mt-body mt-note">([^<]+)<', html(meeting(**({"league": league} if league else {}))))
+    assert notes == [sentence]
+    deck = Presentation(io.BytesIO(meeting_deck(scope, ["kpis"], render=blank_chart)))
+    assert sentence in slide_texts(deck)[1].split("\n")
 
 
 def desk(script: str, view_key: str, view: str, **params: str) -> AppTest:
@@ -367,7 +401,7 @@ def walk(page, server: str, name: str, query: str, check) -> None:
     SHOTS.mkdir(exist_ok=True)
     for n in range(1, len(KEYS) + 1):
         page.wait_for_selector(f".mt-foot[data-slide='{n}']", timeout=30_000)  # drawn last
-        page.wait_for_selector(".mt-cards, .js-plotly-plot .main-svg, .mt-table", timeout=30_000)
+        page.wait_for_selector(".mt-cards, .js-plotly-plot .main-svg, .mt-table, .mt-value", timeout=30_000)
         page.wait_for_timeout(400)  # plotly finishes drawing
         page.screenshot(path=str(SHOTS / f"meeting_{name}_{n}.png"), full_page=True)
         check(n, page.evaluate(MEASURE))
@@ -409,7 +443,9 @@ def test_meeting_fits_a_projector_with_nothing_cut_or_overlapping_on_every_slide
         for button in m["buttons"]:  # whole, not cut to "会议…"
             assert button["scrollWidth"] <= button["clientWidth"] + 1 and button["right"] <= m["innerWidth"], button
         assert any("退出会议模式" in b["text"] for b in m["buttons"])
-        if m["rows"]:  # the 督导通报: a header and every lagging league (the region's), all above the buttons
+        if (
+            KEYS[n - 1] == "lagging"
+        ):  # the 督导通报: a header and every lagging league (the region's), above the buttons
             controls = next(p for p in m["parts"] if "meeting_controls" in str(p["name"]))
             assert name != "region" or len(m["rows"]) == lagging + 1, (n, m["rows"])
             assert m["rows"][-1]["bottom"] <= controls["top"], (n, m["rows"])
@@ -458,7 +494,7 @@ def test_meeting_on_a_phone_is_one_readable_column_that_scrolls(server, browser)
         assert min(m["body"]) >= 14, (n, m["body"])
         assert min(m["headline"]) >= 24, (n, m["headline"])
         assert min(m["chart"], default=14) >= 14 and min(m["labels"], default=14) >= 14, (n, m["chart"], m["labels"])
-        if m["rows"]:
+        if KEYS[n - 1] == "lagging":
             assert len(m["rows"]) == lagging + 1, n
 
     walk(page, server, "phone_390x844", "", check)
@@ -472,8 +508,8 @@ def shape_text(shape) -> str:
 @pytest.mark.parametrize("params", SCOPES[:2], ids=SCOPE_IDS[:2])
 def test_deck_headings_sentences_and_notes_fit_their_boxes_and_never_run_into_the_chart(params: dict) -> None:
     """The sentence under a heading took two lines in a one-line box and ran into the chart; notes ran into the
-    footnote. Each text box holds its text at its size (widths estimated from the characters), the chart or table
-    starts below the sentence and ends above the notes, and the notes end above the footnote."""
+    footnote. Each text box holds its text at its size (widths estimated from the characters), the chart, table or
+    cards start below the sentence and end above the notes, and the notes end above the footnote."""
     from reports.deck import FOOT_TOP, text_pt
 
     scope = Scope(params.get("league"), None, date.fromisoformat(JUN))
@@ -490,7 +526,8 @@ def test_deck_headings_sentences_and_notes_fit_their_boxes_and_never_run_into_th
                 width = sum(text_pt(r.text, r.font.size.pt) for r in paragraph.runs)
                 needed += int(size * 1.2 * max(1, -(-width // room)) * 12700)
             assert box.height >= needed - 12700, (item.title, shape_text(box))
-        body = [s for s in slide.shapes if s.shape_type in (13, 19)]  # the chart's picture or the table
+        # the chart's picture or the table, or the KPI slide's cards (shapes below the accent bar)
+        body = [s for s in slide.shapes if s.shape_type in (13, 19) or (s.shape_type == 1 and s.top > 0)]
         summary = next((b for b in boxes if shape_text(b) == item.summary_text()), None)
         notes = next((b for b in boxes if item.notes and shape_text(b) == "；".join(item.notes)), None)
         for shape in body:

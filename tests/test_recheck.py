@@ -342,6 +342,39 @@ def test_the_bulletin_and_the_notice_name_the_leagues_with_relapses_as_independe
     assert "回头看”抽查已核查" not in text_of(notice_docx(region, pd.DataFrame(), NOW.date(), True, LagRules()))
 
 
+def test_the_meetings_supervision_slide_and_its_deck_name_the_leagues_with_relapses(either, db, con) -> None:
+    """The meeting's 督导 slide prints the 督导通报's relapse sentence, on screen and in the 会议材料 .pptx, with the
+    counts of independent SQL."""
+    from pptx import Presentation
+
+    from reports.meeting_deck import MEETING, meeting_deck
+    from tests.test_briefing import blank_chart, slide_texts
+
+    made = a_draw(con, db, share=0.1)
+    for item in [c.item_id for c in made.sampled if c.league_code == "150200"][:2]:
+        act(con, db, rc.record, ADMIN, made.draw_id, item, rc.FALSE, "复核发现未整改到位", [], NOW)
+    inspected, relapsed = rows(
+        either, "select count(result), sum(case when result = '不属实' then 1 else 0 end) from recheck_task"
+    )[0]
+    scope = Scope(None, None, NOW.date())
+    sentence = relapse_sentence(queries.relapse_rates(scope))
+    assert f"已核查{inspected}项" in sentence and f"发现{relapsed}项整改不属实" in sentence
+    assert f"包头市{relapsed}项（" in sentence and "涉及1个盟市" in sentence
+    assert MEETING["lagging"](scope).notes[-1] == sentence
+    assert MEETING["lagging"](Scope("150200", None, NOW.date())).notes[-1] == sentence  # region-wide, as the 通报
+    at = AppTest.from_file(str(ROOT / "pages/meeting.py"), default_timeout=60)
+    at.query_params.update(asof=NOW.date().isoformat(), slide=str(list(MEETING).index("lagging") + 1))
+    at.run()
+    assert not at.exception and f'mt-note">{sentence}<' in "".join(m.value for m in at.markdown)
+    deck = Presentation(io.BytesIO(meeting_deck(scope, ["lagging"], render=blank_chart)))
+    assert sentence in slide_texts(deck)[1]
+    shapes = list(deck.slides[1].shapes)
+    notes = next(s for s in shapes if s.has_text_frame and sentence in s.text_frame.text)
+    table = next(s for s in shapes if s.has_table)
+    assert table.top + table.height <= notes.top  # the longer notes push the table up, never under it
+    assert "回头看" not in "".join(MEETING["lagging"](Scope(None, None, date(2024, 3, 1))).notes)  # before any draw
+
+
 def text_of(docx: bytes) -> str:
     from docx import Document
 
