@@ -490,7 +490,7 @@ def test_the_background_thread_runs_rounds_until_stopped(monkeypatch: pytest.Mon
 def test_the_app_starts_one_scheduler_per_process_and_none_when_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     started = []
     monkeypatch.setattr(runner, "Scheduler", lambda seconds: started.append(seconds) or SimpleNamespace(stop=list))
-    monkeypatch.delenv("LEDGER_SCHEDULE", raising=False)  # as `make run` starts the app (tests switch it off: conftest.py)
+    monkeypatch.delenv("LEDGER_SCHEDULE", raising=False)  # as `make run` starts it (tests switch it off: conftest)
     runner._scheduler.clear()
     runner.start_scheduler()
     runner.start_scheduler()
