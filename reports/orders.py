@@ -83,19 +83,7 @@ def order_docx(unit: str, items: pd.DataFrame, asof: date, scope_label: str, dem
         ty.XIAO_SI,
         indent=False,
     )
-    table = order_table(items)
-    ty.table(document, table.columns, table.itertuples(index=False))
-    ty.paragraph(
-        document,
-        f"范围：{scope_label}　数据来源：开发区闲置资源要素大起底台账" + ("（演示数据）" if demo else ""),
-        ty.XIAO_SI,
-        indent=False,
-    )
-    ty.paragraph(document, "自治区工业园区建设工作领导小组办公室", ty.XIAO_SI, right=True)
-    ty.paragraph(document, f"{asof:%Y年%m月%d日}", ty.XIAO_SI, right=True)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return _list_and_signature(document, order_table(items), scope_label, demo, asof)
 
 
 # The 督办单 as issued (ledger/supervision.py): numbered, to one unit, its red and yellow items as sent ----------
@@ -148,7 +136,11 @@ def issued_order_docx(order: pd.Series, items: pd.DataFrame, scope_label: str, d
         ty.XIAO_SI,
         indent=False,
     )
-    table = issued_table(items)
+    return _list_and_signature(document, issued_table(items), scope_label, demo, order["sent_at"])
+
+
+def _list_and_signature(document, table: pd.DataFrame, scope_label: str, demo: bool, day: date) -> bytes:
+    """The end both kinds of 督办 document share: the item list, the source line, the office and the date; the file."""
     ty.table(document, table.columns, table.itertuples(index=False))
     ty.paragraph(
         document,
@@ -157,7 +149,7 @@ def issued_order_docx(order: pd.Series, items: pd.DataFrame, scope_label: str, d
         indent=False,
     )
     ty.paragraph(document, "自治区工业园区建设工作领导小组办公室", ty.XIAO_SI, right=True)
-    ty.paragraph(document, f"{order['sent_at']:%Y年%m月%d日}", ty.XIAO_SI, right=True)
+    ty.paragraph(document, f"{day:%Y年%m月%d日}", ty.XIAO_SI, right=True)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
