@@ -200,21 +200,10 @@ def acknowledge(cur, user: User, order_id: int, now: datetime | None = None) -> 
     return order(cur, order_id)
 
 
-def escalation_due(cur, today: date) -> int:
-    """How many orders escalate_overdue would escalate today: a read, so that opening a page writes nothing when
-    none is due (every write makes the app's cached results stale)."""
-    row = cur.execute(
-        "select count(*) from supervision_order where acknowledged_at is null and escalated_at is null"
-        " and ack_due < $today",
-        {"today": today},
-    ).fetchone()
-    return int(row[0])
-
-
 def escalate_overdue(cur, today: date, now: datetime | None = None, known: list[dict] | None = None) -> list[str]:
     """Every order not acknowledged by its ack_due and not escalated yet: marked escalated, and the leaders and the
-    office are copied and the unit reminded (a message each). Run daily (or on opening the 督办单 page); a second
-    run the same day finds nothing more. The numbers of the orders escalated."""
+    office are copied and the unit reminded (a message each). Run daily by the schedule (ledger/schedule/runner.py);
+    a second run the same day finds nothing more. The numbers of the orders escalated."""
     when = now or datetime.now().replace(microsecond=0)
     due = cur.execute(
         "select order_id from supervision_order where acknowledged_at is null and escalated_at is null"

@@ -11,15 +11,13 @@ from queries.scope import Scope
 from reports.stamp import stamp
 from ui.scope import catalog, page_header
 from ui.session import current_user
-from ui.supervision import CHOSEN, escalate_due, light_metrics, order_form, order_view, orders_table, outcome
+from ui.supervision import CHOSEN, light_metrics, order_form, order_view, orders_table, outcome
 
 scope = page_header("督办单")
 user = current_user()
 today = Scope(scope.league, scope.park, date.today())  # orders and lights are about now, like 我的待办
 here = stamp(today)
 office = user.may(Action.SEND_ORDER)
-if office:
-    escalate_due()
 outcome()
 
 light_metrics(queries.light_counts(today))

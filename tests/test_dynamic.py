@@ -362,5 +362,8 @@ def test_the_bulletin_and_the_meeting_list_the_parks_on_the_ladder_as_they_stood
         assert f"{row.league_name}{row.park_name}：{row.step}（{row.doc_no}，" in text
     slide = ladder_slide(Scope(None, None, ASOF))
     assert slide.table["园区"].tolist() == ladder.park_name.tolist()
-    assert slide.summary == "3 个园区处于约谈、通报等动态管理措施中"
-    assert ladder_slide(Scope("150200", None, ASOF)).table.empty  # none in 包头
+    due = sum(pd.Timestamp(d) <= pd.Timestamp(ASOF) for d in ladder.next_follow_up.dropna())
+    shown = [(h.value, h.label) for h in slide.headlines]
+    assert shown == [("3", "处于措施中的园区（个）"), (str(due), "已到复查日期（个）")]
+    baotou = ladder_slide(Scope("150200", None, ASOF))  # none in 包头: no list, a note saying so
+    assert baotou.table is None and baotou.headlines[0].value == "0" and "暂无园区" in baotou.notes[0]

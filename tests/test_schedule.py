@@ -266,6 +266,10 @@ def test_the_daily_supervision_work_runs_once_a_day_whoever_runs_the_round(
         "select recipient from message where dedupe_key = $k order by 1", k=f"order_escalated:{made.order_id}"
     )
     assert (BAOTOU.username,) in escalated and (ADMIN.username,) in escalated and len(escalated) == len(set(escalated))
+    from auth import store
+
+    audited = store.audit_rows(store.auth_path(Path(os.environ["LEDGER_DB"])), "send_order", "定时任务")
+    assert [r["detail"] for r in audited] == [f"逾期未签收，已抄送领导小组：{made.number}"]  # once, by the schedule
 
     runner.run_round(day + timedelta(days=1), first + timedelta(days=1))  # the next day: the jobs run again
     assert calls[2:] == [("light_changes", day + timedelta(days=1)), ("escalate_overdue", day + timedelta(days=1))]

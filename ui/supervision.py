@@ -2,7 +2,7 @@
 orders with where each stands, one order's items with its Word/Excel and the unit's 签收 button. Each write is
 one transaction (ledger/supervision.py) run from a button's callback, and audited."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +11,7 @@ import queries
 from auth.roles import Action, User
 from ledger import supervision
 from ledger.writing import DatabaseBusy, WriteConflict
-from queries.db import read_fresh, writing
+from queries.db import writing
 from queries.scope import Scope
 from reports.orders import issued_order_docx, issued_order_xlsx, issued_table, issued_unit
 from ui.downloads import export_button
@@ -128,16 +128,6 @@ def _acknowledge(order_id: int, number: str) -> None:
     if done is not None:
         audit("acknowledge_order", number)
         st.session_state[DONE] = ("success", f"{number} 已签收，大起底办公室已收到签收消息。")
-
-
-def escalate_due() -> None:
-    """Orders past their 签收 deadline escalate (leaders copied) when the office opens the page: the daily job's
-    work done on demand, once per order (ledger/supervision.escalate_overdue)."""
-    if not read_fresh(lambda cur: supervision.escalation_due(cur, date.today())):
-        return
-    escalated = _write("send_order", "逾期未签收升级", lambda cur: supervision.escalate_overdue(cur, date.today()))
-    if escalated:
-        audit("send_order", f"逾期未签收，已抄送领导小组：{'、'.join(escalated)}")
 
 
 def outcome() -> None:

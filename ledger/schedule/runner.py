@@ -83,8 +83,11 @@ def _daily(today: date, now: datetime) -> None:
                 continue
             people = people if people is not None else supervision.accounts()
             with writing() as cur:
-                if _claim_day(cur, job, today, now):
-                    work(cur, today, now, people)
+                done = work(cur, today, now, people) if _claim_day(cur, job, today, now) else None
+            if job == "escalate_overdue" and done:  # the office's audit trail names each escalated 督办单
+                store.record(
+                    _accounts_path(), "定时任务", "send_order", f"逾期未签收，已抄送领导小组：{'、'.join(done)}", "全区"
+                )
         except Exception:
             log.exception("daily job %s failed", job)
 
