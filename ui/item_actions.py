@@ -123,10 +123,11 @@ def perform(action: str, item_id: str, work: Callable, detail: str, scope_label:
     return True
 
 
-def _checked_files(uploads) -> list | None:
-    """The uploads as stored evidence (content checked); None after keeping why one was refused."""
-    if len(uploads or []) > MAX_EVIDENCE_FILES:
-        st.session_state[DONE] = ("error", f"一次最多上传 {MAX_EVIDENCE_FILES} 个文件")
+def stored_evidence(uploads, done: str, limit: int = MAX_EVIDENCE_FILES) -> list | None:
+    """The uploads as stored evidence (content checked, kept in the evidence store); None after keeping why one was
+    refused under the session key done (the form's message after its rerun). The 整改销号 forms and 回头看 use it."""
+    if len(uploads or []) > limit:
+        st.session_state[done] = ("error", f"一次最多上传 {limit} 个文件")
         return None
     files = []
     for upload in uploads or []:
@@ -134,7 +135,7 @@ def _checked_files(uploads) -> list | None:
         try:
             file = check_evidence(upload.name, data)
         except EvidenceError as error:
-            st.session_state[DONE] = ("error", str(error))
+            st.session_state[done] = ("error", str(error))
             return None
         keep_file(evidence_root(db_path()), file, data)
         files.append(file)
@@ -252,7 +253,7 @@ def _progress(item_id: str, seen: int, scope_label: str, keys: dict[str, str]) -
         return
     value = st.session_state.get
     status, note, measure = value(keys["status"]), value(keys["note"], ""), value(keys["measure"]) or None
-    files = _checked_files(value(keys["files"]))
+    files = stored_evidence(value(keys["files"]), DONE)
     if files is None:
         return
     perform(

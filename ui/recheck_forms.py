@@ -12,14 +12,14 @@ import streamlit as st
 import queries
 from auth import store
 from auth.roles import ADMIN, Action
-from ledger import db_path, rules, utility
 from ledger import recheck as rc
-from ledger.evidence import ACCEPTED, EvidenceError, check_evidence, evidence_root
-from ledger.evidence import store_file as keep_file
+from ledger import rules, utility
+from ledger.evidence import ACCEPTED
 from ledger.workflow import MAX_NOTE
 from ledger.writing import DatabaseBusy, WriteConflict
 from queries.db import writing
 from queries.scope import Scope
+from ui.item_actions import stored_evidence
 from ui.session import accounts_path, audit, signed_in_user
 from ui.tables import item_table
 
@@ -111,7 +111,7 @@ def inspection_form(mine: pd.DataFrame, scope_label: str) -> None:
 def _record(choices: dict[str, tuple[int, str]], scope_label: str) -> None:
     state = st.session_state
     draw_id, item_id = choices[state["recheck_task"]]
-    files = _stored(state.get("recheck_files") or [])
+    files = stored_evidence(state.get("recheck_files") or [], DONE, rc.MAX_FILES)
     if files is None:
         return
     result, notes = state["recheck_result"], state["recheck_notes"]
@@ -124,24 +124,6 @@ def _record(choices: dict[str, tuple[int, str]], scope_label: str) -> None:
         ),
         scope_label,
     )
-
-
-def _stored(uploads) -> list | None:
-    """The uploads checked by content and kept in the evidence store; None after keeping why one was refused."""
-    if len(uploads) > rc.MAX_FILES:
-        st.session_state[DONE] = ("error", f"一次最多上传 {rc.MAX_FILES} 个文件")
-        return None
-    files = []
-    for upload in uploads:
-        data = upload.getvalue()
-        try:
-            file = check_evidence(upload.name, data)
-        except EvidenceError as error:
-            st.session_state[DONE] = ("error", str(error))
-            return None
-        keep_file(evidence_root(db_path()), file, data)
-        files.append(file)
-    return files
 
 
 def recheck_history(item_id: str) -> None:
