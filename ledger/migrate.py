@@ -70,9 +70,8 @@ ADDED_PGWRITE = ("create sequence import_batch_id", "create sequence deadline_re
 # Schema 8 (#26 to #30), by the heads of the statements each part added to the schema files: an existing database
 # gains them in place, its rows kept. ADDED_IN_8 is in both schema files; PostgreSQL's also has PG_ADDED_IN_8.
 ADDED_IN_8 = ADDED_DUBAN + ADDED_SCHEDULE + ADDED_WIRE + ADDED_RECHECK + ADDED_DYNAMIC
-# pgspeed (#26): PostgreSQL only (ledger/postgres/schema.sql), filled by ledger.spans.rebuild_kpis once created
-ADDED_PGSPEED = ("create table item_kpi_change", "create index item_kpi_change_item", "create table kpi_change")
-PG_ADDED_IN_8 = ADDED_PGWRITE + ADDED_PGSPEED + ADDED_IN_8
+# The figures kept for the region views (ledger/postgres/kept.sql) are no part of the schema: install_kept.
+PG_ADDED_IN_8 = ADDED_PGWRITE + ADDED_IN_8
 
 # Rules that files written before queries/rules.sql stored (schema 5 to 7): dropped, so that only the rules file
 # defines them. Views first: item_facts_live reads item_facts_of.
@@ -226,7 +225,7 @@ def upgrade_postgres(dsn: str) -> None:
     (re)create the rules every time, so that a changed rule needs no schema version of its own. The rules' schema is
     dropped first: `create or replace function` refuses a function whose result columns changed, and no table or
     view depends on a rule (readers mid-query keep the definitions they started with)."""
-    from ledger.postgres import PG_ACCOUNTS, PG_SCHEMA, connect  # psycopg only in PostgreSQL mode
+    from ledger.postgres import KEPT_VERSION, PG_ACCOUNTS, PG_SCHEMA, connect  # psycopg only in PostgreSQL mode
 
     with connect(dsn) as con, con.transaction():
         con.execute("select pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
@@ -235,8 +234,7 @@ def upgrade_postgres(dsn: str) -> None:
             con.execute(PG_ACCOUNTS.read_text(encoding="utf-8"))
         row = con.execute("select value from meta where key = 'schema_version'").fetchone()
         version = row[0] if row else None
-        upgraded = version == "7"
-        if upgraded:
+        if version == "7":
             _postgres_from_v7(con, PG_SCHEMA)
             version = SCHEMA_VERSION
         if version != SCHEMA_VERSION:
@@ -246,8 +244,31 @@ def upgrade_postgres(dsn: str) -> None:
             )
         con.execute("drop schema if exists rules cascade")
         con.execute(PG_RULES.read_text(encoding="utf-8"))
-        if upgraded:  # the region figures kept beside the items, counted once from them (they need the rules)
-            spans.rebuild_kpis(PgCursor(con))
+        if kept_version(con) != KEPT_VERSION:  # filled from the items by the rules, so after them
+            install_kept(con)
+
+
+def kept_version(con) -> str | None:
+    """The KEPT_VERSION whose kept tables (ledger/postgres/kept.sql) the PostgreSQL database holds, if any."""
+    if con.execute("select to_regclass('public.kept_tables')").fetchone()[0] is None:
+        return None
+    row = con.execute("select max(version) from kept_tables").fetchone()
+    return row[0] if row else None
+
+
+def install_kept(con) -> None:
+    """Inside the caller's transaction, on a connection with the rules: the kept tables of ledger/postgres/kept.sql
+    dropped (those of any earlier version too), created again and filled from the truth, and their version recorded.
+    At national scale this takes minutes, once per new KEPT_VERSION."""
+    from ledger.postgres import KEPT_TABLES, KEPT_VERSION, PG_KEPT
+
+    for table in KEPT_TABLES:
+        con.execute(f"drop table if exists {table}")
+    con.execute(PG_KEPT.read_text(encoding="utf-8"))
+    spans.rebuild_kept(PgCursor(con))
+    con.execute("insert into kept_tables values (%s)", (KEPT_VERSION,))
+    for table in KEPT_TABLES:
+        con.execute(f"analyze {table}")
 
 
 def _postgres_from_v7(con, schema: Path) -> None:

@@ -74,7 +74,7 @@ days as (
 ),
 states as materialized (  -- once per item and day: the figures below read the status many times
     select
-        d.item_id, d.day, f.league_code, f.ledger, f.category, f.area_mu, f.amount_wan, f.returned_wan,
+        d.item_id, d.day, f.league_code, f.park_id, f.ledger, f.category, f.area_mu, f.amount_wan, f.returned_wan,
         f.approval_count,
         coalesce(s.status, '{OPEN}') as status,
         coalesce((select e.new_deadline from ext e where e.item_id = d.item_id and e.decided_date <= d.day
@@ -86,7 +86,7 @@ states as materialized (  -- once per item and day: the figures below read the s
 ),
 figures as (
     select
-        item_id, day, league_code, ledger, category,
+        item_id, day, league_code, park_id, ledger, category,
         1 as found,
         rules.rectified(status)::int as rectified,
         rules.overdue(status, deadline, day)::int as overdue,
@@ -103,13 +103,14 @@ figures as (
         case when rules.rectified(status) then coalesce(approval_count, 0) else 0 end::bigint as rectified_approvals
     from states
 )
-select item_id, day, league_code, ledger, category,
+select item_id, day, league_code, park_id, ledger, category,
        {", ".join(f"{m} - coalesce(lag({m}) over w, 0) as {m}" for m in KPI_MEASURES)}
 from figures
 window w as (partition by item_id order by day)
 """
-# The sums per league, ledger, category and day of the item changes in `moves` (a CTE), added to kpi_change in key
-# order (concurrent writers lock the rows they share in the same order: no deadlock).
+# The sums of the item changes in `moves` (a CTE) per league, ledger, category and day, added to kpi_change, and per
+# park, ledger, category and day, added to park_kpi_change, in key order (concurrent writers lock the rows they
+# share in the same order: no deadlock).
 ADD_TO_KPIS = f"""
 insert into kpi_change
 select league_code, ledger, category, day, {", ".join(f"sum({m})" for m in KPI_MEASURES)}
@@ -119,19 +120,39 @@ order by league_code, ledger, category, day
 on conflict (league_code, ledger, category, day) do update set
     {", ".join(f"{m} = kpi_change.{m} + excluded.{m}" for m in KPI_MEASURES)}
 """
+ADD_TO_PARK_KPIS = f"""
+insert into park_kpi_change
+select park_id, min(league_code), ledger, category, day, {", ".join(f"sum({m})" for m in KPI_MEASURES)}
+from moves
+group by park_id, ledger, category, day
+order by park_id, ledger, category, day
+on conflict (park_id, ledger, category, day) do update set
+    {", ".join(f"{m} = park_kpi_change.{m} + excluded.{m}" for m in KPI_MEASURES)}
+"""
+
+
+def rebuild_kept(con: PgCursor) -> None:
+    """Every kept table of ledger/postgres/kept.sql refilled from the truth (PostgreSQL)."""
+    rebuild_kpis(con)
 
 
 def rebuild_kpis(con: PgCursor) -> None:
-    """item_kpi_change and kpi_change rebuilt from item_fact, status_span and deadline_request (PostgreSQL)."""
-    con.execute("delete from item_kpi_change")
-    con.execute("delete from kpi_change")
+    """item_kpi_change, kpi_change and park_kpi_change rebuilt from item_fact, status_span and deadline_request."""
+    for table in ("item_kpi_change", "kpi_change", "park_kpi_change"):
+        con.execute(f"delete from {table}")
     con.execute(f"insert into item_kpi_change {ITEM_KPI_CHANGES.format(items='true')}")
     con.execute(f"with moves as (select * from item_kpi_change) {ADD_TO_KPIS}")
+    con.execute(f"with moves as (select * from item_kpi_change) {ADD_TO_PARK_KPIS}")
+
+
+def _refresh_kept(con: PgCursor, ids: list[str], prune: bool) -> None:
+    """Every kept table of ledger/postgres/kept.sql brought in step with these items' new spans and facts."""
+    _refresh_kpis(con, ids, prune)
 
 
 def _refresh_kpis(con: PgCursor, ids: list[str], prune: bool) -> None:
     """The changes of these items (and, with prune, of items no longer in item_fact) taken back and made again from
-    their new spans and facts, in one statement: kpi_change moves by the difference."""
+    their new spans and facts, in one statement: kpi_change and park_kpi_change move by the difference."""
     gone = " or item_id not in (select item_id from item_fact)" if prune else ""
     negated = ", ".join(f"-{m} as {m}" for m in KPI_MEASURES)
     con.execute(
@@ -139,10 +160,11 @@ def _refresh_kpis(con: PgCursor, ids: list[str], prune: bool) -> None:
         with old as (delete from item_kpi_change where item_id = any($ids){gone} returning *),
         new as (insert into item_kpi_change {ITEM_KPI_CHANGES.format(items="f.item_id = any($ids)")} returning *),
         moves as (
-            select league_code, ledger, category, day, {", ".join(KPI_MEASURES)} from new
+            select league_code, park_id, ledger, category, day, {", ".join(KPI_MEASURES)} from new
             union all
-            select league_code, ledger, category, day, {negated} from old
-        )
+            select league_code, park_id, ledger, category, day, {negated} from old
+        ),
+        parks as ({ADD_TO_PARK_KPIS} returning 1)
         {ADD_TO_KPIS}
         """,
         {"ids": ids},
@@ -171,7 +193,7 @@ def refresh(
         con.execute(f"insert into status_span {spans_sql()}")
         con.execute("insert into item_fact select * from rules.item_facts_of(null)")
         if is_postgres(con):
-            rebuild_kpis(con)
+            rebuild_kept(con)
         return
     ids, engine = sorted(set(item_ids)), _engine(con)
     if ids:
@@ -183,4 +205,4 @@ def refresh(
         con.execute("delete from status_span where item_id not in (select item_id from item_event)")
         con.execute("delete from item_fact where item_id not in (select item_id from item)")
     if is_postgres(con) and (ids or prune):
-        _refresh_kpis(con, ids, prune)
+        _refresh_kept(con, ids, prune)

@@ -4,6 +4,7 @@ bumps (what the result cache is keyed on). copy.py moves a DuckDB file in and ou
 reads the DuckDB file as before."""
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,8 +14,14 @@ import psycopg
 
 PG_SCHEMA = Path(__file__).resolve().parent / "schema.sql"
 PG_ACCOUNTS = Path(__file__).resolve().parent / "accounts.sql"  # the accounts file's tables (auth/store.py)
+# The figures kept for the region views (derived, PostgreSQL only): recreated and refilled from the truth whenever
+# KEPT_VERSION differs from the one the database records (ledger/migrate.py install_kept). Raise it with every
+# change to kept.sql or to how ledger/spans.py fills them.
+PG_KEPT = Path(__file__).resolve().parent / "kept.sql"
+KEPT_VERSION = "1"
+KEPT_TABLES = tuple(re.findall(r"^create table (\w+)", PG_KEPT.read_text(encoding="utf-8"), re.MULTILINE))
 # Tables PostgreSQL mode keeps that a DuckDB file has no twin of (never copied: the kept figures are rebuilt)
-PG_ONLY = ("data_version", "item_kpi_change", "kpi_change")
+PG_ONLY = ("data_version", *KEPT_TABLES)
 
 
 def dsn() -> str | None:

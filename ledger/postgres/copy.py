@@ -16,11 +16,10 @@ import psycopg
 
 from auth.store import SCHEMA as ACCOUNTS_SQLITE
 from auth.store import auth_path
-from ledger import SCHEMA, SCHEMA_VERSION, spans
-from ledger.migrate import PG_RULES
+from ledger import SCHEMA, SCHEMA_VERSION
+from ledger.migrate import PG_RULES, install_kept
 from ledger.postgres import PG_ACCOUNTS, PG_ONLY, PG_SCHEMA, connect
 from ledger.vocabulary import LEDGERS
-from ledger.writing import PgCursor
 
 BATCH = 10_000  # rows fetched from DuckDB at a time while streaming them into PostgreSQL's COPY
 
@@ -101,7 +100,7 @@ def to_postgres(source: Path, dsn: str) -> list[str]:
                     pg.execute(f"select setval(pg_get_serial_sequence('{table}', '{column}'), max({column}))"
                                f" from {table} having max({column}) is not null")  # fmt: skip
                 pg.execute(PG_RULES.read_text(encoding="utf-8"))  # the figures kept for the region views need them
-                spans.rebuild_kpis(PgCursor(pg))
+                install_kept(pg)
                 return _verified((_runner(duck), _runner(accounts)), (_runner(pg), _runner(pg)))
         finally:
             pg.close()
