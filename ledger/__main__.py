@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from ledger import SCHEMA_VERSION, db_path, stored_schema_version
+from ledger import SCHEMA_VERSION, db_path, files_dir, stored_schema_version
 from ledger.demo import build_demo
 from ledger.fields import SPECS
 from ledger.migrate import upgrade
@@ -240,7 +240,7 @@ def _backup(args: argparse.Namespace, path: Path) -> int:
             print(f"已备份: {target} ({target.stat().st_size / 1024 / 1024:.1f} MB)")
         else:
             done = restore(args.archive, path, args.force)
-            print(f"已恢复到 {path}(佐证材料 {done['evidence']} 个)。请重新启动看板。")
+            print(f"已恢复到 {path}(佐证材料 {done['evidence']} 个, 导入原件 {done['imports']} 个)。请重新启动看板。")
     except BackupError as error:
         print(f"未完成: {error}", file=sys.stderr)
         return 1
@@ -366,18 +366,18 @@ def _drop_empty_schema(target: str) -> None:
 
 
 def _backup_postgres(args: argparse.Namespace, target: str) -> int:
-    """backup/restore of the PostgreSQL database with pg_dump/pg_restore, the evidence files of the files directory
-    (ledger.files_dir: LEDGER_FILES, the directory the app servers share) with them."""
+    """backup/restore of the PostgreSQL database with pg_dump/pg_restore, the evidence and import files of the files
+    directory (ledger.files_dir: LEDGER_FILES, the directory the app servers share) with them."""
     from ledger.backup import backup_postgres, restore_postgres
-    from ledger.evidence import evidence_root
 
-    evidence = evidence_root(db_path())
     if args.command == "backup":
-        archive = backup_postgres(target, evidence, args.out or db_path().parent / "backups")
-        print(f"已备份 PostgreSQL 数据库与佐证材料: {archive} ({archive.stat().st_size / 1024 / 1024:.1f} MB)")
+        archive = backup_postgres(target, files_dir(), args.out or db_path().parent / "backups")
+        size = archive.stat().st_size / 1024 / 1024
+        print(f"已备份 PostgreSQL 数据库、佐证材料与导入原件: {archive} ({size:.1f} MB)")
     else:
-        done = restore_postgres(args.archive, target, evidence, args.force)
-        print(f"已恢复到 PostgreSQL 数据库(佐证材料 {done['evidence']} 个)。请重新启动看板。")
+        done = restore_postgres(args.archive, target, files_dir(), args.force)
+        files = f"佐证材料 {done['evidence']} 个, 导入原件 {done['imports']} 个"
+        print(f"已恢复到 PostgreSQL 数据库({files})。请重新启动看板。")
     return 0
 
 

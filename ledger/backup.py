@@ -1,6 +1,7 @@
-"""Backups: a dated archive of the database, the accounts file and the evidence files, consistent while the app
-runs (taken under the writer lock, so no transaction is half-written), and its restore into a folder. In PostgreSQL
-mode (LEDGER_DSN) the database goes through pg_dump/pg_restore instead, the evidence files the same way."""
+"""Backups: a dated archive of the database, the accounts file and the files beside the records (evidence/: the
+佐证材料; imports/: every original upload an import archived), consistent while the app runs (taken under the writer
+lock, so no transaction is half-written), and its restore into a folder. In PostgreSQL mode (LEDGER_DSN) the database
+goes through pg_dump/pg_restore instead, the files the same way."""
 
 import hashlib
 import json
@@ -15,13 +16,17 @@ from datetime import datetime
 from pathlib import Path
 
 from auth.store import auth_path
-from ledger.evidence import evidence_root
+from ledger import files_dir
+from ledger.importing.disk import PARTIAL_SUFFIX
 from ledger.writing import DatabaseBusy, open_for_writing, writer_lock
 
 MANIFEST = "manifest.json"
 # PostgreSQL mode (LEDGER_DSN): the database through PostgreSQL's own tools, the evidence files beside it.
 PG_BIN = Path("/usr/lib/postgresql/15/bin")  # Debian's PostgreSQL 15; else the tools on PATH
 PG_DUMP_MEMBER = "ledger.pgdump"  # pg_dump's custom format (-Fc) inside the archive
+# The folders of the files directory (ledger.files_dir) that hold records' files, each under its own name in the
+# archive: the evidence files and the archived original uploads (ledger/importing/disk.py).
+FILE_FOLDERS = ("evidence", "imports")
 
 
 class BackupError(ValueError):
@@ -65,7 +70,7 @@ def backup(db: Path, folder: Path, now: datetime | None = None) -> Path:
         if accounts:
             archive.writestr(auth_path(db).name, accounts)
             files[auth_path(db).name] = _sha(accounts)
-        _add_evidence(archive, evidence_root(db), files)
+        _add_files(archive, files_dir(db), files)
         manifest = {"made_at": stamp, "database": db.name, "files": files}
         archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     os.replace(partial, target)
@@ -88,7 +93,7 @@ def restore(archive_path: Path, db: Path, force: bool = False) -> dict[str, int]
                 raise BackupError(str(error)) from error
         db.parent.mkdir(parents=True, exist_ok=True)
         db.with_name(db.name + ".wal").unlink(missing_ok=True)
-        restored = {"evidence": _restore_evidence(archive, manifest, evidence_root(db))}
+        restored = _restore_files(archive, manifest, files_dir(db))
         for name in manifest["files"]:
             if name == manifest["database"]:
                 target = db
@@ -102,15 +107,17 @@ def restore(archive_path: Path, db: Path, force: bool = False) -> dict[str, int]
     return restored
 
 
-def _add_evidence(archive: zipfile.ZipFile, root: Path, files: dict[str, str]) -> None:
-    """Every evidence file under root into the archive as evidence/…, its checksum into files (a file still being
-    written, *.part, is left out)."""
-    for path in sorted(root.rglob("*")) if root.exists() else []:
-        if path.is_file() and not path.name.endswith(".part"):
-            name = f"evidence/{path.relative_to(root).as_posix()}"
-            data = path.read_bytes()
-            archive.writestr(name, data)
-            files[name] = _sha(data)
+def _add_files(archive: zipfile.ZipFile, root: Path, files: dict[str, str]) -> None:
+    """Every file of FILE_FOLDERS under the files directory root into the archive as evidence/… and imports/…, its
+    checksum into files (a file still being written, *.part or *.partial, is left out)."""
+    for folder in FILE_FOLDERS:
+        base = root / folder
+        for path in sorted(base.rglob("*")) if base.exists() else []:
+            if path.is_file() and not path.name.endswith((".part", PARTIAL_SUFFIX)):
+                name = f"{folder}/{path.relative_to(base).as_posix()}"
+                data = path.read_bytes()
+                archive.writestr(name, data)
+                files[name] = _sha(data)
 
 
 def _open_archive(archive_path: Path) -> zipfile.ZipFile:
@@ -135,12 +142,15 @@ def _checked_manifest(archive: zipfile.ZipFile) -> dict:
     return manifest
 
 
-def _restore_evidence(archive: zipfile.ZipFile, manifest: dict, root: Path) -> int:
-    """The archive's evidence files written under root; how many."""
-    names = [name for name in manifest["files"] if name.startswith("evidence/")]
-    for name in names:
-        _write_atomically(root / name.removeprefix("evidence/"), archive.read(name))
-    return len(names)
+def _restore_files(archive: zipfile.ZipFile, manifest: dict, root: Path) -> dict[str, int]:
+    """The archive's files of FILE_FOLDERS written under the files directory root; how many of each folder."""
+    restored = dict.fromkeys(FILE_FOLDERS, 0)
+    for name in manifest["files"]:
+        folder = name.split("/", 1)[0]
+        if folder in restored and "/" in name:
+            _write_atomically(root / name, archive.read(name))
+            restored[folder] += 1
+    return restored
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
@@ -169,10 +179,10 @@ def _run_tool(command: list[str], what: str) -> None:
         raise BackupError(f"{what}失败（{Path(command[0]).name} 退出码 {done.returncode}）：{reason}")
 
 
-def backup_postgres(dsn: str, evidence: Path, folder: Path, now: datetime | None = None) -> Path:
+def backup_postgres(dsn: str, files_root: Path, folder: Path, now: datetime | None = None) -> Path:
     """Write ledger-backup-YYYYmmdd-HHMMSS.zip into folder: pg_dump's custom-format dump of the database (one
-    consistent snapshot while the app servers write) and the evidence files (write-once, so any taken after the
-    snapshot began are only extra); returns its path."""
+    consistent snapshot while the app servers write) and the evidence and import files of the files directory
+    files_root (write-once, so any taken after the snapshot began are only extra); returns its path."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = folder / f"ledger-backup-{stamp}.zip"
@@ -184,16 +194,17 @@ def backup_postgres(dsn: str, evidence: Path, folder: Path, now: datetime | None
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(dump, PG_DUMP_MEMBER, compress_type=zipfile.ZIP_STORED)  # -Fc is compressed already
             files[PG_DUMP_MEMBER] = _sha(dump.read_bytes())
-            _add_evidence(archive, evidence, files)
+            _add_files(archive, files_root, files)
             manifest = {"made_at": stamp, "database": PG_DUMP_MEMBER, "files": files}
             archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     os.replace(partial, target)
     return target
 
 
-def restore_postgres(archive_path: Path, dsn: str, evidence: Path, force: bool = False) -> dict[str, int]:
+def restore_postgres(archive_path: Path, dsn: str, files_root: Path, force: bool = False) -> dict[str, int]:
     """Bring a PostgreSQL-mode archive back into the database at dsn (pg_restore --clean, one transaction) and its
-    evidence files into evidence; refuses a database that holds ledgers unless force. Returns what it restored."""
+    evidence and import files into the files directory files_root; refuses a database that holds ledgers unless force.
+    Returns how many files of each folder it restored."""
     from ledger.postgres import connect
 
     with _open_archive(archive_path) as archive:
@@ -209,4 +220,4 @@ def restore_postgres(archive_path: Path, dsn: str, evidence: Path, force: bool =
             dump.write_bytes(archive.read(PG_DUMP_MEMBER))
             _run_tool([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
                        "--dbname", dsn, str(dump)], "恢复 PostgreSQL 数据库")  # fmt: skip
-        return {"evidence": _restore_evidence(archive, manifest, evidence)}
+        return _restore_files(archive, manifest, files_root)

@@ -119,18 +119,24 @@ def test_backup_and_restore_bring_back_the_database_and_the_evidence_files(
     evidence = tmp_path / "data" / "evidence" / "ab" / "ab12"
     evidence.parent.mkdir(parents=True)
     evidence.write_bytes(b"scan")
+    upload = tmp_path / "data" / "imports" / "batch-0041-ab12-包头市土地台账.xlsx"  # an archived original upload
+    upload.parent.mkdir()
+    upload.write_bytes(b"PK original")
     before, title = _counts(demo_pg), _one(demo_pg, "select title from item order by item_id limit 1")
     assert main(["backup", "--out", str(tmp_path / "backups")]) == 0
     (archive,) = (tmp_path / "backups").glob("ledger-backup-*.zip")
     with psycopg.connect(demo_pg) as con:
         con.execute("update item set title = 'changed' where item_id = (select min(item_id) from item)")
     evidence.unlink()
+    upload.unlink()
     assert main(["restore", str(archive)]) == 1  # the database holds ledgers: only with --force
     assert "--force" in capsys.readouterr().err
     assert main(["restore", str(archive), "--force"]) == 0
     assert _one(demo_pg, "select title from item order by item_id limit 1") == title
     assert _counts(demo_pg) == before
+    assert "佐证材料 1 个, 导入原件 1 个" in capsys.readouterr().out
     assert evidence.read_bytes() == b"scan"
+    assert upload.read_bytes() == b"PK original"
     assert _one(demo_pg, "select rules.rectified('已整改')")
     monkeypatch.delenv("LEDGER_DSN")
     capsys.readouterr()

@@ -19,6 +19,7 @@ from ledger import postgres, rules, spans
 from ledger import workflow as wf
 from ledger.evidence import EvidenceError, check_evidence, evidence_root, store_file
 from ledger.fields import SPECS
+from ledger.importing.disk import imports_root
 from ledger.writing import PgCursor, WriteConflict, transaction
 from tests.conftest import DEMO_USERS, ROOT, copy_database, read_database, session_token
 
@@ -597,6 +598,10 @@ def test_a_backup_taken_while_the_app_holds_the_database_restores_every_item_eve
     item = open_items(con, "150200", ledger="land")[0]
     file = evidence("现场照片.pdf")
     store_file(evidence_root(db), file, PDF)
+    upload = imports_root(db) / "batch-0007-ab12-包头市土地台账.xlsx"  # an archived original upload
+    upload.parent.mkdir(parents=True, exist_ok=True)
+    upload.write_bytes(b"PK original")
+    (imports_root(db) / "batch-0008-cd34-x.xlsx.partial").write_bytes(b"half")  # an import still writing: left out
     act(con, db, wf.record_progress, BAOTOU, item, state(con, item).seq, "已整改", "完成", files=[file], now=NOW)
     counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("item", "item_event", "evidence")}
     con.close()
@@ -610,7 +615,9 @@ def test_a_backup_taken_while_the_app_holds_the_database_restores_every_item_eve
     assert archive.name == "ledger-backup-20260302-100000.zip"
     fresh = tmp_path / "fresh" / "ledger.duckdb"
     done = restore(archive, fresh)
-    assert done["evidence"] == 1
+    assert done == {"evidence": 1, "imports": 1}
+    assert (imports_root(fresh) / upload.name).read_bytes() == b"PK original"
+    assert not (imports_root(fresh) / "batch-0008-cd34-x.xlsx.partial").exists()
     restored = duckdb.connect(str(fresh))
     assert {t: restored.execute(f"select count(*) from {t}").fetchone()[0] for t in counts} == counts
     sha = restored.execute("select sha256 from evidence where item_id = $i", {"i": item}).fetchone()[0]
