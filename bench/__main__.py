@@ -58,6 +58,11 @@ PAGES = {
     "meeting": ("pages/meeting.py", {}),
     "data_import": ("pages/data_import.py", {}),
     "accounts": ("pages/accounts.py", {}),
+    "inbox": ("pages/inbox.py", {}),
+    "supervision": ("pages/supervision.py", {}),
+    "clocks": ("pages/clocks.py", {}),
+    "recheck": ("pages/recheck.py", {}),
+    "subscriptions": ("pages/subscriptions.py", {}),
 }
 
 
