@@ -35,7 +35,7 @@ select {unit}, ledger, category,
 from rules.items_at(%(asof)s) group by 1, 2, 3
 """
 KEPT = f"""
-select {{unit}}, ledger, category, {", ".join(f"sum({m})" for m in spans.KPI_MEASURES)}
+select {{unit}}, ledger, category, {", ".join(f"sum({m})" for m in spans.COUNTED_MEASURES)}
 from {{table}} where day <= %(asof)s group by 1, 2, 3 having sum(found) <> 0
 """
 GRAINS = {"kpi_change": "league_code", "park_kpi_change": "park_id"}  # each kept table by its unit

@@ -1,38 +1,45 @@
--- map_parks on PostgreSQL: the same rows as queries/idle_map/map_parks.sql (its comments say what they mean); here the group by spelled out.
-with open_items as (
+-- map_parks on PostgreSQL: the same rows as queries/idle_map/map_parks.sql (its comments say what they mean). Each
+-- park's open items and their land and investment are sums of park_kpi_change (kept in step by ledger/spans.py):
+-- found less rectified; overdue items are open ones.
+with parks as (
+    select p.park_id, p.name, p.league_code, l.name as league_name, p.level, p.park_type, p.lat, p.lon
+    from park p
+    join league l using (league_code)
+    where ($league is null or p.league_code = $league)
+      and ($park is null or p.park_id = $park)
+),
+counted as (
     select
-        item_id,
-        park_id,
-        ledger,
-        area_mu::double precision as area_mu,
-        amount_wan::double precision as amount_wan,
-        ledger in ('land', 'stalled', 'infrastructure') as is_asset,
-        is_overdue as is_late
-    from rules.items_at($asof)
-    where not is_rectified
-      and ($league is null or league_code = $league)
-      and ($park is null or park_id = $park)
+        k.park_id,
+        sum(k.found - k.rectified) filter (where k.ledger in ('land', 'stalled', 'infrastructure')) as open_assets,
+        sum(k.overdue) filter (where k.ledger in ('land', 'stalled', 'infrastructure')) as overdue_assets,
+        sum(k.found_area_mu - k.rectified_area_mu) filter (where k.ledger = 'land') as open_land_mu,
+        sum(k.found_area_mu - k.rectified_area_mu) filter (where k.ledger = 'stalled') as open_stalled_mu,
+        sum(k.found_amount_wan - k.rectified_amount_wan) filter (where k.ledger = 'infrastructure')
+            as open_infra_wan,
+        sum(k.found - k.rectified) as open_items,
+        sum(k.overdue) as overdue
+    from park_kpi_change k
+    join parks p using (park_id)
+    where k.day <= $asof and ($league is null or k.league_code = $league)
+    group by k.park_id
 )
 select
     p.park_id,
     p.name,
     p.league_code,
-    l.name as league_name,
+    p.league_name,
     p.level,
     p.park_type,
     p.lat,
     p.lon,
-    count(o.item_id) filter (where o.is_asset) as open_assets,
-    count(o.item_id) filter (where o.is_asset and o.is_late) as overdue_assets,
-    coalesce(sum(o.area_mu) filter (where o.ledger = 'land'), 0) as open_land_mu,
-    coalesce(sum(o.area_mu) filter (where o.ledger = 'stalled'), 0) as open_stalled_mu,
-    coalesce(sum(o.amount_wan) filter (where o.ledger = 'infrastructure'), 0) as open_infra_wan,
-    count(o.item_id) as open_items,
-    count(o.item_id) filter (where o.is_late) as overdue
-from park p
-join league l using (league_code)
-left join open_items o using (park_id)
-where ($league is null or p.league_code = $league)
-  and ($park is null or p.park_id = $park)
-group by p.park_id, p.name, p.league_code, l.name, p.level, p.park_type, p.lat, p.lon
+    coalesce(x.open_assets, 0)::bigint as open_assets,
+    coalesce(x.overdue_assets, 0)::bigint as overdue_assets,
+    coalesce(x.open_land_mu, 0)::double precision as open_land_mu,
+    coalesce(x.open_stalled_mu, 0)::double precision as open_stalled_mu,
+    coalesce(x.open_infra_wan, 0)::double precision as open_infra_wan,
+    coalesce(x.open_items, 0)::bigint as open_items,
+    coalesce(x.overdue, 0)::bigint as overdue
+from parks p
+left join counted x using (park_id)
 order by p.park_id
