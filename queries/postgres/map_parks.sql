@@ -20,8 +20,7 @@ counted as (
         sum(k.found - k.rectified) as open_items,
         sum(k.overdue) as overdue
     from park_kpi_change k
-    join parks p using (park_id)
-    where k.day <= $asof and ($league is null or k.league_code = $league)
+    where k.day <= $asof and ($league is null or k.league_code = $league) and ($park is null or k.park_id = $park)
     group by k.park_id
 )
 select

@@ -1,17 +1,18 @@
 -- overdue_parks on PostgreSQL: the same rows as queries/progress/overdue_parks.sql (its comments say what they mean).
 -- The land items overdue on $asof are read from overdue_span (each item's overdue spans with the 整改时限 then in
--- force, kept in step by ledger/spans.py) instead of a pass over every item; days overdue by date subtraction.
+-- force, kept in step by ledger/spans.py) instead of a pass over every item; their kind and area are item_fact's,
+-- which for a land item are its land row's (闲置土地: category land_idle), so no join with every land row; days
+-- overdue by date subtraction.
 select
     s.park_id,
     p.name as park_name,
     s.league_code,
     l.name as league_name,
     count(*) as overdue_land,
-    count(*) filter (where d.land_kind = '闲置土地') as overdue_idle,
-    coalesce(sum(d.area_mu), 0) as overdue_area_mu,
+    count(*) filter (where s.category = 'land_idle') as overdue_idle,
+    coalesce(sum(s.area_mu), 0) as overdue_area_mu,
     max($asof - s.deadline) as max_days_overdue
 from overdue_span s
-join land d using (item_id)
 join park p using (park_id)
 join league l on l.league_code = s.league_code
 where s.ledger = 'land'

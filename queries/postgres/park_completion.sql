@@ -9,8 +9,9 @@ with parks as (
 counted as (
     select k.park_id, sum(k.found) as found, sum(k.rectified) as rectified, sum(k.overdue) as overdue
     from park_kpi_change k
-    join parks p using (park_id)
     where k.day <= $asof
+      and ($league is null or k.park_id in (select park_id from parks))  -- the region: every park, no join
+      and ($user_park is null or k.park_id = $user_park)
     group by k.park_id
 )
 select
