@@ -113,6 +113,7 @@ create table overdue_span (
 create index overdue_span_item on overdue_span (item_id);
 create index overdue_span_ledger on overdue_span (ledger, valid_from);
 create index overdue_span_park on overdue_span (park_id);
+create index park_kpi_change_league on park_kpi_change (league_code, day);  -- the parks of one league
 
 -- Indexes on the truth's tables that the views of one park or one league need (created if missing: the tables and
 -- their rows are the schema's, only the index is this file's).
