@@ -157,8 +157,28 @@ order by league_code, category, first_rectified, day
 on conflict (league_code, category, first_rectified, day) do update set
     rectified = rectified_first_change.rectified + excluded.rectified
 """
+# The changes in `moves` per park and ledger added to every mark on or after their day (park_kpi_mark: each park's
+# figures on the first day of each month, so that a date's figures are the latest mark plus the changes since).
+ADD_TO_MARKS = f"""
+insert into park_kpi_mark
+select m.mark, x.park_id, min(x.league_code), x.ledger, {", ".join(f"sum(x.{m})" for m in KPI_MEASURES)}
+from moves x
+join kpi_mark m on m.mark >= x.day
+group by m.mark, x.park_id, x.ledger
+having {" or ".join(f"sum(x.{m}) <> 0" for m in KPI_MEASURES)}  -- a write moves a few figures: only their marks
+order by m.mark, x.park_id, x.ledger
+on conflict (mark, park_id, ledger) do update set
+    {", ".join(f"{m} = park_kpi_mark.{m} + excluded.{m}" for m in KPI_MEASURES)}
+"""
+# The marks: the first day of every month from the earliest change's to the latest's (a change dated after the last
+# mark is read as a change since it until the next rebuild).
+MARKS = """
+insert into kpi_mark
+select generate_series(date_trunc('month', min(day)::timestamp), max(day)::timestamp, interval '1 month')::date
+from park_kpi_change
+"""
 ITEM_KEPT = ("item_kpi_change", "overdue_span")  # each item's own rows
-SUMMED_KEPT = ("kpi_change", "park_kpi_change", "rectified_first_change")  # sums of item_kpi_change
+SUMMED_KEPT = ("kpi_change", "park_kpi_change", "rectified_first_change", "kpi_mark", "park_kpi_mark")
 
 
 def rebuild_kept(con: PgCursor) -> None:
@@ -180,6 +200,8 @@ def rebuild_kpis(con: PgCursor) -> None:
     )
     for add in (ADD_TO_KPIS, ADD_TO_PARK_KPIS, ADD_TO_FIRSTS):
         con.execute(f"with moves as (select * from item_kpi_change) {add}")
+    con.execute(MARKS)
+    con.execute(f"with moves as (select * from park_kpi_change) {ADD_TO_MARKS}")
 
 
 def _refresh_kept(con: PgCursor, ids: list[str], prune: bool) -> None:
@@ -205,7 +227,8 @@ def _refresh_kpis(con: PgCursor, ids: list[str], prune: bool) -> None:
             select league_code, park_id, ledger, category, first_rectified, day, {negated} from old
         ),
         parks as ({ADD_TO_PARK_KPIS} returning 1),
-        firsts as ({ADD_TO_FIRSTS} returning 1)
+        firsts as ({ADD_TO_FIRSTS} returning 1),
+        marks as ({ADD_TO_MARKS} returning 1)
         {ADD_TO_KPIS}
         """,
         {"ids": ids},

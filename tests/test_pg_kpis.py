@@ -4,8 +4,8 @@ and an import-like change of the ledgers (an item's dates and area changed, an i
 prune as ledger/importing does), the kept changes equal a rebuild from scratch, and their sums at several dates
 equal the figures counted from rules.items_at, per league, ledger and category. So do those kept for the views that
 compare parks: rectified_any (rectification_curve's count of rectified status spans, found by then or not),
-rectified_first_change (phase_progress's items first rectified before a phase) and overdue_span (overdue_parks's
-overdue items with the deadline then in force)."""
+rectified_first_change (phase_progress's items first rectified before a phase), overdue_span (overdue_parks's
+overdue items with the deadline then in force) and park_kpi_mark (each park's figures on each mark date)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -83,9 +83,26 @@ def every_kept_row(con: psycopg.Connection) -> dict[str, list[tuple]]:
     rows["rectified_first_change"] = sorted(
         con.execute("select * from rectified_first_change where rectified <> 0").fetchall(), key=repr
     )
-    for table in spans.ITEM_KEPT:
+    rows["park_kpi_mark"] = marks(con, "select * from park_kpi_mark")
+    for table in (*spans.ITEM_KEPT, "kpi_mark"):
         rows[table] = sorted(con.execute(f"select * from {table}").fetchall(), key=repr)
     return rows
+
+
+def marks(con: psycopg.Connection, sql: str) -> list[tuple]:
+    """The rows of park_kpi_mark (or of `sql` with its columns) that are not all zeros, sorted."""
+    nonzero = " or ".join(f"{m} <> 0" for m in spans.KPI_MEASURES)
+    return sorted(con.execute(f"select * from ({sql}) q where {nonzero}").fetchall(), key=repr)
+
+
+def marks_differ(con: psycopg.Connection) -> bool:
+    """Whether the figures kept per mark differ from park_kpi_change's sums up to each mark (at least one mark)."""
+    assert con.execute("select count(*) from kpi_mark").fetchone()[0] > 0
+    summed = f"""
+        select m.mark, k.park_id, min(k.league_code) as league_code, k.ledger,
+               {", ".join(f"sum(k.{m}) as {m}" for m in spans.KPI_MEASURES)}
+        from park_kpi_change k join kpi_mark m on k.day <= m.mark group by m.mark, k.park_id, k.ledger"""
+    return marks(con, "select * from park_kpi_mark") != marks(con, summed)
 
 
 def parks_figures_differ(con: psycopg.Connection) -> list[str]:
@@ -152,6 +169,7 @@ def test_the_copy_keeps_the_figures_comparing_parks_equal_to_counting_every_item
     assert pg.execute("select count(*) from overdue_span").fetchone()[0] > 0
     assert pg.execute("select count(*) from rectified_first_change").fetchone()[0] > 0
     assert not parks_figures_differ(pg)
+    assert not marks_differ(pg)
 
 
 def test_after_workflow_writes_and_an_import_the_kept_figures_equal_a_rebuild_and_the_count(pg) -> None:
@@ -192,6 +210,7 @@ def test_after_workflow_writes_and_an_import_the_kept_figures_equal_a_rebuild_an
         for table in GRAINS:
             assert figures(pg, KEPT, asof, table) == figures(pg, FROM_ITEMS, asof, table), (asof, table)
     assert not parks_figures_differ(pg)
+    assert not marks_differ(pg)
     for table in spans.ITEM_KEPT:
         assert pg.execute(f"select count(*) from {table} where item_id = %s", (removed,)).fetchone()[0] == 0
     with pg.transaction():

@@ -114,6 +114,33 @@ create index overdue_span_item on overdue_span (item_id);
 create index overdue_span_ledger on overdue_span (ledger, valid_from);
 create index overdue_span_park on overdue_span (park_id);
 create index park_kpi_change_league on park_kpi_change (league_code, day);  -- the parks of one league
+-- park_kpi_mark: park_kpi_change's sums per park and ledger on each mark (kpi_mark: the first day of every month the
+-- changes span), so that every park's figures on D are its latest mark on or before D plus the few changes since
+-- (about 20,000 rows instead of 130,000 for the region's parks: map_parks, park_completion, unit_ledger_matrix).
+create table kpi_mark (mark date primary key);
+create table park_kpi_mark (
+    mark                 date not null,
+    park_id              varchar,
+    league_code          varchar,
+    ledger               varchar,
+    found                bigint not null,
+    rectified            bigint not null,
+    overdue              bigint not null,
+    status_open          bigint not null,
+    status_working       bigint not null,
+    status_applied       bigint not null,
+    status_closed        bigint not null,
+    found_area_mu        decimal(24, 4) not null,
+    rectified_area_mu    decimal(24, 4) not null,
+    found_amount_wan     decimal(24, 2) not null,
+    rectified_amount_wan decimal(24, 2) not null,
+    returned_wan         decimal(24, 2) not null,
+    found_approvals      bigint not null,
+    rectified_approvals  bigint not null,
+    rectified_any        bigint not null,
+    unique nulls not distinct (mark, park_id, ledger)
+);
+create index park_kpi_change_day on park_kpi_change (day);  -- the changes since a mark
 
 -- Indexes on the truth's tables that the views of one park or one league need (created if missing: the tables and
 -- their rows are the schema's, only the index is this file's).
