@@ -112,6 +112,7 @@ create table overdue_span (
 );
 create index overdue_span_item on overdue_span (item_id);
 create index overdue_span_ledger on overdue_span (ledger, valid_from);
+create index overdue_span_league on overdue_span (league_code, ledger, valid_from);
 create index overdue_span_park on overdue_span (park_id);
 create index park_kpi_change_league on park_kpi_change (league_code, day);  -- the parks of one league
 -- park_kpi_mark: park_kpi_change's sums per park and ledger on each mark (kpi_mark: the first day of every month the
