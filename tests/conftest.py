@@ -142,7 +142,9 @@ What each module checks (the checks are written for the campaign's Chinese-readi
 - `tests/test_pg_kpis.py`（标记 `postgres`）：复制后保存的地区汇总（`kpi_change`）在 7 个日期按盟市、台账、类别的各项
   数字等于从 `rules.items_at` 逐条目数出的；一串整改销号写入（进展、退回、销号、过去日期的记录、批准延期）与一次类似
   导入的改动（改日期与面积、删一条、加一条，`refresh(prune=True)`）之后仍相等，且等于从头重建；批准延期自决定之日起
-  使该条目不再计入超期。
+  使该条目不再计入超期。比较园区的视图所保存的 `rectified_any`（整改曲线按状态计的已整改）、`rectified_first_change`
+  （阶段开始前首次整改的条目）与 `overdue_span`（超期条目及当时有效的整改时限）同样在各日期等于逐条目数出的、写入后
+  等于重建；`park_kpi_mark` 每个月初的累计等于 `park_kpi_change` 到该日之和。
 """
 
 import os

@@ -2,7 +2,10 @@
 of workflow writes (progress, an application returned and approved, an extension approved, events dated in the past)
 and an import-like change of the ledgers (an item's dates and area changed, an item removed, one added, refreshed with
 prune as ledger/importing does), the kept changes equal a rebuild from scratch, and their sums at several dates
-equal the figures counted from rules.items_at, per league, ledger and category."""
+equal the figures counted from rules.items_at, per league, ledger and category. So do those kept for the views that
+compare parks: rectified_any (rectification_curve's count of rectified status spans, found by then or not),
+rectified_first_change (phase_progress's items first rectified before a phase), overdue_span (overdue_parks's
+overdue items with the deadline then in force) and park_kpi_mark (each park's figures on each mark date)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -35,10 +38,32 @@ select {unit}, ledger, category,
 from rules.items_at(%(asof)s) group by 1, 2, 3
 """
 KEPT = f"""
-select {{unit}}, ledger, category, {", ".join(f"sum({m})" for m in spans.KPI_MEASURES)}
+select {{unit}}, ledger, category, {", ".join(f"sum({m})" for m in spans.COUNTED_MEASURES)}
 from {{table}} where day <= %(asof)s group by 1, 2, 3 having sum(found) <> 0
 """
 GRAINS = {"kpi_change": "league_code", "park_kpi_change": "park_id"}  # each kept table by its unit
+PHASE_STARTS = (date(2022, 9, 1), date(2023, 1, 1))  # 集中整治 and 长效盘活 (phase_progress's "earlier")
+# Each figure of part "parks" (kept, counted from the items) at %(asof)s, with %(start)s a phase's start.
+PARKS_FIGURES = {
+    "rectified_any": (
+        "select {unit}, ledger, category, sum(rectified_any) from {table} where day <= %(asof)s group by 1, 2, 3"
+        " having sum(rectified_any) <> 0",
+        "select f.{unit}, f.ledger, f.category, count(*) from rules.status_at(%(asof)s) s join item_fact f"
+        " using (item_id) where rules.rectified(s.status) group by 1, 2, 3",
+    ),
+    "first_rectified": (
+        "select league_code, category, sum(rectified) from rectified_first_change where day <= %(asof)s"
+        " and first_rectified < %(start)s group by 1, 2 having sum(rectified) <> 0",
+        "select league_code, category, count(*) from rules.items_at(%(asof)s)"
+        " where is_rectified and first_rectified < %(start)s group by 1, 2",
+    ),
+    "overdue_span": (
+        "select item_id, park_id, league_code, ledger, category, area_mu, deadline from overdue_span"
+        " where valid_from <= %(asof)s and (valid_to > %(asof)s or valid_to is null)",
+        "select item_id, park_id, league_code, ledger, category, area_mu, deadline from rules.items_at(%(asof)s)"
+        " where is_overdue",
+    ),
+}
 
 
 def figures(con: psycopg.Connection, sql: str, asof: date, table: str = "kpi_change") -> dict[tuple, tuple]:
@@ -50,6 +75,48 @@ def kept_changes(con: psycopg.Connection, table: str = "kpi_change") -> list[tup
     columns = ", ".join((GRAINS[table], "ledger", "category", "day", *spans.KPI_MEASURES))
     nonzero = " or ".join(f"{m} <> 0" for m in spans.KPI_MEASURES)
     return sorted(con.execute(f"select {columns} from {table} where {nonzero}").fetchall(), key=repr)
+
+
+def every_kept_row(con: psycopg.Connection) -> dict[str, list[tuple]]:
+    """Every kept table's rows, sorted (the sums without their rows of zeros), to compare with a rebuild."""
+    rows = {table: kept_changes(con, table) for table in GRAINS}
+    rows["rectified_first_change"] = sorted(
+        con.execute("select * from rectified_first_change where rectified <> 0").fetchall(), key=repr
+    )
+    rows["park_kpi_mark"] = marks(con, "select * from park_kpi_mark")
+    for table in (*spans.ITEM_KEPT, "kpi_mark"):
+        rows[table] = sorted(con.execute(f"select * from {table}").fetchall(), key=repr)
+    return rows
+
+
+def marks(con: psycopg.Connection, sql: str) -> list[tuple]:
+    """The rows of park_kpi_mark (or of `sql` with its columns) that are not all zeros, sorted."""
+    nonzero = " or ".join(f"{m} <> 0" for m in spans.KPI_MEASURES)
+    return sorted(con.execute(f"select * from ({sql}) q where {nonzero}").fetchall(), key=repr)
+
+
+def marks_differ(con: psycopg.Connection) -> bool:
+    """Whether the figures kept per mark differ from park_kpi_change's sums up to each mark (at least one mark)."""
+    assert con.execute("select count(*) from kpi_mark").fetchone()[0] > 0
+    summed = f"""
+        select m.mark, k.park_id, min(k.league_code) as league_code, k.ledger,
+               {", ".join(f"sum(k.{m}) as {m}" for m in spans.KPI_MEASURES)}
+        from park_kpi_change k join kpi_mark m on k.day <= m.mark group by m.mark, k.park_id, k.ledger"""
+    return marks(con, "select * from park_kpi_mark") != marks(con, summed)
+
+
+def parks_figures_differ(con: psycopg.Connection) -> list[str]:
+    """The figures of part "parks" on every date (and phase start) where the kept ones differ from the items'."""
+    differ = []
+    for asof in DATES:
+        for start in PHASE_STARTS:
+            for name, (kept, counted) in PARKS_FIGURES.items():
+                for table, unit in GRAINS.items() if name == "rectified_any" else [(None, None)]:
+                    sql = [text.format(unit=unit, table=table) for text in (kept, counted)]
+                    got, want = (sorted(con.execute(q, {"asof": asof, "start": start}).fetchall()) for q in sql)
+                    if got != want:
+                        differ.append(f"{name} {table or ''} {asof} {start}")
+    return differ
 
 
 def open_items(con: psycopg.Connection, n: int, deadline_before: date, ledger: str | None = None) -> list[str]:
@@ -98,6 +165,13 @@ def test_the_copy_keeps_figures_equal_to_counting_every_item(pg: psycopg.Connect
         assert figures(pg, KEPT, asof, table) == figures(pg, FROM_ITEMS, asof, table), asof
 
 
+def test_the_copy_keeps_the_figures_comparing_parks_equal_to_counting_every_item(pg: psycopg.Connection) -> None:
+    assert pg.execute("select count(*) from overdue_span").fetchone()[0] > 0
+    assert pg.execute("select count(*) from rectified_first_change").fetchone()[0] > 0
+    assert not parks_figures_differ(pg)
+    assert not marks_differ(pg)
+
+
 def test_after_workflow_writes_and_an_import_the_kept_figures_equal_a_rebuild_and_the_count(pg) -> None:
     worked, extended = open_items(pg, 2, deadline_before=date(2023, 5, 1))
     changed, removed = open_items(pg, 2, deadline_before=date(2026, 1, 1), ledger="land")
@@ -113,9 +187,11 @@ def test_after_workflow_writes_and_an_import_the_kept_figures_equal_a_rebuild_an
         wf.request_extension, worker(pg, extended), extended, date(2023, 9, 30), "拆迁未完成", now=at("2023-04-20")
     )
     act(wf.decide_extension, ADMIN, request, True, now=at("2023-05-01"))
-    with transaction() as cur:  # an import: an item's dates and area corrected, one removed, one added
+    with transaction() as cur:  # an import: items' dates and area corrected, one removed, one added
         cur.execute("update item set found_date = '2022-11-20', deadline = '2023-07-31' where item_id = $i",
                     {"i": changed})  # fmt: skip
+        # found after it was rectified (a corrected found date): the curve counts its rectified span before it
+        cur.execute("update item set found_date = '2023-04-20' where item_id = $i", {"i": worked})
         cur.execute("update land set area_mu = area_mu + 12.5 where item_id = $i", {"i": changed})
         for table in ("item_event", "evidence", "deadline_request", "land", "item"):
             cur.execute(f"delete from {table} where item_id = $i", {"i": removed})
@@ -128,15 +204,18 @@ def test_after_workflow_writes_and_an_import_the_kept_figures_equal_a_rebuild_an
             "insert into item_event (item_id, seq, event_date, status, note) values"
             " ('TESTNEW1', 1, '2023-02-01', '待整改', '导入'), ('TESTNEW1', 2, '2023-06-01', '整改中', '导入')"
         )
-        spans.refresh(cur, [changed, removed, "TESTNEW1"], prune=True)
-    kept = {table: kept_changes(pg, table) for table in GRAINS}
+        spans.refresh(cur, [changed, removed, worked, "TESTNEW1"], prune=True)
+    kept = every_kept_row(pg)
     for asof in DATES:
         for table in GRAINS:
             assert figures(pg, KEPT, asof, table) == figures(pg, FROM_ITEMS, asof, table), (asof, table)
-    assert pg.execute("select count(*) from item_kpi_change where item_id = %s", (removed,)).fetchone()[0] == 0
+    assert not parks_figures_differ(pg)
+    assert not marks_differ(pg)
+    for table in spans.ITEM_KEPT:
+        assert pg.execute(f"select count(*) from {table} where item_id = %s", (removed,)).fetchone()[0] == 0
     with pg.transaction():
         spans.rebuild_kept(PgCursor(pg))
-        assert {table: kept_changes(pg, table) for table in GRAINS} == kept
+        assert every_kept_row(pg) == kept
         raise psycopg.Rollback  # leave the kept rows as the writes made them
 
 

@@ -1,17 +1,37 @@
--- map_parks on PostgreSQL: the same rows as queries/idle_map/map_parks.sql (its comments say what they mean); here the group by spelled out.
-with open_items as (
+-- map_parks on PostgreSQL: the same rows as queries/idle_map/map_parks.sql (its comments say what they mean). Each
+-- park's open items and their land and investment are sums of the figures ledger/spans.py keeps: its latest mark on
+-- or before $asof (park_kpi_mark) plus its changes since (park_kpi_change); open = found less rectified, and
+-- overdue items are open ones.
+with latest as (
+    select max(mark) as mark from kpi_mark where mark <= $asof
+),
+figures as (
     select
-        item_id,
+        park_id, ledger, found, rectified, overdue, found_area_mu, rectified_area_mu, found_amount_wan,
+        rectified_amount_wan
+    from park_kpi_mark
+    where mark = (select mark from latest)
+      and ($league is null or league_code = $league) and ($park is null or park_id = $park)
+    union all
+    select
+        park_id, ledger, found, rectified, overdue, found_area_mu, rectified_area_mu, found_amount_wan,
+        rectified_amount_wan
+    from park_kpi_change
+    where day <= $asof and day > coalesce((select mark from latest), '-infinity')
+      and ($league is null or league_code = $league) and ($park is null or park_id = $park)
+),
+counted as (
+    select
         park_id,
-        ledger,
-        area_mu::double precision as area_mu,
-        amount_wan::double precision as amount_wan,
-        ledger in ('land', 'stalled', 'infrastructure') as is_asset,
-        is_overdue as is_late
-    from rules.items_at($asof)
-    where not is_rectified
-      and ($league is null or league_code = $league)
-      and ($park is null or park_id = $park)
+        sum(found - rectified) filter (where ledger in ('land', 'stalled', 'infrastructure')) as open_assets,
+        sum(overdue) filter (where ledger in ('land', 'stalled', 'infrastructure')) as overdue_assets,
+        sum(found_area_mu - rectified_area_mu) filter (where ledger = 'land') as open_land_mu,
+        sum(found_area_mu - rectified_area_mu) filter (where ledger = 'stalled') as open_stalled_mu,
+        sum(found_amount_wan - rectified_amount_wan) filter (where ledger = 'infrastructure') as open_infra_wan,
+        sum(found - rectified) as open_items,
+        sum(overdue) as overdue
+    from figures
+    group by park_id
 )
 select
     p.park_id,
@@ -22,17 +42,16 @@ select
     p.park_type,
     p.lat,
     p.lon,
-    count(o.item_id) filter (where o.is_asset) as open_assets,
-    count(o.item_id) filter (where o.is_asset and o.is_late) as overdue_assets,
-    coalesce(sum(o.area_mu) filter (where o.ledger = 'land'), 0) as open_land_mu,
-    coalesce(sum(o.area_mu) filter (where o.ledger = 'stalled'), 0) as open_stalled_mu,
-    coalesce(sum(o.amount_wan) filter (where o.ledger = 'infrastructure'), 0) as open_infra_wan,
-    count(o.item_id) as open_items,
-    count(o.item_id) filter (where o.is_late) as overdue
+    coalesce(x.open_assets, 0)::bigint as open_assets,
+    coalesce(x.overdue_assets, 0)::bigint as overdue_assets,
+    coalesce(x.open_land_mu, 0)::double precision as open_land_mu,
+    coalesce(x.open_stalled_mu, 0)::double precision as open_stalled_mu,
+    coalesce(x.open_infra_wan, 0)::double precision as open_infra_wan,
+    coalesce(x.open_items, 0)::bigint as open_items,
+    coalesce(x.overdue, 0)::bigint as overdue
 from park p
 join league l using (league_code)
-left join open_items o using (park_id)
+left join counted x using (park_id)
 where ($league is null or p.league_code = $league)
   and ($park is null or p.park_id = $park)
-group by p.park_id, p.name, p.league_code, l.name, p.level, p.park_type, p.lat, p.lon
 order by p.park_id

@@ -1,11 +1,9 @@
--- rectification_curve on PostgreSQL: the same rows as queries/progress/rectification_curve.sql (its comments say what they mean); here a lateral join to the next point for DuckDB's asof join, PostgreSQL's intervals, the group by spelled out.
-with scoped as (
-    select item_id, ledger, found_date
-    from item_facts
-    where ($league is null or league_code = $league)
-      and ($park is null or park_id = $park)
-),
-points as (
+-- rectification_curve on PostgreSQL: the same rows as queries/progress/rectification_curve.sql (its comments say what
+-- they mean). The found items and the rectified status spans are the changes ledger/spans.py keeps (found and
+-- rectified_any: an item counts while its status is rectified, found by then or not, as the spans count there): per
+-- ledger and day from kpi_change for the region or a league, from park_kpi_change for one park, a few thousand rows
+-- instead of every item's spans; a lateral join to the next point for DuckDB's asof join, PostgreSQL's intervals.
+with points as (
     select cast(d as date) as as_of_date
     from generate_series(
         date_trunc('week', (select min(start_date) from phase)::timestamp) + interval '6 day',
@@ -15,28 +13,21 @@ points as (
     union
     select $asof
 ),
-rectified as (
-    select s.ledger, p.valid_from, p.valid_to, count(*) as n
-    from status_span p
-    join scoped s using (item_id)
-    where rules.rectified(p.status)
-    group by s.ledger, p.valid_from, p.valid_to
-),
-deltas as (
-    select ledger, found_date as d, 1 as found_delta, 0 as rect_delta
-    from scoped
+changes as (
+    select ledger, day, sum(found) as found, sum(rectified_any) as rectified
+    from kpi_change
+    where day <= $asof and ($league is null or league_code = $league) and $park is null
+    group by ledger, day
     union all
-    select ledger, valid_from, 0, n
-    from rectified
-    union all
-    select ledger, valid_to, 0, -n
-    from rectified
-    where valid_to is not null
+    select ledger, day, sum(found), sum(rectified_any)
+    from park_kpi_change
+    where day <= $asof and park_id = $park and ($league is null or league_code = $league) and $park is not null
+    group by ledger, day
 ),
 bucketed as (
-    select p.as_of_date, x.ledger, sum(x.found_delta) as found, sum(x.rect_delta) as rectified
-    from deltas x
-    cross join lateral (select min(q.as_of_date) as as_of_date from points q where x.d <= q.as_of_date) p
+    select p.as_of_date, x.ledger, sum(x.found) as found, sum(x.rectified) as rectified
+    from changes x
+    cross join lateral (select min(q.as_of_date) as as_of_date from points q where x.day <= q.as_of_date) p
     where p.as_of_date is not null
     group by p.as_of_date, x.ledger
 )
