@@ -86,3 +86,26 @@ create index if not exists item_fact_park on item_fact (park_id);
 create index if not exists item_fact_league on item_fact (league_code, ledger);
 create index if not exists item_park on item (park_id);
 create index if not exists item_event_date on item_event (event_date);
+
+-- Part "clocks" (法定时限, ledger/clocks_kept.py): the stretches of time each land parcel is on the law's clock, so
+-- that the parcels on a clock on $asof (queries/postgres/land_clocks.sql) are the few rows in force on that day
+-- instead of every item's status. A parcel is on its clock from its clock's start (rules.idle_clock_start, from land
+-- and land_development) or its found date, whichever is later, while it is not rectified; a row per status span
+-- (or the 待整改 before its first) in that time, valid_to exclusive, null: still on it.
+create table clock_span (
+    item_id           varchar not null,
+    league_code       varchar,
+    park_id           varchar,
+    valid_from        date not null,
+    valid_to          date,
+    land_kind         varchar,
+    area_mu           decimal(14, 4),
+    partly_developed  boolean not null,
+    clock_start       date not null,
+    land_price_wan    decimal(14, 2)
+);
+create index clock_span_item on clock_span (item_id);
+create index clock_span_park on clock_span (park_id);
+create index clock_span_in_force on clock_span using gist (daterange(valid_from, valid_to));
+-- 待批项目's steps still waiting on a date: those not done yet (null) or done after it.
+create index if not exists approval_step_done on approval_step (done_date);
