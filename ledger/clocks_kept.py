@@ -14,7 +14,7 @@ from ledger.writing import PgCursor
 CLOCK_SPANS = f"""
 with clocks as materialized (
     select
-        f.item_id, f.league_code, f.park_id, f.found_date, l.land_kind, l.area_mu,
+        f.item_id, f.title, f.league_code, f.park_id, f.found_date, l.land_kind, l.area_mu,
         d.halted_since is not null as partly_developed, d.land_price_wan,
         rules.idle_clock_start(
             l.land_kind, l.idle_since, d.agreed_start, l.area_mu,
@@ -37,7 +37,7 @@ days as (
 ),
 states as (
     select
-        c.item_id, c.league_code, c.park_id, c.land_kind, c.area_mu, c.partly_developed, c.clock_start,
+        c.item_id, c.title, c.league_code, c.park_id, c.land_kind, c.area_mu, c.partly_developed, c.clock_start,
         c.land_price_wan, d.day, lead(d.day) over (partition by d.item_id order by d.day) as next_day,
         rules.rectified(coalesce(s.status, '{OPEN}')) as rectified
     from days d
@@ -46,7 +46,8 @@ states as (
       on s.item_id = d.item_id and s.valid_from <= d.day and (s.valid_to > d.day or s.valid_to is null)
 )
 select
-    item_id, league_code, park_id, day, next_day, land_kind, area_mu, partly_developed, clock_start, land_price_wan
+    item_id, title, league_code, park_id, day, next_day, land_kind, area_mu, partly_developed, clock_start,
+    land_price_wan
 from states
 where not rectified
 """

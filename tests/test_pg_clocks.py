@@ -29,8 +29,8 @@ DATES = [date(2022, 8, 15), date(2022, 12, 31), date(2023, 3, 5), date(2023, 5, 
          date(2023, 10, 1), date(2024, 7, 1), date(2026, 12, 31)]  # fmt: skip
 PLACES = ((None, None), ("150200", None), (None, "P031"))  # the region, a league, a park
 KEPT = {  # every kept row of this part (closed_count's rows that sum to nothing are as good as none)
-    "clock_span": "select item_id, league_code, park_id, valid_from, valid_to, land_kind, area_mu, partly_developed,"
-    " clock_start, land_price_wan from clock_span",
+    "clock_span": "select item_id, title, league_code, park_id, valid_from, valid_to, land_kind, area_mu,"
+    " partly_developed, clock_start, land_price_wan from clock_span",
     "clock_change": "select league_code, stage, day, parcels, partly_developed, area_mu, fee_cap_wan from clock_change"
     " where parcels <> 0 or partly_developed <> 0 or area_mu <> 0 or fee_cap_wan <> 0",
     "item_closed": "select item_id, league_code, park_id, ledger, closed_on from item_closed",

@@ -91,9 +91,11 @@ create index if not exists item_event_date on item_event (event_date);
 -- that the parcels on a clock on $asof (queries/postgres/land_clocks.sql) are the few rows in force on that day
 -- instead of every item's status. A parcel is on its clock from its clock's start (rules.idle_clock_start, from land
 -- and land_development) or its found date, whichever is later, while it is not rectified; a row per status span
--- (or the 待整改 before its first) in that time, valid_to exclusive, null: still on it.
+-- (or the 待整改 before its first) in that time, valid_to exclusive, null: still on it. The item's title is kept
+-- with it: a page of the list would otherwise look up every parcel's item to order and cut the list.
 create table clock_span (
     item_id           varchar not null,
+    title             varchar,
     league_code       varchar,
     park_id           varchar,
     valid_from        date not null,

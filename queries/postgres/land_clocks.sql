@@ -5,7 +5,7 @@
 with clocks as (
     select
         s.item_id,
-        f.title,
+        s.title,
         s.park_id,
         s.league_code,
         s.land_kind,
@@ -14,20 +14,26 @@ with clocks as (
         s.clock_start,
         s.land_price_wan
     from clock_span s
-    join item_fact f using (item_id)
     where daterange(s.valid_from, s.valid_to) @> $asof
       and ($league is null or s.league_code = $league)
       and ($park is null or s.park_id = $park)
+),
+months as materialized (  -- once, not for each parcel
+    select
+        date_trunc('month', $asof)::date as this_month,
+        (date_trunc('month', $asof) + interval '1 month')::date as next_month,
+        (date_trunc('month', $asof) + interval '2 months')::date as after_next
 ),
 dated as (
     select
         c.*,
         rules.idle_fee_date(c.clock_start) as fee_date,
         rules.idle_recovery_date(c.clock_start) as recovery_date,
-        date_trunc('month', $asof)::date as this_month,
-        (date_trunc('month', $asof) + interval '1 month')::date as next_month,
-        (date_trunc('month', $asof) + interval '2 months')::date as after_next
+        m.this_month,
+        m.next_month,
+        m.after_next
     from clocks c
+    cross join months m
 ),
 flagged as (
     select
