@@ -31,7 +31,7 @@ MAX_SEED = 2**31 - 1
 MAX_INSPECTOR = 40  # characters of an account name
 MAX_FILES = 10
 FAST_DAYS = 30  # closed within a month of being found: the first sign of a 销号 on paper
-POPULATION = ROOT / "queries" / "recheck" / "recheck_population.sql"  # also the page's preview (its wrapper)
+POPULATION = ROOT / "queries" / "recheck" / "recheck_population.sql"  # the page's preview counts it: recheck_strata
 UTILITY_FLAGS = ROOT / "queries" / "recheck" / "utility_flags.sql"  # 用电核验's suspects weigh like the checks'
 
 RISK = {"fast": 1.0, "thin": 1.0, "suspect": 2.0}  # added to a weight of 1 (weighted draws only)

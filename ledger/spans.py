@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 import duckdb
 
+from ledger import clocks_kept
 from ledger.vocabulary import APPLIED, CLOSED, OPEN, WORKING
 from ledger.writing import PgCursor, is_postgres
 
@@ -184,6 +185,7 @@ SUMMED_KEPT = ("kpi_change", "park_kpi_change", "rectified_first_change", "kpi_m
 def rebuild_kept(con: PgCursor) -> None:
     """Every kept table of ledger/postgres/kept.sql refilled from the truth (PostgreSQL)."""
     rebuild_kpis(con)
+    clocks_kept.rebuild(con)
 
 
 def rebuild_kpis(con: PgCursor) -> None:
@@ -207,6 +209,7 @@ def rebuild_kpis(con: PgCursor) -> None:
 def _refresh_kept(con: PgCursor, ids: list[str], prune: bool) -> None:
     """Every kept table of ledger/postgres/kept.sql brought in step with these items' new spans and facts."""
     _refresh_kpis(con, ids, prune)
+    clocks_kept.refresh(con, ids, prune)
 
 
 def _refresh_kpis(con: PgCursor, ids: list[str], prune: bool) -> None:

@@ -29,6 +29,7 @@ __all__ = [
     "item_history",
     "item_lights",
     "item_rechecks",
+    "land_clock_totals",
     "land_clocks",
     "league_completion",
     "league_milestones",
@@ -468,6 +469,11 @@ def land_clocks(scope: Scope) -> pd.DataFrame:
     return run("land_clocks", **scope.params())
 
 
+def land_clock_totals(scope: Scope) -> pd.DataFrame:
+    """Those parcels counted per league and stage (queries/law_clocks.py adds them up per stage and per league)."""
+    return run("land_clock_totals", **scope.params())
+
+
 def approval_waits(scope: Scope) -> pd.DataFrame:
     """Approval steps still waiting on the scope's date, per department, the longest wait first."""
     return run("approval_waits", **scope.params())
@@ -475,8 +481,13 @@ def approval_waits(scope: Scope) -> pd.DataFrame:
 
 # 回头看 (ledger/recheck.py) ---------------------------------------------------------------------
 def recheck_population(scope: Scope, closed_from: date, closed_to: date) -> pd.DataFrame:
-    """The closed items a draw over the period would sample from (the office's preview before drawing)."""
+    """The closed items a draw over the period would sample from (ledger/recheck.py runs the same text)."""
     return run("recheck_population", **scope.params(), closed_from=closed_from, closed_to=closed_to)
+
+
+def recheck_strata(scope: Scope, closed_from: date, closed_to: date) -> pd.DataFrame:
+    """That population counted per league × ledger stratum (the draw form's count, without fetching the items)."""
+    return run("recheck_strata", **scope.params(), closed_from=closed_from, closed_to=closed_to)
 
 
 def recheck_tasks(scope: Scope) -> pd.DataFrame:

@@ -1,8 +1,9 @@
-"""法定时限 asked of the database: the land clocks' counts per league and the longest approval waits per department,
-through queries.db's scope limits on land_clocks.sql and approval_waits.sql."""
+"""法定时限 asked of the database: the land clocks' counts per stage and league and the longest approval waits per
+department, through queries.db's scope limits on land_clocks.sql, land_clock_totals.sql and approval_waits.sql."""
 
 import pandas as pd
 
+import queries
 from queries.db import run_page, run_totals
 from queries.scope import Scope
 
@@ -24,12 +25,18 @@ def land_clocks_head(scope: Scope, limit: int) -> pd.DataFrame:
 def land_stages(scope: Scope) -> pd.DataFrame:
     """Per stage (未满一年, 征缴闲置费, 无偿收回): parcels, those reaching each milestone in the two months, the 闲置费
     cap and the area, over every parcel on a clock."""
-    return run_totals("land_clocks", "stage", MILESTONE_FLAGS, ("fee_cap_wan", "area_mu"), **scope.params())
+    return _summed(scope, "stage", ("rows", *MILESTONE_FLAGS, "fee_cap_wan", "area_mu"))
 
 
 def land_milestones_by_league(scope: Scope) -> pd.DataFrame:
     """Per league: parcels on a clock, those reaching each milestone this month and next, developed in part, area."""
-    return run_totals("land_clocks", "league_name", MILESTONE_FLAGS, ("area_mu",), **scope.params())
+    return _summed(scope, "league_name", ("rows", *MILESTONE_FLAGS, "area_mu"))
+
+
+def _summed(scope: Scope, by: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """land_clock_totals' rows (a few per league and stage, from one cached query for both views) added up per `by`."""
+    totals = queries.land_clock_totals(scope)
+    return totals.groupby(by, as_index=False)[list(columns)].sum()
 
 
 def approval_departments(scope: Scope) -> pd.DataFrame:

@@ -90,6 +90,7 @@ def _recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dic
             _paged_views(scope)
             label[0] = f"recheck_population {league or '全区'}/{park or '-'}/{asof}"
             queries.recheck_population(scope, date(2023, 1, 1), asof)
+            queries.recheck_strata(scope, date(2023, 1, 1), asof)
         for item in items:
             label[0] = f"{item}/{asof}"
             queries.item_detail(item, asof)

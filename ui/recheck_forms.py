@@ -71,9 +71,8 @@ def draw_form(scope: Scope, scope_label: str) -> None:
         mid.number_input("随机种子（留空则随机生成并记录）", 0, rc.MAX_SEED, None, key="recheck_seed")
         right.selectbox("核查人", inspectors(), key="recheck_inspector")
         right.date_input("核查时限", today + timedelta(days=30), min_value=today + timedelta(days=1), key="recheck_due")
-        found = queries.recheck_population(scope, closed_from, closed_to)
-        strata = found.groupby(["league_code", "ledger"]).ngroups
-        st.caption(f"该期间本范围可抽取的已销号条目 {len(found)} 项，分 {strata} 层。")
+        strata = queries.recheck_strata(scope, closed_from, closed_to)
+        st.caption(f"该期间本范围可抽取的已销号条目 {int(strata['items'].sum())} 项，分 {len(strata)} 层。")
         st.button("抽取并指派", type="primary", on_click=_draw, args=(scope, scope_label), key="recheck_draw")
 
 

@@ -149,3 +149,63 @@ create index if not exists item_fact_park on item_fact (park_id);
 create index if not exists item_fact_league on item_fact (league_code, ledger);
 create index if not exists item_park on item (park_id);
 create index if not exists item_event_date on item_event (event_date);
+
+-- Part "clocks" (法定时限, ledger/clocks_kept.py): the stretches of time each land parcel is on the law's clock, so
+-- that the parcels on a clock on $asof (queries/postgres/land_clocks.sql) are the few rows in force on that day
+-- instead of every item's status. A parcel is on its clock from its clock's start (rules.idle_clock_start, from land
+-- and land_development) or its found date, whichever is later, while it is not rectified; a row per status span
+-- (or the 待整改 before its first) in that time, valid_to exclusive, null: still on it. The item's title is kept
+-- with it: a page of the list would otherwise look up every parcel's item to order and cut the list.
+create table clock_span (
+    item_id           varchar not null,
+    title             varchar,
+    league_code       varchar,
+    park_id           varchar,
+    valid_from        date not null,
+    valid_to          date,
+    land_kind         varchar,
+    area_mu           decimal(14, 4),
+    partly_developed  boolean not null,
+    clock_start       date not null,
+    land_price_wan    decimal(14, 2)
+);
+create index clock_span_item on clock_span (item_id);
+create index clock_span_park on clock_span (park_id);
+create index clock_span_in_force on clock_span using gist (daterange(valid_from, valid_to));
+create index clock_span_start on clock_span (clock_start);  -- the parcels whose milestone falls in given months
+-- The parcels on a clock per league and stage (rules.idle_stage), their area, 闲置费 cap and how many are developed in
+-- part, kept as changes by day (from clock_span's rows: a row adds its parcel on its first day, moves it from stage to
+-- stage on its milestones and takes it away on valid_to), so that the figures on D are the sums of the changes dated
+-- D or earlier (queries/postgres/land_clock_totals.sql).
+create table clock_change (
+    league_code      varchar,
+    stage            varchar not null,
+    day              date not null,
+    parcels          bigint not null,
+    partly_developed bigint not null,
+    area_mu          decimal(24, 4) not null,
+    fee_cap_wan      decimal(24, 4) not null,
+    unique nulls not distinct (league_code, stage, day)
+);
+-- 待批项目's steps still waiting on a date: those not done yet (null) or done after it.
+create index if not exists approval_step_done on approval_step (done_date);
+
+-- Part "clocks" (回头看, ledger/clocks_kept.py): the items closed (已销号 now) counted per league, ledger and the day
+-- they were closed, so that the draw form's count of the population over a period (queries/postgres/recheck_strata.sql)
+-- is a sum over a few thousand rows instead of a pass over every item. item_closed holds each closed item (what a
+-- write takes back), closed_count their numbers per league, ledger and day.
+create table item_closed (
+    item_id     varchar not null,
+    league_code varchar,
+    park_id     varchar,
+    ledger      varchar,
+    closed_on   date
+);
+create index item_closed_item on item_closed (item_id);
+create table closed_count (
+    league_code varchar,
+    ledger      varchar,
+    closed_on   date,
+    items       bigint not null,
+    unique nulls not distinct (league_code, ledger, closed_on)
+);
