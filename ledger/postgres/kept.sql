@@ -86,6 +86,9 @@ create index if not exists item_fact_park on item_fact (park_id);
 create index if not exists item_fact_league on item_fact (league_code, ledger);
 create index if not exists item_park on item (park_id);
 create index if not exists item_event_date on item_event (event_date);
+-- 销号审核 (review_queue): the applications users made (an import's or the demo's 已整改 has no actor), few beside the
+-- items' other events, read first and then checked against the span in force
+create index if not exists item_event_applied on item_event (item_id, seq) where status = '已整改' and actor is not null;
 
 -- Part "lights": 我的待办 and 督办三色 (ledger/lights_kept.py fills them). todo_span holds each item's to-do state
 -- over date ranges while it is not 已销号: from valid_from to valid_to (exclusive; null: still in force) its status,

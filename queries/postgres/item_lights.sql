@@ -1,7 +1,8 @@
 -- item_lights on PostgreSQL: the same rows as queries/supervision/item_lights.sql (its comments say what they mean),
 -- read from the todo_span rows in force on $asof (kept in step by ledger/lights_kept.py), whose light_rank, deadline
--- and item_id an index keeps in the list's order, so that a page reads its own rows only; the reason as
--- rules.light_reason words it on $asof.
+-- and item_id an index keeps in the list's order, so that a page reads its own rows only; and only when todo_change
+-- counts some lit item on $asof (before the first light, or once all are rectified, the index would be read to its
+-- end for none). The reason as rules.light_reason words it on $asof.
 select
     x.item_id,
     d.name as ledger_name,
@@ -23,6 +24,11 @@ join league l on l.league_code = x.league_code
 join ledger_def d on d.ledger = x.ledger
 where x.light_rank is not null
   and x.valid_from <= $asof and (x.valid_to > $asof or x.valid_to is null)
+  and (select sum(case $light when '红' then c.red when '黄' then c.yellow when '蓝' then c.blue
+                             else c.red + c.yellow + c.blue end)
+       from todo_change c
+       where c.day <= $asof and ($league is null or c.league_code = $league)
+         and ($ledger is null or c.ledger = $ledger)) > 0
   and ($league is null or x.league_code = $league)
   and ($park is null or x.park_id = $park)
   and ($ledger is null or x.ledger = $ledger)
