@@ -123,10 +123,11 @@ create table todo_span (
 create index todo_span_item on todo_span (item_id);
 create index todo_span_park on todo_span (park_id);
 -- the orders of the lists (item_lights: light, deadline; todo_items: overdue first, deadline; or returned first), for
--- the region and for one league
+-- the region, for one league and (the 台账 page's lit items) for one ledger
 create index todo_span_lights on todo_span (light_rank, deadline, item_id) where light_rank is not null;
 create index todo_span_league_lights on todo_span (league_code, light_rank, deadline, item_id)
     where light_rank is not null;
+create index todo_span_ledger_lights on todo_span (ledger, light_rank, deadline, item_id) where light_rank is not null;
 create index todo_span_todo on todo_span (is_overdue desc nulls last, deadline, item_id);
 create index todo_span_league_todo on todo_span (league_code, is_overdue desc nulls last, deadline, item_id);
 create index todo_span_returned on todo_span (is_returned desc nulls last, is_overdue desc nulls last, deadline, item_id);
