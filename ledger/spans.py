@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import duckdb
 
-from ledger import clocks_kept
+from ledger import clocks_kept, lights_kept
 from ledger.vocabulary import APPLIED, CLOSED, OPEN, WORKING
 from ledger.writing import PgCursor, is_postgres
 
@@ -186,6 +186,7 @@ def rebuild_kept(con: PgCursor) -> None:
     """Every kept table of ledger/postgres/kept.sql refilled from the truth (PostgreSQL)."""
     rebuild_kpis(con)
     clocks_kept.rebuild(con)
+    lights_kept.rebuild(con)
 
 
 def rebuild_kpis(con: PgCursor) -> None:
@@ -210,6 +211,7 @@ def _refresh_kept(con: PgCursor, ids: list[str], prune: bool) -> None:
     """Every kept table of ledger/postgres/kept.sql brought in step with these items' new spans and facts."""
     _refresh_kpis(con, ids, prune)
     clocks_kept.refresh(con, ids, prune)
+    lights_kept.refresh(con, ids, prune)
 
 
 def _refresh_kpis(con: PgCursor, ids: list[str], prune: bool) -> None:

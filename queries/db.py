@@ -61,10 +61,10 @@ OPTIONAL = (
 def sql_files() -> dict[str, Path]:
     """Every query file by its stem; stems are unique across folders. rules.sql is no query: it defines the rules
     the queries call (ledger/rules.py installs it on each connection); queries/postgres/ holds the PostgreSQL
-    versions of some of them (queries/dialect.py)."""
+    versions of some of them and of their totals (queries/dialect.py)."""
     files: dict[str, Path] = {}
     postgres = SQL_DIR / "postgres"
-    for path in sorted(set(SQL_DIR.rglob("*.sql")) - {rules.RULES} - set(postgres.glob("*.sql"))):
+    for path in sorted(set(SQL_DIR.rglob("*.sql")) - {rules.RULES} - set(postgres.rglob("*.sql"))):
         if path.stem in files:
             raise ValueError(f"duplicate query name {path.stem}: {files[path.stem]} and {path}")
         files[path.stem] = path

@@ -21,6 +21,11 @@ from queries.db import OWN_ORDER, _column, _uncommented, sql_files
 
 POSTGRES_DIR = Path(__file__).resolve().parent / "postgres"
 RULES = POSTGRES_DIR / "rules.sql"
+# Totals that a hand-written text sums from kept counts (queries/postgres/totals/<query>.sql: per value of `by`, its
+# row count and the true count of each flag, columns named as the totals wrapper names them) instead of counting
+# every row of the query: (query, by) -> the flags it counts. A totals shape asking for other flags or for sums
+# is counted by the wrapper.
+KEPT_TOTALS = {("todo_items", "responsible_unit"): ("is_overdue", "is_returned", "is_waiting", "is_due")}
 
 # The PostgreSQL type of every parameter a query may take (queries/db.py OPTIONAL and the scope); the structs
 # (weights, rules) travel as jsonb. A parameter missing here is a mistake that transpiling reports.
@@ -87,6 +92,11 @@ def postgres_shaped(name: str, shape: tuple | None) -> tuple[str, dict[str, Any]
         return f"select * from ({body}\n) q order by {keys} {page}", {"page_limit": limit, "page_offset": offset}
     if shape[0] == "totals":
         _, by, flags, sums = shape
+        kept = KEPT_TOTALS.get((name, by))
+        if kept is not None and set(flags) <= set(kept) and not sums:
+            kept_text = _typed_params((POSTGRES_DIR / "totals" / f"{name}.sql").read_text(encoding="utf-8"))
+            columns = ", ".join((_column(by), "rows", *(_column(f) for f in flags)))
+            return f"select {columns} from ({_uncommented(kept_text)}\n) q order by 1", {}
         columns = [
             _column(by),
             "count(*) as rows",

@@ -208,4 +208,64 @@ create table closed_count (
     closed_on   date,
     items       bigint not null,
     unique nulls not distinct (league_code, ledger, closed_on)
+-- 销号审核 (review_queue): the applications users made (an import's or the demo's 已整改 has no actor), few beside the
+-- items' other events, read first and then checked against the span in force
+create index if not exists item_event_applied on item_event (item_id, seq) where status = '已整改' and actor is not null;
+
+-- Part "lights": 我的待办 and 督办三色 (ledger/lights_kept.py fills them). todo_span holds each item's to-do state
+-- over date ranges while it is not 已销号: from valid_from to valid_to (exclusive; null: still in force) its status,
+-- status date (idle_from: else its found date), deadline in force, approved extensions, returns and refused
+-- extensions so far, the reason of the 退回 it is in (if any), overdue, due for a 督办单 (overdue or within 7 days,
+-- not waiting for review) and its light (rules.light; null: on course or rectified), as rules.items_at and
+-- rules.lights_at give them on any date of the range. The lists read one page of the spans in force on a date in
+-- their order through the indexes below; one park's counts count its spans in force. todo_change holds the counts
+-- of the spans by league, ledger, responsible unit and day as changes (+1 on a span's first day, -1 on its end):
+-- the region's and a league's counts on D are the sums of the changes dated D or earlier.
+create table todo_span (
+    item_id          varchar not null,
+    valid_from       date not null,
+    valid_to         date,
+    league_code      varchar,
+    park_id          varchar,
+    ledger           varchar,
+    responsible_unit varchar,
+    status           varchar not null,
+    idle_from        date not null,
+    deadline         date,
+    extensions       bigint not null,
+    returns          bigint not null,
+    refused          bigint not null,
+    returned_reason  varchar,
+    light            varchar,
+    is_overdue       boolean not null,
+    is_due           boolean not null,
+    is_returned      boolean not null,
+    light_rank       integer
+);
+create index todo_span_item on todo_span (item_id);
+create index todo_span_park on todo_span (park_id);
+-- the orders of the lists (item_lights: light, deadline; todo_items: overdue first, deadline; or returned first), for
+-- the region, for one league and (the 台账 page's lit items) for one ledger
+create index todo_span_lights on todo_span (light_rank, deadline, item_id) where light_rank is not null;
+create index todo_span_league_lights on todo_span (league_code, light_rank, deadline, item_id)
+    where light_rank is not null;
+create index todo_span_ledger_lights on todo_span (ledger, light_rank, deadline, item_id) where light_rank is not null;
+create index todo_span_todo on todo_span (is_overdue desc nulls last, deadline, item_id);
+create index todo_span_league_todo on todo_span (league_code, is_overdue desc nulls last, deadline, item_id);
+create index todo_span_returned on todo_span (is_returned desc nulls last, is_overdue desc nulls last, deadline, item_id);
+create table todo_change (
+    league_code      varchar,
+    ledger           varchar,
+    responsible_unit varchar,
+    day              date not null,
+    open             bigint not null,
+    red              bigint not null,
+    yellow           bigint not null,
+    blue             bigint not null,
+    todo             bigint not null,
+    overdue          bigint not null,
+    returned         bigint not null,
+    waiting          bigint not null,
+    due              bigint not null,
+    unique nulls not distinct (league_code, ledger, responsible_unit, day)
 );

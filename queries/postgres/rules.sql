@@ -340,6 +340,36 @@ language sql immutable as $$
     select '{"due_days": 15, "idle_days": 60, "returns": 2, "ack_days": 3}'::jsonb
 $$;
 
+-- One open item's light on as_of and why: lights_at's two cases on their own, so that the to-do spans kept for the
+-- lists and counts (ledger/lights_kept.py) light an item exactly as lights_at does.
+create or replace function rules.light(
+    is_overdue boolean, idle_days integer, refused bigint, returns bigint, deadline date, as_of date
+) returns text
+language sql immutable as $$
+    select case
+        when light.is_overdue then '红'
+        when light.idle_days >= (rules.supervision_rules() ->> 'idle_days')::int or light.refused > 0
+             or light.returns >= (rules.supervision_rules() ->> 'returns')::int then '黄'
+        when light.deadline <= light.as_of + (rules.supervision_rules() ->> 'due_days')::int then '蓝'
+    end
+$$;
+
+create or replace function rules.light_reason(
+    is_overdue boolean, idle_days integer, refused bigint, returns bigint, deadline date, as_of date
+) returns text
+language sql immutable as $$
+    select case
+        when light_reason.is_overdue then '超期 ' || (light_reason.as_of - light_reason.deadline) || ' 天'
+        when light_reason.returns >= (rules.supervision_rules() ->> 'returns')::int
+            then '被退回 ' || light_reason.returns || ' 次'
+        when light_reason.refused > 0 then '延期申请未获批准'
+        when light_reason.idle_days >= (rules.supervision_rules() ->> 'idle_days')::int
+            then light_reason.idle_days || ' 天无进展'
+        when light_reason.deadline <= light_reason.as_of + (rules.supervision_rules() ->> 'due_days')::int
+            then (light_reason.deadline - light_reason.as_of) || ' 天内到期'
+    end
+$$;
+
 create or replace function rules.lights_at(as_of date)
 returns table (
     item_id text,
@@ -355,18 +385,8 @@ returns table (
 language sql stable as $$
     select
         x.item_id, x.ledger, x.league_code, x.park_id, x.responsible_unit, x.status, x.deadline,
-        case
-            when x.is_overdue then '红'
-            when x.idle_days >= r.idle_days or x.refused > 0 or x.returns >= r.returns then '黄'
-            when x.deadline <= lights_at.as_of + r.due_days then '蓝'
-        end,
-        case
-            when x.is_overdue then '超期 ' || (lights_at.as_of - x.deadline) || ' 天'
-            when x.returns >= r.returns then '被退回 ' || x.returns || ' 次'
-            when x.refused > 0 then '延期申请未获批准'
-            when x.idle_days >= r.idle_days then x.idle_days || ' 天无进展'
-            when x.deadline <= lights_at.as_of + r.due_days then (x.deadline - lights_at.as_of) || ' 天内到期'
-        end
+        rules.light(x.is_overdue, x.idle_days, x.refused, x.returns, x.deadline, lights_at.as_of),
+        rules.light_reason(x.is_overdue, x.idle_days, x.refused, x.returns, x.deadline, lights_at.as_of)
     from (
         select
             i.*,
@@ -387,10 +407,6 @@ language sql stable as $$
         ) d on d.item_id = i.item_id
         where not i.is_rectified
     ) x
-    cross join (
-        select (s->>'due_days')::int as due_days, (s->>'idle_days')::int as idle_days, (s->>'returns')::int as returns
-        from (select rules.supervision_rules() as s) c
-    ) r
 $$;
 
 -- 《闲置土地处置办法》's clocks (#28 part "schedule"): see queries/rules.sql.

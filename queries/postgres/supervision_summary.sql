@@ -1,13 +1,23 @@
 -- supervision_summary on PostgreSQL: the same rows as queries/progress/supervision_summary.sql (its comments say what they mean); here a where around the window for qualify, the rates divided as doubles.
-with per_league as (
-    select
-        league_code,
-        count(*) as found,
-        count(*) filter (where is_rectified) as rectified,
-        count(*) filter (where is_overdue) as overdue,
-        count(*) filter (where extensions > 0) as extended
-    from rules.items_at($asof)
+-- Each league's found, rectified and overdue items are sums of kpi_change (kept in step by ledger/spans.py), its
+-- extended items counted from the approved extensions.
+with counted as (
+    select league_code, sum(found) as found, sum(rectified) as rectified, sum(overdue) as overdue
+    from kpi_change
+    where day <= $asof
     group by league_code
+),
+extended as (
+    select f.league_code, count(distinct r.item_id) as extended
+    from deadline_request r
+    join item_fact f using (item_id)
+    where r.decision = '批准' and r.decided_date <= $asof and f.found_date <= $asof
+    group by f.league_code
+),
+per_league as (
+    select league_code, c.found::bigint, c.rectified::bigint, c.overdue::bigint, e.extended
+    from counted c
+    left join extended e using (league_code)
 ),
 filings as (
     select
