@@ -208,6 +208,8 @@ create table closed_count (
     closed_on   date,
     items       bigint not null,
     unique nulls not distinct (league_code, ledger, closed_on)
+);
+
 -- 销号审核 (review_queue): the applications users made (an import's or the demo's 已整改 has no actor), few beside the
 -- items' other events, read first and then checked against the span in force
 create index if not exists item_event_applied on item_event (item_id, seq) where status = '已整改' and actor is not null;
