@@ -1,4 +1,4 @@
--- park_rankings on PostgreSQL: the same rows as queries/rankings/park_rankings.sql (its comments say what they mean); here each league's median joined from a percentile_cont per group (PostgreSQL has no median window), extract for year().
+-- park_rankings on PostgreSQL: the same rows as queries/rankings/park_rankings.sql (its comments say what they mean); here the parks' sums by completion year kept in park_year_project (ledger/rankings_kept.py) added up to the year, each league's median joined from a percentile_cont per group (PostgreSQL has no median window), extract for year().
 with settings as (
     select
         coalesce($year, (select least(max(year), extract(year from $asof::date)) from built_project)) as rank_year,
@@ -8,66 +8,27 @@ with settings as (
 weights as (
     select * from rules.score_weights((select w from settings))
 ),
-projects as (
-    select
-        b.park_id,
-        b.year,
-        rules.valid_project(b.land_mu, b.investment_wan, b.output_wan, b.tax_wan, b.floor_area_m2) as valid,
-        b.land_mu::double precision as land_mu,
-        b.investment_wan::double precision as investment_wan,
-        b.output_wan::double precision as output_wan,
-        b.tax_wan::double precision as tax_wan,
-        b.floor_area_m2::double precision as floor_area_m2,
-        rules.output_per_mu(b.output_wan::double precision, nullif(b.land_mu::double precision, 0)) / nullif(t.output_min, 0)
-            as output_vs_min,
-        rules.tax_per_mu(b.tax_wan::double precision, nullif(b.land_mu::double precision, 0)) / nullif(t.tax_min, 0) as tax_vs_min,
-        rules.investment_intensity(b.investment_wan::double precision, nullif(b.land_mu::double precision, 0))
-            / nullif(t.investment_min, 0) as investment_vs_min,
-        rules.plot_ratio(b.floor_area_m2::double precision, nullif(b.land_mu::double precision, 0)) / nullif(t.plot_min, 0)
-            as plot_vs_min
-    from built_project b
-    join park p using (park_id)
-    left join rules.threshold_row() t on t.league_code = p.league_code and t.industry_category = b.industry_category
-),
-project_scores as (
-    select
-        pr.*,
-        rules.capped_score(pr.output_vs_min) as output_score,
-        rules.capped_score(pr.tax_vs_min) as tax_score,
-        rules.capped_score(pr.investment_vs_min) as investment_score,
-        rules.capped_score(pr.plot_vs_min) as plot_score
-    from projects pr
-),
-park_year as (
+park_year as (  -- each park's kept sums by completion year (ledger/rankings_kept.py) added up to the year
     select
         y.rank_year,
         k.park_id,
         k.name,
         k.league_code,
-        count(pr.park_id) filter (where pr.valid) as projects,
-        count(pr.park_id) filter (where pr.valid and pr.year = y.rank_year) as new_projects,
-        count(pr.park_id) filter (where not pr.valid) as missing_projects,
-        sum(pr.land_mu) filter (where pr.valid) as land_mu,
-        rules.output_per_mu(sum(pr.output_wan) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid))
-            as output_per_mu,
-        rules.tax_per_mu(sum(pr.tax_wan) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid))
-            as tax_per_mu,
-        rules.investment_intensity(
-            sum(pr.investment_wan) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid)
-        ) as investment_intensity,
-        rules.plot_ratio(sum(pr.floor_area_m2) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid))
-            as plot_ratio,
-        sum(pr.land_mu * pr.output_score) filter (where pr.valid)
-            / sum(pr.land_mu) filter (where pr.valid and pr.output_score is not null) as output_score,
-        sum(pr.land_mu * pr.tax_score) filter (where pr.valid)
-            / sum(pr.land_mu) filter (where pr.valid and pr.tax_score is not null) as tax_score,
-        sum(pr.land_mu * pr.investment_score) filter (where pr.valid)
-            / sum(pr.land_mu) filter (where pr.valid and pr.investment_score is not null) as investment_score,
-        sum(pr.land_mu * pr.plot_score) filter (where pr.valid)
-            / sum(pr.land_mu) filter (where pr.valid and pr.plot_score is not null) as plot_score
+        coalesce(sum(s.projects), 0)::bigint as projects,
+        coalesce(sum(s.projects) filter (where s.year = y.rank_year), 0)::bigint as new_projects,
+        coalesce(sum(s.missing_projects), 0)::bigint as missing_projects,
+        sum(s.land_mu) as land_mu,
+        rules.output_per_mu(sum(s.output_wan), sum(s.land_mu)) as output_per_mu,
+        rules.tax_per_mu(sum(s.tax_wan), sum(s.land_mu)) as tax_per_mu,
+        rules.investment_intensity(sum(s.investment_wan), sum(s.land_mu)) as investment_intensity,
+        rules.plot_ratio(sum(s.floor_area_m2), sum(s.land_mu)) as plot_ratio,
+        sum(s.output_points) / sum(s.output_land) as output_score,
+        sum(s.tax_points) / sum(s.tax_land) as tax_score,
+        sum(s.investment_points) / sum(s.investment_land) as investment_score,
+        sum(s.plot_points) / sum(s.plot_land) as plot_score
     from (select rank_year from settings union all select rank_year - 1 from settings) y
     cross join park k
-    left join project_scores pr on pr.park_id = k.park_id and pr.year <= y.rank_year
+    left join park_year_project s on s.park_id = k.park_id and s.year <= y.rank_year
     where $league is null or k.league_code = $league
     group by y.rank_year, k.park_id, k.name, k.league_code
 ),
