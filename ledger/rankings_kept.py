@@ -186,11 +186,13 @@ join park p on p.park_id = b.park_id
 """
 # The listed (found) and rectified changes of the 园区指标 items in {items} whose project is a candidate.
 CANDIDATE_ITEM_CHANGES = """
-select k.item_id, c.park_id, c.league_code, c.year, k.day, k.found, k.rectified
+select k.item_id, b.park_id, p.league_code, b.year, k.day, k.found, k.rectified
 from item_kpi_change k
 join indicator i using (item_id)
-join (select distinct project_id, park_id, league_code, year from project_shortfall) c using (project_id)
+join built_project b using (project_id)
+join park p on p.park_id = b.park_id
 where k.ledger = 'indicator' and (k.found <> 0 or k.rectified <> 0) and {items}
+  and exists (select from project_shortfall s where s.project_id = b.project_id)
 """
 # The item changes in `moves` (a CTE) added to candidate_change in key order (concurrent writers: no deadlock).
 ADD_TO_CANDIDATES = """
