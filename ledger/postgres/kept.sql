@@ -156,6 +156,7 @@ create table project_shortfall (
     primary key (project_id, indicator)
 );
 create index project_shortfall_park on project_shortfall (park_id);
+create index project_shortfall_league on project_shortfall (league_code, year);
 -- candidate_item_change: the changes of item_kpi_change's found (listed) and rectified of each 园区指标 item whose
 -- project is a candidate, with the project's park, league and year; candidate_change their sums per park, year and
 -- day (retreat_candidate_counts: listed and rectified on a date = the sums of the changes dated then or earlier).
