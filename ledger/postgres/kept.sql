@@ -179,7 +179,8 @@ create table candidate_change (
     rectified   bigint not null,
     primary key (park_id, year, day)
 );
--- One park's projects (project_rankings) and one project's 园区指标 items (retreat_candidates), without a scan of all.
+-- The first and latest completion year (ranking_years, every ranking's default year), one park's projects
+-- (project_rankings) and one project's 园区指标 items (retreat_candidates), without a scan of all of them.
 create index if not exists built_project_year on built_project (year);
 create index if not exists built_project_park on built_project (park_id);
 create index if not exists indicator_project on indicator (project_id);
