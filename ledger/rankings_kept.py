@@ -23,11 +23,11 @@ with projects as (
         coalesce(nullif(substring(b.name from '^(.+?)年产'), ''), b.name) as enterprise,
         rules.valid_project(b.land_mu, b.investment_wan, b.output_wan, b.tax_wan, b.floor_area_m2) as valid,
         b.project_id in (select project_id from project_shortfall) as candidate,
-        b.land_mu::double precision as land_mu,
-        b.investment_wan::double precision as investment_wan,
-        b.output_wan::double precision as output_wan,
-        b.tax_wan::double precision as tax_wan,
-        b.floor_area_m2::double precision as floor_area_m2,
+        b.land_mu,  -- numeric: the sums below are exact
+        b.investment_wan,
+        b.output_wan,
+        b.tax_wan,
+        b.floor_area_m2,
         t.output_min,
         rules.capped_score(
             rules.output_per_mu(b.output_wan::double precision, nullif(b.land_mu::double precision, 0))
@@ -68,15 +68,15 @@ sums as (
         sum(output_wan) filter (where valid) as output_wan,
         sum(tax_wan) filter (where valid) as tax_wan,
         sum(floor_area_m2) filter (where valid) as floor_area_m2,
-        sum(land_mu * output_score) filter (where valid) as output_points,
+        sum((land_mu::double precision * output_score)::numeric) filter (where valid) as output_points,
         sum(land_mu) filter (where valid and output_score is not null) as output_land,
-        sum(land_mu * tax_score) filter (where valid) as tax_points,
+        sum((land_mu::double precision * tax_score)::numeric) filter (where valid) as tax_points,
         sum(land_mu) filter (where valid and tax_score is not null) as tax_land,
-        sum(land_mu * investment_score) filter (where valid) as investment_points,
+        sum((land_mu::double precision * investment_score)::numeric) filter (where valid) as investment_points,
         sum(land_mu) filter (where valid and investment_score is not null) as investment_land,
-        sum(land_mu * plot_score) filter (where valid) as plot_points,
+        sum((land_mu::double precision * plot_score)::numeric) filter (where valid) as plot_points,
         sum(land_mu) filter (where valid and plot_score is not null) as plot_land,
-        sum(land_mu * output_min) filter (where valid) as benchmark_points,
+        sum((land_mu::double precision * output_min)::numeric) filter (where valid) as benchmark_points,
         sum(land_mu) filter (where valid and output_min is not null) as benchmark_land
     from projects
     group by park_id, year
@@ -106,12 +106,13 @@ park_year as (  -- each park's sums by completion year added up to each year
         y.year,
         k.park_id,
         coalesce(sum(s.projects), 0)::bigint as projects,
-        rules.output_per_mu(sum(s.output_wan), sum(s.land_mu))
-            / nullif(sum(s.benchmark_points) / sum(s.benchmark_land), 0) as output_share,
-        sum(s.output_points) / sum(s.output_land) as output_score,
-        sum(s.tax_points) / sum(s.tax_land) as tax_score,
-        sum(s.investment_points) / sum(s.investment_land) as investment_score,
-        sum(s.plot_points) / sum(s.plot_land) as plot_score
+        rules.output_per_mu(sum(s.output_wan)::double precision, sum(s.land_mu)::double precision)
+            / nullif((sum(s.benchmark_points) / sum(s.benchmark_land))::double precision, 0)
+            as output_share,
+        (sum(s.output_points) / sum(s.output_land))::double precision as output_score,
+        (sum(s.tax_points) / sum(s.tax_land))::double precision as tax_score,
+        (sum(s.investment_points) / sum(s.investment_land))::double precision as investment_score,
+        (sum(s.plot_points) / sum(s.plot_land))::double precision as plot_score
     from years y
     cross join park k
     left join park_year_project s on s.park_id = k.park_id and s.year <= y.year

@@ -96,7 +96,9 @@ create index if not exists item_event_date on item_event (event_date);
 -- the others (数据缺失), enterprises first seen in the park that year (park_flags' name before 年产), candidates
 -- (valid projects short of a threshold); the valid projects' sums; for each indicator score the land-weighted
 -- score's numerator (Σ land × rules.capped_score) and denominator (Σ land where the score exists); the same for
--- the 亩均产值 threshold (park_flags' benchmark). Projects without a year never count (they are in no ranking).
+-- the 亩均产值 threshold (park_flags' benchmark). Projects without a year never count (they are in no ranking). The
+-- sums are exact (numeric, each product at double precision's 15 digits), so that adding them up in any order gives
+-- parks with the same projects the same figures, tied and then ordered by name as the rankings say.
 create table park_year_project (
     park_id            varchar not null,
     year               integer not null,
@@ -105,21 +107,21 @@ create table park_year_project (
     missing_projects   bigint not null,
     enterprises        bigint not null,
     candidates         bigint not null,
-    land_mu            double precision,
-    investment_wan     double precision,
-    output_wan         double precision,
-    tax_wan            double precision,
-    floor_area_m2      double precision,
-    output_points      double precision,
-    output_land        double precision,
-    tax_points         double precision,
-    tax_land           double precision,
-    investment_points  double precision,
-    investment_land    double precision,
-    plot_points        double precision,
-    plot_land          double precision,
-    benchmark_points   double precision,
-    benchmark_land     double precision,
+    land_mu            numeric,
+    investment_wan     numeric,
+    output_wan         numeric,
+    tax_wan            numeric,
+    floor_area_m2      numeric,
+    output_points      numeric,
+    output_land        numeric,
+    tax_points         numeric,
+    tax_land           numeric,
+    investment_points  numeric,
+    investment_land    numeric,
+    plot_points        numeric,
+    plot_land          numeric,
+    benchmark_points   numeric,
+    benchmark_land     numeric,
     primary key (park_id, year)
 );
 create index park_year_project_year on park_year_project (year);

@@ -12,9 +12,9 @@ parks as (  -- each park's kept sums by completion year (ledger/rankings_kept.py
         l.name as league_name,
         coalesce(sum(s.projects), 0)::bigint as projects,
         coalesce(sum(s.enterprises), 0)::bigint as enterprises,
-        sum(s.land_mu) as land_mu,
-        rules.output_per_mu(sum(s.output_wan), sum(s.land_mu)) as output_per_mu,
-        sum(s.benchmark_points) / sum(s.benchmark_land) as output_benchmark
+        sum(s.land_mu)::double precision as land_mu,
+        rules.output_per_mu(sum(s.output_wan)::double precision, sum(s.land_mu)::double precision) as output_per_mu,
+        (sum(s.benchmark_points) / sum(s.benchmark_land))::double precision as output_benchmark
     from park k
     join league l on l.league_code = k.league_code
     left join park_year_project s on s.park_id = k.park_id and s.year <= (select rank_year from settings)

@@ -10,11 +10,12 @@ parks as (  -- each park's kept sums by completion year (ledger/rankings_kept.py
         p.industry_category,
         coalesce(sum(s.projects), 0)::bigint as projects,
         coalesce(sum(s.missing_projects), 0)::bigint as missing_projects,
-        sum(s.land_mu) as land_mu,
-        rules.output_per_mu(sum(s.output_wan), sum(s.land_mu)) as output_per_mu,
-        rules.tax_per_mu(sum(s.tax_wan), sum(s.land_mu)) as tax_per_mu,
-        rules.investment_intensity(sum(s.investment_wan), sum(s.land_mu)) as investment_intensity,
-        rules.plot_ratio(sum(s.floor_area_m2), sum(s.land_mu)) as plot_ratio
+        sum(s.land_mu)::double precision as land_mu,
+        rules.output_per_mu(sum(s.output_wan)::double precision, sum(s.land_mu)::double precision) as output_per_mu,
+        rules.tax_per_mu(sum(s.tax_wan)::double precision, sum(s.land_mu)::double precision) as tax_per_mu,
+        rules.investment_intensity(sum(s.investment_wan)::double precision, sum(s.land_mu)::double precision)
+            as investment_intensity,
+        rules.plot_ratio(sum(s.floor_area_m2)::double precision, sum(s.land_mu)::double precision) as plot_ratio
     from park p
     left join park_year_project s on s.park_id = p.park_id and s.year <= (select data_year from settings)
     group by p.park_id, p.name, p.league_code, p.industry_category

@@ -17,15 +17,16 @@ park_year as (  -- each park's kept sums by completion year (ledger/rankings_kep
         coalesce(sum(s.projects), 0)::bigint as projects,
         coalesce(sum(s.projects) filter (where s.year = y.rank_year), 0)::bigint as new_projects,
         coalesce(sum(s.missing_projects), 0)::bigint as missing_projects,
-        sum(s.land_mu) as land_mu,
-        rules.output_per_mu(sum(s.output_wan), sum(s.land_mu)) as output_per_mu,
-        rules.tax_per_mu(sum(s.tax_wan), sum(s.land_mu)) as tax_per_mu,
-        rules.investment_intensity(sum(s.investment_wan), sum(s.land_mu)) as investment_intensity,
-        rules.plot_ratio(sum(s.floor_area_m2), sum(s.land_mu)) as plot_ratio,
-        sum(s.output_points) / sum(s.output_land) as output_score,
-        sum(s.tax_points) / sum(s.tax_land) as tax_score,
-        sum(s.investment_points) / sum(s.investment_land) as investment_score,
-        sum(s.plot_points) / sum(s.plot_land) as plot_score
+        sum(s.land_mu)::double precision as land_mu,
+        rules.output_per_mu(sum(s.output_wan)::double precision, sum(s.land_mu)::double precision) as output_per_mu,
+        rules.tax_per_mu(sum(s.tax_wan)::double precision, sum(s.land_mu)::double precision) as tax_per_mu,
+        rules.investment_intensity(sum(s.investment_wan)::double precision, sum(s.land_mu)::double precision)
+            as investment_intensity,
+        rules.plot_ratio(sum(s.floor_area_m2)::double precision, sum(s.land_mu)::double precision) as plot_ratio,
+        (sum(s.output_points) / sum(s.output_land))::double precision as output_score,
+        (sum(s.tax_points) / sum(s.tax_land))::double precision as tax_score,
+        (sum(s.investment_points) / sum(s.investment_land))::double precision as investment_score,
+        (sum(s.plot_points) / sum(s.plot_land))::double precision as plot_score
     from (select rank_year from settings union all select rank_year - 1 from settings) y
     cross join park k
     left join park_year_project s on s.park_id = k.park_id and s.year <= y.rank_year
