@@ -2,7 +2,7 @@
 projects, the thresholds and the items' kept changes, and kept in step with every write that changes items.
 
 Built projects, control_threshold and park are written in PostgreSQL only by the copy command and the demo build
-(both through install_kept: every kept table rebuilt), so park_year_project, park_year_rank and project_shortfall
+(both through install_kept: every kept table rebuilt), so park_year_total, park_year_rank and project_shortfall
 are only ever rebuilt (a write path that changed them would call rebuild in its transaction). The 园区指标 items
 of candidate projects change with the workflow and imports: their changes follow item_kpi_change (ledger/spans.py)
 in the same transaction, by the same take-back-and-add as the overview's figures.
@@ -10,11 +10,14 @@ in the same transaction, by the same take-back-and-add as the overview's figures
 
 from ledger.writing import PgCursor
 
-TABLES = ("park_year_project", "park_year_rank", "project_shortfall", "candidate_item_change", "candidate_change")
-# Each park's built projects by completion year: the sums park_rankings, park_flags, park_indicators and park_years
-# add up over the years up to a ranking's (their comments say what each figure is; the rules are queries/rules.sql).
+TABLES = ("park_year_total", "park_year_rank", "project_shortfall", "candidate_item_change", "candidate_change")
+# Each park's built projects completed by the end of each year from the first completion to the latest (every park,
+# every year): what park_rankings, park_flags, park_indicators, park_years and retreat_candidate_counts read for a
+# ranking year (their comments say what each figure is; the rules are queries/rules.sql), and the valid projects
+# completed in the year itself (new_projects). The sums are exact (numeric) so that parks with the same projects
+# have the same figures and tie.
 PARK_YEARS = """
-insert into park_year_project
+insert into park_year_total
 with projects as (
     select
         b.park_id,
@@ -82,41 +85,58 @@ sums as (
     group by park_id, year
 )
 select
-    s.park_id, s.year, s.league_code, s.projects, s.missing_projects, coalesce(f.enterprises, 0), s.candidates,
-    s.land_mu, s.investment_wan, s.output_wan, s.tax_wan, s.floor_area_m2, s.output_points, s.output_land,
-    s.tax_points, s.tax_land, s.investment_points, s.investment_land, s.plot_points, s.plot_land,
-    s.benchmark_points, s.benchmark_land
-from sums s
-left join firsts f using (park_id, year)
+    k.park_id,
+    y.year,
+    k.league_code,
+    coalesce(s.projects, 0) as new_projects,
+    sum(coalesce(s.projects, 0)) over w as projects,
+    sum(coalesce(s.missing_projects, 0)) over w as missing_projects,
+    sum(coalesce(f.enterprises, 0)) over w as enterprises,
+    sum(coalesce(s.candidates, 0)) over w as candidates,
+    sum(s.land_mu) over w as land_mu,
+    sum(s.investment_wan) over w as investment_wan,
+    sum(s.output_wan) over w as output_wan,
+    sum(s.tax_wan) over w as tax_wan,
+    sum(s.floor_area_m2) over w as floor_area_m2,
+    sum(s.output_points) over w as output_points,
+    sum(s.output_land) over w as output_land,
+    sum(s.tax_points) over w as tax_points,
+    sum(s.tax_land) over w as tax_land,
+    sum(s.investment_points) over w as investment_points,
+    sum(s.investment_land) over w as investment_land,
+    sum(s.plot_points) over w as plot_points,
+    sum(s.plot_land) over w as plot_land,
+    sum(s.benchmark_points) over w as benchmark_points,
+    sum(s.benchmark_land) over w as benchmark_land
+from (
+    select g.year::integer as year
+    from generate_series((select min(year) from sums), (select max(year) from sums)) g(year)
+) y
+cross join park k
+left join sums s on s.park_id = k.park_id and s.year = y.year
+left join firsts f on f.park_id = k.park_id and f.year = y.year
+window w as (partition by k.park_id order by y.year)
 """
 # 动态管理 (queries/dynamic/park_years.sql, whose comments say what each column is): every park's composite score at
 # the default weights in every year from the first completion to the latest, its ranks (region, level, tier), grade
 # and 末位组 years. A year's figures depend only on the projects completed by then, so they are judged once.
 PARK_RANKS = """
 insert into park_year_rank
-with years as (  -- every year from the first completion to the latest
-    select g.year::integer as year
-    from generate_series((select min(year) from park_year_project), (select max(year) from park_year_project)) g(year)
-),
-weights as (
+with weights as (
     select * from rules.score_weights(rules.default_weights())
 ),
-park_year as (  -- each park's sums by completion year added up to each year
+park_year as (
     select
-        y.year,
-        k.park_id,
-        coalesce(sum(s.projects), 0)::bigint as projects,
-        rules.output_per_mu(sum(s.output_wan)::double precision, sum(s.land_mu)::double precision)
-            / nullif((sum(s.benchmark_points) / sum(s.benchmark_land))::double precision, 0)
-            as output_share,
-        (sum(s.output_points) / sum(s.output_land))::double precision as output_score,
-        (sum(s.tax_points) / sum(s.tax_land))::double precision as tax_score,
-        (sum(s.investment_points) / sum(s.investment_land))::double precision as investment_score,
-        (sum(s.plot_points) / sum(s.plot_land))::double precision as plot_score
-    from years y
-    cross join park k
-    left join park_year_project s on s.park_id = k.park_id and s.year <= y.year
-    group by y.year, k.park_id
+        s.year,
+        s.park_id,
+        s.projects,
+        rules.output_per_mu(s.output_wan::double precision, s.land_mu::double precision)
+            / nullif((s.benchmark_points / s.benchmark_land)::double precision, 0) as output_share,
+        (s.output_points / s.output_land)::double precision as output_score,
+        (s.tax_points / s.tax_land)::double precision as tax_score,
+        (s.investment_points / s.investment_land)::double precision as investment_score,
+        (s.plot_points / s.plot_land)::double precision as plot_score
+    from park_year_total s
 ),
 scored as (
     select

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.postgres
 ADMIN = DEMO_USERS["demo-admin"]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DATES = [date(2022, 8, 15), date(2023, 3, 5), date(2023, 6, 8), date(2023, 10, 1), date(2026, 12, 31)]
-YEARS = [2019, 2022, 2023, 2024]
+YEARS = [2019, 2022, 2023, 2024, 2030]
 # Listed and rectified 园区指标 items of the candidates per league and project year on a date, from every item.
 FROM_ITEMS = """
 select c.league_code, c.year, count(*), count(*) filter (where x.is_rectified)
@@ -40,18 +40,19 @@ from rules.shortfalls(%(year)s) s join built_project b using (project_id) join p
 group by 1
 """
 KEPT_CANDIDATES = """
-select league_code, sum(candidates) from park_year_project where year < %(year)s group by 1 having sum(candidates) > 0
+select league_code, sum(candidates) from park_year_total
+where year = least(%(year)s - 1, (select max(year) from park_year_total)) group by 1 having sum(candidates) > 0
 """
-# Each park's valid projects, land and output completed by a year, from the projects and from the kept sums
+# Each park's valid projects, land and output completed by a year, from the projects and kept (both exact)
 FROM_PROJECTS = """
-select park_id, count(*), round(sum(land_mu)::numeric, 4), round(sum(output_wan)::numeric, 2)
+select park_id, count(*), sum(land_mu), sum(output_wan)
 from built_project
 where year <= %(year)s and rules.valid_project(land_mu, investment_wan, output_wan, tax_wan, floor_area_m2)
 group by 1
 """
 KEPT_SUMS = """
-select park_id, sum(projects), round(sum(land_mu)::numeric, 4), round(sum(output_wan)::numeric, 2)
-from park_year_project where year <= %(year)s group by 1 having sum(projects) > 0
+select park_id, projects, land_mu, output_wan
+from park_year_total where year = least(%(year)s, (select max(year) from park_year_total)) and projects > 0
 """
 
 

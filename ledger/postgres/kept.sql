@@ -87,22 +87,24 @@ create index if not exists item_fact_league on item_fact (league_code, ledger);
 create index if not exists item_park on item (park_id);
 create index if not exists item_event_date on item_event (event_date);
 
--- Part "rankings" (园区排名, the park profile's 亩均 figures and 动态管理): the built projects' sums each park's
--- indicators and scores are made of, by completion year, so that a ranking of year Y sums a few rows per park
--- (those of years <= Y) instead of scoring a million projects; 倒逼腾退 candidates (rules.shortfalls) with their
--- 园区指标 items' changes by day. Built projects, thresholds and parks change only when a database is copied in or
--- the demo built (every kept table rebuilt); items' changes follow every write (ledger/rankings_kept.py).
--- park_year_project: per park and completion year, over that year's projects: valid ones (rules.valid_project),
--- the others (数据缺失), enterprises first seen in the park that year (park_flags' name before 年产), candidates
--- (valid projects short of a threshold); the valid projects' sums; for each indicator score the land-weighted
--- score's numerator (Σ land × rules.capped_score) and denominator (Σ land where the score exists); the same for
--- the 亩均产值 threshold (park_flags' benchmark). Projects without a year never count (they are in no ranking). The
--- sums are exact (numeric, each product at double precision's 15 digits), so that adding them up in any order gives
--- parks with the same projects the same figures, tied and then ordered by name as the rankings say.
-create table park_year_project (
+-- Part "rankings" (园区排名, the park profile's 亩均 figures and 动态管理): what each park's indicators and scores are
+-- made of, by year, so that a ranking of year Y reads one row per park instead of scoring a million projects;
+-- 倒逼腾退 candidates (rules.shortfalls) with their 园区指标 items' changes by day. Built projects, thresholds and
+-- parks change only when a database is copied in or the demo built (every kept table rebuilt); items' changes follow
+-- every write (ledger/rankings_kept.py).
+-- park_year_total: every park in every year from the first completion to the latest, over the projects completed
+-- by the end of that year: valid ones (rules.valid_project), those completed in the year (new_projects), the others
+-- (数据缺失), enterprises (park_flags' name before 年产), candidates (valid projects short of a threshold); the valid
+-- projects' sums; for each indicator score the land-weighted score's numerator (Σ land × rules.capped_score) and
+-- denominator (Σ land where the score exists); the same for the 亩均产值 threshold (park_flags' benchmark). Projects
+-- without a year never count (they are in no ranking). A year after the latest has the latest's figures. The sums
+-- are exact (numeric, each product at double precision's 15 digits): parks with the same projects have the same
+-- figures, tied and then ordered by name as the rankings say.
+create table park_year_total (
     park_id            varchar not null,
     year               integer not null,
     league_code        varchar not null,
+    new_projects       bigint not null,
     projects           bigint not null,
     missing_projects   bigint not null,
     enterprises        bigint not null,
@@ -124,7 +126,7 @@ create table park_year_project (
     benchmark_land     numeric,
     primary key (park_id, year)
 );
-create index park_year_project_year on park_year_project (year);
+create index park_year_total_year on park_year_total (year);
 -- park_year_rank: queries/dynamic/park_years.sql's figures of every park in every year from the first completion
 -- to the latest (its composite score at the default weights, ranks, grade and 末位组 years), which depend only on
 -- the projects completed by then.

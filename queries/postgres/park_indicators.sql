@@ -1,24 +1,23 @@
--- park_indicators on PostgreSQL: the same rows as queries/park/park_indicators.sql (its comments say what they mean); here the parks' sums by completion year kept in park_year_project (ledger/rankings_kept.py) added up to the data year, case for if(), extract for year().
+-- park_indicators on PostgreSQL: the same rows as queries/park/park_indicators.sql (its comments say what they mean); here each park's figures of the data year kept in park_year_total (ledger/rankings_kept.py), case for if(), extract for year().
 with settings as (
     select least(max(year), extract(year from $asof::date)) as data_year from built_project
 ),
-parks as (  -- each park's kept sums by completion year (ledger/rankings_kept.py) added up to the data year
+parks as (  -- each park's figures kept for the data year (park_year_total)
     select
         p.park_id,
         p.name,
         p.league_code,
         p.industry_category,
-        coalesce(sum(s.projects), 0)::bigint as projects,
-        coalesce(sum(s.missing_projects), 0)::bigint as missing_projects,
-        sum(s.land_mu)::double precision as land_mu,
-        rules.output_per_mu(sum(s.output_wan)::double precision, sum(s.land_mu)::double precision) as output_per_mu,
-        rules.tax_per_mu(sum(s.tax_wan)::double precision, sum(s.land_mu)::double precision) as tax_per_mu,
-        rules.investment_intensity(sum(s.investment_wan)::double precision, sum(s.land_mu)::double precision)
+        coalesce(s.projects, 0) as projects,
+        coalesce(s.missing_projects, 0) as missing_projects,
+        s.land_mu::double precision as land_mu,
+        rules.output_per_mu(s.output_wan::double precision, s.land_mu::double precision) as output_per_mu,
+        rules.tax_per_mu(s.tax_wan::double precision, s.land_mu::double precision) as tax_per_mu,
+        rules.investment_intensity(s.investment_wan::double precision, s.land_mu::double precision)
             as investment_intensity,
-        rules.plot_ratio(sum(s.floor_area_m2)::double precision, sum(s.land_mu)::double precision) as plot_ratio
+        rules.plot_ratio(s.floor_area_m2::double precision, s.land_mu::double precision) as plot_ratio
     from park p
-    left join park_year_project s on s.park_id = p.park_id and s.year <= (select data_year from settings)
-    group by p.park_id, p.name, p.league_code, p.industry_category
+    left join park_year_total s on s.park_id = p.park_id and s.year = (select data_year from settings)
 ),
 ranked as (
     select

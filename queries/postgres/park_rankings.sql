@@ -1,4 +1,4 @@
--- park_rankings on PostgreSQL: the same rows as queries/rankings/park_rankings.sql (its comments say what they mean); here the parks' sums by completion year kept in park_year_project (ledger/rankings_kept.py) added up to the year, each league's median joined from a percentile_cont per group (PostgreSQL has no median window), extract for year().
+-- park_rankings on PostgreSQL: the same rows as queries/rankings/park_rankings.sql (its comments say what they mean); here each park's figures of the year kept in park_year_total (ledger/rankings_kept.py), each league's median joined from a percentile_cont per group (PostgreSQL has no median window), extract for year().
 with settings as (
     select
         coalesce($year, (select least(max(year), extract(year from $asof::date)) from built_project)) as rank_year,
@@ -8,30 +8,30 @@ with settings as (
 weights as (
     select * from rules.score_weights((select w from settings))
 ),
-park_year as (  -- each park's kept sums by completion year (ledger/rankings_kept.py) added up to the year
+park_year as (  -- each park's figures kept for the year (park_year_total: the latest's after the latest)
     select
         y.rank_year,
         k.park_id,
         k.name,
         k.league_code,
-        coalesce(sum(s.projects), 0)::bigint as projects,
-        coalesce(sum(s.projects) filter (where s.year = y.rank_year), 0)::bigint as new_projects,
-        coalesce(sum(s.missing_projects), 0)::bigint as missing_projects,
-        sum(s.land_mu)::double precision as land_mu,
-        rules.output_per_mu(sum(s.output_wan)::double precision, sum(s.land_mu)::double precision) as output_per_mu,
-        rules.tax_per_mu(sum(s.tax_wan)::double precision, sum(s.land_mu)::double precision) as tax_per_mu,
-        rules.investment_intensity(sum(s.investment_wan)::double precision, sum(s.land_mu)::double precision)
+        coalesce(s.projects, 0) as projects,
+        coalesce(case when s.year = y.rank_year then s.new_projects end, 0) as new_projects,
+        coalesce(s.missing_projects, 0) as missing_projects,
+        s.land_mu::double precision as land_mu,
+        rules.output_per_mu(s.output_wan::double precision, s.land_mu::double precision) as output_per_mu,
+        rules.tax_per_mu(s.tax_wan::double precision, s.land_mu::double precision) as tax_per_mu,
+        rules.investment_intensity(s.investment_wan::double precision, s.land_mu::double precision)
             as investment_intensity,
-        rules.plot_ratio(sum(s.floor_area_m2)::double precision, sum(s.land_mu)::double precision) as plot_ratio,
-        (sum(s.output_points) / sum(s.output_land))::double precision as output_score,
-        (sum(s.tax_points) / sum(s.tax_land))::double precision as tax_score,
-        (sum(s.investment_points) / sum(s.investment_land))::double precision as investment_score,
-        (sum(s.plot_points) / sum(s.plot_land))::double precision as plot_score
+        rules.plot_ratio(s.floor_area_m2::double precision, s.land_mu::double precision) as plot_ratio,
+        (s.output_points / s.output_land)::double precision as output_score,
+        (s.tax_points / s.tax_land)::double precision as tax_score,
+        (s.investment_points / s.investment_land)::double precision as investment_score,
+        (s.plot_points / s.plot_land)::double precision as plot_score
     from (select rank_year from settings union all select rank_year - 1 from settings) y
     cross join park k
-    left join park_year_project s on s.park_id = k.park_id and s.year <= y.rank_year
+    left join park_year_total s
+        on s.park_id = k.park_id and s.year = least(y.rank_year, (select max(year) from park_year_total))
     where $league is null or k.league_code = $league
-    group by y.rank_year, k.park_id, k.name, k.league_code
 ),
 scored as (
     select

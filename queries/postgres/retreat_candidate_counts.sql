@@ -1,11 +1,11 @@
--- retreat_candidate_counts on PostgreSQL: the same rows as queries/rankings/retreat_candidate_counts.sql (its comments say what they mean); here the candidates counted from their numbers kept per park and completion year (park_year_project), listed and rectified from the changes of their 园区指标 items kept per park, year and day (candidate_change; ledger/rankings_kept.py), extract for year().
+-- retreat_candidate_counts on PostgreSQL: the same rows as queries/rankings/retreat_candidate_counts.sql (its comments say what they mean); here the candidates counted from their numbers kept per park and year (park_year_total), listed and rectified from the changes of their 园区指标 items kept per park, year and day (candidate_change; ledger/rankings_kept.py), extract for year().
 with settings as (
     select coalesce($year, (select least(max(year), extract(year from $asof::date)) from built_project)) as rank_year
 ),
-candidates as (
+candidates as (  -- the candidates completed before the ranking year: those kept for the year before it
     select s.league_code, sum(s.candidates) as candidates
-    from park_year_project s
-    where s.year < (select rank_year from settings)
+    from park_year_total s
+    where s.year = least((select rank_year from settings) - 1, (select max(year) from park_year_total))
       and ($league is null or s.league_code = $league)
       and ($park is null or s.park_id = $park)
     group by s.league_code
