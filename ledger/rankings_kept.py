@@ -83,39 +83,54 @@ sums as (
         sum(land_mu) filter (where valid and output_min is not null) as benchmark_land
     from projects
     group by park_id, year
+),
+totals as (  -- exact sums to each year's end
+    select
+        k.park_id,
+        y.year,
+        k.league_code,
+        coalesce(s.projects, 0) as new_projects,
+        sum(coalesce(s.projects, 0)) over w as projects,
+        sum(coalesce(s.missing_projects, 0)) over w as missing_projects,
+        sum(coalesce(f.enterprises, 0)) over w as enterprises,
+        sum(coalesce(s.candidates, 0)) over w as candidates,
+        sum(s.land_mu) over w as land_mu,
+        sum(s.investment_wan) over w as investment_wan,
+        sum(s.output_wan) over w as output_wan,
+        sum(s.tax_wan) over w as tax_wan,
+        sum(s.floor_area_m2) over w as floor_area_m2,
+        sum(s.output_points) over w as output_points,
+        sum(s.output_land) over w as output_land,
+        sum(s.tax_points) over w as tax_points,
+        sum(s.tax_land) over w as tax_land,
+        sum(s.investment_points) over w as investment_points,
+        sum(s.investment_land) over w as investment_land,
+        sum(s.plot_points) over w as plot_points,
+        sum(s.plot_land) over w as plot_land,
+        sum(s.benchmark_points) over w as benchmark_points,
+        sum(s.benchmark_land) over w as benchmark_land
+    from (
+        select g.year::integer as year
+        from generate_series((select min(year) from sums), (select max(year) from sums)) g(year)
+    ) y
+    cross join park k
+    left join sums s on s.park_id = k.park_id and s.year = y.year
+    left join firsts f on f.park_id = k.park_id and f.year = y.year
+    window w as (partition by k.park_id order by y.year)
 )
 select
-    k.park_id,
-    y.year,
-    k.league_code,
-    coalesce(s.projects, 0) as new_projects,
-    sum(coalesce(s.projects, 0)) over w as projects,
-    sum(coalesce(s.missing_projects, 0)) over w as missing_projects,
-    sum(coalesce(f.enterprises, 0)) over w as enterprises,
-    sum(coalesce(s.candidates, 0)) over w as candidates,
-    sum(s.land_mu) over w as land_mu,
-    sum(s.investment_wan) over w as investment_wan,
-    sum(s.output_wan) over w as output_wan,
-    sum(s.tax_wan) over w as tax_wan,
-    sum(s.floor_area_m2) over w as floor_area_m2,
-    sum(s.output_points) over w as output_points,
-    sum(s.output_land) over w as output_land,
-    sum(s.tax_points) over w as tax_points,
-    sum(s.tax_land) over w as tax_land,
-    sum(s.investment_points) over w as investment_points,
-    sum(s.investment_land) over w as investment_land,
-    sum(s.plot_points) over w as plot_points,
-    sum(s.plot_land) over w as plot_land,
-    sum(s.benchmark_points) over w as benchmark_points,
-    sum(s.benchmark_land) over w as benchmark_land
-from (
-    select g.year::integer as year
-    from generate_series((select min(year) from sums), (select max(year) from sums)) g(year)
-) y
-cross join park k
-left join sums s on s.park_id = k.park_id and s.year = y.year
-left join firsts f on f.park_id = k.park_id and f.year = y.year
-window w as (partition by k.park_id order by y.year)
+    park_id, year, league_code, new_projects, projects, missing_projects, enterprises, candidates,
+    land_mu::double precision,
+    investment_wan::double precision,
+    output_wan::double precision,
+    tax_wan::double precision,
+    floor_area_m2::double precision,
+    (output_points / output_land)::double precision,
+    (tax_points / tax_land)::double precision,
+    (investment_points / investment_land)::double precision,
+    (plot_points / plot_land)::double precision,
+    (benchmark_points / benchmark_land)::double precision
+from totals
 """
 # 动态管理 (queries/dynamic/park_years.sql, whose comments say what each column is): every park's composite score at
 # the default weights in every year from the first completion to the latest, its ranks (region, level, tier), grade
@@ -130,12 +145,11 @@ park_year as (
         s.year,
         s.park_id,
         s.projects,
-        rules.output_per_mu(s.output_wan::double precision, s.land_mu::double precision)
-            / nullif((s.benchmark_points / s.benchmark_land)::double precision, 0) as output_share,
-        (s.output_points / s.output_land)::double precision as output_score,
-        (s.tax_points / s.tax_land)::double precision as tax_score,
-        (s.investment_points / s.investment_land)::double precision as investment_score,
-        (s.plot_points / s.plot_land)::double precision as plot_score
+        rules.output_per_mu(s.output_wan, s.land_mu) / nullif(s.output_benchmark, 0) as output_share,
+        s.output_score,
+        s.tax_score,
+        s.investment_score,
+        s.plot_score
     from park_year_total s
 ),
 scored as (

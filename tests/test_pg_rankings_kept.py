@@ -43,9 +43,9 @@ KEPT_CANDIDATES = """
 select league_code, sum(candidates) from park_year_total
 where year = least(%(year)s - 1, (select max(year) from park_year_total)) group by 1 having sum(candidates) > 0
 """
-# Each park's valid projects, land and output completed by a year, from the projects and kept (both exact)
+# Each park's valid projects, land and output completed by a year, from the projects and kept (exact sums rounded once)
 FROM_PROJECTS = """
-select park_id, count(*), sum(land_mu), sum(output_wan)
+select park_id, count(*), sum(land_mu)::double precision, sum(output_wan)::double precision
 from built_project
 where year <= %(year)s and rules.valid_project(land_mu, investment_wan, output_wan, tax_wan, floor_area_m2)
 group by 1

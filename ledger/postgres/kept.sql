@@ -95,11 +95,11 @@ create index if not exists item_event_date on item_event (event_date);
 -- park_year_total: every park in every year from the first completion to the latest, over the projects completed
 -- by the end of that year: valid ones (rules.valid_project), those completed in the year (new_projects), the others
 -- (数据缺失), enterprises (park_flags' name before 年产), candidates (valid projects short of a threshold); the valid
--- projects' sums; for each indicator score the land-weighted score's numerator (Σ land × rules.capped_score) and
--- denominator (Σ land where the score exists); the same for the 亩均产值 threshold (park_flags' benchmark). Projects
--- without a year never count (they are in no ranking). A year after the latest has the latest's figures. The sums
--- are exact (numeric, each product at double precision's 15 digits): parks with the same projects have the same
--- figures, tied and then ordered by name as the rankings say.
+-- projects' sums; each indicator's land-weighted score (Σ land × rules.capped_score / Σ land where it exists) and the
+-- land-weighted 亩均产值 threshold (park_flags' benchmark). Projects without a year never count (they are in no
+-- ranking). A year after the latest has the latest's figures. The sums and quotients are computed exactly (numeric,
+-- each product at double precision's 15 digits) and then rounded once: parks with the same projects have the same
+-- figures, tied and then ordered by name as the rankings say, and a park whose projects all score 150 scores 150.
 create table park_year_total (
     park_id            varchar not null,
     year               integer not null,
@@ -109,21 +109,16 @@ create table park_year_total (
     missing_projects   bigint not null,
     enterprises        bigint not null,
     candidates         bigint not null,
-    land_mu            numeric,
-    investment_wan     numeric,
-    output_wan         numeric,
-    tax_wan            numeric,
-    floor_area_m2      numeric,
-    output_points      numeric,
-    output_land        numeric,
-    tax_points         numeric,
-    tax_land           numeric,
-    investment_points  numeric,
-    investment_land    numeric,
-    plot_points        numeric,
-    plot_land          numeric,
-    benchmark_points   numeric,
-    benchmark_land     numeric,
+    land_mu            double precision,
+    investment_wan     double precision,
+    output_wan         double precision,
+    tax_wan            double precision,
+    floor_area_m2      double precision,
+    output_score       double precision,
+    tax_score          double precision,
+    investment_score   double precision,
+    plot_score         double precision,
+    output_benchmark   double precision,
     primary key (park_id, year)
 );
 create index park_year_total_year on park_year_total (year);

@@ -12,9 +12,9 @@ parks as (  -- each park's figures kept for the ranking year (park_year_total: t
         l.name as league_name,
         coalesce(s.projects, 0) as projects,
         coalesce(s.enterprises, 0) as enterprises,
-        s.land_mu::double precision as land_mu,
-        rules.output_per_mu(s.output_wan::double precision, s.land_mu::double precision) as output_per_mu,
-        (s.benchmark_points / s.benchmark_land)::double precision as output_benchmark
+        s.land_mu,
+        rules.output_per_mu(s.output_wan, s.land_mu) as output_per_mu,
+        s.output_benchmark
     from park k
     join league l on l.league_code = k.league_code
     left join park_year_total s

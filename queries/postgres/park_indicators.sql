@@ -10,12 +10,11 @@ parks as (  -- each park's figures kept for the data year (park_year_total)
         p.industry_category,
         coalesce(s.projects, 0) as projects,
         coalesce(s.missing_projects, 0) as missing_projects,
-        s.land_mu::double precision as land_mu,
-        rules.output_per_mu(s.output_wan::double precision, s.land_mu::double precision) as output_per_mu,
-        rules.tax_per_mu(s.tax_wan::double precision, s.land_mu::double precision) as tax_per_mu,
-        rules.investment_intensity(s.investment_wan::double precision, s.land_mu::double precision)
-            as investment_intensity,
-        rules.plot_ratio(s.floor_area_m2::double precision, s.land_mu::double precision) as plot_ratio
+        s.land_mu,
+        rules.output_per_mu(s.output_wan, s.land_mu) as output_per_mu,
+        rules.tax_per_mu(s.tax_wan, s.land_mu) as tax_per_mu,
+        rules.investment_intensity(s.investment_wan, s.land_mu) as investment_intensity,
+        rules.plot_ratio(s.floor_area_m2, s.land_mu) as plot_ratio
     from park p
     left join park_year_total s on s.park_id = p.park_id and s.year = (select data_year from settings)
 ),

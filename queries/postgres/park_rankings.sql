@@ -17,16 +17,15 @@ park_year as (  -- each park's figures kept for the year (park_year_total: the l
         coalesce(s.projects, 0) as projects,
         coalesce(case when s.year = y.rank_year then s.new_projects end, 0) as new_projects,
         coalesce(s.missing_projects, 0) as missing_projects,
-        s.land_mu::double precision as land_mu,
-        rules.output_per_mu(s.output_wan::double precision, s.land_mu::double precision) as output_per_mu,
-        rules.tax_per_mu(s.tax_wan::double precision, s.land_mu::double precision) as tax_per_mu,
-        rules.investment_intensity(s.investment_wan::double precision, s.land_mu::double precision)
-            as investment_intensity,
-        rules.plot_ratio(s.floor_area_m2::double precision, s.land_mu::double precision) as plot_ratio,
-        (s.output_points / s.output_land)::double precision as output_score,
-        (s.tax_points / s.tax_land)::double precision as tax_score,
-        (s.investment_points / s.investment_land)::double precision as investment_score,
-        (s.plot_points / s.plot_land)::double precision as plot_score
+        s.land_mu,
+        rules.output_per_mu(s.output_wan, s.land_mu) as output_per_mu,
+        rules.tax_per_mu(s.tax_wan, s.land_mu) as tax_per_mu,
+        rules.investment_intensity(s.investment_wan, s.land_mu) as investment_intensity,
+        rules.plot_ratio(s.floor_area_m2, s.land_mu) as plot_ratio,
+        s.output_score,
+        s.tax_score,
+        s.investment_score,
+        s.plot_score
     from (select rank_year from settings union all select rank_year - 1 from settings) y
     cross join park k
     left join park_year_total s
