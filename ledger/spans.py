@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import duckdb
 
-from ledger import clocks_kept, lights_kept
+from ledger import clocks_kept, lights_kept, rankings_kept
 from ledger.vocabulary import APPLIED, CLOSED, OPEN, WORKING
 from ledger.writing import PgCursor, is_postgres
 
@@ -187,6 +187,7 @@ def rebuild_kept(con: PgCursor) -> None:
     rebuild_kpis(con)
     clocks_kept.rebuild(con)
     lights_kept.rebuild(con)
+    rankings_kept.rebuild(con)
 
 
 def rebuild_kpis(con: PgCursor) -> None:
@@ -212,6 +213,7 @@ def _refresh_kept(con: PgCursor, ids: list[str], prune: bool) -> None:
     _refresh_kpis(con, ids, prune)
     clocks_kept.refresh(con, ids, prune)
     lights_kept.refresh(con, ids, prune)
+    rankings_kept.refresh_items(con, ids, prune)
 
 
 def _refresh_kpis(con: PgCursor, ids: list[str], prune: bool) -> None:

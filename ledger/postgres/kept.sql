@@ -271,3 +271,100 @@ create table todo_change (
     due              bigint not null,
     unique nulls not distinct (league_code, ledger, responsible_unit, day)
 );
+
+-- Part "rankings" (园区排名, the park profile's 亩均 figures and 动态管理): what each park's indicators and scores are
+-- made of, by year, so that a ranking of year Y reads one row per park instead of scoring a million projects;
+-- 倒逼腾退 candidates (rules.shortfalls) with their 园区指标 items' changes by day. Built projects, thresholds and
+-- parks change only when a database is copied in or the demo built (every kept table rebuilt); items' changes follow
+-- every write (ledger/rankings_kept.py).
+-- park_year_total: every park in every year from the first completion to the latest, over the projects completed
+-- by the end of that year: valid ones (rules.valid_project), those completed in the year (new_projects), the others
+-- (数据缺失), enterprises (park_flags' name before 年产), candidates (valid projects short of a threshold); the valid
+-- projects' sums; each indicator's land-weighted score (Σ land × rules.capped_score / Σ land where it exists) and the
+-- land-weighted 亩均产值 threshold (park_flags' benchmark). Projects without a year never count (they are in no
+-- ranking). A year after the latest has the latest's figures. The sums and quotients are computed exactly (numeric,
+-- each product at double precision's 15 digits) and then rounded once: parks with the same projects have the same
+-- figures, tied and then ordered by name as the rankings say, and a park whose projects all score 150 scores 150.
+create table park_year_total (
+    park_id            varchar not null,
+    year               integer not null,
+    league_code        varchar not null,
+    new_projects       bigint not null,
+    projects           bigint not null,
+    missing_projects   bigint not null,
+    enterprises        bigint not null,
+    candidates         bigint not null,
+    land_mu            double precision,
+    investment_wan     double precision,
+    output_wan         double precision,
+    tax_wan            double precision,
+    floor_area_m2      double precision,
+    output_score       double precision,
+    tax_score          double precision,
+    investment_score   double precision,
+    plot_score         double precision,
+    output_benchmark   double precision,
+    primary key (park_id, year)
+);
+create index park_year_total_year on park_year_total (year);
+-- park_year_rank: queries/dynamic/park_years.sql's figures of every park in every year from the first completion
+-- to the latest (its composite score at the default weights, ranks, grade and 末位组 years), which depend only on
+-- the projects completed by then.
+create table park_year_rank (
+    park_id      varchar not null,
+    year         integer not null,
+    projects     bigint not null,
+    output_share double precision,
+    score        double precision,
+    rank         bigint,
+    ranked       bigint not null,
+    level_rank   bigint,
+    level_ranked bigint not null,
+    tier_rank    bigint,
+    tier_ranked  bigint not null,
+    grade        varchar not null,
+    bottom       boolean not null,
+    bottom_years bigint not null,
+    primary key (park_id, year)
+);
+-- project_shortfall: rules.shortfalls of every year (a ranking of Y takes the projects completed before Y).
+create table project_shortfall (
+    project_id  varchar not null,
+    indicator   varchar not null,
+    value       double precision,
+    threshold   double precision,
+    basis       varchar,
+    park_id     varchar not null,
+    league_code varchar not null,
+    year        integer not null,
+    primary key (project_id, indicator)
+);
+create index project_shortfall_park on project_shortfall (park_id);
+create index project_shortfall_league on project_shortfall (league_code, year);
+-- candidate_item_change: the changes of item_kpi_change's found (listed) and rectified of each 园区指标 item whose
+-- project is a candidate, with the project's park, league and year; candidate_change their sums per park, year and
+-- day (retreat_candidate_counts: listed and rectified on a date = the sums of the changes dated then or earlier).
+create table candidate_item_change (
+    item_id     varchar not null,
+    park_id     varchar not null,
+    league_code varchar not null,
+    year        integer not null,
+    day         date not null,
+    listed      integer not null,
+    rectified   integer not null
+);
+create index candidate_item_change_item on candidate_item_change (item_id);
+create table candidate_change (
+    park_id     varchar not null,
+    league_code varchar not null,
+    year        integer not null,
+    day         date not null,
+    listed      bigint not null,
+    rectified   bigint not null,
+    primary key (park_id, year, day)
+);
+-- The first and latest completion year (ranking_years, every ranking's default year), one park's projects
+-- (project_rankings) and one project's 园区指标 items (retreat_candidates), without a scan of all of them.
+create index if not exists built_project_year on built_project (year);
+create index if not exists built_project_park on built_project (park_id);
+create index if not exists indicator_project on indicator (project_id);

@@ -1,4 +1,4 @@
--- park_rankings on PostgreSQL: the same rows as queries/rankings/park_rankings.sql (its comments say what they mean); here each league's median joined from a percentile_cont per group (PostgreSQL has no median window), extract for year().
+-- park_rankings on PostgreSQL: the same rows as queries/rankings/park_rankings.sql (its comments say what they mean); here each park's figures of the year kept in park_year_total (ledger/rankings_kept.py), each league's median joined from a percentile_cont per group (PostgreSQL has no median window), extract for year().
 with settings as (
     select
         coalesce($year, (select least(max(year), extract(year from $asof::date)) from built_project)) as rank_year,
@@ -8,68 +8,29 @@ with settings as (
 weights as (
     select * from rules.score_weights((select w from settings))
 ),
-projects as (
-    select
-        b.park_id,
-        b.year,
-        rules.valid_project(b.land_mu, b.investment_wan, b.output_wan, b.tax_wan, b.floor_area_m2) as valid,
-        b.land_mu::double precision as land_mu,
-        b.investment_wan::double precision as investment_wan,
-        b.output_wan::double precision as output_wan,
-        b.tax_wan::double precision as tax_wan,
-        b.floor_area_m2::double precision as floor_area_m2,
-        rules.output_per_mu(b.output_wan::double precision, nullif(b.land_mu::double precision, 0)) / nullif(t.output_min, 0)
-            as output_vs_min,
-        rules.tax_per_mu(b.tax_wan::double precision, nullif(b.land_mu::double precision, 0)) / nullif(t.tax_min, 0) as tax_vs_min,
-        rules.investment_intensity(b.investment_wan::double precision, nullif(b.land_mu::double precision, 0))
-            / nullif(t.investment_min, 0) as investment_vs_min,
-        rules.plot_ratio(b.floor_area_m2::double precision, nullif(b.land_mu::double precision, 0)) / nullif(t.plot_min, 0)
-            as plot_vs_min
-    from built_project b
-    join park p using (park_id)
-    left join rules.threshold_row() t on t.league_code = p.league_code and t.industry_category = b.industry_category
-),
-project_scores as (
-    select
-        pr.*,
-        rules.capped_score(pr.output_vs_min) as output_score,
-        rules.capped_score(pr.tax_vs_min) as tax_score,
-        rules.capped_score(pr.investment_vs_min) as investment_score,
-        rules.capped_score(pr.plot_vs_min) as plot_score
-    from projects pr
-),
-park_year as (
+park_year as (  -- each park's figures kept for the year (park_year_total: the latest's after the latest)
     select
         y.rank_year,
         k.park_id,
         k.name,
         k.league_code,
-        count(pr.park_id) filter (where pr.valid) as projects,
-        count(pr.park_id) filter (where pr.valid and pr.year = y.rank_year) as new_projects,
-        count(pr.park_id) filter (where not pr.valid) as missing_projects,
-        sum(pr.land_mu) filter (where pr.valid) as land_mu,
-        rules.output_per_mu(sum(pr.output_wan) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid))
-            as output_per_mu,
-        rules.tax_per_mu(sum(pr.tax_wan) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid))
-            as tax_per_mu,
-        rules.investment_intensity(
-            sum(pr.investment_wan) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid)
-        ) as investment_intensity,
-        rules.plot_ratio(sum(pr.floor_area_m2) filter (where pr.valid), sum(pr.land_mu) filter (where pr.valid))
-            as plot_ratio,
-        sum(pr.land_mu * pr.output_score) filter (where pr.valid)
-            / sum(pr.land_mu) filter (where pr.valid and pr.output_score is not null) as output_score,
-        sum(pr.land_mu * pr.tax_score) filter (where pr.valid)
-            / sum(pr.land_mu) filter (where pr.valid and pr.tax_score is not null) as tax_score,
-        sum(pr.land_mu * pr.investment_score) filter (where pr.valid)
-            / sum(pr.land_mu) filter (where pr.valid and pr.investment_score is not null) as investment_score,
-        sum(pr.land_mu * pr.plot_score) filter (where pr.valid)
-            / sum(pr.land_mu) filter (where pr.valid and pr.plot_score is not null) as plot_score
+        coalesce(s.projects, 0) as projects,
+        coalesce(case when s.year = y.rank_year then s.new_projects end, 0) as new_projects,
+        coalesce(s.missing_projects, 0) as missing_projects,
+        s.land_mu,
+        rules.output_per_mu(s.output_wan, s.land_mu) as output_per_mu,
+        rules.tax_per_mu(s.tax_wan, s.land_mu) as tax_per_mu,
+        rules.investment_intensity(s.investment_wan, s.land_mu) as investment_intensity,
+        rules.plot_ratio(s.floor_area_m2, s.land_mu) as plot_ratio,
+        s.output_score,
+        s.tax_score,
+        s.investment_score,
+        s.plot_score
     from (select rank_year from settings union all select rank_year - 1 from settings) y
     cross join park k
-    left join project_scores pr on pr.park_id = k.park_id and pr.year <= y.rank_year
+    left join park_year_total s
+        on s.park_id = k.park_id and s.year = least(y.rank_year, (select max(year) from park_year_total))
     where $league is null or k.league_code = $league
-    group by y.rank_year, k.park_id, k.name, k.league_code
 ),
 scored as (
     select

@@ -1,4 +1,4 @@
--- retreat_candidates on PostgreSQL: the same rows as queries/rankings/retreat_candidates.sql (its comments say what they mean); here array_position for list_position, a select for FROM-first, extract for year().
+-- retreat_candidates on PostgreSQL: the same rows as queries/rankings/retreat_candidates.sql (its comments say what they mean); here the candidates of every year kept in project_shortfall (ledger/rankings_kept.py) taken for the years before the ranking's, their items' status looked up for them alone (rules.status_at: a span in force, else 待整改) instead of every item's (rules.items_at), array_position for list_position, a select for FROM-first, extract for year().
 with settings as (
     select coalesce($year, (select least(max(year), extract(year from $asof::date)) from built_project)) as rank_year
 ),
@@ -6,7 +6,10 @@ checked as (
     select
         s.*,
         array_position(array['investment_intensity', 'output_per_mu', 'tax_per_mu', 'plot_ratio'], s.indicator) as sort
-    from rules.shortfalls((select rank_year from settings)) s
+    from project_shortfall s
+    where s.year < (select rank_year from settings)
+      and ($league is null or s.league_code = $league)
+      and ($park is null or s.park_id = $park)
 )
 select
     b.project_id,
@@ -31,11 +34,11 @@ from checked s
 join built_project b using (project_id)
 join park p on p.park_id = b.park_id
 join league l on l.league_code = p.league_code
-left join (
-    select ind.project_id, x.item_id, x.status
+left join (  -- the status on $asof of the candidates' items found by then, as rules.items_at gives it
+    select ind.project_id, f.item_id, coalesce(st.status, '待整改') as status
     from indicator ind
-    join (select * from rules.items_at($asof::date) where ledger = 'indicator') x using (item_id)
+    join item_fact f on f.item_id = ind.item_id and f.ledger = 'indicator' and f.found_date <= $asof::date
+    left join rules.status_at($asof::date) st on st.item_id = f.item_id
+    where ind.project_id in (select project_id from checked)
 ) ledger using (project_id)
-where ($league is null or p.league_code = $league)
-  and ($park is null or b.park_id = $park)
 order by failed_indicators desc, park_name, b.name, b.project_id, s.sort
