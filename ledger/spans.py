@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 import duckdb
 
+from ledger.postgres import counts
 from ledger.vocabulary import APPLIED, CLOSED, OPEN, WORKING
 from ledger.writing import PgCursor, is_postgres
 
@@ -134,6 +135,7 @@ on conflict (park_id, ledger, category, day) do update set
 def rebuild_kept(con: PgCursor) -> None:
     """Every kept table of ledger/postgres/kept.sql refilled from the truth (PostgreSQL)."""
     rebuild_kpis(con)
+    counts.rebuild(con)
 
 
 def rebuild_kpis(con: PgCursor) -> None:
@@ -148,6 +150,7 @@ def rebuild_kpis(con: PgCursor) -> None:
 def _refresh_kept(con: PgCursor, ids: list[str], prune: bool) -> None:
     """Every kept table of ledger/postgres/kept.sql brought in step with these items' new spans and facts."""
     _refresh_kpis(con, ids, prune)
+    counts.refresh(con, ids, prune)
 
 
 def _refresh_kpis(con: PgCursor, ids: list[str], prune: bool) -> None:

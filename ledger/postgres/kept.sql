@@ -86,3 +86,31 @@ create index if not exists item_fact_park on item_fact (park_id);
 create index if not exists item_fact_league on item_fact (league_code, ledger);
 create index if not exists item_park on item (park_id);
 create index if not exists item_event_date on item_event (event_date);
+
+-- Part "common" (ledger/postgres/counts.py fills them): what every page and the map count without any status.
+-- park_item_count: each park's items per ledger and found date: how many, how many imported (the rest are demo
+-- data: the banner on every page) and how many with coordinates (the map's item counts). Items change only on an
+-- import and the demo build, but every write refreshes its item's park (a few hundred items by index).
+create table park_item_count (
+    park_id     varchar,
+    league_code varchar,
+    ledger      varchar,
+    found_date  date,
+    items       bigint not null,
+    imported    bigint not null,
+    placed      bigint not null,
+    unique nulls not distinct (park_id, ledger, found_date)
+);
+-- survey_count: the survey registers (infra_survey, stopped_enterprise) counted per park and survey date as the
+-- overview counts them. Only the demo build and the copy write those tables (an import only clears their item_id),
+-- so the kept counts are refilled with every other kept table and change with no write.
+create table survey_count (
+    park_id                     varchar,
+    league_code                 varchar,
+    surveyed_date               date,
+    infra_projects              bigint not null,
+    infra_incomplete_procedures bigint not null,
+    infra_unfinished_or_idle    bigint not null,
+    stopped_enterprises         bigint not null,
+    unique nulls not distinct (park_id, surveyed_date)
+);
