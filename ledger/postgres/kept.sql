@@ -114,3 +114,46 @@ create table survey_count (
     stopped_enterprises         bigint not null,
     unique nulls not distinct (park_id, surveyed_date)
 );
+-- counted_once (总览, 会议模式): the land, energy and water of the items rectified by a date, each parcel and each
+-- enterprise counted once. once_key holds each land and stalled item's parcel and enterprise as the query groups them
+-- (the item itself when it has no code; an enterprise only with energy or water figures). item_once_change holds each
+-- such item's rectified changes (item_kpi_change's) with the resources they add; parcel and enterprise are set (with
+-- the item's own figures) only when another item had the same key at the item's last refresh, so the items that can
+-- be counted twice keep their keys and figures while the rest add up in rows without them. once_change sums them
+-- per league, day, key and figures: a region's or a league's figures at D are sums over a few thousand rows.
+create table once_key (
+    item_id    varchar primary key,
+    parcel     varchar not null,
+    enterprise varchar
+);
+create index once_key_parcel on once_key (parcel);
+create index once_key_enterprise on once_key (enterprise);
+create table item_once_change (
+    item_id     varchar not null,
+    league_code varchar,
+    day         date not null,
+    parcel      varchar,
+    enterprise  varchar,
+    area_mu     decimal(18, 4),
+    energy_tce  decimal(18, 1),
+    water_t     decimal(18, 1),
+    items       integer not null,
+    area_sum    decimal(18, 4) not null,
+    energy_sum  decimal(18, 1) not null,
+    water_sum   decimal(18, 1) not null
+);
+create index item_once_change_item on item_once_change (item_id);
+create table once_change (
+    league_code varchar,
+    day         date not null,
+    parcel      varchar,
+    enterprise  varchar,
+    area_mu     decimal(18, 4),
+    energy_tce  decimal(18, 1),
+    water_t     decimal(18, 1),
+    items       bigint not null,
+    area_sum    decimal(24, 4) not null,
+    energy_sum  decimal(24, 1) not null,
+    water_sum   decimal(24, 1) not null,
+    unique nulls not distinct (league_code, day, parcel, enterprise, area_mu, energy_tce, water_t)
+);
