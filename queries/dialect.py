@@ -17,6 +17,8 @@ import sqlglot
 from psycopg.types.json import Jsonb
 from sqlglot import exp
 
+from ledger.postgres.counts import LEDGER_VALUES
+from ledger.vocabulary import RECTIFIED
 from queries.db import OWN_ORDER, _column, _uncommented, sql_files
 
 POSTGRES_DIR = Path(__file__).resolve().parent / "postgres"
@@ -93,8 +95,50 @@ def postgres_shaped(name: str, shape: tuple | None) -> tuple[str, dict[str, Any]
             *(f"count(*) filter (where {_column(f)}) as {_column(f)}" for f in flags),
             *(f"coalesce(sum({_column(c)}), 0)::double precision as {_column(c)}" for c in sums),
         ]
-        return f"select {', '.join(columns)} from ({body}\n) q group by 1 order by 1", {}
+        counted = f"select {', '.join(columns)} from ({body}\n) q group by 1 order by 1"
+        return kept_totals(name, flags, sums, counted) or counted, {}
     raise ValueError(f"unknown shape {shape[0]!r}")
+
+
+# A ledger list's totals come from the kept ledger_status_change (ledger/postgres/counts.py) when the region's or a
+# league's items are asked with no filter but a status; otherwise (one park, or filters) they are counted.
+KEPT_TOTALS_WHEN = (
+    "$park is null and $unit is null and $phase is null and $search is null and not coalesce($overdue_only, false)"
+)
+KEPT_TOTALS = """
+select {columns}
+from ledger_status_change
+where ledger = '{ledger}' and day <= $asof
+  and ($league is null or league_code = $league)
+  and ($status is null or status = $status)
+group by status
+having sum(items) > 0
+"""
+
+
+def kept_totals(name: str, flags: tuple[str, ...], sums: tuple[str, ...], counted: str) -> str | None:
+    """A ledger list's totals per status (the `counted` text's rows) summed from the kept status changes where the
+    parameters allow, counted where not: one text, of which PostgreSQL runs one branch (the parameters are
+    constants in its custom plan). None for any other query or shape."""
+    ledger = name.removeprefix("ledger_")
+    values = LEDGER_VALUES.get(ledger) if name.startswith("ledger_") else None
+    if values is None or flags != ("overdue",) or not set(sums) <= values.keys():
+        return None
+    rectified = ", ".join(f"'{s}'" for s in RECTIFIED)
+    columns = ["status", "sum(items)::bigint as rows", 'sum(overdue)::bigint as "overdue"']
+    for column in sums:
+        value = values[column][0]
+        only = f" filter (where status in ({rectified}))" if (ledger, column) in RECTIFIED_ONLY else ""
+        columns.append(f"coalesce(sum({value}){only}, 0)::double precision as {_column(column)}")
+    kept = _typed_params(KEPT_TOTALS.format(columns=", ".join(columns), ledger=ledger))
+    when = _typed_params(KEPT_TOTALS_WHEN)
+    return (
+        f"select * from ({kept}) kept where {when}\n"
+        f"union all\nselect * from ({counted}) counted where not ({when})\norder by 1"
+    )
+
+
+RECTIFIED_ONLY = {("idle_fund", "returned_wan")}  # shown (and summed) only once the item is rectified
 
 
 def postgres_params(params: dict[str, Any]) -> dict[str, Any]:

@@ -49,6 +49,7 @@ def rebuild(con: PgCursor) -> None:
         con.execute(f"delete from {table}")
     con.execute(PARK_ITEM_COUNT.format(parks="true"))
     con.execute(SURVEY_COUNT)
+    rebuild_statuses(con)
     rebuild_once(con)
 
 
@@ -68,13 +69,24 @@ where now.items is distinct from kept.items
 """
 
 
+# Items gone from item_fact (an import removed them) that the kept changes still hold: only in the parks recounted
+GONE = """
+select distinct c.item_id from item_status_change c
+where c.park_id = any($parks) and not exists (select from item_fact f where f.item_id = c.item_id)
+"""
+
+
 def refresh(con: PgCursor, ids: list[str], prune: bool) -> None:
-    """park_item_count in step with these items' new facts (spans.refresh rebuilt them just before): the counts of
-    their parks (with prune, also of every park that lost items) redone. survey_count changes with no write."""
+    """Every table of this module in step with these items' new facts (spans.refresh rebuilt them just before, and
+    item_kpi_change): the counts of their parks (with prune, also of every park that lost items) redone, the status
+    and counted-once changes of these items and of the items gone taken back and made again. survey_count changes
+    with no write."""
     parks = [r[0] for r in con.execute(CHANGED_PARKS.format(pruned=PRUNED_PARKS if prune else ""), {"ids": ids})]
+    gone = [r[0] for r in con.execute(GONE, {"parks": parks})] if prune else []
     con.execute("delete from park_item_count where park_id = any($parks)", {"parks": parks})
     con.execute(PARK_ITEM_COUNT.format(parks="f.park_id = any($parks)"), {"parks": parks})
-    refresh_once(con, ids, prune)
+    refresh_statuses(con, sorted({*ids, *gone}))
+    refresh_once(con, ids, gone)
 
 
 # Each land and stalled item's keys as queries/recheck/counted_once.sql groups them
@@ -141,11 +153,6 @@ join once_key o on o.enterprise = n.enterprise and o.item_id <> n.item_id
 join item_once_change c on c.item_id = o.item_id and c.enterprise is null
 where n.item_id = any($ids)
 """
-# The keys of items no longer in item_fact (an import removed them), deleted: every item with kept changes has a key,
-# so these are the items whose changes a prune takes back
-PRUNED_KEYS = """
-delete from once_key k where not exists (select from item_fact f where f.item_id = k.item_id) returning k.item_id
-"""
 
 
 def rebuild_once(con: PgCursor) -> None:
@@ -157,12 +164,10 @@ def rebuild_once(con: PgCursor) -> None:
     con.execute(f"with moves as (select * from item_once_change) {ADD_TO_ONCE}")
 
 
-def refresh_once(con: PgCursor, ids: list[str], prune: bool) -> None:
-    """The keys of these items made again (with prune, those of items gone deleted); their changes, those of items
-    gone and those of the items that now share a key with them taken back and made again: once_change moves by the
-    difference."""
-    gone = [r[0] for r in con.execute(PRUNED_KEYS)] if prune else []
-    con.execute("delete from once_key where item_id = any($ids)", {"ids": ids})
+def refresh_once(con: PgCursor, ids: list[str], gone: list[str]) -> None:
+    """The keys of these items made again, those of the items gone deleted; the changes of both, and those of the
+    items that now share a key with them, taken back and made again: once_change moves by the difference."""
+    con.execute("delete from once_key where item_id = any($ids)", {"ids": [*ids, *gone]})
     con.execute(ONCE_KEYS.format(items="f.item_id = any($ids)"), {"ids": ids})
     redo = sorted({*ids, *gone, *(r[0] for r in con.execute(NEWLY_SHARED, {"ids": ids}))})
     negated = ", ".join(f"-{c} as {c}" for c in ONCE_SUMS)
@@ -178,4 +183,109 @@ def refresh_once(con: PgCursor, ids: list[str], prune: bool) -> None:
         {ADD_TO_ONCE}
         """,
         {"redo": redo},
+    )
+
+
+# The columns each ledger's list sums above its table (charts/ledgers.py sum_fields), as value_1..3 of the kept
+# status changes: query column → (value, the figure in the ledger's own tables)
+LEDGER_VALUES = {
+    "land": {"area_mu": ("value_1", "l.area_mu")},
+    "stalled": {"land_mu": ("value_1", "s.land_mu"), "energy_tce": ("value_2", "s.energy_tce"),
+                "water_t": ("value_3", "s.water_t")},
+    "infrastructure": {"investment_wan": ("value_1", "r.investment_wan")},
+    "idle_fund": {"balance_wan": ("value_1", "d.balance_wan"), "returned_wan": ("value_2", "d.returned_wan")},
+    "pending_approval": {"approval_count": ("value_1", "a.approval_count")},
+    "indicator": {"land_mu": ("value_1", "b.land_mu"), "output_wan": ("value_2", "b.output_wan")},
+}  # fmt: skip
+
+
+def _ledger_value(value: str) -> str:
+    """value_1..3 of an item: its ledger's figure of that place (0 where none)."""
+    cases = " ".join(
+        f"when '{ledger}' then {figure}"
+        for ledger, columns in LEDGER_VALUES.items()
+        for kept, figure in columns.values()
+        if kept == value
+    )
+    return f"coalesce(case k.ledger {cases} end, 0)"
+
+
+# Each item's status and overdue by day (the running sums of its item_kpi_change rows, kept just before), as changes:
+# a day's state added on that day and taken back on the item's next day (a day that changes neither keeps no row)
+ITEM_STATUS_CHANGES = f"""
+with states as (
+    select
+        item_id, park_id, league_code, ledger, day, lead(day) over w as until,
+        case
+            when sum(status_open) over w = 1 then '待整改'
+            when sum(status_working) over w = 1 then '整改中'
+            when sum(status_applied) over w = 1 then '已整改'
+            when sum(status_closed) over w = 1 then '已销号'
+        end as status,
+        sum(overdue) over w as overdue
+    from item_kpi_change
+    where {{items}}
+    window w as (partition by item_id order by day)
+),
+valued as (
+    select k.*, {_ledger_value("value_1")} as value_1, {_ledger_value("value_2")} as value_2,
+        {_ledger_value("value_3")} as value_3
+    from states k
+    left join land l on k.ledger = 'land' and l.item_id = k.item_id
+    left join stalled s on k.ledger = 'stalled' and s.item_id = k.item_id
+    left join infrastructure r on k.ledger = 'infrastructure' and r.item_id = k.item_id
+    left join idle_fund d on k.ledger = 'idle_fund' and d.item_id = k.item_id
+    left join pending_approval a on k.ledger = 'pending_approval' and a.item_id = k.item_id
+    left join indicator i on k.ledger = 'indicator' and i.item_id = k.item_id
+    left join built_project b on b.project_id = i.project_id
+)
+select item_id, park_id, league_code, ledger, status, day, sum(items), sum(overdue), sum(value_1), sum(value_2),
+    sum(value_3)
+from (
+    select item_id, park_id, league_code, ledger, status, day, 1 as items, overdue, value_1, value_2, value_3
+    from valued
+    union all
+    select item_id, park_id, league_code, ledger, status, until, -1, -overdue, -value_1, -value_2, -value_3
+    from valued
+    where until is not null
+) moves
+group by item_id, park_id, league_code, ledger, status, day
+having sum(items) <> 0 or sum(overdue) <> 0
+"""
+STATUS_GROUP = "league_code, ledger, status, day"
+STATUS_SUMS = ("items", "overdue", "value_1", "value_2", "value_3")
+ADD_TO_LEDGER_STATUS = f"""
+insert into ledger_status_change
+select {STATUS_GROUP}, {", ".join(f"sum({c})" for c in STATUS_SUMS)}
+from moves
+group by {STATUS_GROUP}
+order by {STATUS_GROUP}
+on conflict ({STATUS_GROUP}) do update set
+    {", ".join(f"{c} = ledger_status_change.{c} + excluded.{c}" for c in STATUS_SUMS)}
+"""
+
+
+def rebuild_statuses(con: PgCursor) -> None:
+    """item_status_change and ledger_status_change refilled from item_kpi_change and the ledgers."""
+    for table in ("item_status_change", "ledger_status_change"):
+        con.execute(f"delete from {table}")
+    con.execute(f"insert into item_status_change {ITEM_STATUS_CHANGES.format(items='true')}")
+    con.execute(f"with moves as (select * from item_status_change) {ADD_TO_LEDGER_STATUS}")
+
+
+def refresh_statuses(con: PgCursor, ids: list[str]) -> None:
+    """The status changes of these items (and of items gone) taken back and made again from item_kpi_change."""
+    negated = ", ".join(f"-{c} as {c}" for c in STATUS_SUMS)
+    con.execute(
+        f"""
+        with old as (delete from item_status_change where item_id = any($ids) returning *),
+        new as (insert into item_status_change {ITEM_STATUS_CHANGES.format(items="item_id = any($ids)")} returning *),
+        moves as (
+            select {STATUS_GROUP}, {", ".join(STATUS_SUMS)} from new
+            union all
+            select {STATUS_GROUP}, {negated} from old
+        )
+        {ADD_TO_LEDGER_STATUS}
+        """,
+        {"ids": ids},
     )

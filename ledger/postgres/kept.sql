@@ -157,3 +157,36 @@ create table once_change (
     water_sum   decimal(24, 1) not null,
     unique nulls not distinct (league_code, day, parcel, enterprise, area_mu, energy_tce, water_t)
 );
+-- The 台账 page's totals (items, overdue and the ledger's summed columns per status on a date, queries/dialect.py
+-- kept_totals): item_status_change holds each item's changes by day of its status and overdue on that day
+-- (item_kpi_change's, one state per day) with the ledger's summed figures (value_1..3: ledger/postgres/counts.py
+-- LEDGER_VALUES); ledger_status_change their sums per league, ledger, status and day.
+create table item_status_change (
+    item_id     varchar not null,
+    park_id     varchar,
+    league_code varchar,
+    ledger      varchar,
+    status      varchar,
+    day         date not null,
+    items       integer not null,
+    overdue     integer not null,
+    value_1     decimal(18, 4) not null,
+    value_2     decimal(18, 4) not null,
+    value_3     decimal(18, 4) not null
+);
+create index item_status_change_item on item_status_change (item_id);
+create index item_status_change_park on item_status_change (park_id);
+create table ledger_status_change (
+    league_code varchar,
+    ledger      varchar,
+    status      varchar,
+    day         date not null,
+    items       bigint not null,
+    overdue     bigint not null,
+    value_1     decimal(24, 4) not null,
+    value_2     decimal(24, 4) not null,
+    value_3     decimal(24, 4) not null,
+    unique nulls not distinct (league_code, ledger, status, day)
+);
+-- The 台账 page in its own order (league, park, item) walks this index and stops after a page
+create index if not exists item_fact_ledger_order on item_fact (ledger, league_code, park_id, item_id);
