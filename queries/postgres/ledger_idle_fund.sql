@@ -36,7 +36,10 @@ cross join lateral (
 ) x
 left join park p on p.park_id = f.park_id
 left join league g on g.league_code = f.league_code
-join idle_fund d on d.item_id = f.item_id
+cross join lateral (  -- a subquery of its own (offset 0): joined, PostgreSQL guessed one item in 19 had a row
+    -- and sorted them all instead of walking the index
+    select * from idle_fund l where l.item_id = f.item_id offset 0
+) d
 where f.ledger = 'idle_fund'
   and f.found_date <= $asof
   and ($league is null or f.league_code = $league)

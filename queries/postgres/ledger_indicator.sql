@@ -13,13 +13,13 @@ select
     x.status,
     x.is_overdue as overdue,
     case when x.is_overdue then ($asof - x.deadline)::bigint end as overdue_days,
-    b.name as project_name,
-    b.industry_category,
+    d.project_name,
+    d.industry_category,
     d.indicator,
     d.value,
     d.threshold,
-    b.land_mu::double precision as land_mu,
-    b.output_wan::double precision as output_wan
+    d.land_mu::double precision as land_mu,
+    d.output_wan::double precision as output_wan
 from item_fact f
 cross join lateral (
     select s.status, t.deadline, rules.overdue(s.status, t.deadline, $asof) as is_overdue
@@ -38,8 +38,12 @@ cross join lateral (
 ) x
 left join park p on p.park_id = f.park_id
 left join league g on g.league_code = f.league_code
-join indicator d on d.item_id = f.item_id
-join built_project b on b.project_id = d.project_id
+cross join lateral (  -- a subquery of its own (offset 0): joined, PostgreSQL guessed one item in 19 had a row
+    -- and sorted them all instead of walking the index
+    select i.indicator, i.value, i.threshold, b.name as project_name, b.industry_category, b.land_mu, b.output_wan
+    from indicator i join built_project b on b.project_id = i.project_id
+    where i.item_id = f.item_id offset 0
+) d
 where f.ledger = 'indicator'
   and f.found_date <= $asof
   and ($league is null or f.league_code = $league)
