@@ -22,7 +22,9 @@ pytestmark = pytest.mark.postgres
 
 # Each kept table's rows, and the same figures counted from the truth as the queries count them
 KEPT = {
-    "park_item_count": "select park_id, league_code, ledger, found_date, items, imported, placed from park_item_count",
+    "park_item_count": "select park_id, league_code, ledger, found_date, items, imported, placed from park_item_count"
+    " where items <> 0",
+    "item_count": "select * from item_count",
     "survey_count": "select park_id, league_code, surveyed_date, infra_projects, infra_incomplete_procedures,"
     " infra_unfinished_or_idle, stopped_enterprises from survey_count",
     "once_key": "select * from once_key",

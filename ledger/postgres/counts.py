@@ -15,16 +15,26 @@ COORDINATES = """
     union all
     select item_id, lat is not null and lon is not null from infrastructure
 """
-# The items of the parks that `parks` selects, counted per park, ledger and found date
-PARK_ITEM_COUNT = f"""
-insert into park_item_count
+# Each item of those `items` selects with what park_item_count counts of it
+ITEM_COUNT = f"""
 select
-    f.park_id, min(f.league_code), f.ledger, f.found_date,
-    count(*), count(*) filter (where f.batch_id is not null), count(*) filter (where c.placed)
+    f.item_id, f.park_id, f.league_code, f.ledger, f.found_date,
+    (f.batch_id is not null)::int, coalesce(c.placed, false)::int
 from item_fact f
 left join ({COORDINATES}) c using (item_id)
-where {{parks}}
-group by f.park_id, f.ledger, f.found_date
+where {{items}}
+"""
+# The item counts in `moves` (a CTE) added to park_item_count in key order (writers sharing rows lock them in order)
+ADD_TO_PARK_COUNT = """
+insert into park_item_count
+select park_id, min(league_code), ledger, found_date, sum(items), sum(imported), sum(placed)
+from moves
+group by park_id, ledger, found_date
+order by park_id, ledger, found_date
+on conflict (park_id, ledger, found_date) do update set
+    items = park_item_count.items + excluded.items,
+    imported = park_item_count.imported + excluded.imported,
+    placed = park_item_count.placed + excluded.placed
 """
 # The survey registers per park and survey date, each figure as queries/overview/survey_registers.sql counts it
 SURVEY_COUNT = """
@@ -44,49 +54,55 @@ group by p.park_id, p.league_code, s.surveyed_date
 
 
 def rebuild(con: PgCursor) -> None:
-    """park_item_count and survey_count refilled from item_fact, the ledgers and the survey registers."""
-    for table in ("park_item_count", "survey_count"):
+    """Every table of this module refilled from item_fact, the ledgers, the survey registers and item_kpi_change."""
+    for table in ("item_count", "park_item_count", "survey_count"):
         con.execute(f"delete from {table}")
-    con.execute(PARK_ITEM_COUNT.format(parks="true"))
+    con.execute(f"insert into item_count {ITEM_COUNT.format(items='true')}")
+    con.execute(f"with moves as (select *, 1 as items from item_count) {ADD_TO_PARK_COUNT}")
     con.execute(SURVEY_COUNT)
     rebuild_statuses(con)
     rebuild_once(con)
 
 
-# The parks whose counts a refresh redoes: those of the items refreshed and, with prune, every park whose kept item
-# count is no longer item_fact's (an item removed or moved away from a park no refreshed item is in lowers it: a
-# count per park by index instead of a recount of every item).
-CHANGED_PARKS = """
-select park_id from item_fact where item_id = any($ids)
-{pruned}
-"""
-PRUNED_PARKS = """
-union
-select park_id
-from (select park_id, count(*) as items from item_fact group by park_id) now
-full join (select park_id, sum(items) as items from park_item_count group by park_id) kept using (park_id)
-where now.items is distinct from kept.items
-"""
-
-
-# Items gone from item_fact (an import removed them) that the kept changes still hold: only in the parks recounted
+# Items an import removed (no longer in item_fact) that the kept counts still hold. They were in a park that a
+# refreshed item is in (or was in), or in a park whose kept item count is no longer item_fact's: a count per park by
+# index instead of looking for every kept item in item_fact.
 GONE = """
-select distinct c.item_id from item_status_change c
-where c.park_id = any($parks) and not exists (select from item_fact f where f.item_id = c.item_id)
+with parks as (
+    select park_id from item_fact where item_id = any($ids)
+    union
+    select park_id from item_count where item_id = any($ids)
+    union
+    select park_id
+    from (select park_id, count(*) as items from item_fact group by park_id) now
+    full join (select park_id, sum(items) as items from park_item_count group by park_id) kept using (park_id)
+    where now.items is distinct from kept.items
+)
+select c.item_id from item_count c
+where c.park_id in (select park_id from parks) and not exists (select from item_fact f where f.item_id = c.item_id)
 """
 
 
 def refresh(con: PgCursor, ids: list[str], prune: bool) -> None:
     """Every table of this module in step with these items' new facts (spans.refresh rebuilt them just before, and
-    item_kpi_change): the counts of their parks (with prune, also of every park that lost items) redone, the status
-    and counted-once changes of these items and of the items gone taken back and made again. survey_count changes
-    with no write."""
-    parks = [r[0] for r in con.execute(CHANGED_PARKS.format(pruned=PRUNED_PARKS if prune else ""), {"ids": ids})]
-    gone = [r[0] for r in con.execute(GONE, {"parks": parks})] if prune else []
-    con.execute("delete from park_item_count where park_id = any($parks)", {"parks": parks})
-    con.execute(PARK_ITEM_COUNT.format(parks="f.park_id = any($parks)"), {"parks": parks})
-    refresh_statuses(con, sorted({*ids, *gone}))
-    refresh_once(con, ids, gone)
+    item_kpi_change): what these items and (with prune) the items gone counted taken back, what these items count
+    now added. survey_count changes with no write."""
+    ids = sorted({*ids, *(r[0] for r in con.execute(GONE, {"ids": ids}))}) if prune else ids
+    con.execute(
+        f"""
+        with old as (delete from item_count where item_id = any($ids) returning *),
+        new as (insert into item_count {ITEM_COUNT.format(items="f.item_id = any($ids)")} returning *),
+        moves as (
+            select park_id, league_code, ledger, found_date, 1 as items, imported, placed from new
+            union all
+            select park_id, league_code, ledger, found_date, -1, -imported, -placed from old
+        )
+        {ADD_TO_PARK_COUNT}
+        """,
+        {"ids": ids},
+    )
+    refresh_statuses(con, ids)
+    refresh_once(con, ids)
 
 
 # Each land and stalled item's keys as queries/recheck/counted_once.sql groups them
@@ -164,12 +180,12 @@ def rebuild_once(con: PgCursor) -> None:
     con.execute(f"with moves as (select * from item_once_change) {ADD_TO_ONCE}")
 
 
-def refresh_once(con: PgCursor, ids: list[str], gone: list[str]) -> None:
-    """The keys of these items made again, those of the items gone deleted; the changes of both, and those of the
-    items that now share a key with them, taken back and made again: once_change moves by the difference."""
-    con.execute("delete from once_key where item_id = any($ids)", {"ids": [*ids, *gone]})
+def refresh_once(con: PgCursor, ids: list[str]) -> None:
+    """The keys of these items made again (an item gone keeps none); their changes, and those of the items that now
+    share a key with them, taken back and made again: once_change moves by the difference."""
+    con.execute("delete from once_key where item_id = any($ids)", {"ids": ids})
     con.execute(ONCE_KEYS.format(items="f.item_id = any($ids)"), {"ids": ids})
-    redo = sorted({*ids, *gone, *(r[0] for r in con.execute(NEWLY_SHARED, {"ids": ids}))})
+    redo = sorted({*ids, *(r[0] for r in con.execute(NEWLY_SHARED, {"ids": ids}))})
     negated = ", ".join(f"-{c} as {c}" for c in ONCE_SUMS)
     con.execute(
         f"""
@@ -274,7 +290,7 @@ def rebuild_statuses(con: PgCursor) -> None:
 
 
 def refresh_statuses(con: PgCursor, ids: list[str]) -> None:
-    """The status changes of these items (and of items gone) taken back and made again from item_kpi_change."""
+    """The status changes of these items taken back and made again from item_kpi_change (an item gone has none)."""
     negated = ", ".join(f"-{c} as {c}" for c in STATUS_SUMS)
     con.execute(
         f"""

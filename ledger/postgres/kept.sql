@@ -89,8 +89,19 @@ create index if not exists item_event_date on item_event (event_date);
 
 -- Part "common" (ledger/postgres/counts.py fills them): what every page and the map count without any status.
 -- park_item_count: each park's items per ledger and found date: how many, how many imported (the rest are demo
--- data: the banner on every page) and how many with coordinates (the map's item counts). Items change only on an
--- import and the demo build, but every write refreshes its item's park (a few hundred items by index).
+-- data: the banner on every page) and how many with coordinates (the map's item counts). item_count holds what each
+-- item counts there, so that a write takes back exactly what its items counted before.
+create table item_count (  -- no key on item_id: a write deletes and inserts an item's row in one statement
+    item_id     varchar not null,
+    park_id     varchar,
+    league_code varchar,
+    ledger      varchar,
+    found_date  date,
+    imported    integer not null,
+    placed      integer not null
+);
+create index item_count_item on item_count (item_id);
+create index item_count_park on item_count (park_id);
 create table park_item_count (
     park_id     varchar,
     league_code varchar,
