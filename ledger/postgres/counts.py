@@ -155,19 +155,20 @@ order by {ONCE_GROUP}
 on conflict ({ONCE_GROUP}) do update set
     {", ".join(f"{c} = once_change.{c} + excluded.{c}" for c in ONCE_SUMS)}
 """
-# Items whose key a refreshed item now shares but whose kept changes do not carry it yet (the key was theirs alone)
+# Items whose key a refreshed item now shares but whose kept changes do not carry it yet: a key held by a single item
+# besides the refreshed ones was that item's alone (a key held by two or more was carried by all of them already)
 NEWLY_SHARED = """
-select c.item_id
-from once_key n
-join once_key o on o.parcel = n.parcel and o.item_id <> n.item_id
-join item_once_change c on c.item_id = o.item_id and c.parcel is null
-where n.item_id = any($ids)
+select min(o.item_id)
+from once_key o
+where o.parcel in (select parcel from once_key where item_id = any($ids)) and not o.item_id = any($ids)
+group by o.parcel
+having count(*) = 1
 union
-select c.item_id
-from once_key n
-join once_key o on o.enterprise = n.enterprise and o.item_id <> n.item_id
-join item_once_change c on c.item_id = o.item_id and c.enterprise is null
-where n.item_id = any($ids)
+select min(o.item_id)
+from once_key o
+where o.enterprise in (select enterprise from once_key where item_id = any($ids)) and not o.item_id = any($ids)
+group by o.enterprise
+having count(*) = 1
 """
 
 
