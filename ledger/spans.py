@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import duckdb
 
 from ledger import clocks_kept, lights_kept, rankings_kept
+from ledger.postgres import counts
 from ledger.vocabulary import APPLIED, CLOSED, OPEN, WORKING
 from ledger.writing import PgCursor, is_postgres
 
@@ -188,6 +189,7 @@ def rebuild_kept(con: PgCursor) -> None:
     clocks_kept.rebuild(con)
     lights_kept.rebuild(con)
     rankings_kept.rebuild(con)
+    counts.rebuild(con)
 
 
 def rebuild_kpis(con: PgCursor) -> None:
@@ -214,6 +216,7 @@ def _refresh_kept(con: PgCursor, ids: list[str], prune: bool) -> None:
     clocks_kept.refresh(con, ids, prune)
     lights_kept.refresh(con, ids, prune)
     rankings_kept.refresh_items(con, ids, prune)
+    counts.refresh(con, ids, prune)
 
 
 def _refresh_kpis(con: PgCursor, ids: list[str], prune: bool) -> None:

@@ -17,6 +17,8 @@ import sqlglot
 from psycopg.types.json import Jsonb
 from sqlglot import exp
 
+from ledger.postgres.counts import LEDGER_VALUES
+from ledger.vocabulary import RECTIFIED
 from queries.db import OWN_ORDER, _column, _uncommented, sql_files
 
 POSTGRES_DIR = Path(__file__).resolve().parent / "postgres"
@@ -24,8 +26,8 @@ RULES = POSTGRES_DIR / "rules.sql"
 # Totals that a hand-written text sums from kept counts (queries/postgres/totals/<query>.sql: per value of `by`, its
 # row count and the true count of each flag, columns named as the totals wrapper names them) instead of counting
 # every row of the query: (query, by) -> the flags it counts. A totals shape asking for other flags or for sums
-# is counted by the wrapper.
-KEPT_TOTALS = {("todo_items", "responsible_unit"): ("is_overdue", "is_returned", "is_waiting", "is_due")}
+# is counted by the wrapper (or, for the ledger lists, by ledger_totals below).
+TOTALS_FILES = {("todo_items", "responsible_unit"): ("is_overdue", "is_returned", "is_waiting", "is_due")}
 
 # The PostgreSQL type of every parameter a query may take (queries/db.py OPTIONAL and the scope); the structs
 # (weights, rules) travel as jsonb. A parameter missing here is a mistake that transpiling reports.
@@ -92,7 +94,7 @@ def postgres_shaped(name: str, shape: tuple | None) -> tuple[str, dict[str, Any]
         return f"select * from ({body}\n) q order by {keys} {page}", {"page_limit": limit, "page_offset": offset}
     if shape[0] == "totals":
         _, by, flags, sums = shape
-        kept = KEPT_TOTALS.get((name, by))
+        kept = TOTALS_FILES.get((name, by))
         if kept is not None and set(flags) <= set(kept) and not sums:
             kept_text = _typed_params((POSTGRES_DIR / "totals" / f"{name}.sql").read_text(encoding="utf-8"))
             columns = ", ".join((_column(by), "rows", *(_column(f) for f in flags)))
@@ -103,8 +105,50 @@ def postgres_shaped(name: str, shape: tuple | None) -> tuple[str, dict[str, Any]
             *(f"count(*) filter (where {_column(f)}) as {_column(f)}" for f in flags),
             *(f"coalesce(sum({_column(c)}), 0)::double precision as {_column(c)}" for c in sums),
         ]
-        return f"select {', '.join(columns)} from ({body}\n) q group by 1 order by 1", {}
+        counted = f"select {', '.join(columns)} from ({body}\n) q group by 1 order by 1"
+        return ledger_totals(name, flags, sums, counted) or counted, {}
     raise ValueError(f"unknown shape {shape[0]!r}")
+
+
+# A ledger list's totals come from the kept ledger_status_change (ledger/postgres/counts.py) when the region's or a
+# league's items are asked with no filter but a status; otherwise (one park, or filters) they are counted.
+LEDGER_TOTALS_WHEN = (
+    "$park is null and $unit is null and $phase is null and $search is null and not coalesce($overdue_only, false)"
+)
+LEDGER_TOTALS = """
+select {columns}
+from ledger_status_change
+where ledger = '{ledger}' and day <= $asof
+  and ($league is null or league_code = $league)
+  and ($status is null or status = $status)
+group by status
+having sum(items) > 0
+"""
+
+
+def ledger_totals(name: str, flags: tuple[str, ...], sums: tuple[str, ...], counted: str) -> str | None:
+    """A ledger list's totals per status (the `counted` text's rows) summed from the kept status changes where the
+    parameters allow, counted where not: one text, of which PostgreSQL runs one branch (the parameters are
+    constants in its custom plan). None for any other query or shape."""
+    ledger = name.removeprefix("ledger_")
+    values = LEDGER_VALUES.get(ledger) if name.startswith("ledger_") else None
+    if values is None or flags != ("overdue",) or not set(sums) <= values.keys():
+        return None
+    rectified = ", ".join(f"'{s}'" for s in RECTIFIED)
+    columns = ["status", "sum(items)::bigint as rows", 'sum(overdue)::bigint as "overdue"']
+    for column in sums:
+        value = values[column][0]
+        only = f" filter (where status in ({rectified}))" if (ledger, column) in RECTIFIED_ONLY else ""
+        columns.append(f"coalesce(sum({value}){only}, 0)::double precision as {_column(column)}")
+    kept = _typed_params(LEDGER_TOTALS.format(columns=", ".join(columns), ledger=ledger))
+    when = _typed_params(LEDGER_TOTALS_WHEN)
+    return (
+        f"select * from ({kept}) kept where {when}\n"
+        f"union all\nselect * from ({counted}) counted where not ({when})\norder by 1"
+    )
+
+
+RECTIFIED_ONLY = {("idle_fund", "returned_wan")}  # shown (and summed) only once the item is rectified
 
 
 def postgres_params(params: dict[str, Any]) -> dict[str, Any]:

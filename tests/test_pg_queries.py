@@ -107,6 +107,7 @@ def _paged_views(scope) -> None:
     """The pages' paged and counted views of the long lists (queries/overdue.py, todo.py, lights.py, paging.py) and
     the queries that take an id (a 督办单's items)."""
     import queries
+    from charts.ledgers import sum_fields
     from queries import lights, overdue, paging, todo
 
     overdue.overdue_head(scope, 20)
@@ -118,6 +119,10 @@ def _paged_views(scope) -> None:
     todo.todo_counts(scope)
     paging.ledger_page("land", scope, 2, 10, order=paging.ledger_order("area_mu", True))
     paging.ledger_totals("land", scope, ("area_mu",), overdue_only=True)
+    for ledger in queries.LEDGER_QUERIES:  # no filter but a status: summed from the kept status changes
+        paging.ledger_totals(ledger, scope, sum_fields(ledger))
+        paging.ledger_page(ledger, scope, 1, 10)
+    paging.ledger_totals("idle_fund", scope, sum_fields("idle_fund"), status="已销号")
     paging.park_items_page(scope, 1)
     paging.park_items_count(scope)
 

@@ -1,11 +1,16 @@
--- map_park_cells on PostgreSQL: the same rows as queries/idle_map/map_park_cells.sql (its comments say what they mean); here the group by spelled out, mode() within group, an ordered array_agg sliced for list(…)[1:3].
+-- map_park_cells on PostgreSQL: the same rows as queries/idle_map/map_park_cells.sql (its comments say what they mean); here each park's open assets summed from the kept park_kpi_change (ledger/spans.py: not rectified = found - rectified, overdue only counts open items) instead of reading every item, the group by spelled out, mode() within group, an ordered array_agg sliced for list(…)[1:3].
 with open_items as (
-    select park_id, ledger, area_mu::double precision as area_mu, is_overdue
-    from rules.items_at($asof)
-    where not is_rectified
-      and ledger in ('land', 'stalled', 'infrastructure')
-      and ($league is null or league_code = $league)
-      and ($park is null or park_id = $park)
+    select
+        k.park_id,
+        sum(k.found - k.rectified) as open_assets,
+        sum(k.overdue) as overdue_assets,
+        sum(k.found_area_mu - k.rectified_area_mu) filter (where k.ledger = 'land') as open_land_mu
+    from park_kpi_change k
+    where k.day <= $asof
+      and k.ledger in ('land', 'stalled', 'infrastructure')
+      and ($league is null or k.league_code = $league)
+      and ($park is null or k.park_id = $park)
+    group by k.park_id
 ),
 per_park as (
     select
@@ -16,15 +21,14 @@ per_park as (
         p.lon,
         floor(p.lat / coalesce($cell, 0.5)) as cell_lat,
         floor(p.lon / coalesce($cell, 0.5)) as cell_lon,
-        count(o.park_id) as open_assets,
-        count(o.park_id) filter (where o.is_overdue) as overdue_assets,
-        coalesce(sum(o.area_mu) filter (where o.ledger = 'land'), 0) as open_land_mu
+        coalesce(o.open_assets, 0) as open_assets,
+        coalesce(o.overdue_assets, 0) as overdue_assets,
+        coalesce(o.open_land_mu, 0)::double precision as open_land_mu
     from park p
     left join open_items o using (park_id)
     where p.lat is not null and p.lon is not null
       and ($league is null or p.league_code = $league)
       and ($park is null or p.park_id = $park)
-    group by p.park_id, p.name, p.league_code, p.lat, p.lon
 ),
 cells as (
     select
