@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from ledger import ROOT, SCHEMA, SCHEMA_VERSION, rules, spans, stored_schema_version
+from ledger import ROOT, SCHEMA, SCHEMA_VERSION, kept, rules, spans, stored_schema_version
 from ledger.writing import PgCursor, open_for_writing, writer_lock
 
 UPGRADABLE = ("5", "6", "7", SCHEMA_VERSION)  # the current version too: it may still hold stored rules
@@ -265,7 +265,7 @@ def install_kept(con) -> None:
     for table in KEPT_TABLES:
         con.execute(f"drop table if exists {table}")
     con.execute(PG_KEPT.read_text(encoding="utf-8"))
-    spans.rebuild_kept(PgCursor(con))
+    kept.rebuild(PgCursor(con))
     con.execute("insert into kept_tables values (%s)", (KEPT_VERSION,))
     for table in KEPT_TABLES:
         con.execute(f"analyze {table}")

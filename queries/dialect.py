@@ -17,7 +17,7 @@ import sqlglot
 from psycopg.types.json import Jsonb
 from sqlglot import exp
 
-from ledger.postgres.counts import LEDGER_VALUES
+from ledger.kept.counts import LEDGER_VALUES
 from ledger.vocabulary import RECTIFIED
 from queries.db import OWN_ORDER, _column, _uncommented, sql_files
 
@@ -110,7 +110,7 @@ def postgres_shaped(name: str, shape: tuple | None) -> tuple[str, dict[str, Any]
     raise ValueError(f"unknown shape {shape[0]!r}")
 
 
-# A ledger list's totals come from the kept ledger_status_change (ledger/postgres/counts.py) when the region's or a
+# A ledger list's totals come from the kept ledger_status_change (ledger/kept/counts.py) when the region's or a
 # league's items are asked with no filter but a status; otherwise (one park, or filters) they are counted.
 LEDGER_TOTALS_WHEN = (
     "$park is null and $unit is null and $phase is null and $search is null and not coalesce($overdue_only, false)"

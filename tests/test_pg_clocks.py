@@ -1,5 +1,5 @@
 """The 法定时限 and 回头看 pages' kept rows on PostgreSQL (clock_span, clock_change, item_closed, closed_count:
-ledger/clocks_kept.py) after the copy, and after a run of workflow writes on parcels on a clock (an application, its
+ledger/kept/clocks.py) after the copy, and after a run of workflow writes on parcels on a clock (an application, its
 return, its approval, events dated in the past), a 回头看 draw and an import-like change of the ledgers (a parcel's
 agreed start and idle date changed, one removed, one added, refreshed with prune as ledger/importing does): the
 parcels the kept rows list on each of several dates are those rules.items_at gives (queries/clocks/land_clocks.sql as
@@ -13,10 +13,11 @@ import psycopg
 import pytest
 
 from auth.roles import User
-from ledger import clocks_kept, postgres, spans
+from ledger import postgres, spans
 from ledger import recheck as rc
 from ledger import workflow as wf
 from ledger.evidence import check_evidence
+from ledger.kept import clocks
 from ledger.writing import PgCursor, transaction
 from queries import dialect
 from queries.db import sql_files
@@ -159,6 +160,6 @@ def test_after_workflow_writes_and_an_import_the_kept_rows_equal_a_rebuild_and_e
     assert pg.execute("select count(*) from clock_span where item_id = 'TESTNEW1'").fetchone()[0] == 1
     kept = kept_rows(pg)
     with pg.transaction():
-        clocks_kept.rebuild(PgCursor(pg))
+        clocks.rebuild(PgCursor(pg))
         assert kept_rows(pg) == kept
         raise psycopg.Rollback  # leave the kept rows as the writes made them

@@ -1,4 +1,4 @@
-"""The counts kept on PostgreSQL for what every page asks (ledger/postgres/counts.py): after the demo's copy, and
+"""The counts kept on PostgreSQL for what every page asks (ledger/kept/counts.py): after the demo's copy, and
 after a workflow write and an import-like change (an item removed from a park no other changed item is in, one
 moved to another park, one imported onto a rectified item's parcel, an enterprise's code given to another), the kept
 rows equal a rebuild from scratch and the counts from every item, and counted_once's kept figures for the region and
@@ -10,9 +10,9 @@ import psycopg
 import pytest
 
 from charts.ledgers import sum_fields
-from ledger import postgres, spans
+from ledger import kept, postgres, spans
 from ledger import workflow as wf
-from ledger.postgres import counts
+from ledger.kept import counts
 from ledger.writing import PgCursor, transaction
 from queries import NO_FILTER, dialect
 from queries.db import sql_text
@@ -155,12 +155,12 @@ def test_after_a_workflow_write_and_an_import_the_kept_counts_equal_a_rebuild_an
                     " values ('TESTNEW1', 1, '2023-02-01', '待整改', '导入'),"
                     " ('TESTNEW1', 2, '2023-03-01', '已整改', '导入')")  # fmt: skip
         spans.refresh(cur, [moved, merging, "TESTNEW1"], prune=True)  # as an import: the removed item is not in its ids
-    kept = {table: rows(pg, sql) for table, sql in KEPT.items()}
+    after_writes = {table: rows(pg, sql) for table, sql in KEPT.items()}
     for table in FROM_TRUTH:
-        assert kept[table] == rows(pg, FROM_TRUTH[table]), table
+        assert after_writes[table] == rows(pg, FROM_TRUTH[table]), table
     assert counted_once_differences(pg) == []
     assert ledger_totals_differences(pg) == []
     with pg.transaction():
-        spans.rebuild_kept(PgCursor(pg))
-        assert {table: rows(pg, sql) for table, sql in KEPT.items()} == kept
+        kept.rebuild(PgCursor(pg))
+        assert {table: rows(pg, sql) for table, sql in KEPT.items()} == after_writes
         raise psycopg.Rollback  # leave the kept rows as the writes made them

@@ -1,4 +1,4 @@
-"""The overview's region-wide figures kept on PostgreSQL (kpi_change, item_kpi_change; ledger/spans.py): after a run
+"""The overview's region-wide figures kept on PostgreSQL (kpi_change, item_kpi_change; ledger/kept/kpis.py): after a run
 of workflow writes (progress, an application returned and approved, an extension approved, events dated in the past)
 and an import-like change of the ledgers (an item's dates and area changed, an item removed, one added, refreshed with
 prune as ledger/importing does), the kept changes equal a rebuild from scratch, and their sums at several dates
@@ -14,9 +14,10 @@ import psycopg
 import pytest
 
 from auth.roles import User
-from ledger import postgres, spans
+from ledger import kept, postgres, spans
 from ledger import workflow as wf
 from ledger.evidence import check_evidence
+from ledger.kept import kpis
 from ledger.writing import PgCursor, transaction
 from tests.conftest import DEMO_USERS
 
@@ -38,7 +39,7 @@ select {unit}, ledger, category,
 from rules.items_at(%(asof)s) group by 1, 2, 3
 """
 KEPT = f"""
-select {{unit}}, ledger, category, {", ".join(f"sum({m})" for m in spans.COUNTED_MEASURES)}
+select {{unit}}, ledger, category, {", ".join(f"sum({m})" for m in kpis.COUNTED_MEASURES)}
 from {{table}} where day <= %(asof)s group by 1, 2, 3 having sum(found) <> 0
 """
 GRAINS = {"kpi_change": "league_code", "park_kpi_change": "park_id"}  # each kept table by its unit
@@ -72,8 +73,8 @@ def figures(con: psycopg.Connection, sql: str, asof: date, table: str = "kpi_cha
 
 
 def kept_changes(con: psycopg.Connection, table: str = "kpi_change") -> list[tuple]:
-    columns = ", ".join((GRAINS[table], "ledger", "category", "day", *spans.KPI_MEASURES))
-    nonzero = " or ".join(f"{m} <> 0" for m in spans.KPI_MEASURES)
+    columns = ", ".join((GRAINS[table], "ledger", "category", "day", *kpis.KPI_MEASURES))
+    nonzero = " or ".join(f"{m} <> 0" for m in kpis.KPI_MEASURES)
     return sorted(con.execute(f"select {columns} from {table} where {nonzero}").fetchall(), key=repr)
 
 
@@ -84,14 +85,14 @@ def every_kept_row(con: psycopg.Connection) -> dict[str, list[tuple]]:
         con.execute("select * from rectified_first_change where rectified <> 0").fetchall(), key=repr
     )
     rows["park_kpi_mark"] = marks(con, "select * from park_kpi_mark")
-    for table in (*spans.ITEM_KEPT, "kpi_mark"):
+    for table in (*kpis.ITEM_KEPT, "kpi_mark"):
         rows[table] = sorted(con.execute(f"select * from {table}").fetchall(), key=repr)
     return rows
 
 
 def marks(con: psycopg.Connection, sql: str) -> list[tuple]:
     """The rows of park_kpi_mark (or of `sql` with its columns) that are not all zeros, sorted."""
-    nonzero = " or ".join(f"{m} <> 0" for m in spans.KPI_MEASURES)
+    nonzero = " or ".join(f"{m} <> 0" for m in kpis.KPI_MEASURES)
     return sorted(con.execute(f"select * from ({sql}) q where {nonzero}").fetchall(), key=repr)
 
 
@@ -100,7 +101,7 @@ def marks_differ(con: psycopg.Connection) -> bool:
     assert con.execute("select count(*) from kpi_mark").fetchone()[0] > 0
     summed = f"""
         select m.mark, k.park_id, min(k.league_code) as league_code, k.ledger,
-               {", ".join(f"sum(k.{m}) as {m}" for m in spans.KPI_MEASURES)}
+               {", ".join(f"sum(k.{m}) as {m}" for m in kpis.KPI_MEASURES)}
         from park_kpi_change k join kpi_mark m on k.day <= m.mark group by m.mark, k.park_id, k.ledger"""
     return marks(con, "select * from park_kpi_mark") != marks(con, summed)
 
@@ -110,9 +111,9 @@ def parks_figures_differ(con: psycopg.Connection) -> list[str]:
     differ = []
     for asof in DATES:
         for start in PHASE_STARTS:
-            for name, (kept, counted) in PARKS_FIGURES.items():
+            for name, (kept_sql, counted) in PARKS_FIGURES.items():
                 for table, unit in GRAINS.items() if name == "rectified_any" else [(None, None)]:
-                    sql = [text.format(unit=unit, table=table) for text in (kept, counted)]
+                    sql = [text.format(unit=unit, table=table) for text in (kept_sql, counted)]
                     got, want = (sorted(con.execute(q, {"asof": asof, "start": start}).fetchall()) for q in sql)
                     if got != want:
                         differ.append(f"{name} {table or ''} {asof} {start}")
@@ -205,17 +206,17 @@ def test_after_workflow_writes_and_an_import_the_kept_figures_equal_a_rebuild_an
             " ('TESTNEW1', 1, '2023-02-01', '待整改', '导入'), ('TESTNEW1', 2, '2023-06-01', '整改中', '导入')"
         )
         spans.refresh(cur, [changed, removed, worked, "TESTNEW1"], prune=True)
-    kept = every_kept_row(pg)
+    after_writes = every_kept_row(pg)
     for asof in DATES:
         for table in GRAINS:
             assert figures(pg, KEPT, asof, table) == figures(pg, FROM_ITEMS, asof, table), (asof, table)
     assert not parks_figures_differ(pg)
     assert not marks_differ(pg)
-    for table in spans.ITEM_KEPT:
+    for table in kpis.ITEM_KEPT:
         assert pg.execute(f"select count(*) from {table} where item_id = %s", (removed,)).fetchone()[0] == 0
     with pg.transaction():
-        spans.rebuild_kept(PgCursor(pg))
-        assert every_kept_row(pg) == kept
+        kept.rebuild(PgCursor(pg))
+        assert every_kept_row(pg) == after_writes
         raise psycopg.Rollback  # leave the kept rows as the writes made them
 
 

@@ -1,4 +1,4 @@
-"""我的待办 and 督办三色 kept on PostgreSQL (todo_span, todo_change; ledger/lights_kept.py): on the copy of the demo
+"""我的待办 and 督办三色 kept on PostgreSQL (todo_span, todo_change; ledger/kept/lights.py): on the copy of the demo
 and after a run of workflow writes (returned twice, an extension refused and one approved, events dated in the past)
 and an import-like change refreshed with prune, each item's kept state in force on many dates equals what
 rules.items_at and rules.lights_at give on that date, the kept counts equal the spans counted, and the kept rows
@@ -9,9 +9,10 @@ from datetime import date, timedelta
 import psycopg
 import pytest
 
-from ledger import lights_kept, postgres, spans
+from ledger import postgres, spans
 from ledger import workflow as wf
 from ledger.evidence import check_evidence
+from ledger.kept import lights
 from ledger.writing import PgCursor, transaction
 from tests.test_pg_kpis import ADMIN, PDF, act, at, open_items, worker
 
@@ -39,13 +40,13 @@ from todo_span where valid_from <= %(asof)s and (valid_to > %(asof)s or valid_to
 """
 # The counts per league, ledger and unit on a date: summed from todo_change, and counted from the spans in force
 SUMMED = f"""
-select league_code, ledger, responsible_unit, {", ".join(f"sum({m})" for m in lights_kept.TODO_MEASURES)}
+select league_code, ledger, responsible_unit, {", ".join(f"sum({m})" for m in lights.TODO_MEASURES)}
 from todo_change where day <= %(asof)s group by 1, 2, 3
-having {" or ".join(f"sum({m}) <> 0" for m in lights_kept.TODO_MEASURES)}
+having {" or ".join(f"sum({m}) <> 0" for m in lights.TODO_MEASURES)}
 """
 COUNTED = f"""
-select league_code, ledger, responsible_unit, {", ".join(f"sum({m})" for m in lights_kept.TODO_MEASURES)}
-from (select *, {lights_kept.SPAN_COUNTS} from todo_span
+select league_code, ledger, responsible_unit, {", ".join(f"sum({m})" for m in lights.TODO_MEASURES)}
+from (select *, {lights.SPAN_COUNTS} from todo_span
       where valid_from <= %(asof)s and (valid_to > %(asof)s or valid_to is null)) s
 group by 1, 2, 3
 """
@@ -57,7 +58,7 @@ def rows(con: psycopg.Connection, sql: str, asof: date) -> list[tuple]:
 
 def kept_rows(con: psycopg.Connection) -> dict[str, list[tuple]]:
     """The kept rows (todo_change's with a count: a write leaves rows whose changes cancel out)."""
-    nonzero = " or ".join(f"{m} <> 0" for m in lights_kept.TODO_MEASURES)
+    nonzero = " or ".join(f"{m} <> 0" for m in lights.TODO_MEASURES)
     return {
         "todo_span": sorted(con.execute("select * from todo_span").fetchall(), key=repr),
         "todo_change": sorted(con.execute(f"select * from todo_change where {nonzero}").fetchall(), key=repr),
@@ -126,6 +127,6 @@ def test_after_returns_extensions_and_an_import_the_kept_state_equals_the_rules_
     assert_kept_as_the_rules_say(pg)
     kept = kept_rows(pg)
     with pg.transaction():
-        lights_kept.rebuild(PgCursor(pg))
+        lights.rebuild(PgCursor(pg))
         assert kept_rows(pg) == kept
         raise psycopg.Rollback  # leave the kept rows as the writes made them

@@ -1,4 +1,4 @@
-"""The rankings' figures kept on PostgreSQL (ledger/rankings_kept.py): after the copy, the candidates kept per park and
+"""The rankings' figures kept on PostgreSQL (ledger/kept/rankings.py): after the copy, the candidates kept per park and
 year equal rules.shortfalls, and the parks' kept sums equal those of their valid projects; after workflow writes on
 园区指标 items (one rectified and approved) and an import-like change (an item removed, one added for another
 candidate, refreshed with prune as ledger/importing does), the candidates' kept item changes equal a rebuild, and
@@ -10,9 +10,10 @@ import psycopg
 import pytest
 
 from auth.roles import User
-from ledger import postgres, rankings_kept, spans
+from ledger import postgres, spans
 from ledger import workflow as wf
 from ledger.evidence import check_evidence
+from ledger.kept import rankings
 from ledger.writing import PgCursor, transaction
 from tests.conftest import DEMO_USERS
 
@@ -130,6 +131,6 @@ def test_after_workflow_writes_and_an_import_the_candidates_items_equal_a_rebuil
         assert rows(pg, KEPT, 2, asof=asof) == rows(pg, FROM_ITEMS, 2, asof=asof), asof
     assert pg.execute("select count(*) from candidate_item_change where item_id = %s", (removed,)).fetchone()[0] == 0
     with pg.transaction():
-        rankings_kept.rebuild(PgCursor(pg))
+        rankings.rebuild(PgCursor(pg))
         assert kept_changes(pg) == kept
         raise psycopg.Rollback  # leave the kept rows as the writes made them

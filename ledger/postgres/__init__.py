@@ -16,7 +16,7 @@ PG_SCHEMA = Path(__file__).resolve().parent / "schema.sql"
 PG_ACCOUNTS = Path(__file__).resolve().parent / "accounts.sql"  # the accounts file's tables (auth/store.py)
 # The figures kept for the region views (derived, PostgreSQL only): recreated and refilled from the truth whenever
 # KEPT_VERSION differs from the one the database records (ledger/migrate.py install_kept). Raise it with every
-# change to kept.sql or to how ledger/spans.py fills them.
+# change to kept.sql or to how ledger/kept fills them.
 PG_KEPT = Path(__file__).resolve().parent / "kept.sql"
 KEPT_VERSION = "2"
 KEPT_TABLES = tuple(re.findall(r"^create table (\w+)", PG_KEPT.read_text(encoding="utf-8"), re.MULTILINE))

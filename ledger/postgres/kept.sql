@@ -84,7 +84,7 @@ create table park_kpi_change (
     unique nulls not distinct (park_id, ledger, category, day)
 );
 
--- Part "parks": what the views comparing parks and leagues need beyond the sums above (ledger/spans.py keeps them
+-- Part "parks": what the views comparing parks and leagues need beyond the sums above (ledger/kept/kpis.py keeps them
 -- in step with item_kpi_change, in the same statement). rectified_first_change: item_kpi_change's rectified changes
 -- summed per league, category, the item's first rectified date (item_fact.first_rectified) and day, so that "items
 -- rectified on D that were first rectified before a phase began" (phase_progress) is a sum over the few dates
@@ -150,7 +150,7 @@ create index if not exists item_fact_league on item_fact (league_code, ledger);
 create index if not exists item_park on item (park_id);
 create index if not exists item_event_date on item_event (event_date);
 
--- Part "clocks" (法定时限, ledger/clocks_kept.py): the stretches of time each land parcel is on the law's clock, so
+-- Part "clocks" (法定时限, ledger/kept/clocks.py): the stretches of time each land parcel is on the law's clock, so
 -- that the parcels on a clock on $asof (queries/postgres/land_clocks.sql) are the few rows in force on that day
 -- instead of every item's status. A parcel is on its clock from its clock's start (rules.idle_clock_start, from land
 -- and land_development) or its found date, whichever is later, while it is not rectified; a row per status span
@@ -190,7 +190,7 @@ create table clock_change (
 -- 待批项目's steps still waiting on a date: those not done yet (null) or done after it.
 create index if not exists approval_step_done on approval_step (done_date);
 
--- Part "clocks" (回头看, ledger/clocks_kept.py): the items closed (已销号 now) counted per league, ledger and the day
+-- Part "clocks" (回头看, ledger/kept/clocks.py): the items closed (已销号 now) counted per league, ledger and the day
 -- they were closed, so that the draw form's count of the population over a period (queries/postgres/recheck_strata.sql)
 -- is a sum over a few thousand rows instead of a pass over every item. item_closed holds each closed item (what a
 -- write takes back), closed_count their numbers per league, ledger and day.
@@ -214,7 +214,7 @@ create table closed_count (
 -- items' other events, read first and then checked against the span in force
 create index if not exists item_event_applied on item_event (item_id, seq) where status = '已整改' and actor is not null;
 
--- Part "lights": 我的待办 and 督办三色 (ledger/lights_kept.py fills them). todo_span holds each item's to-do state
+-- Part "lights": 我的待办 and 督办三色 (ledger/kept/lights.py fills them). todo_span holds each item's to-do state
 -- over date ranges while it is not 已销号: from valid_from to valid_to (exclusive; null: still in force) its status,
 -- status date (idle_from: else its found date), deadline in force, approved extensions, returns and refused
 -- extensions so far, the reason of the 退回 it is in (if any), overdue, due for a 督办单 (overdue or within 7 days,
@@ -276,7 +276,7 @@ create table todo_change (
 -- made of, by year, so that a ranking of year Y reads one row per park instead of scoring a million projects;
 -- 倒逼腾退 candidates (rules.shortfalls) with their 园区指标 items' changes by day. Built projects, thresholds and
 -- parks change only when a database is copied in or the demo built (every kept table rebuilt); items' changes follow
--- every write (ledger/rankings_kept.py).
+-- every write (ledger/kept/rankings.py).
 -- park_year_total: every park in every year from the first completion to the latest, over the projects completed
 -- by the end of that year: valid ones (rules.valid_project), those completed in the year (new_projects), the others
 -- (数据缺失), enterprises (park_flags' name before 年产), candidates (valid projects short of a threshold); the valid
@@ -369,7 +369,7 @@ create index if not exists built_project_year on built_project (year);
 create index if not exists built_project_park on built_project (park_id);
 create index if not exists indicator_project on indicator (project_id);
 
--- Part "common" (ledger/postgres/counts.py fills them): what every page and the map count without any status.
+-- Part "common" (ledger/kept/counts.py fills them): what every page and the map count without any status.
 -- park_item_count: each park's items per ledger and found date: how many, how many imported (the rest are demo
 -- data: the banner on every page) and how many with coordinates (the map's item counts). item_count holds what each
 -- item counts there, so that a write takes back exactly what its items counted before.
@@ -452,7 +452,7 @@ create table once_change (
 );
 -- The 台账 page's totals (items, overdue and the ledger's summed columns per status on a date, queries/dialect.py
 -- kept_totals): item_status_change holds each item's changes by day of its status and overdue on that day
--- (item_kpi_change's, one state per day) with the ledger's summed figures (value_1..3: ledger/postgres/counts.py
+-- (item_kpi_change's, one state per day) with the ledger's summed figures (value_1..3: ledger/kept/counts.py
 -- LEDGER_VALUES); ledger_status_change their sums per league, ledger, status and day.
 create table item_status_change (
     item_id     varchar not null,

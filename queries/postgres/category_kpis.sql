@@ -1,5 +1,5 @@
 -- category_kpis on PostgreSQL: the same rows as queries/overview/category_kpis.sql (its comments say what they mean).
--- The region's or a league's figures are sums of the changes kept in kpi_change (ledger/spans.py keeps them in step
+-- The region's or a league's figures are sums of the changes kept in kpi_change (ledger/kept/kpis.py keeps them in step
 -- with every write): a few thousand rows instead of every item; one park's are counted from rules.items_at as there.
 with counted as (
     select

@@ -1,4 +1,4 @@
--- counted_once on PostgreSQL: the same rows as queries/recheck/counted_once.sql (its comments say what they mean); for the region and a league summed from the kept once_change (ledger/postgres/counts.py: the rectified items' resources up to $asof, with key and figures for the items another item shares a key with, so only those are grouped), for one park counted from its items as there.
+-- counted_once on PostgreSQL: the same rows as queries/recheck/counted_once.sql (its comments say what they mean); for the region and a league summed from the kept once_change (ledger/kept/counts.py: the rectified items' resources up to $asof, with key and figures for the items another item shares a key with, so only those are grouped), for one park counted from its items as there.
 with kept as (  -- the region or a league: per key and figures, how many items are rectified on $asof and their sums
     select
         parcel, enterprise, area_mu, energy_tce, water_t,

@@ -1,4 +1,4 @@
--- data_origin on PostgreSQL: the same row as queries/scope/data_origin.sql (its comments say what it means), summed from the kept park_item_count (ledger/postgres/counts.py) instead of counting every item.
+-- data_origin on PostgreSQL: the same row as queries/scope/data_origin.sql (its comments say what it means), summed from the kept park_item_count (ledger/kept/counts.py) instead of counting every item.
 with counted as (
     select c.league_code, c.ledger, sum(c.items) as items, sum(c.imported) as imported
     from park_item_count c

@@ -1,5 +1,5 @@
 -- item_lights on PostgreSQL: the same rows as queries/supervision/item_lights.sql (its comments say what they mean),
--- read from the todo_span rows in force on $asof (kept in step by ledger/lights_kept.py), whose light_rank, deadline
+-- read from the todo_span rows in force on $asof (kept in step by ledger/kept/lights.py), whose light_rank, deadline
 -- and item_id an index keeps in the list's order, so that a page reads its own rows only; from the first light that
 -- todo_change counts some item of on $asof (before the first deadline has passed the index would be read through
 -- every 红 span of later dates for none, and to its end before the first light). The reason as rules.light_reason

@@ -1,5 +1,5 @@
 -- league_completion on PostgreSQL: the same rows as queries/overview/league_completion.sql (its comments say what
--- they mean). Each league's counts are sums of kpi_change (kept in step by ledger/spans.py); the rate divided as
+-- they mean). Each league's counts are sums of kpi_change (kept in step by ledger/kept/kpis.py); the rate divided as
 -- doubles.
 with counted as (
     select league_code, sum(found) as found, sum(rectified) as rectified, sum(overdue) as overdue

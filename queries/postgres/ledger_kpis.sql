@@ -1,5 +1,5 @@
 -- ledger_kpis on PostgreSQL: the same rows as queries/overview/ledger_kpis.sql (its comments say what they mean).
--- The region's or a league's counts are sums of kpi_change (kept in step by ledger/spans.py); one park's are counted
+-- The region's or a league's counts are sums of kpi_change (kept in step by ledger/kept/kpis.py); one park's are counted
 -- from rules.items_at as there; the rate divided as doubles.
 with counted as (
     select ledger, sum(found) as found, sum(rectified) as rectified, sum(overdue) as overdue

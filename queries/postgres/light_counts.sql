@@ -1,6 +1,6 @@
 -- light_counts on PostgreSQL: the same rows as queries/supervision/light_counts.sql (its comments say what they
 -- mean). The region's and a league's counts are sums of todo_change and kpi_change (kept in step by
--- ledger/lights_kept.py and ledger/spans.py); one park's are counted from its todo_span rows in force on $asof and
+-- ledger/kept/lights.py); one park's are counted from its todo_span rows in force on $asof and
 -- summed from park_kpi_change; red_share divided as a double.
 with counted as (
     select

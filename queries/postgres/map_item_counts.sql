@@ -1,4 +1,4 @@
--- map_item_counts on PostgreSQL: the same rows as queries/idle_map/map_item_counts.sql (its comments say what they mean), summed from the kept park_item_count (ledger/postgres/counts.py) instead of reading every item.
+-- map_item_counts on PostgreSQL: the same rows as queries/idle_map/map_item_counts.sql (its comments say what they mean), summed from the kept park_item_count (ledger/kept/counts.py) instead of reading every item.
 with found as (
     select c.ledger, sum(c.items) as items, sum(c.placed) as placed
     from park_item_count c

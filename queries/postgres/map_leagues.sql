@@ -1,5 +1,5 @@
 -- map_leagues on PostgreSQL: the same rows as queries/idle_map/map_leagues.sql (its comments say what they mean).
--- Each league's figures are sums of kpi_change (kept in step by ledger/spans.py): open = found − rectified, idle land
+-- Each league's figures are sums of kpi_change (kept in step by ledger/kept/kpis.py): open = found − rectified, idle land
 -- = the 闲置土地 and 批而未供 area found less that rectified; the rate divided as doubles.
 with counted as (
     select

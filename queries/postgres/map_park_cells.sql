@@ -1,4 +1,4 @@
--- map_park_cells on PostgreSQL: the same rows as queries/idle_map/map_park_cells.sql (its comments say what they mean); here each park's open assets summed from the kept park_kpi_change (ledger/spans.py: not rectified = found - rectified, overdue only counts open items) instead of reading every item, the group by spelled out, mode() within group, an ordered array_agg sliced for list(…)[1:3].
+-- map_park_cells on PostgreSQL: the same rows as queries/idle_map/map_park_cells.sql (its comments say what they mean); here each park's open assets summed from the kept park_kpi_change (ledger/kept/kpis.py: not rectified = found - rectified, overdue only counts open items) instead of reading every item, the group by spelled out, mode() within group, an ordered array_agg sliced for list(…)[1:3].
 with open_items as (
     select
         k.park_id,

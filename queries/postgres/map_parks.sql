@@ -1,5 +1,5 @@
 -- map_parks on PostgreSQL: the same rows as queries/idle_map/map_parks.sql (its comments say what they mean). Each
--- park's open items and their land and investment are sums of the figures ledger/spans.py keeps: its latest mark on
+-- park's open items and their land and investment are sums of the figures ledger/kept/kpis.py keeps: its latest mark on
 -- or before $asof (park_kpi_mark) plus its changes since (park_kpi_change); open = found less rectified, and
 -- overdue items are open ones.
 with latest as (

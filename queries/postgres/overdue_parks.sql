@@ -1,6 +1,6 @@
 -- overdue_parks on PostgreSQL: the same rows as queries/progress/overdue_parks.sql (its comments say what they mean).
 -- The land items overdue on $asof are read from overdue_span (each item's overdue spans with the 整改时限 then in
--- force, kept in step by ledger/spans.py) instead of a pass over every item; their kind and area are item_fact's,
+-- force, kept in step by ledger/kept/kpis.py) instead of a pass over every item; their kind and area are item_fact's,
 -- which for a land item are its land row's (闲置土地: category land_idle), so no join with every land row; days
 -- overdue by date subtraction.
 select

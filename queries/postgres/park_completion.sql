@@ -1,5 +1,5 @@
 -- park_completion on PostgreSQL: the same rows as queries/overview/park_completion.sql (its comments say what they
--- mean). Each park's counts are sums of the figures ledger/spans.py keeps: its latest mark on or before $asof
+-- mean). Each park's counts are sums of the figures ledger/kept/kpis.py keeps: its latest mark on or before $asof
 -- (park_kpi_mark) plus its changes since (park_kpi_change); a league's parks found by their league_code (item_fact
 -- takes an item's league from its park); the rate divided as doubles.
 with latest as (

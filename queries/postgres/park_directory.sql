@@ -1,5 +1,5 @@
 -- park_directory on PostgreSQL: the same rows as queries/park/park_directory.sql (its comments say what they mean),
--- the page's parks counted from park_kpi_change (sums of the changes ledger/spans.py keeps: no pass over the items in
+-- the page's parks counted from park_kpi_change (sums of the changes ledger/kept/kpis.py keeps: no pass over the items in
 -- scope); strpos for contains, the rate divided as doubles.
 with matching as (
     select p.park_id, p.name, p.league_code, l.name as league_name, p.county, p.level, p.park_type

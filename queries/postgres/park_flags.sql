@@ -1,4 +1,4 @@
--- park_flags on PostgreSQL: the same rows as queries/rankings/park_flags.sql (its comments say what they mean); here each park's figures of the year kept in park_year_total (ledger/rankings_kept.py), jsonb fields for the struct's, extract for year().
+-- park_flags on PostgreSQL: the same rows as queries/rankings/park_flags.sql (its comments say what they mean); here each park's figures of the year kept in park_year_total (ledger/kept/rankings.py), jsonb fields for the struct's, extract for year().
 with settings as (
     select
         coalesce($year, (select least(max(year), extract(year from $asof::date)) from built_project)) as rank_year,

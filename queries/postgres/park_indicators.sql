@@ -1,4 +1,4 @@
--- park_indicators on PostgreSQL: the same rows as queries/park/park_indicators.sql (its comments say what they mean); here each park's figures of the data year kept in park_year_total (ledger/rankings_kept.py), case for if(), extract for year().
+-- park_indicators on PostgreSQL: the same rows as queries/park/park_indicators.sql (its comments say what they mean); here each park's figures of the data year kept in park_year_total (ledger/kept/rankings.py), case for if(), extract for year().
 with settings as (
     select least(max(year), extract(year from $asof::date)) as data_year from built_project
 ),

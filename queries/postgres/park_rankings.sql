@@ -1,4 +1,4 @@
--- park_rankings on PostgreSQL: the same rows as queries/rankings/park_rankings.sql (its comments say what they mean); here each park's figures of the year kept in park_year_total (ledger/rankings_kept.py), each league's median joined from a percentile_cont per group (PostgreSQL has no median window), extract for year().
+-- park_rankings on PostgreSQL: the same rows as queries/rankings/park_rankings.sql (its comments say what they mean); here each park's figures of the year kept in park_year_total (ledger/kept/rankings.py), each league's median joined from a percentile_cont per group (PostgreSQL has no median window), extract for year().
 with settings as (
     select
         coalesce($year, (select least(max(year), extract(year from $asof::date)) from built_project)) as rank_year,

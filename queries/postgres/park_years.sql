@@ -1,4 +1,4 @@
--- park_years on PostgreSQL: the same rows as queries/dynamic/park_years.sql (its comments say what they mean); here each park's figures of each year (score, ranks, grade, 末位组 years) kept in park_year_rank (ledger/rankings_kept.py: they depend only on the projects completed by then), extract for year().
+-- park_years on PostgreSQL: the same rows as queries/dynamic/park_years.sql (its comments say what they mean); here each park's figures of each year (score, ranks, grade, 末位组 years) kept in park_year_rank (ledger/kept/rankings.py: they depend only on the projects completed by then), extract for year().
 select
     k.park_id,
     k.name,

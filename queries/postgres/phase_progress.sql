@@ -1,5 +1,5 @@
 -- phase_progress on PostgreSQL: the same rows as queries/progress/phase_progress.sql (its comments say what they
--- mean). The items found and rectified by a date are sums of the changes ledger/spans.py keeps (kpi_change for the
+-- mean). The items found and rectified by a date are sums of the changes ledger/kept/kpis.py keeps (kpi_change for the
 -- region or a league, park_kpi_change for one park); of the rectified, those first rectified before a phase began
 -- are sums of rectified_first_change over the first rectified dates before it (one park: its items' own changes in
 -- item_kpi_change), and done in 集中整治 is the rectified less them.

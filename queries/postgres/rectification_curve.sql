@@ -1,5 +1,5 @@
 -- rectification_curve on PostgreSQL: the same rows as queries/progress/rectification_curve.sql (its comments say what
--- they mean). The found items and the rectified status spans are the changes ledger/spans.py keeps (found and
+-- they mean). The found items and the rectified status spans are the changes ledger/kept/kpis.py keeps (found and
 -- rectified_any: an item counts while its status is rectified, found by then or not, as the spans count there): per
 -- ledger and day from kpi_change for the region or a league, from park_kpi_change for one park, a few thousand rows
 -- instead of every item's spans; a lateral join to the next point for DuckDB's asof join, PostgreSQL's intervals.

@@ -1,4 +1,4 @@
--- retreat_candidate_counts on PostgreSQL: the same rows as queries/rankings/retreat_candidate_counts.sql (its comments say what they mean); here the candidates counted from their numbers kept per park and year (park_year_total), listed and rectified from the changes of their 园区指标 items kept per park, year and day (candidate_change; ledger/rankings_kept.py), extract for year().
+-- retreat_candidate_counts on PostgreSQL: the same rows as queries/rankings/retreat_candidate_counts.sql (its comments say what they mean); here the candidates counted from their numbers kept per park and year (park_year_total), listed and rectified from the changes of their 园区指标 items kept per park, year and day (candidate_change; ledger/kept/rankings.py), extract for year().
 with settings as (
     select coalesce($year, (select least(max(year), extract(year from $asof::date)) from built_project)) as rank_year
 ),

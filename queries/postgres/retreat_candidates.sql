@@ -1,4 +1,4 @@
--- retreat_candidates on PostgreSQL: the same rows as queries/rankings/retreat_candidates.sql (its comments say what they mean); here the candidates of every year kept in project_shortfall (ledger/rankings_kept.py) taken for the years before the ranking's, their items' status looked up for them alone (rules.status_at: a span in force, else 待整改) instead of every item's (rules.items_at), array_position for list_position, a select for FROM-first, extract for year().
+-- retreat_candidates on PostgreSQL: the same rows as queries/rankings/retreat_candidates.sql (its comments say what they mean); here the candidates of every year kept in project_shortfall (ledger/kept/rankings.py) taken for the years before the ranking's, their items' status looked up for them alone (rules.status_at: a span in force, else 待整改) instead of every item's (rules.items_at), array_position for list_position, a select for FROM-first, extract for year().
 with settings as (
     select coalesce($year, (select least(max(year), extract(year from $asof::date)) from built_project)) as rank_year
 ),

@@ -341,7 +341,7 @@ language sql immutable as $$
 $$;
 
 -- One open item's light on as_of and why: lights_at's two cases on their own, so that the to-do spans kept for the
--- lists and counts (ledger/lights_kept.py) light an item exactly as lights_at does.
+-- lists and counts (ledger/kept/lights.py) light an item exactly as lights_at does.
 create or replace function rules.light(
     is_overdue boolean, idle_days integer, refused bigint, returns bigint, deadline date, as_of date
 ) returns text

@@ -1,5 +1,5 @@
 -- status_breakdown on PostgreSQL: the same rows as queries/overview/status_breakdown.sql (its comments say what they
--- mean). The region's or a league's counts per status are sums of kpi_change (kept in step by ledger/spans.py); one
+-- mean). The region's or a league's counts per status are sums of kpi_change (kept in step by ledger/kept/kpis.py); one
 -- park's are counted from rules.items_at as there.
 with counted as (
     select k.ledger, s.status, sum(s.items) as items

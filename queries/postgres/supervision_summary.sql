@@ -1,5 +1,5 @@
 -- supervision_summary on PostgreSQL: the same rows as queries/progress/supervision_summary.sql (its comments say what they mean); here a where around the window for qualify, the rates divided as doubles.
--- Each league's found, rectified and overdue items are sums of kpi_change (kept in step by ledger/spans.py), its
+-- Each league's found, rectified and overdue items are sums of kpi_change (kept in step by ledger/kept/kpis.py), its
 -- extended items counted from the approved extensions.
 with counted as (
     select league_code, sum(found) as found, sum(rectified) as rectified, sum(overdue) as overdue

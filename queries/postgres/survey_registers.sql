@@ -1,4 +1,4 @@
--- survey_registers on PostgreSQL: the same row as queries/overview/survey_registers.sql (its comments say what it means), summed from the kept survey_count (ledger/postgres/counts.py) instead of reading both registers.
+-- survey_registers on PostgreSQL: the same row as queries/overview/survey_registers.sql (its comments say what it means), summed from the kept survey_count (ledger/kept/counts.py) instead of reading both registers.
 select
     coalesce(sum(infra_projects), 0)::bigint as infra_projects,
     coalesce(sum(infra_incomplete_procedures), 0)::bigint as infra_incomplete_procedures,

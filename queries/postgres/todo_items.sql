@@ -1,5 +1,5 @@
 -- todo_items on PostgreSQL: the same rows as queries/workflow/todo_items.sql (its comments say what they mean), read
--- from the todo_span rows in force on $asof (kept in step by ledger/lights_kept.py), whose order an index keeps, so
+-- from the todo_span rows in force on $asof (kept in step by ledger/kept/lights.py), whose order an index keeps, so
 -- that a page reads its own rows only (its totals: queries/postgres/totals/todo_items.sql); the overdue ones only
 -- when todo_change counts some on $asof (before the first deadline the index would be read through every overdue
 -- span of later dates for none).

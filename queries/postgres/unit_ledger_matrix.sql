@@ -1,5 +1,5 @@
 -- unit_ledger_matrix on PostgreSQL: the same rows as queries/progress/unit_ledger_matrix.sql (its comments say what
--- they mean). The counts are sums of the figures ledger/spans.py keeps: the region's leagues from kpi_change, the
+-- they mean). The counts are sums of the figures ledger/kept/kpis.py keeps: the region's leagues from kpi_change, the
 -- parks of a league (or one park) from their latest mark on or before $asof (park_kpi_mark) plus their changes since
 -- (park_kpi_change); the rate divided as doubles.
 with units as (

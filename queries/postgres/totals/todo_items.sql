@@ -1,7 +1,7 @@
 -- todo_items' totals on PostgreSQL (queries/dialect.py KEPT_TOTALS): per responsible unit, the open items of
 -- queries/workflow/todo_items.sql on $asof and how many are overdue, returned, waiting for review and due, as the
 -- totals wrapper of queries/db.py shaped() counts them from its rows. The region's and a league's are sums of
--- todo_change, one park's are counted from its todo_span rows in force (both kept by ledger/lights_kept.py).
+-- todo_change, one park's are counted from its todo_span rows in force (both kept by ledger/kept/lights.py).
 select * from (
     select
         responsible_unit,

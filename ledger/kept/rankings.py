@@ -4,7 +4,7 @@ projects, the thresholds and the items' kept changes, and kept in step with ever
 Built projects, control_threshold and park are written in PostgreSQL only by the copy command and the demo build
 (both through install_kept: every kept table rebuilt), so park_year_total, park_year_rank and project_shortfall
 are only ever rebuilt (a write path that changed them would call rebuild in its transaction). The 园区指标 items
-of candidate projects change with the workflow and imports: their changes follow item_kpi_change (ledger/spans.py)
+of candidate projects change with the workflow and imports: their changes follow item_kpi_change (ledger/kept/kpis.py)
 in the same transaction, by the same take-back-and-add as the overview's figures.
 """
 

@@ -2,7 +2,7 @@
 park, ledger and found date (demo or imported, with coordinates or not), the survey registers per park and survey
 date, and the rectified land, energy and water with what counting each parcel and enterprise once needs, so that the
 region's banner, map counts, survey figures and counted-once totals are sums over a few ten thousand rows instead of
-a pass over a million items. ledger/spans.py calls rebuild() with every kept table and refresh() in every write
+a pass over a million items. ledger.kept calls rebuild() with every kept table and refresh() in every write
 transaction that changes items, after the KPI tables (the rectified changes come from item_kpi_change)."""
 
 from ledger.writing import PgCursor

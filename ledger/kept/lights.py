@@ -1,6 +1,6 @@
 """PostgreSQL only: each item's to-do state (我的待办) and 督办 light over date ranges (todo_span) and their counts by
 day (todo_change), kept in step with item_fact, status_span, item_event and deadline_request in the same transaction
-as every write (ledger/spans.py rebuild_kept and _refresh_kept call this module); ledger/postgres/kept.sql says what
+as every write (ledger.kept rebuild and refresh call this module); ledger/postgres/kept.sql says what
 the tables hold and which views read them.
 
 An item's state on a date D (rules.items_at and rules.lights_at on that date: its status, deadline in force,

@@ -2,7 +2,7 @@
 clock_span, the stretches of time each land parcel is on the law's clock (from land, land_development, item_fact and
 status_span), with clock_change, their counts and sums per league, stage and day; item_closed with its sums
 closed_count, the items closed now per league, ledger and day (from item_fact). Rebuilt with the other kept tables
-(spans.rebuild_kept) and kept in step by spans.refresh in the same transaction as every write that changes an item
+(ledger.kept.rebuild) and kept in step by spans.refresh in the same transaction as every write that changes an item
 (workflow, import, demo)."""
 
 from ledger.vocabulary import CLOSED, OPEN
