@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 import queries
-from ledger import postgres, rules
+from ledger import postgres, rules, spans
 from ledger.writing import PgCursor
 from queries.scope import Scope
 from tests.conftest import copy_database, demo_in_postgres, read_database
@@ -61,6 +61,7 @@ def overlap(cur) -> tuple[list[str], list[str]]:
         cur.execute("update stalled set parcel_code = $p where item_id = $i", {"p": parcel, "i": item})
     for item, parcel in zip(land, ("BT-TEST-1", "BT-TEST-2"), strict=True):
         cur.execute("update land set parcel_code = $p where item_id = $i", {"p": parcel, "i": item})
+    spans.refresh(cur, [*stalled, *land])  # as an import does with the rows it writes (PostgreSQL keeps the keys)
     return stalled, land
 
 

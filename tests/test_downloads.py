@@ -36,6 +36,18 @@ needs_export = pytest.mark.skipif(export_problem() is not None, reason=f"服务�
 FORMATS = ("png", "svg", "pdf")
 
 
+@pytest.fixture(scope="module")
+def own_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This module's copy of the demo: a downloaded 督导通报 or 要情通报 is archived (issued_document) in the database
+    it was made from, and the shared demo must stay as built for the modules that run after this one."""
+    return copy_database(demo_db, tmp_path_factory.mktemp("downloads"))
+
+
+@pytest.fixture(autouse=True)
+def use_own_db(own_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return read_database(own_db, monkeypatch)
+
+
 @dataclass
 class Button:
     label: str
