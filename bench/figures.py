@@ -55,6 +55,9 @@ def _calls(queries, scope) -> dict[str, object]:
         out[f"park_rankings[{metric}]"] = lambda m=metric: queries.park_rankings(scope, metric=m)
         out[f"project_rankings[{metric}]"] = lambda m=metric: queries.project_rankings(scope, metric=m)
     out["park_rankings[weights]"] = lambda: queries.park_rankings(scope, weights={"tax_per_mu": 70})
+    out["park_years[2022]"] = lambda: queries.park_years(scope, 2022)
+    out["retreat_candidate_page[2]"] = lambda: queries.retreat_candidate_page(scope, None, (), 10, 10)
+    out["retreat_candidate_page[leagues]"] = lambda: queries.retreat_candidate_page(scope, 2022, ("150200", "152500"))
     for ledger, fn in queries.LEDGER_QUERIES.items():
         out[f"ledger_{ledger}[overdue]"] = lambda fn=fn: fn(scope, overdue_only=True)
         out[f"ledger_{ledger}[整改中]"] = lambda fn=fn: fn(scope, status="整改中")

@@ -7,7 +7,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.theme import BAD, GOOD, Stamp, finish
-from ledger.vocabulary import RECTIFIED
 
 METRICS = {
     "score": "综合得分",
@@ -339,11 +338,10 @@ CANDIDATE_RULE = (
 )
 
 
-def candidates_ledger_text(df: pd.DataFrame, year: int, asof_text: str) -> str:
-    """How the candidates relate to the 园区指标 ledger on the 数据截至 date: how many are in it, how many rectified."""
-    projects = df.drop_duplicates("project_id")
-    total, listed = len(projects), int(projects["item_id"].notna().sum())
-    done = int(projects["item_status"].isin(RECTIFIED).sum())
+def candidates_ledger_text(counts: pd.DataFrame, year: int, asof_text: str) -> str:
+    """How the candidates relate to the 园区指标 ledger on the 数据截至 date: how many are in it, how many rectified
+    (from their counts per league: queries.retreat_candidate_counts)."""
+    total, listed, done = (int(counts[c].sum()) for c in ("candidates", "listed", "rectified"))
     rule = CANDIDATE_RULE.format(year=year, before=year - 1)
     if listed == total:
         return rule + f"本范围 {total} 个，截至 {asof_text} 均已列入园区指标台账，其中已整改 {done} 个。"

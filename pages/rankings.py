@@ -149,25 +149,22 @@ elif view == "项目排名":
         st.caption(f"{missing} 个项目用地面积缺失或为 0，记为“数据缺失”，不参与计算和排名（列于表末）。")
     table(rk.project_table(projects, metric), "rankings_projects_table")
 elif view == "倒逼腾退候选":
-    candidates = queries.retreat_candidates(scope, year)
-    if chosen:
-        candidates = candidates[candidates.league_code.isin(chosen)]
-    st.caption(rk.candidates_ledger_text(candidates, year, f"{scope.asof:%Y-%m-%d}"))
+    st.caption(rk.candidates_ledger_text(candidate_counts, year, f"{scope.asof:%Y-%m-%d}"))
     st.caption(
         "控制性指标为演示估计（容积率为国家 2008 年标准或更严的盟市标准）；"
         "候选项目可通过转让、拍卖、合作开发等方式盘活。"
         "表中为“实际值 / 控制值（低于控制值的比例）”，未达标指标多者在前。"
     )
-    projects = candidates.project_id.unique()  # in the query's order: failing most first
-    pages = max(1, math.ceil(len(projects) / CANDIDATE_PAGE))
+    projects = int(candidate_counts.candidates.sum())
+    pages = max(1, math.ceil(projects / CANDIDATE_PAGE))
     number = follow_page("cpage", "rankings_candidates_page", pages)
-    shown = candidates[candidates.project_id.isin(projects[(number - 1) * CANDIDATE_PAGE : number * CANDIDATE_PAGE])]
+    offset = (number - 1) * CANDIDATE_PAGE
+    shown = queries.retreat_candidate_page(scope, year, tuple(sorted(chosen)), offset, CANDIDATE_PAGE)
     if pages > 1:
         page_col, where_col = st.columns([1, 4], vertical_alignment="bottom")
         page_input(page_col, "cpage", "rankings_candidates_page", pages)
-        first = (number - 1) * CANDIDATE_PAGE + 1
         where_col.caption(
-            f"第 {first:,}–{first + shown.project_id.nunique() - 1:,} 个，共 {len(projects):,} 个候选项目"
+            f"第 {offset + 1:,}–{offset + shown.project_id.nunique():,} 个，共 {projects:,} 个候选项目"
             f"（每页 {CANDIDATE_PAGE} 个）。"
         )
     table(rk.candidates_table(shown, with_place=scope.park is None), "rankings_candidates")

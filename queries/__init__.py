@@ -73,6 +73,7 @@ __all__ = [
     "rectification_curve",
     "relapse_rates",
     "retreat_candidate_counts",
+    "retreat_candidate_page",
     "retreat_candidates",
     "review_queue",
     "status_breakdown",
@@ -318,6 +319,21 @@ def retreat_candidates(scope: Scope, year: int | None = None) -> pd.DataFrame:
     return run("retreat_candidates", **scope.params(), year=year)
 
 
+def retreat_candidate_page(
+    scope: Scope, year: int | None = None, leagues: tuple[str, ...] = (), offset: int = 0, page_size: int = 50
+) -> pd.DataFrame:
+    """Every row of retreat_candidates' projects offset + 1 … offset + page_size (in its order), of `leagues`
+    (none: every league): a page of a list the nation has some hundred thousand of."""
+    return run(
+        "retreat_candidate_page",
+        **scope.params(),
+        year=year,
+        leagues=",".join(leagues) or None,
+        offset=offset,
+        page_size=page_size,
+    )
+
+
 def retreat_candidate_counts(scope: Scope, year: int | None = None) -> pd.DataFrame:
     """Per league, how many candidates retreat_candidates would list, without listing them (a quarter of a
     million rows at national scale)."""
@@ -328,9 +344,10 @@ def park_flags(scope: Scope, year: int | None = None, rules: dict[str, float] | 
     return run("park_flags", **scope.params(), year=year, rules={**FLAG_RULES, **(rules or {})})
 
 
-def park_years(scope: Scope) -> pd.DataFrame:
-    """动态管理: each park's score, ranks (region, level, tier), grade and 再整合再优化 rules for every year."""
-    return run("park_years", **scope.params())
+def park_years(scope: Scope, year: int | None = None) -> pd.DataFrame:
+    """动态管理: each park's score, ranks (region, level, tier), grade and 再整合再优化 rules for every year (or for
+    `year` alone: the rankings page shows one)."""
+    return run("park_years", **scope.params(), year=year)
 
 
 GRADE_TRACKS = {"land": "按用地规模（50 亩）", "scale": "按规模（规上/规下）"}

@@ -45,6 +45,7 @@ OPTIONAL = (
     "rules",
     "page_size",
     "offset",
+    "leagues",
     "light",
     "order",
     "closed_from",

@@ -51,6 +51,7 @@ PARAM_TYPES = {
     "light": "text",
     "order": "integer",
     "page_size": "bigint",
+    "leagues": "text",
     "offset": "bigint",
     "page_limit": "bigint",
     "page_offset": "bigint",

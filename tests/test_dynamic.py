@@ -222,6 +222,15 @@ def test_a_league_scope_narrows_the_rows_not_the_region_wide_ranks(use_dynamic_d
     assert set(queries.park_years(Scope(None, "P209", ASOF)).park_id) == {"P209"}
 
 
+def test_one_year_asked_for_is_that_years_rows_of_every_year(use_dynamic_db: Path):
+    """The rankings page's 动态管理 asks for the year it shows: the same rows and figures as every year's."""
+    for league in (None, "150400"):
+        every = queries.park_years(Scope(league, None, ASOF))
+        for year in (2020, 2022):
+            one = queries.park_years(Scope(league, None, ASOF), year)
+            pd.testing.assert_frame_equal(one, every[every.year == year].reset_index(drop=True))
+
+
 # The pages ------------------------------------------------------------------------------------------------------
 def _page(name: str, **params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60)

@@ -1,7 +1,8 @@
 """The rankings' figures kept on PostgreSQL (ledger/kept/rankings.py): after the copy, the candidates kept per park and
-year equal rules.shortfalls, and the parks' kept sums equal those of their valid projects; after workflow writes on
-园区指标 items (one rectified and approved) and an import-like change (an item removed, one added for another
-candidate, refreshed with prune as ledger/importing does), the candidates' kept item changes equal a rebuild, and
+year and each candidate project's shortfall count (candidate_project) equal rules.shortfalls, and the parks' kept
+sums equal those of their valid projects; after workflow writes on 园区指标 items (one rectified and approved) and an
+import-like change (an item removed, one added for another candidate, refreshed with prune as ledger/importing
+does), the candidates' kept item changes equal a rebuild, and
 their sums at several dates equal the listed and rectified items counted from rules.items_at."""
 
 from datetime import date, datetime
@@ -43,6 +44,14 @@ group by 1
 KEPT_CANDIDATES = """
 select league_code, sum(candidates) from park_year_total
 where year = least(%(year)s - 1, (select max(year) from park_year_total)) group by 1 having sum(candidates) > 0
+"""
+# Each candidate project once: its shortfalls counted from rules.shortfalls (every year), its names and place
+CANDIDATE_PROJECTS = """
+select s.project_id, count(*), p.name, b.name, b.park_id, p.league_code, b.year
+from rules.shortfalls((select max(year) + 1 from built_project)) s
+join built_project b using (project_id)
+join park p on p.park_id = b.park_id
+group by s.project_id, p.name, b.name, b.park_id, p.league_code, b.year
 """
 # Each park's valid projects, land and output completed by a year, from the projects and kept (exact sums rounded once)
 FROM_PROJECTS = """
@@ -88,6 +97,7 @@ def pg(demo_pg_dsn: str, monkeypatch: pytest.MonkeyPatch):
 
 def test_the_copy_keeps_each_years_candidates_and_park_sums_equal_to_the_projects(pg: psycopg.Connection) -> None:
     assert pg.execute("select count(*) from candidate_change").fetchone()[0] > 0
+    assert rows(pg, "select * from candidate_project", 1) == rows(pg, CANDIDATE_PROJECTS, 1)
     for year in YEARS:
         assert rows(pg, KEPT_CANDIDATES, 1, year=year) == rows(pg, SHORTFALLS, 1, year=year), year
         assert rows(pg, KEPT_SUMS, 1, year=year) == rows(pg, FROM_PROJECTS, 1, year=year), year

@@ -129,7 +129,7 @@ def test_before_the_survey_ends_the_page_says_how_many_candidates_are_in_the_led
     candidates = queries.retreat_candidates(Scope(None, None, day))
     listed = len(ledger_items(demo_db, day))
     assert 0 < listed < candidates.project_id.nunique()
-    text = rk.candidates_ledger_text(candidates, 2022, "2022-08-01")
+    text = rk.candidates_ledger_text(queries.retreat_candidate_counts(Scope(None, None, day)), 2022, "2022-08-01")
     assert f"本范围 {candidates.project_id.nunique()} 个，截至 2022-08-01 园区指标台账已列入 {listed} 个" in text
 
 

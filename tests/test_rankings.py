@@ -655,6 +655,34 @@ def test_a_row_chosen_on_the_second_page_drills_into_that_park() -> None:
     assert (at.query_params["league"], at.query_params["park"]) == (park.league_code, park.park_id)
 
 
+@pytest.mark.parametrize(("league", "leagues"), [(None, ()), (None, ("150200", "152500")), ("150200", ())])
+def test_a_page_of_candidates_is_every_row_of_those_projects_of_the_whole_list(
+    league: str | None, leagues: tuple[str, ...]
+) -> None:
+    """retreat_candidate_page: the projects offset + 1 … offset + size of the list (of the chosen leagues), with
+    all their rows in the list's order."""
+    every = queries.retreat_candidates(Scope(league, None, ASOF))
+    if leagues:
+        every = every[every.league_code.isin(leagues)]
+    projects = every.project_id.unique()
+    assert len(projects) > 10
+    for offset in (0, 5, 10, len(projects) - 3):
+        got = queries.retreat_candidate_page(Scope(league, None, ASOF), None, leagues, offset, 5)
+        expected = every[every.project_id.isin(projects[offset : offset + 5])].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected)
+
+
+def test_the_second_page_of_a_chosen_leagues_candidates_shows_its_projects_51_to_100() -> None:
+    listed = queries.retreat_candidates(Scope(None, None, ASOF)).drop_duplicates("project_id")
+    chosen = listed.league_code.value_counts().index[:-2].tolist()  # all but the two with the fewest
+    mine = listed[listed.league_code.isin(chosen)]
+    assert len(mine) > 50
+    at = page(asof="2023-06-08", view="candidates", cpage="2", leagues=",".join(chosen))
+    assert not at.exception
+    assert at.dataframe[0].value["项目"].tolist() == mine.name.iloc[50:100].tolist()
+    assert any(f"第 51–{min(len(mine), 100)} 个，共 {len(mine)} 个候选项目" in c.value for c in at.caption)
+
+
 def test_the_candidates_are_paged_by_project_and_the_pages_together_list_every_one_in_order() -> None:
     listed = queries.retreat_candidates(Scope(None, None, ASOF)).drop_duplicates("project_id")
     assert len(listed) > 50  # the demo region's 97 candidates: two pages of 50

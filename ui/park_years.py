@@ -36,11 +36,10 @@ def park_years_section(scope: Scope) -> None:
 
 def league_years_view(scope: Scope, year: int) -> None:
     """The parks in scope judged in one year, by region-wide rank, candidates counted first."""
-    years = queries.park_years(scope)
-    chosen = years[years.year == year]
+    chosen = queries.park_years(scope, year)
     st.caption(dynamic.DYNAMIC_RULE)
     counts = st.columns(3)
     counts[0].metric("参与排名园区", f"{int(chosen['rank'].notna().sum())} 个")
     counts[1].metric("本年末位组", f"{int(chosen.bottom.sum())} 个")
     counts[2].metric("再整合再优化候选", f"{int(chosen.candidate.sum())} 个")
-    table(dynamic.league_table(years, year), "rankings_years_table")
+    table(dynamic.league_table(chosen, year), "rankings_years_table")

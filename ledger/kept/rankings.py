@@ -2,15 +2,22 @@
 projects, the thresholds and the items' kept changes, and kept in step with every write that changes items.
 
 Built projects, control_threshold and park are written in PostgreSQL only by the copy command and the demo build
-(both through install_kept: every kept table rebuilt), so park_year_total, park_year_rank and project_shortfall
-are only ever rebuilt (a write path that changed them would call rebuild in its transaction). The 园区指标 items
-of candidate projects change with the workflow and imports: their changes follow item_kpi_change (ledger/kept/kpis.py)
-in the same transaction, by the same take-back-and-add as the overview's figures.
+(both through install_kept: every kept table rebuilt), so park_year_total, park_year_rank, project_shortfall and
+candidate_project are only ever rebuilt (a write path that changed them would call rebuild in its transaction). The
+园区指标 items of candidate projects change with the workflow and imports: their changes follow item_kpi_change
+(ledger/kept/kpis.py) in the same transaction, by the same take-back-and-add as the overview's figures.
 """
 
 from ledger.writing import PgCursor
 
-TABLES = ("park_year_total", "park_year_rank", "project_shortfall", "candidate_item_change", "candidate_change")
+TABLES = (
+    "park_year_total",
+    "park_year_rank",
+    "project_shortfall",
+    "candidate_project",
+    "candidate_item_change",
+    "candidate_change",
+)
 # Each park's built projects completed by the end of each year from the first completion to the latest (every park,
 # every year): what park_rankings, park_flags, park_indicators, park_years and retreat_candidate_counts read for a
 # ranking year (their comments say what each figure is; the rules are queries/rules.sql), and the valid projects
@@ -220,6 +227,15 @@ from rules.shortfalls((select max(year) + 1 from built_project)) s
 join built_project b using (project_id)
 join park p on p.park_id = b.park_id
 """
+# Each candidate project once with its number of shortfalls and the names retreat_candidates orders it by.
+CANDIDATE_PROJECTS = """
+insert into candidate_project
+select s.project_id, count(*), p.name, b.name, s.park_id, s.league_code, s.year
+from project_shortfall s
+join built_project b using (project_id)
+join park p on p.park_id = s.park_id
+group by s.project_id, p.name, b.name, s.park_id, s.league_code, s.year
+"""
 # The listed (found) and rectified changes of the 园区指标 items in {items} whose project is a candidate.
 CANDIDATE_ITEM_CHANGES = """
 select k.item_id, b.park_id, p.league_code, b.year, k.day, k.found, k.rectified
@@ -248,6 +264,7 @@ def rebuild(con: PgCursor) -> None:
     for table in TABLES:
         con.execute(f"delete from {table}")
     con.execute(SHORTFALLS)
+    con.execute(CANDIDATE_PROJECTS)
     con.execute(PARK_YEARS)
     con.execute(PARK_RANKS)
     con.execute(f"insert into candidate_item_change {CANDIDATE_ITEM_CHANGES.format(items='true')}")

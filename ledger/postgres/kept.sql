@@ -341,6 +341,25 @@ create table project_shortfall (
 );
 create index project_shortfall_park on project_shortfall (park_id);
 create index project_shortfall_league on project_shortfall (league_code, year);
+-- candidate_project: each candidate once, with what retreat_candidates orders its projects by (failing most first,
+-- then park name, project name, id), so that a page of them (retreat_candidate_page) is read in index order
+-- instead of sorting some hundred thousand; a ranking of Y takes those completed before Y. The indexes include what
+-- the page filters on, so that a page deep in the list skips the rows before it without reading the table.
+create table candidate_project (
+    project_id        varchar primary key,
+    failed_indicators bigint not null,
+    park_name         varchar,
+    name              varchar,
+    park_id           varchar not null,
+    league_code       varchar not null,
+    year              integer not null
+);
+create index candidate_project_order on candidate_project (failed_indicators desc, park_name, name, project_id)
+    include (year, league_code, park_id);
+create index candidate_project_league on candidate_project (
+    league_code, failed_indicators desc, park_name, name, project_id
+) include (year, park_id);
+create index candidate_project_park on candidate_project (park_id);
 -- candidate_item_change: the changes of item_kpi_change's found (listed) and rectified of each 园区指标 item whose
 -- project is a candidate, with the project's park, league and year; candidate_change their sums per park, year and
 -- day (retreat_candidate_counts: listed and rectified on a date = the sums of the changes dated then or earlier).

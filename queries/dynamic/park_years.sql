@@ -7,7 +7,7 @@
 -- rank: 1 = highest score, ties broken by park name, among the parks with a score that year.
 -- grade: as park_rankings.sql (among parks with ≥ 3 valid projects, A q < 20 %, B < 60 %, C < 90 %, else D).
 -- output_share: Σ产值 / Σ用地 of the valid projects over the land-weighted 亩均产值 threshold (park_flags.sql).
--- Params: $league, $park, $asof (years up to year($asof)).
+-- Params: $league, $park, $asof (years up to year($asof)), $year (null: every year; else that year's rows only).
 -- Columns: park_id, name, league_code, league_name, level, tier, year, projects, output_share, score, rank,
 --          ranked, level_rank, level_ranked, tier_rank, tier_ranked, grade, prev_rank, rank_change
 --          (prev_rank - rank, > 0 = moved up), bottom, bottom_years, few_and_low, candidate.
@@ -126,6 +126,7 @@ judged as (
     from ranked r
     where ($league is null or r.league_code = $league)
       and ($park is null or r.park_id = $park)
+      and ($year is null or r.year = $year)
 )
 select
     j.park_id,

@@ -30,4 +30,5 @@ left join park_year_rank p on p.park_id = r.park_id and p.year = r.year - 1
 where r.year <= extract(year from $asof::date)
   and ($league is null or k.league_code = $league)
   and ($park is null or r.park_id = $park)
+  and ($year is null or r.year = $year)
 order by r.park_id, r.year
