@@ -4,7 +4,9 @@
 -- list the nation has some hundred thousand of (retreat_candidate_counts counts them all).
 -- Params: $league, $park, $asof, $year (null: the latest completion year not after $asof), $leagues (league codes
 --         joined by commas; null: every league), $page_size (null: 50), $offset (null: 0; in projects).
--- Columns: those of retreat_candidates.sql.
+-- Columns: project_id, name, park_id, park_name, league_code, league_name, industry_category, year,
+--          land_mu, indicator, value, threshold, gap, gap_share, failed_indicators, basis, item_id, item_status
+--          (as retreat_candidates.sql).
 -- Grain: one row per project on the page and indicator below its threshold, in retreat_candidates.sql's order.
 with settings as (
     select coalesce($year, (select least(max(year), year($asof::date)) from built_project)) as rank_year
