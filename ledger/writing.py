@@ -119,6 +119,10 @@ def _pg_transaction(target: str) -> Iterator[PgCursor]:
         try:
             with con.transaction():
                 con.execute(f"set local lock_timeout = '{LOCK_WAIT}'")
+                # A write's statements (the kept figures' refresh above all) are the same texts on item ids each time:
+                # PostgreSQL may keep one plan for them (the pool's connections prepare repeated texts), instead of
+                # planning each afresh as the reads must (their `$x is null or …` needs the value: ledger.postgres).
+                con.execute("set local plan_cache_mode = auto")
                 yield PgCursor(con)
                 postgres.bump_version(con)
             postgres.count_commit()
