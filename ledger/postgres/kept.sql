@@ -149,6 +149,10 @@ create index if not exists item_fact_park on item_fact (park_id);
 create index if not exists item_fact_league on item_fact (league_code, ledger);
 create index if not exists item_park on item (park_id);
 create index if not exists item_event_date on item_event (event_date);
+-- the imported items of a ledger (ledger_origin: which batches a ledger's items came from; the demo's have none)
+create index if not exists item_fact_batch on item_fact (ledger, batch_id) where batch_id is not null;
+-- a ledger's responsible units in a league or the region (ledger_units: the 台账 page's filter), from the index alone
+create index if not exists item_fact_units on item_fact (ledger, league_code, responsible_unit, found_date);
 
 -- Part "clocks" (法定时限, ledger/kept/clocks.py): the stretches of time each land parcel is on the law's clock, so
 -- that the parcels on a clock on $asof (queries/postgres/land_clocks.sql) are the few rows in force on that day
