@@ -1,4 +1,4 @@
--- ledger_indicator on PostgreSQL: the same rows as queries/ledgers/ledger_indicator.sql (its comments say what they mean); here rules.ledger_rows spelled out over item_fact (each item's status on $asof: its current one unless it changed since, then the span in force), so that a page in the ledger's order walks an index and stops, and totals read no park or league row.
+-- ledger_indicator on PostgreSQL: the same rows as queries/ledgers/ledger_indicator.sql (its comments say what they mean); here rules.ledger_rows spelled out over item_fact (each item's status on $asof from rules.item_state_at), so that a page in the ledger's order walks an index and stops, and totals read no park or league row.
 select
     f.item_id,
     f.title,
@@ -21,21 +21,7 @@ select
     d.land_mu::double precision as land_mu,
     d.output_wan::double precision as output_wan
 from item_fact f
-cross join lateral (
-    select s.status, t.deadline, rules.overdue(s.status, t.deadline, $asof) as is_overdue
-    from (
-        select case when f.current_from <= $asof then f.current_status else coalesce(
-            (select sp.status from status_span sp
-             where sp.item_id = f.item_id and sp.valid_from <= $asof and sp.valid_to > $asof),
-            '待整改') end as status
-    ) s,
-    (
-        select coalesce((array_agg(r.new_deadline order by r.decided_at desc)
-            filter (where r.decided_at is not null and r.new_deadline is not null))[1], f.deadline) as deadline
-        from deadline_request r
-        where r.item_id = f.item_id and r.decision = '批准' and r.decided_date <= $asof
-    ) t
-) x
+cross join lateral rules.item_state_at(f.item_id, f.current_from, f.current_status, f.deadline, $asof) x
 left join park p on p.park_id = f.park_id
 left join league g on g.league_code = f.league_code
 cross join lateral (  -- a subquery of its own (offset 0): joined, PostgreSQL guessed one item in 19 had a row

@@ -273,6 +273,33 @@ language sql stable as $$
     left join rules.deadline_at(items_at.as_of) d using (item_id)
 $$;
 
+-- One item's status, deadline in force and overdue on as_of, as rules.items_at gives them: its current status (kept in
+-- item_fact) when it has not changed since as_of, else the span in force (none: 待整改); its own deadline unless an
+-- extension was approved by then. PostgreSQL only: the ledger lists (queries/postgres/ledger_*.sql) join it per row
+-- of item_fact (a lateral call, inlined), so that a page in the list's order walks an index and stops.
+create or replace function rules.item_state_at(
+    item text, current_from date, current_status text, own_deadline date, as_of date
+)
+returns table (status text, deadline date, is_overdue boolean)
+language sql stable as $$
+    select s.status, t.deadline, rules.overdue(s.status, t.deadline, item_state_at.as_of)
+    from (
+        select case when item_state_at.current_from <= item_state_at.as_of then item_state_at.current_status
+            else coalesce(
+                (select sp.status from status_span sp
+                 where sp.item_id = item_state_at.item and sp.valid_from <= item_state_at.as_of
+                   and sp.valid_to > item_state_at.as_of),
+                '待整改') end as status
+    ) s,
+    (
+        select coalesce((array_agg(r.new_deadline order by r.decided_at desc)
+            filter (where r.decided_at is not null and r.new_deadline is not null))[1], item_state_at.own_deadline)
+            as deadline
+        from deadline_request r
+        where r.item_id = item_state_at.item and r.decision = '批准' and r.decided_date <= item_state_at.as_of
+    ) t
+$$;
+
 create or replace function rules.ledger_rows(
     ledger_key text,
     league text,
