@@ -43,13 +43,14 @@ TIMEOUT_MS, SLOW_MS = 20_000, 2_000  # a query stopped after TIMEOUT_MS; one slo
 
 
 def open_items(run, n: int) -> list[str]:
-    """n items of LEAGUE whose latest status is 待整改 or 整改中 (one SQL text for both engines)."""
+    """n items of LEAGUE whose latest status is 待整改 or 整改中, in an order that mixes the six ledgers as the league
+    has them (their ids are ledger-prefixed; a write's cost depends on its ledger) (one SQL text for both engines)."""
     rows = run(
         "select i.item_id from item i join park p using (park_id) "
         "left join (select item_id, max(seq) as seq from item_event group by item_id) m using (item_id) "
         "left join item_event e on e.item_id = m.item_id and e.seq = m.seq "
         f"where p.league_code = '{LEAGUE}' and coalesce(e.status, '待整改') in ('待整改', '整改中') "
-        f"order by i.item_id limit {int(n)}"
+        f"order by md5(i.item_id) limit {int(n)}"
     )
     return [r[0] for r in rows]
 

@@ -13,11 +13,12 @@ replaying the log gives for any date in the span, and valid_from is the status d
 """
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 import duckdb
 
 from ledger import kept
-from ledger.writing import PgCursor, is_postgres
+from ledger.writing import PgCursor, generic_plans, is_postgres, written_join_order
 
 SPANS = """
 with days as (
@@ -38,6 +39,9 @@ runs as (
 select r.item_id, r.seq, e.status, r.valid_from, r.valid_to
 from runs r join item_event e on e.item_id = r.item_id and e.seq = r.seq
 """
+# A write of at most this many items (a workflow action, an extension: one item) is planned for few rows on PostgreSQL
+# (writing.generic_plans, written_join_order): planning would cost more than running; an import's thousands are not.
+FEW_ITEMS = 100
 # Items in the list $ids, as each engine says it fastest (DuckDB: a list function; PostgreSQL: an array).
 IN_IDS = {"duckdb": "list_contains($ids, item_id)", "postgres": "item_id = any($ids)"}
 
@@ -67,13 +71,16 @@ def refresh(
             kept.rebuild(con)
         return
     ids, engine = sorted(set(item_ids)), _engine(con)
+    few = is_postgres(con) and len(ids) <= FEW_ITEMS and not prune
     if ids:
         for table in ("status_span", "item_fact"):
             con.execute(f"delete from {table} where {IN_IDS[engine]}", {"ids": ids})
         con.execute(f"insert into status_span {spans_sql(item_ids=True, engine=engine)}", {"ids": ids})
-        con.execute("insert into item_fact select * from rules.item_facts_of($ids)", {"ids": ids})
+        with written_join_order(con) if few else nullcontext():
+            con.execute("insert into item_fact select * from rules.item_facts_of($ids)", {"ids": ids})
     if prune:
         con.execute("delete from status_span where item_id not in (select item_id from item_event)")
         con.execute("delete from item_fact where item_id not in (select item_id from item)")
     if is_postgres(con) and (ids or prune):
-        kept.refresh(con, ids, prune)
+        with generic_plans(con) if few else nullcontext():
+            kept.refresh(con, ids, prune)

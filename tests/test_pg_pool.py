@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from auth import store
-from ledger import postgres
+from ledger import postgres, spans
 from ledger import workflow as wf
 from ledger.postgres import pool
 from ledger.writing import PgCursor, transaction
@@ -186,3 +186,31 @@ def test_the_cursor_a_write_gets_is_a_workflow_cursor_on_a_pooled_connection(dsn
         pooled = con.execute(BACKEND).fetchone()[0]
     with transaction() as cur:
         assert isinstance(cur, PgCursor) and cur.execute(BACKEND).fetchone()[0] == pooled
+
+
+# The planner's settings inside a write transaction outside spans.refresh's few-items parts (ledger/writing.py)
+WRITE_SETTINGS = "select current_setting('plan_cache_mode'), current_setting('join_collapse_limit')"
+
+
+def test_a_one_item_write_plans_the_kept_refresh_once_per_connection_and_leaves_the_settings_as_they_were(
+    dsn: str,
+) -> None:
+    """spans.refresh on a few items prepares the kept figures' statements with plans for any ids (force_generic_plan:
+    planning them cost more than running them), so a connection's second write plans none of them again; an
+    import-sized refresh (more than FEW_ITEMS) plans for its values; both give back the transaction's settings."""
+    first, second = open_items(dsn, 2)
+    for item in (first, second):
+        with transaction() as cur:
+            wf.record_progress(cur, WORKER, item, wf.item_state(cur, item).seq, "整改中", "计划缓存")
+            assert cur.execute(WRITE_SETTINGS).fetchone() == ("auto", "8")
+            kept = cur.execute(
+                "select generic_plans, custom_plans from pg_prepared_statements"
+                " where statement like '%%insert into todo_span%%' and statement like '%%= any(%%'"
+            ).fetchall()
+    assert kept and all(generic >= 1 and custom == 0 for generic, custom in kept)  # the second write replanned none
+    with psycopg.connect(dsn) as con:
+        many = [r[0] for r in con.execute(f"select item_id from item order by item_id limit {spans.FEW_ITEMS + 1}")]
+    with transaction() as cur:
+        cur.execute("set local plan_cache_mode = force_custom_plan")  # as the reads set it: kept, not overwritten
+        spans.refresh(cur, many)
+        assert cur.execute(WRITE_SETTINGS).fetchone() == ("force_custom_plan", "8")
