@@ -118,3 +118,22 @@ def test_the_orders_word_and_excel_carry_its_number_and_items(db: Path, monkeypa
     assert number in sheet["A1"].value
     values = [c.value for c in sheet["B"] if c.value in set(items["item_id"])]  # A: 序号
     assert sorted(values) == sorted(items["item_id"])
+
+
+def test_the_order_form_offers_the_most_urgent_items_and_counts_them_all(db: Path, monkeypatch: pytest.MonkeyPatch):
+    """A league may have tens of thousands of lit items at national scale: the form offers the first ORDER_CHOICES
+    (reds before yellows, each by deadline), says so, and its label counts every red and yellow item of the unit."""
+    from ui import supervision as form
+
+    today = Scope("150200", None, date.today())
+    lit = queries.item_lights(today)
+    lit = lit[lit["light"].isin(["红", "黄"])]
+    assert len(lit) > 3
+    monkeypatch.setattr(form, "ORDER_CHOICES", 3)
+    at = page("demo-admin", league="150200")
+    assert not at.exception, at.exception
+    choices = at.multiselect[0]
+    assert [o.split("　")[1].split(" ")[0] for o in choices.options] == list(lit["item_id"][:3])
+    red, yellow = (int((lit["light"] == light).sum()) for light in ("红", "黄"))
+    assert choices.label.startswith(f"督办条目（红灯 {red} 项、黄灯 {yellow} 项")
+    assert any("最紧急的 3 项" in c.value for c in at.caption)

@@ -12,6 +12,7 @@ from auth.roles import Action, User
 from ledger import supervision
 from ledger.writing import DatabaseBusy, WriteConflict
 from queries.db import writing
+from queries.lights import lights_head
 from queries.scope import Scope
 from reports.orders import issued_order_docx, issued_order_xlsx, issued_table, issued_unit
 from ui.downloads import export_button
@@ -23,6 +24,7 @@ DONE = "supervision_done"  # the last action's outcome, shown after the rerun
 CHOSEN = "supervision_chosen"  # the order shown below the list (its selectbox's key)
 ROUND = "supervision_round"  # a new round of form widgets after a sent order: the form starts empty again
 LIT_SHOWN = 200  # lit items a list sends (the most urgent first); the counts above it cover all
+ORDER_CHOICES = 500  # lit items the order form offers (the most urgent first): a league may have tens of thousands
 ORDER_COLUMNS = {
     "number_text": "编号", "unit": "督办对象", "sent_by": "发送人", "sent_at": "发送时间", "items": "条目",
     "red": "红灯", "yellow": "黄灯", "still_open": "尚未整改", "ack_due": "签收期限", "reply_due": "报送期限",
@@ -149,18 +151,22 @@ def order_form(today: Scope, leagues: dict[str, str], parks: dict[str, tuple[str
     mine = [p for p, (_, code) in parks.items() if code == league]
     park = right.selectbox("园区（不选则发给盟市）", [None, *mine], key=keys["park"],
                            format_func=lambda p: parks[p][0] if p else "全盟市")  # fmt: skip
-    lit = queries.item_lights(Scope(league, park, today.asof))
-    lit = lit[lit["light"].isin(supervision.SENDABLE)]
-    if lit.empty:
+    unit = Scope(league, park, today.asof)
+    counts = queries.light_counts(unit)
+    red, yellow = int(counts["red"].sum()), int(counts["yellow"].sum())
+    if red + yellow == 0:
         st.caption("该单位今天没有红灯或黄灯条目，不需要督办。")
         return
+    lit = lights_head(unit, ORDER_CHOICES)  # the most urgent: every red before any yellow, each by deadline
+    lit = lit[lit["light"].isin(supervision.SENDABLE)]
     labels = {r.item_id: f"{r.light}灯　{r.item_id} {r.title}（{r.light_reason}）" for r in lit.itertuples()}
     st.multiselect(
-        f"督办条目（红灯 {int((lit['light'] == '红').sum())} 项、黄灯 {int((lit['light'] == '黄').sum())} 项；"
-        f"最多 {supervision.MAX_ITEMS} 项）",
+        f"督办条目（红灯 {red} 项、黄灯 {yellow} 项；最多 {supervision.MAX_ITEMS} 项）",
         list(labels), default=list(lit.loc[lit["light"] == "红", "item_id"][: supervision.MAX_ITEMS]),
         format_func=labels.get, max_selections=supervision.MAX_ITEMS, key=keys["items"],
     )  # fmt: skip
+    if len(labels) < red + yellow:
+        st.caption(f"可选的是最紧急的 {len(labels)} 项（先红灯后黄灯，各按整改期限）；选定一个园区可只看该园区的条目。")
     left, right = st.columns([1, 3])
     left.date_input("报送整改进展期限", value=today.asof + timedelta(days=10), min_value=today.asof + timedelta(days=1),
                     max_value=today.asof + timedelta(days=supervision.MAX_REPLY_DAYS), key=keys["reply"])  # fmt: skip
