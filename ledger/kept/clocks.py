@@ -5,6 +5,7 @@ closed_count, the items closed now per league, ledger and day (from item_fact). 
 (ledger.kept.rebuild) and kept in step by spans.refresh in the same transaction as every write that changes an item
 (workflow, import, demo)."""
 
+from ledger.kept.sums import add_sums
 from ledger.vocabulary import CLOSED, OPEN
 from ledger.writing import PgCursor
 
@@ -78,35 +79,18 @@ cross join lateral (
 ) m(day, stage, sign, applies)
 where m.applies
 """
-# The changes in `moves` summed per league, stage and day and added to clock_change, in key order (concurrent
-# writers lock the rows they share in the same order: no deadlock).
-ADD_TO_CLOCKS = """
-insert into clock_change
-select league_code, stage, day, sum(parcels), sum(partly_developed), sum(area_mu), sum(fee_cap_wan)
-from moves
-group by league_code, stage, day
-order by league_code, stage, day
-on conflict (league_code, stage, day) do update set
-    parcels = clock_change.parcels + excluded.parcels,
-    partly_developed = clock_change.partly_developed + excluded.partly_developed,
-    area_mu = clock_change.area_mu + excluded.area_mu,
-    fee_cap_wan = clock_change.fee_cap_wan + excluded.fee_cap_wan
-"""
+# The changes in `moves` summed per league, stage and day and added to clock_change
+ADD_TO_CLOCKS = add_sums(
+    "clock_change", ("league_code", "stage", "day"), ("parcels", "partly_developed", "area_mu", "fee_cap_wan")
+)
 CLOSED_ITEMS = f"""
 select item_id, league_code, park_id, ledger, current_from
 from item_fact f
 where current_status = '{CLOSED}' and {{items}}
 """
 # The item rows in `moves` (a CTE: one for each closed item added, minus one for each taken back) added to
-# closed_count, in key order (concurrent writers lock the rows they share in the same order: no deadlock).
-ADD_TO_CLOSED = """
-insert into closed_count
-select league_code, ledger, closed_on, sum(items)
-from moves
-group by league_code, ledger, closed_on
-order by league_code, ledger, closed_on
-on conflict (league_code, ledger, closed_on) do update set items = closed_count.items + excluded.items
-"""
+# closed_count
+ADD_TO_CLOSED = add_sums("closed_count", ("league_code", "ledger", "closed_on"), ("items",))
 
 
 def rebuild(con: PgCursor) -> None:

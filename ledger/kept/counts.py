@@ -5,6 +5,7 @@ region's banner, map counts, survey figures and counted-once totals are sums ove
 a pass over a million items. ledger.kept calls rebuild() with every kept table and refresh() in every write
 transaction that changes items, after the KPI tables (the rectified changes come from item_kpi_change)."""
 
+from ledger.kept.sums import add_sums
 from ledger.writing import PgCursor
 
 # Each item's coordinates, from its ledger's own table (only the map's three ledgers have them)
@@ -25,17 +26,10 @@ left join ({COORDINATES}) c using (item_id)
 where {{items}}
 """
 # The item counts in `moves` (a CTE) added to park_item_count in key order (writers sharing rows lock them in order)
-ADD_TO_PARK_COUNT = """
-insert into park_item_count
-select park_id, min(league_code), ledger, found_date, sum(items), sum(imported), sum(placed)
-from moves
-group by park_id, ledger, found_date
-order by park_id, ledger, found_date
-on conflict (park_id, ledger, found_date) do update set
-    items = park_item_count.items + excluded.items,
-    imported = park_item_count.imported + excluded.imported,
-    placed = park_item_count.placed + excluded.placed
-"""
+ADD_TO_PARK_COUNT = add_sums(
+    "park_item_count", ("park_id", "ledger", "found_date"), ("items", "imported", "placed"),
+    also={"league_code": "min(league_code)"},
+)  # fmt: skip
 # The survey registers per park and survey date, each figure as queries/overview/survey_registers.sql counts it
 SURVEY_COUNT = """
 insert into survey_count
@@ -143,18 +137,10 @@ cross join lateral (
 ) m
 where k.rectified <> 0 and {items}
 """
-ONCE_GROUP = "league_code, day, parcel, enterprise, area_mu, energy_tce, water_t"
+ONCE_KEY = ("league_code", "day", "parcel", "enterprise", "area_mu", "energy_tce", "water_t")
+ONCE_GROUP = ", ".join(ONCE_KEY)
 ONCE_SUMS = ("items", "area_sum", "energy_sum", "water_sum")
-# The item changes in `moves` (a CTE) added to once_change in key order (writers sharing rows lock them in one order)
-ADD_TO_ONCE = f"""
-insert into once_change
-select {ONCE_GROUP}, {", ".join(f"sum({c})" for c in ONCE_SUMS)}
-from moves
-group by {ONCE_GROUP}
-order by {ONCE_GROUP}
-on conflict ({ONCE_GROUP}) do update set
-    {", ".join(f"{c} = once_change.{c} + excluded.{c}" for c in ONCE_SUMS)}
-"""
+ADD_TO_ONCE = add_sums("once_change", ONCE_KEY, ONCE_SUMS)  # the item changes in `moves`
 # Items whose key a refreshed item now shares but whose kept changes do not carry it yet: a key held by a single item
 # besides the refreshed ones was that item's alone (a key held by two or more was carried by all of them already)
 NEWLY_SHARED = """
@@ -269,17 +255,10 @@ from (
 group by item_id, park_id, league_code, ledger, status, day
 having sum(items) <> 0 or sum(overdue) <> 0
 """
-STATUS_GROUP = "league_code, ledger, status, day"
+STATUS_KEY = ("league_code", "ledger", "status", "day")
+STATUS_GROUP = ", ".join(STATUS_KEY)
 STATUS_SUMS = ("items", "overdue", "value_1", "value_2", "value_3")
-ADD_TO_LEDGER_STATUS = f"""
-insert into ledger_status_change
-select {STATUS_GROUP}, {", ".join(f"sum({c})" for c in STATUS_SUMS)}
-from moves
-group by {STATUS_GROUP}
-order by {STATUS_GROUP}
-on conflict ({STATUS_GROUP}) do update set
-    {", ".join(f"{c} = ledger_status_change.{c} + excluded.{c}" for c in STATUS_SUMS)}
-"""
+ADD_TO_LEDGER_STATUS = add_sums("ledger_status_change", STATUS_KEY, STATUS_SUMS)
 
 
 def rebuild_statuses(con: PgCursor) -> None:

@@ -2,6 +2,7 @@
 changes), their sums kpi_change (per league), park_kpi_change (per park), rectified_first_change, the monthly marks
 park_kpi_mark, and overdue_span (each item's overdue stretches). ledger/postgres/kept.sql says what the tables hold."""
 
+from ledger.kept.sums import add_sums
 from ledger.vocabulary import APPLIED, CLOSED, OPEN, WORKING
 from ledger.writing import PgCursor
 
@@ -90,36 +91,18 @@ where overdue = 1
 # The sums of the item changes in `moves` (a CTE) per league, ledger, category and day, added to kpi_change, and per
 # park, ledger, category and day, added to park_kpi_change, in key order (concurrent writers lock the rows they
 # share in the same order: no deadlock).
-ADD_TO_KPIS = f"""
-insert into kpi_change
-select league_code, ledger, category, day, {", ".join(f"sum({m})" for m in KPI_MEASURES)}
-from moves
-group by league_code, ledger, category, day
-order by league_code, ledger, category, day
-on conflict (league_code, ledger, category, day) do update set
-    {", ".join(f"{m} = kpi_change.{m} + excluded.{m}" for m in KPI_MEASURES)}
-"""
-ADD_TO_PARK_KPIS = f"""
-insert into park_kpi_change
-select park_id, min(league_code), ledger, category, day, {", ".join(f"sum({m})" for m in KPI_MEASURES)}
-from moves
-group by park_id, ledger, category, day
-order by park_id, ledger, category, day
-on conflict (park_id, ledger, category, day) do update set
-    {", ".join(f"{m} = park_kpi_change.{m} + excluded.{m}" for m in KPI_MEASURES)}
-"""
+ADD_TO_KPIS = add_sums("kpi_change", ("league_code", "ledger", "category", "day"), KPI_MEASURES)
+ADD_TO_PARK_KPIS = add_sums(
+    "park_kpi_change", ("park_id", "ledger", "category", "day"), KPI_MEASURES, also={"league_code": "min(league_code)"}
+)
 # The rectified changes in `moves` per league, category, the item's first rectified date and day, added to
 # rectified_first_change (phase_progress: items rectified by a date that were first rectified before a phase).
-ADD_TO_FIRSTS = """
-insert into rectified_first_change
-select league_code, category, first_rectified, day, sum(rectified)
-from moves
-where rectified <> 0
-group by league_code, category, first_rectified, day
-order by league_code, category, first_rectified, day
-on conflict (league_code, category, first_rectified, day) do update set
-    rectified = rectified_first_change.rectified + excluded.rectified
-"""
+ADD_TO_FIRSTS = add_sums(
+    "rectified_first_change",
+    ("league_code", "category", "first_rectified", "day"),
+    ("rectified",),
+    where="rectified <> 0",
+)
 # The changes in `moves` per park and ledger added to every mark on or after their day (park_kpi_mark: each park's
 # figures on the first day of each month, so that a date's figures are the latest mark plus the changes since).
 ADD_TO_MARKS = f"""

@@ -8,6 +8,7 @@ candidate_project are only ever rebuilt (a write path that changed them would ca
 (ledger/kept/kpis.py) in the same transaction, by the same take-back-and-add as the overview's figures.
 """
 
+from ledger.kept.sums import add_sums
 from ledger.writing import PgCursor
 
 TABLES = (
@@ -247,16 +248,9 @@ where k.ledger = 'indicator' and (k.found <> 0 or k.rectified <> 0) and {items}
   and exists (select from project_shortfall s where s.project_id = b.project_id)
 """
 # The item changes in `moves` (a CTE) added to candidate_change in key order (concurrent writers: no deadlock).
-ADD_TO_CANDIDATES = """
-insert into candidate_change
-select park_id, min(league_code), year, day, sum(listed), sum(rectified)
-from moves
-group by park_id, year, day
-order by park_id, year, day
-on conflict (park_id, year, day) do update set
-    listed = candidate_change.listed + excluded.listed,
-    rectified = candidate_change.rectified + excluded.rectified
-"""
+ADD_TO_CANDIDATES = add_sums(
+    "candidate_change", ("park_id", "year", "day"), ("listed", "rectified"), also={"league_code": "min(league_code)"}
+)
 
 
 def rebuild(con: PgCursor) -> None:
