@@ -112,18 +112,18 @@ def postgres_shaped(name: str, shape: tuple | None) -> tuple[str, dict[str, Any]
 
 
 # A ledger list's totals come from the kept ledger_status_change (ledger/kept/counts.py) when the region's or a
-# league's items are asked with no filter but a status; otherwise (one park, or filters) they are counted.
-LEDGER_TOTALS_WHEN = (
-    "$park is null and $unit is null and $phase is null and $search is null and not coalesce($overdue_only, false)"
-)
-LEDGER_TOTALS = """
-select {columns}
+# league's items are asked with no filter but a status and 只看超期 (then the overdue items' counts and figures);
+# otherwise (one park, or other filters) they are counted.
+LEDGER_TOTALS_WHEN = "$park is null and $unit is null and $phase is null and $search is null"
+OVERDUE_ONLY = "coalesce($overdue_only, false)"
+LEDGER_TOTALS = f"""
+select {{columns}}
 from ledger_status_change
-where ledger = '{ledger}' and day <= $asof
+where ledger = '{{ledger}}' and day <= $asof
   and ($league is null or league_code = $league)
   and ($status is null or status = $status)
 group by status
-having sum(items) > 0
+having sum(case when {OVERDUE_ONLY} then overdue else items end) > 0
 """
 
 
@@ -136,11 +136,18 @@ def ledger_totals(name: str, flags: tuple[str, ...], sums: tuple[str, ...], coun
     if values is None or flags != ("overdue",) or not set(sums) <= values.keys():
         return None
     rectified = ", ".join(f"'{s}'" for s in RECTIFIED)
-    columns = ["status", "sum(items)::bigint as rows", 'sum(overdue)::bigint as "overdue"']
+    columns = [
+        "status", f"sum(case when {OVERDUE_ONLY} then overdue else items end)::bigint as rows",
+        'sum(overdue)::bigint as "overdue"',
+    ]  # fmt: skip
     for column in sums:
         value = values[column][0]
+        overdue = value.replace("value_", "overdue_")
         only = f" filter (where status in ({rectified}))" if (ledger, column) in RECTIFIED_ONLY else ""
-        columns.append(f"coalesce(sum({value}){only}, 0)::double precision as {_column(column)}")
+        columns.append(
+            f"coalesce(sum(case when {OVERDUE_ONLY} then {overdue} else {value} end){only}, 0)::double precision"
+            f" as {_column(column)}"
+        )
     kept = _typed_params(LEDGER_TOTALS.format(columns=", ".join(columns), ledger=ledger))
     when = _typed_params(LEDGER_TOTALS_WHEN)
     return (

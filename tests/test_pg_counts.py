@@ -32,7 +32,8 @@ KEPT = {
     "once_change": "select * from once_change where items <> 0 or area_sum <> 0 or energy_sum <> 0 or water_sum <> 0",
     "item_status_change": "select * from item_status_change",
     "ledger_status_change": "select * from ledger_status_change"
-    " where items <> 0 or overdue <> 0 or value_1 <> 0 or value_2 <> 0 or value_3 <> 0",
+    " where items <> 0 or overdue <> 0 or value_1 <> 0 or value_2 <> 0 or value_3 <> 0 or overdue_1 <> 0"
+    " or overdue_2 <> 0 or overdue_3 <> 0",
 }
 FROM_TRUTH = {
     "park_item_count": """
@@ -83,13 +84,16 @@ def counted_once_differences(con: psycopg.Connection) -> list[tuple]:
 
 
 def ledger_totals_differences(con: psycopg.Connection) -> list[tuple]:
-    """Each ledger list's totals (per status: items, overdue, its summed columns) summed from the kept status changes
-    against the same text counting every item: a search for '' matches every item and makes it count."""
+    """Each ledger list's totals (per status: items, overdue, its summed columns), all items and 只看超期, summed from
+    the kept status changes against the same text counting every item: a search for '' matches every item and makes
+    it count."""
     found = []
     for ledger in counts.LEDGER_VALUES:
         shape = ("totals", "status", ("overdue",), sum_fields(ledger))
         text = dialect.postgres_shaped(f"ledger_{ledger}", shape)[0]
-        found += [(ledger, *d) for d in differences(con, text, text, NO_FILTER | {"user_park": None}, {"search": ""})]
+        for only in (None, True):
+            params = NO_FILTER | {"user_park": None, "overdue_only": only}
+            found += [(ledger, only, *d) for d in differences(con, text, text, params, {"search": ""})]
     return found
 
 

@@ -213,8 +213,10 @@ def _ledger_value(value: str) -> str:
     return f"coalesce(case k.ledger {cases} end, 0)"
 
 
-# Each item's status and overdue by day (the running sums of its item_kpi_change rows, kept just before), as changes:
-# a day's state added on that day and taken back on the item's next day (a day that changes neither keeps no row)
+# Each item's status and overdue by day (the running sums of its item_kpi_change rows, kept just before), with its
+# ledger figures (value_1..3) and those figures again while it is overdue (overdue_1..3: the 只看超期 totals), as
+# changes: a day's state added on that day and taken back on the item's next day (a day that changes neither keeps
+# no row)
 ITEM_STATUS_CHANGES = f"""
 with states as (
     select
@@ -243,12 +245,14 @@ valued as (
     left join built_project b on b.project_id = i.project_id
 )
 select item_id, park_id, league_code, ledger, status, day, sum(items), sum(overdue), sum(value_1), sum(value_2),
-    sum(value_3)
+    sum(value_3), sum(overdue_1), sum(overdue_2), sum(overdue_3)
 from (
-    select item_id, park_id, league_code, ledger, status, day, 1 as items, overdue, value_1, value_2, value_3
+    select item_id, park_id, league_code, ledger, status, day, 1 as items, overdue, value_1, value_2, value_3,
+        overdue * value_1 as overdue_1, overdue * value_2 as overdue_2, overdue * value_3 as overdue_3
     from valued
     union all
-    select item_id, park_id, league_code, ledger, status, until, -1, -overdue, -value_1, -value_2, -value_3
+    select item_id, park_id, league_code, ledger, status, until, -1, -overdue, -value_1, -value_2, -value_3,
+        -overdue * value_1, -overdue * value_2, -overdue * value_3
     from valued
     where until is not null
 ) moves
@@ -257,7 +261,7 @@ having sum(items) <> 0 or sum(overdue) <> 0
 """
 STATUS_KEY = ("league_code", "ledger", "status", "day")
 STATUS_GROUP = ", ".join(STATUS_KEY)
-STATUS_SUMS = ("items", "overdue", "value_1", "value_2", "value_3")
+STATUS_SUMS = ("items", "overdue", "value_1", "value_2", "value_3", "overdue_1", "overdue_2", "overdue_3")
 ADD_TO_LEDGER_STATUS = add_sums("ledger_status_change", STATUS_KEY, STATUS_SUMS)
 
 

@@ -18,7 +18,7 @@ PG_ACCOUNTS = Path(__file__).resolve().parent / "accounts.sql"  # the accounts f
 # KEPT_VERSION differs from the one the database records (ledger/migrate.py install_kept). Raise it with every
 # change to kept.sql or to how ledger/kept fills them.
 PG_KEPT = Path(__file__).resolve().parent / "kept.sql"
-KEPT_VERSION = "4"
+KEPT_VERSION = "5"
 KEPT_TABLES = tuple(re.findall(r"^create table (\w+)", PG_KEPT.read_text(encoding="utf-8"), re.MULTILINE))
 # Tables PostgreSQL mode keeps that a DuckDB file has no twin of (never copied: the kept figures are rebuilt)
 PG_ONLY = ("data_version", *KEPT_TABLES)

@@ -476,7 +476,8 @@ create table once_change (
 -- The 台账 page's totals (items, overdue and the ledger's summed columns per status on a date, queries/dialect.py
 -- kept_totals): item_status_change holds each item's changes by day of its status and overdue on that day
 -- (item_kpi_change's, one state per day) with the ledger's summed figures (value_1..3: ledger/kept/counts.py
--- LEDGER_VALUES); ledger_status_change their sums per league, ledger, status and day.
+-- LEDGER_VALUES) and the same figures of the overdue items (overdue_1..3, for 只看超期); ledger_status_change their
+-- sums per league, ledger, status and day.
 create table item_status_change (
     item_id     varchar not null,
     park_id     varchar,
@@ -488,7 +489,10 @@ create table item_status_change (
     overdue     integer not null,
     value_1     decimal(18, 4) not null,
     value_2     decimal(18, 4) not null,
-    value_3     decimal(18, 4) not null
+    value_3     decimal(18, 4) not null,
+    overdue_1   decimal(18, 4) not null,
+    overdue_2   decimal(18, 4) not null,
+    overdue_3   decimal(18, 4) not null
 );
 create index item_status_change_item on item_status_change (item_id);
 create index item_status_change_park on item_status_change (park_id);
@@ -502,6 +506,9 @@ create table ledger_status_change (
     value_1     decimal(24, 4) not null,
     value_2     decimal(24, 4) not null,
     value_3     decimal(24, 4) not null,
+    overdue_1   decimal(24, 4) not null,
+    overdue_2   decimal(24, 4) not null,
+    overdue_3   decimal(24, 4) not null,
     unique nulls not distinct (league_code, ledger, status, day)
 );
 -- The 台账 page in its own order (league, park, item) walks this index and stops after a page
