@@ -339,26 +339,33 @@ returns table (
     league_name text,
     overdue_days bigint
 )
-language sql stable as $$
+language sql stable as $$  -- over item_fact, each item's state from item_state_at (inlined, as is this function):
+    -- a page in the ledger's order walks item_fact_ledger_order and stops; columns a query leaves unread cost nothing
     select
-        x.*,
+        f.item_id, f.ledger, f.park_id, f.title, f.found_date, x.deadline, f.responsible_unit, f.measure,
+        f.closed_date, f.evidence, f.batch_id, f.league_code, f.category, f.area_mu, f.amount_wan, f.returned_wan,
+        f.approval_count, f.first_rectified, x.status, rules.rectified(x.status), x.is_overdue, f.deadline,
+        (select count(*) from deadline_request r
+         where r.item_id = f.item_id and r.decision = '批准' and r.decided_date <= ledger_rows.as_of),
         p.name,
-        l.name,
+        g.name,
         case when x.is_overdue then (ledger_rows.as_of - x.deadline)::bigint end
-    from rules.items_at(ledger_rows.as_of) x
-    join park p on p.park_id = x.park_id
-    join league l on l.league_code = x.league_code
-    where x.ledger = ledger_rows.ledger_key
-      and (ledger_rows.league is null or x.league_code = ledger_rows.league)
-      and (ledger_rows.park is null or x.park_id = ledger_rows.park)
+    from item_fact f
+    cross join lateral rules.item_state_at(f.item_id, f.current_from, f.current_status, f.deadline, ledger_rows.as_of) x
+    left join park p on p.park_id = f.park_id
+    left join league g on g.league_code = f.league_code
+    where f.ledger = ledger_rows.ledger_key
+      and f.found_date <= ledger_rows.as_of
+      and (ledger_rows.league is null or f.league_code = ledger_rows.league)
+      and (ledger_rows.park is null or f.park_id = ledger_rows.park)
       and (ledger_rows.status_is is null or x.status = ledger_rows.status_is)
       and (ledger_rows.overdue_only is null or not ledger_rows.overdue_only or x.is_overdue)
-      and (ledger_rows.unit is null or x.responsible_unit = ledger_rows.unit)
-      and (ledger_rows.phase_key is null or x.found_date between
+      and (ledger_rows.unit is null or f.responsible_unit = ledger_rows.unit)
+      and (ledger_rows.phase_key is null or f.found_date between
               (select start_date from phase where phase_id = ledger_rows.phase_key)
               and (select end_date from phase where phase_id = ledger_rows.phase_key))
       and (ledger_rows.search is null
-           or strpos(lower(x.title || ' ' || x.item_id), lower(trim(ledger_rows.search))) > 0)
+           or strpos(lower(f.title || ' ' || f.item_id), lower(trim(ledger_rows.search))) > 0)
 $$;
 
 -- 督办三色 (#28): queries/rules.sql says what these are; the numbers here are the same as there.
