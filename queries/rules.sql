@@ -199,12 +199,22 @@ from (
 ) x;
 
 -- The 台账 page's rows of one ledger: items in scope on a date with park and league names, narrowed by
--- the page's filters, each off when null (phase: found within that phase; search: words in title or id).
+-- the page's filters, each off when null (phase: found within that phase; search: words in title or id); the
+-- columns every ledger list starts with (queries/ledgers/ledger_*.sql add their ledger's own).
 create or replace macro rules.ledger_rows(ledger_key, league, park, as_of, status_is, overdue_only, unit, phase_key, search) as table
 select
-    x.*,
-    p.name as park_name,
+    x.item_id,
+    x.title,
+    x.league_code,
     l.name as league_name,
+    x.park_id,
+    p.name as park_name,
+    x.found_date,
+    x.responsible_unit,
+    x.measure,
+    x.deadline,
+    x.status,
+    x.is_overdue as overdue,
     case when x.is_overdue then datediff('day', x.deadline, as_of) end as overdue_days
 from rules.items_at(as_of) x
 join park p on p.park_id = x.park_id

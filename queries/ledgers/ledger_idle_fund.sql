@@ -7,19 +7,7 @@
 --          deadline, status, overdue, overdue_days, source, nature, fund_year, balance_wan, returned_wan.
 -- Grain: one row per item, by league, park and item id.
 select
-    x.item_id,
-    x.title,
-    x.league_code,
-    x.league_name,
-    x.park_id,
-    x.park_name,
-    x.found_date,
-    x.responsible_unit,
-    x.measure,
-    x.deadline,
-    x.status,
-    x.is_overdue as overdue,
-    x.overdue_days,
+    x.*,  -- rules.ledger_rows: the columns every ledger list starts with
     d.source,
     d.nature,
     d.fund_year,

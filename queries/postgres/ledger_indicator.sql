@@ -3,19 +3,7 @@
 -- stops); the ledger's own row is a subquery of its own (offset 0): joined, PostgreSQL guessed one item in 19 had
 -- a row and sorted them all instead of walking the index.
 select
-    x.item_id,
-    x.title,
-    x.league_code,
-    x.league_name,
-    x.park_id,
-    x.park_name,
-    x.found_date,
-    x.responsible_unit,
-    x.measure,
-    x.deadline,
-    x.status,
-    x.is_overdue as overdue,
-    x.overdue_days,
+    x.*,  -- rules.ledger_rows: the columns every ledger list starts with
     d.project_name,
     d.industry_category,
     d.indicator,

@@ -313,43 +313,24 @@ create or replace function rules.ledger_rows(
 )
 returns table (
     item_id text,
-    ledger text,
-    park_id text,
     title text,
+    league_code text,
+    league_name text,
+    park_id text,
+    park_name text,
     found_date date,
-    deadline date,
     responsible_unit text,
     measure text,
-    closed_date date,
-    evidence text,
-    batch_id integer,
-    league_code text,
-    category text,
-    area_mu numeric,
-    amount_wan numeric,
-    returned_wan numeric,
-    approval_count integer,
-    first_rectified date,
+    deadline date,
     status text,
-    is_rectified boolean,
-    is_overdue boolean,
-    original_deadline date,
-    extensions bigint,
-    park_name text,
-    league_name text,
+    overdue boolean,
     overdue_days bigint
 )
 language sql stable as $$  -- over item_fact, each item's state from item_state_at (inlined, as is this function):
-    -- a page in the ledger's order walks item_fact_ledger_order and stops; columns a query leaves unread cost nothing
+    -- a page in the ledger's order walks item_fact_ledger_order and stops
     select
-        f.item_id, f.ledger, f.park_id, f.title, f.found_date, x.deadline, f.responsible_unit, f.measure,
-        f.closed_date, f.evidence, f.batch_id, f.league_code, f.category, f.area_mu, f.amount_wan, f.returned_wan,
-        f.approval_count, f.first_rectified, x.status, rules.rectified(x.status), x.is_overdue, f.deadline,
-        (select count(*) from deadline_request r
-         where r.item_id = f.item_id and r.decision = '批准' and r.decided_date <= ledger_rows.as_of),
-        p.name,
-        g.name,
-        case when x.is_overdue then (ledger_rows.as_of - x.deadline)::bigint end
+        f.item_id, f.title, f.league_code, g.name, f.park_id, p.name, f.found_date, f.responsible_unit, f.measure,
+        x.deadline, x.status, x.is_overdue, case when x.is_overdue then (ledger_rows.as_of - x.deadline)::bigint end
     from item_fact f
     cross join lateral rules.item_state_at(f.item_id, f.current_from, f.current_status, f.deadline, ledger_rows.as_of) x
     left join park p on p.park_id = f.park_id
