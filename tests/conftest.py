@@ -567,6 +567,17 @@ def demo_pg_dsn(pg_server: pgserver.PgServer, demo_db: Path, request: pytest.Fix
     return demo_in_postgres(pg_server, demo_db, "demo_" + request.module.__name__.rpartition(".")[2])
 
 
+@pytest.fixture
+def pg(demo_pg_dsn: str, monkeypatch: pytest.MonkeyPatch):
+    """The module's demo in PostgreSQL as the app's store (LEDGER_DSN) and a connection to it (the kept figures'
+    tests write through the app and read the kept tables)."""
+    from ledger.postgres import connect
+
+    monkeypatch.setenv("LEDGER_DSN", demo_pg_dsn)
+    with connect(demo_pg_dsn) as con:
+        yield con
+
+
 @pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test on each store: the embedded DuckDB file (the default) and PostgreSQL (LEDGER_DSN set to a copy of

@@ -7,14 +7,13 @@ transpiled, reading every item) and their counts per league and stage those coun
 (land_clock_totals.sql as transpiled), the draw form's counts per stratum over several periods those counted from
 every item (recheck_strata.sql as transpiled), and the kept rows equal a rebuild from scratch."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import psycopg
 import pytest
 
-from auth.roles import User
-from ledger import postgres, spans
 from ledger import recheck as rc
+from ledger import spans
 from ledger import workflow as wf
 from ledger.evidence import check_evidence
 from ledger.kept import clocks
@@ -22,6 +21,7 @@ from ledger.writing import PgCursor, transaction
 from queries import dialect
 from queries.db import sql_files
 from tests.conftest import DEMO_USERS
+from tests.test_pg_kpis import act, at, worker
 
 pytestmark = pytest.mark.postgres
 ADMIN = DEMO_USERS["demo-admin"]
@@ -95,27 +95,6 @@ def clock_items(con: psycopg.Connection, n: int, statuses: tuple[str, ...]) -> l
 
 
 TAKEN: set[str] = set()
-
-
-def worker(con: psycopg.Connection, item: str) -> User:
-    league = con.execute("select league_code from item_fact where item_id = %s", (item,)).fetchone()[0]
-    return User(f"t-{league}", "league", league)
-
-
-def act(action, *args, **kwargs):
-    with transaction() as cur:
-        return action(cur, *args, **kwargs)
-
-
-def at(day: str) -> datetime:
-    return datetime.fromisoformat(day)
-
-
-@pytest.fixture
-def pg(demo_pg_dsn: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("LEDGER_DSN", demo_pg_dsn)
-    with postgres.connect(demo_pg_dsn) as con:
-        yield con
 
 
 def test_after_the_copy_the_kept_rows_give_what_every_item_gives(pg: psycopg.Connection) -> None:

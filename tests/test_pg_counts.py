@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from charts.ledgers import sum_fields
-from ledger import kept, postgres, spans
+from ledger import kept, spans
 from ledger import workflow as wf
 from ledger.kept import counts
 from ledger.writing import PgCursor, transaction
@@ -99,13 +99,6 @@ def ledger_totals_differences(con: psycopg.Connection) -> list[tuple]:
 
 def rows(con: psycopg.Connection, sql: str) -> list[tuple]:
     return sorted(con.execute(sql).fetchall(), key=repr)
-
-
-@pytest.fixture
-def pg(demo_pg_dsn: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("LEDGER_DSN", demo_pg_dsn)
-    with postgres.connect(demo_pg_dsn) as con:
-        yield con
 
 
 @pytest.mark.parametrize("table", FROM_TRUTH)

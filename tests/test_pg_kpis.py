@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from auth.roles import User
-from ledger import kept, postgres, spans
+from ledger import kept, spans
 from ledger import workflow as wf
 from ledger.evidence import check_evidence
 from ledger.kept import kpis
@@ -150,13 +150,6 @@ def act(action, *args, **kwargs):
 
 def at(day: str) -> datetime:
     return datetime.fromisoformat(day)
-
-
-@pytest.fixture
-def pg(demo_pg_dsn: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("LEDGER_DSN", demo_pg_dsn)
-    with postgres.connect(demo_pg_dsn) as con:
-        yield con
 
 
 @pytest.mark.parametrize("table", GRAINS)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import psycopg
 import pytest
 
-from ledger import postgres, spans
+from ledger import spans
 from ledger import workflow as wf
 from ledger.evidence import check_evidence
 from ledger.kept import lights
@@ -75,13 +75,6 @@ def assert_kept_as_the_rules_say(con: psycopg.Connection) -> None:
     for asof in DATES:
         assert rows(con, KEPT, asof) == rows(con, FROM_RULES, asof), asof
         assert rows(con, SUMMED, asof) == rows(con, COUNTED, asof), asof
-
-
-@pytest.fixture
-def pg(demo_pg_dsn: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("LEDGER_DSN", demo_pg_dsn)
-    with postgres.connect(demo_pg_dsn) as con:
-        yield con
 
 
 def test_the_copy_keeps_each_open_items_state_and_light_as_the_rules_give_them(pg: psycopg.Connection) -> None:

@@ -5,18 +5,19 @@ import-like change (an item removed, one added for another candidate, refreshed 
 does), the candidates' kept item changes equal a rebuild, and
 their sums at several dates equal the listed and rectified items counted from rules.items_at."""
 
-from datetime import date, datetime
+from datetime import date
 
 import psycopg
 import pytest
 
 from auth.roles import User
-from ledger import postgres, spans
+from ledger import spans
 from ledger import workflow as wf
 from ledger.evidence import check_evidence
 from ledger.kept import rankings
 from ledger.writing import PgCursor, transaction
 from tests.conftest import DEMO_USERS
+from tests.test_pg_kpis import act, at
 
 pytestmark = pytest.mark.postgres
 ADMIN = DEMO_USERS["demo-admin"]
@@ -77,22 +78,6 @@ def kept_changes(con: psycopg.Connection) -> dict[str, list[tuple]]:
         table: sorted(con.execute(f"select * from {table} where listed <> 0 or rectified <> 0").fetchall(), key=repr)
         for table in ("candidate_item_change", "candidate_change")
     }
-
-
-def act(action, *args, **kwargs):
-    with transaction() as cur:
-        return action(cur, *args, **kwargs)
-
-
-def at(day: str) -> datetime:
-    return datetime.fromisoformat(day)
-
-
-@pytest.fixture
-def pg(demo_pg_dsn: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("LEDGER_DSN", demo_pg_dsn)
-    with postgres.connect(demo_pg_dsn) as con:
-        yield con
 
 
 def test_the_copy_keeps_each_years_candidates_and_park_sums_equal_to_the_projects(pg: psycopg.Connection) -> None:
