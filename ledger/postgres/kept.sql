@@ -474,7 +474,7 @@ create table once_change (
     unique nulls not distinct (league_code, day, parcel, enterprise, area_mu, energy_tce, water_t)
 );
 -- The 台账 page's totals (items, overdue and the ledger's summed columns per status on a date, queries/dialect.py
--- kept_totals): item_status_change holds each item's changes by day of its status and overdue on that day
+-- ledger_totals): item_status_change holds each item's changes by day of its status and overdue on that day
 -- (item_kpi_change's, one state per day) with the ledger's summed figures (value_1..3: ledger/kept/counts.py
 -- LEDGER_VALUES) and the same figures of the overdue items (overdue_1..3, for 只看超期); ledger_status_change their
 -- sums per league, ledger, status and day.
