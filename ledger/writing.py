@@ -56,6 +56,7 @@ def writer_lock(path: Path, wait: bool = True) -> Iterator[None]:
 # The keys that make a second writer of the same row fail instead of writing it twice (item_event's sequence).
 CONFLICT_KEYS = {"item_event_pkey", "evidence_pkey", "deadline_request_pkey", "recheck_draw_pkey"}
 LOCK_WAIT = "5s"  # a writer waiting longer for another's row lock gives up with the conflict message
+WRITE_PLAN_MODE = "auto"  # plan_cache_mode in a write transaction (_pg_transaction; generic_plans puts it back)
 
 
 class PgCursor:
@@ -78,14 +79,14 @@ def generic_plans(cur: PgCursor) -> Iterator[None]:
     kept for any values (force_generic_plan). For statements whose plan is the same whatever the values are, such as
     the kept figures' refresh on a list of item ids: planning them costs more than running them (a few ms each on
     a one-item write). Not for `$x is null or …` (a plan for any value scans everything: ledger.postgres). After:
-    the write transaction's own mode (auto) again."""
+    the write transaction's own mode (WRITE_PLAN_MODE) again."""
     cur.execute("set local plan_cache_mode = force_generic_plan")
     cur.prepare = True
     try:
         yield
     finally:
         cur.prepare = None
-        cur.execute("set local plan_cache_mode = auto")
+        cur.execute(f"set local plan_cache_mode = {WRITE_PLAN_MODE}")
 
 
 @contextmanager
@@ -152,7 +153,7 @@ def _pg_transaction(target: str) -> Iterator[PgCursor]:
                 # A write's statements (the kept figures' refresh above all) are the same texts on item ids each time:
                 # PostgreSQL may keep one plan for them (the pool's connections prepare repeated texts), instead of
                 # planning each afresh as the reads must (their `$x is null or …` needs the value: ledger.postgres).
-                con.execute("set local plan_cache_mode = auto")
+                con.execute(f"set local plan_cache_mode = {WRITE_PLAN_MODE}")
                 yield PgCursor(con)
                 postgres.bump_version(con)
             postgres.count_commit()
