@@ -180,13 +180,13 @@ def open_item(page, cluster) -> None:
 
 
 def fill_progress(page, note: str) -> None:
-    form = page.locator("[data-testid=stForm]").first
+    form = page.locator("[data-testid=stForm]").filter(has_text="记录整改进展")
     form.get_by_text("整改中", exact=True).click()
     form.get_by_label("情况说明（做了什么）").fill(note)
 
 
 def submit(page) -> None:
-    page.locator("[data-testid=stForm]").first.get_by_role("button", name="提交").click()
+    page.locator("[data-testid=stForm]").filter(has_text="记录整改进展").get_by_role("button", name="提交").click()
 
 
 def events(cluster) -> list[tuple[int, str, str]]:

@@ -52,7 +52,7 @@ def open_item(browser, url: str, user: str):
 
 
 def submit_progress(page, status: str, note: str, pdf: Path) -> None:
-    form = page.locator("[data-testid=stForm]").first
+    form = page.locator("[data-testid=stForm]").filter(has_text="记录整改进展")
     form.get_by_text(status, exact=True).click()
     form.get_by_label("情况说明（做了什么）").fill(note)
     form.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(pdf))
