@@ -167,7 +167,7 @@ def postgres_params(params: dict[str, Any]) -> dict[str, Any]:
 def transpile(duckdb_sql: str) -> str:
     """DuckDB text → PostgreSQL text with typed psycopg parameters."""
     tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
-    tree = tree.transform(_param_sentinel)
+    tree = tree.transform(_param_sentinel).transform(_ledger_row_apart)
     return _psycopg_params(tree.sql(dialect="postgres"))
 
 
@@ -178,6 +178,27 @@ def _param_sentinel(node: exp.Expression) -> exp.Expression:
         if kind is None:
             raise KeyError(f"parameter ${node.this} has no PostgreSQL type in queries/dialect.py PARAM_TYPES")
         return exp.cast(exp.column(f"__param_{node.this}__"), kind)
+    return node
+
+
+def _ledger_row_apart(node: exp.Expression) -> exp.Expression:
+    """A ledger list's own row, joined to rules.ledger_rows(…) x on its item id, as a lateral subquery of its own
+    (`offset 0` keeps PostgreSQL from pulling it up). Joined, PostgreSQL guessed one item in 19 had a row and sorted
+    a whole ledger instead of walking item_fact's index in the page's order and stopping; DuckDB keeps the join."""
+    source = node.args.get("from_") if isinstance(node, exp.Select) else None
+    rows = source.this if source else None
+    if not (isinstance(rows, exp.Table) and isinstance(rows.this, exp.Anonymous) and rows.this.name == "ledger_rows"):
+        return node
+    for join in node.args.get("joins") or []:
+        on, own = join.args.get("on"), join.this
+        if not (isinstance(on, exp.EQ) and {(c.table, c.name) for c in (on.this, on.expression)}
+                == {(own.alias, "item_id"), (rows.alias, "item_id")}):  # fmt: skip
+            continue
+        body = own.copy()
+        body.set("alias", exp.TableAlias(this=exp.to_identifier("l")))
+        select = exp.select("*").from_(body).where(f"l.item_id = {rows.alias}.item_id").offset(0)
+        lateral = exp.Lateral(this=select.subquery(), alias=exp.TableAlias(this=exp.to_identifier(own.alias)))
+        join.replace(exp.Join(this=lateral, kind="CROSS"))
     return node
 
 

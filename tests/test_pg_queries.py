@@ -18,6 +18,7 @@ import psycopg
 import pytest
 
 from ledger.postgres.copy import to_postgres
+from ledger.vocabulary import LEDGERS
 from queries import dialect
 from queries.db import PARAM, sql_files
 
@@ -47,6 +48,19 @@ def test_null_parameters_are_typed():
     text = dialect.transpile("select * from park where ($league is null or league_code = $league) and name like '%园'")
     assert "CAST(%(league)s AS TEXT) IS NULL" in text
     assert "'%%园'" in text
+
+
+def test_a_ledger_lists_own_row_is_read_apart_on_postgresql():
+    """Each 台账 list's own row (joined to rules.ledger_rows on its item id) becomes a lateral subquery PostgreSQL
+    cannot pull up, so a page walks item_fact's index in order and stops; any other join is left as written."""
+    for ledger in LEDGERS:
+        text = dialect.postgres_text(f"ledger_{ledger}")
+        assert " AS x CROSS JOIN LATERAL (SELECT * FROM " in text, ledger
+        assert "WHERE l.item_id = x.item_id OFFSET 0) AS d ORDER BY" in text, ledger
+        assert " JOIN " not in text.replace("CROSS JOIN LATERAL", "").replace("JOIN built_project", ""), ledger
+    rows = "select x.*, d.area_mu from rules.ledger_rows('land', $league) x "
+    assert "LATERAL" not in dialect.transpile(rows + "join land d on d.park_id = x.park_id")  # not the item's row
+    assert "LATERAL" not in dialect.transpile("select * from item_fact x join land d on d.item_id = x.item_id")
 
 
 # --- the calls and their rows on both engines -----------------------------------------------------------------

@@ -9,14 +9,18 @@
 -- Grain: one row per item, by league, park and item id.
 select
     x.*,  -- rules.ledger_rows: the columns every ledger list starts with
-    b.name as project_name,
-    b.industry_category,
+    d.project_name,
+    d.industry_category,
     d.indicator,
     d.value,
     d.threshold,
-    b.land_mu::double as land_mu,
-    b.output_wan::double as output_wan
+    d.land_mu::double as land_mu,
+    d.output_wan::double as output_wan
 from rules.ledger_rows('indicator', $league, $park, $asof, $status, $overdue_only, $unit, $phase, $search) x
-join indicator d on d.item_id = x.item_id
-join built_project b on b.project_id = d.project_id
+join (  -- the ledger's own row with its project's figures: one row per item, as the other ledgers' own tables
+    select i.item_id, i.indicator, i.value, i.threshold, b.name as project_name, b.industry_category, b.land_mu,
+           b.output_wan
+    from indicator i
+    join built_project b on b.project_id = i.project_id
+) d on d.item_id = x.item_id
 order by x.league_code, x.park_id, x.item_id
