@@ -191,7 +191,7 @@ def test_no_known_english_is_visible_on_any_page(app_url: str, browser, user: st
         # a form with a text area (and an evidence uploader): record progress on an open item of the user's league
         page.goto(f"{app_url}/ledgers?item=LD0249&league=150200&asof=2025-12-30")
         settle(page)
-        area = page.get_by_label("情况说明（做了什么）")  # by its label: the 申请延期 form's area is hidden in an expander
+        area = page.get_by_label("情况说明（做了什么）")  # by label: the 申请延期 form's is hidden in an expander
         area.wait_for(state="visible", timeout=30_000)
         area.click()
         area.type("已约谈企业")
