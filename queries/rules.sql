@@ -359,6 +359,17 @@ create or replace macro rules.project_track(track, land_mu, output_wan) as
         else if(land_mu >= 50, '50亩及以上', '50亩以下')
     end;
 
+-- 园区 (and 项目) grades by place: among those graded (park_rankings.sql says who is), the first 20 % by rank
+-- (position 1 = best, ties share it) are A, to 60 % B, to 90 % C, the rest D; the others '不定等级'.
+create or replace macro rules.rank_grade(graded, grade_position, graded_count) as
+    case
+        when not graded then '不定等级'
+        when 10 * (grade_position - 1) < 2 * graded_count then 'A'
+        when 10 * (grade_position - 1) < 6 * graded_count then 'B'
+        when 10 * (grade_position - 1) < 9 * graded_count then 'C'
+        else 'D'
+    end;
+
 -- The grade a score earns before the quotas: A ≥ 120, B ≥ 100 (at the thresholds), C ≥ 80, else D.
 create or replace macro rules.score_grade(score) as
     case when score >= 120 then 'A' when score >= 100 then 'B' when score >= 80 then 'C' else 'D' end;

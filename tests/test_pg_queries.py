@@ -242,6 +242,7 @@ SCALAR_CASES = {
     "rules.plot_ratio(?, ?)": [(7, 3), (8000.0, 12.5)],  # integers divide as doubles
     "rules.tax_per_mu(?, ?)": [(7, 2), (1.0, None)],
     "rules.league_tier(?)": [("150400",), ("150200",), ("152500",), (None,)],
+    "rules.rank_grade(?, ?, ?)": [(True, 1, 10), (True, 3, 10), (True, 7, 10), (True, 10, 10), (False, 1, 10)],
     "rules.bottom_group(?, ?)": [(65, 81), (64, 80), (65, 80), (None, 81), (1, 1)],
     "rules.few_and_low(?, ?)": [(4, 0.9), (5, 0.9), (4, 1.0), (None, 0.5), (2, None)],
     "rules.readjust_candidate(?, ?)": [(2, False), (1, False), (0, True), (None, False)],

@@ -28,6 +28,7 @@ RECTIFIED_PAIR = re.compile(r"""[(\[{]\s*(['"])已整改\1\s*,\s*(['"])已销号
 CANDIDATE_RULE = re.compile(r"<\s*\w+\.min_value\b|values\[\w+\]\s*<\s*limits\[")
 INDICATOR_FORMULA = re.compile(r"/\s*\(?[^\n/]*\*\s*666\.67")
 VALID_PROJECT = re.compile(r"\bland_mu\s*>\s*0\b")
+RANK_GRADE = re.compile(r"10\s*\*\s*\(\s*[\w.]*grade_position\s*-\s*1\s*\)")  # the grade by place
 
 
 def code_lines(path: Path) -> list[str]:
@@ -58,9 +59,11 @@ def test_the_rectified_statuses_are_written_only_in_the_rules_file_and_the_vocab
 
 
 @pytest.mark.parametrize(
-    "rule", [CANDIDATE_RULE, INDICATOR_FORMULA, VALID_PROJECT], ids=["candidate", "indicators", "valid"]
+    "rule",
+    [CANDIDATE_RULE, INDICATOR_FORMULA, VALID_PROJECT, RANK_GRADE],
+    ids=["candidate", "indicators", "valid", "grade by place"],
 )
-def test_the_candidate_rule_the_indicators_and_the_valid_project_test_are_written_only_in_the_rules_file(
+def test_candidates_indicators_valid_projects_and_grades_by_place_are_written_only_in_the_rules_file(
     rule: re.Pattern,
 ) -> None:
     assert written_outside_the_rules(rule) == []
@@ -96,6 +99,7 @@ def test_the_rule_scan_finds_a_second_definition() -> None:
     assert CANDIDATE_RULE.search("where value < t.min_value")
     assert INDICATOR_FORMULA.search("floor_area_m2 / (land_mu * 666.67)")
     assert VALID_PROJECT.search("where b.land_mu > 0")
+    assert RANK_GRADE.search("when 10 * (c.grade_position - 1) < 2 * c.graded_parks then 'A'")
 
 
 # the rules on a tiny case --------------------------------------------------------------------------
@@ -188,6 +192,14 @@ def test_a_valid_project_has_land_and_every_quantity(con, land, missing, valid: 
 
 def test_an_indicator_score_is_capped_at_150_and_a_missing_ratio_stays_missing(con) -> None:
     assert [one(con, f"rules.capped_score({r})") for r in ("0.5", "1.5", "2.0", "null")] == [50, 150, 150, None]
+
+
+def test_grades_by_place_are_a_to_20_b_to_60_c_to_90_percent_of_the_graded(con) -> None:
+    grades = [one(con, f"rules.rank_grade(true, {place}, 10)") for place in range(1, 11)]
+    assert grades == ["A", "A", "B", "B", "B", "B", "C", "C", "C", "D"]
+    # of 7: (place - 1) / 7 is 14 %, 29 %, 57 %, 71 %, 86 %: no D below 90 %
+    assert [one(con, f"rules.rank_grade(true, {place}, 7)") for place in (2, 3, 5, 6, 7)] == ["A", "B", "B", "C", "C"]
+    assert one(con, "rules.rank_grade(false, 1, 10)") == "不定等级"
 
 
 def test_the_score_weights_default_to_40_30_20_10_and_are_normalised_by_their_total(con) -> None:

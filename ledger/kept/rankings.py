@@ -205,13 +205,7 @@ bottoms as (  -- the years in the 末位组 among each park's judged years: ever
     select
         r.park_id, r.year, r.projects, r.output_share, r.score, r.rank, r.ranked, r.level_rank, r.level_ranked,
         r.tier_rank, r.tier_ranked,
-        case
-            when not r.graded then '不定等级'
-            when 10 * (r.grade_position - 1) < 2 * r.graded_parks then 'A'
-            when 10 * (r.grade_position - 1) < 6 * r.graded_parks then 'B'
-            when 10 * (r.grade_position - 1) < 9 * r.graded_parks then 'C'
-            else 'D'
-        end as grade,
+        rules.rank_grade(r.graded, r.grade_position, r.graded_parks) as grade,
         rules.bottom_group(r.rank, r.ranked) as bottom,
         count(*) filter (where rules.bottom_group(r.rank, r.ranked)) over (
             partition by r.park_id order by r.year range between rules.judged_years() - 1 preceding and current row

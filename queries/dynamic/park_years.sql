@@ -145,13 +145,7 @@ select
     j.level_ranked,
     j.tier_rank,
     j.tier_ranked,
-    case
-        when not j.graded then '不定等级'
-        when 10 * (j.grade_position - 1) < 2 * j.graded_parks then 'A'
-        when 10 * (j.grade_position - 1) < 6 * j.graded_parks then 'B'
-        when 10 * (j.grade_position - 1) < 9 * j.graded_parks then 'C'
-        else 'D'
-    end as grade,
+    rules.rank_grade(j.graded, j.grade_position, j.graded_parks) as grade,
     p.rank as prev_rank,
     p.rank - j.rank as rank_change,
     j.bottom,

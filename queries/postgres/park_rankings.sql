@@ -107,13 +107,7 @@ select
     p.rank - c.rank as rank_change,
     c.league_median,
     c.value / nullif(c.league_median, 0) - 1 as vs_median,
-    case
-        when not c.graded then '不定等级'
-        when 10 * (c.grade_position - 1) < 2 * c.graded_parks then 'A'
-        when 10 * (c.grade_position - 1) < 6 * c.graded_parks then 'B'
-        when 10 * (c.grade_position - 1) < 9 * c.graded_parks then 'C'
-        else 'D'
-    end as grade
+    rules.rank_grade(c.graded, c.grade_position, c.graded_parks) as grade
 from ranked c
 join league l on l.league_code = c.league_code
 left join ranked p on p.park_id = c.park_id and p.rank_year = c.rank_year - 1

@@ -515,6 +515,17 @@ language sql immutable as $$
     end
 $$;
 
+create or replace function rules.rank_grade(graded boolean, grade_position bigint, graded_count bigint) returns text
+language sql immutable as $$
+    select case
+        when not graded then '不定等级'
+        when 10 * (grade_position - 1) < 2 * graded_count then 'A'
+        when 10 * (grade_position - 1) < 6 * graded_count then 'B'
+        when 10 * (grade_position - 1) < 9 * graded_count then 'C'
+        else 'D'
+    end
+$$;
+
 create or replace function rules.score_grade(score double precision) returns text
 language sql immutable as $$
     select case when score >= 120 then 'A' when score >= 100 then 'B' when score >= 80 then 'C' else 'D' end

@@ -157,12 +157,6 @@ select
     value,
     rank,
     status,
-    case
-        when not graded then '不定等级'
-        when 10 * (grade_position - 1) < 2 * graded_projects then 'A'
-        when 10 * (grade_position - 1) < 6 * graded_projects then 'B'
-        when 10 * (grade_position - 1) < 9 * graded_projects then 'C'
-        else 'D'
-    end as grade
+    rules.rank_grade(graded, grade_position, graded_projects) as grade
 from ranked
 order by rank nulls last, name, project_id
