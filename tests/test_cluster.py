@@ -179,14 +179,19 @@ def open_item(page, cluster) -> None:
     page.wait_for_timeout(1000)
 
 
+def progress_form(page):
+    """The item's 记录整改进展 form, by its heading (the 申请延期 form beside it is a form too)."""
+    return page.locator("[data-testid=stForm]").filter(has_text="记录整改进展")
+
+
 def fill_progress(page, note: str) -> None:
-    form = page.locator("[data-testid=stForm]").filter(has_text="记录整改进展")
+    form = progress_form(page)
     form.get_by_text("整改中", exact=True).click()
     form.get_by_label("情况说明（做了什么）").fill(note)
 
 
 def submit(page) -> None:
-    page.locator("[data-testid=stForm]").filter(has_text="记录整改进展").get_by_role("button", name="提交").click()
+    progress_form(page).get_by_role("button", name="提交").click()
 
 
 def events(cluster) -> list[tuple[int, str, str]]:
